@@ -1,0 +1,41 @@
+// A headless OpenGL context through EGL, with an offscreen RGBA8 framebuffer bound. For tools,
+// tests and servers; applications that have their own GL context do not need it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "glyphstream/status.h"
+
+namespace glyphstream {
+
+struct HeadlessGlDesc {
+  int width = 0;   // default 1024
+  int height = 0;  // default 768
+};
+
+class HeadlessGl {
+ public:
+  // Tries the EGL device platform first (a GPU without a display server), then Mesa's
+  // surfaceless platform, then the default display. Asks for an OpenGL 4.6..4.1 core context,
+  // then 3.3 core. Errors: kNoDisplay, kContextFailed, kUnsupported.
+  static Result<std::unique_ptr<HeadlessGl>> create(const HeadlessGlDesc& desc = {});
+  virtual ~HeadlessGl() = default;
+
+  virtual int width() const = 0;
+  virtual int height() const = 0;
+  virtual std::string platform() const = 0;  // "device", "surfaceless" or "default"
+  virtual std::string renderer() const = 0;  // GL_RENDERER
+  virtual std::string version() const = 0;   // GL_VERSION
+  // Makes the context current on the calling thread and binds the offscreen framebuffer.
+  virtual Status make_current() = 0;
+  // Clears the framebuffer to a straight-alpha colour.
+  virtual void clear(float r, float g, float b, float a) = 0;
+  // Reads the framebuffer back as RGBA8, top row first (width * height * 4 bytes); waits for
+  // the GPU to finish.
+  virtual Status read_pixels(std::vector<uint8_t>* rgba) = 0;
+};
+
+}  // namespace glyphstream

@@ -1,0 +1,62 @@
+// Per-frame statistics: what every frame cost, CPU and GPU.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "glyphstream/types.h"
+
+namespace glyphstream {
+
+struct FrameStats {
+  uint64_t frame = 0;
+  UploadMode upload_mode = UploadMode::kAsync;
+  int threads = 1;
+
+  // Glyphs
+  uint32_t glyphs_requested = 0;   // glyph quads asked for by draw_text (including spaces)
+  uint32_t glyphs_drawn = 0;       // quads with pixels, drawn
+  uint32_t glyph_hits = 0;         // found in the cache
+  uint32_t glyphs_rasterized = 0;  // new this frame
+  uint32_t raster_errors = 0;      // glyphs that failed to rasterize (drawn as nothing)
+  uint64_t glyph_bytes = 0;        // padded bytes of the glyphs newly written to the atlas
+
+  // CPU time, nanoseconds
+  uint64_t layout_ns = 0;
+  uint64_t rasterize_ns = 0;  // wall time of rasterization (all threads)
+  uint64_t pack_ns = 0;       // atlas allocation + staging writes
+  uint64_t commit_cpu_ns = 0; // all of commit(): rasterize + pack + upload
+  uint64_t upload_cpu_ns = 0; // the upload part of commit()
+  uint64_t draw_cpu_ns = 0;   // flush(): instance build + draw calls
+  uint64_t frame_cpu_ns = 0;  // begin_frame() to the end of flush()
+
+  // Uploads
+  uint64_t bytes_uploaded = 0;
+  uint32_t copy_commands = 0;
+  uint64_t stall_ns = 0;
+  uint32_t stalls = 0;
+  uint32_t draw_calls = 0;
+
+  // GPU time from timer queries, for the newest frame measured (may lag a few frames)
+  bool gpu_timing_available = false;
+  uint64_t gpu_upload_ns = 0;
+  uint64_t gpu_draw_ns = 0;
+  uint64_t gpu_timing_frame = 0;
+
+  // Atlas
+  uint32_t pages = 0;
+  uint64_t atlas_bytes = 0;
+  double occupancy = 0;
+  uint64_t evictions = 0;      // this frame
+  uint64_t growths = 0;        // this frame
+  uint32_t mid_frame_flushes = 0;  // atlas full with everything pinned: queued text drawn early
+  uint64_t cached_glyphs = 0;
+
+  std::vector<std::string> fonts_used;  // family names of faces that served this frame's text
+};
+
+// One JSON object on one line (for JSON-lines files).
+std::string frame_stats_to_json(const FrameStats& stats);
+
+}  // namespace glyphstream

@@ -1,0 +1,104 @@
+// glyphstream's main object: owns fonts, the layout cache, the glyph cache, the atlas, the
+// rasterizer workers and the GPU backend. Use it from one thread, with a GL context current.
+//
+//   auto ts = glyphstream::TextSystem::create({}).value();
+//   ts->begin_frame(width, height);
+//   ts->draw_text(10, 10, "Hello, 世界 👋", style);
+//   ts->commit();   // new glyphs rasterized, packed, uploaded (asynchronously)
+//   ts->flush();    // one draw call per atlas page; ends the frame
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "glyphstream/stats.h"
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream {
+
+struct TextStyle {
+  std::string font = "Sans 16";  // Pango font description; sizes in pixels
+  Color color{1, 1, 1, 1};       // default colour (markup may override per span)
+  float wrap_width = 0;          // px; 0 = no wrapping
+  bool markup = false;           // the text is Pango markup
+};
+
+struct TextMetrics {
+  float width = 0;
+  float height = 0;
+  float line_height = 0;
+  float baseline = 0;  // first line's baseline from the top
+  int lines = 0;
+};
+
+// Zero / empty means default everywhere.
+struct TextSystemDesc {
+  int page_width = 0;              // atlas page width, default 1024
+  int page_max_height = 0;         // default = page_width
+  size_t atlas_budget_bytes = 0;   // default 32 MiB
+  int threads = 0;                 // rasterizer threads; default GLYPHSTREAM_THREADS or
+                                   // the hardware concurrency
+  bool upload_mode_set = false;    // if false: GLYPHSTREAM_SYNC_UPLOADS=1 selects sync,
+  UploadMode upload_mode = UploadMode::kAsync;  // else async
+  int staging_ring_depth = 0;      // default 3
+  int frames_in_flight = 0;        // default 2
+  size_t layout_cache_entries = 0; // default 1024
+};
+
+class TextSystem {
+ public:
+  // Needs a current GL context (3.3 core or newer).
+  static Result<std::unique_ptr<TextSystem>> create(const TextSystemDesc& desc = {});
+  ~TextSystem();
+  TextSystem(const TextSystem&) = delete;
+  TextSystem& operator=(const TextSystem&) = delete;
+
+  // Starts a frame that draws into a viewport of this size (px, origin top-left).
+  Status begin_frame(int viewport_width, int viewport_height);
+  // Lays out and queues text with its top-left corner at (x, y). On error nothing of this call
+  // is queued and everything queued before stays.
+  Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
+  // Measures without drawing.
+  Result<TextMetrics> measure(std::string_view utf8, const TextStyle& style);
+  // Rasterizes, packs and uploads every glyph queued so far; after it, each is on the GPU
+  // before any draw that follows.
+  Status commit();
+  // Commits if needed, issues the draw calls (one per atlas page), and ends the frame.
+  Status flush();
+
+  // Rasterizes glyphs of this text in the background (does not block); a later commit()
+  // makes them resident.
+  Status prefetch(std::string_view utf8, const TextStyle& style);
+
+  void set_upload_mode(UploadMode mode);
+  UploadMode upload_mode() const;
+  int threads() const;
+
+  // Registers an application font file (then usable by family name).
+  Status add_font_file(const std::string& path);
+
+  // Statistics of the last finished frame, and of every finished frame since the last call.
+  const FrameStats& last_frame_stats() const;
+  std::vector<FrameStats> take_frame_stats();
+
+  // Diagnostics.
+  std::string gpu_renderer() const;
+  std::string async_path() const;
+  size_t atlas_page_count() const;
+  // Debug pictures of the atlas pages (RGBA8), for --dump-atlas.
+  std::vector<std::vector<uint8_t>> debug_atlas_images(std::vector<std::pair<int, int>>* sizes) const;
+  // Waits for the GPU to finish every submitted frame.
+  Status finish();
+
+  struct Impl;
+
+ private:
+  explicit TextSystem(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace glyphstream

@@ -1,0 +1,44 @@
+// Small value types shared by every layer of glyphstream.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace glyphstream {
+
+// How commit() moves dirty atlas pixels to the GPU (../docs/ARCHITECTURE.md, "Upload contract").
+enum class UploadMode : uint8_t {
+  kAsync = 0,  // coalesced dirty rects -> persistently mapped PBO ring (fenced) -> texture
+  kSync,       // the same dirty rects straight from client memory (the kill switch)
+  kWholePage,  // every dirty page re-uploaded entirely (baseline for benchmarks only)
+};
+std::string_view upload_mode_name(UploadMode mode);
+// Parses "async", "sync", "whole-page"; returns false for anything else.
+bool parse_upload_mode(std::string_view text, UploadMode* out);
+
+// Pixel format of an atlas page and of a rasterized glyph.
+enum class PixelFormat : uint8_t {
+  kCoverage8 = 0,  // one byte of coverage per pixel (R8 texture)
+  kColor32 = 1,    // premultiplied RGBA, four bytes per pixel (RGBA8 texture), colour glyphs
+};
+constexpr int bytes_per_pixel(PixelFormat f) { return f == PixelFormat::kCoverage8 ? 1 : 4; }
+constexpr int kPixelFormatCount = 2;
+
+// Straight (not premultiplied) RGBA colour, components 0..1.
+struct Color {
+  float r = 0, g = 0, b = 0, a = 1;
+  static Color from_rgba8(uint32_t rgba);  // 0xRRGGBBAA
+  uint32_t to_rgba8() const;
+  friend bool operator==(const Color&, const Color&) = default;
+};
+
+// Integer rectangle in pixels.
+struct Rect {
+  int x = 0, y = 0, w = 0, h = 0;
+  int right() const { return x + w; }
+  int bottom() const { return y + h; }
+  bool empty() const { return w <= 0 || h <= 0; }
+  friend bool operator==(const Rect&, const Rect&) = default;
+};
+
+}  // namespace glyphstream

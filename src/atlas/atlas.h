@@ -1,0 +1,139 @@
+// The glyph atlas: multi-page shelf packing, CPU page images, dirty-rectangle tracking, growth
+// and LRU eviction guarded by frame tags. Plain C++: no GPU and no font headers, so tests and
+// fuzzers drive it alone. Not thread-safe: the owner calls it from one thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream::atlas {
+
+// Zero means "default" everywhere (see atlas.cpp for the defaults and why).
+struct AtlasConfig {
+  int page_width = 0;           // default 1024
+  int page_initial_height = 0;  // default 256; a page grows by doubling its height
+  int page_max_height = 0;      // default page_width
+  size_t memory_budget_bytes = 0;  // CPU page images of all formats; default 32 MiB
+  // Most bytes of live allocations evicted on demand in one frame; past it allocate() answers
+  // kFull until the next frame. Default: a quarter of the budget.
+  size_t max_evicted_bytes_per_frame = 0;
+};
+
+// A handle with a generation counter: a stale handle never aliases a newer allocation.
+struct AllocHandle {
+  uint32_t index = UINT32_MAX;
+  uint32_t generation = 0;
+  bool valid() const { return index != UINT32_MAX; }
+  friend bool operator==(const AllocHandle&, const AllocHandle&) = default;
+};
+
+// "Full" is a normal result, not an error.
+enum class AllocStatus : uint8_t {
+  kOk = 0,
+  kFull,      // nothing fits: budget reached, and nothing evictable (pinned or rate limit)
+  kTooLarge,  // larger than a whole page can ever be; the caller must not retry
+};
+
+struct Allocation {
+  AllocHandle handle;
+  uint16_t page = 0;
+  PixelFormat format = PixelFormat::kCoverage8;
+  Rect rect;  // the content rectangle (w x h as asked); a 1-px gutter surrounds it
+};
+
+struct AllocResult {
+  AllocStatus status = AllocStatus::kFull;
+  Allocation alloc;
+};
+
+struct PageInfo {
+  PixelFormat format = PixelFormat::kCoverage8;
+  int width = 0;
+  int height = 0;             // current height; grows by doubling, never shrinks
+  uint32_t generation = 0;    // bumps each time the page grows (its pixel storage moved)
+  size_t used_area = 0;       // padded area of live allocations, in pixels
+};
+
+struct AtlasCounters {
+  size_t pages = 0;
+  size_t bytes = 0;             // CPU page images
+  size_t live_allocations = 0;
+  size_t used_area = 0;         // padded pixels of live allocations, all pages
+  size_t total_area = 0;        // pixels of all pages
+  double occupancy = 0;         // used_area / total_area
+  uint64_t allocations = 0;     // cumulative
+  uint64_t frees = 0;           // cumulative, explicit release()
+  uint64_t evictions = 0;       // cumulative, allocations evicted
+  uint64_t evicted_shelves = 0;
+  uint64_t growths = 0;         // page height doublings
+  uint64_t full_results = 0;    // kFull answers
+};
+
+class Atlas {
+ public:
+  explicit Atlas(const AtlasConfig& config = {});
+  ~Atlas();
+  Atlas(const Atlas&) = delete;
+  Atlas& operator=(const Atlas&) = delete;
+
+  const AtlasConfig& config() const;  // with defaults filled in
+
+  // Frames. begin_frame() takes strictly increasing numbers; allocations made or touched in a
+  // frame are tagged with it. set_completed_frame(f): every frame <= f has finished on the GPU.
+  // A region is evictable only if its newest tag is <= the completed frame and is not the
+  // current frame: nothing a frame in flight may sample is ever reused.
+  void begin_frame(uint64_t frame);
+  void set_completed_frame(uint64_t frame);
+  uint64_t current_frame() const;
+
+  // Finds room for a w x h glyph (plus gutter) of the given format: an existing shelf, a new
+  // shelf, a page that grows, a new page within the budget, or LRU eviction of unpinned shelves
+  // (rate-limited per frame). Never moves a live allocation.
+  AllocResult allocate(PixelFormat format, int w, int h);
+  // Marks an allocation as used in the current frame (pins it until that frame completes).
+  void touch(AllocHandle handle);
+  // Frees one allocation; an emptied shelf is reclaimed.
+  void release(AllocHandle handle);
+  // The allocation, or nullptr if the handle is stale (released or evicted).
+  const Allocation* lookup(AllocHandle handle) const;
+
+  // Copies w x h pixels (rows of src_stride bytes, the page's pixel format) into the
+  // allocation's content rect, zeroes its gutter, and marks the padded rect dirty.
+  void write(AllocHandle handle, const uint8_t* src, size_t src_stride);
+
+  size_t page_count() const;
+  PageInfo page_info(size_t page) const;
+  // The page's CPU image: height rows of stride bytes. Valid until the page grows.
+  const uint8_t* page_pixels(size_t page) const;
+  size_t page_stride(size_t page) const;
+
+  // The dirty rectangles of a page, coalesced (per shelf band, then adjacent bands merged when
+  // that wastes little), covering every written pixel; clears the page's dirty state.
+  std::vector<Rect> take_dirty_rects(size_t page);
+  bool has_dirty() const;
+
+  // Allocations evicted since the last call, so that the owner drops its cache entries.
+  std::vector<AllocHandle> take_evicted();
+
+  AtlasCounters counters() const;
+
+  // Checks every invariant (no overlap, inside the page, bookkeeping consistent, occupancy
+  // equals the sum of live allocations); returns the first violation as kInternal.
+  Status check_invariants() const;
+
+  // A debug picture of a page as RGBA8 (width x height x 4): pixels in grey, shelves and
+  // allocation outlines in colour, free space dark. For `glyphstream-render --dump-atlas`.
+  std::vector<uint8_t> debug_image(size_t page) const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace glyphstream::atlas

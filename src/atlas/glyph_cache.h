@@ -1,0 +1,58 @@
+// Glyph cache: GlyphKey -> where the glyph's pixels live in the atlas. Lookups and inserts are
+// O(1) on average, whatever the cache size. Plain C++, not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+
+#include "atlas/atlas.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream::atlas {
+
+// Everything that changes a glyph's pixels.
+struct GlyphKey {
+  uint32_t face_id = 0;
+  uint32_t glyph_id = 0;
+  uint32_t size_26_6 = 0;    // pixel size in 1/64 px
+  uint8_t subpixel_bin = 0;  // horizontal pen offset in quarters of a pixel (0..3)
+  uint8_t flags = 0;         // reserved (render mode)
+  friend bool operator==(const GlyphKey&, const GlyphKey&) = default;
+};
+
+struct GlyphKeyHash {
+  size_t operator()(const GlyphKey& k) const;
+};
+
+struct CachedGlyph {
+  AllocHandle handle;  // invalid for glyphs without pixels (spaces)
+  uint16_t page = 0;
+  PixelFormat format = PixelFormat::kCoverage8;
+  Rect rect;              // content rect in the page (texels)
+  int16_t bearing_x = 0;  // bitmap left edge relative to the (integer) pen position
+  int16_t bearing_y = 0;  // bitmap top edge above the baseline (positive up)
+  bool empty() const { return !handle.valid(); }
+};
+
+class GlyphCache {
+ public:
+  const CachedGlyph* find(const GlyphKey& key) const;
+  void insert(const GlyphKey& key, const CachedGlyph& glyph);
+  // Drops the entry that owns this allocation (after eviction); no-op if none does.
+  void erase_handle(AllocHandle handle);
+  size_t size() const { return by_key_.size(); }
+  void clear();
+
+ private:
+  struct HandleHash {
+    size_t operator()(const AllocHandle& h) const {
+      return std::hash<uint64_t>()((uint64_t(h.index) << 32) | h.generation);
+    }
+  };
+  std::unordered_map<GlyphKey, CachedGlyph, GlyphKeyHash> by_key_;
+  std::unordered_map<AllocHandle, GlyphKey, HandleHash> key_by_handle_;
+};
+
+}  // namespace glyphstream::atlas

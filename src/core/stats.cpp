@@ -1,0 +1,49 @@
+#include <nlohmann/json.hpp>
+
+#include "glyphstream/stats.h"
+
+namespace glyphstream {
+
+std::string frame_stats_to_json(const FrameStats& s) {
+  nlohmann::ordered_json j;
+  j["frame"] = s.frame;
+  j["upload_mode"] = upload_mode_name(s.upload_mode);
+  j["threads"] = s.threads;
+  j["glyphs_requested"] = s.glyphs_requested;
+  j["glyphs_drawn"] = s.glyphs_drawn;
+  j["glyph_hits"] = s.glyph_hits;
+  j["glyphs_rasterized"] = s.glyphs_rasterized;
+  j["raster_errors"] = s.raster_errors;
+  j["glyph_bytes"] = s.glyph_bytes;
+  j["layout_ns"] = s.layout_ns;
+  j["rasterize_ns"] = s.rasterize_ns;
+  j["pack_ns"] = s.pack_ns;
+  j["commit_cpu_ns"] = s.commit_cpu_ns;
+  j["upload_cpu_ns"] = s.upload_cpu_ns;
+  j["draw_cpu_ns"] = s.draw_cpu_ns;
+  j["frame_cpu_ns"] = s.frame_cpu_ns;
+  j["bytes_uploaded"] = s.bytes_uploaded;
+  j["copy_commands"] = s.copy_commands;
+  j["stall_ns"] = s.stall_ns;
+  j["stalls"] = s.stalls;
+  j["draw_calls"] = s.draw_calls;
+  if (s.gpu_timing_available) {
+    j["gpu_upload_ns"] = s.gpu_upload_ns;
+    j["gpu_draw_ns"] = s.gpu_draw_ns;
+    j["gpu_timing_frame"] = s.gpu_timing_frame;
+  } else {
+    j["gpu_upload_ns"] = "unavailable";
+    j["gpu_draw_ns"] = "unavailable";
+  }
+  j["pages"] = s.pages;
+  j["atlas_bytes"] = s.atlas_bytes;
+  j["occupancy"] = s.occupancy;
+  j["evictions"] = s.evictions;
+  j["growths"] = s.growths;
+  j["mid_frame_flushes"] = s.mid_frame_flushes;
+  j["cached_glyphs"] = s.cached_glyphs;
+  j["fonts_used"] = s.fonts_used;
+  return j.dump();
+}
+
+}  // namespace glyphstream

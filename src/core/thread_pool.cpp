@@ -1,0 +1,129 @@
+#include "core/thread_pool.h"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+namespace glyphstream {
+
+ThreadPool::ThreadPool(int threads) {
+  for (int i = 1; i < threads; ++i) {
+    workers_.emplace_back([this, i](std::stop_token st) { worker_loop(st, i); });
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  for (auto& w : workers_) w.request_stop();
+  wake_.notify_all();
+  workers_.clear();  // joins
+}
+
+void ThreadPool::worker_loop(std::stop_token stop, int index) {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, stop, [this] { return !jobs_.empty(); });
+    if (jobs_.empty()) return;  // stop requested
+    auto job = std::move(jobs_.front());
+    jobs_.pop_front();
+    ++running_;
+    lock.unlock();
+    job(index);
+    lock.lock();
+    --running_;
+    if (jobs_.empty() && running_ == 0) idle_.notify_all();
+  }
+}
+
+void ThreadPool::parallel_for(size_t count, size_t grain,
+                              const std::function<void(int, size_t)>& fn) {
+  if (count == 0) return;
+  if (grain == 0) grain = 1;
+  const size_t chunks = (count + grain - 1) / grain;
+  if (workers_.empty() || chunks == 1) {
+    for (size_t i = 0; i < count; ++i) fn(0, i);
+    return;
+  }
+  // Shared state outlives this call: a helper job queued behind a long background job may run
+  // after every item is done; it then finds nothing left and returns.
+  struct State {
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> done{0};
+    std::mutex m;
+    std::condition_variable cv;
+    const std::function<void(int, size_t)>* fn;
+    size_t count, grain;
+  };
+  auto st = std::make_shared<State>();
+  st->fn = &fn;
+  st->count = count;
+  st->grain = grain;
+  auto pull = [](State& s, int worker) {
+    while (true) {
+      const size_t begin = s.next.fetch_add(s.grain);
+      if (begin >= s.count) return;
+      const size_t end = std::min(s.count, begin + s.grain);
+      for (size_t i = begin; i < end; ++i) (*s.fn)(worker, i);
+      if (s.done.fetch_add(end - begin) + (end - begin) == s.count) {
+        std::lock_guard g(s.m);
+        s.cv.notify_all();
+      }
+    }
+  };
+  const size_t helpers = std::min(workers_.size(), chunks - 1);
+  {
+    std::lock_guard lock(mutex_);
+    for (size_t h = 0; h < helpers; ++h) {
+      jobs_.emplace_back([st, pull](int worker) {
+        // fn is only dereferenced while items remain, i.e. while the caller still waits.
+        pull(*st, worker);
+      });
+    }
+  }
+  wake_.notify_all();
+  pull(*st, 0);
+  std::unique_lock lock(st->m);
+  st->cv.wait(lock, [&] { return st->done.load() == count; });
+}
+
+void ThreadPool::submit(std::function<void(int)> job) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  if (!workers_.empty()) wake_.notify_one();
+}
+
+void ThreadPool::drain_inline() {
+  if (!workers_.empty()) return;
+  while (true) {
+    std::function<void(int)> job;
+    {
+      std::lock_guard lock(mutex_);
+      if (jobs_.empty()) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job(0);
+  }
+}
+
+void ThreadPool::wait_idle() {
+  if (workers_.empty()) {
+    drain_inline();
+    return;
+  }
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return jobs_.empty() && running_ == 0; });
+}
+
+int ThreadPool::default_threads() {
+  if (const char* env = std::getenv("GLYPHSTREAM_THREADS")) {
+    char* end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && v >= 1 && v <= 256) return int(v);
+  }
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : int(hw);
+}
+
+}  // namespace glyphstream

@@ -1,0 +1,60 @@
+#include "core/thread_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <vector>
+
+namespace glyphstream {
+namespace {
+
+TEST(ThreadPool, ParallelForVisitsEveryIndexOnce) {
+  for (int threads : {1, 2, 4}) {
+    ThreadPool pool(threads);
+    EXPECT_EQ(pool.size(), threads);
+    std::vector<std::atomic<int>> hits(1000);
+    std::atomic<int> max_worker{0};
+    pool.parallel_for(hits.size(), 7, [&](int worker, size_t i) {
+      hits[i].fetch_add(1);
+      int m = max_worker.load();
+      while (worker > m && !max_worker.compare_exchange_weak(m, worker)) {
+      }
+    });
+    for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+    EXPECT_LT(max_worker.load(), threads);
+  }
+}
+
+TEST(ThreadPool, SubmittedJobsRunOnWorkersOrInline) {
+  for (int threads : {1, 3}) {
+    ThreadPool pool(threads);
+    std::atomic<int> sum{0};
+    std::atomic<bool> caller_ran{false};
+    for (int i = 1; i <= 10; ++i) {
+      pool.submit([&, i](int worker) {
+        sum += i;
+        if (worker == 0) caller_ran = true;
+      });
+    }
+    pool.wait_idle();
+    EXPECT_EQ(sum.load(), 55);
+    EXPECT_EQ(caller_ran.load(), threads == 1);
+  }
+}
+
+TEST(ThreadPool, ParallelForCompletesWhileWorkersAreBusy) {
+  ThreadPool pool(2);
+  std::atomic<bool> release{false};
+  pool.submit([&](int) {
+    while (!release.load()) std::this_thread::yield();
+  });
+  std::atomic<int> n{0};
+  pool.parallel_for(100, 1, [&](int, size_t) { ++n; });  // the caller does it all
+  EXPECT_EQ(n.load(), 100);
+  release = true;
+  pool.wait_idle();
+}
+
+}  // namespace
+}  // namespace glyphstream

@@ -1,0 +1,64 @@
+// Text layout through Pango (pangoft2 + fontconfig, HarfBuzz shaping inside): UTF-8 text and a
+// style in, positioned glyphs out. Used from one thread (the caller's); Pango types stay inside
+// layout.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "glyphstream/status.h"
+#include "text/font_registry.h"
+
+namespace glyphstream::text {
+
+struct ShapedGlyph {
+  FaceId face = 0;
+  uint32_t glyph_id = 0;
+  uint32_t size_26_6 = 0;  // the face's pixel size in 1/64 px, as the rasterizer must use it
+  float x = 0;             // pen position of the glyph origin on the baseline, px, from the
+  float y = 0;             // layout's top-left corner, y down; sub-pixel x is kept
+  uint32_t color_rgba = 0; // from markup (foreground); meaningful only if has_color
+  bool has_color = false;
+  bool is_color_font = false;  // the face has colour glyphs (emoji)
+};
+
+struct LayoutParams {
+  std::string font = "Sans 16";  // Pango font description; sizes are in pixels
+  float wrap_width = 0;          // px; 0 = no wrapping
+  bool markup = false;           // parse Pango markup (<span foreground=...>, <b>, ...)
+};
+
+struct LayoutResult {
+  std::vector<ShapedGlyph> glyphs;
+  float width = 0;        // logical extents, px
+  float height = 0;
+  float line_height = 0;  // of the first line
+  float baseline = 0;     // of the first line, from the top
+  int line_count = 0;
+  std::vector<FaceId> faces_used;  // distinct faces, in first-use order
+};
+
+class Layouter {
+ public:
+  // Creates a Pango font map (fontconfig) at 72 dpi so that font sizes are pixels, with glyph
+  // positions not rounded (sub-pixel positioning) and hinting of metrics off.
+  static Result<std::unique_ptr<Layouter>> create(FontRegistry* registry);
+  ~Layouter();
+
+  // Validates UTF-8 (kInvalidUtf8 with the byte offset), the size (kInvalidArgument for <= 0
+  // or > 4096 px) and markup (kInvalidArgument with Pango's message), then lays out.
+  Result<LayoutResult> layout(std::string_view utf8, const LayoutParams& params);
+
+  // Makes an application font file available to layout (fontconfig app font).
+  Status add_font_file(const std::string& path);
+
+ private:
+  Layouter() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace glyphstream::text
