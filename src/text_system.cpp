@@ -1,1 +1,590 @@
-// placeholder: being written
+// The pipeline: layout (Pango) -> glyph keys -> cache -> rasterize misses (worker threads) ->
+// pack + stage (atlas) -> upload (GPU backend) -> draw. The only file that sees every layer.
+#include "glyphstream/text_system.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <list>
+#include <mutex>
+#include <new>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "atlas/atlas.h"
+#include "atlas/glyph_cache.h"
+#include "core/thread_pool.h"
+#include "core/utf8.h"
+#include "gpu/gpu_device.h"
+#include "text/font_registry.h"
+#include "text/layout.h"
+#include "text/rasterizer.h"
+
+namespace glyphstream {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t ns_since(Clock::time_point start) {
+  return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+}
+
+// Below this many misses, rasterizing on the caller beats any thread hand-off.
+constexpr size_t kInlineRasterLimit = 8;
+
+// Largest layout worth caching: bigger texts are rare and would crowd out the rest.
+constexpr size_t kMaxCachedLayoutBytes = 64 * 1024;
+
+struct LayoutCache {
+  using Entry = std::pair<std::string, std::shared_ptr<const text::LayoutResult>>;
+  std::list<Entry> lru;  // front = most recent
+  std::unordered_map<std::string, std::list<Entry>::iterator> index;
+  size_t capacity = 1024;
+
+  std::shared_ptr<const text::LayoutResult> find(const std::string& key) {
+    auto it = index.find(key);
+    if (it == index.end()) return nullptr;
+    lru.splice(lru.begin(), lru, it->second);
+    return it->second->second;
+  }
+  void insert(const std::string& key, std::shared_ptr<const text::LayoutResult> value) {
+    if (capacity == 0) return;
+    lru.emplace_front(key, std::move(value));
+    index[key] = lru.begin();
+    while (lru.size() > capacity) {
+      index.erase(lru.back().first);
+      lru.pop_back();
+    }
+  }
+};
+
+// A glyph quad waiting for commit()/flush(): resolved through the cache when drawn.
+struct QueuedGlyph {
+  atlas::GlyphKey key;
+  int pen_x = 0;  // integer pen position; the fractional part lives in key.subpixel_bin
+  int pen_y = 0;  // baseline, px, y down
+  uint32_t color = 0;
+};
+
+}  // namespace
+
+struct TextSystem::Impl {
+  TextSystemDesc desc;
+  text::FontRegistry registry;
+  std::unique_ptr<text::Layouter> layouter;
+  std::unique_ptr<ThreadPool> pool;
+  std::vector<std::unique_ptr<text::Rasterizer>> rasterizers;  // one per pool thread index
+  std::unique_ptr<atlas::Atlas> atlas;
+  atlas::GlyphCache cache;
+  std::unique_ptr<gpu::GpuDevice> gpu;
+  UploadMode mode = UploadMode::kAsync;
+  LayoutCache layouts;
+
+  // Frame state.
+  uint64_t frame = 0;
+  bool in_frame = false;
+  int viewport_w = 0, viewport_h = 0;
+  Clock::time_point frame_start;
+  std::vector<QueuedGlyph> queued;
+  std::vector<atlas::GlyphKey> misses;  // distinct keys not in the cache, in first-use order
+  std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> miss_set;
+  std::set<text::FaceId> faces_this_frame;
+  FrameStats stats;
+  FrameStats last_stats;
+  std::vector<FrameStats> finished_stats;
+  atlas::AtlasCounters counters_at_frame_start;
+
+  // Prefetch: bitmaps rasterized in the background, waiting for a commit.
+  std::mutex prefetch_mutex;
+  std::unordered_map<atlas::GlyphKey, text::GlyphBitmap, atlas::GlyphKeyHash> prefetched;
+  std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight;
+
+  Result<std::shared_ptr<const text::LayoutResult>> layout(std::string_view utf8,
+                                                            const TextStyle& style);
+  atlas::GlyphKey key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
+                          int* pen_y) const;
+  void start_frame_stats();
+  void drop_evicted();
+  Status upload_dirty(gpu::UploadStats* ustats);
+  Status pack_misses(std::vector<Result<text::GlyphBitmap>>& bitmaps);
+  Status draw_queued(bool only_resolved);
+  Status mid_frame_flush();
+  Status commit();
+  Status flush();
+};
+
+// ---------------------------------------------------------------------------------------------
+
+Result<std::shared_ptr<const text::LayoutResult>> TextSystem::Impl::layout(
+    std::string_view utf8, const TextStyle& style) {
+  std::string key;
+  key.reserve(style.font.size() + utf8.size() + 24);
+  key += style.font;
+  key += '\x1f';
+  key += std::to_string(style.wrap_width);
+  key += style.markup ? "\x1fm\x1f" : "\x1fp\x1f";
+  key.append(utf8);
+  if (auto hit = layouts.find(key)) return hit;
+  text::LayoutParams params;
+  params.font = style.font;
+  params.wrap_width = style.wrap_width;
+  params.markup = style.markup;
+  const auto start = Clock::now();
+  GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter->layout(utf8, params));
+  stats.layout_ns += ns_since(start);
+  auto shared = std::make_shared<const text::LayoutResult>(std::move(result));
+  if (utf8.size() <= kMaxCachedLayoutBytes) layouts.insert(key, shared);
+  return shared;
+}
+
+atlas::GlyphKey TextSystem::Impl::key_for(const text::ShapedGlyph& g, float x, float y,
+                                          int* pen_x, int* pen_y) const {
+  // Four horizontal sub-pixel bins: the fraction of the pen position is baked into the bitmap,
+  // so that every quad lands on whole pixels and samples texels 1:1.
+  const double px = double(x) + double(g.x);
+  double ix = std::floor(px);
+  int bin = int(std::lround((px - ix) * 4.0));
+  if (bin == 4) {
+    bin = 0;
+    ix += 1;
+  }
+  *pen_x = int(ix);
+  *pen_y = int(std::lround(double(y) + double(g.y)));
+  atlas::GlyphKey key;
+  key.face_id = g.face;
+  key.glyph_id = g.glyph_id;
+  key.size_26_6 = g.size_26_6;
+  // Colour bitmaps are scaled from a strike: sub-pixel variants would only waste atlas space.
+  key.subpixel_bin = g.is_color_font ? 0 : uint8_t(bin);
+  return key;
+}
+
+void TextSystem::Impl::start_frame_stats() {
+  stats = FrameStats{};
+  stats.frame = frame;
+  stats.upload_mode = mode;
+  stats.threads = pool->size();
+  counters_at_frame_start = atlas->counters();
+  faces_this_frame.clear();
+}
+
+void TextSystem::Impl::drop_evicted() {
+  for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
+}
+
+Status TextSystem::Impl::upload_dirty(gpu::UploadStats* ustats) {
+  const auto start = Clock::now();
+  std::vector<std::vector<Rect>> rects(atlas->page_count());
+  std::vector<gpu::PageUpload> uploads;
+  for (size_t p = 0; p < atlas->page_count(); ++p) {
+    rects[p] = atlas->take_dirty_rects(p);
+    if (rects[p].empty()) continue;
+    const atlas::PageInfo info = atlas->page_info(p);
+    gpu::PageUpload up;
+    up.page = uint32_t(p);
+    up.format = info.format;
+    up.width = info.width;
+    up.height = info.height;
+    up.pixels = atlas->page_pixels(p);
+    up.stride = atlas->page_stride(p);
+    up.dirty = rects[p];
+    uploads.push_back(up);
+  }
+  Status status;
+  if (!uploads.empty()) status = gpu->upload(uploads, mode, ustats);
+  stats.upload_cpu_ns += ns_since(start);
+  return status;
+}
+
+Status TextSystem::Impl::pack_misses(std::vector<Result<text::GlyphBitmap>>& bitmaps) {
+  const auto start = Clock::now();
+  for (size_t i = 0; i < misses.size(); ++i) {
+    const atlas::GlyphKey& key = misses[i];
+    if (!bitmaps[i].ok()) {
+      ++stats.raster_errors;
+      continue;
+    }
+    const text::GlyphBitmap& bm = bitmaps[i].value();
+    atlas::CachedGlyph entry;
+    entry.bearing_x = int16_t(bm.left);
+    entry.bearing_y = int16_t(bm.top);
+    entry.format = bm.format;
+    if (bm.width > 0 && bm.height > 0) {
+      atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
+      drop_evicted();
+      if (r.status == atlas::AllocStatus::kFull) {
+        // Everything left is pinned by this frame: draw what is queued, start a new frame
+        // (which unpins it once the GPU is done), and try again.
+        GS_TRY(mid_frame_flush());
+        r = atlas->allocate(bm.format, bm.width, bm.height);
+        drop_evicted();
+      }
+      if (r.status != atlas::AllocStatus::kOk) {
+        ++stats.raster_errors;  // too large for any page, or still full: drawn as nothing
+        continue;
+      }
+      atlas->write(r.alloc.handle, bm.pixels.data(), size_t(bm.width) * bytes_per_pixel(bm.format));
+      entry.handle = r.alloc.handle;
+      entry.page = r.alloc.page;
+      entry.rect = r.alloc.rect;
+      stats.glyph_bytes +=
+          uint64_t(bm.width + 2) * uint64_t(bm.height + 2) * uint64_t(bytes_per_pixel(bm.format));
+    }
+    cache.insert(key, entry);
+    ++stats.glyphs_rasterized;
+  }
+  stats.pack_ns += ns_since(start);
+  return {};
+}
+
+Status TextSystem::Impl::commit() {
+  const auto start = Clock::now();
+  // Bring in finished prefetch work: requested misses first, then the rest (made resident too).
+  std::vector<Result<text::GlyphBitmap>> bitmaps;
+  bitmaps.reserve(misses.size());
+  std::vector<size_t> to_rasterize;
+  pool->drain_inline();
+  {
+    std::lock_guard lock(prefetch_mutex);
+    for (size_t i = 0; i < misses.size(); ++i) {
+      auto it = prefetched.find(misses[i]);
+      if (it != prefetched.end()) {
+        bitmaps.emplace_back(std::move(it->second));
+        prefetched.erase(it);
+      } else {
+        bitmaps.emplace_back(Status(ErrorCode::kInternal, "not rasterized"));
+        to_rasterize.push_back(i);
+      }
+    }
+    for (auto& [key, bitmap] : prefetched) {
+      if (cache.find(key) || miss_set.count(key)) continue;
+      misses.push_back(key);
+      miss_set.insert(key);
+      bitmaps.emplace_back(std::move(bitmap));
+    }
+    prefetched.clear();
+  }
+
+  const auto raster_start = Clock::now();
+  const size_t n = to_rasterize.size();
+  if (n > 0) {
+    auto work = [&](int worker, size_t j) {
+      const atlas::GlyphKey& k = misses[to_rasterize[j]];
+      text::RasterRequest req{k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin};
+      bitmaps[to_rasterize[j]] = rasterizers[size_t(worker)]->rasterize(req);
+    };
+    if (n <= kInlineRasterLimit || pool->size() == 1) {
+      for (size_t j = 0; j < n; ++j) work(0, j);
+    } else {
+      const size_t grain = std::max<size_t>(4, n / (size_t(pool->size()) * 8));
+      pool->parallel_for(n, grain, work);
+    }
+  }
+  stats.rasterize_ns += ns_since(raster_start);
+
+  Status status = pack_misses(bitmaps);
+  misses.clear();
+  miss_set.clear();
+  if (status.ok()) {
+    gpu::UploadStats ustats;
+    status = upload_dirty(&ustats);
+    stats.bytes_uploaded += ustats.bytes;
+    stats.copy_commands += ustats.copy_commands;
+    stats.stall_ns += ustats.stall_ns;
+    stats.stalls += ustats.stalls;
+  }
+  stats.commit_cpu_ns += ns_since(start);
+  return status;
+}
+
+Status TextSystem::Impl::draw_queued(bool only_resolved) {
+  std::vector<gpu::GlyphInstance> instances;
+  std::vector<uint16_t> pages;
+  instances.reserve(queued.size());
+  pages.reserve(queued.size());
+  std::vector<QueuedGlyph> unresolved;
+  for (const QueuedGlyph& q : queued) {
+    const atlas::CachedGlyph* g = cache.find(q.key);
+    if (!g) {
+      if (only_resolved) unresolved.push_back(q);
+      continue;  // failed to rasterize or pack: counted already
+    }
+    if (g->empty()) continue;
+    gpu::GlyphInstance inst;
+    const int x = q.pen_x + g->bearing_x;
+    const int y = q.pen_y - g->bearing_y;
+    // Quads wholly outside the int16 range cannot be on screen.
+    if (x < -32768 + 4096 || x > 32767 - 4096 || y < -32768 + 4096 || y > 32767 - 4096) continue;
+    inst.x = int16_t(x);
+    inst.y = int16_t(y);
+    inst.w = uint16_t(g->rect.w);
+    inst.h = uint16_t(g->rect.h);
+    inst.u = uint16_t(g->rect.x);
+    inst.v = uint16_t(g->rect.y);
+    inst.color = q.color;
+    instances.push_back(inst);
+    pages.push_back(g->page);
+  }
+  queued = std::move(unresolved);
+  if (instances.empty()) return {};
+
+  // One draw call per page: a stable order by page keeps the painter's order within a page.
+  std::vector<uint32_t> order(instances.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return pages[a] < pages[b]; });
+  std::vector<gpu::GlyphInstance> sorted;
+  sorted.reserve(instances.size());
+  std::vector<gpu::DrawBatch> batches;
+  for (uint32_t idx : order) {
+    if (batches.empty() || batches.back().page != pages[idx]) {
+      batches.push_back({pages[idx], uint32_t(sorted.size()), 0});
+    }
+    sorted.push_back(instances[idx]);
+    ++batches.back().count;
+  }
+  stats.glyphs_drawn += uint32_t(sorted.size());
+  stats.draw_calls += uint32_t(batches.size());
+  return gpu->draw(sorted, batches, viewport_w, viewport_h);
+}
+
+Status TextSystem::Impl::mid_frame_flush() {
+  // Upload what is staged, draw every queued glyph that is resident, close the frame and wait
+  // for the GPU: afterwards nothing is pinned but what is still queued.
+  gpu::UploadStats ustats;
+  GS_TRY(upload_dirty(&ustats));
+  stats.bytes_uploaded += ustats.bytes;
+  stats.copy_commands += ustats.copy_commands;
+  GS_TRY(draw_queued(/*only_resolved=*/true));
+  GS_TRY(gpu->end_frame(frame));
+  GS_TRY(gpu->finish());
+  ++stats.mid_frame_flushes;
+  ++frame;
+  atlas->begin_frame(frame);
+  atlas->set_completed_frame(gpu->completed_frame());
+  for (const QueuedGlyph& q : queued) {
+    if (const atlas::CachedGlyph* g = cache.find(q.key); g && !g->empty()) atlas->touch(g->handle);
+  }
+  return {};
+}
+
+Status TextSystem::Impl::flush() {
+  if (!misses.empty()) GS_TRY(commit());
+  const auto start = Clock::now();
+  Status status = draw_queued(/*only_resolved=*/false);
+  queued.clear();
+  if (status.ok()) status = gpu->end_frame(frame);
+  stats.draw_cpu_ns += ns_since(start);
+
+  if (gpu->timer_queries_available()) {
+    for (const gpu::GpuTimings& t : gpu->take_timings()) {
+      stats.gpu_timing_available = true;
+      stats.gpu_upload_ns = t.upload_ns;
+      stats.gpu_draw_ns = t.draw_ns;
+      stats.gpu_timing_frame = t.frame;
+    }
+  }
+  const atlas::AtlasCounters c = atlas->counters();
+  stats.pages = uint32_t(c.pages);
+  stats.atlas_bytes = c.bytes;
+  stats.occupancy = c.occupancy;
+  stats.evictions = c.evictions - counters_at_frame_start.evictions;
+  stats.growths = c.growths - counters_at_frame_start.growths;
+  stats.cached_glyphs = cache.size();
+  for (text::FaceId f : faces_this_frame) {
+    const std::string family = registry.source(f).family;
+    if (std::find(stats.fonts_used.begin(), stats.fonts_used.end(), family) ==
+        stats.fonts_used.end()) {
+      stats.fonts_used.push_back(family);
+    }
+  }
+  stats.frame_cpu_ns = ns_since(frame_start);
+  last_stats = stats;
+  finished_stats.push_back(stats);
+  if (finished_stats.size() > 100000) finished_stats.erase(finished_stats.begin());
+  in_frame = false;
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TextSystem::TextSystem(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+TextSystem::~TextSystem() {
+  if (impl_ && impl_->pool) impl_->pool->wait_idle();
+}
+
+Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& desc) {
+  if (desc.threads < 0 || desc.threads > 256) {
+    return Status(ErrorCode::kInvalidArgument, "threads must be 0 (default) or 1..256");
+  }
+  if (desc.page_width < 0 || desc.page_width > 16384 || desc.page_max_height < 0 ||
+      desc.page_max_height > 16384) {
+    return Status(ErrorCode::kInvalidArgument, "atlas page sizes must be 0 (default) or 1..16384");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->desc = desc;
+  if (desc.layout_cache_entries) impl->layouts.capacity = desc.layout_cache_entries;
+
+  impl->mode = desc.upload_mode;
+  if (!desc.upload_mode_set) {
+    const char* env = std::getenv("GLYPHSTREAM_SYNC_UPLOADS");
+    impl->mode = (env && std::string_view(env) == "1") ? UploadMode::kSync : UploadMode::kAsync;
+  }
+
+  gpu::GpuDeviceDesc gdesc;
+  gdesc.staging_ring_depth = desc.staging_ring_depth;
+  gdesc.frames_in_flight = desc.frames_in_flight;
+  GS_ASSIGN_OR_RETURN(impl->gpu, gpu::create_gl_device(gdesc));
+
+  GS_ASSIGN_OR_RETURN(impl->layouter, text::Layouter::create(&impl->registry));
+
+  const int threads = desc.threads > 0 ? desc.threads : ThreadPool::default_threads();
+  impl->pool = std::make_unique<ThreadPool>(threads);
+  for (int i = 0; i < impl->pool->size(); ++i) {
+    impl->rasterizers.push_back(std::make_unique<text::Rasterizer>(&impl->registry));
+  }
+
+  atlas::AtlasConfig acfg;
+  acfg.page_width = desc.page_width;
+  acfg.page_max_height = desc.page_max_height;
+  acfg.memory_budget_bytes = desc.atlas_budget_bytes;
+  impl->atlas = std::make_unique<atlas::Atlas>(acfg);
+  return std::unique_ptr<TextSystem>(new TextSystem(std::move(impl)));
+}
+
+Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
+  Impl& s = *impl_;
+  if (viewport_width <= 0 || viewport_height <= 0 || viewport_width > 32768 ||
+      viewport_height > 32768) {
+    return {ErrorCode::kInvalidArgument, "viewport size must be 1..32768 px"};
+  }
+  if (s.in_frame) GS_TRY(s.flush());  // an unfinished frame is finished, not lost
+  s.frame_start = Clock::now();
+  ++s.frame;
+  s.in_frame = true;
+  s.viewport_w = viewport_width;
+  s.viewport_h = viewport_height;
+  s.atlas->begin_frame(s.frame);
+  s.atlas->set_completed_frame(s.gpu->completed_frame());
+  s.start_frame_stats();
+  return {};
+}
+
+Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style) {
+  Impl& s = *impl_;
+  if (!s.in_frame) return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
+  if (!std::isfinite(x) || !std::isfinite(y)) {
+    return {ErrorCode::kInvalidArgument, "text position must be finite"};
+  }
+  GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
+  const uint32_t default_color = style.color.to_rgba8();
+  s.queued.reserve(s.queued.size() + laid_out->glyphs.size());
+  for (const text::ShapedGlyph& g : laid_out->glyphs) {
+    QueuedGlyph q;
+    q.key = s.key_for(g, x, y, &q.pen_x, &q.pen_y);
+    q.color = g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
+    s.faces_this_frame.insert(g.face);
+    ++s.stats.glyphs_requested;
+    if (const atlas::CachedGlyph* hit = s.cache.find(q.key)) {
+      ++s.stats.glyph_hits;
+      if (!hit->empty()) s.atlas->touch(hit->handle);
+    } else if (s.miss_set.insert(q.key).second) {
+      s.misses.push_back(q.key);
+    }
+    s.queued.push_back(q);
+  }
+  return {};
+}
+
+Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& style) {
+  GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
+  TextMetrics m;
+  m.width = laid_out->width;
+  m.height = laid_out->height;
+  m.line_height = laid_out->line_height;
+  m.baseline = laid_out->baseline;
+  m.lines = laid_out->line_count;
+  return m;
+}
+
+Status TextSystem::commit() {
+  if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "commit() outside a frame"};
+  return impl_->commit();
+}
+
+Status TextSystem::flush() {
+  if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "flush() outside a frame"};
+  return impl_->flush();
+}
+
+Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
+  Impl& s = *impl_;
+  GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
+  std::vector<atlas::GlyphKey> keys;
+  {
+    std::lock_guard lock(s.prefetch_mutex);
+    for (const text::ShapedGlyph& g : laid_out->glyphs) {
+      int px, py;
+      const atlas::GlyphKey key = s.key_for(g, 0, 0, &px, &py);
+      if (s.cache.find(key) || s.prefetched.count(key) || !s.prefetch_inflight.insert(key).second) {
+        continue;
+      }
+      keys.push_back(key);
+    }
+  }
+  // Batches of 32 keep hand-off cost small against FreeType's per-glyph work.
+  constexpr size_t kBatch = 32;
+  for (size_t b = 0; b < keys.size(); b += kBatch) {
+    std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
+                                       keys.begin() + long(std::min(keys.size(), b + kBatch)));
+    s.pool->submit([&s, batch = std::move(batch)](int worker) {
+      for (const atlas::GlyphKey& k : batch) {
+        auto bm = s.rasterizers[size_t(worker)]->rasterize(
+            {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
+        std::lock_guard lock(s.prefetch_mutex);
+        s.prefetch_inflight.erase(k);
+        if (bm.ok()) s.prefetched.emplace(k, std::move(bm).value());
+      }
+    });
+  }
+  return {};
+}
+
+void TextSystem::set_upload_mode(UploadMode mode) { impl_->mode = mode; }
+UploadMode TextSystem::upload_mode() const { return impl_->mode; }
+int TextSystem::threads() const { return impl_->pool->size(); }
+
+Status TextSystem::add_font_file(const std::string& path) {
+  return impl_->layouter->add_font_file(path);
+}
+
+const FrameStats& TextSystem::last_frame_stats() const { return impl_->last_stats; }
+
+std::vector<FrameStats> TextSystem::take_frame_stats() {
+  std::vector<FrameStats> out;
+  out.swap(impl_->finished_stats);
+  return out;
+}
+
+std::string TextSystem::gpu_renderer() const { return impl_->gpu->renderer(); }
+std::string TextSystem::async_path() const { return impl_->gpu->async_path(); }
+size_t TextSystem::atlas_page_count() const { return impl_->atlas->page_count(); }
+
+std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
+    std::vector<std::pair<int, int>>* sizes) const {
+  std::vector<std::vector<uint8_t>> images;
+  sizes->clear();
+  for (size_t p = 0; p < impl_->atlas->page_count(); ++p) {
+    const atlas::PageInfo info = impl_->atlas->page_info(p);
+    images.push_back(impl_->atlas->debug_image(p));
+    sizes->emplace_back(info.width, info.height);
+  }
+  return images;
+}
+
+Status TextSystem::finish() { return impl_->gpu->finish(); }
+
+}  // namespace glyphstream

@@ -31,6 +31,12 @@ class HeadlessGl {
   virtual std::string version() const = 0;   // GL_VERSION
   // Makes the context current on the calling thread and binds the offscreen framebuffer.
   virtual Status make_current() = 0;
+  // Re-creates the offscreen framebuffer at a new size (content undefined afterwards); the
+  // context and every GL object in it stay.
+  virtual Status resize(int width, int height) {
+    (void)width, (void)height;
+    return {ErrorCode::kUnsupported, "resize is not implemented by this context"};
+  }
   // Clears the framebuffer to a straight-alpha colour.
   virtual void clear(float r, float g, float b, float a) = 0;
   // Reads the framebuffer back as RGBA8, top row first (width * height * 4 bytes); waits for

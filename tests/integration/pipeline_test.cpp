@@ -1,0 +1,252 @@
+// The whole pipeline on real OpenGL (Mesa llvmpipe in CI, the NVIDIA driver on the GPU
+// machine): render, read the framebuffer back, compare with the CPU reference.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpu_reference.h"
+#include "glyphstream/headless_gl.h"
+#include "glyphstream/text_system.h"
+
+namespace glyphstream {
+namespace {
+
+constexpr int kWidth = 640;
+constexpr int kHeight = 200;
+const Color kBackground{1, 1, 1, 1};
+
+struct DrawCall {
+  float x, y;
+  std::string text;
+  TextStyle style;
+};
+
+TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu) {
+  TextStyle s;
+  s.font = font;
+  s.color = Color::from_rgba8(rgba);
+  return s;
+}
+
+class Pipeline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto gl = HeadlessGl::create({kWidth, kHeight});
+    ASSERT_TRUE(gl.ok()) << gl.status().to_string();
+    gl_ = std::move(gl).value();
+    auto ref = testing::CpuReference::create();
+    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
+    ref_ = std::move(ref).value();
+  }
+
+  std::unique_ptr<TextSystem> make_system(TextSystemDesc desc) {
+    auto ts = TextSystem::create(desc);
+    EXPECT_TRUE(ts.ok()) << ts.status().to_string();
+    return ts.ok() ? std::move(ts).value() : nullptr;
+  }
+
+  // Renders one frame on the GPU and on the CPU; returns the number of differing pixels.
+  int render_and_compare(TextSystem* ts, const std::vector<DrawCall>& calls,
+                         const std::string& what) {
+    gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+    EXPECT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+    ref_->clear(kWidth, kHeight, kBackground);
+    for (const DrawCall& c : calls) {
+      const Status s = ts->draw_text(c.x, c.y, c.text, c.style);
+      EXPECT_TRUE(s.ok()) << s.to_string();
+      EXPECT_TRUE(ref_->draw_text(c.x, c.y, c.text, c.style).ok());
+    }
+    EXPECT_TRUE(ts->commit().ok());
+    EXPECT_TRUE(ts->flush().ok());
+    std::vector<uint8_t> gpu;
+    EXPECT_TRUE(gl_->read_pixels(&gpu).ok());
+    const auto diff = testing::compare_rgba(gpu, ref_->image(), kWidth, kHeight, 2);
+    EXPECT_EQ(diff.pixels_over_tolerance, 0)
+        << what << ": first difference at (" << diff.first_bad_x << ", " << diff.first_bad_y
+        << "), max channel difference " << diff.max_channel_diff;
+    // A blank frame would also "match" a blank reference: make sure text was drawn.
+    EXPECT_GT(testing::count_ink(gpu, kWidth, 0, 0, kWidth, kHeight, kBackground, 40), 0) << what;
+    last_image_ = gpu;
+    return diff.pixels_over_tolerance;
+  }
+
+  std::unique_ptr<HeadlessGl> gl_;
+  std::unique_ptr<testing::CpuReference> ref_;
+  std::vector<uint8_t> last_image_;
+};
+
+const UploadMode kModes[] = {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage};
+
+TEST_F(Pipeline, KnownStringsMatchTheCpuReferenceInEveryMode) {
+  for (UploadMode mode : kModes) {
+    TextSystemDesc desc;
+    desc.upload_mode_set = true;
+    desc.upload_mode = mode;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    const std::vector<DrawCall> calls = {
+        {10, 8, "Hello, glyphstream! Ça déjà vu?", style_of("Sans 20")},
+        {10.25f, 40, "Съешь ещё Ξεσκεπάζω 你好世界", style_of("Sans 18", 0xb03030ffu)},
+        {10.5f, 72, "नमस्ते दुनिया مرحبا שלום", style_of("Sans 18", 0x2060c0ffu)},
+        {10.75f, 110, "Emoji 😀🚀 ok", style_of("Sans 24")},
+        {300.4f, 150, "tiny 9px text", style_of("Sans 9", 0x000000ffu)},
+    };
+    render_and_compare(ts.get(), calls, std::string(upload_mode_name(mode)));
+    // The same frame again comes from the cache and still matches.
+    render_and_compare(ts.get(), calls, std::string(upload_mode_name(mode)) + " (cached)");
+    EXPECT_EQ(ts->last_frame_stats().glyphs_rasterized, 0u);
+    EXPECT_EQ(ts->last_frame_stats().bytes_uploaded, 0u);
+  }
+}
+
+TEST_F(Pipeline, AsyncAndSyncArePixelIdentical) {
+  std::vector<std::vector<uint8_t>> images;
+  for (UploadMode mode : kModes) {
+    TextSystemDesc desc;
+    desc.upload_mode_set = true;
+    desc.upload_mode = mode;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    render_and_compare(ts.get(), {{4, 4, "The quick brown fox 流式字形 😀", style_of("Sans 28")}},
+                       "identity");
+    images.push_back(last_image_);
+  }
+  EXPECT_EQ(images[0], images[1]);
+  EXPECT_EQ(images[0], images[2]);
+}
+
+// The reference design lost glyphs written one frame earlier after a staging swap: a glyph
+// written in frame N must still be right in frames N+1, N+2, ...
+TEST_F(Pipeline, GlyphsWrittenEarlierStayCorrectInLaterFrames) {
+  for (int ring : {1, 2, 3}) {
+    TextSystemDesc desc;
+    desc.upload_mode_set = true;
+    desc.upload_mode = UploadMode::kAsync;
+    desc.staging_ring_depth = ring;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    const std::string words[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"};
+    std::vector<DrawCall> calls;
+    for (int frame = 0; frame < 6; ++frame) {
+      // Every earlier word stays on screen; one new word (with new glyphs) per frame.
+      calls.push_back({8, 8 + 30.f * float(frame), words[frame], style_of("Sans 22")});
+      render_and_compare(ts.get(), calls, "ring " + std::to_string(ring) + " frame " +
+                                              std::to_string(frame));
+    }
+  }
+}
+
+// A small atlas forces eviction and reuse of atlas space: every frame must still match, so a
+// stale glyph (old pixels under a new glyph's coordinates) fails.
+TEST_F(Pipeline, EvictionNeverShowsStaleGlyphs) {
+  for (UploadMode mode : kModes) {
+    TextSystemDesc desc;
+    desc.upload_mode_set = true;
+    desc.upload_mode = mode;
+    desc.page_width = 128;
+    desc.page_max_height = 128;
+    desc.atlas_budget_bytes = 2 * 128 * 128;
+    desc.frames_in_flight = 2;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    uint64_t evictions = 0;
+    const char32_t base = 0x4e00;  // CJK: every frame brings new glyphs
+    for (int frame = 0; frame < 24; ++frame) {
+      std::u32string chars;
+      for (int i = 0; i < 12; ++i) chars += char32_t(base + frame * 12 + i);
+      std::string utf8;
+      for (char32_t c : chars) {
+        utf8 += char(0xe0 | (c >> 12));
+        utf8 += char(0x80 | ((c >> 6) & 0x3f));
+        utf8 += char(0x80 | (c & 0x3f));
+      }
+      render_and_compare(ts.get(), {{6, 10, utf8, style_of("Sans 20")}},
+                         std::string(upload_mode_name(mode)) + " frame " + std::to_string(frame));
+      evictions += ts->last_frame_stats().evictions;
+    }
+    EXPECT_GT(evictions, 0u) << "the test must exercise eviction";
+  }
+}
+
+TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
+  TextSystemDesc desc;
+  desc.page_width = 128;
+  desc.page_max_height = 128;
+  desc.atlas_budget_bytes = 128 * 128;  // one R8 page: far too small for this frame
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  std::vector<DrawCall> calls;
+  const std::string lines[] = {"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz",
+                               "0123456789 !?@#$%&*()[]{}", "ÀÉÎÕÜàéîõü ÇçÑñ ßŁł"};
+  for (int i = 0; i < 4; ++i) calls.push_back({6, 6 + 44.f * float(i), lines[i], style_of("Sans 34")});
+  render_and_compare(ts.get(), calls, "pinned-full");
+  EXPECT_GT(ts->last_frame_stats().mid_frame_flushes, 0u);
+}
+
+TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
+  std::vector<std::vector<uint8_t>> images;
+  for (int threads : {1, 2, 8}) {
+    TextSystemDesc desc;
+    desc.threads = threads;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    EXPECT_EQ(ts->threads(), threads);
+    render_and_compare(ts.get(),
+                       {{4, 4, "Determinism: 一二三四五六七八九十 αβγδε абвгд", style_of("Sans 20")},
+                        {4, 60, "The quick brown fox jumps over the lazy dog", style_of("Sans 16")}},
+                       "threads " + std::to_string(threads));
+    images.push_back(last_image_);
+  }
+  EXPECT_EQ(images[0], images[1]);
+  EXPECT_EQ(images[0], images[2]);
+}
+
+TEST_F(Pipeline, BadTextIsRefusedAndLosesNothingQueuedBefore) {
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  gl_->clear(1, 1, 1, 1);
+  ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+  ASSERT_TRUE(ts->draw_text(10, 10, "kept", style_of("Sans 24")).ok());
+  const Status bad = ts->draw_text(10, 60, "bad \xc0\xaf utf8", style_of("Sans 24"));
+  EXPECT_EQ(bad.code(), ErrorCode::kInvalidUtf8);
+  const Status zero = ts->draw_text(10, 60, "zero", style_of("Sans 0"));
+  EXPECT_EQ(zero.code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(ts->flush().ok());
+  std::vector<uint8_t> gpu;
+  ASSERT_TRUE(gl_->read_pixels(&gpu).ok());
+  ref_->clear(kWidth, kHeight, kBackground);
+  ASSERT_TRUE(ref_->draw_text(10, 10, "kept", style_of("Sans 24")).ok());
+  EXPECT_EQ(testing::compare_rgba(gpu, ref_->image(), kWidth, kHeight, 2).pixels_over_tolerance, 0);
+}
+
+TEST_F(Pipeline, CountersAddUpOnKnownWorkloads) {
+  TextSystemDesc desc;
+  desc.upload_mode_set = true;
+  desc.upload_mode = UploadMode::kSync;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  // "abcabc": 3 letters; sub-pixel advances may put a repeated letter in another bin, so
+  // 3 to 6 distinct glyph keys, each rasterized exactly once.
+  render_and_compare(ts.get(), {{0, 0, "abcabc", style_of("Monospace 20")}}, "first");
+  const FrameStats first = ts->last_frame_stats();
+  EXPECT_EQ(first.glyphs_requested, 6u);
+  EXPECT_EQ(first.glyph_hits, 0u);
+  EXPECT_GE(first.glyphs_rasterized, 3u);
+  EXPECT_LE(first.glyphs_rasterized, 6u);
+  EXPECT_GT(first.glyph_bytes, 0u);
+  // The uploaded rects cover every new padded glyph rect.
+  EXPECT_GE(first.bytes_uploaded, first.glyph_bytes);
+  EXPECT_GE(first.copy_commands, 1u);
+  render_and_compare(ts.get(), {{0, 0, "abcabc", style_of("Monospace 20")}}, "steady");
+  const FrameStats steady = ts->last_frame_stats();
+  EXPECT_EQ(steady.glyphs_rasterized, 0u);
+  EXPECT_EQ(steady.glyph_hits, 6u);
+  EXPECT_EQ(steady.bytes_uploaded, 0u);
+  EXPECT_EQ(steady.copy_commands, 0u);
+  EXPECT_EQ(steady.glyphs_drawn, 6u);
+}
+
+}  // namespace
+}  // namespace glyphstream

@@ -1,0 +1,114 @@
+// Runs the main job's command (glyphstream-render with the built-in sample) and checks the PNG.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cpu_reference.h"
+#include "png_io.h"
+
+namespace glyphstream {
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string output;
+};
+
+Run run(const std::string& command) {
+  Run r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string tool() { return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/render/glyphstream-render"; }
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("glyphstream-test-" + name)).string();
+}
+
+TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
+  const std::string png = temp_path("sample.png");
+  const std::string stats = temp_path("sample.jsonl");
+  const std::string atlas_dir = temp_path("atlas");
+  std::filesystem::remove_all(atlas_dir);
+  // The same command scripts/run-sample.sh runs, plus an atlas dump.
+  const Run r = run(tool() + " --out " + png + " --stats-json " + stats + " --dump-atlas " + atlas_dir);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("glyphstream profile"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("rasterized"), std::string::npos);
+
+  auto image = tools::read_png(png);
+  ASSERT_TRUE(image.ok()) << image.status().to_string();
+  const auto& im = image.value();
+  EXPECT_GE(im.width, 600);
+  EXPECT_GE(im.height, 300);
+  const Color white{1, 1, 1, 1};
+  // Ink in every band of lines: the sample has 13 lines; check the image in 8 horizontal bands
+  // (margins excluded) and require text in each.
+  const int top = 16, bottom = im.height - 16;
+  for (int band = 0; band < 8; ++band) {
+    const int y0 = top + (bottom - top) * band / 8, y1 = top + (bottom - top) * (band + 1) / 8;
+    EXPECT_GT(testing::count_ink(im.rgba, im.width, 0, y0, im.width, y1, white, 60), 50)
+        << "no text in rows " << y0 << ".." << y1;
+  }
+  // Margins stay empty.
+  EXPECT_EQ(testing::count_ink(im.rgba, im.width, 0, 0, im.width, 4, white, 60), 0);
+  // Colour: emoji and coloured spans give saturated pixels.
+  int saturated = 0;
+  for (size_t i = 0; i < im.rgba.size(); i += 4) {
+    const int mx = std::max({im.rgba[i], im.rgba[i + 1], im.rgba[i + 2]});
+    const int mn = std::min({im.rgba[i], im.rgba[i + 1], im.rgba[i + 2]});
+    if (mx - mn > 100) ++saturated;
+  }
+  EXPECT_GT(saturated, 1000);
+
+  std::ifstream in(stats);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_NE(line.find("\"glyphs_drawn\""), std::string::npos);
+  EXPECT_NE(line.find("\"upload_mode\":\"async\""), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(atlas_dir + "/page-0.png"));
+}
+
+TEST(RenderTool, FailsWithAClearMessage) {
+  const std::string png = temp_path("bad.png");
+  Run r = run(tool() + " --out " + png + " --text \"$(printf 'bad \\377 utf8')\"");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("invalid_utf8"), std::string::npos) << r.output;
+  r = run(tool() + " --out " + png + " --text hello --font 'Sans 0'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("invalid_argument"), std::string::npos) << r.output;
+  r = run(tool() + " --out /nonexistent-dir/x.png --text hello");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("io_error"), std::string::npos) << r.output;
+  r = run(tool() + " --file /nonexistent-file.txt");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  r = run(tool() + " --upload-mode turbo --text x");
+  EXPECT_NE(r.exit_code, 0) << r.output;
+}
+
+TEST(RenderTool, SyncUploadsFlagIsPixelIdenticalToAsync) {
+  const std::string a = temp_path("async.png"), s = temp_path("sync.png"),
+                    w = temp_path("whole.png");
+  ASSERT_EQ(run(tool() + " --quiet --out " + a).exit_code, 0);
+  ASSERT_EQ(run(tool() + " --quiet --sync-uploads --out " + s).exit_code, 0);
+  ASSERT_EQ(run("GLYPHSTREAM_SYNC_UPLOADS=1 " + tool() + " --quiet --out " + w).exit_code, 0);
+  auto ia = tools::read_png(a), is = tools::read_png(s), iw = tools::read_png(w);
+  ASSERT_TRUE(ia.ok() && is.ok() && iw.ok());
+  EXPECT_EQ(ia.value().rgba, is.value().rgba);
+  EXPECT_EQ(ia.value().rgba, iw.value().rgba);
+}
+
+}  // namespace
+}  // namespace glyphstream

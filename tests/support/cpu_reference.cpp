@@ -1,0 +1,115 @@
+#include "cpu_reference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace glyphstream::testing {
+namespace {
+
+uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
+
+}  // namespace
+
+Result<std::unique_ptr<CpuReference>> CpuReference::create() {
+  auto ref = std::unique_ptr<CpuReference>(new CpuReference());
+  GS_ASSIGN_OR_RETURN(ref->layouter_, text::Layouter::create(&ref->registry_));
+  ref->rasterizer_ = std::make_unique<text::Rasterizer>(&ref->registry_);
+  return ref;
+}
+
+void CpuReference::clear(int width, int height, Color c) {
+  width_ = width;
+  height_ = height;
+  image_.assign(size_t(width) * size_t(height) * 4, 0);
+  // The framebuffer stores what glClear writes: the colour as given, quantized.
+  for (size_t i = 0; i < image_.size(); i += 4) {
+    image_[i] = to_byte(c.r);
+    image_[i + 1] = to_byte(c.g);
+    image_[i + 2] = to_byte(c.b);
+    image_[i + 3] = to_byte(c.a);
+  }
+}
+
+Status CpuReference::draw_text(float x, float y, const std::string& utf8, const TextStyle& style) {
+  text::LayoutParams params;
+  params.font = style.font;
+  params.wrap_width = style.wrap_width;
+  params.markup = style.markup;
+  GS_ASSIGN_OR_RETURN(text::LayoutResult layout, layouter_->layout(utf8, params));
+  const uint32_t default_color = style.color.to_rgba8();
+  for (const text::ShapedGlyph& g : layout.glyphs) {
+    const double px = double(x) + double(g.x);
+    double ix = std::floor(px);
+    int bin = int(std::lround((px - ix) * 4.0));
+    if (bin == 4) bin = 0, ix += 1;
+    if (g.is_color_font) bin = 0;
+    const int pen_x = int(ix);
+    const int pen_y = int(std::lround(double(y) + double(g.y)));
+    GS_ASSIGN_OR_RETURN(text::GlyphBitmap bm,
+                        rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin)}));
+    const uint32_t rgba =
+        g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
+    const Color c = Color::from_rgba8(rgba);
+    const int x0 = pen_x + bm.left;
+    const int y0 = pen_y - bm.top;
+    for (int row = 0; row < bm.height; ++row) {
+      const int ty = y0 + row;
+      if (ty < 0 || ty >= height_) continue;
+      for (int col = 0; col < bm.width; ++col) {
+        const int tx = x0 + col;
+        if (tx < 0 || tx >= width_) continue;
+        float sr, sg, sb, sa;
+        if (bm.format == PixelFormat::kCoverage8) {
+          const float cov = float(bm.pixels[size_t(row) * size_t(bm.width) + size_t(col)]) / 255.f;
+          sa = c.a * cov;
+          sr = c.r * sa, sg = c.g * sa, sb = c.b * sa;
+        } else {
+          const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
+          sr = float(t[0]) / 255.f * c.a, sg = float(t[1]) / 255.f * c.a;
+          sb = float(t[2]) / 255.f * c.a, sa = float(t[3]) / 255.f * c.a;
+        }
+        uint8_t* d = &image_[(size_t(ty) * size_t(width_) + size_t(tx)) * 4];
+        const float k = 1.f - sa;
+        d[0] = to_byte(sr + float(d[0]) / 255.f * k);
+        d[1] = to_byte(sg + float(d[1]) / 255.f * k);
+        d[2] = to_byte(sb + float(d[2]) / 255.f * k);
+        d[3] = to_byte(sa + float(d[3]) / 255.f * k);
+      }
+    }
+  }
+  return {};
+}
+
+ImageDiff compare_rgba(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width,
+                       int height, int tolerance) {
+  ImageDiff diff;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const size_t i = (size_t(y) * size_t(width) + size_t(x)) * 4;
+      int worst = 0;
+      for (int c = 0; c < 4; ++c) worst = std::max(worst, std::abs(int(a[i + c]) - int(b[i + c])));
+      diff.max_channel_diff = std::max(diff.max_channel_diff, worst);
+      if (worst > tolerance) {
+        if (diff.pixels_over_tolerance++ == 0) diff.first_bad_x = x, diff.first_bad_y = y;
+      }
+    }
+  }
+  return diff;
+}
+
+int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1,
+              Color bg, int threshold) {
+  const int br = to_byte(bg.r), bgc = to_byte(bg.g), bb = to_byte(bg.b);
+  int n = 0;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      const uint8_t* p = &rgba[(size_t(y) * size_t(width) + size_t(x)) * 4];
+      const int d = std::max({std::abs(p[0] - br), std::abs(p[1] - bgc), std::abs(p[2] - bb)});
+      if (d > threshold) ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace glyphstream::testing

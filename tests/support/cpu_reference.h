@@ -1,0 +1,50 @@
+// An independent CPU reference for integration tests: lays out with the text layer, rasterizes
+// every glyph itself, and composites the bitmaps with the same premultiplied-alpha math the
+// GPU uses. A glyph that the pipeline loses, misplaces or draws from stale atlas pixels makes
+// the two images differ.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "glyphstream/status.h"
+#include "glyphstream/text_system.h"
+#include "text/font_registry.h"
+#include "text/layout.h"
+#include "text/rasterizer.h"
+
+namespace glyphstream::testing {
+
+class CpuReference {
+ public:
+  static Result<std::unique_ptr<CpuReference>> create();
+
+  // Starts a width x height image filled with a straight-alpha colour.
+  void clear(int width, int height, Color color);
+  // Draws text the way TextSystem::draw_text does (same pen rounding and sub-pixel bins).
+  Status draw_text(float x, float y, const std::string& utf8, const TextStyle& style);
+  const std::vector<uint8_t>& image() const { return image_; }  // RGBA8, top row first
+
+ private:
+  text::FontRegistry registry_;
+  std::unique_ptr<text::Layouter> layouter_;
+  std::unique_ptr<text::Rasterizer> rasterizer_;
+  int width_ = 0, height_ = 0;
+  std::vector<uint8_t> image_;
+};
+
+struct ImageDiff {
+  int max_channel_diff = 0;
+  int pixels_over_tolerance = 0;
+  int first_bad_x = -1, first_bad_y = -1;
+};
+ImageDiff compare_rgba(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width,
+                       int height, int tolerance);
+
+// Number of pixels that differ from the background colour by more than `threshold`.
+int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1,
+              Color background, int threshold);
+
+}  // namespace glyphstream::testing

@@ -1,0 +1,104 @@
+#include "cli_common.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+namespace glyphstream::tools {
+
+void add_common_options(CLI::App& app, CommonOptions* o) {
+  app.add_option("--upload-mode", o->upload_mode,
+                 "How commit() uploads: async (default), sync (kill switch) or whole-page "
+                 "(baseline for benchmarks)")
+      ->check(CLI::IsMember({"async", "sync", "whole-page"}));
+  app.add_flag("--sync-uploads", o->sync_uploads,
+               "Kill switch: synchronous uploads from client memory (= --upload-mode sync); "
+               "GLYPHSTREAM_SYNC_UPLOADS=1 does the same");
+  app.add_option("--threads", o->threads,
+                 "Rasterizer threads (default: GLYPHSTREAM_THREADS, else all cores)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--stats-json", o->stats_json, "Write per-frame statistics as JSON lines");
+}
+
+Status apply_common_options(const CommonOptions& o, TextSystemDesc* desc) {
+  if (o.sync_uploads && !o.upload_mode.empty() && o.upload_mode != "sync") {
+    return {ErrorCode::kInvalidArgument, "--sync-uploads contradicts --upload-mode " + o.upload_mode};
+  }
+  if (o.sync_uploads) {
+    desc->upload_mode_set = true;
+    desc->upload_mode = UploadMode::kSync;
+  } else if (!o.upload_mode.empty()) {
+    desc->upload_mode_set = true;
+    if (!parse_upload_mode(o.upload_mode, &desc->upload_mode)) {
+      return {ErrorCode::kInvalidArgument, "unknown upload mode " + o.upload_mode};
+    }
+  }
+  desc->threads = o.threads;
+  return {};
+}
+
+Result<Color> parse_color(const std::string& text) {
+  static const std::map<std::string, uint32_t> kNames = {
+      {"black", 0x000000ff}, {"white", 0xffffffff}, {"red", 0xff0000ff},
+      {"green", 0x00a000ff}, {"blue", 0x0000ffff},  {"transparent", 0x00000000}};
+  if (auto it = kNames.find(text); it != kNames.end()) return Color::from_rgba8(it->second);
+  std::string hex = text;
+  if (!hex.empty() && hex[0] == '#') hex.erase(0, 1);
+  for (char c : hex) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return Status(ErrorCode::kInvalidArgument, "bad colour '" + text + "' (use #rrggbb[aa])");
+    }
+  }
+  if (hex.size() == 3) hex = {hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]};
+  if (hex.size() == 6) hex += "ff";
+  if (hex.size() != 8) {
+    return Status(ErrorCode::kInvalidArgument, "bad colour '" + text + "' (use #rrggbb[aa])");
+  }
+  return Color::from_rgba8(uint32_t(std::strtoul(hex.c_str(), nullptr, 16)));
+}
+
+Status write_stats_jsonl(const std::string& path, const std::vector<FrameStats>& frames) {
+  std::ofstream out(path);
+  if (!out) return {ErrorCode::kIoError, "cannot open " + path + " for writing"};
+  for (const FrameStats& f : frames) out << frame_stats_to_json(f) << '\n';
+  out.flush();
+  if (!out) return {ErrorCode::kIoError, "cannot write " + path};
+  return {};
+}
+
+void print_profile(std::FILE* out, const FrameStats& s, const std::string& renderer,
+                   const std::string& async_path) {
+  auto ms = [](uint64_t ns) { return double(ns) / 1e6; };
+  std::fprintf(out, "glyphstream profile (frame %llu)\n", static_cast<unsigned long long>(s.frame));
+  std::fprintf(out, "  gpu            %s\n", renderer.c_str());
+  std::fprintf(out, "  upload mode    %s (async path: %s), %d rasterizer thread(s)\n",
+               std::string(upload_mode_name(s.upload_mode)).c_str(), async_path.c_str(),
+               s.threads);
+  std::fprintf(out, "  glyphs         %u requested, %u drawn, %u cache hits, %u rasterized, %u errors\n",
+               s.glyphs_requested, s.glyphs_drawn, s.glyph_hits, s.glyphs_rasterized,
+               s.raster_errors);
+  std::fprintf(out, "  atlas          %u page(s), %.1f KiB, occupancy %.1f%%, %llu cached glyphs\n",
+               s.pages, double(s.atlas_bytes) / 1024.0, s.occupancy * 100.0,
+               static_cast<unsigned long long>(s.cached_glyphs));
+  std::fprintf(out, "  uploads        %llu bytes (new glyphs %llu bytes), %u copy command(s), %u stall(s) %.3f ms\n",
+               static_cast<unsigned long long>(s.bytes_uploaded),
+               static_cast<unsigned long long>(s.glyph_bytes), s.copy_commands, s.stalls,
+               ms(s.stall_ns));
+  std::fprintf(out, "  cpu time       layout %.3f ms, rasterize %.3f ms, pack %.3f ms, upload %.3f ms, "
+               "commit %.3f ms, draw %.3f ms, frame %.3f ms\n",
+               ms(s.layout_ns), ms(s.rasterize_ns), ms(s.pack_ns), ms(s.upload_cpu_ns),
+               ms(s.commit_cpu_ns), ms(s.draw_cpu_ns), ms(s.frame_cpu_ns));
+  if (s.gpu_timing_available) {
+    std::fprintf(out, "  gpu time       upload %.3f ms, draw %.3f ms (frame %llu)\n",
+                 ms(s.gpu_upload_ns), ms(s.gpu_draw_ns),
+                 static_cast<unsigned long long>(s.gpu_timing_frame));
+  } else {
+    std::fprintf(out, "  gpu time       unavailable (no timer queries on this driver)\n");
+  }
+  std::fprintf(out, "  draw calls     %u\n", s.draw_calls);
+  std::string fonts;
+  for (const auto& f : s.fonts_used) fonts += (fonts.empty() ? "" : ", ") + f;
+  std::fprintf(out, "  fonts          %s\n", fonts.c_str());
+}
+
+}  // namespace glyphstream::tools
