@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "glyphstream/status.h"
@@ -35,7 +37,8 @@ class FontRegistry {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<FaceSource> faces_;
+  std::vector<FaceSource> faces_;                         // indexed by FaceId
+  std::map<std::pair<std::string, int>, FaceId> by_file_;  // (path, index) -> id, for dedup
 };
 
 }  // namespace glyphstream::text

@@ -1,1 +1,334 @@
-// placeholder: being written
+#include "text/layout.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangofc-font.h>
+#include <pango/pangofc-fontmap.h>
+#include <pango/pangoft2.h>
+
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/utf8.h"
+#include "text/font_check.h"
+
+namespace glyphstream::text {
+namespace {
+
+constexpr double kMaxFontPx = 4096;
+constexpr double kDefaultFontPx = 16;  // used when the description names no size
+
+// What a PangoFont means to the rest of the pipeline; computed once per font.
+struct FontInfo {
+  bool valid = false;
+  FaceId face = 0;
+  uint32_t size_26_6 = 0;
+  bool is_color = false;
+};
+
+template <typename T, void (*Free)(T*)>
+struct GPtr {
+  T* p = nullptr;
+  GPtr() = default;
+  explicit GPtr(T* q) : p(q) {}
+  GPtr(const GPtr&) = delete;
+  GPtr& operator=(const GPtr&) = delete;
+  ~GPtr() {
+    if (p != nullptr) Free(p);
+  }
+  T* get() const { return p; }
+};
+void unref_object(void* o) { g_object_unref(o); }
+using LayoutPtr = GPtr<void, unref_object>;
+using FontDescPtr = GPtr<PangoFontDescription, pango_font_description_free>;
+using AttrListPtr = GPtr<PangoAttrList, pango_attr_list_unref>;
+using IterPtr = GPtr<PangoLayoutIter, pango_layout_iter_free>;
+using ErrorPtr = GPtr<GError, g_error_free>;
+void free_chars(char* s) { g_free(s); }
+using CharsPtr = GPtr<char, free_chars>;
+
+// Turns metric hinting off for every font the map creates: positions stay unrounded and
+// sub-pixel, matching the unhinted outlines the rasterizer draws.
+void substitute_no_hinting(FcPattern* pattern, gpointer) {
+  FcPatternDel(pattern, FC_HINTING);
+  FcPatternAddBool(pattern, FC_HINTING, FcFalse);
+  FcPatternDel(pattern, FC_HINT_STYLE);
+  FcPatternAddInteger(pattern, FC_HINT_STYLE, FC_HINT_NONE);
+}
+
+// Pango silently drops a trailing size it cannot parse ("Sans -5" becomes the family
+// "Sans -5") and accepts "nan"; so the last word is checked here when it looks like a size.
+// Returns false with a message when it is a number out of range.
+bool check_size_word(const std::string& desc, std::string* message) {
+  size_t end = desc.find_last_not_of(" \t,");
+  if (end == std::string::npos) return true;
+  size_t start = desc.find_last_of(" \t,", end);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string word = desc.substr(start, end - start + 1);
+  if (start == 0) return true;  // a lone word is a family, not a size
+  if (word.size() > 2 && word.compare(word.size() - 2, 2, "px") == 0) word.resize(word.size() - 2);
+  if (word.empty()) return true;
+  const char* s = word.c_str();
+  char* parse_end = nullptr;
+  double v = std::strtod(s, &parse_end);
+  if (parse_end == s || *parse_end != '\0') return true;  // not a number: part of the family
+  if (!std::isfinite(v) || v <= 0 || v > kMaxFontPx) {
+    *message = "font size '" + desc.substr(start, end - start + 1) + "' in \"" + desc +
+               "\" is out of range (must be > 0 and <= 4096 px)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Layouter::Impl {
+  FontRegistry* registry = nullptr;
+  PangoFontMap* font_map = nullptr;
+  PangoContext* context = nullptr;
+  // PangoFont* -> face, size. Each key holds a reference so that a pointer is never reused by
+  // another font while cached.
+  std::unordered_map<PangoFont*, FontInfo> fonts;
+
+  ~Impl() {
+    for (auto& [font, info] : fonts) g_object_unref(font);
+    if (context != nullptr) g_object_unref(context);
+    if (font_map != nullptr) g_object_unref(font_map);
+  }
+
+  const FontInfo& font_info(PangoFont* font);
+};
+
+const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
+  auto it = fonts.find(font);
+  if (it != fonts.end()) return it->second;
+  FontInfo info;
+  if (PANGO_IS_FC_FONT(font)) {
+    FcPattern* pattern = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcChar8* file = nullptr;
+    int index = 0;
+    if (pattern != nullptr && FcPatternGetString(pattern, FC_FILE, 0, &file) == FcResultMatch) {
+      FcPatternGetInteger(pattern, FC_INDEX, 0, &index);
+      FcChar8* family = nullptr;
+      FcPatternGetString(pattern, FC_FAMILY, 0, &family);
+      double px = 0;
+      if (FcPatternGetDouble(pattern, FC_PIXEL_SIZE, 0, &px) != FcResultMatch || !(px > 0)) {
+        // At 72 dpi points and pixels agree, so the description's size serves either way.
+        FontDescPtr desc(pango_font_describe_with_absolute_size(font));
+        px = pango_font_description_get_size(desc.get()) / double(PANGO_SCALE);
+      }
+      // Bitmap-only fonts (CBDT emoji) match at their strike size, and a matrix scales them to
+      // the requested size: the size the glyph is laid out at is the product.
+      FcMatrix* matrix = nullptr;
+      if (FcPatternGetMatrix(pattern, FC_MATRIX, 0, &matrix) == FcResultMatch &&
+          matrix != nullptr && matrix->yy > 0) {
+        px *= matrix->yy;
+      }
+      FcBool color = FcFalse;
+      FcPatternGetBool(pattern, FC_COLOR, 0, &color);
+      info.valid = px > 0;
+      // The low 16 bits of FC_INDEX are the face in a collection; the rest name variations.
+      info.face =
+          registry->register_file(reinterpret_cast<const char*>(file), index & 0xFFFF,
+                                  family != nullptr ? reinterpret_cast<const char*>(family) : "");
+      info.size_26_6 = static_cast<uint32_t>(std::lround(px * 64));
+      info.is_color = color == FcTrue;
+    }
+  }
+  g_object_ref(font);
+  return fonts.emplace(font, info).first->second;
+}
+
+Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
+  if (registry == nullptr)
+    return Status(ErrorCode::kInvalidArgument, "Layouter needs a FontRegistry");
+  std::unique_ptr<Layouter> layouter(new Layouter());
+  layouter->impl_ = std::make_unique<Impl>();
+  Impl& impl = *layouter->impl_;
+  impl.registry = registry;
+
+  // A private fontconfig configuration: application fonts added to one Layouter do not leak
+  // into others (or into the rest of the process).
+  FcConfig* config = FcInitLoadConfigAndFonts();
+  if (config == nullptr) {
+    return Status(ErrorCode::kFontNotFound, "fontconfig could not load its configuration");
+  }
+  impl.font_map = pango_ft2_font_map_new();
+  if (impl.font_map == nullptr) {
+    FcConfigDestroy(config);
+    return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+  }
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(impl.font_map), config);
+  FcConfigDestroy(config);  // the font map holds its own reference
+  pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(impl.font_map), 72, 72);  // pt == px
+  pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(impl.font_map), substitute_no_hinting,
+                                           nullptr, nullptr);
+  impl.context = pango_font_map_create_context(impl.font_map);
+  pango_context_set_round_glyph_positions(impl.context, FALSE);
+  return layouter;
+}
+
+Layouter::~Layouter() = default;
+
+Status Layouter::add_font_file(const std::string& path) {
+  // Checks reachability and structure first: fontconfig would accept some truncated files and
+  // only fail much later, or report nothing useful.
+  GS_TRY(check_sfnt_file(path, 0));
+  FcConfig* config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(impl_->font_map));
+  if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(path.c_str()))) {
+    return Status(ErrorCode::kFontLoadFailed, "fontconfig could not load font file '" + path + "'");
+  }
+  pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->font_map));
+  return Status::ok_status();
+}
+
+Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams& params) {
+  Impl& impl = *impl_;
+  GS_TRY(validate_utf8(utf8));
+
+  // Size: Pango's parser is lax, so check the trailing size word ourselves first.
+  std::string size_message;
+  if (!check_size_word(params.font, &size_message)) {
+    return Status(ErrorCode::kInvalidArgument, size_message);
+  }
+  FontDescPtr desc(pango_font_description_from_string(params.font.c_str()));
+  if ((pango_font_description_get_set_fields(desc.get()) & PANGO_FONT_MASK_SIZE) == 0) {
+    pango_font_description_set_absolute_size(desc.get(), kDefaultFontPx * PANGO_SCALE);
+  }
+  const int pango_size = pango_font_description_get_size(desc.get());
+  if (pango_size <= 0 || pango_size > kMaxFontPx * PANGO_SCALE) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "font size " + std::to_string(pango_size / double(PANGO_SCALE)) + " px in \"" +
+                      params.font + "\" is out of range (must be > 0 and <= 4096 px)");
+  }
+  if (!std::isfinite(params.wrap_width) || params.wrap_width < 0) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "wrap width " + std::to_string(params.wrap_width) + " must be finite and >= 0");
+  }
+
+  // Embedded NULs are text: Pango would cut the string at the first one, so each U+0000 is
+  // replaced by U+FFFD (drawn as the replacement glyph) and everything after it is laid out.
+  std::string text;
+  const bool has_nul = utf8.find('\0') != std::string_view::npos;
+  if (has_nul) {
+    text.reserve(utf8.size() + 16);
+    for (char c : utf8) {
+      if (c == '\0') {
+        text += "\xEF\xBF\xBD";
+      } else {
+        text += c;
+      }
+    }
+  }
+  const std::string_view input = has_nul ? std::string_view(text) : utf8;
+
+  LayoutPtr layout(pango_layout_new(impl.context));
+  PangoLayout* pl = static_cast<PangoLayout*>(layout.get());
+  pango_layout_set_font_description(pl, desc.get());
+  if (params.markup) {
+    PangoAttrList* attrs = nullptr;
+    char* plain = nullptr;
+    GError* error = nullptr;
+    if (!pango_parse_markup(input.data(), static_cast<int>(input.size()), 0, &attrs, &plain,
+                            nullptr, &error)) {
+      ErrorPtr owned(error);
+      return Status(
+          ErrorCode::kInvalidArgument,
+          std::string("invalid markup: ") + (error != nullptr ? error->message : "unknown error"));
+    }
+    AttrListPtr owned_attrs(attrs);
+    CharsPtr owned_plain(plain);
+    pango_layout_set_text(pl, plain, -1);
+    pango_layout_set_attributes(pl, attrs);
+  } else {
+    if (input.size() > static_cast<size_t>(INT_MAX)) {
+      return Status(ErrorCode::kInvalidArgument, "text longer than 2 GiB");
+    }
+    pango_layout_set_text(pl, input.data(), static_cast<int>(input.size()));
+  }
+  if (params.wrap_width > 0) {
+    const double units = double(params.wrap_width) * PANGO_SCALE;
+    if (units < INT_MAX) {
+      pango_layout_set_width(pl, std::max(1, static_cast<int>(units)));
+      pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+      // Pango would add hyphen glyphs where it breaks inside a word; breaks stay plain so the
+      // glyphs are exactly those of the text.
+      PangoAttrList* attrs = pango_layout_get_attributes(pl);
+      AttrListPtr owned(attrs == nullptr ? pango_attr_list_new() : pango_attr_list_ref(attrs));
+      pango_attr_list_insert(owned.get(), pango_attr_insert_hyphens_new(FALSE));
+      pango_layout_set_attributes(pl, owned.get());
+    }
+  }
+
+  LayoutResult result;
+  PangoRectangle logical;
+  pango_layout_get_extents(pl, nullptr, &logical);
+  result.width = logical.width / float(PANGO_SCALE);
+  result.height = logical.height / float(PANGO_SCALE);
+  result.baseline = pango_layout_get_baseline(pl) / float(PANGO_SCALE);
+  result.line_count = pango_layout_get_line_count(pl);
+  if (PangoLayoutLine* first = pango_layout_get_line_readonly(pl, 0)) {
+    PangoRectangle line_logical;
+    pango_layout_line_get_extents(first, nullptr, &line_logical);
+    result.line_height = line_logical.height / float(PANGO_SCALE);
+  }
+
+  std::unordered_set<FaceId> seen_faces;
+  IterPtr iter(pango_layout_get_iter(pl));
+  do {
+    PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());
+    if (run == nullptr) continue;  // end of a line
+    PangoRectangle run_logical;
+    pango_layout_iter_get_run_extents(iter.get(), nullptr, &run_logical);
+    // The run's baseline includes rise / baseline shift.
+    const int baseline = pango_layout_iter_get_run_baseline(iter.get());
+    PangoFont* font = run->item->analysis.font;
+    if (font == nullptr) continue;
+    const FontInfo& info = impl.font_info(font);
+    if (!info.valid) continue;
+
+    uint32_t color = 0;
+    bool has_color = false;
+    uint16_t alpha = 0xFFFF;
+    for (GSList* a = run->item->analysis.extra_attrs; a != nullptr; a = a->next) {
+      auto* attr = static_cast<PangoAttribute*>(a->data);
+      if (attr->klass->type == PANGO_ATTR_FOREGROUND) {
+        const PangoColor& c = reinterpret_cast<PangoAttrColor*>(attr)->color;
+        color = (uint32_t(c.red >> 8) << 24) | (uint32_t(c.green >> 8) << 16) |
+                (uint32_t(c.blue >> 8) << 8);
+        has_color = true;
+      } else if (attr->klass->type == PANGO_ATTR_FOREGROUND_ALPHA) {
+        alpha = static_cast<uint16_t>(reinterpret_cast<PangoAttrInt*>(attr)->value);
+      }
+    }
+    if (has_color) color |= uint32_t(alpha >> 8);
+
+    // Glyphs are in visual order; x advances from the run's left edge.
+    int x = run_logical.x + run->start_x_offset;
+    PangoGlyphString* glyphs = run->glyphs;
+    for (int i = 0; i < glyphs->num_glyphs; ++i) {
+      const PangoGlyphInfo& g = glyphs->glyphs[i];
+      const int gx = x + g.geometry.x_offset;
+      x += g.geometry.width;
+      if (g.glyph == PANGO_GLYPH_EMPTY) continue;
+      ShapedGlyph sg;
+      sg.face = info.face;
+      // Missing characters: Pango draws a hex box; the face's .notdef (glyph 0) stands in.
+      sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;
+      sg.size_26_6 = info.size_26_6;
+      sg.x = gx / float(PANGO_SCALE);
+      sg.y = (baseline + g.geometry.y_offset) / float(PANGO_SCALE);
+      sg.color_rgba = color;
+      sg.has_color = has_color;
+      sg.is_color_font = info.is_color;
+      result.glyphs.push_back(sg);
+      if (seen_faces.insert(info.face).second) result.faces_used.push_back(info.face);
+    }
+  } while (pango_layout_iter_next_run(iter.get()));
+  return result;
+}
+
+}  // namespace glyphstream::text

@@ -1,1 +1,317 @@
-// placeholder: being written
+#include "text/layout.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace glyphstream::text {
+namespace {
+
+class LayoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = Layouter::create(&registry_);
+    ASSERT_TRUE(created.ok()) << created.status().to_string();
+    layouter_ = std::move(created).value();
+  }
+
+  LayoutResult lay(std::string_view text, const std::string& font = "Sans 24", float wrap = 0,
+                   bool markup = false) {
+    LayoutParams p;
+    p.font = font;
+    p.wrap_width = wrap;
+    p.markup = markup;
+    auto r = layouter_->layout(text, p);
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    return r.ok() ? std::move(r).value() : LayoutResult{};
+  }
+
+  Status lay_error(std::string_view text, const std::string& font = "Sans 24",
+                   bool markup = false) {
+    LayoutParams p;
+    p.font = font;
+    p.markup = markup;
+    auto r = layouter_->layout(text, p);
+    EXPECT_FALSE(r.ok());
+    return r.status();
+  }
+
+  // Family and file of every face that served `r`, lower-cased, for "which font" checks.
+  std::string faces_text(const LayoutResult& r) {
+    std::string s;
+    for (FaceId id : r.faces_used) {
+      FaceSource src = registry_.source(id);
+      s += src.family + " (" + src.path + "); ";
+    }
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+  }
+
+  FontRegistry registry_;
+  std::unique_ptr<Layouter> layouter_;
+};
+
+TEST_F(LayoutTest, AsciiAdvancesOnOneLine) {
+  LayoutResult r = lay("Hello, world");
+  ASSERT_EQ(r.glyphs.size(), 12u);
+  EXPECT_EQ(r.line_count, 1);
+  EXPECT_GT(r.width, 100);
+  EXPECT_LT(r.width, 300);
+  EXPECT_GT(r.line_height, 20);
+  EXPECT_GT(r.baseline, 15);
+  EXPECT_LT(r.baseline, r.line_height);
+  for (size_t i = 1; i < r.glyphs.size(); ++i) EXPECT_GT(r.glyphs[i].x, r.glyphs[i - 1].x) << i;
+  for (const ShapedGlyph& g : r.glyphs) {
+    EXPECT_FLOAT_EQ(g.y, r.baseline);
+    EXPECT_EQ(g.size_26_6, 24u * 64);
+    EXPECT_FALSE(g.has_color);
+    EXPECT_FALSE(g.is_color_font);
+  }
+  ASSERT_EQ(r.faces_used.size(), 1u);
+  FaceSource src = registry_.source(r.faces_used[0]);
+  EXPECT_FALSE(src.path.empty());
+  EXPECT_FALSE(src.family.empty());
+}
+
+TEST_F(LayoutTest, SubpixelPositionsAreKept) {
+  // With unrounded positions some glyph of a long string sits off the integer grid.
+  LayoutResult r = lay("iiiiiiiiiiiiiiiiiiiiiiiiii the quick brown fox", "Sans 17");
+  bool fractional = false;
+  for (const ShapedGlyph& g : r.glyphs) fractional |= g.x != std::floor(g.x);
+  EXPECT_TRUE(fractional);
+}
+
+TEST_F(LayoutTest, PixelSizesAt72Dpi) {
+  LayoutResult a = lay("M", "Sans 24"), b = lay("M", "Sans 24px"), c = lay("M", "Sans 48");
+  ASSERT_EQ(a.glyphs.size(), 1u);
+  EXPECT_EQ(a.glyphs[0].size_26_6, 24u * 64);
+  EXPECT_EQ(b.glyphs[0].size_26_6, 24u * 64);
+  EXPECT_EQ(c.glyphs[0].size_26_6, 48u * 64);
+  EXPECT_NEAR(c.line_height, 2 * a.line_height, 2);
+  EXPECT_EQ(lay("M", "Sans 10.5").glyphs[0].size_26_6, 672u);
+}
+
+TEST_F(LayoutTest, FontWithoutSizeUses16Px) {
+  LayoutResult r = lay("a", "Sans");
+  ASSERT_EQ(r.glyphs.size(), 1u);
+  EXPECT_EQ(r.glyphs[0].size_26_6, 16u * 64);
+}
+
+TEST_F(LayoutTest, WrappingGivesSeveralLines) {
+  const std::string text = "The quick brown fox jumps over the lazy dog and keeps running far away";
+  LayoutResult r = lay(text, "Sans 20", 200);
+  EXPECT_GE(r.line_count, 3);
+  EXPECT_LE(r.width, 200.5f);
+  float max_y = 0;
+  for (const ShapedGlyph& g : r.glyphs) max_y = std::max(max_y, g.y);
+  EXPECT_GT(max_y, r.baseline + r.line_height);  // later lines lie lower
+  // A word longer than the width is broken between characters (WORD_CHAR), without hyphens.
+  LayoutResult w = lay(std::string(60, 'x'), "Sans 20", 100);
+  EXPECT_GE(w.line_count, 5);
+  EXPECT_EQ(w.glyphs.size(), 60u);
+}
+
+TEST_F(LayoutTest, ScriptsAndTheFacesThatServeThem) {
+  // Not an assertion of particular fonts (other tests do that): a record for reports.
+  const std::pair<const char*, const char*> samples[] = {
+      {"Latin", "Héllo wörld"}, {"Cyrillic", "Привет"},       {"Greek", "Καλημέρα"},
+      {"Arabic", "مرحبا"},      {"Hebrew", "שלום"},           {"Devanagari", "नमस्ते"},
+      {"CJK", "漢字中文"},      {"Emoji", "\xF0\x9F\x98\x80"}};
+  for (const auto& [script, text] : samples) {
+    LayoutResult r = lay(text);
+    EXPECT_FALSE(r.faces_used.empty()) << script;
+    std::printf("%-10s -> %s\n", script, faces_text(r).c_str());
+  }
+}
+
+TEST_F(LayoutTest, NewlinesMakeLines) {
+  LayoutResult r = lay("one\ntwo\nthree");
+  EXPECT_EQ(r.line_count, 3);
+  EXPECT_EQ(r.glyphs.size(), 11u);
+}
+
+TEST_F(LayoutTest, LatinCyrillicGreekShareAFace) {
+  LayoutResult r = lay("Ægir Привет Καλημέρα");
+  EXPECT_EQ(r.faces_used.size(), 1u) << faces_text(r);
+  EXPECT_EQ(r.glyphs.size(), 20u);
+  for (const ShapedGlyph& g : r.glyphs) EXPECT_NE(g.glyph_id, 0u);
+}
+
+TEST_F(LayoutTest, CjkServedByWenQuanYi) {
+  LayoutResult r = lay("漢字テスト中文");
+  ASSERT_EQ(r.glyphs.size(), 7u);
+  EXPECT_NE(faces_text(r).find("wenquanyi"), std::string::npos) << faces_text(r);
+  for (size_t i = 1; i < r.glyphs.size(); ++i) EXPECT_GT(r.glyphs[i].x, r.glyphs[i - 1].x);
+}
+
+TEST_F(LayoutTest, EmojiServedByNotoColorEmoji) {
+  LayoutResult r = lay("ok 😀🎉");
+  ASSERT_EQ(r.glyphs.size(), 5u);
+  const ShapedGlyph& smile = r.glyphs[3];
+  EXPECT_TRUE(smile.is_color_font);
+  FaceSource src = registry_.source(smile.face);
+  EXPECT_EQ(src.family, "Noto Color Emoji") << src.path;
+  EXPECT_FALSE(r.glyphs[0].is_color_font);
+}
+
+TEST_F(LayoutTest, ArabicIsRightToLeftFromAnArabicFace) {
+  // "مرحبا" shaped: glyphs come in visual order, so the first logical letter is the rightmost.
+  LayoutResult r = lay("مرحبا بالعالم");
+  ASSERT_GE(r.glyphs.size(), 10u);
+  const std::string faces = faces_text(r);
+  // fontconfig's sans-serif list puts DejaVu Sans (which covers Arabic) before Noto Sans Arabic.
+  EXPECT_TRUE(faces.find("arabic") != std::string::npos ||
+              faces.find("dejavu") != std::string::npos)
+      << faces;
+  for (const ShapedGlyph& g : r.glyphs) EXPECT_NE(g.glyph_id, 0u);
+  EXPECT_GT(r.width, 50);
+  EXPECT_EQ(r.line_count, 1);
+}
+
+TEST_F(LayoutTest, HebrewFromAHebrewCapableFace) {
+  LayoutResult r = lay("שלום עולם");
+  EXPECT_EQ(r.glyphs.size(), 9u);
+  const std::string faces = faces_text(r);
+  EXPECT_TRUE(faces.find("hebrew") != std::string::npos ||
+              faces.find("dejavu") != std::string::npos)
+      << faces;
+}
+
+TEST_F(LayoutTest, DevanagariFromADevanagariFace) {
+  LayoutResult r = lay("नमस्ते दुनिया");
+  ASSERT_GT(r.glyphs.size(), 5u);
+  const std::string faces = faces_text(r);
+  EXPECT_NE(faces.find("devanagari"), std::string::npos) << faces;
+  // Conjuncts: fewer glyphs than code points is typical; at least no hex boxes.
+  for (const ShapedGlyph& g : r.glyphs) EXPECT_NE(g.glyph_id, 0u);
+}
+
+TEST_F(LayoutTest, MarkupColours) {
+  LayoutResult r =
+      lay("a<span foreground=\"#ff0000\">b</span><span foreground=\"#00ff0080\">c</span>",
+          "Sans 24", 0, true);
+  ASSERT_EQ(r.glyphs.size(), 3u);
+  EXPECT_FALSE(r.glyphs[0].has_color);
+  EXPECT_TRUE(r.glyphs[1].has_color);
+  EXPECT_EQ(r.glyphs[1].color_rgba, 0xFF0000FFu);
+  EXPECT_TRUE(r.glyphs[2].has_color);
+  EXPECT_EQ(r.glyphs[2].color_rgba, 0x00FF0080u);
+  // Bold is a different face (or at least the markup is parsed, not drawn).
+  LayoutResult b = lay("<b>bold</b> plain", "Sans 24", 0, true);
+  EXPECT_EQ(b.glyphs.size(), 10u);
+}
+
+TEST_F(LayoutTest, InvalidMarkupIsAnError) {
+  Status s = lay_error("<span foreground=\"red\">unclosed", "Sans 24", true);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("markup"), std::string::npos) << s.message();
+  Status t = lay_error("<nosuchtag>x</nosuchtag>", "Sans 24", true);
+  EXPECT_EQ(t.code(), ErrorCode::kInvalidArgument);
+  // Without markup the same text is plain text.
+  EXPECT_EQ(lay("<b>x").glyphs.size(), 4u);
+}
+
+TEST_F(LayoutTest, InvalidUtf8NamesTheOffset) {
+  Status s = lay_error(std::string("abc\xC0\xAF", 5));  // overlong '/'
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidUtf8);
+  EXPECT_NE(s.message().find('3'), std::string::npos) << s.message();
+  EXPECT_EQ(lay_error("ab\xED\xA0\x80").code(), ErrorCode::kInvalidUtf8);  // surrogate
+  EXPECT_EQ(lay_error("ab\xE6\xBC").code(), ErrorCode::kInvalidUtf8);      // truncated
+}
+
+TEST_F(LayoutTest, SizeOutOfRangeIsAnError) {
+  for (const char* font : {"Sans 0", "Sans -5", "Sans 10000", "Sans 4097px", "Sans nan", "Sans inf",
+                           "Sans 0px", "Sans -12px"}) {
+    Status s = lay_error("x", font);
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << font;
+    EXPECT_NE(s.message().find("size"), std::string::npos) << font << ": " << s.message();
+  }
+  EXPECT_EQ(lay("x", "Sans 4096").glyphs.size(), 1u);
+  LayoutParams p;
+  p.wrap_width = -1;
+  EXPECT_EQ(layouter_->layout("x", p).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(LayoutTest, UnknownFamilyFallsBack) {
+  LayoutResult r = lay("Fallback", "NoSuchFamilyXyzzy 20");
+  ASSERT_EQ(r.glyphs.size(), 8u);
+  ASSERT_FALSE(r.faces_used.empty());
+  EXPECT_FALSE(registry_.source(r.faces_used[0]).path.empty());
+  for (const ShapedGlyph& g : r.glyphs) EXPECT_NE(g.glyph_id, 0u);
+}
+
+TEST_F(LayoutTest, EmptyText) {
+  LayoutResult r = lay("");
+  EXPECT_TRUE(r.glyphs.empty());
+  EXPECT_EQ(r.line_count, 1);
+  EXPECT_EQ(r.width, 0);
+}
+
+TEST_F(LayoutTest, EmbeddedNulIsLaidOutAsAReplacementCharacter) {
+  const std::string text("ab\0cd", 5);
+  LayoutResult r = lay(text);
+  // Nothing after the NUL is lost: a, b, the replacement glyph, c, d.
+  ASSERT_EQ(r.glyphs.size(), 5u);
+  for (size_t i = 1; i < r.glyphs.size(); ++i) EXPECT_GT(r.glyphs[i].x, r.glyphs[i - 1].x);
+  LayoutResult m = lay(std::string("<b>a\0b</b>", 10), "Sans 24", 0, true);
+  EXPECT_EQ(m.glyphs.size(), 3u);
+  LayoutResult only = lay(std::string(3, '\0'));
+  EXPECT_EQ(only.glyphs.size(), 3u);
+}
+
+TEST_F(LayoutTest, UnknownCharacterUsesNotdef) {
+  // A private-use code point no installed font covers becomes glyph 0 of some face.
+  LayoutResult r =
+      lay("a\xF3\xB0\x80\x80"
+          "b");  // U+F0000
+  ASSERT_EQ(r.glyphs.size(), 3u);
+  EXPECT_EQ(r.glyphs[1].glyph_id, 0u);
+  EXPECT_GT(r.glyphs[2].x, r.glyphs[0].x);
+}
+
+TEST_F(LayoutTest, OneMegabyteLineWithoutSpaces) {
+  const std::string text(1 << 20, 'w');
+  const auto t0 = std::chrono::steady_clock::now();
+  LayoutResult r = lay(text, "Sans 12");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.glyphs.size(), text.size());
+  EXPECT_EQ(r.line_count, 1);
+  EXPECT_GT(r.glyphs.back().x, r.glyphs.front().x);
+  std::printf("1 MB line laid out in %.2f s\n", s);
+}
+
+TEST_F(LayoutTest, SecondLayoutOfTheSameFontReusesTheFace) {
+  LayoutResult a = lay("abc"), b = lay("xyz");
+  EXPECT_EQ(a.faces_used, b.faces_used);
+  EXPECT_EQ(registry_.size(), a.faces_used.size());
+}
+
+TEST_F(LayoutTest, AddFontFileErrors) {
+  Status missing = layouter_->add_font_file("/nonexistent/dir/font.ttf");
+  EXPECT_EQ(missing.code(), ErrorCode::kIoError);
+  EXPECT_NE(missing.message().find("/nonexistent/dir/font.ttf"), std::string::npos);
+  Status not_a_font = layouter_->add_font_file("/etc/hostname");
+  EXPECT_FALSE(not_a_font.ok());
+  EXPECT_EQ(not_a_font.code(), ErrorCode::kFontLoadFailed) << not_a_font.to_string();
+}
+
+TEST_F(LayoutTest, AddFontFileMakesAFamilyAvailable) {
+  // DejaVu Sans Mono is on the system already; adding its file again must succeed and lay out.
+  const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+  if (FILE* f = std::fopen(path, "rb")) {
+    std::fclose(f);
+  } else {
+    GTEST_SKIP() << path << " not installed";
+  }
+  ASSERT_TRUE(layouter_->add_font_file(path).ok());
+  LayoutResult r = lay("mono", "DejaVu Sans Mono 20");
+  ASSERT_EQ(r.faces_used.size(), 1u);
+  EXPECT_EQ(registry_.source(r.faces_used[0]).path, path);
+}
+
+}  // namespace
+}  // namespace glyphstream::text

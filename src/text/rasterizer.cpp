@@ -1,1 +1,351 @@
-// placeholder: being written
+#include "text/rasterizer.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "text/font_check.h"
+
+namespace glyphstream::text {
+namespace {
+
+constexpr uint32_t kMaxSize26_6 = 4096 * 64;
+
+std::string ft_error_text(FT_Error error) {
+  const char* s = FT_Error_String(error);  // null unless FreeType was built with error strings
+  std::string text = "FreeType error " + std::to_string(error);
+  if (s != nullptr) text += std::string(" (") + s + ")";
+  return text;
+}
+
+struct FaceEntry {
+  bool tried = false;  // opening was attempted (success or the error below)
+  Status open_error;   // why the face cannot be used; ok if `face` is set
+  FT_Face face = nullptr;
+  std::shared_ptr<const std::vector<uint8_t>> data;  // keeps memory fonts alive
+  std::string name;                                  // for messages
+  bool color_bitmap = false;  // colour bitmap strikes only (CBDT/sbix): scale from a strike
+  bool has_color = false;
+  uint32_t size_26_6 = 0;  // the size last set on the face
+  int strike = -1;         // the selected strike for colour bitmap faces
+  float strike_ppem = 0;
+  int bin = -1;  // the subpixel bin whose transform is set
+};
+
+// Area-average resampling of premultiplied RGBA (a box filter over the source footprint of each
+// destination pixel); exact for any ratio, so downscaled emoji keep smooth edges.
+void resample_rgba(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh) {
+  const double sx = double(sw) / dw, sy = double(sh) / dh;
+  for (int y = 0; y < dh; ++y) {
+    const double y0 = y * sy, y1 = std::min<double>(sh, (y + 1) * sy);
+    for (int x = 0; x < dw; ++x) {
+      const double x0 = x * sx, x1 = std::min<double>(sw, (x + 1) * sx);
+      double acc[4] = {0, 0, 0, 0}, area = 0;
+      for (int yy = int(y0); yy < int(std::ceil(y1)) && yy < sh; ++yy) {
+        const double wy = std::min<double>(yy + 1, y1) - std::max<double>(yy, y0);
+        if (wy <= 0) continue;
+        for (int xx = int(x0); xx < int(std::ceil(x1)) && xx < sw; ++xx) {
+          const double wx = std::min<double>(xx + 1, x1) - std::max<double>(xx, x0);
+          if (wx <= 0) continue;
+          const double w = wx * wy;
+          const uint8_t* p = src + (size_t(yy) * sw + xx) * 4;
+          for (int c = 0; c < 4; ++c) acc[c] += w * p[c];
+          area += w;
+        }
+      }
+      uint8_t* out = dst + (size_t(y) * dw + x) * 4;
+      for (int c = 0; c < 4; ++c) {
+        const double v = area > 0 ? acc[c] / area : 0;
+        out[c] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+      }
+      // Premultiplied: colour never exceeds alpha after rounding.
+      for (int c = 0; c < 3; ++c) out[c] = std::min(out[c], out[3]);
+    }
+  }
+}
+
+}  // namespace
+
+struct Rasterizer::Impl {
+  const FontRegistry* registry = nullptr;
+  FT_Library library = nullptr;
+  Status library_error;
+  std::vector<FaceEntry> faces;  // indexed by FaceId: O(1) lookup
+
+  ~Impl() {
+    for (FaceEntry& e : faces) {
+      if (e.face != nullptr) FT_Done_Face(e.face);
+    }
+    if (library != nullptr) FT_Done_FreeType(library);
+  }
+
+  FaceEntry* open(FaceId id, Status* error);
+  Status set_size(FaceEntry& e, uint32_t size_26_6);
+  Result<GlyphBitmap> render_outline(FaceEntry& e, const RasterRequest& r);
+  Result<GlyphBitmap> render_color_bitmap(FaceEntry& e, const RasterRequest& r);
+};
+
+FaceEntry* Rasterizer::Impl::open(FaceId id, Status* error) {
+  if (id >= faces.size()) {
+    // Grow to the registry's size once instead of per id.
+    faces.resize(std::max<size_t>(size_t{id} + 1, registry->size()));
+  }
+  FaceEntry& e = faces[id];
+  if (e.face != nullptr) return &e;
+  if (e.tried) {
+    *error = e.open_error;
+    return nullptr;
+  }
+  e.tried = true;
+  FaceSource source = registry->source(id);
+  FT_Error ft = 0;
+  if (source.data) {
+    e.name = "in-memory font (face id " + std::to_string(id) + ")";
+    e.open_error =
+        check_sfnt_memory(source.data->data(), source.data->size(), source.face_index, e.name);
+    if (e.open_error.ok()) {
+      e.data = source.data;
+      ft = FT_New_Memory_Face(library, e.data->data(), static_cast<FT_Long>(e.data->size()),
+                              source.face_index, &e.face);
+    }
+  } else if (!source.path.empty()) {
+    e.name = "font file '" + source.path + "'";
+    e.open_error = check_sfnt_file(source.path, source.face_index);
+    if (e.open_error.code() == ErrorCode::kIoError) {
+      // From the rasterizer's point of view an unreadable registered font is a font failure.
+      e.open_error = Status(ErrorCode::kFontLoadFailed, e.open_error.message());
+    }
+    if (e.open_error.ok())
+      ft = FT_New_Face(library, source.path.c_str(), source.face_index, &e.face);
+  } else {
+    e.open_error = Status(ErrorCode::kFontLoadFailed, "unknown face id " + std::to_string(id));
+  }
+  if (e.open_error.ok() && ft != 0) {
+    e.face = nullptr;
+    e.open_error = Status(ErrorCode::kFontLoadFailed, e.name + ": " + ft_error_text(ft));
+  }
+  if (!e.open_error.ok()) {
+    e.data.reset();
+    *error = e.open_error;
+    return nullptr;
+  }
+  e.has_color = FT_HAS_COLOR(e.face);
+  e.color_bitmap = e.has_color && !FT_IS_SCALABLE(e.face) && e.face->num_fixed_sizes > 0;
+  if (!FT_IS_SCALABLE(e.face) && !e.color_bitmap) {
+    FT_Done_Face(e.face);
+    e.face = nullptr;
+    e.open_error = Status(ErrorCode::kFontLoadFailed,
+                          e.name + ": bitmap-only fonts without colour are not supported");
+    *error = e.open_error;
+    return nullptr;
+  }
+  return &e;
+}
+
+Status Rasterizer::Impl::set_size(FaceEntry& e, uint32_t size_26_6) {
+  if (e.size_26_6 == size_26_6) return Status::ok_status();
+  if (e.color_bitmap) {
+    // Best strike: the smallest one at least as large as the request (downscaling looks
+    // better than upscaling), else the largest.
+    const double want = size_26_6 / 64.0;
+    int best = -1, largest = 0;
+    for (int i = 0; i < e.face->num_fixed_sizes; ++i) {
+      const double ppem = e.face->available_sizes[i].y_ppem / 64.0;
+      if (ppem > e.face->available_sizes[largest].y_ppem / 64.0) largest = i;
+      if (ppem >= want && (best < 0 || ppem < e.face->available_sizes[best].y_ppem / 64.0))
+        best = i;
+    }
+    if (best < 0) best = largest;
+    if (best != e.strike) {
+      FT_Error ft = FT_Select_Size(e.face, best);
+      if (ft != 0) {
+        return Status(ErrorCode::kFontLoadFailed,
+                      e.name + ": cannot select strike: " + ft_error_text(ft));
+      }
+      e.strike = best;
+      e.strike_ppem = e.face->available_sizes[best].y_ppem / 64.0f;
+      if (e.strike_ppem <= 0) e.strike_ppem = e.face->available_sizes[best].height;
+    }
+  } else {
+    FT_Error ft = FT_Set_Char_Size(e.face, 0, static_cast<FT_F26Dot6>(size_26_6), 72, 72);
+    if (ft != 0) {
+      e.size_26_6 = 0;
+      return Status(ErrorCode::kInvalidArgument, e.name + ": cannot set size " +
+                                                     std::to_string(size_26_6 / 64.0) +
+                                                     " px: " + ft_error_text(ft));
+    }
+  }
+  e.size_26_6 = size_26_6;
+  return Status::ok_status();
+}
+
+Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterRequest& r) {
+  if (e.bin != r.subpixel_bin) {
+    FT_Vector delta{static_cast<FT_Pos>(r.subpixel_bin) * 16, 0};  // bin / 4 px in 26.6
+    FT_Set_Transform(e.face, nullptr, &delta);
+    e.bin = r.subpixel_bin;
+  }
+  // No hinting: layout positions are unhinted and sub-pixel, so hinted shapes would fight the
+  // 4 bins. No embedded bitmaps: they ignore the transform and may be 1-bit.
+  FT_Int32 flags = FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_RENDER | FT_LOAD_TARGET_NORMAL;
+  if (e.has_color) flags |= FT_LOAD_COLOR;  // COLR fonts render to BGRA
+  FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, flags);
+  if (ft != 0) {
+    return Status(
+        ErrorCode::kFontLoadFailed,
+        e.name + ": cannot render glyph " + std::to_string(r.glyph_id) + ": " + ft_error_text(ft));
+  }
+  const FT_GlyphSlot slot = e.face->glyph;
+  const FT_Bitmap& bm = slot->bitmap;
+  GlyphBitmap out;
+  if (bm.width == 0 || bm.rows == 0) return out;  // space and friends: no pixels
+  out.width = static_cast<int>(bm.width);
+  out.height = static_cast<int>(bm.rows);
+  out.left = slot->bitmap_left;
+  out.top = slot->bitmap_top;
+  const size_t w = bm.width, h = bm.rows;
+  switch (bm.pixel_mode) {
+    case FT_PIXEL_MODE_GRAY: {
+      out.format = PixelFormat::kCoverage8;
+      out.pixels.resize(w * h);
+      if (bm.num_grays == 256) {
+        for (size_t y = 0; y < h; ++y) {
+          std::memcpy(out.pixels.data() + y * w, bm.buffer + std::ptrdiff_t(y) * bm.pitch, w);
+        }
+      } else {
+        const unsigned max = bm.num_grays > 1 ? bm.num_grays - 1 : 1;
+        for (size_t y = 0; y < h; ++y) {
+          const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+          for (size_t x = 0; x < w; ++x) out.pixels[y * w + x] = uint8_t(row[x] * 255u / max);
+        }
+      }
+      break;
+    }
+    case FT_PIXEL_MODE_MONO: {
+      out.format = PixelFormat::kCoverage8;
+      out.pixels.resize(w * h);
+      for (size_t y = 0; y < h; ++y) {
+        const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+        for (size_t x = 0; x < w; ++x) {
+          out.pixels[y * w + x] = (row[x >> 3] & (0x80 >> (x & 7))) ? 255 : 0;
+        }
+      }
+      break;
+    }
+    case FT_PIXEL_MODE_BGRA: {
+      out.format = PixelFormat::kColor32;
+      out.pixels.resize(w * h * 4);
+      for (size_t y = 0; y < h; ++y) {
+        const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+        uint8_t* dst = out.pixels.data() + y * w * 4;
+        for (size_t x = 0; x < w; ++x) {  // premultiplied BGRA -> premultiplied RGBA
+          dst[4 * x + 0] = row[4 * x + 2];
+          dst[4 * x + 1] = row[4 * x + 1];
+          dst[4 * x + 2] = row[4 * x + 0];
+          dst[4 * x + 3] = row[4 * x + 3];
+        }
+      }
+      break;
+    }
+    default:
+      return Status(ErrorCode::kUnsupported, e.name + ": glyph " + std::to_string(r.glyph_id) +
+                                                 " rendered in unsupported pixel mode " +
+                                                 std::to_string(bm.pixel_mode));
+  }
+  return out;
+}
+
+Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const RasterRequest& r) {
+  // Strikes cannot be shifted by a transform; the subpixel bin is ignored for bitmap emoji
+  // (they are wide, and the renderer snaps them to whole pixels anyway).
+  FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, FT_LOAD_COLOR | FT_LOAD_RENDER);
+  if (ft != 0) {
+    return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot load colour glyph " +
+                                                  std::to_string(r.glyph_id) + ": " +
+                                                  ft_error_text(ft));
+  }
+  const FT_GlyphSlot slot = e.face->glyph;
+  const FT_Bitmap& bm = slot->bitmap;
+  GlyphBitmap out;
+  if (bm.width == 0 || bm.rows == 0) return out;
+  if (bm.pixel_mode != FT_PIXEL_MODE_BGRA) {
+    return Status(ErrorCode::kUnsupported, e.name + ": colour glyph " + std::to_string(r.glyph_id) +
+                                               " is not BGRA (pixel mode " +
+                                               std::to_string(bm.pixel_mode) + ")");
+  }
+  const int sw = static_cast<int>(bm.width), sh = static_cast<int>(bm.rows);
+  // Tight premultiplied RGBA of the strike bitmap first.
+  std::vector<uint8_t> rgba(size_t(sw) * sh * 4);
+  for (int y = 0; y < sh; ++y) {
+    const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+    uint8_t* dst = rgba.data() + size_t(y) * sw * 4;
+    for (int x = 0; x < sw; ++x) {
+      dst[4 * x + 0] = row[4 * x + 2];
+      dst[4 * x + 1] = row[4 * x + 1];
+      dst[4 * x + 2] = row[4 * x + 0];
+      dst[4 * x + 3] = row[4 * x + 3];
+    }
+  }
+  const double scale = (r.size_26_6 / 64.0) / e.strike_ppem;
+  out.format = PixelFormat::kColor32;
+  if (std::fabs(scale - 1.0) < 1e-9) {
+    out.width = sw;
+    out.height = sh;
+    out.left = slot->bitmap_left;
+    out.top = slot->bitmap_top;
+    out.pixels = std::move(rgba);
+    return out;
+  }
+  out.width = std::max(1, static_cast<int>(std::lround(sw * scale)));
+  out.height = std::max(1, static_cast<int>(std::lround(sh * scale)));
+  out.left = static_cast<int>(std::lround(slot->bitmap_left * scale));
+  out.top = static_cast<int>(std::lround(slot->bitmap_top * scale));
+  out.pixels.resize(size_t(out.width) * out.height * 4);
+  resample_rgba(rgba.data(), sw, sh, out.pixels.data(), out.width, out.height);
+  return out;
+}
+
+Rasterizer::Rasterizer(const FontRegistry* registry) : impl_(std::make_unique<Impl>()) {
+  impl_->registry = registry;
+  FT_Error ft = FT_Init_FreeType(&impl_->library);
+  if (ft != 0) {
+    impl_->library = nullptr;
+    impl_->library_error =
+        Status(ErrorCode::kInternal, "FT_Init_FreeType failed: " + ft_error_text(ft));
+  }
+}
+
+Rasterizer::~Rasterizer() = default;
+
+Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
+  Impl& impl = *impl_;
+  if (impl.library == nullptr) return impl.library_error;
+  if (impl.registry == nullptr)
+    return Status(ErrorCode::kInvalidArgument, "rasterizer has no font registry");
+  if (request.size_26_6 == 0 || request.size_26_6 > kMaxSize26_6) {
+    return Status(ErrorCode::kInvalidArgument, "glyph size " +
+                                                   std::to_string(request.size_26_6 / 64.0) +
+                                                   " px out of range (must be > 0 and <= 4096 px)");
+  }
+  if (request.subpixel_bin > 3) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "subpixel bin " + std::to_string(request.subpixel_bin) + " out of range (0..3)");
+  }
+  Status error;
+  FaceEntry* e = impl.open(request.face, &error);
+  if (e == nullptr) return error;
+  if (request.glyph_id >= static_cast<uint32_t>(e->face->num_glyphs)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  e->name + ": glyph id " + std::to_string(request.glyph_id) +
+                      " out of range (the face has " + std::to_string(e->face->num_glyphs) +
+                      " glyphs)");
+  }
+  GS_TRY(impl.set_size(*e, request.size_26_6));
+  return e->color_bitmap ? impl.render_color_bitmap(*e, request) : impl.render_outline(*e, request);
+}
+
+}  // namespace glyphstream::text

@@ -1,1 +1,307 @@
-// placeholder: being written
+#include "text/rasterizer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+
+#include "text/layout.h"
+
+namespace glyphstream::text {
+namespace {
+
+constexpr const char* kDejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr const char* kWqy = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+constexpr const char* kEmoji = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+bool same(const GlyphBitmap& a, const GlyphBitmap& b) {
+  return a.width == b.width && a.height == b.height && a.left == b.left && a.top == b.top &&
+         a.format == b.format && a.pixels == b.pixels;
+}
+
+class RasterizerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = Layouter::create(&registry_);
+    ASSERT_TRUE(created.ok()) << created.status().to_string();
+    layouter_ = std::move(created).value();
+  }
+
+  // The glyphs of `text` as the layouter shapes them (real face ids, glyph ids and sizes).
+  std::vector<ShapedGlyph> shape(std::string_view text, const std::string& font) {
+    LayoutParams p;
+    p.font = font;
+    auto r = layouter_->layout(text, p);
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    return r.ok() ? r->glyphs : std::vector<ShapedGlyph>{};
+  }
+
+  static RasterRequest request(const ShapedGlyph& g, uint8_t bin = 0) {
+    return RasterRequest{g.face, g.glyph_id, g.size_26_6, bin};
+  }
+
+  GlyphBitmap raster(Rasterizer& r, const RasterRequest& req) {
+    auto b = r.rasterize(req);
+    EXPECT_TRUE(b.ok()) << b.status().to_string();
+    return b.ok() ? std::move(b).value() : GlyphBitmap{};
+  }
+
+  FontRegistry registry_;
+  std::unique_ptr<Layouter> layouter_;
+};
+
+TEST_F(RasterizerTest, LetterAHasCoverage) {
+  auto glyphs = shape("A", "Sans 32");
+  ASSERT_EQ(glyphs.size(), 1u);
+  Rasterizer r(&registry_);
+  GlyphBitmap b = raster(r, request(glyphs[0]));
+  EXPECT_EQ(b.format, PixelFormat::kCoverage8);
+  EXPECT_GT(b.width, 10);
+  EXPECT_LT(b.width, 32);
+  EXPECT_GT(b.height, 15);
+  EXPECT_LE(b.height, 32);
+  EXPECT_GT(b.top, 15);  // cap height above the baseline
+  EXPECT_LE(b.top, 32);
+  EXPECT_GE(b.left, -2);
+  ASSERT_EQ(b.pixels.size(), size_t(b.width) * b.height);
+  EXPECT_EQ(*std::max_element(b.pixels.begin(), b.pixels.end()), 255);
+  size_t partial =
+      std::count_if(b.pixels.begin(), b.pixels.end(), [](uint8_t v) { return v > 0 && v < 255; });
+  EXPECT_GT(partial, 10u);  // antialiased, not 1-bit
+}
+
+TEST_F(RasterizerTest, SpaceIsEmpty) {
+  auto glyphs = shape("a b", "Sans 24");
+  ASSERT_EQ(glyphs.size(), 3u);
+  Rasterizer r(&registry_);
+  GlyphBitmap b = raster(r, request(glyphs[1]));
+  EXPECT_EQ(b.width, 0);
+  EXPECT_EQ(b.height, 0);
+  EXPECT_TRUE(b.pixels.empty());
+}
+
+TEST_F(RasterizerTest, SubpixelBinsDiffer) {
+  auto glyphs = shape("o", "Sans 20");
+  ASSERT_EQ(glyphs.size(), 1u);
+  Rasterizer r(&registry_);
+  GlyphBitmap bins[4];
+  for (uint8_t bin = 0; bin < 4; ++bin) bins[bin] = raster(r, request(glyphs[0], bin));
+  for (int i = 0; i < 4; ++i) {
+    for (int j = i + 1; j < 4; ++j) EXPECT_FALSE(same(bins[i], bins[j])) << i << " vs " << j;
+  }
+  // The ink moves right: the coverage-weighted centre grows with the bin.
+  double prev = -1;
+  for (const GlyphBitmap& b : bins) {
+    double sum = 0, moment = 0;
+    for (int y = 0; y < b.height; ++y) {
+      for (int x = 0; x < b.width; ++x) {
+        sum += b.pixels[y * b.width + x];
+        moment += (x + b.left) * double(b.pixels[y * b.width + x]);
+      }
+    }
+    double centre = moment / sum;
+    EXPECT_GT(centre, prev);
+    prev = centre;
+  }
+  EXPECT_EQ(r.rasterize(request(glyphs[0], 4)).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(RasterizerTest, CjkGlyphRasterizes) {
+  auto glyphs = shape("漢", "Sans 24");
+  ASSERT_EQ(glyphs.size(), 1u);
+  EXPECT_EQ(registry_.source(glyphs[0].face).path, kWqy);
+  Rasterizer r(&registry_);
+  GlyphBitmap b = raster(r, request(glyphs[0]));
+  EXPECT_GT(b.width, 16);
+  EXPECT_GT(b.height, 16);
+  EXPECT_EQ(b.format, PixelFormat::kCoverage8);
+}
+
+TEST_F(RasterizerTest, EmojiIsColourAtTheRequestedSize) {
+  auto glyphs = shape("😀", "Sans 32");
+  ASSERT_EQ(glyphs.size(), 1u);
+  ASSERT_TRUE(glyphs[0].is_color_font);
+  Rasterizer r(&registry_);
+  GlyphBitmap b = raster(r, request(glyphs[0]));
+  EXPECT_EQ(b.format, PixelFormat::kColor32);
+  ASSERT_EQ(b.pixels.size(), size_t(b.width) * b.height * 4);
+  // Noto Color Emoji's strike is 109 ppem (136 x 128 px); at 32 px it should be about 40 x 37.
+  EXPECT_GE(b.width, 28);
+  EXPECT_LE(b.width, 44);
+  EXPECT_GE(b.height, 26);
+  EXPECT_LE(b.height, 42);
+  EXPECT_GT(b.top, 20);
+  EXPECT_LE(b.top, 40);
+  size_t opaque = 0;
+  bool premultiplied = true, yellowish = false;
+  for (size_t i = 0; i < b.pixels.size(); i += 4) {
+    const uint8_t* p = &b.pixels[i];
+    if (p[3] > 0) ++opaque;
+    premultiplied &= p[0] <= p[3] && p[1] <= p[3] && p[2] <= p[3];
+    yellowish |= p[3] == 255 && p[0] > 200 && p[1] > 150 && p[2] < 100;
+  }
+  EXPECT_GT(opaque, size_t(b.width) * b.height / 3);
+  EXPECT_TRUE(premultiplied);
+  EXPECT_TRUE(yellowish);  // RGBA order, not BGRA: the face is yellow
+  // Scaling follows the request.
+  RasterRequest big = request(glyphs[0]);
+  big.size_26_6 = 64 * 64;
+  GlyphBitmap b64 = raster(r, big);
+  EXPECT_NEAR(b64.width, 2 * b.width, 2);
+}
+
+TEST_F(RasterizerTest, DeterministicBytes) {
+  auto glyphs = shape("Wg漢😀", "Sans 27");
+  ASSERT_EQ(glyphs.size(), 4u);
+  Rasterizer r1(&registry_), r2(&registry_);
+  for (const ShapedGlyph& g : glyphs) {
+    for (uint8_t bin = 0; bin < 4; ++bin) {
+      GlyphBitmap a = raster(r1, request(g, bin));
+      GlyphBitmap again = raster(r1, request(g, bin));
+      GlyphBitmap other = raster(r2, request(g, bin));
+      EXPECT_TRUE(same(a, again));
+      EXPECT_TRUE(same(a, other));
+    }
+  }
+}
+
+TEST_F(RasterizerTest, SizeChangesAreHonoured) {
+  auto glyphs = shape("H", "Sans 16");
+  ASSERT_EQ(glyphs.size(), 1u);
+  Rasterizer r(&registry_);
+  RasterRequest req = request(glyphs[0]);
+  GlyphBitmap small = raster(r, req);
+  req.size_26_6 = 48 * 64;
+  GlyphBitmap large = raster(r, req);
+  req.size_26_6 = 16 * 64;
+  GlyphBitmap small_again = raster(r, req);
+  EXPECT_NEAR(large.height, 3 * small.height, 3);
+  EXPECT_TRUE(same(small, small_again));
+}
+
+TEST_F(RasterizerTest, BadRequests) {
+  FaceId face = registry_.register_file(kDejaVu, 0, "DejaVu Sans");
+  Rasterizer r(&registry_);
+  auto out_of_range = r.rasterize({face, 1000000, 16 * 64, 0});
+  EXPECT_EQ(out_of_range.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(out_of_range.status().message().find("1000000"), std::string::npos);
+  EXPECT_EQ(r.rasterize({face, 36, 0, 0}).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.rasterize({face, 36, 4097 * 64, 0}).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.rasterize({9999, 36, 16 * 64, 0}).status().code(), ErrorCode::kFontLoadFailed);
+  // The rasterizer still works after errors.
+  EXPECT_TRUE(r.rasterize({face, 36, 16 * 64, 0}).ok());
+}
+
+TEST_F(RasterizerTest, MissingFileIsFontLoadFailed) {
+  FaceId face = registry_.register_file("/nonexistent/font.ttf", 0, "Ghost");
+  Rasterizer r(&registry_);
+  auto b = r.rasterize({face, 1, 16 * 64, 0});
+  EXPECT_EQ(b.status().code(), ErrorCode::kFontLoadFailed);
+  EXPECT_NE(b.status().message().find("/nonexistent/font.ttf"), std::string::npos);
+}
+
+TEST_F(RasterizerTest, TruncatedFileIsFontLoadFailed) {
+  std::vector<uint8_t> bytes = read_file(kDejaVu);
+  ASSERT_GT(bytes.size(), 100000u);
+  const std::string path = ::testing::TempDir() + "/glyphstream_truncated_dejavu.ttf";
+  for (size_t keep : {bytes.size() / 2, bytes.size() - 1, size_t{200}, size_t{5}, size_t{0}}) {
+    {
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(keep));
+    }
+    // A new path per case: the registry dedups by path, and rasterizers cache faces.
+    const std::string case_path = path + "." + std::to_string(keep);
+    std::rename(path.c_str(), case_path.c_str());
+    FaceId face = registry_.register_file(case_path, 0, "Truncated");
+    Rasterizer r(&registry_);
+    auto b = r.rasterize({face, 36, 16 * 64, 0});
+    EXPECT_EQ(b.status().code(), ErrorCode::kFontLoadFailed) << keep;
+    EXPECT_FALSE(b.status().message().empty());
+    // The error is remembered, not retried into a crash.
+    EXPECT_EQ(r.rasterize({face, 37, 16 * 64, 0}).status().code(), ErrorCode::kFontLoadFailed);
+    std::remove(case_path.c_str());
+  }
+}
+
+TEST_F(RasterizerTest, InMemoryFontRasterizesLikeTheFile) {
+  auto mem = registry_.register_memory(read_file(kDejaVu), 0);
+  ASSERT_TRUE(mem.ok()) << mem.status().to_string();
+  EXPECT_EQ(registry_.source(*mem).family, "DejaVu Sans");
+  FaceId file = registry_.register_file(kDejaVu, 0, "DejaVu Sans");
+  Rasterizer r(&registry_);
+  for (uint32_t gid : {36u, 68u, 300u}) {
+    EXPECT_TRUE(same(raster(r, {*mem, gid, 21 * 64, 1}), raster(r, {file, gid, 21 * 64, 1})));
+  }
+}
+
+TEST_F(RasterizerTest, TwoThreadsGiveIdenticalResults) {
+  auto glyphs = shape("The quick brown fox 漢字テスト 😀 Привет", "Sans 22");
+  ASSERT_GT(glyphs.size(), 20u);
+  std::vector<GlyphBitmap> results[2];
+  auto work = [&](int t) {
+    Rasterizer r(&registry_);
+    for (int round = 0; round < 3; ++round) {
+      for (const ShapedGlyph& g : glyphs) {
+        for (uint8_t bin = 0; bin < 4; ++bin) {
+          auto b = r.rasterize(request(g, bin));
+          if (round == 0) results[t].push_back(b.ok() ? std::move(b).value() : GlyphBitmap{});
+        }
+      }
+    }
+  };
+  std::thread a(work, 0), b(work, 1);
+  a.join();
+  b.join();
+  ASSERT_EQ(results[0].size(), results[1].size());
+  for (size_t i = 0; i < results[0].size(); ++i)
+    EXPECT_TRUE(same(results[0][i], results[1][i])) << i;
+}
+
+// A rough throughput check (the real benchmark lives in bench/): grayscale Latin and CJK at
+// 16..32 px, all four bins, cold-ish faces. Prints the rate; asserts only a loose floor so that
+// a slow shared CI machine does not fail.
+TEST_F(RasterizerTest, Throughput) {
+  const std::string latin =
+      "The quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const std::string cjk =
+      "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜";
+  for (const auto& [name, text] : {std::pair{"Latin", latin}, std::pair{"CJK", cjk}}) {
+    std::vector<RasterRequest> requests;
+    for (int px = 16; px <= 32; px += 4) {
+      for (const ShapedGlyph& g : shape(text, "Sans " + std::to_string(px))) {
+        for (uint8_t bin = 0; bin < 4; ++bin) requests.push_back(request(g, bin));
+      }
+    }
+    Rasterizer r(&registry_);
+    size_t pixels = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    int rounds = 0;
+    double seconds = 0;
+    do {
+      for (const RasterRequest& req : requests) {
+        auto b = r.rasterize(req);
+        ASSERT_TRUE(b.ok());
+        pixels += b->pixels.size();
+      }
+      ++rounds;
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (seconds < 0.5);
+    const double rate = rounds * requests.size() / seconds;
+    std::printf("%s: %.0f glyphs/s (%zu requests x %d rounds, %zu px)\n", name, rate,
+                requests.size(), rounds, pixels);
+    EXPECT_GT(rate, 20000);
+  }
+}
+
+}  // namespace
+}  // namespace glyphstream::text
