@@ -63,6 +63,9 @@ struct GpuDeviceDesc {
   size_t staging_slot_bytes = 0;      // default 4 MiB; a bigger upload grows the slot
   int frames_in_flight = 0;           // default 2
   bool enable_timer_queries = true;
+  // Tests: ignore GL 4.2+ features (buffer storage, copy image, texture storage, clear texture)
+  // to exercise the GL 3.3 fallbacks on a newer driver.
+  bool emulate_gl33 = false;
 };
 
 class GpuDevice {
@@ -71,7 +74,8 @@ class GpuDevice {
 
   // Sizes the page textures (creating or growing them, never losing content, never deleting a
   // texture a frame in flight may still sample) and uploads the dirty rects in the given mode.
-  // After it returns, every draw issued later sees the pixels.
+  // After it returns, every draw issued later sees the pixels. `stats` (optional) is added to,
+  // not reset.
   virtual Status upload(std::span<const PageUpload> pages, UploadMode mode, UploadStats* stats) = 0;
 
   // Draws the instances, one draw call per batch, premultiplied-alpha blending, into the

@@ -1,1 +1,370 @@
-// placeholder: being written
+// Headless OpenGL through EGL: device platform (a GPU without a display server, e.g. NVIDIA
+// through glvnd), then Mesa's surfaceless platform, then the default display.
+#include "glyphstream/headless_gl.h"
+
+#include <epoxy/egl.h>
+#include <epoxy/gl.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+namespace glyphstream {
+namespace {
+
+bool has_token(const char* list, std::string_view name) {
+  if (!list) return false;
+  std::string_view s(list);
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find(' ', pos);
+    if (end == std::string_view::npos) end = s.size();
+    if (s.substr(pos, end - pos) == name) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+std::string egl_error_string(EGLint e) {
+  switch (e) {
+    case EGL_SUCCESS:
+      return "EGL_SUCCESS";
+    case EGL_NOT_INITIALIZED:
+      return "EGL_NOT_INITIALIZED";
+    case EGL_BAD_ACCESS:
+      return "EGL_BAD_ACCESS";
+    case EGL_BAD_ALLOC:
+      return "EGL_BAD_ALLOC";
+    case EGL_BAD_ATTRIBUTE:
+      return "EGL_BAD_ATTRIBUTE";
+    case EGL_BAD_CONFIG:
+      return "EGL_BAD_CONFIG";
+    case EGL_BAD_CONTEXT:
+      return "EGL_BAD_CONTEXT";
+    case EGL_BAD_DISPLAY:
+      return "EGL_BAD_DISPLAY";
+    case EGL_BAD_MATCH:
+      return "EGL_BAD_MATCH";
+    case EGL_BAD_PARAMETER:
+      return "EGL_BAD_PARAMETER";
+    case EGL_BAD_SURFACE:
+      return "EGL_BAD_SURFACE";
+    default: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "EGL error 0x%04x", unsigned(e));
+      return buf;
+    }
+  }
+}
+
+// EGL displays are per native display and eglTerminate kills every context on one, so several
+// HeadlessGl objects on the same display share one initialisation.
+std::mutex g_display_mutex;
+std::map<EGLDisplay, int> g_display_refs;
+
+void retain_display(EGLDisplay d) {
+  std::lock_guard lock(g_display_mutex);
+  ++g_display_refs[d];
+}
+
+void release_display(EGLDisplay d) {
+  std::lock_guard lock(g_display_mutex);
+  auto it = g_display_refs.find(d);
+  if (it == g_display_refs.end()) return;
+  if (--it->second == 0) {
+    g_display_refs.erase(it);
+    eglTerminate(d);
+  }
+}
+
+bool display_in_use(EGLDisplay d) {
+  std::lock_guard lock(g_display_mutex);
+  return g_display_refs.count(d) != 0;
+}
+
+class HeadlessGlImpl final : public HeadlessGl {
+ public:
+  ~HeadlessGlImpl() override {
+    if (context_ != EGL_NO_CONTEXT) {
+      eglMakeCurrent(display_, surface_, surface_, context_);
+      if (fbo_) glDeleteFramebuffers(1, &fbo_);
+      if (rbo_) glDeleteRenderbuffers(1, &rbo_);
+      eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+      eglDestroyContext(display_, context_);
+    }
+    if (surface_ != EGL_NO_SURFACE) eglDestroySurface(display_, surface_);
+    if (display_ != EGL_NO_DISPLAY) release_display(display_);
+  }
+
+  int width() const override { return width_; }
+  int height() const override { return height_; }
+  std::string platform() const override { return platform_; }
+  std::string renderer() const override { return renderer_; }
+  std::string version() const override { return version_; }
+
+  Status make_current() override {
+    if (!eglMakeCurrent(display_, surface_, surface_, context_)) {
+      return {ErrorCode::kContextFailed,
+              "eglMakeCurrent failed: " + egl_error_string(eglGetError())};
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    return {};
+  }
+
+  void clear(float r, float g, float b, float a) override {
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+    glClearColor(r, g, b, a);
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
+
+  Status read_pixels(std::vector<uint8_t>* rgba) override {
+    if (!rgba) return {ErrorCode::kInvalidArgument, "read_pixels: null output"};
+    while (glGetError() != GL_NO_ERROR) {
+    }
+    GLint prev_read = 0, prev_pack = 0, prev_align = 4, prev_row = 0;
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &prev_read);
+    glGetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &prev_pack);
+    glGetIntegerv(GL_PACK_ALIGNMENT, &prev_align);
+    glGetIntegerv(GL_PACK_ROW_LENGTH, &prev_row);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    const size_t row = size_t(width_) * 4;
+    std::vector<uint8_t> bottom_up(row * size_t(height_));
+    glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, bottom_up.data());
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(prev_read));
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, GLuint(prev_pack));
+    glPixelStorei(GL_PACK_ALIGNMENT, prev_align);
+    glPixelStorei(GL_PACK_ROW_LENGTH, prev_row);
+    if (GLenum e = glGetError(); e != GL_NO_ERROR) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "read_pixels: glReadPixels failed (GL error 0x%04x)",
+                    unsigned(e));
+      return {ErrorCode::kGpuError, buf};
+    }
+    // GL rows go bottom-up; callers get top row first.
+    rgba->resize(bottom_up.size());
+    for (int y = 0; y < height_; ++y) {
+      std::memcpy(rgba->data() + size_t(y) * row, bottom_up.data() + size_t(height_ - 1 - y) * row,
+                  row);
+    }
+    return {};
+  }
+
+  // Creates a context on an initialised display; on failure leaves nothing behind.
+  Status init_on(EGLDisplay display, const std::string& platform) {
+    const char* exts = eglQueryString(display, EGL_EXTENSIONS);
+    if (!eglBindAPI(EGL_OPENGL_API)) {
+      return {ErrorCode::kContextFailed,
+              platform + ": eglBindAPI(EGL_OPENGL_API) failed: " + egl_error_string(eglGetError())};
+    }
+    const EGLint config_attribs[] = {EGL_SURFACE_TYPE,
+                                     EGL_PBUFFER_BIT,
+                                     EGL_RENDERABLE_TYPE,
+                                     EGL_OPENGL_BIT,
+                                     EGL_RED_SIZE,
+                                     8,
+                                     EGL_GREEN_SIZE,
+                                     8,
+                                     EGL_BLUE_SIZE,
+                                     8,
+                                     EGL_ALPHA_SIZE,
+                                     8,
+                                     EGL_NONE};
+    EGLConfig config = nullptr;
+    EGLint num = 0;
+    if (!eglChooseConfig(display, config_attribs, &config, 1, &num) || num < 1) {
+      config = nullptr;
+      // Surfaceless displays may have no pbuffer configs; a config-less context still works.
+      if (!has_token(exts, "EGL_KHR_no_config_context") &&
+          !has_token(exts, "EGL_MESA_configless_context")) {
+        return {ErrorCode::kContextFailed, platform + ": no EGL config with OpenGL + pbuffer"};
+      }
+    }
+    struct Version {
+      int major, minor;
+    };
+    static constexpr Version kVersions[] = {{4, 6}, {4, 5}, {4, 4}, {4, 3}, {4, 2}, {4, 1}, {3, 3}};
+    EGLContext ctx = EGL_NO_CONTEXT;
+    EGLint last_error = EGL_SUCCESS;
+    for (const Version& v : kVersions) {
+      const EGLint attribs[] = {EGL_CONTEXT_MAJOR_VERSION,
+                                v.major,
+                                EGL_CONTEXT_MINOR_VERSION,
+                                v.minor,
+                                EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+                                EGL_NONE};
+      ctx = eglCreateContext(display, config ? config : EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attribs);
+      if (ctx != EGL_NO_CONTEXT) break;
+      last_error = eglGetError();
+    }
+    if (ctx == EGL_NO_CONTEXT) {
+      return {ErrorCode::kContextFailed, platform +
+                                             ": no OpenGL 4.6..4.1 or 3.3 core context (last: " +
+                                             egl_error_string(last_error) + ")"};
+    }
+    EGLSurface surface = EGL_NO_SURFACE;
+    bool current = false;
+    if (has_token(exts, "EGL_KHR_surfaceless_context")) {
+      current = eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx);
+    }
+    if (!current && config) {
+      const EGLint pb_attribs[] = {EGL_WIDTH, 16, EGL_HEIGHT, 16, EGL_NONE};
+      surface = eglCreatePbufferSurface(display, config, pb_attribs);
+      if (surface != EGL_NO_SURFACE) current = eglMakeCurrent(display, surface, surface, ctx);
+    }
+    if (!current) {
+      const std::string why = egl_error_string(eglGetError());
+      eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+      if (surface != EGL_NO_SURFACE) eglDestroySurface(display, surface);
+      eglDestroyContext(display, ctx);
+      return {ErrorCode::kContextFailed, platform + ": eglMakeCurrent failed: " + why};
+    }
+    const int gl_version = epoxy_gl_version();
+    if (!epoxy_is_desktop_gl() || gl_version < 33) {
+      eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+      if (surface != EGL_NO_SURFACE) eglDestroySurface(display, surface);
+      eglDestroyContext(display, ctx);
+      return {ErrorCode::kContextFailed, platform + ": context is not desktop OpenGL 3.3 or later"};
+    }
+    display_ = display;
+    context_ = ctx;
+    surface_ = surface;
+    platform_ = platform;
+    auto str = [](GLenum name) {
+      const GLubyte* s = glGetString(name);
+      return s ? std::string(reinterpret_cast<const char*>(s)) : std::string();
+    };
+    renderer_ = str(GL_RENDERER);
+    version_ = str(GL_VERSION);
+    while (glGetError() != GL_NO_ERROR) {
+    }
+    glGenRenderbuffers(1, &rbo_);
+    glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width_, height_);
+    glGenFramebuffers(1, &fbo_);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rbo_);
+    const GLenum fb_status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    if (fb_status != GL_FRAMEBUFFER_COMPLETE || glGetError() != GL_NO_ERROR) {
+      return {ErrorCode::kContextFailed, platform + ": offscreen RGBA8 framebuffer of " +
+                                             std::to_string(width_) + "x" +
+                                             std::to_string(height_) + " is not complete"};
+    }
+    glViewport(0, 0, width_, height_);
+    return {};
+  }
+
+  bool owns_display() const { return display_ != EGL_NO_DISPLAY; }
+
+  int width_ = 0, height_ = 0;
+
+ private:
+  EGLDisplay display_ = EGL_NO_DISPLAY;
+  EGLContext context_ = EGL_NO_CONTEXT;
+  EGLSurface surface_ = EGL_NO_SURFACE;
+  GLuint fbo_ = 0, rbo_ = 0;
+  std::string platform_, renderer_, version_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& desc) {
+  const int width = desc.width > 0 ? desc.width : 1024;
+  const int height = desc.height > 0 ? desc.height : 768;
+  if (width > 16384 || height > 16384) {
+    return Status(ErrorCode::kInvalidArgument, "HeadlessGl: framebuffer larger than 16384");
+  }
+  // GLYPHSTREAM_EGL_PLATFORM=device|surfaceless|default restricts the search (debugging).
+  const char* only_env = std::getenv("GLYPHSTREAM_EGL_PLATFORM");
+  const std::string only = only_env ? only_env : "";
+  auto wanted = [&](const char* p) { return only.empty() || only == p; };
+
+  // No client extensions (EGL 1.4 without EXT_client_extensions) leaves only the default.
+  const char* client = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+  if (!client) eglGetError();
+  const bool platform_base = has_token(client, "EGL_EXT_platform_base");
+
+  std::string tried;  // "platform: outcome; ..."
+  bool any_display = false;
+  Status last_context_error;
+  auto note = [&](const std::string& what) {
+    if (!tried.empty()) tried += "; ";
+    tried += what;
+  };
+  auto attempt = [&](EGLDisplay d, const std::string& name) -> std::unique_ptr<HeadlessGl> {
+    if (d == EGL_NO_DISPLAY) {
+      note(name + ": no display (" + egl_error_string(eglGetError()) + ")");
+      return nullptr;
+    }
+    const bool shared = display_in_use(d);
+    EGLint major = 0, minor = 0;
+    if (!shared && !eglInitialize(d, &major, &minor)) {
+      note(name + ": eglInitialize failed (" + egl_error_string(eglGetError()) + ")");
+      return nullptr;
+    }
+    any_display = true;
+    retain_display(d);
+    auto gl = std::make_unique<HeadlessGlImpl>();
+    gl->width_ = width;
+    gl->height_ = height;
+    Status s = gl->init_on(d, name);
+    if (!s.ok()) {
+      // The object releases the display itself once it adopted it (a late failure).
+      const bool adopted = gl->owns_display();
+      gl.reset();
+      if (!adopted) release_display(d);
+      note(s.message());
+      last_context_error = s;
+      return nullptr;
+    }
+    return gl;
+  };
+
+  if (wanted("device") && platform_base && has_token(client, "EGL_EXT_platform_device") &&
+      (has_token(client, "EGL_EXT_device_enumeration") ||
+       has_token(client, "EGL_EXT_device_base"))) {
+    EGLint count = 0;
+    if (eglQueryDevicesEXT(0, nullptr, &count) && count > 0) {
+      std::vector<EGLDeviceEXT> devices(size_t(count), nullptr);
+      eglQueryDevicesEXT(count, devices.data(), &count);
+      for (EGLint i = 0; i < count; ++i) {
+        EGLDisplay d =
+            eglGetPlatformDisplayEXT(EGL_PLATFORM_DEVICE_EXT, devices[size_t(i)], nullptr);
+        if (auto gl = attempt(d, "device"))
+          return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
+      }
+    } else {
+      note("device: no EGL devices");
+    }
+  } else if (wanted("device")) {
+    note("device: EGL_EXT_platform_device not available");
+  }
+  if (wanted("surfaceless") && platform_base &&
+      has_token(client, "EGL_MESA_platform_surfaceless")) {
+    EGLDisplay d =
+        eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+    if (auto gl = attempt(d, "surfaceless"))
+      return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
+  } else if (wanted("surfaceless")) {
+    note("surfaceless: EGL_MESA_platform_surfaceless not available");
+  }
+  if (wanted("default")) {
+    if (auto gl = attempt(eglGetDisplay(EGL_DEFAULT_DISPLAY), "default")) {
+      return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
+    }
+  }
+  if (!any_display) {
+    return Status(ErrorCode::kNoDisplay, "no EGL display could be initialised (tried " +
+                                             (tried.empty() ? std::string("nothing") : tried) +
+                                             ")");
+  }
+  return Status(ErrorCode::kContextFailed, "no usable OpenGL context (tried " + tried + ")");
+}
+
+}  // namespace glyphstream

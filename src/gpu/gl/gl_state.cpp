@@ -1,0 +1,115 @@
+#include "gpu/gl/gl_state.h"
+
+namespace glyphstream::gpu::gl {
+namespace {
+
+GLint get_int(GLenum name) {
+  GLint v = 0;
+  glGetIntegerv(name, &v);
+  return v;
+}
+
+void set_enabled(GLenum cap, GLboolean on) {
+  if (on) {
+    glEnable(cap);
+  } else {
+    glDisable(cap);
+  }
+}
+
+}  // namespace
+
+GlStateGuard::GlStateGuard(uint32_t parts) : parts_(parts) {
+  if (parts_ & kStateUnpack) {
+    unpack_buffer_ = get_int(GL_PIXEL_UNPACK_BUFFER_BINDING);
+    unpack_row_length_ = get_int(GL_UNPACK_ROW_LENGTH);
+    unpack_skip_pixels_ = get_int(GL_UNPACK_SKIP_PIXELS);
+    unpack_skip_rows_ = get_int(GL_UNPACK_SKIP_ROWS);
+    unpack_alignment_ = get_int(GL_UNPACK_ALIGNMENT);
+  }
+  if (parts_ & kStatePack) {
+    pack_buffer_ = get_int(GL_PIXEL_PACK_BUFFER_BINDING);
+    pack_row_length_ = get_int(GL_PACK_ROW_LENGTH);
+    pack_skip_pixels_ = get_int(GL_PACK_SKIP_PIXELS);
+    pack_skip_rows_ = get_int(GL_PACK_SKIP_ROWS);
+    pack_alignment_ = get_int(GL_PACK_ALIGNMENT);
+  }
+  if (parts_ & kStateTexture) {
+    active_texture_ = get_int(GL_ACTIVE_TEXTURE);
+    glActiveTexture(GL_TEXTURE0);
+    texture_2d_ = get_int(GL_TEXTURE_BINDING_2D);
+    sampler_ = get_int(GL_SAMPLER_BINDING);
+  }
+  if (parts_ & kStateFramebuffers) {
+    read_fb_ = get_int(GL_READ_FRAMEBUFFER_BINDING);
+    draw_fb_ = get_int(GL_DRAW_FRAMEBUFFER_BINDING);
+    scissor_ = glIsEnabled(GL_SCISSOR_TEST);
+  }
+  if (parts_ & kStateDraw) {
+    program_ = get_int(GL_CURRENT_PROGRAM);
+    vao_ = get_int(GL_VERTEX_ARRAY_BINDING);
+    array_buffer_ = get_int(GL_ARRAY_BUFFER_BINDING);
+    blend_ = glIsEnabled(GL_BLEND);
+    depth_ = glIsEnabled(GL_DEPTH_TEST);
+    cull_ = glIsEnabled(GL_CULL_FACE);
+    stencil_ = glIsEnabled(GL_STENCIL_TEST);
+    srgb_ = glIsEnabled(GL_FRAMEBUFFER_SRGB);
+    discard_ = glIsEnabled(GL_RASTERIZER_DISCARD);
+    if (!(parts_ & kStateFramebuffers)) scissor_ = glIsEnabled(GL_SCISSOR_TEST);
+    blend_src_rgb_ = get_int(GL_BLEND_SRC_RGB);
+    blend_dst_rgb_ = get_int(GL_BLEND_DST_RGB);
+    blend_src_alpha_ = get_int(GL_BLEND_SRC_ALPHA);
+    blend_dst_alpha_ = get_int(GL_BLEND_DST_ALPHA);
+    blend_eq_rgb_ = get_int(GL_BLEND_EQUATION_RGB);
+    blend_eq_alpha_ = get_int(GL_BLEND_EQUATION_ALPHA);
+    glGetIntegerv(GL_VIEWPORT, viewport_);
+    glGetBooleanv(GL_COLOR_WRITEMASK, color_mask_);
+  }
+}
+
+GlStateGuard::~GlStateGuard() {
+  if (parts_ & kStateDraw) {
+    glUseProgram(GLuint(program_));
+    glBindVertexArray(GLuint(vao_));
+    glBindBuffer(GL_ARRAY_BUFFER, GLuint(array_buffer_));
+    set_enabled(GL_BLEND, blend_);
+    set_enabled(GL_DEPTH_TEST, depth_);
+    set_enabled(GL_CULL_FACE, cull_);
+    set_enabled(GL_STENCIL_TEST, stencil_);
+    set_enabled(GL_FRAMEBUFFER_SRGB, srgb_);
+    set_enabled(GL_RASTERIZER_DISCARD, discard_);
+    set_enabled(GL_SCISSOR_TEST, scissor_);
+    glBlendFuncSeparate(GLenum(blend_src_rgb_), GLenum(blend_dst_rgb_), GLenum(blend_src_alpha_),
+                        GLenum(blend_dst_alpha_));
+    glBlendEquationSeparate(GLenum(blend_eq_rgb_), GLenum(blend_eq_alpha_));
+    glViewport(viewport_[0], viewport_[1], viewport_[2], viewport_[3]);
+    glColorMask(color_mask_[0], color_mask_[1], color_mask_[2], color_mask_[3]);
+  }
+  if (parts_ & kStateFramebuffers) {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read_fb_));
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw_fb_));
+    set_enabled(GL_SCISSOR_TEST, scissor_);
+  }
+  if (parts_ & kStateTexture) {
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, GLuint(texture_2d_));
+    glBindSampler(0, GLuint(sampler_));
+    glActiveTexture(GLenum(active_texture_));
+  }
+  if (parts_ & kStatePack) {
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, GLuint(pack_buffer_));
+    glPixelStorei(GL_PACK_ROW_LENGTH, pack_row_length_);
+    glPixelStorei(GL_PACK_SKIP_PIXELS, pack_skip_pixels_);
+    glPixelStorei(GL_PACK_SKIP_ROWS, pack_skip_rows_);
+    glPixelStorei(GL_PACK_ALIGNMENT, pack_alignment_);
+  }
+  if (parts_ & kStateUnpack) {
+    glBindBuffer(GL_PIXEL_UNPACK_BUFFER, GLuint(unpack_buffer_));
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, unpack_row_length_);
+    glPixelStorei(GL_UNPACK_SKIP_PIXELS, unpack_skip_pixels_);
+    glPixelStorei(GL_UNPACK_SKIP_ROWS, unpack_skip_rows_);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, unpack_alignment_);
+  }
+}
+
+}  // namespace glyphstream::gpu::gl

@@ -1,0 +1,82 @@
+#include "gpu/reference_compositor.h"
+
+#include <gtest/gtest.h>
+
+namespace glyphstream::gpu {
+namespace {
+
+const uint8_t* px(const std::vector<uint8_t>& img, int w, int x, int y) {
+  return img.data() + (size_t(y) * size_t(w) + size_t(x)) * 4;
+}
+
+TEST(ReferenceCompositor, CoverageIsPremultipliedColourTimesCoverage) {
+  const uint8_t cov[4] = {255, 0, 128, 255};  // 2x2 page
+  std::vector<CpuPage> pages = {{PixelFormat::kCoverage8, 2, 2, cov, 2}};
+  GlyphInstance g;
+  g.x = 1, g.y = 1, g.w = 2, g.h = 2, g.color = 0xff000080;  // red, alpha 128
+  DrawBatch b{0, 0, 1};
+  std::vector<uint8_t> img;
+  composite({&g, 1}, {&b, 1}, pages, 4, 4, &img);
+  ASSERT_EQ(img.size(), 64u);
+  const uint8_t* p = px(img, 4, 1, 1);
+  EXPECT_EQ(p[0], 128);
+  EXPECT_EQ(p[1], 0);
+  EXPECT_EQ(p[3], 128);
+  EXPECT_EQ(px(img, 4, 2, 1)[3], 0);   // coverage 0
+  EXPECT_EQ(px(img, 4, 1, 2)[0], 64);  // 128/255 * 128/255 * 255 = 64.25
+  EXPECT_EQ(px(img, 4, 0, 0)[3], 0);   // outside the quad
+}
+
+TEST(ReferenceCompositor, BlendsOverExistingContent) {
+  const uint8_t cov[1] = {255};
+  std::vector<CpuPage> pages = {{PixelFormat::kCoverage8, 1, 1, cov, 1}};
+  GlyphInstance g;
+  g.w = g.h = 1, g.color = 0xff000080;
+  DrawBatch b{0, 0, 1};
+  std::vector<uint8_t> img(4, 255);  // opaque white
+  composite({&g, 1}, {&b, 1}, pages, 1, 1, &img);
+  EXPECT_EQ(img[0], 255);
+  EXPECT_EQ(img[1], 127);  // 1 - 128/255
+  EXPECT_EQ(img[3], 255);
+}
+
+TEST(ReferenceCompositor, ColourPagesScaleByAlphaAndClip) {
+  const uint8_t texels[8] = {100, 50, 25, 200, 255, 255, 255, 255};  // 2x1, premultiplied
+  std::vector<CpuPage> pages = {{}, {PixelFormat::kColor32, 2, 1, texels, 8}};
+  GlyphInstance g[2];
+  g[0].x = -1, g[0].y = 0, g[0].w = 2, g[0].h = 1, g[0].color = 0x000000ff;  // clipped left
+  g[1].x = 1, g[1].y = 0, g[1].w = 4, g[1].h = 3, g[1].color = 0x000000ff;   // past the page
+  DrawBatch b{1, 0, 2};
+  std::vector<uint8_t> img;
+  composite(g, {&b, 1}, pages, 3, 2, &img);
+  EXPECT_EQ(px(img, 3, 0, 0)[0], 255);  // texel (1,0) of the first quad
+  EXPECT_EQ(px(img, 3, 1, 0)[3], 200);  // texel (0,0) of the second
+  EXPECT_EQ(px(img, 3, 2, 0)[3], 255);
+  EXPECT_EQ(px(img, 3, 1, 1)[3], 0);  // texel row 1 does not exist: nothing drawn
+  // A batch for a page without pixels draws nothing and does not crash.
+  DrawBatch missing{0, 0, 2};
+  std::vector<uint8_t> empty;
+  composite(g, {&missing, 1}, pages, 3, 2, &empty);
+  EXPECT_EQ(empty, std::vector<uint8_t>(24, 0));
+}
+
+TEST(ReferenceCompositor, CompareImagesReportsDifferences) {
+  std::vector<uint8_t> a(2 * 2 * 4, 10), b = a;
+  std::string report;
+  EXPECT_TRUE(compare_images(a, b, 2, 2, 0, &report));
+  b[7] = 11;  // pixel (1,0) alpha
+  EXPECT_FALSE(compare_images(a, b, 2, 2, 0, &report));
+  ImageDiff d;
+  EXPECT_TRUE(compare_images(a, b, 2, 2, 1, &report, &d));
+  EXPECT_EQ(d.max_channel_diff, 1);
+  b[12] = 20;  // pixel (1,1)
+  EXPECT_FALSE(compare_images(a, b, 2, 2, 1, &report, &d));
+  EXPECT_EQ(d.differing_pixels, 1u);
+  EXPECT_EQ(d.first_x, 1);
+  EXPECT_EQ(d.first_y, 1);
+  EXPECT_NE(report.find("(1,1)"), std::string::npos) << report;
+  EXPECT_FALSE(compare_images(a, std::vector<uint8_t>(3), 2, 2, 1, &report));
+}
+
+}  // namespace
+}  // namespace glyphstream::gpu
