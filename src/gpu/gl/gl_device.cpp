@@ -6,6 +6,7 @@
 #include <epoxy/gl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -69,20 +70,25 @@ void drain_gl_errors() {
   }
 }
 
-// Any current context: EGL (epoxy), or GLX if the application loaded libGL/libGLX itself.
-// Calling GL through epoxy without one aborts, so this must be checked first.
-bool has_current_context() {
-  if (eglGetCurrentContext() != EGL_NO_CONTEXT) return true;
-  for (const char* lib : {"libGLX.so.0", "libGL.so.1"}) {
-    void* h = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD);
-    if (!h) continue;
-    using GetCurrent = void* (*)();
-    auto fn = reinterpret_cast<GetCurrent>(dlsym(h, "glXGetCurrentContext"));
-    const bool current = fn && fn() != nullptr;
-    dlclose(h);
-    if (current) return true;
+// The current context as an opaque handle: EGL (through epoxy), or GLX if the application
+// loaded libGL/libGLX itself (GLFW on X11). nullptr when none is current. Calling GL through
+// epoxy without a context aborts, so every entry point checks this first.
+void* current_context() {
+  if (EGLContext c = eglGetCurrentContext(); c != EGL_NO_CONTEXT) return c;
+  using GetCurrent = void* (*)();
+  static std::atomic<GetCurrent> glx_get_current{nullptr};
+  GetCurrent fn = glx_get_current.load(std::memory_order_relaxed);
+  if (!fn) {
+    for (const char* lib : {"libGLX.so.0", "libGL.so.1"}) {
+      // RTLD_NOLOAD: only a library the application already uses; the handle stays open.
+      if (void* h = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD)) {
+        fn = reinterpret_cast<GetCurrent>(dlsym(h, "glXGetCurrentContext"));
+        if (fn) break;
+      }
+    }
+    glx_get_current.store(fn, std::memory_order_relaxed);
   }
-  return false;
+  return fn ? fn() : nullptr;
 }
 
 size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
@@ -184,7 +190,7 @@ struct PendingQuery {
 
 class GlDevice final : public GpuDevice {
  public:
-  explicit GlDevice(const GpuDeviceDesc& desc) : desc_(desc) {}
+  explicit GlDevice(const GpuDeviceDesc& desc) : desc_(desc), context_(current_context()) {}
   ~GlDevice() override;
 
   Status init();
@@ -223,7 +229,11 @@ class GlDevice final : public GpuDevice {
   void collect_timings();
   void release_completed();
 
+  // kContextFailed unless the creating context is current (VAOs and fences are per context).
+  Status check_context(const char* op) const;
+
   GpuDeviceDesc desc_;
+  void* context_ = nullptr;
   std::string renderer_;
   int gl_version_ = 0;
   bool buffer_storage_ = false;
@@ -323,9 +333,17 @@ Status GlDevice::init() {
   return check_gl("create_gl_device");
 }
 
+Status GlDevice::check_context(const char* op) const {
+  void* current = current_context();
+  if (current == context_) return {};
+  return {ErrorCode::kContextFailed,
+          std::string(op) + (current ? ": a different GL context is current than the device's"
+                                     : ": no GL context is current")};
+}
+
 GlDevice::~GlDevice() {
-  // Without a current context the names cannot be freed; leaking beats crashing in epoxy.
-  if (!has_current_context()) return;
+  // Without its context the names cannot be freed; leaking beats crashing in epoxy.
+  if (current_context() != context_) return;
   for (StagingSlot& slot : ring_) free_slot(slot);
   for (FrameFence& f : frames_) glDeleteSync(f.sync);
   for (auto& [id, page] : pages_) glDeleteTextures(1, &page.tex);
@@ -443,6 +461,7 @@ Status GlDevice::ensure_texture(const PageUpload& p, UploadStats* st, bool* uplo
       glDeleteTextures(1, &tex);
       return s;
     }
+    ++st->copy_commands;  // GPU-side: no bytes cross the bus
   } else {
     *upload_whole = true;  // a reused page id with another format: nothing to keep
   }
@@ -605,8 +624,9 @@ Status GlDevice::upload_async(std::span<const PageUpload> pages, const std::vect
 Status GlDevice::upload(std::span<const PageUpload> pages, UploadMode mode, UploadStats* stats) {
   UploadStats local;
   UploadStats* st = stats ? stats : &local;
-  for (const PageUpload& p : pages) GS_TRY(validate(p));
   if (pages.empty()) return {};
+  GS_TRY(check_context("upload"));
+  for (const PageUpload& p : pages) GS_TRY(validate(p));
   drain_gl_errors();
   uint32_t parts = gl::kStateUnpack | gl::kStateTexture;
   if (!copy_image_) parts |= gl::kStateFramebuffers;
@@ -659,6 +679,7 @@ Status GlDevice::draw(std::span<const GlyphInstance> instances, std::span<const 
     }
   }
   if (instances.empty() || batches.empty()) return {};
+  GS_TRY(check_context("draw"));
   drain_gl_errors();
   GlStateGuard guard(gl::kStateDraw | gl::kStateTexture);
   begin_query(/*upload=*/false);
@@ -761,12 +782,13 @@ void GlDevice::collect_timings() {
 }
 
 std::vector<GpuTimings> GlDevice::take_timings() {
-  if (!timers_) return {};
+  if (!timers_ || !check_context("take_timings").ok()) return {};
   collect_timings();
   return std::exchange(ready_timings_, {});
 }
 
 Status GlDevice::end_frame(uint64_t frame) {
+  GS_TRY(check_context("end_frame"));
   drain_gl_errors();
   for (RetiredTexture& r : retired_) {
     if (!r.frame_known) r = {r.tex, true, frame};
@@ -796,6 +818,7 @@ void GlDevice::release_completed() {
 }
 
 uint64_t GlDevice::completed_frame() {
+  if (!check_context("completed_frame").ok()) return completed_;
   while (!frames_.empty()) {
     const GLenum r = glClientWaitSync(frames_.front().sync, 0, 0);
     if (r != GL_ALREADY_SIGNALED && r != GL_CONDITION_SATISFIED) break;
@@ -808,6 +831,7 @@ uint64_t GlDevice::completed_frame() {
 }
 
 Status GlDevice::finish() {
+  GS_TRY(check_context("finish"));
   drain_gl_errors();
   while (!frames_.empty()) {
     GLenum r = GL_TIMEOUT_EXPIRED;
@@ -835,6 +859,7 @@ Status GlDevice::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* 
             "read_texture: no texture for page " + std::to_string(page)};
   }
   if (!pixels) return {ErrorCode::kInvalidArgument, "read_texture: null output"};
+  GS_TRY(check_context("read_texture"));
   drain_gl_errors();
   const PageTexture& t = it->second;
   GlStateGuard guard(gl::kStatePack | gl::kStateTexture);
@@ -854,7 +879,7 @@ Status GlDevice::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* 
 }  // namespace
 
 Result<std::unique_ptr<GpuDevice>> create_gl_device(const GpuDeviceDesc& desc) {
-  if (!has_current_context()) {
+  if (!current_context()) {
     return Status(ErrorCode::kUnsupported, "create_gl_device: no OpenGL context is current");
   }
   auto device = std::make_unique<GlDevice>(desc);

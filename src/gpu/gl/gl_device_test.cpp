@@ -202,6 +202,7 @@ void run_readback_property(GpuDevice& dev, UploadMode mode, int frames, uint32_t
   pages.emplace_back(0, PixelFormat::kCoverage8, 256, 64);
   pages.emplace_back(1, PixelFormat::kColor32, 128, 32, /*pad=*/8);  // stride != width
   pages.emplace_back(2, PixelFormat::kCoverage8, 96, 96, /*pad=*/5);
+  pages.emplace_back(3, PixelFormat::kColor32, 40, 40, /*pad=*/2);  // stride not whole pixels
   uint64_t recreated = 0;
   for (int f = 1; f <= frames; ++f) {
     for (SimPage& p : pages) {
@@ -253,7 +254,8 @@ TEST_F(GlDeviceTest, ReadbackPropertyGl33Fallbacks) {
 }
 
 // The reference design's bug: after a buffer swap the next frame's staging lacked the previous
-// frame's glyphs. Here a rect written in frame N must survive frames N+1, N+2, ... untouched.
+// frame's glyphs. Here a rect written in frame N must survive frames N+1, N+2, ... untouched,
+// and every glyph must be on screen in the very frame in which it is first drawn.
 TEST_F(GlDeviceTest, NoFlickerAcrossFrames) {
   for (int depth : {2, 3}) {
     auto dev = make_device({.staging_ring_depth = depth});
@@ -261,15 +263,29 @@ TEST_F(GlDeviceTest, NoFlickerAcrossFrames) {
     std::mt19937 rng{uint32_t(depth)};
     std::vector<SimPage> pages;
     pages.emplace_back(0, PixelFormat::kCoverage8, 256, 256);
-    // Frame f writes the glyph cell f of a 16x16 grid (disjoint cells): every earlier cell must
-    // stay as written, including the ones whose staging slot has been reused since.
-    for (int f = 0; f < 40; ++f) {
+    const std::vector<CpuPage> cpu = {pages[0].cpu()};
+    std::vector<GlyphInstance> glyphs;
+    // Frame f writes glyph cell f of a 16x16 grid (disjoint cells) and draws every glyph so far.
+    for (int f = 0; f < 60; ++f) {
       const Rect cell{(f % 16) * 16, (f / 16) * 16, 15, 15};
       pages[0].write(cell, rng);
       ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+      GlyphInstance g;
+      g.x = int16_t(cell.x), g.y = int16_t(cell.y), g.w = 15, g.h = 15;
+      g.u = uint16_t(cell.x), g.v = uint16_t(cell.y), g.color = 0xffffffff;
+      glyphs.push_back(g);
+      const DrawBatch batch{0, 0, uint32_t(glyphs.size())};
+      gl_->clear(0, 0, 0, 0);
+      ASSERT_TRUE(dev->draw(glyphs, {&batch, 1}, 256, 192).ok());
       ASSERT_TRUE(dev->end_frame(uint64_t(f + 1)).ok());
-      // Check only every few frames so that several slots are in flight in between.
+      // Read back only every few frames so that several slots are in flight in between.
       if (f % 3 != 2) continue;
+      std::vector<uint8_t> got, want;
+      ASSERT_TRUE(gl_->read_pixels(&got).ok());
+      composite(glyphs, {&batch, 1}, cpu, 256, 192, &want);
+      std::string report;
+      ASSERT_TRUE(compare_images(got, want, 256, 192, 1, &report))
+          << "depth " << depth << " frame " << f << ": " << report;
       const std::string m = texture_mismatch(*dev, pages[0]);
       ASSERT_TRUE(m.empty()) << "depth " << depth << " frame " << f << ": " << m;
     }
@@ -450,7 +466,96 @@ TEST_F(GlDeviceTest, DrawMatchesReferenceCompositor) {
     ImageDiff diff;
     EXPECT_TRUE(compare_images(got, want, 256, 192, 1, &report, &diff)) << report;
     EXPECT_LE(diff.max_channel_diff, 1);
+    if (round == 0)
+      std::printf("max channel difference to the reference: %d\n", diff.max_channel_diff);
   }
+}
+
+// Corrupted text after the atlas grows mid-frame: draw, grow (texture re-created), draw again,
+// all in one frame; both draws must show the right pixels.
+TEST_F(GlDeviceTest, GrowthMidFrameDrawsCorrectly) {
+  for (bool gl33 : {false, true}) {
+    auto dev = make_device({.emulate_gl33 = gl33});
+    ASSERT_TRUE(dev);
+    std::mt19937 rng(21);
+    std::vector<SimPage> pages;
+    pages.emplace_back(0, PixelFormat::kCoverage8, 64, 32);
+    pages[0].write({0, 0, 64, 32}, rng);
+    ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+    gl_->clear(0, 0, 0, 1);
+    std::vector<uint8_t> want, got;
+    ASSERT_TRUE(gl_->read_pixels(&want).ok());
+    GlyphInstance first;
+    first.w = 64, first.h = 32, first.color = 0xff8040ff;
+    const DrawBatch b0{0, 0, 1};
+    ASSERT_TRUE(dev->draw({&first, 1}, {&b0, 1}, 256, 192).ok());
+    std::vector<CpuPage> cpu = {pages[0].cpu()};
+    composite({&first, 1}, {&b0, 1}, cpu, 256, 192, &want);
+
+    pages[0].grow(128);
+    pages[0].write({0, 32, 64, 96}, rng);
+    UploadStats st;
+    ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
+    EXPECT_EQ(st.textures_recreated, 1u);
+    GlyphInstance second;
+    second.x = 100, second.y = 10, second.w = 64, second.h = 128, second.color = 0x40c0ffc0;
+    ASSERT_TRUE(dev->draw({&second, 1}, {&b0, 1}, 256, 192).ok());
+    cpu = {pages[0].cpu()};
+    composite({&second, 1}, {&b0, 1}, cpu, 256, 192, &want);
+    ASSERT_TRUE(dev->end_frame(1).ok());
+    ASSERT_TRUE(gl_->read_pixels(&got).ok());
+    std::string report;
+    EXPECT_TRUE(compare_images(got, want, 256, 192, 1, &report)) << "gl33=" << gl33 << report;
+    ASSERT_TRUE(dev->finish().ok());
+    EXPECT_EQ(dev->completed_frame(), 1u);
+  }
+}
+
+// A page id reused with another format gets a new texture with the CPU page's whole content.
+TEST_F(GlDeviceTest, FormatChangeReplacesTexture) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  std::mt19937 rng(31);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 32, 32);
+  pages[0].write({0, 0, 8, 8}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  pages[0] = SimPage(0, PixelFormat::kColor32, 32, 32);
+  pages[0].write({0, 0, 32, 32}, rng);
+  pages[0].dirty = {{4, 4, 2, 2}};  // only part is marked: the rest must come along anyway
+  UploadStats st;
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
+  EXPECT_EQ(st.textures_recreated, 1u);
+  EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
+}
+
+// Calls in the wrong context fail cleanly instead of crashing or touching the other context.
+TEST_F(GlDeviceTest, WrongContextIsAnError) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  std::mt19937 rng(41);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 32, 32);
+  pages[0].write({0, 0, 8, 8}, rng);
+  {
+    auto other = HeadlessGl::create({64, 64});
+    ASSERT_TRUE(other.ok()) << other.status().to_string();
+    ASSERT_TRUE(other.value()->make_current().ok());
+    Status s = upload_pages(*dev, pages, UploadMode::kAsync, nullptr);
+    EXPECT_EQ(s.code(), ErrorCode::kContextFailed) << s.to_string();
+    EXPECT_EQ(dev->end_frame(1).code(), ErrorCode::kContextFailed);
+    EXPECT_EQ(dev->completed_frame(), 0u);
+    EGLDisplay d = eglGetCurrentDisplay();
+    ASSERT_TRUE(eglMakeCurrent(d, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT));
+    pages[0].write({0, 0, 8, 8}, rng);
+    EXPECT_EQ(upload_pages(*dev, pages, UploadMode::kSync, nullptr).code(),
+              ErrorCode::kContextFailed);
+    EXPECT_EQ(dev->finish().code(), ErrorCode::kContextFailed);
+  }
+  ASSERT_TRUE(gl_->make_current().ok());
+  pages[0].write({0, 0, 8, 8}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
 }
 
 TEST_F(GlDeviceTest, RejectsBadInput) {

@@ -5,6 +5,7 @@
 #include <epoxy/egl.h>
 #include <epoxy/gl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -257,6 +258,8 @@ class HeadlessGlImpl final : public HeadlessGl {
                                              std::to_string(height_) + " is not complete"};
     }
     glViewport(0, 0, width_, height_);
+    glClearColor(0, 0, 0, 0);
+    glClear(GL_COLOR_BUFFER_BIT);  // renderbuffer storage starts undefined
     return {};
   }
 
@@ -333,9 +336,17 @@ Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& des
     if (eglQueryDevicesEXT(0, nullptr, &count) && count > 0) {
       std::vector<EGLDeviceEXT> devices(size_t(count), nullptr);
       eglQueryDevicesEXT(count, devices.data(), &count);
-      for (EGLint i = 0; i < count; ++i) {
-        EGLDisplay d =
-            eglGetPlatformDisplayEXT(EGL_PLATFORM_DEVICE_EXT, devices[size_t(i)], nullptr);
+      devices.resize(size_t(std::max(count, 0)));
+      // Hardware first: Mesa lists a software (llvmpipe) device too, and glvnd's order of
+      // vendors is not a promise.
+      if (has_token(client, "EGL_EXT_device_query")) {
+        std::stable_partition(devices.begin(), devices.end(), [](EGLDeviceEXT dev) {
+          return !has_token(eglQueryDeviceStringEXT(dev, EGL_EXTENSIONS),
+                            "EGL_MESA_device_software");
+        });
+      }
+      for (EGLDeviceEXT dev : devices) {
+        EGLDisplay d = eglGetPlatformDisplayEXT(EGL_PLATFORM_DEVICE_EXT, dev, nullptr);
         if (auto gl = attempt(d, "device"))
           return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
       }
