@@ -587,4 +587,8 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
 
 Status TextSystem::finish() { return impl_->gpu->finish(); }
 
+Result<double> TextSystem::measure_upload_bandwidth(size_t bytes) {
+  return gpu::measure_upload_bandwidth(bytes);
+}
+
 }  // namespace glyphstream

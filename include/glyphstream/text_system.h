@@ -91,6 +91,10 @@ class TextSystem {
   size_t atlas_page_count() const;
   // Debug pictures of the atlas pages (RGBA8), for --dump-atlas.
   std::vector<std::vector<uint8_t>> debug_atlas_images(std::vector<std::pair<int, int>>* sizes) const;
+  // Measures host-to-device bandwidth (GB/s) through the async upload path (a mapped staging
+  // buffer copied into a texture, `bytes` in one transfer), with timer queries where the driver
+  // has them, else wall time around glFinish. For benchmarks.
+  Result<double> measure_upload_bandwidth(size_t bytes);
   // Waits for the GPU to finish every submitted frame.
   Status finish();
 

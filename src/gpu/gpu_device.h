@@ -107,4 +107,9 @@ class GpuDevice {
 // ARB_buffer_storage where present). kUnsupported if no context is current.
 Result<std::unique_ptr<GpuDevice>> create_gl_device(const GpuDeviceDesc& desc = {});
 
+// Host-to-device bandwidth in GB/s through the async path's kind of transfer (a mapped pixel
+// buffer copied into a texture, `bytes` in one copy), in the current context. Leaves GL state
+// as found. Implemented in gl/gl_bandwidth.cpp.
+Result<double> measure_upload_bandwidth(size_t bytes);
+
 }  // namespace glyphstream::gpu

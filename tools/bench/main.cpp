@@ -1,45 +1,171 @@
 // glyphstream-bench: the workloads that prove what the pipeline buys.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "cli_common.h"
+#include "glyphstream/headless_gl.h"
 #include "packing_workload.h"
+#include "workloads.h"
 
 namespace gs = glyphstream;
 
-int main(int argc, char** argv) {
-  CLI::App app{"glyphstream-bench: glyph atlas and upload pipeline benchmarks"};
-  std::string workload = "packing";
+namespace {
+
+struct Options {
+  std::string workload = "scroll";
+  std::vector<std::string> modes;
+  int threads = 0;
+  int frames = 0;
   std::string json_path;
+  std::string plot_path;
+  std::string stats_json;
+  bool all = false;
   bool quick = false;
   int page_size = 1024;
-  app.add_option("--workload", workload, "packing")->check(CLI::IsMember({"packing"}));
-  app.add_option("--json", json_path, "Write the results as a JSON array");
-  app.add_option("--page-size", page_size, "Atlas page size for packing")->check(CLI::Range(64, 8192));
-  app.add_flag("--quick", quick, "A short run (for CI)");
+  int width = 1280, height = 800;
+};
+
+void progress_line(const std::string& label, int done, int total) {
+  static const bool tty = isatty(STDERR_FILENO);
+  if (!tty) return;
+  std::fprintf(stderr, "\r  %-36s %5d / %-5d", label.c_str(), done, total);
+  if (done == total) std::fprintf(stderr, "\r%72s\r", "");
+  std::fflush(stderr);
+}
+
+void print_row(const nlohmann::ordered_json& j) {
+  auto num = [&](const char* key) -> std::string {
+    if (!j.contains(key)) return "-";
+    if (j[key].is_string()) return "n/a";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", j[key].get<double>());
+    return buf;
+  };
+  std::printf("%-8s %-10s thr %-3d frames %-4d cpu p50 %8s p99 %8s max %8s ms | commit p50 %9s us"
+              " | %10llu B %6llu copies | stalls %s ms | gpu up %s dr %s ms\n",
+              j["workload"].get<std::string>().c_str(), j["upload_mode"].get<std::string>().c_str(),
+              j["threads"].get<int>(), int(j["frames"].get<size_t>()), num("frame_cpu_ms_p50").c_str(),
+              num("frame_cpu_ms_p99").c_str(), num("frame_cpu_ms_max").c_str(),
+              num("commit_cpu_us_p50").c_str(),
+              static_cast<unsigned long long>(j["bytes_uploaded"].get<uint64_t>()),
+              static_cast<unsigned long long>(j["copy_commands"].get<uint64_t>()),
+              num("stall_ms").c_str(), num("gpu_upload_ms").c_str(), num("gpu_draw_ms").c_str());
+}
+
+gs::Status run(const Options& o) {
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  std::vector<gs::FrameStats> all_frames;
+
+  std::vector<std::string> workloads = {o.workload};
+  std::vector<std::string> modes = o.modes;
+  if (modes.empty()) modes = {"async", "sync", "whole-page"};
+  const int hw = int(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<int> thread_counts = {o.threads ? o.threads : hw};
+  if (o.all || o.quick) workloads = {"cold", "scroll", "zoom", "steady", "burst", "packing"};
+  if (o.all) {
+    thread_counts.clear();
+    for (int t = 1; t <= hw; t *= 2) thread_counts.push_back(t);
+    if (thread_counts.back() != hw) thread_counts.push_back(hw);
+  }
+
+  std::unique_ptr<gs::HeadlessGl> gl;
+  for (const std::string& workload : workloads) {
+    if (workload == "packing") {
+      gs::bench::PackingOptions po;
+      po.page_size = o.page_size;
+      po.quick = o.quick;
+      GS_ASSIGN_OR_RETURN(auto rows, gs::bench::run_packing_workload(po));
+      for (auto& row : rows) {
+        std::printf("packing  %s\n", row.dump().c_str());
+        results.push_back(row);
+      }
+      continue;
+    }
+    if (!gl) {
+      GS_ASSIGN_OR_RETURN(gl, gs::HeadlessGl::create({o.width, o.height}));
+      std::printf("# %s, EGL platform %s, GL %s, %d hardware threads\n", gl->renderer().c_str(),
+                  gl->platform().c_str(), gl->version().c_str(), hw);
+    }
+    std::vector<std::pair<std::string, std::vector<double>>> series;
+    // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
+    const bool sweep = workload == "cold" || workload == "burst";
+    for (int threads : sweep ? thread_counts : std::vector<int>{thread_counts.back()}) {
+      for (const std::string& mode_name : modes) {
+        gs::bench::WorkloadSpec spec;
+        spec.workload = workload;
+        gs::parse_upload_mode(mode_name, &spec.mode);
+        spec.threads = threads;
+        spec.frames = o.frames;
+        spec.quick = o.quick;
+        const std::string label = workload + " " + mode_name + " x" + std::to_string(threads);
+        GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(gl.get(), spec, [&](int d, int t) {
+          progress_line(label, d, t);
+        }));
+        print_row(r.summary);
+        results.push_back(r.summary);
+        series.emplace_back(mode_name + " x" + std::to_string(threads), r.frame_cpu_ms);
+        all_frames.insert(all_frames.end(), r.frames.begin(), r.frames.end());
+      }
+    }
+    if (!o.plot_path.empty()) {
+      std::string path = o.plot_path;
+      if (workloads.size() > 1) {
+        const auto dot = path.rfind('.');
+        path = path.substr(0, dot) + "-" + workload + (dot == std::string::npos ? "" : path.substr(dot));
+      }
+      GS_TRY(gs::bench::plot_frame_times(path, "glyphstream " + workload + " on " + gl->renderer(),
+                                         series));
+    }
+  }
+  if (!o.json_path.empty()) {
+    std::ofstream out(o.json_path);
+    out << results.dump(2) << '\n';
+    if (!out) return {gs::ErrorCode::kIoError, "cannot write " + o.json_path};
+  }
+  if (!o.stats_json.empty()) GS_TRY(gs::tools::write_stats_jsonl(o.stats_json, all_frames));
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"glyphstream-bench: glyph atlas and upload pipeline benchmarks"};
+  app.add_option("--workload", o.workload,
+                 "cold (W1), scroll (W2), zoom (W3), steady (W4), burst (2,000 new glyphs), packing")
+      ->check(CLI::IsMember({"cold", "scroll", "zoom", "steady", "burst", "packing"}))
+      ->capture_default_str();
+  app.add_option("--upload-mode", o.modes, "async, sync, whole-page (repeatable; default all three)")
+      ->check(CLI::IsMember({"async", "sync", "whole-page"}));
+  bool sync_uploads = false;
+  app.add_flag("--sync-uploads", sync_uploads, "= --upload-mode sync");
+  app.add_option("--threads", o.threads, "Rasterizer threads (default: all cores)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--frames", o.frames, "Frames (or runs, for cold and burst)")->check(CLI::Range(1, 100000));
+  app.add_option("--json", o.json_path, "Write one JSON object per workload and mode (an array)");
+  app.add_option("--plot", o.plot_path, "Write a PNG plot of frame CPU time per frame and mode");
+  app.add_option("--stats-json", o.stats_json, "Write every measured frame's statistics as JSON lines");
+  app.add_option("--page-size", o.page_size, "Atlas page size for packing")->check(CLI::Range(64, 8192));
+  app.add_option("--size", o.width, "Viewport width")->check(CLI::Range(64, 8192));
+  app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
+  app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  gs::bench::PackingOptions po;
-  po.page_size = page_size;
-  po.quick = quick;
-  auto result = gs::bench::run_packing_workload(po);
-  if (!result.ok()) {
-    std::fprintf(stderr, "glyphstream-bench: %s\n", result.status().to_string().c_str());
+  if (sync_uploads) o.modes = {"sync"};
+  const gs::Status status = run(o);
+  if (!status.ok()) {
+    std::fprintf(stderr, "glyphstream-bench: %s\n", status.to_string().c_str());
     return 1;
-  }
-  for (const auto& row : result.value()) std::printf("%s\n", row.dump().c_str());
-  if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    out << result.value().dump(2) << '\n';
-    if (!out) {
-      std::fprintf(stderr, "glyphstream-bench: cannot write %s\n", json_path.c_str());
-      return 1;
-    }
   }
   return 0;
 }

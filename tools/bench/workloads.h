@@ -1,0 +1,46 @@
+// The benchmark workloads of ../../shared/DESIGN.md (W1 cold page, W2 scroll, W3 zoom, W4 steady)
+// plus "burst" (2,000 new 32 px glyphs in one frame: the upload path under load).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "glyphstream/headless_gl.h"
+#include "glyphstream/stats.h"
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream::bench {
+
+extern const std::string_view kCjkDocument;
+extern const std::string_view kMixedScreen;
+
+struct WorkloadSpec {
+  std::string workload;  // cold | scroll | zoom | steady | burst
+  UploadMode mode = UploadMode::kAsync;
+  int threads = 1;
+  int frames = 0;  // 0: the workload's default
+  bool quick = false;
+};
+
+struct WorkloadResult {
+  nlohmann::ordered_json summary;        // one object (the JSON fields the issues name, and more)
+  std::vector<double> frame_cpu_ms;      // per measured frame, for plots
+  std::vector<FrameStats> frames;        // per measured frame
+};
+
+// Progress callback: (done, total).
+using Progress = std::function<void(int, int)>;
+
+// Runs one workload in the current context of `gl` (a fresh TextSystem each run).
+Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
+                                    const Progress& progress);
+
+// Writes a PNG plot of frame CPU time over frames, one line per series (gnuplot).
+Status plot_frame_times(const std::string& path, const std::string& title,
+                        const std::vector<std::pair<std::string, std::vector<double>>>& series);
+
+}  // namespace glyphstream::bench
