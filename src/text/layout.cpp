@@ -20,6 +20,7 @@ namespace {
 
 constexpr double kMaxFontPx = 4096;
 constexpr double kDefaultFontPx = 16;  // used when the description names no size
+constexpr size_t kMaxCachedFonts = 256;
 
 // What a PangoFont means to the rest of the pipeline; computed once per font.
 struct FontInfo {
@@ -94,12 +95,16 @@ struct Layouter::Impl {
   std::unordered_map<PangoFont*, FontInfo> fonts;
 
   ~Impl() {
-    for (auto& [font, info] : fonts) g_object_unref(font);
+    clear_fonts();
     if (context != nullptr) g_object_unref(context);
     if (font_map != nullptr) g_object_unref(font_map);
   }
 
   const FontInfo& font_info(PangoFont* font);
+  void clear_fonts() {
+    for (auto& [font, info] : fonts) g_object_unref(font);
+    fonts.clear();
+  }
 };
 
 const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
@@ -188,6 +193,9 @@ Status Layouter::add_font_file(const std::string& path) {
 Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams& params) {
   Impl& impl = *impl_;
   GS_TRY(validate_utf8(utf8));
+  // Every size is a distinct PangoFont (a zoom animation makes hundreds): keep the cache
+  // bounded. Face ids stay stable in the registry, so a refill costs one lookup per font.
+  if (impl.fonts.size() > kMaxCachedFonts) impl.clear_fonts();
 
   // Size: Pango's parser is lax, so check the trailing size word ourselves first.
   std::string size_message;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace glyphstream::text {
@@ -155,6 +157,8 @@ TEST_F(LayoutTest, EmojiServedByNotoColorEmoji) {
   EXPECT_TRUE(smile.is_color_font);
   FaceSource src = registry_.source(smile.face);
   EXPECT_EQ(src.family, "Noto Color Emoji") << src.path;
+  // Served from a 109 px strike scaled by a matrix: the size must be the requested one.
+  EXPECT_EQ(smile.size_26_6, 24u * 64);
   EXPECT_FALSE(r.glyphs[0].is_color_font);
 }
 
@@ -299,18 +303,69 @@ TEST_F(LayoutTest, AddFontFileErrors) {
   EXPECT_EQ(not_a_font.code(), ErrorCode::kFontLoadFailed) << not_a_font.to_string();
 }
 
-TEST_F(LayoutTest, AddFontFileMakesAFamilyAvailable) {
-  // DejaVu Sans Mono is on the system already; adding its file again must succeed and lay out.
-  const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-  if (FILE* f = std::fopen(path, "rb")) {
-    std::fclose(f);
-  } else {
-    GTEST_SKIP() << path << " not installed";
+// A copy of DejaVu Sans renamed to "Glyphs Sans" (same length, so nothing moves) is a family
+// fontconfig has never seen: it lays out only after add_font_file.
+TEST_F(LayoutTest, AddFontFileMakesANewFamilyAvailable) {
+  std::ifstream in("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), 100000u);
+  auto rename_all = [&](const std::string& from, const std::string& to) {
+    for (size_t pos = 0; (pos = bytes.find(from, pos)) != std::string::npos; pos += to.size()) {
+      bytes.replace(pos, to.size(), to);
+    }
+  };
+  rename_all("DejaVu", "Glyphs");
+  rename_all(std::string("D\0e\0j\0a\0V\0u", 11), std::string("G\0l\0y\0p\0h\0s", 11));
+  const std::string path = ::testing::TempDir() + "/glyphstream_glyphs_sans.ttf";
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
   }
-  ASSERT_TRUE(layouter_->add_font_file(path).ok());
-  LayoutResult r = lay("mono", "DejaVu Sans Mono 20");
-  ASSERT_EQ(r.faces_used.size(), 1u);
-  EXPECT_EQ(registry_.source(r.faces_used[0]).path, path);
+  LayoutResult before = lay("abc", "Glyphs Sans 20");
+  ASSERT_FALSE(before.faces_used.empty());
+  EXPECT_NE(registry_.source(before.faces_used[0]).path, path);
+
+  Status added = layouter_->add_font_file(path);
+  ASSERT_TRUE(added.ok()) << added.to_string();
+  LayoutResult after = lay("abc", "Glyphs Sans 20");
+  ASSERT_EQ(after.faces_used.size(), 1u);
+  EXPECT_EQ(registry_.source(after.faces_used[0]).path, path);
+
+  // Another Layouter does not see this Layouter's application fonts.
+  FontRegistry other_registry;
+  auto other = Layouter::create(&other_registry);
+  ASSERT_TRUE(other.ok());
+  auto r = (*other)->layout("abc", LayoutParams{"Glyphs Sans 20", 0, false});
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(other_registry.source(r->faces_used[0]).path, path);
+  std::remove(path.c_str());
+}
+
+TEST_F(LayoutTest, AddTruncatedFontFileFails) {
+  std::ifstream in("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const std::string path = ::testing::TempDir() + "/glyphstream_truncated_for_layout.ttf";
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), std::streamsize(bytes.size() / 3));
+  }
+  Status s = layouter_->add_font_file(path);
+  EXPECT_EQ(s.code(), ErrorCode::kFontLoadFailed) << s.to_string();
+  EXPECT_NE(s.message().find("truncated"), std::string::npos) << s.message();
+  std::remove(path.c_str());
+}
+
+TEST_F(LayoutTest, ManySizesKeepWorking) {
+  // More distinct sizes than the font cache holds: the cache is refilled, ids stay stable.
+  FaceId first = 0;
+  for (int i = 0; i < 300; ++i) {
+    LayoutResult r = lay("z", "Sans " + std::to_string(8 + i * 0.25));
+    ASSERT_EQ(r.glyphs.size(), 1u);
+    if (i == 0) first = r.glyphs[0].face;
+    EXPECT_EQ(r.glyphs[0].face, first);
+    EXPECT_EQ(r.glyphs[0].size_26_6, static_cast<uint32_t>(std::lround((8 + i * 0.25) * 64)));
+  }
+  EXPECT_EQ(lay("z", "Sans 8").glyphs[0].face, first);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_BITMAP_H
+#include FT_OUTLINE_H
 
 #include <algorithm>
 #include <cmath>
@@ -86,6 +88,7 @@ struct Rasterizer::Impl {
   FaceEntry* open(FaceId id, Status* error);
   Status set_size(FaceEntry& e, uint32_t size_26_6);
   Result<GlyphBitmap> render_outline(FaceEntry& e, const RasterRequest& r);
+  Result<GlyphBitmap> render_outline_direct(FaceEntry& e, const RasterRequest& r);
   Result<GlyphBitmap> render_color_bitmap(FaceEntry& e, const RasterRequest& r);
 };
 
@@ -183,6 +186,45 @@ Status Rasterizer::Impl::set_size(FaceEntry& e, uint32_t size_26_6) {
   return Status::ok_status();
 }
 
+// Renders the loaded outline straight into the output vector: FreeType's own render path
+// allocates and frees a slot bitmap per glyph and the result would need a copy.
+Result<GlyphBitmap> Rasterizer::Impl::render_outline_direct(FaceEntry& e, const RasterRequest& r) {
+  FT_Outline& outline = e.face->glyph->outline;
+  GlyphBitmap out;
+  if (outline.n_points == 0) return out;  // space and friends: no pixels
+  FT_BBox box;
+  FT_Outline_Get_CBox(&outline, &box);
+  const FT_Pos x0 = box.xMin >> 6, y0 = box.yMin >> 6;                // floor
+  const FT_Pos x1 = (box.xMax + 63) >> 6, y1 = (box.yMax + 63) >> 6;  // ceil
+  if (x1 <= x0 || y1 <= y0) return out;
+  if (x1 - x0 > 0x7FFF || y1 - y0 > 0x7FFF) {
+    return Status(ErrorCode::kInvalidArgument, e.name + ": glyph " + std::to_string(r.glyph_id) +
+                                                   " is too large to rasterize at this size");
+  }
+  out.width = static_cast<int>(x1 - x0);
+  out.height = static_cast<int>(y1 - y0);
+  out.left = static_cast<int>(x0);
+  out.top = static_cast<int>(y1);
+  out.format = PixelFormat::kCoverage8;
+  out.pixels.assign(size_t(out.width) * out.height, 0);  // the rasterizer only adds coverage
+  FT_Outline_Translate(&outline, -x0 * 64, -y0 * 64);
+  FT_Bitmap target;
+  FT_Bitmap_Init(&target);
+  target.rows = static_cast<unsigned>(out.height);
+  target.width = static_cast<unsigned>(out.width);
+  target.pitch = out.width;  // positive pitch: row 0 of the buffer is the top row
+  target.buffer = out.pixels.data();
+  target.num_grays = 256;
+  target.pixel_mode = FT_PIXEL_MODE_GRAY;
+  FT_Error ft = FT_Outline_Get_Bitmap(library, &outline, &target);
+  if (ft != 0) {
+    return Status(
+        ErrorCode::kFontLoadFailed,
+        e.name + ": cannot render glyph " + std::to_string(r.glyph_id) + ": " + ft_error_text(ft));
+  }
+  return out;
+}
+
 Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterRequest& r) {
   if (e.bin != r.subpixel_bin) {
     FT_Vector delta{static_cast<FT_Pos>(r.subpixel_bin) * 16, 0};  // bin / 4 px in 26.6
@@ -191,13 +233,22 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
   }
   // No hinting: layout positions are unhinted and sub-pixel, so hinted shapes would fight the
   // 4 bins. No embedded bitmaps: they ignore the transform and may be 1-bit.
-  FT_Int32 flags = FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_RENDER | FT_LOAD_TARGET_NORMAL;
-  if (e.has_color) flags |= FT_LOAD_COLOR;  // COLR fonts render to BGRA
+  FT_Int32 flags = FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_NORMAL;
+  if (e.has_color) flags |= FT_LOAD_COLOR | FT_LOAD_RENDER;  // COLR fonts render to BGRA
   FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, flags);
   if (ft != 0) {
     return Status(
         ErrorCode::kFontLoadFailed,
-        e.name + ": cannot render glyph " + std::to_string(r.glyph_id) + ": " + ft_error_text(ft));
+        e.name + ": cannot load glyph " + std::to_string(r.glyph_id) + ": " + ft_error_text(ft));
+  }
+  if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE) return render_outline_direct(e, r);
+  if (e.face->glyph->format != FT_GLYPH_FORMAT_BITMAP) {
+    ft = FT_Render_Glyph(e.face->glyph, FT_RENDER_MODE_NORMAL);
+    if (ft != 0) {
+      return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot render glyph " +
+                                                    std::to_string(r.glyph_id) + ": " +
+                                                    ft_error_text(ft));
+    }
   }
   const FT_GlyphSlot slot = e.face->glyph;
   const FT_Bitmap& bm = slot->bitmap;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -78,6 +81,26 @@ TEST_F(RasterizerTest, LetterAHasCoverage) {
   size_t partial =
       std::count_if(b.pixels.begin(), b.pixels.end(), [](uint8_t v) { return v > 0 && v < 255; });
   EXPECT_GT(partial, 10u);  // antialiased, not 1-bit
+}
+
+// Rows run top to bottom: 'T' is heavy at the top, 'L' at the bottom; '.' sits on the baseline.
+TEST_F(RasterizerTest, RowsRunTopDown) {
+  auto glyphs = shape("TL.", "Sans 32");
+  ASSERT_EQ(glyphs.size(), 3u);
+  Rasterizer r(&registry_);
+  auto top_minus_bottom = [](const GlyphBitmap& b) {
+    long top = 0, bottom = 0;
+    for (int x = 0; x < b.width; ++x) {
+      top += b.pixels[x];
+      bottom += b.pixels[size_t(b.height - 1) * b.width + x];
+    }
+    return top - bottom;
+  };
+  EXPECT_GT(top_minus_bottom(raster(r, request(glyphs[0]))), 1000);
+  EXPECT_LT(top_minus_bottom(raster(r, request(glyphs[1]))), -1000);
+  GlyphBitmap dot = raster(r, request(glyphs[2]));
+  EXPECT_LE(dot.top, 6);
+  EXPECT_GE(dot.top - dot.height, -1);
 }
 
 TEST_F(RasterizerTest, SpaceIsEmpty) {
@@ -267,9 +290,40 @@ TEST_F(RasterizerTest, TwoThreadsGiveIdenticalResults) {
     EXPECT_TRUE(same(results[0][i], results[1][i])) << i;
 }
 
+// Bare FreeType on the same requests (load unhinted + render grayscale), the ceiling for
+// Rasterizer: returns glyphs per second.
+double bare_freetype_rate(const FontRegistry& registry,
+                          const std::vector<RasterRequest>& requests) {
+  FT_Library lib = nullptr;
+  if (FT_Init_FreeType(&lib) != 0) return 0;
+  std::vector<FT_Face> faces(registry.size(), nullptr);
+  for (const RasterRequest& req : requests) {
+    if (faces[req.face] == nullptr) {
+      FaceSource src = registry.source(req.face);
+      FT_New_Face(lib, src.path.c_str(), src.face_index, &faces[req.face]);
+    }
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  size_t n = 0;
+  double seconds = 0;
+  do {
+    for (const RasterRequest& req : requests) {
+      FT_Face face = faces[req.face];
+      FT_Set_Char_Size(face, 0, req.size_26_6, 72, 72);
+      FT_Vector delta{req.subpixel_bin * 16, 0};
+      FT_Set_Transform(face, nullptr, &delta);
+      FT_Load_Glyph(face, req.glyph_id, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_RENDER);
+    }
+    n += requests.size();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (seconds < 0.5);
+  FT_Done_FreeType(lib);
+  return n / seconds;
+}
+
 // A rough throughput check (the real benchmark lives in bench/): grayscale Latin and CJK at
-// 16..32 px, all four bins, cold-ish faces. Prints the rate; asserts only a loose floor so that
-// a slow shared CI machine does not fail.
+// 16..32 px, all four bins. Prints the rate next to bare FreeType's on the same glyphs; asserts
+// only loose floors so that a busy shared machine does not fail it.
 TEST_F(RasterizerTest, Throughput) {
   const std::string latin =
       "The quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -282,24 +336,24 @@ TEST_F(RasterizerTest, Throughput) {
         for (uint8_t bin = 0; bin < 4; ++bin) requests.push_back(request(g, bin));
       }
     }
+    const double bare = bare_freetype_rate(registry_, requests);
     Rasterizer r(&registry_);
-    size_t pixels = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    int rounds = 0;
+    size_t n = 0;
     double seconds = 0;
     do {
       for (const RasterRequest& req : requests) {
         auto b = r.rasterize(req);
         ASSERT_TRUE(b.ok());
-        pixels += b->pixels.size();
       }
-      ++rounds;
+      n += requests.size();
       seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     } while (seconds < 0.5);
-    const double rate = rounds * requests.size() / seconds;
-    std::printf("%s: %.0f glyphs/s (%zu requests x %d rounds, %zu px)\n", name, rate,
-                requests.size(), rounds, pixels);
+    const double rate = n / seconds;
+    std::printf("%s 16-32 px: Rasterizer %.0f glyphs/s, bare FreeType %.0f glyphs/s (%.0f%%)\n",
+                name, rate, bare, 100 * rate / bare);
     EXPECT_GT(rate, 20000);
+    EXPECT_GT(rate, 0.5 * bare);
   }
 }
 
