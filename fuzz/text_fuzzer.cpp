@@ -1,0 +1,136 @@
+// Text and Pango markup through layout, rasterization of the laid-out glyphs and the atlas (no
+// GL). Input: three control bytes, then the text (or, with kCustomFont, "font description\n"
+// followed by the text), so that descriptions, sizes and wrapping are fuzzed along with text.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "atlas/atlas.h"
+#include "text/font_registry.h"
+#include "text/layout.h"
+#include "text/rasterizer.h"
+
+namespace gs = glyphstream;
+
+namespace {
+
+constexpr uint8_t kMarkup = 1 << 0;
+constexpr uint8_t kWrap = 1 << 1;
+constexpr uint8_t kCustomFont = 1 << 2;
+// Families that exercise fallback, CJK, colour emoji and an unknown name.
+constexpr const char* kFamilies[] = {"Sans",
+                                     "Serif",
+                                     "Monospace",
+                                     "DejaVu Sans",
+                                     "Noto Sans CJK SC",
+                                     "Noto Color Emoji",
+                                     "NoSuchFamilyAtAll",
+                                     "Sans Bold Italic"};
+// Rasterizing is the slow part: bound the work per input so the fuzzer keeps its pace.
+constexpr size_t kMaxGlyphsToRasterize = 48;
+constexpr uint32_t kMaxRasterSize26_6 = 160 * 64;
+
+struct Context {
+  gs::text::FontRegistry registry;
+  std::unique_ptr<gs::text::Layouter> layouter;
+  std::unique_ptr<gs::text::Rasterizer> rasterizer;
+};
+
+Context& context() {
+  static Context* ctx = [] {
+    auto* c = new Context;
+    auto layouter = gs::text::Layouter::create(&c->registry);
+    if (!layouter.ok()) {
+      std::fprintf(stderr, "Layouter::create: %s\n", layouter.status().to_string().c_str());
+      std::abort();
+    }
+    c->layouter = std::move(layouter).value();
+    c->rasterizer = std::make_unique<gs::text::Rasterizer>(&c->registry);
+    return c;
+  }();
+  return *ctx;
+}
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "invariant failed: %s\n", what);
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 3) return 0;
+  Context& ctx = context();
+  const uint8_t flags = data[0];
+  const int px = 1 + data[1] % 64;
+  std::string_view rest(reinterpret_cast<const char*>(data + 3), size - 3);
+
+  gs::text::LayoutParams params;
+  params.markup = (flags & kMarkup) != 0;
+  params.wrap_width = (flags & kWrap) ? float(1 + data[2]) : 0.0f;
+  if (flags & kCustomFont) {
+    const size_t nl = rest.find('\n');
+    if (nl == std::string_view::npos) return 0;
+    params.font = std::string(rest.substr(0, nl));
+    rest.remove_prefix(nl + 1);
+  } else {
+    params.font = std::string(kFamilies[(flags >> 3) % 8]) + " " + std::to_string(px) + "px";
+  }
+
+  auto laid_out = ctx.layouter->layout(rest, params);
+  if (!laid_out.ok()) {
+    check(!laid_out.status().message().empty(), "an error carries a message");
+    return 0;
+  }
+  const gs::text::LayoutResult& layout = laid_out.value();
+  check(layout.line_count >= 0, "line count");
+
+  gs::atlas::AtlasConfig cfg;
+  cfg.page_width = 256;
+  cfg.page_max_height = 256;
+  cfg.memory_budget_bytes = 512 * 1024;
+  gs::atlas::Atlas atlas(cfg);
+  atlas.begin_frame(1);
+
+  std::unordered_set<uint64_t> seen;
+  size_t rasterized = 0;
+  for (const gs::text::ShapedGlyph& g : layout.glyphs) {
+    if (rasterized >= kMaxGlyphsToRasterize) break;
+    if (g.size_26_6 == 0 || g.size_26_6 > kMaxRasterSize26_6) continue;
+    const uint64_t key = (uint64_t(g.face) << 40) ^ (uint64_t(g.glyph_id) << 20) ^ g.size_26_6;
+    if (!seen.insert(key).second) continue;
+    ++rasterized;
+    gs::text::RasterRequest req{g.face, g.glyph_id, g.size_26_6, uint8_t(rasterized % 4)};
+    auto bm = ctx.rasterizer->rasterize(req);
+    if (!bm.ok()) continue;
+    const gs::text::GlyphBitmap& b = bm.value();
+    check(b.width >= 0 && b.height >= 0, "bitmap size");
+    check(b.pixels.size() == size_t(b.width) * size_t(b.height) * gs::bytes_per_pixel(b.format),
+          "bitmap bytes match its size");
+    if (b.width == 0 || b.height == 0) continue;
+    gs::atlas::AllocResult r = atlas.allocate(b.format, b.width, b.height);
+    if (r.status != gs::atlas::AllocStatus::kOk) continue;
+    check(r.alloc.rect.w == b.width && r.alloc.rect.h == b.height, "allocation size");
+    atlas.write(r.alloc.handle, b.pixels.data(), size_t(b.width) * gs::bytes_per_pixel(b.format));
+  }
+  for (size_t p = 0; p < atlas.page_count(); ++p) {
+    const gs::atlas::PageInfo info = atlas.page_info(p);
+    for (const gs::Rect& d : atlas.take_dirty_rects(p)) {
+      check(d.x >= 0 && d.y >= 0 && d.right() <= info.width && d.bottom() <= info.height,
+            "dirty rect inside its page");
+    }
+  }
+  const gs::Status inv = atlas.check_invariants();
+  if (!inv.ok()) {
+    std::fprintf(stderr, "%s\n", inv.to_string().c_str());
+    std::abort();
+  }
+  return 0;
+}
