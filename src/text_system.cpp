@@ -28,7 +28,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 uint64_t ns_since(Clock::time_point start) {
-  return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+  return uint64_t(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
 }
 
 // Below this many misses, rasterizing on the caller beats any thread hand-off.
@@ -68,6 +69,20 @@ struct QueuedGlyph {
   uint32_t color = 0;
 };
 
+// No exception leaves the library: the public entry points run their bodies through this.
+template <typename Fn>
+auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return Status(ErrorCode::kOutOfMemory, std::string(what) + ": out of memory");
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::kInternal, std::string(what) + ": " + e.what());
+  } catch (...) {
+    return Status(ErrorCode::kInternal, std::string(what) + ": unknown exception");
+  }
+}
+
 }  // namespace
 
 struct TextSystem::Impl {
@@ -102,7 +117,7 @@ struct TextSystem::Impl {
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight;
 
   Result<std::shared_ptr<const text::LayoutResult>> layout(std::string_view utf8,
-                                                            const TextStyle& style);
+                                                           const TextStyle& style);
   atlas::GlyphKey key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
                           int* pen_y) const;
   void start_frame_stats();
@@ -117,8 +132,8 @@ struct TextSystem::Impl {
 
 // ---------------------------------------------------------------------------------------------
 
-Result<std::shared_ptr<const text::LayoutResult>> TextSystem::Impl::layout(
-    std::string_view utf8, const TextStyle& style) {
+Result<std::shared_ptr<const text::LayoutResult>> TextSystem::Impl::layout(std::string_view utf8,
+                                                                           const TextStyle& style) {
   std::string key;
   key.reserve(style.font.size() + utf8.size() + 24);
   key += style.font;
@@ -139,8 +154,8 @@ Result<std::shared_ptr<const text::LayoutResult>> TextSystem::Impl::layout(
   return shared;
 }
 
-atlas::GlyphKey TextSystem::Impl::key_for(const text::ShapedGlyph& g, float x, float y,
-                                          int* pen_x, int* pen_y) const {
+atlas::GlyphKey TextSystem::Impl::key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
+                                          int* pen_y) const {
   // Four horizontal sub-pixel bins: the fraction of the pen position is baked into the bitmap,
   // so that every quad lands on whole pixels and samples texels 1:1.
   const double px = double(x) + double(g.x);
@@ -240,6 +255,11 @@ Status TextSystem::Impl::pack_misses(std::vector<Result<text::GlyphBitmap>>& bit
 }
 
 Status TextSystem::Impl::commit() {
+  // A steady frame (everything cached, nothing staged) costs nothing here.
+  if (misses.empty() && !atlas->has_dirty()) {
+    std::lock_guard lock(prefetch_mutex);
+    if (prefetched.empty() && prefetch_inflight.empty()) return {};
+  }
   const auto start = Clock::now();
   // Bring in finished prefetch work: requested misses first, then the rest (made resident too).
   std::vector<Result<text::GlyphBitmap>> bitmaps;
@@ -417,140 +437,158 @@ TextSystem::~TextSystem() {
 }
 
 Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& desc) {
-  if (desc.threads < 0 || desc.threads > 256) {
-    return Status(ErrorCode::kInvalidArgument, "threads must be 0 (default) or 1..256");
-  }
-  if (desc.page_width < 0 || desc.page_width > 16384 || desc.page_max_height < 0 ||
-      desc.page_max_height > 16384) {
-    return Status(ErrorCode::kInvalidArgument, "atlas page sizes must be 0 (default) or 1..16384");
-  }
-  auto impl = std::make_unique<Impl>();
-  impl->desc = desc;
-  if (desc.layout_cache_entries) impl->layouts.capacity = desc.layout_cache_entries;
+  return guarded("TextSystem::create", [&]() -> Result<std::unique_ptr<TextSystem>> {
+    if (desc.threads < 0 || desc.threads > 256) {
+      return Status(ErrorCode::kInvalidArgument, "threads must be 0 (default) or 1..256");
+    }
+    if (desc.page_width < 0 || desc.page_width > 16384 || desc.page_max_height < 0 ||
+        desc.page_max_height > 16384) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "atlas page sizes must be 0 (default) or 1..16384");
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->desc = desc;
+    if (desc.layout_cache_entries) impl->layouts.capacity = desc.layout_cache_entries;
 
-  impl->mode = desc.upload_mode;
-  if (!desc.upload_mode_set) {
-    const char* env = std::getenv("GLYPHSTREAM_SYNC_UPLOADS");
-    impl->mode = (env && std::string_view(env) == "1") ? UploadMode::kSync : UploadMode::kAsync;
-  }
+    impl->mode = desc.upload_mode;
+    if (!desc.upload_mode_set) {
+      const char* env = std::getenv("GLYPHSTREAM_SYNC_UPLOADS");
+      impl->mode = (env && std::string_view(env) == "1") ? UploadMode::kSync : UploadMode::kAsync;
+    }
 
-  gpu::GpuDeviceDesc gdesc;
-  gdesc.staging_ring_depth = desc.staging_ring_depth;
-  gdesc.frames_in_flight = desc.frames_in_flight;
-  GS_ASSIGN_OR_RETURN(impl->gpu, gpu::create_gl_device(gdesc));
+    gpu::GpuDeviceDesc gdesc;
+    gdesc.staging_ring_depth = desc.staging_ring_depth;
+    gdesc.frames_in_flight = desc.frames_in_flight;
+    GS_ASSIGN_OR_RETURN(impl->gpu, gpu::create_gl_device(gdesc));
 
-  GS_ASSIGN_OR_RETURN(impl->layouter, text::Layouter::create(&impl->registry));
+    GS_ASSIGN_OR_RETURN(impl->layouter, text::Layouter::create(&impl->registry));
 
-  const int threads = desc.threads > 0 ? desc.threads : ThreadPool::default_threads();
-  impl->pool = std::make_unique<ThreadPool>(threads);
-  for (int i = 0; i < impl->pool->size(); ++i) {
-    impl->rasterizers.push_back(std::make_unique<text::Rasterizer>(&impl->registry));
-  }
+    const int threads = desc.threads > 0 ? desc.threads : ThreadPool::default_threads();
+    impl->pool = std::make_unique<ThreadPool>(threads);
+    for (int i = 0; i < impl->pool->size(); ++i) {
+      impl->rasterizers.push_back(std::make_unique<text::Rasterizer>(&impl->registry));
+    }
 
-  atlas::AtlasConfig acfg;
-  acfg.page_width = desc.page_width;
-  acfg.page_max_height = desc.page_max_height;
-  acfg.memory_budget_bytes = desc.atlas_budget_bytes;
-  impl->atlas = std::make_unique<atlas::Atlas>(acfg);
-  return std::unique_ptr<TextSystem>(new TextSystem(std::move(impl)));
+    atlas::AtlasConfig acfg;
+    acfg.page_width = desc.page_width;
+    acfg.page_max_height = desc.page_max_height;
+    acfg.memory_budget_bytes = desc.atlas_budget_bytes;
+    impl->atlas = std::make_unique<atlas::Atlas>(acfg);
+    return std::unique_ptr<TextSystem>(new TextSystem(std::move(impl)));
+  });
 }
 
 Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
-  Impl& s = *impl_;
-  if (viewport_width <= 0 || viewport_height <= 0 || viewport_width > 32768 ||
-      viewport_height > 32768) {
-    return {ErrorCode::kInvalidArgument, "viewport size must be 1..32768 px"};
-  }
-  if (s.in_frame) GS_TRY(s.flush());  // an unfinished frame is finished, not lost
-  s.frame_start = Clock::now();
-  ++s.frame;
-  s.in_frame = true;
-  s.viewport_w = viewport_width;
-  s.viewport_h = viewport_height;
-  s.atlas->begin_frame(s.frame);
-  s.atlas->set_completed_frame(s.gpu->completed_frame());
-  s.start_frame_stats();
-  return {};
+  return guarded("begin_frame", [&]() -> Status {
+    Impl& s = *impl_;
+    if (viewport_width <= 0 || viewport_height <= 0 || viewport_width > 32768 ||
+        viewport_height > 32768) {
+      return {ErrorCode::kInvalidArgument, "viewport size must be 1..32768 px"};
+    }
+    if (s.in_frame) GS_TRY(s.flush());  // an unfinished frame is finished, not lost
+    s.frame_start = Clock::now();
+    ++s.frame;
+    s.in_frame = true;
+    s.viewport_w = viewport_width;
+    s.viewport_h = viewport_height;
+    s.atlas->begin_frame(s.frame);
+    s.atlas->set_completed_frame(s.gpu->completed_frame());
+    s.start_frame_stats();
+    return {};
+  });
 }
 
 Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style) {
-  Impl& s = *impl_;
-  if (!s.in_frame) return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
-  if (!std::isfinite(x) || !std::isfinite(y)) {
-    return {ErrorCode::kInvalidArgument, "text position must be finite"};
-  }
-  GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
-  const uint32_t default_color = style.color.to_rgba8();
-  s.queued.reserve(s.queued.size() + laid_out->glyphs.size());
-  for (const text::ShapedGlyph& g : laid_out->glyphs) {
-    QueuedGlyph q;
-    q.key = s.key_for(g, x, y, &q.pen_x, &q.pen_y);
-    q.color = g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
-    s.faces_this_frame.insert(g.face);
-    ++s.stats.glyphs_requested;
-    if (const atlas::CachedGlyph* hit = s.cache.find(q.key)) {
-      ++s.stats.glyph_hits;
-      if (!hit->empty()) s.atlas->touch(hit->handle);
-    } else if (s.miss_set.insert(q.key).second) {
-      s.misses.push_back(q.key);
+  return guarded("draw_text", [&]() -> Status {
+    Impl& s = *impl_;
+    if (!s.in_frame)
+      return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
+    if (!std::isfinite(x) || !std::isfinite(y)) {
+      return {ErrorCode::kInvalidArgument, "text position must be finite"};
     }
-    s.queued.push_back(q);
-  }
-  return {};
+    GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
+    const uint32_t default_color = style.color.to_rgba8();
+    s.queued.reserve(s.queued.size() + laid_out->glyphs.size());
+    for (const text::ShapedGlyph& g : laid_out->glyphs) {
+      QueuedGlyph q;
+      q.key = s.key_for(g, x, y, &q.pen_x, &q.pen_y);
+      q.color =
+          g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
+      s.faces_this_frame.insert(g.face);
+      ++s.stats.glyphs_requested;
+      if (const atlas::CachedGlyph* hit = s.cache.find(q.key)) {
+        ++s.stats.glyph_hits;
+        if (!hit->empty()) s.atlas->touch(hit->handle);
+      } else if (s.miss_set.insert(q.key).second) {
+        s.misses.push_back(q.key);
+      }
+      s.queued.push_back(q);
+    }
+    return {};
+  });
 }
 
 Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& style) {
-  GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
-  TextMetrics m;
-  m.width = laid_out->width;
-  m.height = laid_out->height;
-  m.line_height = laid_out->line_height;
-  m.baseline = laid_out->baseline;
-  m.lines = laid_out->line_count;
-  return m;
+  return guarded("measure", [&]() -> Result<TextMetrics> {
+    GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
+    TextMetrics m;
+    m.width = laid_out->width;
+    m.height = laid_out->height;
+    m.line_height = laid_out->line_height;
+    m.baseline = laid_out->baseline;
+    m.lines = laid_out->line_count;
+    return m;
+  });
 }
 
 Status TextSystem::commit() {
-  if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "commit() outside a frame"};
-  return impl_->commit();
+  return guarded("commit", [&]() -> Status {
+    if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "commit() outside a frame"};
+    return impl_->commit();
+  });
 }
 
 Status TextSystem::flush() {
-  if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "flush() outside a frame"};
-  return impl_->flush();
+  return guarded("flush", [&]() -> Status {
+    if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "flush() outside a frame"};
+    return impl_->flush();
+  });
 }
 
 Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
-  Impl& s = *impl_;
-  GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
-  std::vector<atlas::GlyphKey> keys;
-  {
-    std::lock_guard lock(s.prefetch_mutex);
-    for (const text::ShapedGlyph& g : laid_out->glyphs) {
-      int px, py;
-      const atlas::GlyphKey key = s.key_for(g, 0, 0, &px, &py);
-      if (s.cache.find(key) || s.prefetched.count(key) || !s.prefetch_inflight.insert(key).second) {
-        continue;
+  return guarded("prefetch", [&]() -> Status {
+    Impl& s = *impl_;
+    GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
+    std::vector<atlas::GlyphKey> keys;
+    {
+      std::lock_guard lock(s.prefetch_mutex);
+      for (const text::ShapedGlyph& g : laid_out->glyphs) {
+        int px, py;
+        const atlas::GlyphKey key = s.key_for(g, 0, 0, &px, &py);
+        if (s.cache.find(key) || s.prefetched.count(key) ||
+            !s.prefetch_inflight.insert(key).second) {
+          continue;
+        }
+        keys.push_back(key);
       }
-      keys.push_back(key);
     }
-  }
-  // Batches of 32 keep hand-off cost small against FreeType's per-glyph work.
-  constexpr size_t kBatch = 32;
-  for (size_t b = 0; b < keys.size(); b += kBatch) {
-    std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
-                                       keys.begin() + long(std::min(keys.size(), b + kBatch)));
-    s.pool->submit([&s, batch = std::move(batch)](int worker) {
-      for (const atlas::GlyphKey& k : batch) {
-        auto bm = s.rasterizers[size_t(worker)]->rasterize(
-            {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
-        std::lock_guard lock(s.prefetch_mutex);
-        s.prefetch_inflight.erase(k);
-        if (bm.ok()) s.prefetched.emplace(k, std::move(bm).value());
-      }
-    });
-  }
-  return {};
+    // Batches of 32 keep hand-off cost small against FreeType's per-glyph work.
+    constexpr size_t kBatch = 32;
+    for (size_t b = 0; b < keys.size(); b += kBatch) {
+      std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
+                                         keys.begin() + long(std::min(keys.size(), b + kBatch)));
+      s.pool->submit([&s, batch = std::move(batch)](int worker) {
+        for (const atlas::GlyphKey& k : batch) {
+          auto bm = s.rasterizers[size_t(worker)]->rasterize(
+              {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
+          std::lock_guard lock(s.prefetch_mutex);
+          s.prefetch_inflight.erase(k);
+          if (bm.ok()) s.prefetched.emplace(k, std::move(bm).value());
+        }
+      });
+    }
+    return {};
+  });
 }
 
 void TextSystem::set_upload_mode(UploadMode mode) { impl_->mode = mode; }
@@ -558,7 +596,7 @@ UploadMode TextSystem::upload_mode() const { return impl_->mode; }
 int TextSystem::threads() const { return impl_->pool->size(); }
 
 Status TextSystem::add_font_file(const std::string& path) {
-  return impl_->layouter->add_font_file(path);
+  return guarded("add_font_file", [&]() -> Status { return impl_->layouter->add_font_file(path); });
 }
 
 const FrameStats& TextSystem::last_frame_stats() const { return impl_->last_stats; }
@@ -588,7 +626,8 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
 Status TextSystem::finish() { return impl_->gpu->finish(); }
 
 Result<double> TextSystem::measure_upload_bandwidth(size_t bytes) {
-  return gpu::measure_upload_bandwidth(bytes);
+  return guarded("measure_upload_bandwidth",
+                 [&]() -> Result<double> { return gpu::measure_upload_bandwidth(bytes); });
 }
 
 }  // namespace glyphstream

@@ -24,12 +24,12 @@ struct FrameStats {
 
   // CPU time, nanoseconds
   uint64_t layout_ns = 0;
-  uint64_t rasterize_ns = 0;  // wall time of rasterization (all threads)
-  uint64_t pack_ns = 0;       // atlas allocation + staging writes
-  uint64_t commit_cpu_ns = 0; // all of commit(): rasterize + pack + upload
-  uint64_t upload_cpu_ns = 0; // the upload part of commit()
-  uint64_t draw_cpu_ns = 0;   // flush(): instance build + draw calls
-  uint64_t frame_cpu_ns = 0;  // begin_frame() to the end of flush()
+  uint64_t rasterize_ns = 0;   // wall time of rasterization (all threads)
+  uint64_t pack_ns = 0;        // atlas allocation + staging writes
+  uint64_t commit_cpu_ns = 0;  // all of commit(): rasterize + pack + upload
+  uint64_t upload_cpu_ns = 0;  // the upload part of commit()
+  uint64_t draw_cpu_ns = 0;    // flush(): instance build + draw calls
+  uint64_t frame_cpu_ns = 0;   // begin_frame() to the end of flush()
 
   // Uploads
   uint64_t bytes_uploaded = 0;
@@ -48,8 +48,8 @@ struct FrameStats {
   uint32_t pages = 0;
   uint64_t atlas_bytes = 0;
   double occupancy = 0;
-  uint64_t evictions = 0;      // this frame
-  uint64_t growths = 0;        // this frame
+  uint64_t evictions = 0;          // this frame
+  uint64_t growths = 0;            // this frame
   uint32_t mid_frame_flushes = 0;  // atlas full with everything pinned: queued text drawn early
   uint64_t cached_glyphs = 0;
 

@@ -12,19 +12,19 @@ namespace glyphstream {
 
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,    // a parameter is out of range (size 0, negative, absurd)
-  kInvalidUtf8,        // text is not valid UTF-8
-  kFontNotFound,       // no font matches and no fallback exists
-  kFontLoadFailed,     // a font file or blob is corrupt, truncated or unreadable
-  kGlyphTooLarge,      // a glyph does not fit in any atlas page
-  kAtlasFull,          // every slot is pinned by frames in flight; flush and retry
-  kOutOfMemory,        // an allocation failed (page, staging, texture)
-  kGpuError,           // the GL driver reported an error
-  kNoDisplay,          // no EGL display could be opened
-  kContextFailed,      // a GL context could not be created or made current
-  kIoError,            // a file could not be read or written
-  kUnsupported,        // the driver lacks something required
-  kInternal,           // a bug: an invariant did not hold
+  kInvalidArgument,  // a parameter is out of range (size 0, negative, absurd)
+  kInvalidUtf8,      // text is not valid UTF-8
+  kFontNotFound,     // no font matches and no fallback exists
+  kFontLoadFailed,   // a font file or blob is corrupt, truncated or unreadable
+  kGlyphTooLarge,    // a glyph does not fit in any atlas page
+  kAtlasFull,        // every slot is pinned by frames in flight; flush and retry
+  kOutOfMemory,      // an allocation failed (page, staging, texture)
+  kGpuError,         // the GL driver reported an error
+  kNoDisplay,        // no EGL display could be opened
+  kContextFailed,    // a GL context could not be created or made current
+  kIoError,          // a file could not be read or written
+  kUnsupported,      // the driver lacks something required
+  kInternal,         // a bug: an invariant did not hold
 };
 
 // Stable lower-case name of a code, for messages and JSON.
@@ -51,7 +51,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(data_).ok() && "Result built from an ok Status");
   }
@@ -87,10 +87,10 @@ class [[nodiscard]] Result {
 }  // namespace glyphstream
 
 // Propagates an error Status from an expression returning Status.
-#define GS_TRY(expr)                                   \
-  do {                                                 \
-    ::glyphstream::Status gs_try_status_ = (expr);     \
-    if (!gs_try_status_.ok()) return gs_try_status_;   \
+#define GS_TRY(expr)                                 \
+  do {                                               \
+    ::glyphstream::Status gs_try_status_ = (expr);   \
+    if (!gs_try_status_.ok()) return gs_try_status_; \
   } while (0)
 
 #define GS_CONCAT_INNER_(a, b) a##b

@@ -37,16 +37,16 @@ struct TextMetrics {
 
 // Zero / empty means default everywhere.
 struct TextSystemDesc {
-  int page_width = 0;              // atlas page width, default 1024
-  int page_max_height = 0;         // default = page_width
-  size_t atlas_budget_bytes = 0;   // default 32 MiB
-  int threads = 0;                 // rasterizer threads; default GLYPHSTREAM_THREADS or
-                                   // the hardware concurrency
-  bool upload_mode_set = false;    // if false: GLYPHSTREAM_SYNC_UPLOADS=1 selects sync,
+  int page_width = 0;             // atlas page width, default 1024
+  int page_max_height = 0;        // default = page_width
+  size_t atlas_budget_bytes = 0;  // default 32 MiB
+  int threads = 0;                // rasterizer threads; default GLYPHSTREAM_THREADS or
+                                  // the hardware concurrency
+  bool upload_mode_set = false;   // if false: GLYPHSTREAM_SYNC_UPLOADS=1 selects sync,
   UploadMode upload_mode = UploadMode::kAsync;  // else async
-  int staging_ring_depth = 0;      // default 3
-  int frames_in_flight = 0;        // default 2
-  size_t layout_cache_entries = 0; // default 1024
+  int staging_ring_depth = 0;                   // default 3
+  int frames_in_flight = 0;                     // default 2
+  size_t layout_cache_entries = 0;              // default 1024
 };
 
 class TextSystem {
@@ -90,7 +90,8 @@ class TextSystem {
   std::string async_path() const;
   size_t atlas_page_count() const;
   // Debug pictures of the atlas pages (RGBA8), for --dump-atlas.
-  std::vector<std::vector<uint8_t>> debug_atlas_images(std::vector<std::pair<int, int>>* sizes) const;
+  std::vector<std::vector<uint8_t>> debug_atlas_images(
+      std::vector<std::pair<int, int>>* sizes) const;
   // Measures host-to-device bandwidth (GB/s) through the async upload path (a mapped staging
   // buffer copied into a texture, `bytes` in one transfer), with timer queries where the driver
   // has them, else wall time around glFinish. For benchmarks.

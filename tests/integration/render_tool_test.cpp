@@ -14,13 +14,13 @@
 namespace glyphstream {
 namespace {
 
-struct Run {
+struct CommandRun {
   int exit_code = -1;
   std::string output;
 };
 
-Run run(const std::string& command) {
-  Run r;
+CommandRun run(const std::string& command) {
+  CommandRun r;
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (!pipe) return r;
   char buf[4096];
@@ -31,7 +31,9 @@ Run run(const std::string& command) {
   return r;
 }
 
-std::string tool() { return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/render/glyphstream-render"; }
+std::string tool() {
+  return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/render/glyphstream-render";
+}
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("glyphstream-test-" + name)).string();
@@ -43,7 +45,8 @@ TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
   const std::string atlas_dir = temp_path("atlas");
   std::filesystem::remove_all(atlas_dir);
   // The same command scripts/run-sample.sh runs, plus an atlas dump.
-  const Run r = run(tool() + " --out " + png + " --stats-json " + stats + " --dump-atlas " + atlas_dir);
+  const CommandRun r =
+      run(tool() + " --out " + png + " --stats-json " + stats + " --dump-atlas " + atlas_dir);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("glyphstream profile"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("rasterized"), std::string::npos);
@@ -83,7 +86,7 @@ TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
 
 TEST(RenderTool, FailsWithAClearMessage) {
   const std::string png = temp_path("bad.png");
-  Run r = run(tool() + " --out " + png + " --text \"$(printf 'bad \\377 utf8')\"");
+  CommandRun r = run(tool() + " --out " + png + " --text \"$(printf 'bad \\377 utf8')\"");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("invalid_utf8"), std::string::npos) << r.output;
   r = run(tool() + " --out " + png + " --text hello --font 'Sans 0'");

@@ -48,15 +48,16 @@ void print_row(const nlohmann::ordered_json& j) {
     std::snprintf(buf, sizeof buf, "%.3f", j[key].get<double>());
     return buf;
   };
-  std::printf("%-8s %-10s thr %-3d frames %-4d cpu p50 %8s p99 %8s max %8s ms | commit p50 %9s us"
-              " | %10llu B %6llu copies | stalls %s ms | gpu up %s dr %s ms\n",
-              j["workload"].get<std::string>().c_str(), j["upload_mode"].get<std::string>().c_str(),
-              j["threads"].get<int>(), int(j["frames"].get<size_t>()), num("frame_cpu_ms_p50").c_str(),
-              num("frame_cpu_ms_p99").c_str(), num("frame_cpu_ms_max").c_str(),
-              num("commit_cpu_us_p50").c_str(),
-              static_cast<unsigned long long>(j["bytes_uploaded"].get<uint64_t>()),
-              static_cast<unsigned long long>(j["copy_commands"].get<uint64_t>()),
-              num("stall_ms").c_str(), num("gpu_upload_ms").c_str(), num("gpu_draw_ms").c_str());
+  std::printf(
+      "%-8s %-10s thr %-3d frames %-4d cpu p50 %8s p99 %8s max %8s ms | commit p50 %9s us"
+      " | %10llu B %6llu copies | stalls %s ms | gpu up %s dr %s ms\n",
+      j["workload"].get<std::string>().c_str(), j["upload_mode"].get<std::string>().c_str(),
+      j["threads"].get<int>(), int(j["frames"].get<size_t>()), num("frame_cpu_ms_p50").c_str(),
+      num("frame_cpu_ms_p99").c_str(), num("frame_cpu_ms_max").c_str(),
+      num("commit_cpu_us_p50").c_str(),
+      static_cast<unsigned long long>(j["bytes_uploaded"].get<uint64_t>()),
+      static_cast<unsigned long long>(j["copy_commands"].get<uint64_t>()), num("stall_ms").c_str(),
+      num("gpu_upload_ms").c_str(), num("gpu_draw_ms").c_str());
 }
 
 gs::Status run(const Options& o) {
@@ -84,7 +85,7 @@ gs::Status run(const Options& o) {
       GS_ASSIGN_OR_RETURN(auto rows, gs::bench::run_packing_workload(po));
       for (auto& row : rows) {
         std::printf("packing  %s\n", row.dump().c_str());
-        results.push_back(row);
+        results.push_back(nlohmann::ordered_json::parse(row.dump()));
       }
       continue;
     }
@@ -106,8 +107,8 @@ gs::Status run(const Options& o) {
         spec.quick = o.quick;
         const std::string label = workload + " " + mode_name + " x" + std::to_string(threads);
         GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(gl.get(), spec, [&](int d, int t) {
-          progress_line(label, d, t);
-        }));
+                              progress_line(label, d, t);
+                            }));
         print_row(r.summary);
         results.push_back(r.summary);
         series.emplace_back(mode_name + " x" + std::to_string(threads), r.frame_cpu_ms);
@@ -118,7 +119,8 @@ gs::Status run(const Options& o) {
       std::string path = o.plot_path;
       if (workloads.size() > 1) {
         const auto dot = path.rfind('.');
-        path = path.substr(0, dot) + "-" + workload + (dot == std::string::npos ? "" : path.substr(dot));
+        path = path.substr(0, dot) + "-" + workload +
+               (dot == std::string::npos ? "" : path.substr(dot));
       }
       GS_TRY(gs::bench::plot_frame_times(path, "glyphstream " + workload + " on " + gl->renderer(),
                                          series));
@@ -138,21 +140,26 @@ gs::Status run(const Options& o) {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"glyphstream-bench: glyph atlas and upload pipeline benchmarks"};
-  app.add_option("--workload", o.workload,
-                 "cold (W1), scroll (W2), zoom (W3), steady (W4), burst (2,000 new glyphs), packing")
+  app.add_option(
+         "--workload", o.workload,
+         "cold (W1), scroll (W2), zoom (W3), steady (W4), burst (2,000 new glyphs), packing")
       ->check(CLI::IsMember({"cold", "scroll", "zoom", "steady", "burst", "packing"}))
       ->capture_default_str();
-  app.add_option("--upload-mode", o.modes, "async, sync, whole-page (repeatable; default all three)")
+  app.add_option("--upload-mode", o.modes,
+                 "async, sync, whole-page (repeatable; default all three)")
       ->check(CLI::IsMember({"async", "sync", "whole-page"}));
   bool sync_uploads = false;
   app.add_flag("--sync-uploads", sync_uploads, "= --upload-mode sync");
   app.add_option("--threads", o.threads, "Rasterizer threads (default: all cores)")
       ->check(CLI::Range(1, 256));
-  app.add_option("--frames", o.frames, "Frames (or runs, for cold and burst)")->check(CLI::Range(1, 100000));
+  app.add_option("--frames", o.frames, "Frames (or runs, for cold and burst)")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--json", o.json_path, "Write one JSON object per workload and mode (an array)");
   app.add_option("--plot", o.plot_path, "Write a PNG plot of frame CPU time per frame and mode");
-  app.add_option("--stats-json", o.stats_json, "Write every measured frame's statistics as JSON lines");
-  app.add_option("--page-size", o.page_size, "Atlas page size for packing")->check(CLI::Range(64, 8192));
+  app.add_option("--stats-json", o.stats_json,
+                 "Write every measured frame's statistics as JSON lines");
+  app.add_option("--page-size", o.page_size, "Atlas page size for packing")
+      ->check(CLI::Range(64, 8192));
   app.add_option("--size", o.width, "Viewport width")->check(CLI::Range(64, 8192));
   app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");

@@ -22,7 +22,8 @@ void add_common_options(CLI::App& app, CommonOptions* o) {
 
 Status apply_common_options(const CommonOptions& o, TextSystemDesc* desc) {
   if (o.sync_uploads && !o.upload_mode.empty() && o.upload_mode != "sync") {
-    return {ErrorCode::kInvalidArgument, "--sync-uploads contradicts --upload-mode " + o.upload_mode};
+    return {ErrorCode::kInvalidArgument,
+            "--sync-uploads contradicts --upload-mode " + o.upload_mode};
   }
   if (o.sync_uploads) {
     desc->upload_mode_set = true;
@@ -72,19 +73,21 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
   std::fprintf(out, "glyphstream profile (frame %llu)\n", static_cast<unsigned long long>(s.frame));
   std::fprintf(out, "  gpu            %s\n", renderer.c_str());
   std::fprintf(out, "  upload mode    %s (async path: %s), %d rasterizer thread(s)\n",
-               std::string(upload_mode_name(s.upload_mode)).c_str(), async_path.c_str(),
-               s.threads);
-  std::fprintf(out, "  glyphs         %u requested, %u drawn, %u cache hits, %u rasterized, %u errors\n",
-               s.glyphs_requested, s.glyphs_drawn, s.glyph_hits, s.glyphs_rasterized,
-               s.raster_errors);
+               std::string(upload_mode_name(s.upload_mode)).c_str(), async_path.c_str(), s.threads);
+  std::fprintf(
+      out, "  glyphs         %u requested, %u drawn, %u cache hits, %u rasterized, %u errors\n",
+      s.glyphs_requested, s.glyphs_drawn, s.glyph_hits, s.glyphs_rasterized, s.raster_errors);
   std::fprintf(out, "  atlas          %u page(s), %.1f KiB, occupancy %.1f%%, %llu cached glyphs\n",
                s.pages, double(s.atlas_bytes) / 1024.0, s.occupancy * 100.0,
                static_cast<unsigned long long>(s.cached_glyphs));
-  std::fprintf(out, "  uploads        %llu bytes (new glyphs %llu bytes), %u copy command(s), %u stall(s) %.3f ms\n",
+  std::fprintf(out,
+               "  uploads        %llu bytes (new glyphs %llu bytes), %u copy command(s), %u "
+               "stall(s) %.3f ms\n",
                static_cast<unsigned long long>(s.bytes_uploaded),
                static_cast<unsigned long long>(s.glyph_bytes), s.copy_commands, s.stalls,
                ms(s.stall_ns));
-  std::fprintf(out, "  cpu time       layout %.3f ms, rasterize %.3f ms, pack %.3f ms, upload %.3f ms, "
+  std::fprintf(out,
+               "  cpu time       layout %.3f ms, rasterize %.3f ms, pack %.3f ms, upload %.3f ms, "
                "commit %.3f ms, draw %.3f ms, frame %.3f ms\n",
                ms(s.layout_ns), ms(s.rasterize_ns), ms(s.pack_ns), ms(s.upload_cpu_ns),
                ms(s.commit_cpu_ns), ms(s.draw_cpu_ns), ms(s.frame_cpu_ns));

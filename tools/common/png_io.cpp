@@ -35,7 +35,7 @@ Status write_png(const std::string& path, const uint8_t* pixels, int width, int 
     return {ErrorCode::kIoError, "libpng failed while writing " + path};
   }
   png_init_io(png, file.get());
-  const int type = channels == 1 ? PNG_COLOR_TYPE_GRAY
+  const int type = channels == 1   ? PNG_COLOR_TYPE_GRAY
                    : channels == 3 ? PNG_COLOR_TYPE_RGB
                                    : PNG_COLOR_TYPE_RGBA;
   png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), 8, type, PNG_INTERLACE_NONE,

@@ -6,7 +6,8 @@ const std::string& sample_markup() {
   // Sizes in Pango markup are 1024ths of a point; glyphstream lays out at 72 dpi, so 1 pt = 1 px.
   static const std::string kSample =
       "<span size=\"36864\" weight=\"bold\" foreground=\"#1f4e99\">glyphstream</span>"
-      "<span size=\"20480\" foreground=\"#555555\">  GPU text through a streaming glyph atlas</span>\n"
+      "<span size=\"20480\" foreground=\"#555555\">  GPU text through a streaming glyph "
+      "atlas</span>\n"
       "Latin: Ça déjà vu? Naïve façade, Ærøskøbing, Œuvre, Straße, Łódź, ŝŭpo\n"
       "Cyrillic: <span foreground=\"#b03030\">Съешь же ещё этих мягких французских булок</span>\n"
       "Greek: <span foreground=\"#2e7d32\">Ξεσκεπάζω την ψυχοφθόρα βδελυγμία</span>\n"

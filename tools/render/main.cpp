@@ -131,9 +131,10 @@ gs::Status run(const Options& o) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"glyphstream-render: renders UTF-8 text to a PNG through the GPU pipeline.\n"
-               "With no --text, --file or standard input it renders a built-in multilingual "
-               "sample."};
+  CLI::App app{
+      "glyphstream-render: renders UTF-8 text to a PNG through the GPU pipeline.\n"
+      "With no --text, --file or standard input it renders a built-in multilingual "
+      "sample."};
   app.add_option("--text", o.text, "Text to render (UTF-8)");
   app.add_option("--file", o.file, "Read the text from a file ('-' = standard input)");
   app.add_flag("--markup", o.markup, "The text is Pango markup");
@@ -142,7 +143,8 @@ int main(int argc, char** argv) {
   app.add_option("--out", o.out, "Output PNG")->capture_default_str();
   app.add_option("--fg", o.fg, "Text colour (#rrggbb[aa])")->capture_default_str();
   app.add_option("--bg", o.bg, "Background colour (#rrggbb[aa])")->capture_default_str();
-  app.add_option("--dump-atlas", o.dump_atlas, "Write every atlas page (with its shelves) as PNG here");
+  app.add_option("--dump-atlas", o.dump_atlas,
+                 "Write every atlas page (with its shelves) as PNG here");
   app.add_flag("--quiet", o.quiet, "Print nothing on success");
   gs::tools::add_common_options(app, &o.common);
   try {

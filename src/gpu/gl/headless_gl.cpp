@@ -115,6 +115,27 @@ class HeadlessGlImpl final : public HeadlessGl {
     return {};
   }
 
+  Status resize(int width, int height) override {
+    if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
+      return {ErrorCode::kInvalidArgument, "framebuffer size must be 1..16384 px"};
+    }
+    GS_TRY(make_current());
+    while (glGetError() != GL_NO_ERROR) {
+    }
+    // Same renderbuffer object, new storage: the framebuffer keeps its attachment.
+    glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+    if (glGetError() != GL_NO_ERROR ||
+        glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+      return {ErrorCode::kOutOfMemory, "cannot resize the offscreen framebuffer to " +
+                                           std::to_string(width) + "x" + std::to_string(height)};
+    }
+    width_ = width;
+    height_ = height;
+    glViewport(0, 0, width_, height_);
+    return {};
+  }
+
   void clear(float r, float g, float b, float a) override {
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
     glClearColor(r, g, b, a);
