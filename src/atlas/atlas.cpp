@@ -13,7 +13,9 @@
 #include <bit>
 #include <cstring>
 #include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace glyphstream::atlas {
@@ -128,6 +130,15 @@ struct Page {
   // Per column: free vertical space over [0, max_height), sorted, never adjacent.
   std::vector<std::vector<Band>> cols;
   std::vector<uint32_t> dirty_shelves;
+  // Shelves whose right side is a column edge, sorted by (edge, y): merge_tails scans this flat
+  // array (and the flat tails array) only, a few microseconds even with cold caches. Entries
+  // come and go with shelves (rare), by binary search.
+  struct EdgeEntry {
+    int edge, y, h;
+    uint32_t shelf;
+    bool operator<(const EdgeEntry& o) const { return edge != o.edge ? edge < o.edge : y < o.y; }
+  };
+  std::vector<EdgeEntry> edge_list;
 };
 
 struct Slot {
@@ -188,9 +199,11 @@ Status violation(const std::string& what) { return {ErrorCode::kInternal, "atlas
 struct Atlas::Impl {
   AtlasConfig config;
   std::vector<Page> pages;
-  ChunkedVector<Shelf, 256> shelves;
+  ChunkedVector<Shelf, 32> shelves;  // small chunks: growth faults in few pages
   std::vector<uint32_t> free_shelves;
-  ChunkedVector<Slot, 256> slots;
+  ChunkedVector<Slot, 64> slots;
+  std::vector<int> tails;  // per shelf: x where its free tail starts (x1 if none)  // 64 slots: a
+                           // chunk costs ~2 page faults, well under 5 us
   uint32_t free_slot = kNone;
   std::vector<Pending> pending;  // FIFO by frame (frames only increase)
   size_t pending_head = 0;
@@ -225,6 +238,8 @@ struct Atlas::Impl {
 
   void bucket_update(uint32_t s) {
     Shelf& sh = shelves[s];
+    if (s >= tails.size()) tails.resize(size_t(s) + 64, 0);
+    tails[s] = tail_start(sh);
     FormatState& fs = formats[fmt_index(pages[sh.page].format)];
     Bucket& b = fs.buckets[size_t(sh.h)];
     const bool want = sh.alive && sh.max_free >= kMinSpan;
@@ -408,6 +423,7 @@ struct Atlas::Impl {
     sh.alive = true;
     sh.newest_frame = current;
     ++p.shelves;
+    if (x1 % col_w == 0) edge_insert(p, {x1, y, h, s});
     space_grew(p);
     lru_push_back(s);
     bucket_update(s);
@@ -415,6 +431,14 @@ struct Atlas::Impl {
   }
 
   bool on_column_edges(const Shelf& sh) const { return sh.x0 % col_w == 0 && sh.x1 % col_w == 0; }
+
+  static void edge_insert(Page& p, const Page::EdgeEntry& e) {
+    p.edge_list.insert(std::lower_bound(p.edge_list.begin(), p.edge_list.end(), e), e);
+  }
+  static void edge_erase(Page& p, const Page::EdgeEntry& e) {
+    auto it = std::lower_bound(p.edge_list.begin(), p.edge_list.end(), e);
+    if (it != p.edge_list.end() && it->shelf == e.shelf) p.edge_list.erase(it);
+  }
 
   static void space_grew(Page& p) { p.merge_fail_pw = p.merge_fail_ph = INT32_MAX; }
 
@@ -457,6 +481,7 @@ struct Atlas::Impl {
         band_insert(p.cols[size_t(c)], sh.y, sh.h);
     }
     --p.shelves;
+    edge_erase(p, {sh.x1, sh.y, sh.h, s});
     ++sh.epoch;
     sh.pending = 0;
     free_shelves.push_back(s);
@@ -599,24 +624,18 @@ struct Atlas::Impl {
       Page& p = pages[pi];
       if (p.format != format || p.width < pw) continue;
       if (pw >= p.merge_fail_pw && ph >= p.merge_fail_ph) continue;
-      // Shelves ending on a column edge, by (edge, y).
-      std::vector<std::pair<std::pair<int, int>, uint32_t>> column;
-      for (uint32_t s = 0; s < shelves.size(); ++s) {
-        const Shelf& sh = shelves[s];
-        if (sh.alive && sh.page == pi && sh.x1 % col_w == 0) column.push_back({{sh.x1, sh.y}, s});
-      }
-      std::sort(column.begin(), column.end());
+      const std::vector<Page::EdgeEntry>& column = p.edge_list;
       size_t best_a = 0, best_b = 0;
       int best_h = INT32_MAX, best_t = 0;
       for (size_t a = 0; a < column.size(); ++a) {
         int t = 0, hsum = 0;
         for (size_t b = a; b < column.size(); ++b) {
-          const Shelf& sh = shelves[column[b].second];
-          const Shelf& above = shelves[column[b - 1 + (b == a)].second];
-          if (b > a && (above.x1 != sh.x1 || above.y + above.h != sh.y)) break;
-          t = std::max(t, tail_start(sh));
-          if (t + pw > sh.x1) break;
-          hsum += sh.h;
+          const Page::EdgeEntry& e = column[b];
+          if (b > a && (column[b - 1].edge != e.edge || column[b - 1].y + column[b - 1].h != e.y))
+            break;
+          t = std::max(t, tails[e.shelf]);
+          if (t + pw > e.edge) break;
+          hsum += e.h;
           if (hsum >= ph) {
             if (hsum < best_h || (hsum == best_h && t < best_t)) {
               best_h = hsum, best_t = t, best_a = a, best_b = b;
@@ -630,15 +649,18 @@ struct Atlas::Impl {
         p.merge_fail_ph = ph;
         continue;
       }
-      const int y = shelves[column[best_a].second].y;
-      const int edge = shelves[column[best_a].second].x1;
-      for (size_t i = best_a; i <= best_b; ++i) {
-        const uint32_t s = column[i].second;
+      const int y = column[best_a].y;
+      const int edge = column[best_a].edge;
+      std::vector<uint32_t> window;
+      for (size_t i = best_a; i <= best_b; ++i) window.push_back(column[i].shelf);
+      for (const uint32_t s : window) {
         Shelf& sh = shelves[s];
         Span& last = sh.free.back();
         last.w = best_t - last.x;
         if (last.w == 0) sh.free.pop_back();
+        edge_erase(p, {sh.x1, sh.y, sh.h, s});
         sh.x1 = best_t;
+        if (sh.x1 % col_w == 0 && sh.x1 > sh.x0) edge_insert(p, {sh.x1, sh.y, sh.h, s});
         // Dirty pixels of freed glyphs in the cut tail are dead: keep the rect inside the shelf.
         if (sh.dirty && sh.dx0 >= sh.x1) drop_dirty(s);
         if (sh.dirty) sh.dx1 = std::min(sh.dx1, sh.x1);
@@ -1048,6 +1070,7 @@ Status Atlas::check_invariants() const {
   std::vector<size_t> page_used(m.pages.size(), 0);
   std::vector<uint32_t> page_shelves(m.pages.size(), 0);
   std::vector<uint32_t> page_pending(m.pages.size(), 0);
+  std::vector<size_t> page_edge(m.pages.size(), 0);
   std::vector<std::vector<Rect>> page_rects(m.pages.size());  // shelves and free bands
   for (uint32_t s = 0; s < m.shelves.size(); ++s) {
     const Shelf& sh = m.shelves[s];
@@ -1130,6 +1153,7 @@ Status Atlas::check_invariants() const {
       }
     }
     page_used[sh.page] += area;
+    if (sh.x1 % m.col_w == 0) ++page_edge[sh.page];
     page_pending[sh.page] += sh.pending;
     used_total += area;
     live_total += live;
@@ -1145,6 +1169,16 @@ Status Atlas::check_invariants() const {
     if (page_used[pi] != p.used_area) return violation(where + "used_area mismatch");
     if (page_shelves[pi] != p.shelves) return violation(where + "shelf count mismatch");
     if (page_pending[pi] != p.pending) return violation(where + "pending count mismatch");
+    for (size_t i = 0; i < p.edge_list.size(); ++i) {
+      const Page::EdgeEntry& e = p.edge_list[i];
+      if (e.shelf >= m.shelves.size() || !m.shelves[e.shelf].alive ||
+          m.shelves[e.shelf].page != pi || m.shelves[e.shelf].x1 != e.edge ||
+          m.shelves[e.shelf].y != e.y || m.shelves[e.shelf].h != e.h ||
+          (i > 0 && !(p.edge_list[i - 1] < e))) {
+        return violation(where + "edge index wrong");
+      }
+    }
+    if (p.edge_list.size() != page_edge[pi]) return violation(where + "edge index incomplete");
     // Shelves and free bands tile the page: pairwise disjoint, and their areas add up.
     std::vector<Rect> all = page_rects[pi];
     if (p.cols.size() != size_t(m.ncols)) return violation(where + "column count wrong");
