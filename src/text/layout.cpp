@@ -5,6 +5,7 @@
 #include <pango/pangofc-fontmap.h>
 #include <pango/pangoft2.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -155,19 +156,13 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   Impl& impl = *layouter->impl_;
   impl.registry = registry;
 
-  // A private fontconfig configuration: application fonts added to one Layouter do not leak
-  // into others (or into the rest of the process).
-  FcConfig* config = FcInitLoadConfigAndFonts();
-  if (config == nullptr) {
-    return Status(ErrorCode::kFontNotFound, "fontconfig could not load its configuration");
-  }
+  // The process's current fontconfig configuration, not a private one: Pango 1.50 never
+  // releases the reference pango_fc_font_map_set_config takes, so a private config (a full copy
+  // of the font list) would leak with every Layouter. Hence application fonts are process-wide.
   impl.font_map = pango_ft2_font_map_new();
   if (impl.font_map == nullptr) {
-    FcConfigDestroy(config);
     return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
   }
-  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(impl.font_map), config);
-  FcConfigDestroy(config);  // the font map holds its own reference
   pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(impl.font_map), 72, 72);  // pt == px
   pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(impl.font_map), substitute_no_hinting,
                                            nullptr, nullptr);
@@ -182,6 +177,7 @@ Status Layouter::add_font_file(const std::string& path) {
   // Checks reachability and structure first: fontconfig would accept some truncated files and
   // only fail much later, or report nothing useful.
   GS_TRY(check_sfnt_file(path, 0));
+  // Null: the current configuration, the one the font map uses.
   FcConfig* config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(impl_->font_map));
   if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(path.c_str()))) {
     return Status(ErrorCode::kFontLoadFailed, "fontconfig could not load font file '" + path + "'");
@@ -285,18 +281,35 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
   }
 
   std::unordered_set<FaceId> seen_faces;
+  // Pango positions are int in 1/1024 px, which overflows past ~2 million px (a 1 MB line).
+  // The pen is therefore tracked here in 64 bits per line, the way Pango's own renderer walks
+  // runs: from the line's left edge, start_x_offset, glyph widths, end_x_offset.
+  int64_t pen = 0, max_line_end = 0;
+  PangoLayoutLine* current_line = nullptr;
   IterPtr iter(pango_layout_get_iter(pl));
   do {
+    PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter.get());
+    if (line != current_line) {
+      current_line = line;
+      PangoRectangle line_logical;
+      pango_layout_iter_get_line_extents(iter.get(), nullptr, &line_logical);
+      pen = line_logical.x;
+    }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());
     if (run == nullptr) continue;  // end of a line
-    PangoRectangle run_logical;
-    pango_layout_iter_get_run_extents(iter.get(), nullptr, &run_logical);
-    // The run's baseline includes rise / baseline shift.
-    const int baseline = pango_layout_iter_get_run_baseline(iter.get());
+    pen += run->start_x_offset;
+    const int64_t run_start = pen;
+    PangoGlyphString* glyphs = run->glyphs;
+    for (int i = 0; i < glyphs->num_glyphs; ++i) pen += glyphs->glyphs[i].geometry.width;
+    pen += run->end_x_offset;
+    max_line_end = std::max(max_line_end, pen);
+
     PangoFont* font = run->item->analysis.font;
     if (font == nullptr) continue;
     const FontInfo& info = impl.font_info(font);
     if (!info.valid) continue;
+    // The run's baseline includes rise / baseline shift.
+    const int baseline = pango_layout_iter_get_run_baseline(iter.get());
 
     uint32_t color = 0;
     bool has_color = false;
@@ -314,12 +327,11 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     }
     if (has_color) color |= uint32_t(alpha >> 8);
 
-    // Glyphs are in visual order; x advances from the run's left edge.
-    int x = run_logical.x + run->start_x_offset;
-    PangoGlyphString* glyphs = run->glyphs;
+    // Glyphs are in visual order, left to right, also in RTL runs.
+    int64_t x = run_start;
     for (int i = 0; i < glyphs->num_glyphs; ++i) {
       const PangoGlyphInfo& g = glyphs->glyphs[i];
-      const int gx = x + g.geometry.x_offset;
+      const int64_t gx = x + g.geometry.x_offset;
       x += g.geometry.width;
       if (g.glyph == PANGO_GLYPH_EMPTY) continue;
       ShapedGlyph sg;
@@ -327,8 +339,8 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
       // Missing characters: Pango draws a hex box; the face's .notdef (glyph 0) stands in.
       sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;
       sg.size_26_6 = info.size_26_6;
-      sg.x = gx / float(PANGO_SCALE);
-      sg.y = (baseline + g.geometry.y_offset) / float(PANGO_SCALE);
+      sg.x = static_cast<float>(gx / double(PANGO_SCALE));
+      sg.y = static_cast<float>((int64_t{baseline} + g.geometry.y_offset) / double(PANGO_SCALE));
       sg.color_rgba = color;
       sg.has_color = has_color;
       sg.is_color_font = info.is_color;
@@ -336,6 +348,9 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
       if (seen_faces.insert(info.face).second) result.faces_used.push_back(info.face);
     }
   } while (pango_layout_iter_next_run(iter.get()));
+  // Pango's own width is wrong once it overflows; the 64-bit line ends are not.
+  result.width = static_cast<float>(
+      std::max<double>(result.width, (max_line_end - int64_t{logical.x}) / double(PANGO_SCALE)));
   return result;
 }
 
