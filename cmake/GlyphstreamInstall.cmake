@@ -78,11 +78,13 @@ install(FILES ${PROJECT_BINARY_DIR}/glyphstream.pc
 
 # The installed package seen from an application: install into a temporary prefix, build
 # examples/scroll_demo against it alone, run it under Xvfb (scripts/test-install.sh).
+# Not in sanitizer builds: an instrumented libglyphstream.a cannot link into the plain example,
+# and what this test checks (packaging) does not change with instrumentation.
 option(GLYPHSTREAM_TEST_INSTALL "Register the install + example test (needs xvfb-run, GLFW)" ON)
-if(GLYPHSTREAM_BUILD_TESTS AND GLYPHSTREAM_TEST_INSTALL)
+if(GLYPHSTREAM_BUILD_TESTS AND GLYPHSTREAM_TEST_INSTALL AND NOT GLYPHSTREAM_SANITIZE)
   add_test(NAME install_and_example
            COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/test-install.sh ${PROJECT_BINARY_DIR})
   # RUN_SERIAL: it rebuilds (a no-op after a full build) and runs a whole X server.
-  set_tests_properties(install_and_example PROPERTIES LABELS integration TIMEOUT 1200
+  set_tests_properties(install_and_example PROPERTIES LABELS integration TIMEOUT 900
                        RUN_SERIAL TRUE)
 endif()

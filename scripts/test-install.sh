@@ -2,7 +2,8 @@
 # glyphstream as an application sees it: installs into a fresh temporary prefix, builds
 # examples/scroll_demo against that prefix alone, checks the pkg-config file with a tiny
 # program, runs the demo under Xvfb (GLX on Mesa) in async and sync modes and compares the
-# screenshots. Exits non-zero with a message on any failure.
+# screenshots (and a run that switches the mode live). Exits non-zero with a message on any
+# failure.
 #
 # Usage: scripts/test-install.sh [BUILD_DIR]   (default: build/; configured if it is not yet)
 # ctest runs it as `install_and_example` (cmake/GlyphstreamInstall.cmake).
@@ -135,11 +136,14 @@ demo=$work/demo-build/scroll_demo
 
 # --- 5. Run it under Xvfb, async and sync, and compare -----------------------------------------
 declare -A sums
-for mode in async sync; do
+# "live": starts async and cycles async -> sync -> whole-page every 7 frames, as the M key does.
+for mode in async sync live; do
   say "running the demo under Xvfb: $frames frames, $mode uploads"
   shot=$work/demo-$mode.png
+  mode_args=(--upload-mode "$mode")
+  [[ $mode == live ]] && mode_args=(--upload-mode async --switch-mode-every 7)
   if ! timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$demo" --auto-scroll \
-    --frames "$frames" --screenshot "$shot" --upload-mode "$mode" --check \
+    --frames "$frames" --screenshot "$shot" "${mode_args[@]}" --check \
     >"$work/demo-$mode.log" 2>&1; then
     cat "$work/demo-$mode.log" >&2
     fail "the demo failed in $mode mode (log above)"
@@ -161,4 +165,8 @@ if [[ ${sums[async]} != "${sums[sync]}" ]] || ! cmp -s "$work/demo-async.png" "$
   cp "$work/demo-sync.png" "$build/scroll_demo-sync.png" 2>/dev/null || true
   fail "async and sync screenshots differ (${sums[async]} vs ${sums[sync]}); see $build/scroll_demo-{async,sync}.png"
 fi
-say "OK: installed package, pkg-config, example built against $prefix alone; async == sync (${sums[async]})"
+if [[ ${sums[async]} != "${sums[live]}" ]] || ! cmp -s "$work/demo-async.png" "$work/demo-live.png"; then
+  cp "$work/demo-live.png" "$build/scroll_demo-live.png" 2>/dev/null || true
+  fail "switching the upload mode live changed the picture (${sums[async]} vs ${sums[live]}); see $build/scroll_demo-{async,live}.png"
+fi
+say "OK: installed package, pkg-config, example built against $prefix alone; async == sync == live switching (${sums[async]})"

@@ -206,6 +206,7 @@ struct Options {
   int width = 1000, height = 700;
   bool show_stats = false;
   bool check = false;
+  int switch_mode_every = 0;  // --auto-scroll: press "M" every N frames
 };
 
 void usage(FILE* f) {
@@ -213,11 +214,12 @@ void usage(FILE* f) {
       f,
       "usage: scroll_demo [--auto-scroll] [--frames N] [--screenshot FILE.png]\n"
       "                   [--upload-mode async|sync|whole-page] [--scroll-step PX]\n"
-      "                   [--size WxH] [--show-stats] [--check]\n"
+      "                   [--size WxH] [--show-stats] [--switch-mode-every N] [--check]\n"
       "  --auto-scroll   scroll --scroll-step px per frame (default 6), render --frames frames\n"
       "                  (default 300), then exit; the overlay shows no timings\n"
       "  --screenshot F  write the last frame as PNG\n"
       "  --show-stats    draw the statistics overlay in --auto-scroll mode too\n"
+      "  --switch-mode-every N  in --auto-scroll, cycle the upload mode every N frames (as M)\n"
       "  --check         verify the last frame: text in every visible line, margins clean\n"
       "Keys: wheel/arrows/PageUp/PageDown/Home/End scroll, M cycles the upload mode, Q quits\n");
 }
@@ -256,6 +258,9 @@ int parse_options(int argc, char** argv, Options* o) {
     } else if (a == "--scroll-step") {
       const char* v = value("--scroll-step");
       if (!v || !parse_int(v, 0, 10000, &o->scroll_step)) return 2;
+    } else if (a == "--switch-mode-every") {
+      const char* v = value("--switch-mode-every");
+      if (!v || !parse_int(v, 1, 1000000, &o->switch_mode_every)) return 2;
     } else if (a == "--screenshot") {
       const char* v = value("--screenshot");
       if (!v) return 2;
@@ -575,7 +580,13 @@ int run(const Options& opt) {
       continue;
     }
     app.set_wrap_width(std::max(100.f, float(w) - 2 * kMargin));
-    if (opt.auto_scroll) app.scroll = 0, app.scroll_by(double(frame) * opt.scroll_step);
+    if (opt.auto_scroll) {
+      app.scroll = 0, app.scroll_by(double(frame) * opt.scroll_step);
+      // The same path as the M key: the upload mode changes live, between frames.
+      if (opt.switch_mode_every > 0 && frame > 0 && frame % opt.switch_mode_every == 0) {
+        app.cycle_mode();
+      }
+    }
     app.measure_until(app.scroll + h);
 
     glViewport(0, 0, w, h);
