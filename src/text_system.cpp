@@ -61,8 +61,11 @@ struct LayoutCache {
   }
 };
 
-// A glyph quad waiting for commit()/flush(): resolved through the cache when drawn.
+// A glyph quad waiting for commit()/flush(). Hits are resolved at draw_text() (the entry stays
+// valid all frame: a glyph touched in this frame is never evicted, and inserts do not move
+// entries); misses are resolved through the cache when drawn.
 struct QueuedGlyph {
+  const atlas::CachedGlyph* glyph = nullptr;
   atlas::GlyphKey key;
   int pen_x = 0;  // integer pen position; the fractional part lives in key.subpixel_bin
   int pen_y = 0;  // baseline, px, y down
@@ -106,6 +109,10 @@ struct TextSystem::Impl {
   std::vector<atlas::GlyphKey> misses;  // distinct keys not in the cache, in first-use order
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> miss_set;
   std::set<text::FaceId> faces_this_frame;
+  // Per-frame scratch, kept to avoid allocations in steady frames.
+  std::vector<std::vector<gpu::GlyphInstance>> page_instances;
+  std::vector<gpu::GlyphInstance> draw_instances;
+  std::vector<gpu::DrawBatch> draw_batches;
   FrameStats stats;
   FrameStats last_stats;
   std::vector<FrameStats> finished_stats;
@@ -320,23 +327,23 @@ Status TextSystem::Impl::commit() {
 }
 
 Status TextSystem::Impl::draw_queued(bool only_resolved) {
-  std::vector<gpu::GlyphInstance> instances;
-  std::vector<uint16_t> pages;
-  instances.reserve(queued.size());
-  pages.reserve(queued.size());
+  // One draw call per page: instances are bucketed by page, keeping the painter's order within
+  // each page.
+  if (page_instances.size() < atlas->page_count()) page_instances.resize(atlas->page_count());
+  for (auto& bucket : page_instances) bucket.clear();
   std::vector<QueuedGlyph> unresolved;
   for (const QueuedGlyph& q : queued) {
-    const atlas::CachedGlyph* g = cache.find(q.key);
+    const atlas::CachedGlyph* g = q.glyph ? q.glyph : cache.find(q.key);
     if (!g) {
       if (only_resolved) unresolved.push_back(q);
       continue;  // failed to rasterize or pack: counted already
     }
     if (g->empty()) continue;
-    gpu::GlyphInstance inst;
     const int x = q.pen_x + g->bearing_x;
     const int y = q.pen_y - g->bearing_y;
     // Quads wholly outside the int16 range cannot be on screen.
     if (x < -32768 + 4096 || x > 32767 - 4096 || y < -32768 + 4096 || y > 32767 - 4096) continue;
+    gpu::GlyphInstance inst;
     inst.x = int16_t(x);
     inst.y = int16_t(y);
     inst.w = uint16_t(g->rect.w);
@@ -344,30 +351,21 @@ Status TextSystem::Impl::draw_queued(bool only_resolved) {
     inst.u = uint16_t(g->rect.x);
     inst.v = uint16_t(g->rect.y);
     inst.color = q.color;
-    instances.push_back(inst);
-    pages.push_back(g->page);
+    page_instances[g->page].push_back(inst);
   }
   queued = std::move(unresolved);
-  if (instances.empty()) return {};
-
-  // One draw call per page: a stable order by page keeps the painter's order within a page.
-  std::vector<uint32_t> order(instances.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return pages[a] < pages[b]; });
-  std::vector<gpu::GlyphInstance> sorted;
-  sorted.reserve(instances.size());
-  std::vector<gpu::DrawBatch> batches;
-  for (uint32_t idx : order) {
-    if (batches.empty() || batches.back().page != pages[idx]) {
-      batches.push_back({pages[idx], uint32_t(sorted.size()), 0});
-    }
-    sorted.push_back(instances[idx]);
-    ++batches.back().count;
+  draw_instances.clear();
+  draw_batches.clear();
+  for (uint32_t page = 0; page < page_instances.size(); ++page) {
+    const auto& bucket = page_instances[page];
+    if (bucket.empty()) continue;
+    draw_batches.push_back({page, uint32_t(draw_instances.size()), uint32_t(bucket.size())});
+    draw_instances.insert(draw_instances.end(), bucket.begin(), bucket.end());
   }
-  stats.glyphs_drawn += uint32_t(sorted.size());
-  stats.draw_calls += uint32_t(batches.size());
-  return gpu->draw(sorted, batches, viewport_w, viewport_h);
+  if (draw_instances.empty()) return {};
+  stats.glyphs_drawn += uint32_t(draw_instances.size());
+  stats.draw_calls += uint32_t(draw_batches.size());
+  return gpu->draw(draw_instances, draw_batches, viewport_w, viewport_h);
 }
 
 Status TextSystem::Impl::mid_frame_flush() {
@@ -509,20 +507,20 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
     GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
     const uint32_t default_color = style.color.to_rgba8();
     s.queued.reserve(s.queued.size() + laid_out->glyphs.size());
+    s.faces_this_frame.insert(laid_out->faces_used.begin(), laid_out->faces_used.end());
+    s.stats.glyphs_requested += uint32_t(laid_out->glyphs.size());
     for (const text::ShapedGlyph& g : laid_out->glyphs) {
-      QueuedGlyph q;
+      QueuedGlyph& q = s.queued.emplace_back();
       q.key = s.key_for(g, x, y, &q.pen_x, &q.pen_y);
       q.color =
           g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
-      s.faces_this_frame.insert(g.face);
-      ++s.stats.glyphs_requested;
       if (const atlas::CachedGlyph* hit = s.cache.find(q.key)) {
         ++s.stats.glyph_hits;
+        q.glyph = hit;
         if (!hit->empty()) s.atlas->touch(hit->handle);
       } else if (s.miss_set.insert(q.key).second) {
         s.misses.push_back(q.key);
       }
-      s.queued.push_back(q);
     }
     return {};
   });
@@ -623,7 +621,32 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
   return images;
 }
 
-Status TextSystem::finish() { return impl_->gpu->finish(); }
+Status TextSystem::throttle(int max_in_flight) {
+  Impl& s = *impl_;
+  const uint64_t last_finished = s.in_frame ? s.frame - 1 : s.frame;
+  if (max_in_flight < 0 || last_finished <= uint64_t(max_in_flight)) return {};
+  return s.gpu->wait_frame(last_finished - uint64_t(max_in_flight));
+}
+
+Status TextSystem::finish() {
+  Impl& s = *impl_;
+  GS_TRY(s.gpu->finish());
+  // Every timer query has landed now: attach the results to the frames they measured.
+  if (s.gpu->timer_queries_available()) {
+    for (const gpu::GpuTimings& t : s.gpu->take_timings()) {
+      auto attach = [&](FrameStats& f) {
+        if (f.frame != t.frame) return;
+        f.gpu_timing_available = true;
+        f.gpu_upload_ns = t.upload_ns;
+        f.gpu_draw_ns = t.draw_ns;
+        f.gpu_timing_frame = t.frame;
+      };
+      attach(s.last_stats);
+      for (FrameStats& f : s.finished_stats) attach(f);
+    }
+  }
+  return {};
+}
 
 Result<double> TextSystem::measure_upload_bandwidth(size_t bytes) {
   return guarded("measure_upload_bandwidth",

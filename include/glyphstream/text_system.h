@@ -96,6 +96,9 @@ class TextSystem {
   // buffer copied into a texture, `bytes` in one transfer), with timer queries where the driver
   // has them, else wall time around glFinish. For benchmarks.
   Result<double> measure_upload_bandwidth(size_t bytes);
+  // Blocks until at most `max_in_flight` finished frames are still running on the GPU, as a
+  // swap chain would; for benchmarks and tools that have no window.
+  Status throttle(int max_in_flight);
   // Waits for the GPU to finish every submitted frame.
   Status finish();
 

@@ -22,7 +22,7 @@ struct PageUpload {
   uint32_t page = 0;
   PixelFormat format = PixelFormat::kCoverage8;
   int width = 0;
-  int height = 0;              // the texture is (re)created at this size, keeping its content
+  int height = 0;                   // the texture is (re)created at this size, keeping its content
   const uint8_t* pixels = nullptr;  // height rows of stride bytes; stays valid until the
   size_t stride = 0;                // upload() call returns
   std::span<const Rect> dirty;      // coalesced; every written pixel is inside one
@@ -59,9 +59,9 @@ struct GpuTimings {
 };
 
 struct GpuDeviceDesc {
-  int staging_ring_depth = 0;         // slots in the PBO ring; default 3
-  size_t staging_slot_bytes = 0;      // default 4 MiB; a bigger upload grows the slot
-  int frames_in_flight = 0;           // default 2
+  int staging_ring_depth = 0;     // slots in the PBO ring; default 3
+  size_t staging_slot_bytes = 0;  // default 4 MiB; a bigger upload grows the slot
+  int frames_in_flight = 0;       // default 2
   bool enable_timer_queries = true;
   // Tests: ignore GL 4.2+ features (buffer storage, copy image, texture storage, clear texture)
   // to exercise the GL 3.3 fallbacks on a newer driver.
@@ -89,6 +89,12 @@ class GpuDevice {
   virtual uint64_t completed_frame() = 0;
   // Blocks until every submitted frame has completed.
   virtual Status finish() = 0;
+  // Blocks until `frame` has completed (the way a swap chain throttles a renderer). The default
+  // waits for everything; backends wait on that frame's fence alone.
+  virtual Status wait_frame(uint64_t frame) {
+    if (completed_frame() >= frame) return {};
+    return finish();
+  }
 
   // True when the driver has timer queries; take_timings() returns finished measurements.
   virtual bool timer_queries_available() const = 0;

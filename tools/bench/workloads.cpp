@@ -64,8 +64,9 @@ TextStyle style(const std::string& font) {
   return s;
 }
 
-// One frame: the measured CPU part (begin_frame .. flush) and, outside the measurement, a wait
-// for the GPU so that every frame starts from the same state (a stand-in for vsync).
+// One frame: the measured CPU part (begin_frame .. flush) and, outside the measurement, the
+// throttling a swap chain does: at most two finished frames stay in flight on the GPU, so that
+// uploads in sync mode meet textures that earlier draws still read, as they would in a game.
 template <typename DrawFn>
 Status frame(HeadlessGl* gl, TextSystem* ts, int w, int h, DrawFn&& draw, double* cpu_ms) {
   gl->clear(1, 1, 1, 1);
@@ -75,7 +76,7 @@ Status frame(HeadlessGl* gl, TextSystem* ts, int w, int h, DrawFn&& draw, double
   GS_TRY(ts->commit());
   GS_TRY(ts->flush());
   *cpu_ms = ms_since(t);
-  return ts->finish();
+  return ts->throttle(2);
 }
 
 void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
@@ -127,7 +128,8 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   j["evictions"] = evictions;
   if (gpu_available && !gpu_by_frame.empty()) {
     double up = 0, dr = 0;
-    for (const auto& [frame, t] : gpu_by_frame) up += double(t.first) / 1e6, dr += double(t.second) / 1e6;
+    for (const auto& [frame, t] : gpu_by_frame)
+      up += double(t.first) / 1e6, dr += double(t.second) / 1e6;
     j["gpu_upload_ms"] = up / double(gpu_by_frame.size());  // mean per measured frame
     j["gpu_draw_ms"] = dr / double(gpu_by_frame.size());
   } else {
@@ -198,13 +200,16 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     const int visible = int(float(h) / line_h) + 1;
     for (int f = 0; f < frames; ++f) {
       double cpu = 0;
-      GS_TRY(frame(gl, ts.get(), w, h, [&]() -> Status {
-        for (int i = 0; i < visible; ++i) {
-          const auto& line = lines[size_t(f + i) % lines.size()];
-          GS_TRY(ts->draw_text(4, 2 + line_h * float(i), line, style("Sans 20")));
-        }
-        return {};
-      }, &cpu));
+      GS_TRY(frame(
+          gl, ts.get(), w, h,
+          [&]() -> Status {
+            for (int i = 0; i < visible; ++i) {
+              const auto& line = lines[size_t(f + i) % lines.size()];
+              GS_TRY(ts->draw_text(4, 2 + line_h * float(i), line, style("Sans 20")));
+            }
+            return {};
+          },
+          &cpu));
       record(ts.get(), cpu);
       if (progress) progress(f + 1, frames);
     }
@@ -217,14 +222,17 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
       char font[32];
       std::snprintf(font, sizeof font, "Sans %.2f", size);
       double cpu = 0;
-      GS_TRY(frame(gl, ts.get(), w, h, [&]() -> Status {
-        float y = 2;
-        for (const auto& line : lines) {
-          GS_TRY(ts->draw_text(4, y, line, style(font)));
-          y += float(size) * 1.35f;
-        }
-        return {};
-      }, &cpu));
+      GS_TRY(frame(
+          gl, ts.get(), w, h,
+          [&]() -> Status {
+            float y = 2;
+            for (const auto& line : lines) {
+              GS_TRY(ts->draw_text(4, y, line, style(font)));
+              y += float(size) * 1.35f;
+            }
+            return {};
+          },
+          &cpu));
       record(ts.get(), cpu);
       if (progress) progress(f + 1, frames);
     }
@@ -235,15 +243,18 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     const int warmup = 3;
     for (int f = 0; f < frames + warmup; ++f) {
       double cpu = 0;
-      GS_TRY(frame(gl, ts.get(), w, h, [&]() -> Status {
-        for (int block = 0; block < 24; ++block) {
-          for (size_t i = 0; i < lines.size(); ++i) {
-            GS_TRY(ts->draw_text(float(block % 2) * 8, float(block) * 32 + float(i) * 3,
-                                 lines[i], style("Sans 11")));
-          }
-        }
-        return {};
-      }, &cpu));
+      GS_TRY(frame(
+          gl, ts.get(), w, h,
+          [&]() -> Status {
+            for (int block = 0; block < 24; ++block) {
+              for (size_t i = 0; i < lines.size(); ++i) {
+                GS_TRY(ts->draw_text(float(block % 2) * 8, float(block) * 32 + float(i) * 3,
+                                     lines[i], style("Sans 11")));
+              }
+            }
+            return {};
+          },
+          &cpu));
       if (f >= warmup) record(ts.get(), cpu);
       if (progress) progress(f + 1, frames + warmup);
     }
@@ -255,20 +266,24 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     for (int run = 0; run < runs; ++run) {
       GS_ASSIGN_OR_RETURN(auto fresh, TextSystem::create(desc));
       double cpu = 0;
-      GS_TRY(frame(gl, fresh.get(), w, h, [&]() -> Status {
-        return fresh->draw_text(0, 0, "warm-up", style("Sans 32"));
-      }, &cpu));
-      GS_TRY(frame(gl, fresh.get(), w, h, [&]() -> Status {
-        for (size_t i = 0; i < lines.size(); ++i) {
-          GS_TRY(fresh->draw_text(2, 2 + 16 * float(i), lines[i], style("Sans 32")));
-        }
-        return {};
-      }, &cpu));
-      // GPU timings arrive a frame or two late: run idle frames to collect them.
+      GS_TRY(frame(
+          gl, fresh.get(), w, h,
+          [&]() -> Status { return fresh->draw_text(0, 0, "warm-up", style("Sans 32")); }, &cpu));
+      GS_TRY(frame(
+          gl, fresh.get(), w, h,
+          [&]() -> Status {
+            for (size_t i = 0; i < lines.size(); ++i) {
+              GS_TRY(fresh->draw_text(2, 2 + 16 * float(i), lines[i], style("Sans 32")));
+            }
+            return {};
+          },
+          &cpu));
+      GS_TRY(fresh->finish());  // the burst's timer queries land
       FrameStats burst = fresh->last_frame_stats();
       for (int k = 0; k < 3 && !burst.gpu_timing_available; ++k) {
         double idle = 0;
-        GS_TRY(frame(gl, fresh.get(), w, h, [] { return Status{}; }, &idle));
+        GS_TRY(frame(
+            gl, fresh.get(), w, h, [] { return Status{}; }, &idle));
         for (const FrameStats& s : fresh->take_frame_stats()) {
           if (s.gpu_timing_available && s.gpu_timing_frame == burst.frame) {
             burst.gpu_timing_available = true;
@@ -292,7 +307,8 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     auto bandwidth = ts->measure_upload_bandwidth(spec.quick ? (8u << 20) : (64u << 20));
     if (bandwidth.ok()) {
       r.summary["h2d_bandwidth_gbps"] = bandwidth.value();
-      const double bytes_per_frame = double(r.summary["bytes_uploaded"].get<uint64_t>()) / double(runs);
+      const double bytes_per_frame =
+          double(r.summary["bytes_uploaded"].get<uint64_t>()) / double(runs);
       r.summary["ideal_upload_ms"] = bytes_per_frame / (bandwidth.value() * 1e9) * 1e3;
     } else {
       r.summary["h2d_bandwidth_gbps"] = "unavailable: " + bandwidth.status().message();
@@ -301,6 +317,7 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
   } else {
     return Status(ErrorCode::kInvalidArgument, "unknown workload " + spec.workload);
   }
+  GS_TRY(ts->finish());
   summarize(spec, &r);
   return r;
 }

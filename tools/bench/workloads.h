@@ -27,9 +27,9 @@ struct WorkloadSpec {
 };
 
 struct WorkloadResult {
-  nlohmann::ordered_json summary;        // one object (the JSON fields the issues name, and more)
-  std::vector<double> frame_cpu_ms;      // per measured frame, for plots
-  std::vector<FrameStats> frames;        // per measured frame
+  nlohmann::ordered_json summary;    // one object (the JSON fields the issues name, and more)
+  std::vector<double> frame_cpu_ms;  // per measured frame, for plots
+  std::vector<FrameStats> frames;    // per measured frame
 };
 
 // Progress callback: (done, total).
