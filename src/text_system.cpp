@@ -10,6 +10,7 @@
 #include <mutex>
 #include <new>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,6 +35,8 @@ uint64_t ns_since(Clock::time_point start) {
 
 // Below this many misses, rasterizing on the caller beats any thread hand-off.
 constexpr size_t kInlineRasterLimit = 8;
+// A draw_text() call with at least this many new glyphs hands them to the workers at once.
+constexpr size_t kEagerRasterMin = 16;
 
 // Largest layout worth caching: bigger texts are rare and would crowd out the rest.
 constexpr size_t kMaxCachedLayoutBytes = 64 * 1024;
@@ -133,6 +136,8 @@ struct TextSystem::Impl {
   Status pack_misses(std::vector<Result<text::GlyphBitmap>>& bitmaps);
   Status draw_queued(bool only_resolved);
   Status mid_frame_flush();
+  // Hands keys (already marked in flight) to the workers; results land in `prefetched`.
+  void submit_raster_jobs(const std::vector<atlas::GlyphKey>& keys);
   Status commit();
   Status flush();
 };
@@ -268,45 +273,73 @@ Status TextSystem::Impl::commit() {
     if (prefetched.empty() && prefetch_inflight.empty()) return {};
   }
   const auto start = Clock::now();
-  // Bring in finished prefetch work: requested misses first, then the rest (made resident too).
+  const auto raster_start = Clock::now();
+  // Misses are either rasterized already (prefetch, or the eager jobs draw_text hands to the
+  // workers while it goes on laying out), in flight on a worker, or still to do.
   std::vector<Result<text::GlyphBitmap>> bitmaps;
   bitmaps.reserve(misses.size());
-  std::vector<size_t> to_rasterize;
+  std::vector<size_t> to_rasterize, in_flight;
   pool->drain_inline();
+  auto collect = [&](size_t i) {
+    auto it = prefetched.find(misses[i]);
+    if (it == prefetched.end()) return false;
+    bitmaps[i] = std::move(it->second);
+    prefetched.erase(it);
+    return true;
+  };
   {
     std::lock_guard lock(prefetch_mutex);
     for (size_t i = 0; i < misses.size(); ++i) {
-      auto it = prefetched.find(misses[i]);
-      if (it != prefetched.end()) {
-        bitmaps.emplace_back(std::move(it->second));
-        prefetched.erase(it);
-      } else {
-        bitmaps.emplace_back(Status(ErrorCode::kInternal, "not rasterized"));
-        to_rasterize.push_back(i);
-      }
+      bitmaps.emplace_back(Status(ErrorCode::kInternal, "not rasterized"));
+      if (collect(i)) continue;
+      (prefetch_inflight.count(misses[i]) ? in_flight : to_rasterize).push_back(i);
     }
-    for (auto& [key, bitmap] : prefetched) {
-      if (cache.find(key) || miss_set.count(key)) continue;
-      misses.push_back(key);
-      miss_set.insert(key);
-      bitmaps.emplace_back(std::move(bitmap));
-    }
-    prefetched.clear();
   }
-
-  const auto raster_start = Clock::now();
-  const size_t n = to_rasterize.size();
-  if (n > 0) {
+  auto rasterize_all = [&](const std::vector<size_t>& todo) {
     auto work = [&](int worker, size_t j) {
-      const atlas::GlyphKey& k = misses[to_rasterize[j]];
+      const atlas::GlyphKey& k = misses[todo[j]];
       text::RasterRequest req{k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin};
-      bitmaps[to_rasterize[j]] = rasterizers[size_t(worker)]->rasterize(req);
+      bitmaps[todo[j]] = rasterizers[size_t(worker)]->rasterize(req);
     };
+    const size_t n = todo.size();
     if (n <= kInlineRasterLimit || pool->size() == 1) {
       for (size_t j = 0; j < n; ++j) work(0, j);
     } else {
       const size_t grain = std::max<size_t>(4, n / (size_t(pool->size()) * 8));
       pool->parallel_for(n, grain, work);
+    }
+  };
+  rasterize_all(to_rasterize);
+  if (!in_flight.empty()) {
+    pool->wait_idle();
+    std::vector<size_t> failed;
+    {
+      std::lock_guard lock(prefetch_mutex);
+      for (size_t i : in_flight) {
+        if (!collect(i)) failed.push_back(i);  // its job failed: rasterize here for the error
+      }
+    }
+    rasterize_all(failed);
+  }
+  {
+    // Prefetched glyphs nobody asked for yet are made resident too, in key order so that the
+    // atlas does not depend on thread timing.
+    std::lock_guard lock(prefetch_mutex);
+    std::vector<std::pair<atlas::GlyphKey, text::GlyphBitmap>> rest;
+    for (auto& [key, bitmap] : prefetched) {
+      if (!cache.find(key) && !miss_set.count(key)) rest.emplace_back(key, std::move(bitmap));
+    }
+    prefetched.clear();
+    std::sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) {
+      const auto& x = a.first;
+      const auto& y = b.first;
+      return std::tie(x.face_id, x.glyph_id, x.size_26_6, x.subpixel_bin) <
+             std::tie(y.face_id, y.glyph_id, y.size_26_6, y.subpixel_bin);
+    });
+    for (auto& [key, bitmap] : rest) {
+      misses.push_back(key);
+      miss_set.insert(key);
+      bitmaps.emplace_back(std::move(bitmap));
     }
   }
   stats.rasterize_ns += ns_since(raster_start);
@@ -324,6 +357,24 @@ Status TextSystem::Impl::commit() {
   }
   stats.commit_cpu_ns += ns_since(start);
   return status;
+}
+
+void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& keys) {
+  // Batches of 32 keep hand-off cost small against FreeType's per-glyph work.
+  constexpr size_t kBatch = 32;
+  for (size_t b = 0; b < keys.size(); b += kBatch) {
+    std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
+                                       keys.begin() + long(std::min(keys.size(), b + kBatch)));
+    pool->submit([this, batch = std::move(batch)](int worker) {
+      for (const atlas::GlyphKey& k : batch) {
+        auto bm = rasterizers[size_t(worker)]->rasterize(
+            {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
+        std::lock_guard lock(prefetch_mutex);
+        prefetch_inflight.erase(k);
+        if (bm.ok()) prefetched.emplace(k, std::move(bm).value());
+      }
+    });
+  }
 }
 
 Status TextSystem::Impl::draw_queued(bool only_resolved) {
@@ -509,6 +560,7 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
     s.queued.reserve(s.queued.size() + laid_out->glyphs.size());
     s.faces_this_frame.insert(laid_out->faces_used.begin(), laid_out->faces_used.end());
     s.stats.glyphs_requested += uint32_t(laid_out->glyphs.size());
+    const size_t misses_before = s.misses.size();
     for (const text::ShapedGlyph& g : laid_out->glyphs) {
       QueuedGlyph& q = s.queued.emplace_back();
       q.key = s.key_for(g, x, y, &q.pen_x, &q.pen_y);
@@ -521,6 +573,19 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
       } else if (s.miss_set.insert(q.key).second) {
         s.misses.push_back(q.key);
       }
+    }
+    // Many new glyphs: the workers start rasterizing them now, while the caller goes on with
+    // layout; commit() collects the results. A handful stay for commit() to do inline.
+    if (s.pool->size() > 1 && s.misses.size() - misses_before >= kEagerRasterMin) {
+      std::vector<atlas::GlyphKey> keys;
+      {
+        std::lock_guard lock(s.prefetch_mutex);
+        for (size_t i = misses_before; i < s.misses.size(); ++i) {
+          const atlas::GlyphKey& k = s.misses[i];
+          if (!s.prefetched.count(k) && s.prefetch_inflight.insert(k).second) keys.push_back(k);
+        }
+      }
+      s.submit_raster_jobs(keys);
     }
     return {};
   });
@@ -570,21 +635,7 @@ Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
         keys.push_back(key);
       }
     }
-    // Batches of 32 keep hand-off cost small against FreeType's per-glyph work.
-    constexpr size_t kBatch = 32;
-    for (size_t b = 0; b < keys.size(); b += kBatch) {
-      std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
-                                         keys.begin() + long(std::min(keys.size(), b + kBatch)));
-      s.pool->submit([&s, batch = std::move(batch)](int worker) {
-        for (const atlas::GlyphKey& k : batch) {
-          auto bm = s.rasterizers[size_t(worker)]->rasterize(
-              {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
-          std::lock_guard lock(s.prefetch_mutex);
-          s.prefetch_inflight.erase(k);
-          if (bm.ok()) s.prefetched.emplace(k, std::move(bm).value());
-        }
-      });
-    }
+    s.submit_raster_jobs(keys);
     return {};
   });
 }
