@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -181,6 +182,22 @@ TEST_F(GlDeviceTest, ReadPixelsIsTopRowFirst) {
   EXPECT_EQ(px[(2 * 256 + 4) * 4 + 1], 255);  // (4,2) green
   EXPECT_EQ(px[(3 * 256) * 4 + 1], 0);        // (0,3) untouched
   EXPECT_EQ(px[5 * 4 + 1], 0);                // (5,0) untouched
+}
+
+TEST(HeadlessGlTest, NoDisplaySaysWhatWasTried) {
+  // A platform name that matches nothing: no display, and the message says what was tried.
+  setenv("GLYPHSTREAM_EGL_PLATFORM", "no-such-platform", 1);
+  auto gl = HeadlessGl::create({16, 16});
+  unsetenv("GLYPHSTREAM_EGL_PLATFORM");
+  ASSERT_FALSE(gl.ok());
+  EXPECT_EQ(gl.status().code(), ErrorCode::kNoDisplay);
+  EXPECT_NE(gl.status().message().find("tried"), std::string::npos) << gl.status().message();
+  setenv("GLYPHSTREAM_EGL_PLATFORM", "surfaceless", 1);
+  auto surfaceless = HeadlessGl::create({16, 16});
+  unsetenv("GLYPHSTREAM_EGL_PLATFORM");
+  if (surfaceless.ok()) {
+    EXPECT_EQ(surfaceless.value()->platform(), "surfaceless");
+  }
 }
 
 TEST_F(GlDeviceTest, NoCurrentContextIsUnsupported) {

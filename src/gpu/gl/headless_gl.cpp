@@ -391,6 +391,9 @@ Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& des
       return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
     }
   }
+  if (!only.empty() && only != "device" && only != "surfaceless" && only != "default") {
+    note("GLYPHSTREAM_EGL_PLATFORM=" + only + " names no platform (device, surfaceless, default)");
+  }
   if (!any_display) {
     return Status(ErrorCode::kNoDisplay, "no EGL display could be initialised (tried " +
                                              (tried.empty() ? std::string("nothing") : tried) +
