@@ -201,6 +201,7 @@ class GlDevice final : public GpuDevice {
   Status end_frame(uint64_t frame) override;
   uint64_t completed_frame() override;
   Status finish() override;
+  Status wait_frame(uint64_t frame) override;
   bool timer_queries_available() const override { return timers_; }
   std::vector<GpuTimings> take_timings() override;
   std::string async_path() const override {
@@ -828,6 +829,25 @@ uint64_t GlDevice::completed_frame() {
   }
   release_completed();
   return completed_;
+}
+
+Status GlDevice::wait_frame(uint64_t frame) {
+  GS_TRY(check_context("wait_frame"));
+  drain_gl_errors();
+  // Frames complete in order: waiting on the newest fence at or before `frame` is enough.
+  while (!frames_.empty() && frames_.front().frame <= frame) {
+    GLenum r = GL_TIMEOUT_EXPIRED;
+    while (r == GL_TIMEOUT_EXPIRED) {
+      r = glClientWaitSync(frames_.front().sync, GL_SYNC_FLUSH_COMMANDS_BIT, 1'000'000'000);
+    }
+    if (r == GL_WAIT_FAILED) return check_gl("wait_frame: glClientWaitSync");
+    completed_ = std::max(completed_, frames_.front().frame);
+    glDeleteSync(frames_.front().sync);
+    frames_.pop_front();
+  }
+  release_completed();
+  if (timers_) collect_timings();
+  return check_gl("wait_frame");
 }
 
 Status GlDevice::finish() {

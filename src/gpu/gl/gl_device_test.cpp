@@ -399,6 +399,9 @@ TEST_F(GlDeviceTest, StallAccountingWithOneSlot) {
     EXPECT_LE(dev->completed_frame(), uint64_t(f));
   }
   EXPECT_LE(total.stalls, 59u);
+  ASSERT_TRUE(dev->wait_frame(30).ok());
+  EXPECT_GE(dev->completed_frame(), 30u);
+  ASSERT_TRUE(dev->wait_frame(5).ok());  // already done: returns at once
   ASSERT_TRUE(dev->finish().ok());
   EXPECT_EQ(dev->completed_frame(), 60u);
   EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
