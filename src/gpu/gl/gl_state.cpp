@@ -64,6 +64,7 @@ GlStateGuard::GlStateGuard(uint32_t parts) : parts_(parts) {
     blend_eq_alpha_ = get_int(GL_BLEND_EQUATION_ALPHA);
     glGetIntegerv(GL_VIEWPORT, viewport_);
     glGetBooleanv(GL_COLOR_WRITEMASK, color_mask_);
+    glGetIntegerv(GL_POLYGON_MODE, polygon_mode_);
   }
 }
 
@@ -84,6 +85,7 @@ GlStateGuard::~GlStateGuard() {
     glBlendEquationSeparate(GLenum(blend_eq_rgb_), GLenum(blend_eq_alpha_));
     glViewport(viewport_[0], viewport_[1], viewport_[2], viewport_[3]);
     glColorMask(color_mask_[0], color_mask_[1], color_mask_[2], color_mask_[3]);
+    glPolygonMode(GL_FRONT_AND_BACK, GLenum(polygon_mode_[0]));
   }
   if (parts_ & kStateFramebuffers) {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read_fb_));

@@ -40,6 +40,7 @@ class GlStateGuard {
         blend_dst_alpha_ = GL_ZERO, blend_eq_rgb_ = GL_FUNC_ADD, blend_eq_alpha_ = GL_FUNC_ADD;
   GLint viewport_[4] = {0, 0, 0, 0};
   GLboolean color_mask_[4] = {GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE};
+  GLint polygon_mode_[2] = {GL_FILL, GL_FILL};  // core profile: front and back are the same
 };
 
 }  // namespace glyphstream::gpu::gl
