@@ -116,6 +116,7 @@ struct TextSystem::Impl {
   std::vector<std::vector<gpu::GlyphInstance>> page_instances;
   std::vector<gpu::GlyphInstance> draw_instances;
   std::vector<gpu::DrawBatch> draw_batches;
+  std::vector<QueuedGlyph> unresolved_scratch;
   FrameStats stats;
   FrameStats last_stats;
   std::vector<FrameStats> finished_stats;
@@ -382,11 +383,11 @@ Status TextSystem::Impl::draw_queued(bool only_resolved) {
   // each page.
   if (page_instances.size() < atlas->page_count()) page_instances.resize(atlas->page_count());
   for (auto& bucket : page_instances) bucket.clear();
-  std::vector<QueuedGlyph> unresolved;
+  unresolved_scratch.clear();
   for (const QueuedGlyph& q : queued) {
     const atlas::CachedGlyph* g = q.glyph ? q.glyph : cache.find(q.key);
     if (!g) {
-      if (only_resolved) unresolved.push_back(q);
+      if (only_resolved) unresolved_scratch.push_back(q);
       continue;  // failed to rasterize or pack: counted already
     }
     if (g->empty()) continue;
@@ -404,7 +405,7 @@ Status TextSystem::Impl::draw_queued(bool only_resolved) {
     inst.color = q.color;
     page_instances[g->page].push_back(inst);
   }
-  queued = std::move(unresolved);
+  queued.swap(unresolved_scratch);  // both keep their capacity for the next frame
   draw_instances.clear();
   draw_batches.clear();
   for (uint32_t page = 0; page < page_instances.size(); ++page) {
@@ -557,7 +558,6 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
     }
     GS_ASSIGN_OR_RETURN(auto laid_out, s.layout(utf8, style));
     const uint32_t default_color = style.color.to_rgba8();
-    s.queued.reserve(s.queued.size() + laid_out->glyphs.size());
     s.faces_this_frame.insert(laid_out->faces_used.begin(), laid_out->faces_used.end());
     s.stats.glyphs_requested += uint32_t(laid_out->glyphs.size());
     const size_t misses_before = s.misses.size();
