@@ -434,6 +434,7 @@ Status TextSystem::Impl::mid_frame_flush() {
   ++frame;
   atlas->begin_frame(frame);
   atlas->set_completed_frame(gpu->completed_frame());
+  atlas->lift_eviction_limit();  // nothing is in flight now: evict whatever it takes
   for (const QueuedGlyph& q : queued) {
     if (const atlas::CachedGlyph* g = cache.find(q.key); g && !g->empty()) atlas->touch(g->handle);
   }

@@ -217,6 +217,7 @@ struct Atlas::Impl {
   int col_w = 0;  // pages are split into columns of this width (see kColumnWidth)
   int ncols = 1;
   size_t evicted_bytes_frame = 0;
+  bool limit_lifted = false;  // lift_eviction_limit() until the next begin_frame()
   size_t dirty_shelves = 0;
 
   explicit Impl(const AtlasConfig& c) : config(with_defaults(c)) {
@@ -788,7 +789,12 @@ struct Atlas::Impl {
       const Shelf& sh = shelves[s];
       if (!frame_safe(sh.newest_frame)) return kNone;  // sorted: nothing newer is safe either
       const size_t bytes = sh.live_area * size_t(bytes_per_pixel(format));
-      if (evicted_bytes_frame + bytes > config.max_evicted_bytes_per_frame) return kNone;
+      // The limit spreads eviction over frames, but one shelf per frame always goes: a shelf
+      // larger than the limit must not make the atlas full forever.
+      if (!limit_lifted && evicted_bytes_frame > 0 &&
+          evicted_bytes_frame + bytes > config.max_evicted_bytes_per_frame) {
+        return kNone;
+      }
       evict_shelf(s);
       uint32_t found = find_room(format, pw, ph, true);
       if (found == kNone) found = merge_tails(format, pw, ph);
@@ -869,6 +875,7 @@ void Atlas::begin_frame(uint64_t frame) {
   m.began = true;
   m.current = frame;
   m.evicted_bytes_frame = 0;
+  m.limit_lifted = false;
   m.process_pending();
 }
 
@@ -906,6 +913,8 @@ AllocResult Atlas::allocate(PixelFormat format, int w, int h) {
   }
   return m.place(s, format, w, h);
 }
+
+void Atlas::lift_eviction_limit() { impl_->limit_lifted = true; }
 
 void Atlas::touch(AllocHandle handle) {
   Impl& m = *impl_;

@@ -96,6 +96,9 @@ class Atlas {
   // shelf, a page that grows, a new page within the budget, or LRU eviction of unpinned shelves
   // (rate-limited per frame). Never moves a live allocation.
   AllocResult allocate(PixelFormat format, int w, int h);
+  // Lifts the per-frame eviction limit until the next begin_frame(): for the frame that follows
+  // a flush forced by a full atlas, where eviction is the only way forward.
+  void lift_eviction_limit();
   // Marks an allocation as used in the current frame (pins it until that frame completes).
   void touch(AllocHandle handle);
   // Frees one allocation; an emptied shelf is reclaimed.

@@ -4,20 +4,34 @@ namespace glyphstream {
 
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kInvalidUtf8: return "invalid_utf8";
-    case ErrorCode::kFontNotFound: return "font_not_found";
-    case ErrorCode::kFontLoadFailed: return "font_load_failed";
-    case ErrorCode::kGlyphTooLarge: return "glyph_too_large";
-    case ErrorCode::kAtlasFull: return "atlas_full";
-    case ErrorCode::kOutOfMemory: return "out_of_memory";
-    case ErrorCode::kGpuError: return "gpu_error";
-    case ErrorCode::kNoDisplay: return "no_display";
-    case ErrorCode::kContextFailed: return "context_failed";
-    case ErrorCode::kIoError: return "io_error";
-    case ErrorCode::kUnsupported: return "unsupported";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kInvalidUtf8:
+      return "invalid_utf8";
+    case ErrorCode::kFontNotFound:
+      return "font_not_found";
+    case ErrorCode::kFontLoadFailed:
+      return "font_load_failed";
+    case ErrorCode::kGlyphTooLarge:
+      return "glyph_too_large";
+    case ErrorCode::kAtlasFull:
+      return "atlas_full";
+    case ErrorCode::kOutOfMemory:
+      return "out_of_memory";
+    case ErrorCode::kGpuError:
+      return "gpu_error";
+    case ErrorCode::kNoDisplay:
+      return "no_display";
+    case ErrorCode::kContextFailed:
+      return "context_failed";
+    case ErrorCode::kIoError:
+      return "io_error";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -7,18 +7,25 @@ namespace glyphstream {
 
 std::string_view upload_mode_name(UploadMode mode) {
   switch (mode) {
-    case UploadMode::kAsync: return "async";
-    case UploadMode::kSync: return "sync";
-    case UploadMode::kWholePage: return "whole-page";
+    case UploadMode::kAsync:
+      return "async";
+    case UploadMode::kSync:
+      return "sync";
+    case UploadMode::kWholePage:
+      return "whole-page";
   }
   return "async";
 }
 
 bool parse_upload_mode(std::string_view text, UploadMode* out) {
-  if (text == "async") *out = UploadMode::kAsync;
-  else if (text == "sync") *out = UploadMode::kSync;
-  else if (text == "whole-page") *out = UploadMode::kWholePage;
-  else return false;
+  if (text == "async")
+    *out = UploadMode::kAsync;
+  else if (text == "sync")
+    *out = UploadMode::kSync;
+  else if (text == "whole-page")
+    *out = UploadMode::kWholePage;
+  else
+    return false;
   return true;
 }
 

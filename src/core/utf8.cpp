@@ -41,8 +41,7 @@ size_t first_invalid_utf8(std::string_view text) {
 Status validate_utf8(std::string_view text) {
   const size_t bad = first_invalid_utf8(text);
   if (bad == text.size()) return {};
-  return {ErrorCode::kInvalidUtf8,
-          "text is not valid UTF-8 at byte offset " + std::to_string(bad)};
+  return {ErrorCode::kInvalidUtf8, "text is not valid UTF-8 at byte offset " + std::to_string(bad)};
 }
 
 }  // namespace glyphstream

@@ -17,19 +17,19 @@ TEST(Utf8, ValidatesAgainstRfc3629) {
   const Case cases[] = {
       {"", ok},
       {"plain ascii", ok},
-      {"caf\xc3\xa9", ok},                // é
-      {"\xe4\xb8\x96\xe7\x95\x8c", ok},   // 世界
-      {"\xf0\x9f\x91\x8b", ok},           // 👋
-      {std::string("a\0b", 3), ok},       // embedded NUL is valid UTF-8
-      {"\xc0\xaf", 0},                    // overlong '/'
-      {"\xe0\x80\xaf", 0},                // overlong, 3 bytes
-      {"\xf0\x80\x80\xaf", 0},            // overlong, 4 bytes
-      {"ab\xed\xa0\x80", 2},              // UTF-16 surrogate D800
-      {"\xf4\x90\x80\x80", 0},            // beyond U+10FFFF
-      {"abc\xe4\xb8", 3},                 // truncated
-      {"\x80", 0},                        // lone continuation
-      {"\xff", 0},                        // never valid
-      {"x\xc3(", 1},                      // bad continuation
+      {"caf\xc3\xa9", ok},               // é
+      {"\xe4\xb8\x96\xe7\x95\x8c", ok},  // 世界
+      {"\xf0\x9f\x91\x8b", ok},          // 👋
+      {std::string("a\0b", 3), ok},      // embedded NUL is valid UTF-8
+      {"\xc0\xaf", 0},                   // overlong '/'
+      {"\xe0\x80\xaf", 0},               // overlong, 3 bytes
+      {"\xf0\x80\x80\xaf", 0},           // overlong, 4 bytes
+      {"ab\xed\xa0\x80", 2},             // UTF-16 surrogate D800
+      {"\xf4\x90\x80\x80", 0},           // beyond U+10FFFF
+      {"abc\xe4\xb8", 3},                // truncated
+      {"\x80", 0},                       // lone continuation
+      {"\xff", 0},                       // never valid
+      {"x\xc3(", 1},                     // bad continuation
   };
   for (const Case& c : cases) {
     const size_t got = first_invalid_utf8(c.bytes);

@@ -132,8 +132,8 @@ TEST_F(Pipeline, GlyphsWrittenEarlierStayCorrectInLaterFrames) {
     for (int frame = 0; frame < 6; ++frame) {
       // Every earlier word stays on screen; one new word (with new glyphs) per frame.
       calls.push_back({8, 8 + 30.f * float(frame), words[frame], style_of("Sans 22")});
-      render_and_compare(ts.get(), calls, "ring " + std::to_string(ring) + " frame " +
-                                              std::to_string(frame));
+      render_and_compare(ts.get(), calls,
+                         "ring " + std::to_string(ring) + " frame " + std::to_string(frame));
     }
   }
 }
@@ -180,9 +180,12 @@ TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
   std::vector<DrawCall> calls;
   const std::string lines[] = {"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz",
                                "0123456789 !?@#$%&*()[]{}", "ÀÉÎÕÜàéîõü ÇçÑñ ßŁł"};
-  for (int i = 0; i < 4; ++i) calls.push_back({6, 6 + 44.f * float(i), lines[i], style_of("Sans 34")});
+  for (int i = 0; i < 4; ++i)
+    calls.push_back({6, 6 + 44.f * float(i), lines[i], style_of("Sans 34")});
   render_and_compare(ts.get(), calls, "pinned-full");
-  EXPECT_GT(ts->last_frame_stats().mid_frame_flushes, 0u);
+  const FrameStats& st = ts->last_frame_stats();
+  EXPECT_GT(st.mid_frame_flushes, 0u);
+  EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
 }
 
 TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
@@ -193,10 +196,11 @@ TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
     auto ts = make_system(desc);
     ASSERT_NE(ts, nullptr);
     EXPECT_EQ(ts->threads(), threads);
-    render_and_compare(ts.get(),
-                       {{4, 4, "Determinism: 一二三四五六七八九十 αβγδε абвгд", style_of("Sans 20")},
-                        {4, 60, "The quick brown fox jumps over the lazy dog", style_of("Sans 16")}},
-                       "threads " + std::to_string(threads));
+    render_and_compare(
+        ts.get(),
+        {{4, 4, "Determinism: 一二三四五六七八九十 αβγδε абвгд", style_of("Sans 20")},
+         {4, 60, "The quick brown fox jumps over the lazy dog", style_of("Sans 16")}},
+        "threads " + std::to_string(threads));
     images.push_back(last_image_);
   }
   EXPECT_EQ(images[0], images[1]);

@@ -98,8 +98,8 @@ ImageDiff compare_rgba(const std::vector<uint8_t>& a, const std::vector<uint8_t>
   return diff;
 }
 
-int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1,
-              Color bg, int threshold) {
+int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1, Color bg,
+              int threshold) {
   const int br = to_byte(bg.r), bgc = to_byte(bg.g), bb = to_byte(bg.b);
   int n = 0;
   for (int y = y0; y < y1; ++y) {
