@@ -484,8 +484,10 @@ TEST_F(GlDeviceTest, DrawMatchesReferenceCompositor) {
     ASSERT_TRUE(gl_->read_pixels(&got).ok());
     std::string report;
     ImageDiff diff;
-    EXPECT_TRUE(compare_images(got, want, 256, 192, 1, &report, &diff)) << report;
-    EXPECT_LE(diff.max_channel_diff, 1);
+    // Blending rounds differently per driver: llvmpipe is within 1 of the reference, the
+    // NVIDIA driver within 2 (measured on an H200). A misplaced or missing texel is far more.
+    EXPECT_TRUE(compare_images(got, want, 256, 192, 2, &report, &diff)) << report;
+    EXPECT_LE(diff.max_channel_diff, 2);
     if (round == 0)
       std::printf("max channel difference to the reference: %d\n", diff.max_channel_diff);
   }
