@@ -159,13 +159,25 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   // The process's current fontconfig configuration, not a private one: Pango 1.50 never
   // releases the reference pango_fc_font_map_set_config takes, so a private config (a full copy
   // of the font list) would leak with every Layouter. Hence application fonts are process-wide.
-  impl.font_map = pango_ft2_font_map_new();
-  if (impl.font_map == nullptr) {
-    return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+  // One font map per thread, shared by every Layouter on it (as pango_cairo does): a new
+  // TextSystem then finds the fonts already loaded instead of opening and matching them again.
+  struct ThreadFontMap {
+    PangoFontMap* map = nullptr;
+    ~ThreadFontMap() {
+      if (map != nullptr) g_object_unref(map);
+    }
+  };
+  static thread_local ThreadFontMap shared;
+  if (shared.map == nullptr) {
+    shared.map = pango_ft2_font_map_new();
+    if (shared.map == nullptr) {
+      return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+    }
+    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(shared.map), 72, 72);  // pt == px
+    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(shared.map), substitute_no_hinting,
+                                             nullptr, nullptr);
   }
-  pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(impl.font_map), 72, 72);  // pt == px
-  pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(impl.font_map), substitute_no_hinting,
-                                           nullptr, nullptr);
+  impl.font_map = PANGO_FONT_MAP(g_object_ref(shared.map));
   impl.context = pango_font_map_create_context(impl.font_map);
   pango_context_set_round_glyph_positions(impl.context, FALSE);
   return layouter;
