@@ -12,6 +12,7 @@
 #include "cli_common.h"
 #include "glyphstream/headless_gl.h"
 #include "packing_workload.h"
+#include "raster_workload.h"
 #include "workloads.h"
 
 namespace gs = glyphstream;
@@ -69,7 +70,8 @@ gs::Status run(const Options& o) {
   if (modes.empty()) modes = {"async", "sync", "whole-page"};
   const int hw = int(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<int> thread_counts = {o.threads ? o.threads : hw};
-  if (o.all || o.quick) workloads = {"cold", "scroll", "zoom", "steady", "burst", "packing"};
+  if (o.all || o.quick)
+    workloads = {"cold", "scroll", "zoom", "steady", "burst", "raster", "packing"};
   if (o.all) {
     thread_counts.clear();
     for (int t = 1; t <= hw; t *= 2) thread_counts.push_back(t);
@@ -78,6 +80,16 @@ gs::Status run(const Options& o) {
 
   std::unique_ptr<gs::HeadlessGl> gl;
   for (const std::string& workload : workloads) {
+    if (workload == "raster") {
+      std::vector<int> counts = thread_counts;
+      if (counts.front() != 1) counts.insert(counts.begin(), 1);
+      GS_ASSIGN_OR_RETURN(auto rows, gs::bench::run_raster_workload(counts, o.quick));
+      for (auto& row : rows) {
+        std::printf("raster   %s\n", row.dump().c_str());
+        results.push_back(row);
+      }
+      continue;
+    }
     if (workload == "packing") {
       gs::bench::PackingOptions po;
       po.page_size = o.page_size;
@@ -142,8 +154,9 @@ int main(int argc, char** argv) {
   CLI::App app{"glyphstream-bench: glyph atlas and upload pipeline benchmarks"};
   app.add_option(
          "--workload", o.workload,
-         "cold (W1), scroll (W2), zoom (W3), steady (W4), burst (2,000 new glyphs), packing")
-      ->check(CLI::IsMember({"cold", "scroll", "zoom", "steady", "burst", "packing"}))
+         "cold (W1), scroll (W2), zoom (W3), steady (W4), burst (2,000 new glyphs), raster, "
+         "packing")
+      ->check(CLI::IsMember({"cold", "scroll", "zoom", "steady", "burst", "raster", "packing"}))
       ->capture_default_str();
   app.add_option("--upload-mode", o.modes,
                  "async, sync, whole-page (repeatable; default all three)")

@@ -1,0 +1,52 @@
+#include "text/freetype_baseline.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include <chrono>
+
+namespace glyphstream::text {
+
+double bare_freetype_rate(const FontRegistry& registry, const std::vector<RasterRequest>& requests,
+                          double min_seconds) {
+  FT_Library lib = nullptr;
+  if (FT_Init_FreeType(&lib) != 0) return 0;
+  std::vector<FT_Face> faces(registry.size(), nullptr);
+  std::vector<RasterRequest> outline;
+  for (const RasterRequest& req : requests) {
+    if (req.face >= faces.size()) continue;
+    if (faces[req.face] == nullptr) {
+      const FaceSource src = registry.source(req.face);
+      if (src.path.empty() ||
+          FT_New_Face(lib, src.path.c_str(), src.face_index, &faces[req.face]) != 0) {
+        continue;
+      }
+    }
+    if (FT_IS_SCALABLE(faces[req.face])) outline.push_back(req);
+  }
+  double rate = 0;
+  if (!outline.empty()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    size_t n = 0;
+    double seconds = 0;
+    do {
+      for (const RasterRequest& req : outline) {
+        FT_Face face = faces[req.face];
+        FT_Set_Char_Size(face, 0, FT_F26Dot6(req.size_26_6), 72, 72);
+        FT_Vector delta{req.subpixel_bin * 16, 0};
+        FT_Set_Transform(face, nullptr, &delta);
+        FT_Load_Glyph(face, req.glyph_id, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_RENDER);
+      }
+      n += outline.size();
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (seconds < min_seconds);
+    rate = double(n) / seconds;
+  }
+  for (FT_Face f : faces) {
+    if (f) FT_Done_Face(f);
+  }
+  FT_Done_FreeType(lib);
+  return rate;
+}
+
+}  // namespace glyphstream::text

@@ -1,0 +1,17 @@
+// Bare FreeType on a list of raster requests (unhinted load + grayscale render, nothing else):
+// the ceiling a Rasterizer is measured against, in the benchmarks and the throughput test.
+#pragma once
+
+#include <vector>
+
+#include "text/font_registry.h"
+#include "text/rasterizer.h"
+
+namespace glyphstream::text {
+
+// Renders every request once per pass for at least `min_seconds`; returns glyphs per second
+// (0 if FreeType cannot start). Outline fonts only: colour bitmap faces are skipped.
+double bare_freetype_rate(const FontRegistry& registry, const std::vector<RasterRequest>& requests,
+                          double min_seconds = 0.5);
+
+}  // namespace glyphstream::text
