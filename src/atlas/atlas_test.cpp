@@ -380,7 +380,8 @@ TEST(AtlasTest, WriteCopiesPixelsZeroesGutterAndDirtyRectsCoverEverything) {
   // A few glyphs in two shelves: few rects, tight.
   atlas.begin_frame(2);
   atlas.set_completed_frame(1);
-  const uint8_t one[4] = {9, 9, 9, 9};
+  std::vector<uint8_t> row(64, 9);
+  const uint8_t* one = row.data();
   atlas.write(written[0].handle, one, 0);  // stride 0: the same row repeated
   atlas.write(written[1].handle, one, 0);
   rects = atlas.take_dirty_rects(0);
