@@ -26,6 +26,7 @@ struct Options {
   int frames = 0;
   std::string json_path;
   std::string plot_path;
+  std::string replot;
   std::string stats_json;
   bool all = false;
   bool quick = false;
@@ -61,7 +62,40 @@ void print_row(const nlohmann::ordered_json& j) {
       num("gpu_upload_ms").c_str(), num("gpu_draw_ms").c_str());
 }
 
+// One PNG per workload from the JSON rows (each row carries its frame_cpu_ms_series).
+gs::Status write_plots(const nlohmann::ordered_json& results, const std::string& plot_path,
+                       const std::string& machine) {
+  std::map<std::string, std::vector<std::pair<std::string, std::vector<double>>>> by_workload;
+  for (const auto& row : results) {
+    if (!row.contains("frame_cpu_ms_series")) continue;
+    const std::string name =
+        row["upload_mode"].get<std::string>() + " x" + std::to_string(row["threads"].get<int>());
+    by_workload[row["workload"].get<std::string>()].emplace_back(
+        name, row["frame_cpu_ms_series"].get<std::vector<double>>());
+  }
+  for (const auto& [workload, series] : by_workload) {
+    std::string path = plot_path;
+    const auto dot = path.rfind('.');
+    path =
+        path.substr(0, dot) + "-" + workload + (dot == std::string::npos ? "" : path.substr(dot));
+    GS_TRY(gs::bench::plot_frame_times(path, "glyphstream " + workload + " on " + machine, series));
+    std::printf("wrote %s\n", path.c_str());
+  }
+  return {};
+}
+
 gs::Status run(const Options& o) {
+  if (!o.replot.empty()) {
+    std::ifstream in(o.replot);
+    if (!in) return {gs::ErrorCode::kIoError, "cannot read " + o.replot};
+    const auto results = nlohmann::ordered_json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (results.is_discarded()) return {gs::ErrorCode::kInvalidArgument, o.replot + " is not JSON"};
+    std::string machine = "the measuring machine";
+    for (const auto& row : results) {
+      if (row.contains("machine")) machine = row["machine"].get<std::string>();
+    }
+    return write_plots(results, o.plot_path.empty() ? "plot.png" : o.plot_path, machine);
+  }
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   std::vector<gs::FrameStats> all_frames;
 
@@ -106,7 +140,6 @@ gs::Status run(const Options& o) {
       std::printf("# %s, EGL platform %s, GL %s, %d hardware threads\n", gl->renderer().c_str(),
                   gl->platform().c_str(), gl->version().c_str(), hw);
     }
-    std::vector<std::pair<std::string, std::vector<double>>> series;
     // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
     const bool sweep = workload == "cold" || workload == "burst";
     for (int threads : sweep ? thread_counts : std::vector<int>{thread_counts.back()}) {
@@ -122,20 +155,10 @@ gs::Status run(const Options& o) {
                               progress_line(label, d, t);
                             }));
         print_row(r.summary);
+        r.summary["machine"] = gl->renderer();
         results.push_back(r.summary);
-        series.emplace_back(mode_name + " x" + std::to_string(threads), r.frame_cpu_ms);
         all_frames.insert(all_frames.end(), r.frames.begin(), r.frames.end());
       }
-    }
-    if (!o.plot_path.empty()) {
-      std::string path = o.plot_path;
-      if (workloads.size() > 1) {
-        const auto dot = path.rfind('.');
-        path = path.substr(0, dot) + "-" + workload +
-               (dot == std::string::npos ? "" : path.substr(dot));
-      }
-      GS_TRY(gs::bench::plot_frame_times(path, "glyphstream " + workload + " on " + gl->renderer(),
-                                         series));
     }
   }
   if (!o.json_path.empty()) {
@@ -144,6 +167,12 @@ gs::Status run(const Options& o) {
     if (!out) return {gs::ErrorCode::kIoError, "cannot write " + o.json_path};
   }
   if (!o.stats_json.empty()) GS_TRY(gs::tools::write_stats_jsonl(o.stats_json, all_frames));
+  if (!o.plot_path.empty()) {
+    // Plots are a convenience: a machine without gnuplot still gets its JSON.
+    const gs::Status plotted = write_plots(results, o.plot_path, gl ? gl->renderer() : "");
+    if (!plotted.ok())
+      std::fprintf(stderr, "glyphstream-bench: no plots: %s\n", plotted.to_string().c_str());
+  }
   return {};
 }
 
@@ -168,7 +197,11 @@ int main(int argc, char** argv) {
   app.add_option("--frames", o.frames, "Frames (or runs, for cold and burst)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--json", o.json_path, "Write one JSON object per workload and mode (an array)");
-  app.add_option("--plot", o.plot_path, "Write a PNG plot of frame CPU time per frame and mode");
+  app.add_option(
+      "--plot", o.plot_path,
+      "Write PNG plots of frame CPU time per frame and mode (gnuplot; one per workload)");
+  app.add_option("--replot", o.replot,
+                 "Draw the --plot files from an earlier --json result instead of running");
   app.add_option("--stats-json", o.stats_json,
                  "Write every measured frame's statistics as JSON lines");
   app.add_option("--page-size", o.page_size, "Atlas page size for packing")

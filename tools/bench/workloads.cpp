@@ -140,6 +140,8 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
     j["pages"] = f.back().pages;
     j["occupancy"] = f.back().occupancy;
   }
+  // Kept in the JSON so that plots can be drawn on another machine (--replot).
+  j["frame_cpu_ms_series"] = r->frame_cpu_ms;
 }
 
 }  // namespace

@@ -708,6 +708,10 @@ Status GlDevice::draw(std::span<const GlyphInstance> instances, std::span<const 
   glDisable(GL_RASTERIZER_DISCARD);
   glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
   glPolygonMode(GL_FRONT_AND_BACK, GL_FILL);  // an application's wireframe mode must not leak in
+  glDisable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+  glDisable(GL_SAMPLE_COVERAGE);
+  glDisable(GL_SAMPLE_MASK);
+  glDisable(GL_COLOR_LOGIC_OP);
   glBindSampler(0, 0);
   glUniform2f(u_viewport_, float(viewport_width), float(viewport_height));
 

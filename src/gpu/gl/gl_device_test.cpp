@@ -484,10 +484,11 @@ TEST_F(GlDeviceTest, DrawMatchesReferenceCompositor) {
     ASSERT_TRUE(gl_->read_pixels(&got).ok());
     std::string report;
     ImageDiff diff;
-    // Blending rounds differently per driver: llvmpipe is within 1 of the reference, the
-    // NVIDIA driver within 2 (measured on an H200). A misplaced or missing texel is far more.
-    EXPECT_TRUE(compare_images(got, want, 256, 192, 2, &report, &diff)) << report;
-    EXPECT_LE(diff.max_channel_diff, 2);
+    // Blending rounds differently per driver, and these quads overlap, so rounding accumulates:
+    // llvmpipe is within 1 of the reference, the NVIDIA driver within 3 (measured on an H200).
+    // A misplaced, missing or stale texel is off by far more.
+    EXPECT_TRUE(compare_images(got, want, 256, 192, 3, &report, &diff)) << report;
+    EXPECT_LE(diff.max_channel_diff, 3);
     if (round == 0)
       std::printf("max channel difference to the reference: %d\n", diff.max_channel_diff);
   }

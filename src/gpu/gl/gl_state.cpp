@@ -65,6 +65,10 @@ GlStateGuard::GlStateGuard(uint32_t parts) : parts_(parts) {
     glGetIntegerv(GL_VIEWPORT, viewport_);
     glGetBooleanv(GL_COLOR_WRITEMASK, color_mask_);
     glGetIntegerv(GL_POLYGON_MODE, polygon_mode_);
+    alpha_to_coverage_ = glIsEnabled(GL_SAMPLE_ALPHA_TO_COVERAGE);
+    sample_coverage_ = glIsEnabled(GL_SAMPLE_COVERAGE);
+    sample_mask_ = glIsEnabled(GL_SAMPLE_MASK);
+    logic_op_ = glIsEnabled(GL_COLOR_LOGIC_OP);
   }
 }
 
@@ -86,6 +90,10 @@ GlStateGuard::~GlStateGuard() {
     glViewport(viewport_[0], viewport_[1], viewport_[2], viewport_[3]);
     glColorMask(color_mask_[0], color_mask_[1], color_mask_[2], color_mask_[3]);
     glPolygonMode(GL_FRONT_AND_BACK, GLenum(polygon_mode_[0]));
+    set_enabled(GL_SAMPLE_ALPHA_TO_COVERAGE, alpha_to_coverage_);
+    set_enabled(GL_SAMPLE_COVERAGE, sample_coverage_);
+    set_enabled(GL_SAMPLE_MASK, sample_mask_);
+    set_enabled(GL_COLOR_LOGIC_OP, logic_op_);
   }
   if (parts_ & kStateFramebuffers) {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read_fb_));

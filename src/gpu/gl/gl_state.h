@@ -41,6 +41,10 @@ class GlStateGuard {
   GLint viewport_[4] = {0, 0, 0, 0};
   GLboolean color_mask_[4] = {GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE};
   GLint polygon_mode_[2] = {GL_FILL, GL_FILL};  // core profile: front and back are the same
+  // Per-fragment switches some drivers honour even on single-sampled targets (the NVIDIA
+  // driver dithers alpha-to-coverage): off while glyphstream draws.
+  GLboolean alpha_to_coverage_ = GL_FALSE, sample_coverage_ = GL_FALSE, sample_mask_ = GL_FALSE,
+            logic_op_ = GL_FALSE;
 };
 
 }  // namespace glyphstream::gpu::gl
