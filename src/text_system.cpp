@@ -41,19 +41,34 @@ constexpr size_t kEagerRasterMin = 16;
 // Largest layout worth caching: bigger texts are rare and would crowd out the rest.
 constexpr size_t kMaxCachedLayoutBytes = 64 * 1024;
 
+// A layout plus what a steady frame needs to draw it again without recomputing anything: the
+// glyph keys and integer pen offsets for the fractional position it was last drawn at, and the
+// cache entries they resolved to (valid while the glyph cache's epoch is unchanged).
+struct PreparedGlyph {
+  atlas::GlyphKey key;
+  int dx = 0, dy = 0;
+  const atlas::CachedGlyph* glyph = nullptr;
+};
+struct CachedLayout : text::LayoutResult {
+  explicit CachedLayout(text::LayoutResult&& r) : text::LayoutResult(std::move(r)) {}
+  float frac_x = -1, frac_y = -1;
+  uint64_t cache_epoch = ~uint64_t(0);
+  std::vector<PreparedGlyph> prepared;
+};
+
 struct LayoutCache {
-  using Entry = std::pair<std::string, std::shared_ptr<const text::LayoutResult>>;
+  using Entry = std::pair<std::string, std::shared_ptr<CachedLayout>>;
   std::list<Entry> lru;  // front = most recent
   std::unordered_map<std::string, std::list<Entry>::iterator> index;
   size_t capacity = 1024;
 
-  std::shared_ptr<const text::LayoutResult> find(const std::string& key) {
+  std::shared_ptr<CachedLayout> find(const std::string& key) {
     auto it = index.find(key);
     if (it == index.end()) return nullptr;
     lru.splice(lru.begin(), lru, it->second);
     return it->second->second;
   }
-  void insert(const std::string& key, std::shared_ptr<const text::LayoutResult> value) {
+  void insert(const std::string& key, std::shared_ptr<CachedLayout> value) {
     if (capacity == 0) return;
     lru.emplace_front(key, std::move(value));
     index[key] = lru.begin();
@@ -127,10 +142,11 @@ struct TextSystem::Impl {
   std::unordered_map<atlas::GlyphKey, text::GlyphBitmap, atlas::GlyphKeyHash> prefetched;
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight;
 
-  Result<std::shared_ptr<const text::LayoutResult>> layout(std::string_view utf8,
-                                                           const TextStyle& style);
-  atlas::GlyphKey key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
-                          int* pen_y) const;
+  Result<std::shared_ptr<CachedLayout>> layout(std::string_view utf8, const TextStyle& style);
+  static atlas::GlyphKey key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
+                                 int* pen_y);
+  static atlas::GlyphKey key_for_fraction(const text::ShapedGlyph& g, float fx, float fy, int* dx,
+                                          int* dy);
   void start_frame_stats();
   void drop_evicted();
   Status upload_dirty(gpu::UploadStats* ustats);
@@ -145,8 +161,8 @@ struct TextSystem::Impl {
 
 // ---------------------------------------------------------------------------------------------
 
-Result<std::shared_ptr<const text::LayoutResult>> TextSystem::Impl::layout(std::string_view utf8,
-                                                                           const TextStyle& style) {
+Result<std::shared_ptr<CachedLayout>> TextSystem::Impl::layout(std::string_view utf8,
+                                                               const TextStyle& style) {
   std::string key;
   key.reserve(style.font.size() + utf8.size() + 24);
   key += style.font;
@@ -162,24 +178,38 @@ Result<std::shared_ptr<const text::LayoutResult>> TextSystem::Impl::layout(std::
   const auto start = Clock::now();
   GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter->layout(utf8, params));
   stats.layout_ns += ns_since(start);
-  auto shared = std::make_shared<const text::LayoutResult>(std::move(result));
+  auto shared = std::make_shared<CachedLayout>(std::move(result));
   if (utf8.size() <= kMaxCachedLayoutBytes) layouts.insert(key, shared);
   return shared;
 }
 
 atlas::GlyphKey TextSystem::Impl::key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
-                                          int* pen_y) const {
+                                          int* pen_y) {
+  // x = X + fx with X whole: the result depends on the fractions only, so a layout drawn again
+  // at the same fractional position reuses its prepared keys (exact: a float minus its floor is
+  // representable).
+  const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
+  int dx = 0, dy = 0;
+  const atlas::GlyphKey key =
+      key_for_fraction(g, float(double(x) - whole_x), float(double(y) - whole_y), &dx, &dy);
+  *pen_x = int(whole_x) + dx;
+  *pen_y = int(whole_y) + dy;
+  return key;
+}
+
+atlas::GlyphKey TextSystem::Impl::key_for_fraction(const text::ShapedGlyph& g, float fx, float fy,
+                                                   int* dx, int* dy) {
   // Four horizontal sub-pixel bins: the fraction of the pen position is baked into the bitmap,
   // so that every quad lands on whole pixels and samples texels 1:1.
-  const double px = double(x) + double(g.x);
+  const double px = double(fx) + double(g.x);
   double ix = std::floor(px);
   int bin = int(std::lround((px - ix) * 4.0));
   if (bin == 4) {
     bin = 0;
     ix += 1;
   }
-  *pen_x = int(ix);
-  *pen_y = int(std::lround(double(y) + double(g.y)));
+  *dx = int(ix);
+  *dy = int(std::lround(double(fy) + double(g.y)));
   atlas::GlyphKey key;
   key.face_id = g.face;
   key.glyph_id = g.glyph_id;
@@ -562,15 +592,39 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
     s.faces_this_frame.insert(laid_out->faces_used.begin(), laid_out->faces_used.end());
     s.stats.glyphs_requested += uint32_t(laid_out->glyphs.size());
     const size_t misses_before = s.misses.size();
-    for (const text::ShapedGlyph& g : laid_out->glyphs) {
+    const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
+    const float fx = float(double(x) - whole_x), fy = float(double(y) - whole_y);
+    CachedLayout& L = *laid_out;
+    const size_t n = L.glyphs.size();
+    if (L.frac_x != fx || L.frac_y != fy || L.prepared.size() != n) {
+      L.prepared.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        PreparedGlyph& p = L.prepared[i];
+        p.key = Impl::key_for_fraction(L.glyphs[i], fx, fy, &p.dx, &p.dy);
+      }
+      L.frac_x = fx;
+      L.frac_y = fy;
+      L.cache_epoch = ~uint64_t(0);
+    }
+    if (L.cache_epoch != s.cache.epoch()) {
+      for (PreparedGlyph& p : L.prepared) p.glyph = nullptr;  // re-resolved below
+      L.cache_epoch = s.cache.epoch();
+    }
+    const int ix = int(whole_x), iy = int(whole_y);
+    for (size_t i = 0; i < n; ++i) {
+      PreparedGlyph& p = L.prepared[i];
+      const text::ShapedGlyph& g = L.glyphs[i];
       QueuedGlyph& q = s.queued.emplace_back();
-      q.key = s.key_for(g, x, y, &q.pen_x, &q.pen_y);
+      q.key = p.key;
+      q.pen_x = ix + p.dx;
+      q.pen_y = iy + p.dy;
       q.color =
           g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
-      if (const atlas::CachedGlyph* hit = s.cache.find(q.key)) {
+      if (!p.glyph) p.glyph = s.cache.find(p.key);  // inserts keep pointers: no epoch change
+      if (p.glyph) {
         ++s.stats.glyph_hits;
-        q.glyph = hit;
-        if (!hit->empty()) s.atlas->touch(hit->handle);
+        q.glyph = p.glyph;
+        if (!p.glyph->empty()) s.atlas->touch(p.glyph->handle);
       } else if (s.miss_set.insert(q.key).second) {
         s.misses.push_back(q.key);
       }

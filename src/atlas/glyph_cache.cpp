@@ -33,6 +33,7 @@ void GlyphCache::insert(const GlyphKey& key, const CachedGlyph& glyph) {
     // Replacing: the old allocation no longer belongs to this key.
     if (it->second.handle.valid()) key_by_handle_.erase(it->second.handle);
     it->second = glyph;
+    ++epoch_;
   }
   if (glyph.handle.valid()) key_by_handle_[glyph.handle] = key;
 }
@@ -41,11 +42,15 @@ void GlyphCache::erase_handle(AllocHandle handle) {
   auto it = key_by_handle_.find(handle);
   if (it == key_by_handle_.end()) return;
   auto kit = by_key_.find(it->second);
-  if (kit != by_key_.end() && kit->second.handle == handle) by_key_.erase(kit);
+  if (kit != by_key_.end() && kit->second.handle == handle) {
+    by_key_.erase(kit);
+    ++epoch_;
+  }
   key_by_handle_.erase(it);
 }
 
 void GlyphCache::clear() {
+  ++epoch_;
   by_key_.clear();
   key_by_handle_.clear();
 }

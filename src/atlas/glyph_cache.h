@@ -43,6 +43,9 @@ class GlyphCache {
   // Drops the entry that owns this allocation (after eviction); no-op if none does.
   void erase_handle(AllocHandle handle);
   size_t size() const { return by_key_.size(); }
+  // Bumps whenever an entry is erased or replaced: pointers returned by find() stay valid
+  // while the epoch is unchanged (inserts do not move entries).
+  uint64_t epoch() const { return epoch_; }
   void clear();
 
  private:
@@ -53,6 +56,7 @@ class GlyphCache {
   };
   std::unordered_map<GlyphKey, CachedGlyph, GlyphKeyHash> by_key_;
   std::unordered_map<AllocHandle, GlyphKey, HandleHash> key_by_handle_;
+  uint64_t epoch_ = 0;
 };
 
 }  // namespace glyphstream::atlas

@@ -39,13 +39,17 @@ Status CpuReference::draw_text(float x, float y, const std::string& utf8, const 
   GS_ASSIGN_OR_RETURN(text::LayoutResult layout, layouter_->layout(utf8, params));
   const uint32_t default_color = style.color.to_rgba8();
   for (const text::ShapedGlyph& g : layout.glyphs) {
-    const double px = double(x) + double(g.x);
+    // The pen rounding TextSystem documents: whole part of the position plus the rounded
+    // fractional part, in quarter-pixel bins horizontally.
+    const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
+    const double px = double(float(double(x) - whole_x)) + double(g.x);
     double ix = std::floor(px);
     int bin = int(std::lround((px - ix) * 4.0));
     if (bin == 4) bin = 0, ix += 1;
     if (g.is_color_font) bin = 0;
-    const int pen_x = int(ix);
-    const int pen_y = int(std::lround(double(y) + double(g.y)));
+    const int pen_x = int(whole_x) + int(ix);
+    const int pen_y =
+        int(whole_y) + int(std::lround(double(float(double(y) - whole_y)) + double(g.y)));
     GS_ASSIGN_OR_RETURN(text::GlyphBitmap bm,
                         rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin)}));
     const uint32_t rgba =
