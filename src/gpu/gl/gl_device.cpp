@@ -712,6 +712,8 @@ Status GlDevice::draw(std::span<const GlyphInstance> instances, std::span<const 
   glDisable(GL_SAMPLE_COVERAGE);
   glDisable(GL_SAMPLE_MASK);
   glDisable(GL_COLOR_LOGIC_OP);
+  glDisable(GL_PRIMITIVE_RESTART);  // the NVIDIA driver restarts non-indexed strips too
+  glDisable(GL_PRIMITIVE_RESTART_FIXED_INDEX);
   glBindSampler(0, 0);
   glUniform2f(u_viewport_, float(viewport_width), float(viewport_height));
 

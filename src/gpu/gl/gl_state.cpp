@@ -69,6 +69,8 @@ GlStateGuard::GlStateGuard(uint32_t parts) : parts_(parts) {
     sample_coverage_ = glIsEnabled(GL_SAMPLE_COVERAGE);
     sample_mask_ = glIsEnabled(GL_SAMPLE_MASK);
     logic_op_ = glIsEnabled(GL_COLOR_LOGIC_OP);
+    primitive_restart_ = glIsEnabled(GL_PRIMITIVE_RESTART);
+    primitive_restart_fixed_ = glIsEnabled(GL_PRIMITIVE_RESTART_FIXED_INDEX);
   }
 }
 
@@ -94,6 +96,8 @@ GlStateGuard::~GlStateGuard() {
     set_enabled(GL_SAMPLE_COVERAGE, sample_coverage_);
     set_enabled(GL_SAMPLE_MASK, sample_mask_);
     set_enabled(GL_COLOR_LOGIC_OP, logic_op_);
+    set_enabled(GL_PRIMITIVE_RESTART, primitive_restart_);
+    set_enabled(GL_PRIMITIVE_RESTART_FIXED_INDEX, primitive_restart_fixed_);
   }
   if (parts_ & kStateFramebuffers) {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read_fb_));

@@ -45,6 +45,9 @@ class GlStateGuard {
   // driver dithers alpha-to-coverage): off while glyphstream draws.
   GLboolean alpha_to_coverage_ = GL_FALSE, sample_coverage_ = GL_FALSE, sample_mask_ = GL_FALSE,
             logic_op_ = GL_FALSE;
+  // The NVIDIA driver applies primitive restart to glDrawArrays too (vertex 0 restarts the
+  // strip, measured on an H200): off while glyphstream draws.
+  GLboolean primitive_restart_ = GL_FALSE, primitive_restart_fixed_ = GL_FALSE;
 };
 
 }  // namespace glyphstream::gpu::gl
