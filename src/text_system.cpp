@@ -523,7 +523,8 @@ Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& des
       return Status(ErrorCode::kInvalidArgument, "threads must be 0 (default) or 1..256");
     }
     if (desc.page_width < 0 || desc.page_width > 16384 || desc.page_max_height < 0 ||
-        desc.page_max_height > 16384) {
+        desc.page_max_height > 16384 || desc.page_initial_height < 0 ||
+        desc.page_initial_height > 16384) {
       return Status(ErrorCode::kInvalidArgument,
                     "atlas page sizes must be 0 (default) or 1..16384");
     }
@@ -553,6 +554,7 @@ Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& des
     atlas::AtlasConfig acfg;
     acfg.page_width = desc.page_width;
     acfg.page_max_height = desc.page_max_height;
+    acfg.page_initial_height = desc.page_initial_height;
     acfg.memory_budget_bytes = desc.atlas_budget_bytes;
     impl->atlas = std::make_unique<atlas::Atlas>(acfg);
     return std::unique_ptr<TextSystem>(new TextSystem(std::move(impl)));

@@ -39,6 +39,7 @@ struct TextMetrics {
 struct TextSystemDesc {
   int page_width = 0;             // atlas page width, default 1024
   int page_max_height = 0;        // default = page_width
+  int page_initial_height = 0;    // default 256; pages grow by doubling up to page_max_height
   size_t atlas_budget_bytes = 0;  // default 32 MiB
   int threads = 0;                // rasterizer threads; default GLYPHSTREAM_THREADS or
                                   // the hardware concurrency
