@@ -541,12 +541,16 @@ Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& des
     gpu::GpuDeviceDesc gdesc;
     gdesc.staging_ring_depth = desc.staging_ring_depth;
     gdesc.frames_in_flight = desc.frames_in_flight;
+    const int threads = desc.threads > 0 ? desc.threads : ThreadPool::default_threads();
+    impl->pool = std::make_unique<ThreadPool>(threads);
+    // The rasterizer workers also share the staging writes of large uploads.
+    ThreadPool* pool = impl->pool.get();
+    gdesc.parallel_for = [pool](size_t n, const std::function<void(size_t)>& fn) {
+      pool->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
+    };
     GS_ASSIGN_OR_RETURN(impl->gpu, gpu::create_gl_device(gdesc));
 
     GS_ASSIGN_OR_RETURN(impl->layouter, text::Layouter::create(&impl->registry));
-
-    const int threads = desc.threads > 0 ? desc.threads : ThreadPool::default_threads();
-    impl->pool = std::make_unique<ThreadPool>(threads);
     for (int i = 0; i < impl->pool->size(); ++i) {
       impl->rasterizers.push_back(std::make_unique<text::Rasterizer>(&impl->registry));
     }

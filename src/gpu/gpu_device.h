@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -66,6 +67,9 @@ struct GpuDeviceDesc {
   // Tests: ignore GL 4.2+ features (buffer storage, copy image, texture storage, clear texture)
   // to exercise the GL 3.3 fallbacks on a newer driver.
   bool emulate_gl33 = false;
+  // Optional: runs fn(i) for i in [0, n) on several threads and returns when all are done. The
+  // async path then writes staging memory (persistently mapped: no GL call) in parallel.
+  std::function<void(size_t n, const std::function<void(size_t)>& fn)> parallel_for;
 };
 
 class GpuDevice {

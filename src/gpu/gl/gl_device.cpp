@@ -586,6 +586,14 @@ Status GlDevice::upload_async(std::span<const PageUpload> pages, const std::vect
     size_t offset;
   };
   std::vector<Copy> copies;
+  struct Pack {
+    const uint8_t* src;
+    size_t src_stride;
+    uint8_t* dst;
+    size_t row;
+    int rows;
+  };
+  std::vector<Pack> packs;
   size_t offset = 0;
   for (size_t i = 0; i < pages.size(); ++i) {
     if (skip[i]) continue;
@@ -595,14 +603,27 @@ Status GlDevice::upload_async(std::span<const PageUpload> pages, const std::vect
     for (const Rect& r : p.dirty) {
       if (r.empty()) continue;
       const size_t row = size_t(r.w) * bpp;
-      const uint8_t* src = p.pixels + size_t(r.y) * p.stride + size_t(r.x) * bpp;
-      uint8_t* dst = base + offset;
-      for (int y = 0; y < r.h; ++y)
-        std::memcpy(dst + size_t(y) * row, src + size_t(y) * p.stride, row);
+      packs.push_back({p.pixels + size_t(r.y) * p.stride + size_t(r.x) * bpp, p.stride,
+                       base + offset, row, r.h});
       copies.push_back({tex, p.format, r, offset});
       offset += align_up(row * size_t(r.h), kStagingAlign);
       st->bytes += row * size_t(r.h);
     }
+  }
+  // Rect by rect into the slot; several threads when the caller lent them and there is enough
+  // to share (mapped memory needs no GL call, so any thread may write it).
+  auto pack = [&](size_t k) {
+    const Pack& q = packs[k];
+    for (int y = 0; y < q.rows; ++y) {
+      std::memcpy(q.dst + size_t(y) * q.row, q.src + size_t(y) * q.src_stride, q.row);
+    }
+  };
+  constexpr size_t kParallelPackBytes = 256 * 1024;
+  if (desc_.parallel_for && buffer_storage_ && packs.size() > 1 &&
+      st->bytes >= kParallelPackBytes) {
+    desc_.parallel_for(packs.size(), pack);
+  } else {
+    for (size_t k = 0; k < packs.size(); ++k) pack(k);
   }
   if (!buffer_storage_ && !glUnmapBuffer(GL_PIXEL_UNPACK_BUFFER)) {
     // The mapping was lost (rare, e.g. a mode switch): the texture would get garbage.

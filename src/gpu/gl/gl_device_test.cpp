@@ -243,7 +243,7 @@ void run_readback_property(GpuDevice& dev, UploadMode mode, int frames, uint32_t
 
 TEST_F(GlDeviceTest, ReadbackPropertyAsync) {
   for (int depth : {1, 2, 3}) {
-    auto dev = make_device({.staging_ring_depth = depth, .staging_slot_bytes = 4096});
+    auto dev = make_device({.staging_ring_depth = depth, .staging_slot_bytes = 4096, .parallel_for = {}});
     ASSERT_TRUE(dev);
     run_readback_property(*dev, UploadMode::kAsync, 400, 100 + uint32_t(depth));
   }
@@ -263,7 +263,7 @@ TEST_F(GlDeviceTest, ReadbackPropertyWholePage) {
 
 TEST_F(GlDeviceTest, ReadbackPropertyGl33Fallbacks) {
   for (UploadMode mode : {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage}) {
-    auto dev = make_device({.staging_slot_bytes = 4096, .emulate_gl33 = true});
+    auto dev = make_device({.staging_slot_bytes = 4096, .emulate_gl33 = true, .parallel_for = {}});
     ASSERT_TRUE(dev);
     EXPECT_NE(dev->async_path().find("no ARB_buffer_storage"), std::string::npos);
     run_readback_property(*dev, mode, 200, 50 + uint32_t(mode));
@@ -275,7 +275,7 @@ TEST_F(GlDeviceTest, ReadbackPropertyGl33Fallbacks) {
 // and every glyph must be on screen in the very frame in which it is first drawn.
 TEST_F(GlDeviceTest, NoFlickerAcrossFrames) {
   for (int depth : {2, 3}) {
-    auto dev = make_device({.staging_ring_depth = depth});
+    auto dev = make_device({.staging_ring_depth = depth, .parallel_for = {}});
     ASSERT_TRUE(dev);
     std::mt19937 rng{uint32_t(depth)};
     std::vector<SimPage> pages;
@@ -381,7 +381,7 @@ TEST_F(GlDeviceTest, WholePageUploadsMoreThanAsync) {
 }
 
 TEST_F(GlDeviceTest, StallAccountingWithOneSlot) {
-  auto dev = make_device({.staging_ring_depth = 1});
+  auto dev = make_device({.staging_ring_depth = 1, .parallel_for = {}});
   ASSERT_TRUE(dev);
   std::mt19937 rng(5);
   std::vector<SimPage> pages;
@@ -411,7 +411,7 @@ TEST_F(GlDeviceTest, StallAccountingWithOneSlot) {
 
 TEST_F(GlDeviceTest, GrowthKeepsContent) {
   for (bool gl33 : {false, true}) {
-    auto dev = make_device({.emulate_gl33 = gl33});
+    auto dev = make_device({.emulate_gl33 = gl33, .parallel_for = {}});
     ASSERT_TRUE(dev);
     std::mt19937 rng(9);
     std::vector<SimPage> pages;
@@ -498,7 +498,7 @@ TEST_F(GlDeviceTest, DrawMatchesReferenceCompositor) {
 // all in one frame; both draws must show the right pixels.
 TEST_F(GlDeviceTest, GrowthMidFrameDrawsCorrectly) {
   for (bool gl33 : {false, true}) {
-    auto dev = make_device({.emulate_gl33 = gl33});
+    auto dev = make_device({.emulate_gl33 = gl33, .parallel_for = {}});
     ASSERT_TRUE(dev);
     std::mt19937 rng(21);
     std::vector<SimPage> pages;
@@ -729,7 +729,7 @@ TEST_F(GlDeviceTest, LeavesApplicationStateAsFound) {
     const AppState before = AppState::query();
 
     {
-      auto dev = make_device({.emulate_gl33 = gl33});
+      auto dev = make_device({.emulate_gl33 = gl33, .parallel_for = {}});
       ASSERT_TRUE(dev);
       EXPECT_TRUE(AppState::query() == before) << "create_gl_device";
       std::mt19937 rng(4);
