@@ -132,6 +132,10 @@ struct TextSystem::Impl {
   std::vector<gpu::GlyphInstance> draw_instances;
   std::vector<gpu::DrawBatch> draw_batches;
   std::vector<QueuedGlyph> unresolved_scratch;
+  // Pages whose last upload failed (say, another GL context was current): their dirty rects
+  // were taken, so the next upload sends them whole. Nothing written is ever lost.
+  std::vector<bool> resend_page;
+  bool resend_pending = false;
   FrameStats stats;
   FrameStats last_stats;
   std::vector<FrameStats> finished_stats;
@@ -153,6 +157,7 @@ struct TextSystem::Impl {
   Status pack_misses(std::vector<Result<text::GlyphBitmap>>& bitmaps);
   Status draw_queued(bool only_resolved);
   Status mid_frame_flush();
+  Status finish();
   // Hands keys (already marked in flight) to the workers; results land in `prefetched`.
   void submit_raster_jobs(const std::vector<atlas::GlyphKey>& keys);
   Status commit();
@@ -234,12 +239,15 @@ void TextSystem::Impl::drop_evicted() {
 
 Status TextSystem::Impl::upload_dirty(gpu::UploadStats* ustats) {
   const auto start = Clock::now();
-  std::vector<std::vector<Rect>> rects(atlas->page_count());
+  const size_t page_count = atlas->page_count();
+  if (resend_page.size() < page_count) resend_page.resize(page_count, false);
+  std::vector<std::vector<Rect>> rects(page_count);
   std::vector<gpu::PageUpload> uploads;
-  for (size_t p = 0; p < atlas->page_count(); ++p) {
+  for (size_t p = 0; p < page_count; ++p) {
     rects[p] = atlas->take_dirty_rects(p);
-    if (rects[p].empty()) continue;
     const atlas::PageInfo info = atlas->page_info(p);
+    if (resend_page[p]) rects[p] = {Rect{0, 0, info.width, info.height}};
+    if (rects[p].empty()) continue;
     gpu::PageUpload up;
     up.page = uint32_t(p);
     up.format = info.format;
@@ -252,6 +260,8 @@ Status TextSystem::Impl::upload_dirty(gpu::UploadStats* ustats) {
   }
   Status status;
   if (!uploads.empty()) status = gpu->upload(uploads, mode, ustats);
+  for (const gpu::PageUpload& up : uploads) resend_page[up.page] = !status.ok();
+  resend_pending = !status.ok() && !uploads.empty();
   stats.upload_cpu_ns += ns_since(start);
   return status;
 }
@@ -299,7 +309,7 @@ Status TextSystem::Impl::pack_misses(std::vector<Result<text::GlyphBitmap>>& bit
 
 Status TextSystem::Impl::commit() {
   // A steady frame (everything cached, nothing staged) costs nothing here.
-  if (misses.empty() && !atlas->has_dirty()) {
+  if (misses.empty() && !atlas->has_dirty() && !resend_pending) {
     std::lock_guard lock(prefetch_mutex);
     if (prefetched.empty() && prefetch_inflight.empty()) return {};
   }
@@ -472,7 +482,7 @@ Status TextSystem::Impl::mid_frame_flush() {
 }
 
 Status TextSystem::Impl::flush() {
-  if (!misses.empty()) GS_TRY(commit());
+  if (!misses.empty() || resend_pending) GS_TRY(commit());
   const auto start = Clock::now();
   Status status = draw_queued(/*only_resolved=*/false);
   queued.clear();
@@ -723,6 +733,16 @@ size_t TextSystem::atlas_page_count() const { return impl_->atlas->page_count();
 
 std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
     std::vector<std::pair<int, int>>* sizes) const {
+  try {
+    return debug_atlas_images_unguarded(sizes);
+  } catch (...) {
+    sizes->clear();
+    return {};  // a debug picture is not worth failing for
+  }
+}
+
+std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images_unguarded(
+    std::vector<std::pair<int, int>>* sizes) const {
   std::vector<std::vector<uint8_t>> images;
   sizes->clear();
   for (size_t p = 0; p < impl_->atlas->page_count(); ++p) {
@@ -741,7 +761,11 @@ Status TextSystem::throttle(int max_in_flight) {
 }
 
 Status TextSystem::finish() {
-  Impl& s = *impl_;
+  return guarded("finish", [&]() -> Status { return impl_->finish(); });
+}
+
+Status TextSystem::Impl::finish() {
+  Impl& s = *this;
   GS_TRY(s.gpu->finish());
   // Every timer query has landed now: attach the results to the frames they measured.
   if (s.gpu->timer_queries_available()) {

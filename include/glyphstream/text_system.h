@@ -106,6 +106,8 @@ class TextSystem {
   struct Impl;
 
  private:
+  std::vector<std::vector<uint8_t>> debug_atlas_images_unguarded(
+      std::vector<std::pair<int, int>>* sizes) const;
   explicit TextSystem(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

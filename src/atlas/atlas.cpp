@@ -712,13 +712,14 @@ struct Atlas::Impl {
       const size_t bpp = size_t(bytes_per_pixel(format));
       const size_t extra = size_t(h - p.height) * size_t(p.width) * bpp;
       if (counters.bytes + extra > config.memory_budget_bytes) continue;
+      // Storage first: if it cannot grow (bad_alloc), the page is left as it was.
+      p.pixels.resize(size_t(h) * size_t(p.width) * bpp, 0);
       counters.total_area += size_t(h - p.height) * size_t(p.width);
       while (p.height < h) {
         p.height = std::min(p.height * 2, config.page_max_height);
         ++p.generation;
         ++counters.growths;
       }
-      p.pixels.resize(size_t(p.height) * size_t(p.width) * bpp, 0);
       counters.bytes += extra;
       return new_shelf(pi, best_c, k, best_y, ph);
     }
@@ -730,9 +731,10 @@ struct Atlas::Impl {
     const size_t bpp = size_t(bytes_per_pixel(format));
     const size_t bytes = size_t(h) * size_t(config.page_width) * bpp;
     uint32_t pi = kNone;
-    if (counters.bytes + bytes <= config.memory_budget_bytes && pages.size() < 65535) {
+    const bool append =
+        counters.bytes + bytes <= config.memory_budget_bytes && pages.size() < 65535;
+    if (append) {
       pi = uint32_t(pages.size());
-      pages.emplace_back();
     } else {
       // Recycle an empty page (of either format) whose bytes make room.
       for (uint32_t i = 0; i < pages.size(); ++i) {
@@ -744,6 +746,18 @@ struct Atlas::Impl {
         }
       }
       if (pi == kNone) return kNone;
+    }
+    // The new page is built aside first: if its memory cannot be had (bad_alloc), the atlas is
+    // left exactly as it was.
+    Page fresh;
+    fresh.format = format;
+    fresh.width = config.page_width;
+    fresh.height = h;
+    fresh.pixels.assign(bytes, 0);
+    fresh.cols.assign(size_t(ncols), std::vector<Band>{Band{0, config.page_max_height}});
+    if (append) {
+      pages.push_back(std::move(fresh));
+    } else {
       for (uint32_t s = 0; s < shelves.size(); ++s) {
         if (shelves[s].alive && shelves[s].page == pi) reclaim_shelf(s, false);  // all empty
       }
@@ -751,19 +765,11 @@ struct Atlas::Impl {
       counters.total_area -= size_t(pages[pi].width) * size_t(pages[pi].height);
       for (uint32_t s : pages[pi].dirty_shelves) shelves[s].dirty = false;
       dirty_shelves -= pages[pi].dirty_shelves.size();
+      fresh.generation = pages[pi].generation + 1;  // new storage for an old page
+      pages[pi] = std::move(fresh);
     }
-    Page& p = pages[pi];
-    const bool recycled = p.width != 0;
-    const uint32_t generation = recycled ? p.generation + 1 : 0;  // new storage for an old page
-    p = Page{};
-    p.format = format;
-    p.width = config.page_width;
-    p.height = h;
-    p.generation = generation;
-    p.pixels.assign(bytes, 0);
-    p.cols.assign(size_t(ncols), std::vector<Band>{Band{0, config.page_max_height}});
     counters.bytes += bytes;
-    counters.total_area += size_t(p.width) * size_t(h);
+    counters.total_area += size_t(config.page_width) * size_t(h);
     return new_shelf(pi, 0, columns_for(pw), 0, ph);
   }
 

@@ -43,7 +43,8 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["mid_frame_flushes"] = s.mid_frame_flushes;
   j["cached_glyphs"] = s.cached_glyphs;
   j["fonts_used"] = s.fonts_used;
-  return j.dump();
+  // Font names come from font files: never let a bad byte in one make this throw.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace glyphstream

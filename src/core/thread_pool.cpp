@@ -1,6 +1,7 @@
 #include "core/thread_pool.h"
 
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -27,7 +28,12 @@ void ThreadPool::worker_loop(std::stop_token stop, int index) {
     jobs_.pop_front();
     ++running_;
     lock.unlock();
-    job(index);
+    try {
+      job(index);
+    } catch (...) {
+      // A job's failure (say, bad_alloc while rasterizing ahead) must not end the process; its
+      // work is simply not done, and whoever needs it redoes it on the calling thread.
+    }
     lock.lock();
     --running_;
     if (jobs_.empty() && running_ == 0) idle_.notify_all();
@@ -52,6 +58,7 @@ void ThreadPool::parallel_for(size_t count, size_t grain,
     std::condition_variable cv;
     const std::function<void(int, size_t)>* fn;
     size_t count, grain;
+    std::exception_ptr error;
   };
   auto st = std::make_shared<State>();
   st->fn = &fn;
@@ -62,7 +69,16 @@ void ThreadPool::parallel_for(size_t count, size_t grain,
       const size_t begin = s.next.fetch_add(s.grain);
       if (begin >= s.count) return;
       const size_t end = std::min(s.count, begin + s.grain);
-      for (size_t i = begin; i < end; ++i) (*s.fn)(worker, i);
+      for (size_t i = begin; i < end; ++i) {
+        try {
+          (*s.fn)(worker, i);
+        } catch (...) {
+          // Every item is still counted, so the caller never waits forever; the first
+          // exception is rethrown on the caller once all are done.
+          std::lock_guard g(s.m);
+          if (!s.error) s.error = std::current_exception();
+        }
+      }
       if (s.done.fetch_add(end - begin) + (end - begin) == s.count) {
         std::lock_guard g(s.m);
         s.cv.notify_all();
@@ -83,6 +99,7 @@ void ThreadPool::parallel_for(size_t count, size_t grain,
   pull(*st, 0);
   std::unique_lock lock(st->m);
   st->cv.wait(lock, [&] { return st->done.load() == count; });
+  if (st->error) std::rethrow_exception(st->error);
 }
 
 void ThreadPool::submit(std::function<void(int)> job) {
