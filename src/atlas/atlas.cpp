@@ -10,7 +10,9 @@
 #include "atlas/atlas.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -115,6 +117,53 @@ struct Band {
   int h = 0;
 };
 
+std::atomic<size_t> g_fail_page_alloc_at_least{0};  // set_page_allocation_failure_for_testing
+
+// A page's pixels: zeroed memory reserved once at the page's largest size (calloc: fresh
+// memory the kernel hands out already zero, so nothing is cleared or copied when the page
+// opens or grows; untouched rows cost no physical memory). size() is the current height's bytes.
+class PageBuffer {
+ public:
+  PageBuffer() = default;
+  PageBuffer(PageBuffer&& o) noexcept { swap(o); }
+  PageBuffer& operator=(PageBuffer&& o) noexcept {
+    PageBuffer tmp(std::move(o));
+    swap(tmp);
+    return *this;
+  }
+  ~PageBuffer() { std::free(data_); }
+  // Reserves `capacity` zero bytes and exposes the first `size`; throws bad_alloc like a vector.
+  void reset(size_t size, size_t capacity) {
+    const size_t fail_at = g_fail_page_alloc_at_least.load(std::memory_order_relaxed);
+    if (fail_at != 0 && capacity >= fail_at) throw std::bad_alloc();
+    uint8_t* fresh = static_cast<uint8_t*>(std::calloc(capacity, 1));
+    if (!fresh) throw std::bad_alloc();
+    std::free(data_);
+    data_ = fresh;
+    size_ = size;
+    capacity_ = capacity;
+  }
+  // Grows within the reservation: the new bytes are already zero.
+  void grow(size_t size) {
+    if (size > capacity_) throw std::bad_alloc();  // callers grow within the page's maximum
+    size_ = std::max(size_, size);
+  }
+  uint8_t* data() { return data_; }
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  uint8_t& operator[](size_t i) { return data_[i]; }
+  const uint8_t& operator[](size_t i) const { return data_[i]; }
+
+ private:
+  void swap(PageBuffer& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(capacity_, o.capacity_);
+  }
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 struct Page {
   PixelFormat format = PixelFormat::kCoverage8;
   int width = 0;
@@ -126,7 +175,7 @@ struct Page {
   // merge_tails() failed for a glyph this large since space last grew: skip the same search.
   int merge_fail_pw = INT32_MAX;
   int merge_fail_ph = INT32_MAX;
-  std::vector<uint8_t> pixels;
+  PageBuffer pixels;
   // Per column: free vertical space over [0, max_height), sorted, never adjacent.
   std::vector<std::vector<Band>> cols;
   std::vector<uint32_t> dirty_shelves;
@@ -713,7 +762,7 @@ struct Atlas::Impl {
       const size_t extra = size_t(h - p.height) * size_t(p.width) * bpp;
       if (counters.bytes + extra > config.memory_budget_bytes) continue;
       // Storage first: if it cannot grow (bad_alloc), the page is left as it was.
-      p.pixels.resize(size_t(h) * size_t(p.width) * bpp, 0);
+      p.pixels.grow(size_t(h) * size_t(p.width) * bpp);
       counters.total_area += size_t(h - p.height) * size_t(p.width);
       while (p.height < h) {
         p.height = std::min(p.height * 2, config.page_max_height);
@@ -753,7 +802,7 @@ struct Atlas::Impl {
     fresh.format = format;
     fresh.width = config.page_width;
     fresh.height = h;
-    fresh.pixels.assign(bytes, 0);
+    fresh.pixels.reset(bytes, size_t(config.page_max_height) * size_t(config.page_width) * bpp);
     fresh.cols.assign(size_t(ncols), std::vector<Band>{Band{0, config.page_max_height}});
     if (append) {
       pages.push_back(std::move(fresh));
@@ -1297,6 +1346,10 @@ std::vector<uint8_t> Atlas::debug_image(size_t page) const {
     }
   }
   return img;
+}
+
+void set_page_allocation_failure_for_testing(size_t min_bytes) {
+  g_fail_page_alloc_at_least.store(min_bytes, std::memory_order_relaxed);
 }
 
 }  // namespace glyphstream::atlas

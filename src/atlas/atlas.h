@@ -16,9 +16,9 @@ namespace glyphstream::atlas {
 
 // Zero means "default" everywhere (see atlas.cpp for the defaults and why).
 struct AtlasConfig {
-  int page_width = 0;           // default 1024
-  int page_initial_height = 0;  // default 256; a page grows by doubling its height
-  int page_max_height = 0;      // default page_width
+  int page_width = 0;              // default 1024
+  int page_initial_height = 0;     // default 256; a page grows by doubling its height
+  int page_max_height = 0;         // default page_width
   size_t memory_budget_bytes = 0;  // CPU page images of all formats; default 32 MiB
   // Most bytes of live allocations evicted on demand in one frame; past it allocate() answers
   // kFull until the next frame. Default: a quarter of the budget.
@@ -55,24 +55,24 @@ struct AllocResult {
 struct PageInfo {
   PixelFormat format = PixelFormat::kCoverage8;
   int width = 0;
-  int height = 0;             // current height; grows by doubling, never shrinks
-  uint32_t generation = 0;    // bumps each time the page grows (its pixel storage moved)
-  size_t used_area = 0;       // padded area of live allocations, in pixels
+  int height = 0;           // current height; grows by doubling, never shrinks
+  uint32_t generation = 0;  // bumps each time the page grows (its pixel storage moved)
+  size_t used_area = 0;     // padded area of live allocations, in pixels
 };
 
 struct AtlasCounters {
   size_t pages = 0;
-  size_t bytes = 0;             // CPU page images
+  size_t bytes = 0;  // CPU page images
   size_t live_allocations = 0;
-  size_t used_area = 0;         // padded pixels of live allocations, all pages
-  size_t total_area = 0;        // pixels of all pages
-  double occupancy = 0;         // used_area / total_area
-  uint64_t allocations = 0;     // cumulative
-  uint64_t frees = 0;           // cumulative, explicit release()
-  uint64_t evictions = 0;       // cumulative, allocations evicted
+  size_t used_area = 0;      // padded pixels of live allocations, all pages
+  size_t total_area = 0;     // pixels of all pages
+  double occupancy = 0;      // used_area / total_area
+  uint64_t allocations = 0;  // cumulative
+  uint64_t frees = 0;        // cumulative, explicit release()
+  uint64_t evictions = 0;    // cumulative, allocations evicted
   uint64_t evicted_shelves = 0;
-  uint64_t growths = 0;         // page height doublings
-  uint64_t full_results = 0;    // kFull answers
+  uint64_t growths = 0;       // page height doublings
+  uint64_t full_results = 0;  // kFull answers
 };
 
 class Atlas {
@@ -138,5 +138,11 @@ class Atlas {
   struct Impl;
   Impl* impl_;
 };
+
+// Fault injection for tests: while non-zero, every page allocation of at least this many bytes
+// fails as if memory were exhausted (std::bad_alloc inside the atlas, kOutOfMemory at the API).
+// Page memory comes from calloc (lazily zeroed by the kernel), so replacing operator new cannot
+// simulate it.
+void set_page_allocation_failure_for_testing(size_t min_bytes);
 
 }  // namespace glyphstream::atlas

@@ -19,6 +19,7 @@
 #include <EGL/egl.h>
 #include <dlfcn.h>
 
+#include "atlas/atlas.h"
 #include "cpu_reference.h"
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
@@ -448,7 +449,9 @@ TEST_F(BadInput, PageAllocationFailureIsOutOfMemoryAndLosesNothing) {
   // Colour glyphs need a new RGBA page (1024 x 256 x 4 bytes): make that allocation fail.
   ASSERT_TRUE(ts_->draw_text(10, 80, "\xF0\x9F\x98\x80 emoji", style_of("Sans 32px")).ok());
   g_fail_alloc_at_least = 512 * 1024;
+  atlas::set_page_allocation_failure_for_testing(512 * 1024);  // pages come from calloc
   const Status s = ts_->commit();
+  atlas::set_page_allocation_failure_for_testing(0);
   g_fail_alloc_at_least = 0;
   EXPECT_EQ(s.code(), ErrorCode::kOutOfMemory) << s.to_string();
   EXPECT_NE(s.message().find("out of memory"), std::string::npos) << s.message();
