@@ -57,15 +57,7 @@ void operator delete[](void* p, size_t) noexcept { std::free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
-// LeakSanitizer checks at exit, after EGL has dlclose()d Mesa's driver: whatever the driver's
-// globals held then looks leaked ("unknown module"). Loading it first with RTLD_NODELETE keeps
-// it mapped, and the reports vanish: no suppression needed.
-[[maybe_unused]] static const bool g_dri_kept_loaded = [] {
-  const char* dir = std::getenv("LIBGL_DRIVERS_PATH");
-  const std::string path =
-      std::string(dir ? dir : "/usr/lib/x86_64-linux-gnu/dri") + "/swrast_dri.so";
-  return dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE) != nullptr;
-}();
+// Mesa's driver is kept loaded for LeakSanitizer by tests/support/keep_gl_driver_loaded.cpp.
 
 namespace glyphstream {
 namespace {
