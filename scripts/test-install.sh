@@ -43,7 +43,10 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
 fi
 targets=(glyphstream)
 if grep -q '^GLYPHSTREAM_BUILD_TOOLS:BOOL=ON' "$build/CMakeCache.txt"; then
-  targets+=(glyphstream-render glyphstream-bench)
+  targets+=(glyphstream-render)
+  if grep -q '^GLYPHSTREAM_BUILD_BENCH:BOOL=ON' "$build/CMakeCache.txt"; then
+    targets+=(glyphstream-bench)
+  fi
 fi
 say "building ${targets[*]} in $build"
 cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$work/build.log" 2>&1 || {
