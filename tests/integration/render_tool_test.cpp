@@ -21,10 +21,7 @@ struct CommandRun {
 
 CommandRun run(const std::string& command) {
   CommandRun r;
-  // Under ASan the tool's own exit-time leak check would see Mesa's driver unloaded (the test
-  // binaries keep it loaded; the tool does not): leaks are checked in-process by the suites.
-  const std::string env = "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" ";
-  FILE* pipe = popen((env + command + " 2>&1").c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (!pipe) return r;
   char buf[4096];
   size_t n;
