@@ -766,6 +766,7 @@ Status TextSystem::finish() {
 
 Status TextSystem::Impl::finish() {
   Impl& s = *this;
+  s.pool->wait_idle();  // background rasterization (prefetch) is submitted work too
   GS_TRY(s.gpu->finish());
   // Every timer query has landed now: attach the results to the frames they measured.
   if (s.gpu->timer_queries_available()) {

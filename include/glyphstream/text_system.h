@@ -100,7 +100,8 @@ class TextSystem {
   // Blocks until at most `max_in_flight` finished frames are still running on the GPU, as a
   // swap chain would; for benchmarks and tools that have no window.
   Status throttle(int max_in_flight);
-  // Waits for the GPU to finish every submitted frame.
+  // Waits for the GPU to finish every submitted frame, and for background rasterization
+  // (prefetch) to finish: the next commit() then makes every prefetched glyph resident.
   Status finish();
 
   struct Impl;

@@ -190,6 +190,7 @@ TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
 
 TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
   std::vector<std::vector<uint8_t>> images;
+  std::vector<std::vector<std::vector<uint8_t>>> atlases;
   for (int threads : {1, 2, 8}) {
     TextSystemDesc desc;
     desc.threads = threads;
@@ -202,9 +203,15 @@ TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
          {4, 60, "The quick brown fox jumps over the lazy dog", style_of("Sans 16")}},
         "threads " + std::to_string(threads));
     images.push_back(last_image_);
+    // The atlas too: same pages, same places, same pixels (its debug picture shows all three).
+    std::vector<std::pair<int, int>> sizes;
+    atlases.push_back(ts->debug_atlas_images(&sizes));
+    EXPECT_FALSE(atlases.back().empty());
   }
   EXPECT_EQ(images[0], images[1]);
   EXPECT_EQ(images[0], images[2]);
+  EXPECT_EQ(atlases[0], atlases[1]);
+  EXPECT_EQ(atlases[0], atlases[2]);
 }
 
 TEST_F(Pipeline, BadTextIsRefusedAndLosesNothingQueuedBefore) {
@@ -250,6 +257,35 @@ TEST_F(Pipeline, CountersAddUpOnKnownWorkloads) {
   EXPECT_EQ(steady.bytes_uploaded, 0u);
   EXPECT_EQ(steady.copy_commands, 0u);
   EXPECT_EQ(steady.glyphs_drawn, 6u);
+}
+
+}  // namespace
+}  // namespace glyphstream
+
+namespace glyphstream {
+namespace {
+
+// prefetch() rasterizes in the background; a later commit() makes the glyphs resident, so the
+// frame that finally draws the text finds every glyph cached and still draws it exactly.
+TEST_F(Pipeline, PrefetchedGlyphsAreResidentAfterTheNextCommit) {
+  for (int threads : {1, 4}) {
+    TextSystemDesc desc;
+    desc.threads = threads;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    const TextStyle style = style_of("Sans 20");
+    const std::string next_page = "次のページ: prefetched ahead 流式字形图集";
+    ASSERT_TRUE(ts->prefetch(next_page, style).ok());
+    ASSERT_TRUE(ts->finish().ok());  // the background work is done: no timing in this test
+    // A frame that draws something else: its commit() makes the prefetched glyphs resident.
+    render_and_compare(ts.get(), {{4, 4, "current page", style}}, "prefetch frame");
+    EXPECT_GT(ts->last_frame_stats().glyphs_rasterized, 12u) << "threads " << threads;
+    // The next page now comes from the cache (the pen fraction is the one prefetch assumed).
+    render_and_compare(ts.get(), {{4, 40, next_page, style}}, "prefetched page");
+    const FrameStats& st = ts->last_frame_stats();
+    EXPECT_EQ(st.glyphs_rasterized, 0u) << "threads " << threads;
+    EXPECT_EQ(st.glyph_hits, st.glyphs_requested);
+  }
 }
 
 }  // namespace
