@@ -1077,6 +1077,14 @@ std::vector<Rect> Atlas::Impl::coalesce(std::vector<Rect> rects) const {
     return Rect{x0, y0, x1 - x0, y1 - y0};
   };
   auto area = [](const Rect& r) { return double(r.w) * double(r.h); };
+  // One copy for the whole page's dirty area when its bounding box wastes little: a burst of
+  // new glyphs then moves in a single large transfer (each copy has a fixed cost in the driver).
+  if (rects.size() > 1) {
+    Rect box = rects.front();
+    double sum = 0;
+    for (const Rect& r : rects) box = unite(box, r), sum += area(r);
+    if (area(box) <= kDirtyMergeSlack * sum) return {box};
+  }
   std::vector<Rect> out;
   std::vector<double> useful;  // pixels of the original rects inside each merged one
   for (const Rect& r : rects) {
