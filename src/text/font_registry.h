@@ -21,7 +21,7 @@ struct FaceSource {
   std::string path;                                  // empty for in-memory fonts
   std::shared_ptr<const std::vector<uint8_t>> data;  // set for in-memory fonts
   int face_index = 0;
-  std::string family;                                // family name, for stats and messages
+  std::string family;  // family name, for stats and messages
 };
 
 class FontRegistry {
@@ -37,7 +37,7 @@ class FontRegistry {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<FaceSource> faces_;                         // indexed by FaceId
+  std::vector<FaceSource> faces_;                          // indexed by FaceId
   std::map<std::pair<std::string, int>, FaceId> by_file_;  // (path, index) -> id, for dedup
 };
 

@@ -17,10 +17,10 @@ namespace glyphstream::text {
 struct ShapedGlyph {
   FaceId face = 0;
   uint32_t glyph_id = 0;
-  uint32_t size_26_6 = 0;  // the face's pixel size in 1/64 px, as the rasterizer must use it
-  float x = 0;             // pen position of the glyph origin on the baseline, px, from the
-  float y = 0;             // layout's top-left corner, y down; sub-pixel x is kept
-  uint32_t color_rgba = 0; // from markup (foreground); meaningful only if has_color
+  uint32_t size_26_6 = 0;   // the face's pixel size in 1/64 px, as the rasterizer must use it
+  float x = 0;              // pen position of the glyph origin on the baseline, px, from the
+  float y = 0;              // layout's top-left corner, y down; sub-pixel x is kept
+  uint32_t color_rgba = 0;  // from markup (foreground); meaningful only if has_color
   bool has_color = false;
   bool is_color_font = false;  // the face has colour glyphs (emoji)
 };
@@ -33,7 +33,7 @@ struct LayoutParams {
 
 struct LayoutResult {
   std::vector<ShapedGlyph> glyphs;
-  float width = 0;        // logical extents, px
+  float width = 0;  // logical extents, px
   float height = 0;
   float line_height = 0;  // of the first line
   float baseline = 0;     // of the first line, from the top

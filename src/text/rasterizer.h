@@ -20,10 +20,10 @@ struct RasterRequest {
 };
 
 struct GlyphBitmap {
-  int width = 0;   // 0 x 0 for glyphs without pixels (space)
+  int width = 0;  // 0 x 0 for glyphs without pixels (space)
   int height = 0;
-  int left = 0;    // bitmap left edge relative to the integer pen position, px
-  int top = 0;     // bitmap top edge above the baseline, px (positive up)
+  int left = 0;  // bitmap left edge relative to the integer pen position, px
+  int top = 0;   // bitmap top edge above the baseline, px (positive up)
   PixelFormat format = PixelFormat::kCoverage8;
   std::vector<uint8_t> pixels;  // tight rows: width * bytes_per_pixel(format) bytes each
 };

@@ -243,7 +243,8 @@ void run_readback_property(GpuDevice& dev, UploadMode mode, int frames, uint32_t
 
 TEST_F(GlDeviceTest, ReadbackPropertyAsync) {
   for (int depth : {1, 2, 3}) {
-    auto dev = make_device({.staging_ring_depth = depth, .staging_slot_bytes = 4096, .parallel_for = {}});
+    auto dev =
+        make_device({.staging_ring_depth = depth, .staging_slot_bytes = 4096, .parallel_for = {}});
     ASSERT_TRUE(dev);
     run_readback_property(*dev, UploadMode::kAsync, 400, 100 + uint32_t(depth));
   }
