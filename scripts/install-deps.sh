@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ cmake ninja-build pkg-config git
+  g++ cmake ninja-build pkg-config git python3
   # text: Pango (HarfBuzz inside), fontconfig, FreeType
   libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev
   # GPU: OpenGL through EGL (Mesa llvmpipe where there is no GPU), libepoxy
