@@ -10,16 +10,13 @@
 #include "text/font_registry.h"
 #include "text/rasterizer.h"
 
+#include "fuzz_check.h"
+
 namespace gs = glyphstream;
 
 namespace {
 
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant failed: %s\n", what);
-    std::abort();
-  }
-}
+using glyphstream::fuzz::check;
 
 }  // namespace
 

@@ -15,6 +15,8 @@
 #include "text/layout.h"
 #include "text/rasterizer.h"
 
+#include "fuzz_check.h"
+
 namespace gs = glyphstream;
 
 namespace {
@@ -56,12 +58,7 @@ Context& context() {
   return *ctx;
 }
 
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "invariant failed: %s\n", what);
-    std::abort();
-  }
-}
+using glyphstream::fuzz::check;
 
 }  // namespace
 
