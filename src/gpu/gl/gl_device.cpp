@@ -202,6 +202,7 @@ class GlDevice final : public GpuDevice {
   uint64_t completed_frame() override;
   Status finish() override;
   Status wait_frame(uint64_t frame) override;
+  Status wait_fences_through(uint64_t frame, const char* op);
   bool timer_queries_available() const override { return timers_; }
   std::vector<GpuTimings> take_timings() override;
   std::string async_path() const override {
@@ -874,20 +875,25 @@ uint64_t GlDevice::completed_frame() {
   return completed_;
 }
 
-Status GlDevice::wait_frame(uint64_t frame) {
-  GS_TRY(check_context("wait_frame"));
-  drain_gl_errors();
-  // Frames complete in order: waiting on the newest fence at or before `frame` is enough.
+// Waits on the fences of every frame <= `frame`, oldest first (frames complete in order).
+Status GlDevice::wait_fences_through(uint64_t frame, const char* op) {
   while (!frames_.empty() && frames_.front().frame <= frame) {
     GLenum r = GL_TIMEOUT_EXPIRED;
     while (r == GL_TIMEOUT_EXPIRED) {
       r = glClientWaitSync(frames_.front().sync, GL_SYNC_FLUSH_COMMANDS_BIT, 1'000'000'000);
     }
-    if (r == GL_WAIT_FAILED) return check_gl("wait_frame: glClientWaitSync");
+    if (r == GL_WAIT_FAILED) return check_gl(op);
     completed_ = std::max(completed_, frames_.front().frame);
     glDeleteSync(frames_.front().sync);
     frames_.pop_front();
   }
+  return {};
+}
+
+Status GlDevice::wait_frame(uint64_t frame) {
+  GS_TRY(check_context("wait_frame"));
+  drain_gl_errors();
+  GS_TRY(wait_fences_through(frame, "wait_frame: glClientWaitSync"));
   release_completed();
   if (timers_) collect_timings();
   return check_gl("wait_frame");
@@ -896,16 +902,7 @@ Status GlDevice::wait_frame(uint64_t frame) {
 Status GlDevice::finish() {
   GS_TRY(check_context("finish"));
   drain_gl_errors();
-  while (!frames_.empty()) {
-    GLenum r = GL_TIMEOUT_EXPIRED;
-    while (r == GL_TIMEOUT_EXPIRED) {
-      r = glClientWaitSync(frames_.front().sync, GL_SYNC_FLUSH_COMMANDS_BIT, 1'000'000'000);
-    }
-    if (r == GL_WAIT_FAILED) return check_gl("finish: glClientWaitSync");
-    completed_ = std::max(completed_, frames_.front().frame);
-    glDeleteSync(frames_.front().sync);
-    frames_.pop_front();
-  }
+  GS_TRY(wait_fences_through(UINT64_MAX, "finish: glClientWaitSync"));
   // Work after the last end_frame() is covered too, so every retired texture can go.
   glFinish();
   for (RetiredTexture& r : retired_) glDeleteTextures(1, &r.tex);
