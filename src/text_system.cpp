@@ -765,12 +765,11 @@ Status TextSystem::finish() {
 }
 
 Status TextSystem::Impl::finish() {
-  Impl& s = *this;
-  s.pool->wait_idle();  // background rasterization (prefetch) is submitted work too
-  GS_TRY(s.gpu->finish());
+  pool->wait_idle();  // background rasterization (prefetch) is submitted work too
+  GS_TRY(gpu->finish());
   // Every timer query has landed now: attach the results to the frames they measured.
-  if (s.gpu->timer_queries_available()) {
-    for (const gpu::GpuTimings& t : s.gpu->take_timings()) {
+  if (gpu->timer_queries_available()) {
+    for (const gpu::GpuTimings& t : gpu->take_timings()) {
       auto attach = [&](FrameStats& f) {
         if (f.frame != t.frame) return;
         f.gpu_timing_available = true;
@@ -778,8 +777,8 @@ Status TextSystem::Impl::finish() {
         f.gpu_draw_ns = t.draw_ns;
         f.gpu_timing_frame = t.frame;
       };
-      attach(s.last_stats);
-      for (FrameStats& f : s.finished_stats) attach(f);
+      attach(last_stats);
+      for (FrameStats& f : finished_stats) attach(f);
     }
   }
   return {};
