@@ -284,21 +284,8 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
             return {};
           },
           &cpu));
-      GS_TRY(fresh->finish());  // the burst's timer queries land
-      FrameStats burst = fresh->last_frame_stats();
-      for (int k = 0; k < 3 && !burst.gpu_timing_available; ++k) {
-        double idle = 0;
-        GS_TRY(frame(
-            gl, fresh.get(), w, h, [] { return Status{}; }, &idle));
-        for (const FrameStats& s : fresh->take_frame_stats()) {
-          if (s.gpu_timing_available && s.gpu_timing_frame == burst.frame) {
-            burst.gpu_timing_available = true;
-            burst.gpu_upload_ns = s.gpu_upload_ns;
-            burst.gpu_draw_ns = s.gpu_draw_ns;
-            burst.gpu_timing_frame = s.gpu_timing_frame;
-          }
-        }
-      }
+      GS_TRY(fresh->finish());                             // the burst's timer queries land
+      const FrameStats burst = fresh->last_frame_stats();  // timings attached by finish()
       r.frame_cpu_ms.push_back(cpu);
       r.frames.push_back(burst);
       if (progress) progress(run + 1, runs);
