@@ -89,28 +89,52 @@ BENCHMARK(BM_AllocateAt90PercentFull)
     ->Unit(benchmark::kMicrosecond);
 
 // Per-call timing for the distribution: median, p99 and worst single allocation (each includes
-// the ~20 ns of two steady_clock reads).
+// the ~20 ns of two steady_clock reads). The allocator is deterministic, so every sequence runs
+// kRepeats times on identical fresh atlases: a call's intrinsic cost is its fastest repeat, and
+// the worst of those is the allocator's worst case with the machine's noise (preemption,
+// interrupts, another tenant's cache traffic) taken out. Both are reported; a raw outlier whose
+// repeats were fast was the machine, not the allocator.
 void BM_AllocateAt90PercentFullPerCall(benchmark::State& state) {
-  std::mt19937 rng(5678);
-  std::vector<double> ns;
+  constexpr int kRepeats = 5;
+  std::vector<double> raw, intrinsic;
+  uint32_t seed = 5678;
   for (auto _ : state) {
-    std::unique_ptr<Atlas> atlas = filled(rng, 0.88);
-    const std::vector<Glyph> glyphs = batch_to(rng, 0.88, 0.92);
-    const auto t0 = Clock::now();
-    for (const Glyph& g : glyphs) {
-      const auto a = Clock::now();
-      benchmark::DoNotOptimize(atlas->allocate(PixelFormat::kCoverage8, g.w, g.h));
-      ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - a).count());
+    std::vector<double> best;
+    double elapsed = 0;
+    for (int rep = 0; rep < kRepeats; ++rep) {
+      std::mt19937 rng(seed);
+      std::unique_ptr<Atlas> atlas = filled(rng, 0.88);
+      const std::vector<Glyph> glyphs = batch_to(rng, 0.88, 0.92);
+      best.resize(glyphs.size(), 1e300);
+      const auto t0 = Clock::now();
+      for (size_t i = 0; i < glyphs.size(); ++i) {
+        const auto a = Clock::now();
+        benchmark::DoNotOptimize(
+            atlas->allocate(PixelFormat::kCoverage8, glyphs[i].w, glyphs[i].h));
+        const double ns = std::chrono::duration<double, std::nano>(Clock::now() - a).count();
+        raw.push_back(ns);
+        best[i] = std::min(best[i], ns);
+      }
+      elapsed += std::chrono::duration<double>(Clock::now() - t0).count();
     }
-    state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
+    intrinsic.insert(intrinsic.end(), best.begin(), best.end());
+    state.SetIterationTime(elapsed / kRepeats);
+    ++seed;
   }
-  std::sort(ns.begin(), ns.end());
-  state.counters["allocs"] = double(ns.size());
-  state.counters["p50_ns"] = ns[ns.size() / 2];
-  state.counters["p99_ns"] = ns[ns.size() * 99 / 100];
-  state.counters["p999_ns"] = ns[ns.size() * 999 / 1000];
-  state.counters["max_ns"] = ns.back();
-  state.counters["over_5us"] = double(ns.end() - std::upper_bound(ns.begin(), ns.end(), 5000.0));
+  auto over_5us = [](const std::vector<double>& v) {
+    return double(v.end() - std::upper_bound(v.begin(), v.end(), 5000.0));
+  };
+  std::sort(raw.begin(), raw.end());
+  std::sort(intrinsic.begin(), intrinsic.end());
+  state.counters["allocs"] = double(intrinsic.size());
+  state.counters["p50_ns"] = intrinsic[intrinsic.size() / 2];
+  state.counters["p99_ns"] = intrinsic[intrinsic.size() * 99 / 100];
+  state.counters["p999_ns"] = intrinsic[intrinsic.size() * 999 / 1000];
+  state.counters["max_ns"] = intrinsic.back();
+  state.counters["over_5us"] = over_5us(intrinsic);
+  state.counters["raw_max_ns"] = raw.back();
+  state.counters["raw_over_5us"] = over_5us(raw);
+  state.counters["raw_calls"] = double(raw.size());
 }
 BENCHMARK(BM_AllocateAt90PercentFullPerCall)
     ->UseManualTime()
