@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <list>
 #include <mutex>
@@ -145,6 +146,7 @@ struct TextSystem::Impl {
   std::mutex prefetch_mutex;
   std::unordered_map<atlas::GlyphKey, text::GlyphBitmap, atlas::GlyphKeyHash> prefetched;
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight;
+  std::condition_variable prefetch_ready;  // a worker finished a glyph
 
   Result<std::shared_ptr<CachedLayout>> layout(std::string_view utf8, const TextStyle& style);
   static atlas::GlyphKey key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
@@ -154,7 +156,18 @@ struct TextSystem::Impl {
   void start_frame_stats();
   void drop_evicted();
   Status upload_dirty(gpu::UploadStats* ustats);
-  Status pack_misses(std::vector<Result<text::GlyphBitmap>>& bitmaps);
+  // A worker's rasterization; an exception (bad_alloc) becomes an error result, so that whoever
+  // waits for this glyph is always woken.
+  Result<text::GlyphBitmap> rasterize_guarded(int worker, const atlas::GlyphKey& k) {
+    try {
+      return rasterizers[size_t(worker)]->rasterize(
+          {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
+    } catch (const std::exception& e) {
+      return Status(ErrorCode::kInternal, std::string("rasterize: ") + e.what());
+    }
+  }
+  // Places one rasterized glyph in the atlas and the glyph cache (a failed bitmap is counted).
+  Status pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap);
   Status draw_queued(bool only_resolved);
   Status mid_frame_flush();
   Status finish();
@@ -266,43 +279,42 @@ Status TextSystem::Impl::upload_dirty(gpu::UploadStats* ustats) {
   return status;
 }
 
-Status TextSystem::Impl::pack_misses(std::vector<Result<text::GlyphBitmap>>& bitmaps) {
+Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap) {
   const auto start = Clock::now();
-  for (size_t i = 0; i < misses.size(); ++i) {
-    const atlas::GlyphKey& key = misses[i];
-    if (!bitmaps[i].ok()) {
-      ++stats.raster_errors;
-      continue;
-    }
-    const text::GlyphBitmap& bm = bitmaps[i].value();
-    atlas::CachedGlyph entry;
-    entry.bearing_x = int16_t(bm.left);
-    entry.bearing_y = int16_t(bm.top);
-    entry.format = bm.format;
-    if (bm.width > 0 && bm.height > 0) {
-      atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
-      drop_evicted();
-      if (r.status == atlas::AllocStatus::kFull) {
-        // Everything left is pinned by this frame: draw what is queued, start a new frame
-        // (which unpins it once the GPU is done), and try again.
-        GS_TRY(mid_frame_flush());
-        r = atlas->allocate(bm.format, bm.width, bm.height);
-        drop_evicted();
-      }
-      if (r.status != atlas::AllocStatus::kOk) {
-        ++stats.raster_errors;  // too large for any page, or still full: drawn as nothing
-        continue;
-      }
-      atlas->write(r.alloc.handle, bm.pixels.data(), size_t(bm.width) * bytes_per_pixel(bm.format));
-      entry.handle = r.alloc.handle;
-      entry.page = r.alloc.page;
-      entry.rect = r.alloc.rect;
-      stats.glyph_bytes +=
-          uint64_t(bm.width + 2) * uint64_t(bm.height + 2) * uint64_t(bytes_per_pixel(bm.format));
-    }
-    cache.insert(key, entry);
-    ++stats.glyphs_rasterized;
+  if (!bitmap.ok()) {
+    ++stats.raster_errors;
+    stats.pack_ns += ns_since(start);
+    return {};
   }
+  const text::GlyphBitmap& bm = bitmap.value();
+  atlas::CachedGlyph entry;
+  entry.bearing_x = int16_t(bm.left);
+  entry.bearing_y = int16_t(bm.top);
+  entry.format = bm.format;
+  if (bm.width > 0 && bm.height > 0) {
+    atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
+    drop_evicted();
+    if (r.status == atlas::AllocStatus::kFull) {
+      // Everything left is pinned by this frame: draw what is queued, start a new frame
+      // (which unpins it once the GPU is done), and try again.
+      GS_TRY(mid_frame_flush());
+      r = atlas->allocate(bm.format, bm.width, bm.height);
+      drop_evicted();
+    }
+    if (r.status != atlas::AllocStatus::kOk) {
+      ++stats.raster_errors;  // too large for any page, or still full: drawn as nothing
+      stats.pack_ns += ns_since(start);
+      return {};
+    }
+    atlas->write(r.alloc.handle, bm.pixels.data(), size_t(bm.width) * bytes_per_pixel(bm.format));
+    entry.handle = r.alloc.handle;
+    entry.page = r.alloc.page;
+    entry.rect = r.alloc.rect;
+    stats.glyph_bytes +=
+        uint64_t(bm.width + 2) * uint64_t(bm.height + 2) * uint64_t(bytes_per_pixel(bm.format));
+  }
+  cache.insert(key, entry);
+  ++stats.glyphs_rasterized;
   stats.pack_ns += ns_since(start);
   return {};
 }
@@ -314,63 +326,124 @@ Status TextSystem::Impl::commit() {
     if (prefetched.empty() && prefetch_inflight.empty()) return {};
   }
   const auto start = Clock::now();
-  const auto raster_start = Clock::now();
   // Misses are either rasterized already (prefetch, or the eager jobs draw_text hands to the
   // workers while it goes on laying out), in flight on a worker, or still to do.
+  const size_t n = misses.size();
   std::vector<Result<text::GlyphBitmap>> bitmaps;
-  bitmaps.reserve(misses.size());
-  std::vector<size_t> to_rasterize, in_flight;
+  bitmaps.reserve(n);
+  std::vector<bool> have(n, false);
+  std::vector<size_t> to_rasterize;
+  bool any_in_flight = false;
   pool->drain_inline();
-  auto collect = [&](size_t i) {
+  auto collect = [&](size_t i) {  // prefetch_mutex held
     auto it = prefetched.find(misses[i]);
     if (it == prefetched.end()) return false;
     bitmaps[i] = std::move(it->second);
     prefetched.erase(it);
+    have[i] = true;
     return true;
   };
   {
     std::lock_guard lock(prefetch_mutex);
-    for (size_t i = 0; i < misses.size(); ++i) {
+    for (size_t i = 0; i < n; ++i) {
       bitmaps.emplace_back(Status(ErrorCode::kInternal, "not rasterized"));
       if (collect(i)) continue;
-      (prefetch_inflight.count(misses[i]) ? in_flight : to_rasterize).push_back(i);
-    }
-  }
-  auto rasterize_all = [&](const std::vector<size_t>& todo) {
-    auto work = [&](int worker, size_t j) {
-      const atlas::GlyphKey& k = misses[todo[j]];
-      text::RasterRequest req{k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin};
-      bitmaps[todo[j]] = rasterizers[size_t(worker)]->rasterize(req);
-    };
-    const size_t n = todo.size();
-    if (n <= kInlineRasterLimit || pool->size() == 1) {
-      for (size_t j = 0; j < n; ++j) work(0, j);
-    } else {
-      const size_t grain = std::max<size_t>(4, n / (size_t(pool->size()) * 8));
-      pool->parallel_for(n, grain, work);
-    }
-  };
-  rasterize_all(to_rasterize);
-  if (!in_flight.empty()) {
-    pool->wait_idle();
-    std::vector<size_t> failed;
-    {
-      std::lock_guard lock(prefetch_mutex);
-      for (size_t i : in_flight) {
-        if (!collect(i)) failed.push_back(i);  // its job failed: rasterize here for the error
+      if (prefetch_inflight.count(misses[i])) {
+        any_in_flight = true;
+      } else {
+        to_rasterize.push_back(i);
       }
     }
-    rasterize_all(failed);
   }
-  {
+  auto rasterize_here = [&](size_t i) {
+    const atlas::GlyphKey& k = misses[i];
+    bitmaps[i] = rasterizers[0]->rasterize({k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
+    have[i] = true;
+  };
+  // Glyphs nobody started: the workers and the caller take them in miss order from a shared
+  // counter; the caller packs each glyph, in miss order (the atlas layout does not depend on
+  // thread timing), as soon as its bitmap is there, and rasterizes the next unclaimed one while
+  // it would otherwise wait. Packing (allocation, page writes, cache inserts) thus overlaps
+  // rasterization instead of following it.
+  struct Shared {
+    std::vector<atlas::GlyphKey> keys;
+    std::vector<Result<text::GlyphBitmap>> out;
+    std::unique_ptr<std::atomic<bool>[]> done;
+    std::atomic<size_t> next{0};
+  };
+  auto work = std::make_shared<Shared>();
+  std::vector<size_t> slot_of(n, SIZE_MAX);  // miss index -> position in work
+  const bool share = pool->size() > 1 && to_rasterize.size() > kInlineRasterLimit;
+  if (share) {
+    work->keys.reserve(to_rasterize.size());
+    for (size_t i : to_rasterize) {
+      slot_of[i] = work->keys.size();
+      work->keys.push_back(misses[i]);
+    }
+    work->out.resize(work->keys.size(), Status(ErrorCode::kInternal, "not rasterized"));
+    work->done = std::make_unique<std::atomic<bool>[]>(work->keys.size());
+    for (int t = 1; t < pool->size(); ++t) {
+      pool->submit([this, work](int worker) {
+        for (size_t j; (j = work->next.fetch_add(1)) < work->keys.size();) {
+          const atlas::GlyphKey& k = work->keys[j];
+          work->out[j] = rasterize_guarded(worker, k);
+          work->done[j].store(true, std::memory_order_release);
+          { std::lock_guard lock(prefetch_mutex); }  // no lost wake-up for a waiting commit()
+          prefetch_ready.notify_all();
+        }
+      });
+    }
+    any_in_flight = true;
+  } else {
+    const auto t = Clock::now();
+    for (size_t i : to_rasterize) rasterize_here(i);
+    stats.rasterize_ns += ns_since(t);
+  }
+
+  Status status;
+  for (size_t i = 0; i < n && status.ok(); ++i) {
+    if (!have[i] && slot_of[i] != SIZE_MAX) {
+      const size_t j = slot_of[i];
+      const auto t = Clock::now();
+      while (!work->done[j].load(std::memory_order_acquire)) {
+        const size_t mine = work->next.fetch_add(1);
+        if (mine < work->keys.size()) {
+          work->out[mine] = rasterize_guarded(0, work->keys[mine]);
+          work->done[mine].store(true, std::memory_order_release);
+          continue;
+        }
+        std::unique_lock lock(prefetch_mutex);
+        prefetch_ready.wait(lock, [&] { return work->done[j].load(std::memory_order_acquire); });
+      }
+      bitmaps[i] = std::move(work->out[j]);
+      have[i] = true;
+      stats.rasterize_ns += ns_since(t);
+    } else if (!have[i]) {
+      const auto t = Clock::now();
+      bool failed = false;
+      {
+        std::unique_lock lock(prefetch_mutex);
+        prefetch_ready.wait(lock,
+                            [&] { return collect(i) || !prefetch_inflight.count(misses[i]); });
+        failed = !have[i];
+      }
+      if (failed) rasterize_here(i);  // its job failed: rasterize here for the error
+      stats.rasterize_ns += ns_since(t);
+    }
+    status = pack_one(misses[i], bitmaps[i]);
+  }
+  if (status.ok()) {
+    if (any_in_flight) pool->wait_idle();
     // Prefetched glyphs nobody asked for yet are made resident too, in key order so that the
     // atlas does not depend on thread timing.
-    std::lock_guard lock(prefetch_mutex);
-    std::vector<std::pair<atlas::GlyphKey, text::GlyphBitmap>> rest;
-    for (auto& [key, bitmap] : prefetched) {
-      if (!cache.find(key) && !miss_set.count(key)) rest.emplace_back(key, std::move(bitmap));
+    std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> rest;
+    {
+      std::lock_guard lock(prefetch_mutex);
+      for (auto& [key, bitmap] : prefetched) {
+        if (!cache.find(key) && !miss_set.count(key)) rest.emplace_back(key, std::move(bitmap));
+      }
+      prefetched.clear();
     }
-    prefetched.clear();
     std::sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) {
       const auto& x = a.first;
       const auto& y = b.first;
@@ -378,14 +451,10 @@ Status TextSystem::Impl::commit() {
              std::tie(y.face_id, y.glyph_id, y.size_26_6, y.subpixel_bin);
     });
     for (auto& [key, bitmap] : rest) {
-      misses.push_back(key);
-      miss_set.insert(key);
-      bitmaps.emplace_back(std::move(bitmap));
+      status = pack_one(key, bitmap);
+      if (!status.ok()) break;
     }
   }
-  stats.rasterize_ns += ns_since(raster_start);
-
-  Status status = pack_misses(bitmaps);
   misses.clear();
   miss_set.clear();
   if (status.ok()) {
@@ -408,11 +477,13 @@ void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& ke
                                        keys.begin() + long(std::min(keys.size(), b + kBatch)));
     pool->submit([this, batch = std::move(batch)](int worker) {
       for (const atlas::GlyphKey& k : batch) {
-        auto bm = rasterizers[size_t(worker)]->rasterize(
-            {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
-        std::lock_guard lock(prefetch_mutex);
-        prefetch_inflight.erase(k);
-        if (bm.ok()) prefetched.emplace(k, std::move(bm).value());
+        Result<text::GlyphBitmap> bm = rasterize_guarded(worker, k);
+        {
+          std::lock_guard lock(prefetch_mutex);
+          prefetch_inflight.erase(k);
+          if (bm.ok()) prefetched.emplace(k, std::move(bm).value());
+        }
+        prefetch_ready.notify_all();  // commit() may be waiting for this very glyph
       }
     });
   }

@@ -14,6 +14,10 @@
 #include <deque>
 #include <unordered_map>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "gpu/gl/gl_state.h"
 #include "gpu/gpu_device.h"
 
@@ -92,6 +96,34 @@ void* current_context() {
 }
 
 size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+// Copies `rows` rows of `row` bytes into staging memory that the GPU reads next. Streaming
+// (non-temporal) stores send the bytes to memory without first reading the destination lines
+// into this core's cache and without leaving them dirty there: the GPU's reads over PCIe then
+// need no snoop of CPU caches. Head and tail bytes of each row that do not fill 16 aligned
+// bytes use ordinary stores. GLYPHSTREAM_CACHED_STAGING_STORES builds the plain memcpy path.
+void store_rows(uint8_t* dst, const uint8_t* src, size_t src_stride, size_t row, int rows) {
+#if defined(__SSE2__) && !defined(GLYPHSTREAM_CACHED_STAGING_STORES)
+  for (int y = 0; y < rows; ++y) {
+    uint8_t* d = dst + size_t(y) * row;
+    const uint8_t* s = src + size_t(y) * src_stride;
+    size_t n = row;
+    const size_t head = std::min(n, (16 - (reinterpret_cast<uintptr_t>(d) & 15)) & 15);
+    std::memcpy(d, s, head);
+    d += head, s += head, n -= head;
+    for (; n >= 16; n -= 16, d += 16, s += 16) {
+      _mm_stream_si128(reinterpret_cast<__m128i*>(d),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(s)));
+    }
+    std::memcpy(d, s, n);
+  }
+  _mm_sfence();  // streaming stores are weakly ordered: complete them before the GL calls
+#else
+  for (int y = 0; y < rows; ++y) {
+    std::memcpy(dst + size_t(y) * row, src + size_t(y) * src_stride, row);
+  }
+#endif
+}
 
 GLenum internal_format(PixelFormat f) { return f == PixelFormat::kCoverage8 ? GL_R8 : GL_RGBA8; }
 GLenum client_format(PixelFormat f) { return f == PixelFormat::kCoverage8 ? GL_RED : GL_RGBA; }
@@ -626,9 +658,7 @@ Status GlDevice::upload_async(std::span<const PageUpload> pages, const std::vect
   // to share (mapped memory needs no GL call, so any thread may write it).
   auto pack = [&](size_t k) {
     const Pack& q = packs[k];
-    for (int y = 0; y < q.rows; ++y) {
-      std::memcpy(q.dst + size_t(y) * q.row, q.src + size_t(y) * q.src_stride, q.row);
-    }
+    store_rows(q.dst, q.src, q.src_stride, q.row, q.rows);
   };
   constexpr size_t kParallelPackBytes = 256 * 1024;
   if (desc_.parallel_for && buffer_storage_ && packs.size() > 1 &&
