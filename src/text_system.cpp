@@ -388,8 +388,7 @@ Status TextSystem::Impl::commit() {
           const atlas::GlyphKey& k = work->keys[j];
           work->out[j] = rasterize_guarded(worker, k);
           work->done[j].store(true, std::memory_order_release);
-          { std::lock_guard lock(prefetch_mutex); }  // no lost wake-up for a waiting commit()
-          prefetch_ready.notify_all();
+          work->done[j].notify_one();  // commit() may be waiting for this very glyph
         }
       });
     }
@@ -412,8 +411,7 @@ Status TextSystem::Impl::commit() {
           work->done[mine].store(true, std::memory_order_release);
           continue;
         }
-        std::unique_lock lock(prefetch_mutex);
-        prefetch_ready.wait(lock, [&] { return work->done[j].load(std::memory_order_acquire); });
+        work->done[j].wait(false, std::memory_order_acquire);
       }
       bitmaps[i] = std::move(work->out[j]);
       have[i] = true;
@@ -476,14 +474,23 @@ void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& ke
     std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
                                        keys.begin() + long(std::min(keys.size(), b + kBatch)));
     pool->submit([this, batch = std::move(batch)](int worker) {
-      for (const atlas::GlyphKey& k : batch) {
-        Result<text::GlyphBitmap> bm = rasterize_guarded(worker, k);
+      // Results are published a few at a time: one lock per glyph made 15 workers and the
+      // caller's draw_text() queue on prefetch_mutex.
+      constexpr size_t kPublish = 8;
+      std::vector<Result<text::GlyphBitmap>> done;
+      done.reserve(kPublish);
+      for (size_t i = 0; i < batch.size(); i += kPublish) {
+        const size_t end = std::min(batch.size(), i + kPublish);
+        done.clear();
+        for (size_t j = i; j < end; ++j) done.push_back(rasterize_guarded(worker, batch[j]));
         {
           std::lock_guard lock(prefetch_mutex);
-          prefetch_inflight.erase(k);
-          if (bm.ok()) prefetched.emplace(k, std::move(bm).value());
+          for (size_t j = i; j < end; ++j) {
+            prefetch_inflight.erase(batch[j]);
+            if (done[j - i].ok()) prefetched.emplace(batch[j], std::move(done[j - i]).value());
+          }
         }
-        prefetch_ready.notify_all();  // commit() may be waiting for this very glyph
+        prefetch_ready.notify_all();  // commit() may be waiting for one of these
       }
     });
   }
