@@ -11,6 +11,7 @@
 #include <string>
 
 #include "text/font_check.h"
+#include "text/resize.h"
 
 namespace glyphstream::text {
 namespace {
@@ -40,36 +41,6 @@ struct FaceEntry {
 
 // Area-average resampling of premultiplied RGBA (a box filter over the source footprint of each
 // destination pixel); exact for any ratio, so downscaled emoji keep smooth edges.
-void resample_rgba(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh) {
-  const double sx = double(sw) / dw, sy = double(sh) / dh;
-  for (int y = 0; y < dh; ++y) {
-    const double y0 = y * sy, y1 = std::min<double>(sh, (y + 1) * sy);
-    for (int x = 0; x < dw; ++x) {
-      const double x0 = x * sx, x1 = std::min<double>(sw, (x + 1) * sx);
-      double acc[4] = {0, 0, 0, 0}, area = 0;
-      for (int yy = int(y0); yy < int(std::ceil(y1)) && yy < sh; ++yy) {
-        const double wy = std::min<double>(yy + 1, y1) - std::max<double>(yy, y0);
-        if (wy <= 0) continue;
-        for (int xx = int(x0); xx < int(std::ceil(x1)) && xx < sw; ++xx) {
-          const double wx = std::min<double>(xx + 1, x1) - std::max<double>(xx, x0);
-          if (wx <= 0) continue;
-          const double w = wx * wy;
-          const uint8_t* p = src + (size_t(yy) * sw + xx) * 4;
-          for (int c = 0; c < 4; ++c) acc[c] += w * p[c];
-          area += w;
-        }
-      }
-      uint8_t* out = dst + (size_t(y) * dw + x) * 4;
-      for (int c = 0; c < 4; ++c) {
-        const double v = area > 0 ? acc[c] / area : 0;
-        out[c] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
-      }
-      // Premultiplied: colour never exceeds alpha after rounding.
-      for (int c = 0; c < 3; ++c) out[c] = std::min(out[c], out[3]);
-    }
-  }
-}
-
 }  // namespace
 
 struct Rasterizer::Impl {
@@ -329,18 +300,6 @@ Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const Ra
                                                std::to_string(bm.pixel_mode) + ")");
   }
   const int sw = static_cast<int>(bm.width), sh = static_cast<int>(bm.rows);
-  // Tight premultiplied RGBA of the strike bitmap first.
-  std::vector<uint8_t> rgba(size_t(sw) * sh * 4);
-  for (int y = 0; y < sh; ++y) {
-    const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
-    uint8_t* dst = rgba.data() + size_t(y) * sw * 4;
-    for (int x = 0; x < sw; ++x) {
-      dst[4 * x + 0] = row[4 * x + 2];
-      dst[4 * x + 1] = row[4 * x + 1];
-      dst[4 * x + 2] = row[4 * x + 0];
-      dst[4 * x + 3] = row[4 * x + 3];
-    }
-  }
   const double scale = (r.size_26_6 / 64.0) / e.strike_ppem;
   out.format = PixelFormat::kColor32;
   if (std::fabs(scale - 1.0) < 1e-9) {
@@ -348,15 +307,17 @@ Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const Ra
     out.height = sh;
     out.left = slot->bitmap_left;
     out.top = slot->bitmap_top;
-    out.pixels = std::move(rgba);
-    return out;
+  } else {
+    out.width = std::max(1, static_cast<int>(std::lround(sw * scale)));
+    out.height = std::max(1, static_cast<int>(std::lround(sh * scale)));
+    out.left = static_cast<int>(std::lround(slot->bitmap_left * scale));
+    out.top = static_cast<int>(std::lround(slot->bitmap_top * scale));
   }
-  out.width = std::max(1, static_cast<int>(std::lround(sw * scale)));
-  out.height = std::max(1, static_cast<int>(std::lround(sh * scale)));
-  out.left = static_cast<int>(std::lround(slot->bitmap_left * scale));
-  out.top = static_cast<int>(std::lround(slot->bitmap_top * scale));
-  out.pixels.resize(size_t(out.width) * out.height * 4);
-  resample_rgba(rgba.data(), sw, sh, out.pixels.data(), out.width, out.height);
+  // Premultiplied BGRA strike to premultiplied RGBA at the requested size (a plain reorder when
+  // the size is the strike's).
+  out.pixels.resize(size_t(out.width) * size_t(out.height) * 4);
+  resize_box_rgba(bm.buffer, bm.pitch, sw, sh, /*src_bgra=*/true, out.pixels.data(), out.width,
+                  out.height);
   return out;
 }
 
