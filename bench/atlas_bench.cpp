@@ -149,6 +149,8 @@ void BM_AllocateSteadyStateWithEviction(benchmark::State& state) {
   uint64_t frame = 1;
   atlas.begin_frame(frame);
   uint64_t allocs = 0, full = 0;
+  double occupancy_sum = 0;
+  uint64_t frames = 0;
   for (auto _ : state) {
     atlas.begin_frame(++frame);
     atlas.set_completed_frame(frame - 1);
@@ -158,10 +160,12 @@ void BM_AllocateSteadyStateWithEviction(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(atlas.take_evicted());
     allocs += 64;
+    if (frame > 1000) occupancy_sum += occupancy(atlas), ++frames;  // after the first fill
   }
   state.counters["per_alloc"] =
       benchmark::Counter(double(allocs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["occupancy"] = occupancy(atlas);
+  state.counters["occupancy_mean"] = frames ? occupancy_sum / double(frames) : 0.0;
   state.counters["refused_pct"] = 100.0 * double(full) / double(std::max<uint64_t>(1, allocs));
   state.counters["evicted_shelves"] = double(atlas.counters().evicted_shelves);
 }

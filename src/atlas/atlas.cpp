@@ -657,7 +657,12 @@ struct Atlas::Impl {
         if (find_band(p, c, k, ph, p.height, &best_y, &best_len)) best_page = pi, best_c = c;
       }
     }
-    if (best_page != kNone) return new_shelf(best_page, best_c, k, best_y, ph);
+    if (best_page != kNone) {
+      // A leftover thinner than the best-fit slack would be a sliver no later shelf fits in
+      // (typically the band of an evicted shelf of nearly this height): the shelf takes it.
+      const int h = best_len - ph <= slack ? best_len : ph;
+      return new_shelf(best_page, best_c, k, best_y, h);
+    }
     if (any_height) return find_shelf(fs, ph + slack + 1, INT32_MAX, pw);
     return kNone;
   }
