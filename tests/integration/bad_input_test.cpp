@@ -463,7 +463,7 @@ TEST(BadInputGl, CreateWithoutACurrentContextIsAClearError) {
   ASSERT_EQ(eglGetCurrentContext(), EGL_NO_CONTEXT);
   auto ts = TextSystem::create({});
   ASSERT_FALSE(ts.ok());
-  EXPECT_EQ(ts.status().code(), ErrorCode::kUnsupported) << ts.status().to_string();
+  EXPECT_EQ(ts.status().code(), ErrorCode::kContextFailed) << ts.status().to_string();
   EXPECT_NE(ts.status().message().find("no OpenGL context is current"), std::string::npos);
 }
 

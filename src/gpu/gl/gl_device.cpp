@@ -970,7 +970,7 @@ Status GlDevice::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* 
 
 Result<std::unique_ptr<GpuDevice>> create_gl_device(const GpuDeviceDesc& desc) {
   if (!current_context()) {
-    return Status(ErrorCode::kUnsupported, "create_gl_device: no OpenGL context is current");
+    return Status(ErrorCode::kContextFailed, "create_gl_device: no OpenGL context is current");
   }
   auto device = std::make_unique<GlDevice>(desc);
   GS_TRY(device->init());

@@ -207,7 +207,7 @@ TEST_F(GlDeviceTest, NoCurrentContextIsUnsupported) {
   ASSERT_TRUE(eglMakeCurrent(d, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT));
   auto dev = create_gl_device();
   EXPECT_FALSE(dev.ok());
-  EXPECT_EQ(dev.status().code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(dev.status().code(), ErrorCode::kContextFailed);
   ASSERT_TRUE(gl_->make_current().ok());
   EXPECT_TRUE(create_gl_device().ok());
 }
