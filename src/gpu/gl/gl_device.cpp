@@ -28,6 +28,8 @@ using gl::GlStateGuard;
 
 constexpr int kDefaultRingDepth = 3;
 constexpr size_t kDefaultSlotBytes = size_t(4) << 20;
+// Staging writes are split into bands of about this many bytes for the lent threads.
+constexpr size_t kPackBandBytes = 64 * 1024;
 constexpr size_t kStagingAlign = 16;  // each rect starts on a 16-byte boundary in a slot
 constexpr size_t kMaxPendingQueries = 64;
 constexpr size_t kMaxReadyTimings = 256;
@@ -647,14 +649,20 @@ Status GlDevice::upload_async(std::span<const PageUpload> pages, const std::vect
     for (const Rect& r : p.dirty) {
       if (r.empty()) continue;
       const size_t row = size_t(r.w) * bpp;
-      packs.push_back({p.pixels + size_t(r.y) * p.stride + size_t(r.x) * bpp, p.stride,
-                       base + offset, row, r.h});
+      // Bands of rows of about kPackBandBytes: a page-sized rect is shared by every thread
+      // lent, not written by one (the rects of a burst are one or two whole pages).
+      const int band_rows = int(std::max<size_t>(1, kPackBandBytes / std::max<size_t>(1, row)));
+      for (int y0 = 0; y0 < r.h; y0 += band_rows) {
+        const int rows = std::min(band_rows, r.h - y0);
+        packs.push_back({p.pixels + size_t(r.y + y0) * p.stride + size_t(r.x) * bpp, p.stride,
+                         base + offset + size_t(y0) * row, row, rows});
+      }
       copies.push_back({tex, p.format, r, offset});
       offset += align_up(row * size_t(r.h), kStagingAlign);
       st->bytes += row * size_t(r.h);
     }
   }
-  // Rect by rect into the slot; several threads when the caller lent them and there is enough
+  // Band by band into the slot; several threads when the caller lent them and there is enough
   // to share (mapped memory needs no GL call, so any thread may write it).
   auto pack = [&](size_t k) {
     const Pack& q = packs[k];
