@@ -84,6 +84,36 @@ TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
   EXPECT_TRUE(std::filesystem::exists(atlas_dir + "/page-0.png"));
 }
 
+// A bare fontconfig configuration (a font folder and nothing else, as in a minimal container)
+// lacks the distribution rule that scales bitmap-only colour fonts: Noto Color Emoji would be
+// laid out at its 109 ppem strike size. The text layer adds that rule when it is missing, so an
+// emoji at 20 px stays about 20 px tall.
+TEST(RenderTool, EmojiKeepTheirSizeWithABareFontconfigConfiguration) {
+  // Two fonts, as in a minimal bundle: the emoji can only come from Noto Color Emoji.
+  const std::filesystem::path dir = temp_path("bare-fonts");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::create_symlink("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                  dir / "DejaVuSans.ttf");
+  std::filesystem::create_symlink("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+                                  dir / "NotoColorEmoji.ttf");
+  const std::string conf = (dir / "fonts.conf").string();
+  {
+    std::ofstream out(conf);
+    out << "<?xml version=\"1.0\"?>\n<fontconfig><dir>" << dir.string()
+        << "</dir><cachedir>" << (dir / "cache").string() << "</cachedir></fontconfig>\n";
+  }
+  const std::string png = temp_path("bare-emoji.png");
+  const CommandRun r = run("FONTCONFIG_FILE=" + conf + " " + tool() +
+                           " --text 'a\xF0\x9F\x8E\xA8' --font 'Sans 20' --out " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Noto Color Emoji"), std::string::npos) << r.output;
+  auto image = tools::read_png(png);
+  ASSERT_TRUE(image.ok()) << image.status().to_string();
+  // At strike size the line alone would be over 100 px tall.
+  EXPECT_LE(image.value().height, 60) << r.output;
+}
+
 TEST(RenderTool, FailsWithAClearMessage) {
   const std::string png = temp_path("bad.png");
   CommandRun r = run(tool() + " --out " + png + " --text \"$(printf 'bad \\377 utf8')\"");
