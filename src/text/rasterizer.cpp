@@ -45,6 +45,7 @@ struct FaceEntry {
 
 struct Rasterizer::Impl {
   const FontRegistry* registry = nullptr;
+  ColorStrikeCache* strikes = nullptr;
   FT_Library library = nullptr;
   Status library_error;
   std::vector<FaceEntry> faces;  // indexed by FaceId: O(1) lookup
@@ -284,45 +285,72 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
 Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const RasterRequest& r) {
   // Strikes cannot be shifted by a transform; the subpixel bin is ignored for bitmap emoji
   // (they are wide, and the renderer snaps them to whole pixels anyway).
-  FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, FT_LOAD_COLOR | FT_LOAD_RENDER);
-  if (ft != 0) {
-    return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot load colour glyph " +
-                                                  std::to_string(r.glyph_id) + ": " +
-                                                  ft_error_text(ft));
-  }
-  const FT_GlyphSlot slot = e.face->glyph;
-  const FT_Bitmap& bm = slot->bitmap;
   GlyphBitmap out;
-  if (bm.width == 0 || bm.rows == 0) return out;
-  if (bm.pixel_mode != FT_PIXEL_MODE_BGRA) {
-    return Status(ErrorCode::kUnsupported, e.name + ": colour glyph " + std::to_string(r.glyph_id) +
-                                               " is not BGRA (pixel mode " +
-                                               std::to_string(bm.pixel_mode) + ")");
+  std::shared_ptr<const ColorStrikeCache::Strike> cached =
+      strikes != nullptr ? strikes->find(r.face, e.strike, r.glyph_id) : nullptr;
+  const uint8_t* pixels = nullptr;
+  std::ptrdiff_t pitch = 0;
+  int sw = 0, sh = 0, strike_left = 0, strike_top = 0;
+  if (cached) {
+    pixels = cached->bgra.data();
+    pitch = std::ptrdiff_t(cached->width) * 4;
+    sw = cached->width, sh = cached->height;
+    strike_left = cached->left, strike_top = cached->top;
+  } else {
+    FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, FT_LOAD_COLOR | FT_LOAD_RENDER);
+    if (ft != 0) {
+      return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot load colour glyph " +
+                                                    std::to_string(r.glyph_id) + ": " +
+                                                    ft_error_text(ft));
+    }
+    const FT_GlyphSlot slot = e.face->glyph;
+    const FT_Bitmap& bm = slot->bitmap;
+    if (bm.width == 0 || bm.rows == 0) return out;
+    if (bm.pixel_mode != FT_PIXEL_MODE_BGRA) {
+      return Status(ErrorCode::kUnsupported,
+                    e.name + ": colour glyph " + std::to_string(r.glyph_id) +
+                        " is not BGRA (pixel mode " + std::to_string(bm.pixel_mode) + ")");
+    }
+    sw = static_cast<int>(bm.width), sh = static_cast<int>(bm.rows);
+    strike_left = slot->bitmap_left, strike_top = slot->bitmap_top;
+    pixels = bm.buffer;
+    pitch = bm.pitch;
+    if (strikes != nullptr) {
+      auto strike = std::make_shared<ColorStrikeCache::Strike>();
+      strike->width = sw, strike->height = sh, strike->left = strike_left, strike->top = strike_top;
+      strike->bgra.resize(size_t(sw) * size_t(sh) * 4);
+      for (int y = 0; y < sh; ++y) {
+        std::memcpy(strike->bgra.data() + size_t(y) * size_t(sw) * 4,
+                    bm.buffer + std::ptrdiff_t(y) * bm.pitch, size_t(sw) * 4);
+      }
+      strikes->insert(r.face, e.strike, r.glyph_id, strike);
+    }
   }
-  const int sw = static_cast<int>(bm.width), sh = static_cast<int>(bm.rows);
   const double scale = (r.size_26_6 / 64.0) / e.strike_ppem;
   out.format = PixelFormat::kColor32;
   if (std::fabs(scale - 1.0) < 1e-9) {
     out.width = sw;
     out.height = sh;
-    out.left = slot->bitmap_left;
-    out.top = slot->bitmap_top;
+    out.left = strike_left;
+    out.top = strike_top;
   } else {
     out.width = std::max(1, static_cast<int>(std::lround(sw * scale)));
     out.height = std::max(1, static_cast<int>(std::lround(sh * scale)));
-    out.left = static_cast<int>(std::lround(slot->bitmap_left * scale));
-    out.top = static_cast<int>(std::lround(slot->bitmap_top * scale));
+    out.left = static_cast<int>(std::lround(strike_left * scale));
+    out.top = static_cast<int>(std::lround(strike_top * scale));
   }
   // Premultiplied BGRA strike to premultiplied RGBA at the requested size (a plain reorder when
   // the size is the strike's).
   out.pixels.resize(size_t(out.width) * size_t(out.height) * 4);
-  resize_box_rgba(bm.buffer, bm.pitch, sw, sh, /*src_bgra=*/true, out.pixels.data(), out.width,
+  resize_box_rgba(pixels, pitch, sw, sh, /*src_bgra=*/true, out.pixels.data(), out.width,
                   out.height);
   return out;
 }
 
-Rasterizer::Rasterizer(const FontRegistry* registry) : impl_(std::make_unique<Impl>()) {
+Rasterizer::Rasterizer(const FontRegistry* registry, ColorStrikeCache* strikes)
+    : impl_(std::make_unique<Impl>()) {
   impl_->registry = registry;
+  impl_->strikes = strikes;
   FT_Error ft = FT_Init_FreeType(&impl_->library);
   if (ft != 0) {
     impl_->library = nullptr;
@@ -358,6 +386,45 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
   }
   GS_TRY(impl.set_size(*e, request.size_26_6));
   return e->color_bitmap ? impl.render_color_bitmap(*e, request) : impl.render_outline(*e, request);
+}
+
+// ---- ColorStrikeCache ------------------------------------------------------------------------
+
+std::shared_ptr<const ColorStrikeCache::Strike> ColorStrikeCache::find(FaceId face, int strike,
+                                                                       uint32_t glyph) {
+  std::lock_guard lock(mutex_);
+  auto it = map_.find(key(face, strike, glyph));
+  if (it == map_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second.position);
+  return it->second.value;
+}
+
+void ColorStrikeCache::insert(FaceId face, int strike, uint32_t glyph,
+                              std::shared_ptr<const Strike> value) {
+  const size_t size = value->bgra.size();
+  if (size > max_bytes_) return;
+  std::lock_guard lock(mutex_);
+  const uint64_t k = key(face, strike, glyph);
+  if (map_.count(k)) return;  // another thread decoded it meanwhile
+  while (bytes_ + size > max_bytes_ && !lru_.empty()) {
+    auto victim = map_.find(lru_.back());
+    bytes_ -= victim->second.value->bgra.size();
+    map_.erase(victim);
+    lru_.pop_back();
+  }
+  lru_.push_front(k);
+  map_.emplace(k, Entry{std::move(value), lru_.begin()});
+  bytes_ += size;
+}
+
+size_t ColorStrikeCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+size_t ColorStrikeCache::size() const {
+  std::lock_guard lock(mutex_);
+  return map_.size();
 }
 
 }  // namespace glyphstream::text

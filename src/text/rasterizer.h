@@ -2,8 +2,12 @@
 // never shared. Grayscale antialiased coverage, or premultiplied RGBA for colour glyphs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <list>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "glyphstream/status.h"
@@ -28,9 +32,44 @@ struct GlyphBitmap {
   std::vector<uint8_t> pixels;  // tight rows: width * bytes_per_pixel(format) bytes each
 };
 
+// Decoded colour strikes (premultiplied BGRA as FreeType renders them from the font's PNG),
+// shared by the rasterizers of one text system: an emoji drawn at several sizes (three text
+// sizes, every frame of a zoom) is inflated once. Thread-safe; bounded by bytes, least recently
+// used out.
+class ColorStrikeCache {
+ public:
+  struct Strike {
+    int width = 0, height = 0;  // tight rows of width * 4 bytes
+    int left = 0, top = 0;      // FreeType's bitmap_left / bitmap_top at the strike size
+    std::vector<uint8_t> bgra;
+  };
+  explicit ColorStrikeCache(size_t max_bytes = size_t(16) << 20) : max_bytes_(max_bytes) {}
+
+  std::shared_ptr<const Strike> find(FaceId face, int strike, uint32_t glyph);
+  void insert(FaceId face, int strike, uint32_t glyph, std::shared_ptr<const Strike> value);
+  size_t bytes() const;
+  size_t size() const;
+
+ private:
+  static uint64_t key(FaceId face, int strike, uint32_t glyph) {
+    return (uint64_t(face) << 40) ^ (uint64_t(uint32_t(strike) & 0xff) << 32) ^ glyph;
+  }
+  using Lru = std::list<uint64_t>;
+  struct Entry {
+    std::shared_ptr<const Strike> value;
+    Lru::iterator position;
+  };
+  mutable std::mutex mutex_;
+  size_t max_bytes_;
+  size_t bytes_ = 0;
+  Lru lru_;  // most recent first
+  std::unordered_map<uint64_t, Entry> map_;
+};
+
 class Rasterizer {
  public:
-  explicit Rasterizer(const FontRegistry* registry);
+  // `strikes` (optional, may be shared by several rasterizers) keeps decoded colour strikes.
+  explicit Rasterizer(const FontRegistry* registry, ColorStrikeCache* strikes = nullptr);
   ~Rasterizer();
   Rasterizer(const Rasterizer&) = delete;
   Rasterizer& operator=(const Rasterizer&) = delete;

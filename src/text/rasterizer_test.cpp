@@ -184,6 +184,48 @@ TEST_F(RasterizerTest, EmojiIsColourAtTheRequestedSize) {
   EXPECT_NEAR(b64.width, 2 * b.width, 2);
 }
 
+TEST_F(RasterizerTest, SharedStrikeCacheGivesTheSameBytesAndDecodesOnce) {
+  auto glyphs = shape("\xF0\x9F\x98\x80", "Sans 32");  // an emoji
+  ASSERT_EQ(glyphs.size(), 1u);
+  ASSERT_TRUE(glyphs[0].is_color_font);
+  ColorStrikeCache strikes;
+  Rasterizer cached_a(&registry_, &strikes), cached_b(&registry_, &strikes), plain(&registry_);
+  for (uint32_t px : {14u, 20u, 32u, 109u, 150u}) {
+    RasterRequest req = request(glyphs[0]);
+    req.size_26_6 = px * 64;
+    GlyphBitmap want = raster(plain, req);
+    EXPECT_TRUE(same(raster(cached_a, req), want)) << px << " px";
+    EXPECT_TRUE(same(raster(cached_b, req), want)) << px << " px (from the other's decode)";
+  }
+  EXPECT_EQ(strikes.size(), 1u);  // one strike of one glyph, decoded once
+  EXPECT_GT(strikes.bytes(), 0u);
+}
+
+TEST(ColorStrikeCacheTest, StaysWithinItsBytesAndDropsTheLeastRecentlyUsed) {
+  auto strike = [](int side) {
+    auto s = std::make_shared<ColorStrikeCache::Strike>();
+    s->width = s->height = side;
+    s->bgra.assign(size_t(side) * side * 4, 0x7f);
+    return s;
+  };
+  ColorStrikeCache cache(3 * 100 * 100 * 4);  // three 100 x 100 strikes
+  cache.insert(1, 0, 10, strike(100));
+  cache.insert(1, 0, 11, strike(100));
+  cache.insert(1, 0, 12, strike(100));
+  EXPECT_EQ(cache.size(), 3u);
+  ASSERT_NE(cache.find(1, 0, 10), nullptr);  // 10 is now the most recent
+  cache.insert(1, 0, 13, strike(100));       // evicts 11, the least recent
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_LE(cache.bytes(), size_t(3 * 100 * 100 * 4));
+  EXPECT_EQ(cache.find(1, 0, 11), nullptr);
+  EXPECT_NE(cache.find(1, 0, 10), nullptr);
+  EXPECT_NE(cache.find(1, 0, 13), nullptr);
+  cache.insert(1, 0, 14, strike(1000));  // larger than the whole cache: not kept
+  EXPECT_EQ(cache.find(1, 0, 14), nullptr);
+  EXPECT_EQ(cache.find(2, 0, 10), nullptr);  // another face
+  EXPECT_EQ(cache.find(1, 1, 10), nullptr);  // another strike
+}
+
 TEST_F(RasterizerTest, DeterministicBytes) {
   auto glyphs = shape("Wg漢😀", "Sans 27");
   ASSERT_EQ(glyphs.size(), 4u);
