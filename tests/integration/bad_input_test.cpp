@@ -18,6 +18,7 @@
 
 #include <EGL/egl.h>
 #include <dlfcn.h>
+#include <fontconfig/fontconfig.h>
 
 #include "atlas/atlas.h"
 #include "cpu_reference.h"
@@ -77,8 +78,24 @@ TextStyle style_of(const std::string& font) {
   return s;
 }
 
-// A real font to truncate and corrupt (Debian's fonts-dejavu-core).
-const char* const kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+// A real font to truncate and corrupt: DejaVu Sans (Debian's fonts-dejavu-core), found through
+// fontconfig so that the test also runs where fonts live elsewhere (the GPU machine's bundle).
+std::string font_path() {
+  std::string path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>("DejaVu Sans"));
+  FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+  FcDefaultSubstitute(pattern);
+  FcResult result = FcResultNoMatch;
+  if (FcPattern* match = FcFontMatch(nullptr, pattern, &result)) {
+    FcChar8* file = nullptr;
+    if (FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch) {
+      path = reinterpret_cast<const char*>(file);
+    }
+    FcPatternDestroy(match);
+  }
+  FcPatternDestroy(pattern);
+  return path;
+}
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -323,7 +340,7 @@ class TempFile {
 };
 
 TEST_F(BadInput, CorruptOrTruncatedFontFileIsFontLoadFailed) {
-  const std::vector<uint8_t> font = read_file(kFontPath);
+  const std::vector<uint8_t> font = read_file(font_path());
   ASSERT_GT(font.size(), 4096u);
   make_system();
   begin_with_good_text();
@@ -357,7 +374,7 @@ TEST_F(BadInput, CorruptOrTruncatedFontFileIsFontLoadFailed) {
 }
 
 TEST_F(BadInput, CorruptOrTruncatedFontInMemoryIsFontLoadFailed) {
-  const std::vector<uint8_t> font = read_file(kFontPath);
+  const std::vector<uint8_t> font = read_file(font_path());
   ASSERT_GT(font.size(), 4096u);
   text::FontRegistry registry;
   auto expect_fails = [&](std::vector<uint8_t> bytes, const char* what) {
