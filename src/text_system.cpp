@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <list>
 #include <mutex>
@@ -157,6 +158,16 @@ struct TextSystem::Impl {
   void start_frame_stats();
   void drop_evicted();
   Status upload_dirty(gpu::UploadStats* ustats);
+  // Counts a glyph that is drawn as nothing, and says why (the first few of a frame).
+  void glyph_error(const atlas::GlyphKey& key, const std::string& why) {
+    ++stats.raster_errors;
+    if (stats.raster_error_messages.size() >= FrameStats::kMaxErrorMessages) return;
+    char size[32];
+    std::snprintf(size, sizeof size, "%.2f", double(key.size_26_6) / 64.0);
+    stats.raster_error_messages.push_back("glyph " + std::to_string(key.glyph_id) + " of " +
+                                          registry.source(key.face_id).family + " at " + size +
+                                          " px: " + why);
+  }
   // A worker's rasterization; an exception (bad_alloc) becomes an error result, so that whoever
   // waits for this glyph is always woken.
   Result<text::GlyphBitmap> rasterize_guarded(int worker, const atlas::GlyphKey& k) {
@@ -283,7 +294,7 @@ Status TextSystem::Impl::upload_dirty(gpu::UploadStats* ustats) {
 Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap) {
   const auto start = Clock::now();
   if (!bitmap.ok()) {
-    ++stats.raster_errors;
+    glyph_error(key, bitmap.status().message());
     stats.pack_ns += ns_since(start);
     return {};
   }
@@ -303,7 +314,15 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
       drop_evicted();
     }
     if (r.status != atlas::AllocStatus::kOk) {
-      ++stats.raster_errors;  // too large for any page, or still full: drawn as nothing
+      // Drawn as nothing; the rest of the frame goes on.
+      const atlas::AtlasConfig& c = atlas->config();
+      glyph_error(key, r.status == atlas::AllocStatus::kTooLarge
+                           ? std::to_string(bm.width) + " x " + std::to_string(bm.height) +
+                                 " px is larger than an atlas page (" +
+                                 std::to_string(c.page_width) + " x " +
+                                 std::to_string(c.page_max_height) + " px)"
+                           : std::string("no atlas space: every page is pinned by this frame "
+                                         "even after a mid-frame flush"));
       stats.pack_ns += ns_since(start);
       return {};
     }

@@ -19,8 +19,12 @@ struct FrameStats {
   uint32_t glyphs_drawn = 0;       // quads with pixels, drawn
   uint32_t glyph_hits = 0;         // found in the cache
   uint32_t glyphs_rasterized = 0;  // new this frame
-  uint32_t raster_errors = 0;      // glyphs that failed to rasterize (drawn as nothing)
-  uint64_t glyph_bytes = 0;        // padded bytes of the glyphs newly written to the atlas
+  uint32_t raster_errors = 0;      // glyphs that failed to rasterize or place (drawn as nothing)
+  // Why, for the first kMaxErrorMessages of them: each names the glyph, its font and size, and
+  // the cause (a broken glyph in the font, a glyph larger than an atlas page, ...).
+  std::vector<std::string> raster_error_messages;
+  static constexpr size_t kMaxErrorMessages = 8;
+  uint64_t glyph_bytes = 0;  // padded bytes of the glyphs newly written to the atlas
 
   // CPU time, nanoseconds
   uint64_t layout_ns = 0;

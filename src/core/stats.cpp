@@ -14,6 +14,7 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["glyph_hits"] = s.glyph_hits;
   j["glyphs_rasterized"] = s.glyphs_rasterized;
   j["raster_errors"] = s.raster_errors;
+  j["raster_error_messages"] = s.raster_error_messages;
   j["glyph_bytes"] = s.glyph_bytes;
   j["layout_ns"] = s.layout_ns;
   j["rasterize_ns"] = s.rasterize_ns;

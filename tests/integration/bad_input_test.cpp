@@ -418,7 +418,16 @@ TEST_F(BadInput, GlyphLargerThanAnyPageIsSkippedAndCounted) {
   EXPECT_TRUE(ts_->commit().ok());
   EXPECT_GT(flush_and_count_good_ink(), 50);
   expect_good_text_exact();
-  EXPECT_GE(ts_->last_frame_stats().raster_errors, 1u);
+  const FrameStats& st = ts_->last_frame_stats();
+  EXPECT_GE(st.raster_errors, 1u);
+  ASSERT_FALSE(st.raster_error_messages.empty());
+  // Names the glyph's size and the page size: "... at 150.00 px: 96 x 110 px is larger than an
+  // atlas page (64 x 64 px)".
+  EXPECT_NE(st.raster_error_messages[0].find("at 150.00 px"), std::string::npos)
+      << st.raster_error_messages[0];
+  EXPECT_NE(st.raster_error_messages[0].find("larger than an atlas page (64 x 64 px)"),
+            std::string::npos)
+      << st.raster_error_messages[0];
   // Still usable: the next frame draws normally.
   begin_with_good_text();
   EXPECT_GT(flush_and_count_good_ink(), 50);

@@ -77,6 +77,9 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
   std::fprintf(
       out, "  glyphs         %u requested, %u drawn, %u cache hits, %u rasterized, %u errors\n",
       s.glyphs_requested, s.glyphs_drawn, s.glyph_hits, s.glyphs_rasterized, s.raster_errors);
+  for (const std::string& e : s.raster_error_messages) {
+    std::fprintf(out, "  glyph error    %s\n", e.c_str());
+  }
   std::fprintf(out, "  atlas          %u page(s), %.1f KiB, occupancy %.1f%%, %llu cached glyphs\n",
                s.pages, double(s.atlas_bytes) / 1024.0, s.occupancy * 100.0,
                static_cast<unsigned long long>(s.cached_glyphs));
