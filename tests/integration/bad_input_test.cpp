@@ -421,7 +421,7 @@ TEST_F(BadInput, GlyphLargerThanAnyPageIsSkippedAndCounted) {
   const FrameStats& st = ts_->last_frame_stats();
   EXPECT_GE(st.raster_errors, 1u);
   ASSERT_FALSE(st.raster_error_messages.empty());
-  // Names the glyph's size and the page size: "... at 150.00 px: 96 x 110 px is larger than an
+  // Names the glyph's size and the page size: "... at 150.00 px: W x H px is larger than an
   // atlas page (64 x 64 px)".
   EXPECT_NE(st.raster_error_messages[0].find("at 150.00 px"), std::string::npos)
       << st.raster_error_messages[0];
