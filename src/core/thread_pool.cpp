@@ -110,20 +110,6 @@ void ThreadPool::submit(std::function<void(int)> job) {
   if (!workers_.empty()) wake_.notify_one();
 }
 
-void ThreadPool::submit_many(std::vector<std::function<void(int)>> jobs) {
-  if (jobs.empty()) return;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& job : jobs) jobs_.push_back(std::move(job));
-  }
-  if (workers_.empty()) return;
-  if (jobs.size() == 1) {
-    wake_.notify_one();
-  } else {
-    wake_.notify_all();
-  }
-}
-
 void ThreadPool::drain_inline() {
   if (!workers_.empty()) return;
   while (true) {

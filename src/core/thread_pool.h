@@ -36,9 +36,6 @@ class ThreadPool {
   // Queues a job for a worker thread (index >= 1); with no workers, it runs at the next
   // drain_inline() on the caller instead.
   void submit(std::function<void(int worker)> job);
-  // Queues several jobs under one lock with one wake-up call: a caller handing out a batch pays
-  // one futex broadcast instead of one wake-up per job.
-  void submit_many(std::vector<std::function<void(int worker)>> jobs);
   // Runs queued jobs on the caller when there are no workers (threads <= 1).
   void drain_inline();
   // Blocks until every submitted job has finished.
