@@ -100,8 +100,8 @@ TEST(RenderTool, EmojiKeepTheirSizeWithABareFontconfigConfiguration) {
   const std::string conf = (dir / "fonts.conf").string();
   {
     std::ofstream out(conf);
-    out << "<?xml version=\"1.0\"?>\n<fontconfig><dir>" << dir.string()
-        << "</dir><cachedir>" << (dir / "cache").string() << "</cachedir></fontconfig>\n";
+    out << "<?xml version=\"1.0\"?>\n<fontconfig><dir>" << dir.string() << "</dir><cachedir>"
+        << (dir / "cache").string() << "</cachedir></fontconfig>\n";
   }
   const std::string png = temp_path("bare-emoji.png");
   const CommandRun r = run("FONTCONFIG_FILE=" + conf + " " + tool() +
