@@ -391,10 +391,11 @@ Status TextSystem::Impl::commit() {
     std::unique_ptr<std::atomic<bool>[]> done;
     std::atomic<size_t> next{0};
   };
-  auto work = std::make_shared<Shared>();
+  // Shared with the workers' jobs, which may outlive this call (a job queued behind others).
+  std::shared_ptr<Shared> work;
   std::vector<size_t> slot_of(n, SIZE_MAX);  // miss index -> position in work
-  const bool share = pool->size() > 1 && to_rasterize.size() > kInlineRasterLimit;
-  if (share) {
+  if (pool->size() > 1 && to_rasterize.size() > kInlineRasterLimit) {
+    work = std::make_shared<Shared>();
     work->keys.reserve(to_rasterize.size());
     for (size_t i : to_rasterize) {
       slot_of[i] = work->keys.size();
@@ -496,24 +497,19 @@ void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& ke
     std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
                                        keys.begin() + long(std::min(keys.size(), b + kBatch)));
     pool->submit([this, batch = std::move(batch)](int worker) {
-      // Results are published a few at a time: one lock per glyph made 15 workers and the
-      // caller's draw_text() queue on prefetch_mutex.
-      constexpr size_t kPublish = 8;
+      // The batch's results are published under one lock: one lock per glyph made 15 workers
+      // and the caller's draw_text() queue on prefetch_mutex.
       std::vector<Result<text::GlyphBitmap>> done;
-      done.reserve(kPublish);
-      for (size_t i = 0; i < batch.size(); i += kPublish) {
-        const size_t end = std::min(batch.size(), i + kPublish);
-        done.clear();
-        for (size_t j = i; j < end; ++j) done.push_back(rasterize_guarded(worker, batch[j]));
-        {
-          std::lock_guard lock(prefetch_mutex);
-          for (size_t j = i; j < end; ++j) {
-            prefetch_inflight.erase(batch[j]);
-            if (done[j - i].ok()) prefetched.emplace(batch[j], std::move(done[j - i]).value());
-          }
+      done.reserve(batch.size());
+      for (const atlas::GlyphKey& k : batch) done.push_back(rasterize_guarded(worker, k));
+      {
+        std::lock_guard lock(prefetch_mutex);
+        for (size_t j = 0; j < batch.size(); ++j) {
+          prefetch_inflight.erase(batch[j]);
+          if (done[j].ok()) prefetched.emplace(batch[j], std::move(done[j]).value());
         }
-        prefetch_ready.notify_all();  // commit() may be waiting for one of these
       }
+      prefetch_ready.notify_all();  // commit() may be waiting for one of these
     });
   }
 }

@@ -326,19 +326,12 @@ Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const Ra
       strikes->insert(r.face, e.strike, r.glyph_id, strike);
     }
   }
-  const double scale = (r.size_26_6 / 64.0) / e.strike_ppem;
+  const double scale = (r.size_26_6 / 64.0) / e.strike_ppem;  // 1 at the strike's own size
   out.format = PixelFormat::kColor32;
-  if (std::fabs(scale - 1.0) < 1e-9) {
-    out.width = sw;
-    out.height = sh;
-    out.left = strike_left;
-    out.top = strike_top;
-  } else {
-    out.width = std::max(1, static_cast<int>(std::lround(sw * scale)));
-    out.height = std::max(1, static_cast<int>(std::lround(sh * scale)));
-    out.left = static_cast<int>(std::lround(strike_left * scale));
-    out.top = static_cast<int>(std::lround(strike_top * scale));
-  }
+  out.width = std::max(1, static_cast<int>(std::lround(sw * scale)));
+  out.height = std::max(1, static_cast<int>(std::lround(sh * scale)));
+  out.left = static_cast<int>(std::lround(strike_left * scale));
+  out.top = static_cast<int>(std::lround(strike_top * scale));
   // Premultiplied BGRA strike to premultiplied RGBA at the requested size (a plain reorder when
   // the size is the strike's).
   out.pixels.resize(size_t(out.width) * size_t(out.height) * 4);
