@@ -144,6 +144,25 @@ TEST(AtlasTest, ReleaseReclaimsEmptyShelvesForOtherHeights) {
   EXPECT_INVARIANTS(atlas);
 }
 
+TEST(AtlasTest, ANewShelfTakesTheWholeBandRatherThanLeaveASliver) {
+  AtlasConfig cfg = small_config();
+  cfg.page_initial_height = 64;
+  cfg.page_max_height = 64;
+  cfg.memory_budget_bytes = 128 * 64;  // one page, no growth
+  Atlas atlas(cfg);
+  atlas.begin_frame(1);
+  // A fills the first 32-px shelf; 32 free rows remain below it.
+  ASSERT_EQ(atlas.allocate(PixelFormat::kCoverage8, 124, 30).status, AllocStatus::kOk);
+  // B needs 31 rows: its shelf takes all 32 (a 1-px leftover could never be used).
+  const AllocResult b = atlas.allocate(PixelFormat::kCoverage8, 60, 29);
+  ASSERT_EQ(b.status, AllocStatus::kOk);
+  // So C, 32 rows padded, fits beside B; with a 31-row shelf the page would be full.
+  const AllocResult c = atlas.allocate(PixelFormat::kCoverage8, 60, 30);
+  ASSERT_EQ(c.status, AllocStatus::kOk);
+  EXPECT_EQ(c.alloc.rect.y, b.alloc.rect.y);
+  EXPECT_INVARIANTS(atlas);
+}
+
 TEST(AtlasTest, ReleaseOfAGlyphInFlightWaitsForItsFrame) {
   AtlasConfig cfg = small_config();
   cfg.page_initial_height = 128;
