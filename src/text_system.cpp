@@ -18,6 +18,7 @@
 
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
+#include "core/claim_queue.h"
 #include "core/thread_pool.h"
 #include "core/utf8.h"
 #include "gpu/gpu_device.h"
@@ -92,6 +93,19 @@ struct QueuedGlyph {
   uint32_t color = 0;
 };
 
+// A glyph handed to the rasterizer workers, and its bitmap once `done`.
+struct RasterItem {
+  atlas::GlyphKey key;
+  Result<text::GlyphBitmap> bitmap{Status(ErrorCode::kInternal, "not rasterized")};
+  std::atomic<uint32_t> done{0};
+};
+using RasterQueue = ClaimQueue<RasterItem>;
+// Where a miss went: {queue, index} in the commit interval's raster queues.
+struct QueuedAt {
+  uint32_t queue = UINT32_MAX;  // UINT32_MAX: not queued
+  uint32_t index = 0;
+};
+
 // No exception leaves the library: the public entry points run their bodies through this.
 template <typename Fn>
 auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
@@ -150,6 +164,18 @@ struct TextSystem::Impl {
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight;
   std::condition_variable prefetch_ready;  // a worker finished a glyph
 
+  // This commit interval's rasterizer queues: draw_text() pushes new glyphs to the open one
+  // (the last, while not closed), commit() closes it and collects the bitmaps in miss order.
+  // finish() closes it too, so a later draw_text() of the same interval opens another.
+  std::vector<std::shared_ptr<RasterQueue>> raster_queues;
+  std::vector<QueuedAt> miss_queued;  // parallel to `misses`
+  // Glyphs placed but not yet copied into their page (the bitmaps stay alive in commit()).
+  struct PendingWrite {
+    atlas::AllocHandle handle;
+    const text::GlyphBitmap* bitmap;
+  };
+  std::vector<PendingWrite> pending_writes;
+
   Result<std::shared_ptr<CachedLayout>> layout(std::string_view utf8, const TextStyle& style);
   static atlas::GlyphKey key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
                                  int* pen_y);
@@ -185,6 +211,18 @@ struct TextSystem::Impl {
   Status finish();
   // Hands keys (already marked in flight) to the workers; results land in `prefetched`.
   void submit_raster_jobs(const std::vector<atlas::GlyphKey>& keys);
+  // The open raster queue; a new one starts `workers` pool jobs that drain it.
+  RasterQueue& open_raster_queue(size_t workers);
+  void close_raster_queue() {
+    if (!raster_queues.empty() && !raster_queues.back()->closed()) raster_queues.back()->close();
+  }
+  // Queues misses [first, end) that nobody rasterizes yet (a full queue leaves the rest to
+  // commit()).
+  void queue_misses(size_t first);
+  // Copies the pending glyphs into their pages, in parallel when there are many.
+  void write_pending();
+  // Rasterizes a queued glyph on thread `worker` and marks it done, whatever happens.
+  void rasterize_item(int worker, RasterItem& item) noexcept;
   Status commit();
   Status flush();
 };
@@ -326,7 +364,10 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
       stats.pack_ns += ns_since(start);
       return {};
     }
-    atlas->write(r.alloc.handle, bm.pixels.data(), size_t(bm.width) * bytes_per_pixel(bm.format));
+    // The copy into the page waits for write_pending(): there, all of a commit's glyphs are
+    // copied by every thread, instead of one by one on the caller between allocations.
+    atlas->mark_dirty(r.alloc.handle);
+    pending_writes.push_back({r.alloc.handle, &bm});
     entry.handle = r.alloc.handle;
     entry.page = r.alloc.page;
     entry.rect = r.alloc.rect;
@@ -346,9 +387,12 @@ Status TextSystem::Impl::commit() {
     if (prefetched.empty() && prefetch_inflight.empty()) return {};
   }
   const auto start = Clock::now();
-  // Misses are either rasterized already (prefetch, or the eager jobs draw_text hands to the
-  // workers while it goes on laying out), in flight on a worker, or still to do.
+  // Nothing more comes for this interval: the workers finish what is queued and leave.
+  close_raster_queue();
+  // Misses are queued for the workers (draw_text() pushed them while it went on laying out),
+  // rasterized already (prefetch), in flight as a prefetch job, or still to do.
   const size_t n = misses.size();
+  miss_queued.resize(n);
   std::vector<Result<text::GlyphBitmap>> bitmaps;
   bitmaps.reserve(n);
   std::vector<bool> have(n, false);
@@ -365,10 +409,12 @@ Status TextSystem::Impl::commit() {
   };
   {
     std::lock_guard lock(prefetch_mutex);
+    const bool prefetching = !prefetched.empty() || !prefetch_inflight.empty();
     for (size_t i = 0; i < n; ++i) {
       bitmaps.emplace_back(Status(ErrorCode::kInternal, "not rasterized"));
-      if (collect(i)) continue;
-      if (prefetch_inflight.count(misses[i])) {
+      if (miss_queued[i].queue != UINT32_MAX) continue;
+      if (prefetching && collect(i)) continue;
+      if (prefetching && prefetch_inflight.count(misses[i])) {
         any_in_flight = true;
       } else {
         to_rasterize.push_back(i);
@@ -380,61 +426,47 @@ Status TextSystem::Impl::commit() {
     bitmaps[i] = rasterizers[0]->rasterize({k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin});
     have[i] = true;
   };
-  // Glyphs nobody started: the workers and the caller take them in miss order from a shared
-  // counter; the caller packs each glyph, in miss order (the atlas layout does not depend on
-  // thread timing), as soon as its bitmap is there, and rasterizes the next unclaimed one while
-  // it would otherwise wait. Packing (allocation, page writes, cache inserts) thus overlaps
-  // rasterization instead of following it.
-  struct Shared {
-    std::vector<atlas::GlyphKey> keys;
-    std::vector<Result<text::GlyphBitmap>> out;
-    std::unique_ptr<std::atomic<bool>[]> done;
-    std::atomic<size_t> next{0};
-  };
-  // Shared with the workers' jobs, which may outlive this call (a job queued behind others).
-  std::shared_ptr<Shared> work;
-  std::vector<size_t> slot_of(n, SIZE_MAX);  // miss index -> position in work
+  // Glyphs nobody started: a few are quicker here than any hand-off; more go to a queue that
+  // the workers and the caller share.
   if (pool->size() > 1 && to_rasterize.size() > kInlineRasterLimit) {
-    work = std::make_shared<Shared>();
-    work->keys.reserve(to_rasterize.size());
+    RasterQueue& q = open_raster_queue(std::min(to_rasterize.size(), size_t(pool->size() - 1)));
+    const uint32_t qn = uint32_t(raster_queues.size() - 1);
+    std::vector<size_t> overflow;
     for (size_t i : to_rasterize) {
-      slot_of[i] = work->keys.size();
-      work->keys.push_back(misses[i]);
+      RasterItem* item = q.push();
+      if (!item) {
+        overflow.push_back(i);
+        continue;
+      }
+      item->key = misses[i];
+      miss_queued[i] = {qn, uint32_t(q.size() - 1)};
     }
-    work->out.resize(work->keys.size(), Status(ErrorCode::kInternal, "not rasterized"));
-    work->done = std::make_unique<std::atomic<bool>[]>(work->keys.size());
-    for (int t = 1; t < pool->size(); ++t) {
-      pool->submit([this, work](int worker) {
-        for (size_t j; (j = work->next.fetch_add(1)) < work->keys.size();) {
-          const atlas::GlyphKey& k = work->keys[j];
-          work->out[j] = rasterize_guarded(worker, k);
-          work->done[j].store(true, std::memory_order_release);
-          work->done[j].notify_one();  // commit() may be waiting for this very glyph
-        }
-      });
-    }
-    any_in_flight = true;
-  } else {
+    q.close();
+    to_rasterize.swap(overflow);
+  }
+  if (!to_rasterize.empty()) {
     const auto t = Clock::now();
     for (size_t i : to_rasterize) rasterize_here(i);
     stats.rasterize_ns += ns_since(t);
   }
 
+  // The caller packs each glyph in miss order (the atlas layout does not depend on thread
+  // timing) as soon as its bitmap is there, and rasterizes the next glyph nobody has taken
+  // while it would otherwise wait: packing overlaps rasterization instead of following it.
   Status status;
   for (size_t i = 0; i < n && status.ok(); ++i) {
-    if (!have[i] && slot_of[i] != SIZE_MAX) {
-      const size_t j = slot_of[i];
+    if (!have[i] && miss_queued[i].queue != UINT32_MAX) {
+      RasterQueue& q = *raster_queues[miss_queued[i].queue];
+      RasterItem& item = q[miss_queued[i].index];
       const auto t = Clock::now();
-      while (!work->done[j].load(std::memory_order_acquire)) {
-        const size_t mine = work->next.fetch_add(1);
-        if (mine < work->keys.size()) {
-          work->out[mine] = rasterize_guarded(0, work->keys[mine]);
-          work->done[mine].store(true, std::memory_order_release);
+      while (!item.done.load(std::memory_order_acquire)) {
+        if (const size_t j = q.try_take(); j != RasterQueue::kNone) {
+          rasterize_item(0, q[j]);
           continue;
         }
-        work->done[j].wait(false, std::memory_order_acquire);
+        item.done.wait(0, std::memory_order_acquire);
       }
-      bitmaps[i] = std::move(work->out[j]);
+      bitmaps[i] = std::move(item.bitmap);
       have[i] = true;
       stats.rasterize_ns += ns_since(t);
     } else if (!have[i]) {
@@ -451,11 +483,12 @@ Status TextSystem::Impl::commit() {
     }
     status = pack_one(misses[i], bitmaps[i]);
   }
+  // Outside the block below: pending writes point into it.
+  std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> rest;
   if (status.ok()) {
     if (any_in_flight) pool->wait_idle();
     // Prefetched glyphs nobody asked for yet are made resident too, in key order so that the
     // atlas does not depend on thread timing.
-    std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> rest;
     {
       std::lock_guard lock(prefetch_mutex);
       for (auto& [key, bitmap] : prefetched) {
@@ -474,8 +507,11 @@ Status TextSystem::Impl::commit() {
       if (!status.ok()) break;
     }
   }
+  write_pending();  // before the bitmaps go, and before the dirty rects are taken
   misses.clear();
   miss_set.clear();
+  miss_queued.clear();
+  raster_queues.clear();  // workers still finishing an item hold their queue
   if (status.ok()) {
     gpu::UploadStats ustats;
     status = upload_dirty(&ustats);
@@ -512,6 +548,70 @@ void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& ke
       prefetch_ready.notify_all();  // commit() may be waiting for one of these
     });
   }
+}
+
+void TextSystem::Impl::write_pending() {
+  if (pending_writes.empty()) return;
+  const auto start = Clock::now();
+  auto copy = [this](size_t k) {
+    const PendingWrite& w = pending_writes[k];
+    atlas->copy_pixels(w.handle, w.bitmap->pixels.data(),
+                       size_t(w.bitmap->width) * bytes_per_pixel(w.bitmap->format));
+  };
+  // Below this many glyphs, waking the workers costs more than the copies.
+  constexpr size_t kParallelWriteMin = 64;
+  if (pool->size() > 1 && pending_writes.size() >= kParallelWriteMin) {
+    pool->parallel_for(pending_writes.size(), 16, [&](int, size_t k) { copy(k); });
+  } else {
+    for (size_t k = 0; k < pending_writes.size(); ++k) copy(k);
+  }
+  pending_writes.clear();
+  stats.pack_ns += ns_since(start);
+}
+
+RasterQueue& TextSystem::Impl::open_raster_queue(size_t workers) {
+  if (raster_queues.empty() || raster_queues.back()->closed()) {
+    auto q = std::make_shared<RasterQueue>();
+    raster_queues.push_back(q);
+    // One job per worker for the whole interval, instead of one hand-off per batch of glyphs:
+    // a worker sleeps in the queue between draw_text() calls and leaves when it is closed.
+    workers = std::min(workers, size_t(pool->size() - 1));
+    for (size_t w = 0; w < workers; ++w) {
+      pool->submit(
+          [this, q](int worker) { q->drain([&](size_t i) { rasterize_item(worker, (*q)[i]); }); });
+    }
+  }
+  return *raster_queues.back();
+}
+
+void TextSystem::Impl::queue_misses(size_t first) {
+  RasterQueue& q = open_raster_queue(size_t(pool->size() - 1));
+  const uint32_t qn = uint32_t(raster_queues.size() - 1);
+  std::lock_guard lock(prefetch_mutex);
+  const bool prefetching = !prefetched.empty() || !prefetch_inflight.empty();
+  for (size_t i = first; i < misses.size(); ++i) {
+    const atlas::GlyphKey& k = misses[i];
+    if (prefetching && (prefetched.count(k) || prefetch_inflight.count(k))) continue;
+    RasterItem* item = q.push();
+    if (!item) break;  // full: commit() rasterizes the rest
+    item->key = k;
+    miss_queued[i] = {qn, uint32_t(q.size() - 1)};
+  }
+  q.publish();
+}
+
+void TextSystem::Impl::rasterize_item(int worker, RasterItem& item) noexcept {
+  try {
+    item.bitmap = rasterize_guarded(worker, item.key);
+  } catch (...) {
+    try {
+      item.bitmap = Status(ErrorCode::kOutOfMemory, "rasterize: out of memory");
+    } catch (...) {  // the item keeps its "not rasterized" error
+    }
+  }
+  // Whoever waits for this glyph is woken, whatever happened above.
+  item.done.store(1, std::memory_order_release);
+  item.done.notify_one();
 }
 
 Status TextSystem::Impl::draw_queued(bool only_resolved) {
@@ -559,6 +659,7 @@ Status TextSystem::Impl::draw_queued(bool only_resolved) {
 Status TextSystem::Impl::mid_frame_flush() {
   // Upload what is staged, draw every queued glyph that is resident, close the frame and wait
   // for the GPU: afterwards nothing is pinned but what is still queued.
+  write_pending();
   gpu::UploadStats ustats;
   GS_TRY(upload_dirty(&ustats));
   stats.bytes_uploaded += ustats.bytes;
@@ -620,7 +721,9 @@ Status TextSystem::Impl::flush() {
 TextSystem::TextSystem(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 TextSystem::~TextSystem() {
-  if (impl_ && impl_->pool) impl_->pool->wait_idle();
+  if (!impl_ || !impl_->pool) return;
+  impl_->close_raster_queue();  // its workers leave once the queued glyphs are done
+  impl_->pool->wait_idle();
 }
 
 Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& desc) {
@@ -742,18 +845,15 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
         s.misses.push_back(q.key);
       }
     }
-    // Many new glyphs: the workers start rasterizing them now, while the caller goes on with
-    // layout; commit() collects the results. A handful stay for commit() to do inline.
-    if (s.pool->size() > 1 && s.misses.size() - misses_before >= kEagerRasterMin) {
-      std::vector<atlas::GlyphKey> keys;
-      {
-        std::lock_guard lock(s.prefetch_mutex);
-        for (size_t i = misses_before; i < s.misses.size(); ++i) {
-          const atlas::GlyphKey& k = s.misses[i];
-          if (!s.prefetched.count(k) && s.prefetch_inflight.insert(k).second) keys.push_back(k);
-        }
-      }
-      s.submit_raster_jobs(keys);
+    // New glyphs go to the workers now, while the caller goes on with layout; commit() collects
+    // the bitmaps. The first queue of an interval waits for a call with many new glyphs (a
+    // handful are quicker on the caller in commit() than waking workers); once it is open,
+    // every new glyph joins it.
+    s.miss_queued.resize(s.misses.size());
+    const size_t new_misses = s.misses.size() - misses_before;
+    const bool queue_open = !s.raster_queues.empty() && !s.raster_queues.back()->closed();
+    if (s.pool->size() > 1 && new_misses > 0 && (queue_open || new_misses >= kEagerRasterMin)) {
+      s.queue_misses(misses_before);
     }
     return {};
   });
@@ -862,7 +962,10 @@ Status TextSystem::finish() {
 }
 
 Status TextSystem::Impl::finish() {
-  pool->wait_idle();  // background rasterization (prefetch) is submitted work too
+  // Background rasterization (prefetch, queued glyphs) is submitted work too. A queue stays
+  // open across draw_text() calls with its workers asleep in it: closed here, they leave.
+  close_raster_queue();
+  pool->wait_idle();
   GS_TRY(gpu->finish());
   // Every timer query has landed now: attach the results to the frames they measured.
   if (gpu->timer_queries_available()) {

@@ -1022,10 +1022,16 @@ const Allocation* Atlas::lookup(AllocHandle handle) const {
 }
 
 void Atlas::write(AllocHandle handle, const uint8_t* src, size_t src_stride) {
+  if (!src) return;
+  copy_pixels(handle, src, src_stride);
+  mark_dirty(handle);
+}
+
+void Atlas::copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_stride) {
   Impl& m = *impl_;
   const Slot* slot = m.live_slot(handle);
   if (!slot || !src) return;
-  Shelf& sh = m.shelves[slot->shelf];
+  const Shelf& sh = m.shelves[slot->shelf];
   Page& p = m.pages[sh.page];
   const size_t bpp = size_t(bytes_per_pixel(p.format));
   const size_t stride = size_t(p.width) * bpp;
@@ -1041,6 +1047,15 @@ void Atlas::write(AllocHandle handle, const uint8_t* src, size_t src_stride) {
     std::memcpy(dst + bpp, src + size_t(row) * src_stride, size_t(r.w) * bpp);
     std::memset(dst + (size_t(r.w) + 1) * bpp, 0, bpp);
   }
+}
+
+void Atlas::mark_dirty(AllocHandle handle) {
+  Impl& m = *impl_;
+  const Slot* slot = m.live_slot(handle);
+  if (!slot) return;
+  Shelf& sh = m.shelves[slot->shelf];
+  Page& p = m.pages[sh.page];
+  const int py = sh.y;
   const int x0 = slot->px, y0 = py, x1 = slot->px + slot->pw, y1 = py + slot->ph;
   if (!sh.dirty) {
     sh.dirty = true;

@@ -109,6 +109,11 @@ class Atlas {
   // Copies w x h pixels (rows of src_stride bytes, the page's pixel format) into the
   // allocation's content rect, zeroes its gutter, and marks the padded rect dirty.
   void write(AllocHandle handle, const uint8_t* src, size_t src_stride);
+  // write() in two halves, so that the copies of many glyphs can run in parallel: mark_dirty()
+  // on the owning thread, copy_pixels() from any thread, for distinct live handles, while no
+  // other call mutates the atlas. The dirty rect must be taken only after the copy.
+  void mark_dirty(AllocHandle handle);
+  void copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_stride);
 
   size_t page_count() const;
   PageInfo page_info(size_t page) const;

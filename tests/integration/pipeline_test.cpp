@@ -288,5 +288,49 @@ TEST_F(Pipeline, PrefetchedGlyphsAreResidentAfterTheNextCommit) {
   }
 }
 
+// The rasterizer queue of a frame is closed by finish() in the middle of it (its workers leave),
+// and later draw_text() calls of the same frame open another: commit() collects both, in miss
+// order, and the frame matches the reference. Each call has enough new glyphs to be queued.
+TEST_F(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
+  TextSystemDesc desc;
+  desc.threads = 4;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  const TextStyle style = style_of("Sans 18");
+  const std::string first = "Queued first: ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789";
+  const std::string second = "Then second: 一二三四五六七八九十百千万 абвгдежзийкл";
+  gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+  ref_->clear(kWidth, kHeight, kBackground);
+  ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+  ASSERT_TRUE(ts->draw_text(4, 4, first, style).ok());
+  ASSERT_TRUE(ts->finish().ok());  // closes the open queue; must not wait for a commit
+  ASSERT_TRUE(ts->draw_text(4, 40, second, style).ok());
+  ASSERT_TRUE(ts->flush().ok());
+  ASSERT_TRUE(ref_->draw_text(4, 4, first, style).ok());
+  ASSERT_TRUE(ref_->draw_text(4, 40, second, style).ok());
+  std::vector<uint8_t> gpu;
+  ASSERT_TRUE(gl_->read_pixels(&gpu).ok());
+  EXPECT_EQ(testing::compare_rgba(gpu, ref_->image(), kWidth, kHeight, 2).pixels_over_tolerance, 0);
+  const FrameStats& st = ts->last_frame_stats();
+  EXPECT_EQ(st.raster_errors, 0u);
+  EXPECT_GT(st.glyphs_rasterized, 60u);
+}
+
+// A text system destroyed with glyphs queued and no commit: its workers are told that nothing
+// more comes, finish what they took, and the destructor returns.
+TEST_F(Pipeline, DestroyingWithQueuedGlyphsAndNoCommitReturns) {
+  for (int round = 0; round < 5; ++round) {
+    TextSystemDesc desc;
+    desc.threads = 4;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+    ASSERT_TRUE(ts->draw_text(4, 4, "Never committed: 春夏秋冬東西南北 ABCDEFGHIJKLMNOP",
+                              style_of("Sans 24"))
+                    .ok());
+    ts.reset();
+  }
+}
+
 }  // namespace
 }  // namespace glyphstream
