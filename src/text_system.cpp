@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <list>
 #include <mutex>
 #include <new>
@@ -59,22 +60,64 @@ struct CachedLayout : text::LayoutResult {
   std::vector<PreparedGlyph> prepared;
 };
 
+// What a layout depends on. Looked up through LayoutKeyRef, so that a steady frame's
+// draw_text() builds no string (an allocation and a copy of the text per call, before).
+static_assert(sizeof(float) == sizeof(uint32_t));
+struct LayoutKeyRef {
+  std::string_view font, text;
+  uint32_t wrap_bits = 0;  // the float's bits: every value, NaN too, equals itself
+  bool markup = false;
+};
+struct LayoutKey {
+  std::string font, text;
+  uint32_t wrap_bits = 0;
+  bool markup = false;
+};
+inline LayoutKeyRef key_ref(const LayoutKeyRef& k) { return k; }
+inline LayoutKeyRef key_ref(const LayoutKey& k) { return {k.font, k.text, k.wrap_bits, k.markup}; }
+struct LayoutKeyHash {
+  using is_transparent = void;
+  template <typename K>
+  size_t operator()(const K& key) const {
+    const LayoutKeyRef k = key_ref(key);
+    size_t h = std::hash<std::string_view>()(k.text);
+    auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+    mix(std::hash<std::string_view>()(k.font));
+    mix((size_t(k.wrap_bits) << 1) | size_t(k.markup));
+    return h;
+  }
+};
+struct LayoutKeyEq {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    const LayoutKeyRef x = key_ref(a), y = key_ref(b);
+    return x.wrap_bits == y.wrap_bits && x.markup == y.markup && x.font == y.font &&
+           x.text == y.text;
+  }
+};
+
 struct LayoutCache {
-  using Entry = std::pair<std::string, std::shared_ptr<CachedLayout>>;
+  using Entry = std::pair<LayoutKey, std::shared_ptr<CachedLayout>>;
   std::list<Entry> lru;  // front = most recent
-  std::unordered_map<std::string, std::list<Entry>::iterator> index;
+  std::unordered_map<LayoutKey, std::list<Entry>::iterator, LayoutKeyHash, LayoutKeyEq> index;
   size_t capacity = 1024;
 
-  std::shared_ptr<CachedLayout> find(const std::string& key) {
+  std::shared_ptr<CachedLayout> find(const LayoutKeyRef& key) {
     auto it = index.find(key);
     if (it == index.end()) return nullptr;
     lru.splice(lru.begin(), lru, it->second);
     return it->second->second;
   }
-  void insert(const std::string& key, std::shared_ptr<CachedLayout> value) {
+  void insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> value) {
     if (capacity == 0) return;
-    lru.emplace_front(key, std::move(value));
-    index[key] = lru.begin();
+    LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup};
+    if (auto it = index.find(key); it != index.end()) {  // not expected: find() came first
+      it->second->second = std::move(value);
+      return;
+    }
+    lru.emplace_front(owned, std::move(value));
+    index.emplace(std::move(owned), lru.begin());
     while (lru.size() > capacity) {
       index.erase(lru.back().first);
       lru.pop_back();
@@ -231,13 +274,8 @@ struct TextSystem::Impl {
 
 Result<std::shared_ptr<CachedLayout>> TextSystem::Impl::layout(std::string_view utf8,
                                                                const TextStyle& style) {
-  std::string key;
-  key.reserve(style.font.size() + utf8.size() + 24);
-  key += style.font;
-  key += '\x1f';
-  key += std::to_string(style.wrap_width);
-  key += style.markup ? "\x1fm\x1f" : "\x1fp\x1f";
-  key.append(utf8);
+  LayoutKeyRef key{style.font, utf8, 0, style.markup};
+  std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
   if (auto hit = layouts.find(key)) return hit;
   text::LayoutParams params;
   params.font = style.font;
