@@ -994,6 +994,9 @@ void Atlas::touch(AllocHandle handle) {
   Impl& m = *impl_;
   if (!m.live_slot(handle)) return;
   Slot& slot = m.slots[handle.index];
+  // Most touches of a frame repeat an earlier one (a letter used again): the slot is tagged
+  // already, and its shelf carries this frame, which keeps it out of eviction's reach.
+  if (slot.tag == m.current) return;
   slot.tag = m.current;
   m.shelf_use(slot.shelf);
 }
