@@ -39,8 +39,11 @@ uint64_t ns_since(Clock::time_point start) {
 
 // Below this many misses, rasterizing on the caller beats any thread hand-off.
 constexpr size_t kInlineRasterLimit = 8;
-// A draw_text() call with at least this many new glyphs hands them to the workers at once.
-constexpr size_t kEagerRasterMin = 16;
+// A draw_text() call with at least this many new glyphs hands them to the workers at once,
+// with a worker per two glyphs (a scrolled-in line's few new glyphs are spread, not
+// rasterized one after another by the caller in commit()).
+constexpr size_t kEagerRasterMin = 4;
+constexpr size_t kGlyphsPerWorker = 2;
 
 // Largest layout worth caching: bigger texts are rare and would crowd out the rest.
 constexpr size_t kMaxCachedLayoutBytes = 64 * 1024;
@@ -254,8 +257,10 @@ struct TextSystem::Impl {
   Status finish();
   // Hands keys (already marked in flight) to the workers; results land in `prefetched`.
   void submit_raster_jobs(const std::vector<atlas::GlyphKey>& keys);
-  // The open raster queue; a new one starts `workers` pool jobs that drain it.
+  // The open raster queue (a new one if the last is closed), drained by at least `workers`
+  // pool jobs (at most one per worker).
   RasterQueue& open_raster_queue(size_t workers);
+  size_t raster_queue_jobs = 0;  // jobs draining the open queue
   void close_raster_queue() {
     if (!raster_queues.empty() && !raster_queues.back()->closed()) raster_queues.back()->close();
   }
@@ -609,33 +614,38 @@ void TextSystem::Impl::write_pending() {
 
 RasterQueue& TextSystem::Impl::open_raster_queue(size_t workers) {
   if (raster_queues.empty() || raster_queues.back()->closed()) {
-    auto q = std::make_shared<RasterQueue>();
-    raster_queues.push_back(q);
-    // One job per worker for the whole interval, instead of one hand-off per batch of glyphs:
-    // a worker sleeps in the queue between draw_text() calls and leaves when it is closed.
-    workers = std::min(workers, size_t(pool->size() - 1));
-    for (size_t w = 0; w < workers; ++w) {
-      pool->submit(
-          [this, q](int worker) { q->drain([&](size_t i) { rasterize_item(worker, (*q)[i]); }); });
-    }
+    raster_queues.push_back(std::make_shared<RasterQueue>());
+    raster_queue_jobs = 0;
   }
-  return *raster_queues.back();
+  // A job per worker for the whole interval, instead of one hand-off per batch of glyphs: a
+  // worker sleeps in the queue between draw_text() calls and leaves when it is closed. More
+  // join as more glyphs come.
+  const std::shared_ptr<RasterQueue>& q = raster_queues.back();
+  workers = std::min(workers, size_t(pool->size() - 1));
+  for (; raster_queue_jobs < workers; ++raster_queue_jobs) {
+    pool->submit(
+        [this, q](int worker) { q->drain([&](size_t i) { rasterize_item(worker, (*q)[i]); }); });
+  }
+  return *q;
 }
 
 void TextSystem::Impl::queue_misses(size_t first) {
-  RasterQueue& q = open_raster_queue(size_t(pool->size() - 1));
+  RasterQueue& q = open_raster_queue(0);
   const uint32_t qn = uint32_t(raster_queues.size() - 1);
-  std::lock_guard lock(prefetch_mutex);
-  const bool prefetching = !prefetched.empty() || !prefetch_inflight.empty();
-  for (size_t i = first; i < misses.size(); ++i) {
-    const atlas::GlyphKey& k = misses[i];
-    if (prefetching && (prefetched.count(k) || prefetch_inflight.count(k))) continue;
-    RasterItem* item = q.push();
-    if (!item) break;  // full: commit() rasterizes the rest
-    item->key = k;
-    miss_queued[i] = {qn, uint32_t(q.size() - 1)};
+  {
+    std::lock_guard lock(prefetch_mutex);
+    const bool prefetching = !prefetched.empty() || !prefetch_inflight.empty();
+    for (size_t i = first; i < misses.size(); ++i) {
+      const atlas::GlyphKey& k = misses[i];
+      if (prefetching && (prefetched.count(k) || prefetch_inflight.count(k))) continue;
+      RasterItem* item = q.push();
+      if (!item) break;  // full: commit() rasterizes the rest
+      item->key = k;
+      miss_queued[i] = {qn, uint32_t(q.size() - 1)};
+    }
   }
   q.publish();
+  open_raster_queue((q.size() + kGlyphsPerWorker - 1) / kGlyphsPerWorker);
 }
 
 void TextSystem::Impl::rasterize_item(int worker, RasterItem& item) noexcept {
@@ -884,8 +894,8 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
       }
     }
     // New glyphs go to the workers now, while the caller goes on with layout; commit() collects
-    // the bitmaps. The first queue of an interval waits for a call with many new glyphs (a
-    // handful are quicker on the caller in commit() than waking workers); once it is open,
+    // the bitmaps. The first queue of an interval waits for a call with a few new glyphs (one
+    // or two are quicker on the caller in commit() than waking a worker); once it is open,
     // every new glyph joins it.
     s.miss_queued.resize(s.misses.size());
     const size_t new_misses = s.misses.size() - misses_before;
