@@ -135,20 +135,15 @@ gs::Status run(const Options& o) {
       }
       continue;
     }
+    if (!gl) {
+      GS_ASSIGN_OR_RETURN(gl, gs::HeadlessGl::create({o.width, o.height}));
+      std::printf("# %s, EGL platform %s, GL %s, %d hardware threads\n", gl->renderer().c_str(),
+                  gl->platform().c_str(), gl->version().c_str(), hw);
+    }
     // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
     const bool sweep = workload == "cold" || workload == "burst";
     for (int threads : sweep ? thread_counts : std::vector<int>{thread_counts.back()}) {
       for (const std::string& mode_name : modes) {
-        // Each row gets a GL context of its own: what a row leaves in the driver slowed the
-        // next (W4 steady right after W3 zoom's hundreds of retired textures drew in 0.71-0.82
-        // ms of GPU time instead of 0.21 on an H100, in whichever mode came first).
-        const bool first = !gl;
-        gl.reset();
-        GS_ASSIGN_OR_RETURN(gl, gs::HeadlessGl::create({o.width, o.height}));
-        if (first) {
-          std::printf("# %s, EGL platform %s, GL %s, %d hardware threads\n", gl->renderer().c_str(),
-                      gl->platform().c_str(), gl->version().c_str(), hw);
-        }
         gs::bench::WorkloadSpec spec;
         spec.workload = workload;
         gs::parse_upload_mode(mode_name, &spec.mode);
