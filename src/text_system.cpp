@@ -269,6 +269,32 @@ struct TextSystem::Impl {
   void queue_misses(size_t first);
   // Copies the pending glyphs into their pages, in parallel when there are many.
   void write_pending();
+  // The same, one by one if the parallel attempt throws (for destructors).
+  void write_pending_noexcept() noexcept {
+    try {
+      write_pending();
+    } catch (...) {
+      for (const PendingWrite& w : pending_writes) copy_pending(w);
+      pending_writes.clear();
+    }
+  }
+  // After an exception in commit() (misses left behind): keeps the misses not yet placed, for
+  // a retry that rasterizes them again (their queue items may have been moved out), and
+  // drops those placed already. A normal exit has cleared the misses: nothing to do.
+  void forget_unfinished_misses() noexcept {
+    if (misses.empty()) return;
+    std::erase_if(misses, [this](const atlas::GlyphKey& k) {
+      if (!cache.find(k)) return false;
+      miss_set.erase(k);
+      return true;
+    });
+    miss_queued.clear();
+    raster_queues.clear();
+  }
+  void copy_pending(const PendingWrite& w) noexcept {
+    atlas->copy_pixels(w.handle, w.bitmap->pixels.data(),
+                       size_t(w.bitmap->width) * bytes_per_pixel(w.bitmap->format));
+  }
   // Rasterizes a queued glyph on thread `worker` and marks it done, whatever happens.
   void rasterize_item(int worker, RasterItem& item) noexcept;
   Status commit();
@@ -438,6 +464,16 @@ Status TextSystem::Impl::commit() {
   miss_queued.resize(n);
   std::vector<Result<text::GlyphBitmap>> bitmaps;
   bitmaps.reserve(n);
+  std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> rest;  // prefetched extras
+  // Pending writes point into `bitmaps` and `rest`: whatever ends this call (an exception
+  // included), the placed glyphs reach their pages before those go.
+  struct OnExit {
+    Impl* self;
+    ~OnExit() {
+      self->write_pending_noexcept();
+      self->forget_unfinished_misses();
+    }
+  } on_exit{this};
   std::vector<bool> have(n, false);
   std::vector<size_t> to_rasterize;
   bool any_in_flight = false;
@@ -526,8 +562,6 @@ Status TextSystem::Impl::commit() {
     }
     status = pack_one(misses[i], bitmaps[i]);
   }
-  // Outside the block below: pending writes point into it.
-  std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> rest;
   if (status.ok()) {
     if (any_in_flight) pool->wait_idle();
     // Prefetched glyphs nobody asked for yet are made resident too, in key order so that the
@@ -596,11 +630,7 @@ void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& ke
 void TextSystem::Impl::write_pending() {
   if (pending_writes.empty()) return;
   const auto start = Clock::now();
-  auto copy = [this](size_t k) {
-    const PendingWrite& w = pending_writes[k];
-    atlas->copy_pixels(w.handle, w.bitmap->pixels.data(),
-                       size_t(w.bitmap->width) * bytes_per_pixel(w.bitmap->format));
-  };
+  auto copy = [this](size_t k) { copy_pending(pending_writes[k]); };
   // Below this many glyphs, waking the workers costs more than the copies.
   constexpr size_t kParallelWriteMin = 64;
   if (pool->size() > 1 && pending_writes.size() >= kParallelWriteMin) {
