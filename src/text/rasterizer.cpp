@@ -39,8 +39,12 @@ struct FaceEntry {
   int bin = -1;  // the subpixel bin whose transform is set
 };
 
-// Area-average resampling of premultiplied RGBA (a box filter over the source footprint of each
-// destination pixel); exact for any ratio, so downscaled emoji keep smooth edges.
+// A failed FreeType call on one glyph: "<font>: cannot <what> glyph <id>: FreeType error ...".
+Status glyph_failure(const FaceEntry& e, const char* what, uint32_t glyph_id, FT_Error ft) {
+  return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot " + what + " glyph " +
+                                                std::to_string(glyph_id) + ": " +
+                                                ft_error_text(ft));
+}
 }  // namespace
 
 struct Rasterizer::Impl {
@@ -189,11 +193,7 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline_direct(FaceEntry& e, const 
   target.num_grays = 256;
   target.pixel_mode = FT_PIXEL_MODE_GRAY;
   FT_Error ft = FT_Outline_Get_Bitmap(library, &outline, &target);
-  if (ft != 0) {
-    return Status(
-        ErrorCode::kFontLoadFailed,
-        e.name + ": cannot render glyph " + std::to_string(r.glyph_id) + ": " + ft_error_text(ft));
-  }
+  if (ft != 0) return glyph_failure(e, "render", r.glyph_id, ft);
   return out;
 }
 
@@ -208,19 +208,11 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
   FT_Int32 flags = FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_NORMAL;
   if (e.has_color) flags |= FT_LOAD_COLOR | FT_LOAD_RENDER;  // COLR fonts render to BGRA
   FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, flags);
-  if (ft != 0) {
-    return Status(
-        ErrorCode::kFontLoadFailed,
-        e.name + ": cannot load glyph " + std::to_string(r.glyph_id) + ": " + ft_error_text(ft));
-  }
+  if (ft != 0) return glyph_failure(e, "load", r.glyph_id, ft);
   if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE) return render_outline_direct(e, r);
   if (e.face->glyph->format != FT_GLYPH_FORMAT_BITMAP) {
     ft = FT_Render_Glyph(e.face->glyph, FT_RENDER_MODE_NORMAL);
-    if (ft != 0) {
-      return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot render glyph " +
-                                                    std::to_string(r.glyph_id) + ": " +
-                                                    ft_error_text(ft));
-    }
+    if (ft != 0) return glyph_failure(e, "render", r.glyph_id, ft);
   }
   const FT_GlyphSlot slot = e.face->glyph;
   const FT_Bitmap& bm = slot->bitmap;
@@ -298,11 +290,7 @@ Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const Ra
     strike_left = cached->left, strike_top = cached->top;
   } else {
     FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, FT_LOAD_COLOR | FT_LOAD_RENDER);
-    if (ft != 0) {
-      return Status(ErrorCode::kFontLoadFailed, e.name + ": cannot load colour glyph " +
-                                                    std::to_string(r.glyph_id) + ": " +
-                                                    ft_error_text(ft));
-    }
+    if (ft != 0) return glyph_failure(e, "load colour", r.glyph_id, ft);
     const FT_GlyphSlot slot = e.face->glyph;
     const FT_Bitmap& bm = slot->bitmap;
     if (bm.width == 0 || bm.rows == 0) return out;
