@@ -114,11 +114,11 @@ struct LayoutCache {
   }
   void insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> value) {
     if (capacity == 0) return;
-    LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup};
     if (auto it = index.find(key); it != index.end()) {  // not expected: find() came first
       it->second->second = std::move(value);
       return;
     }
+    LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup};
     lru.emplace_front(owned, std::move(value));
     index.emplace(std::move(owned), lru.begin());
     while (lru.size() > capacity) {
@@ -214,6 +214,7 @@ struct TextSystem::Impl {
   // (the last, while not closed), commit() closes it and collects the bitmaps in miss order.
   // finish() closes it too, so a later draw_text() of the same interval opens another.
   std::vector<std::shared_ptr<RasterQueue>> raster_queues;
+  size_t raster_queue_jobs = 0;       // pool jobs draining the open queue
   std::vector<QueuedAt> miss_queued;  // parallel to `misses`
   // Glyphs placed but not yet copied into their page (the bitmaps stay alive in commit()).
   struct PendingWrite {
@@ -260,10 +261,14 @@ struct TextSystem::Impl {
   // The open raster queue (a new one if the last is closed), drained by at least `workers`
   // pool jobs (at most one per worker).
   RasterQueue& open_raster_queue(size_t workers);
-  size_t raster_queue_jobs = 0;  // jobs draining the open queue
-  void close_raster_queue() {
-    if (!raster_queues.empty() && !raster_queues.back()->closed()) raster_queues.back()->close();
+  bool raster_queue_open() const {
+    return !raster_queues.empty() && !raster_queues.back()->closed();
   }
+  void close_raster_queue() {
+    if (raster_queue_open()) raster_queues.back()->close();
+  }
+  // Pushes miss i to the open queue; false when it is full.
+  bool queue_miss(size_t i);
   // Queues misses [first, end) that nobody rasterizes yet (a full queue leaves the rest to
   // commit()).
   void queue_misses(size_t first);
@@ -508,17 +513,10 @@ Status TextSystem::Impl::commit() {
   // Glyphs nobody started: a few are quicker here than any hand-off; more go to a queue that
   // the workers and the caller share.
   if (pool->size() > 1 && to_rasterize.size() > kInlineRasterLimit) {
-    RasterQueue& q = open_raster_queue(std::min(to_rasterize.size(), size_t(pool->size() - 1)));
-    const uint32_t qn = uint32_t(raster_queues.size() - 1);
+    RasterQueue& q = open_raster_queue(to_rasterize.size());
     std::vector<size_t> overflow;
     for (size_t i : to_rasterize) {
-      RasterItem* item = q.push();
-      if (!item) {
-        overflow.push_back(i);
-        continue;
-      }
-      item->key = misses[i];
-      miss_queued[i] = {qn, uint32_t(q.size() - 1)};
+      if (!queue_miss(i)) overflow.push_back(i);
     }
     q.close();
     to_rasterize.swap(overflow);
@@ -602,9 +600,9 @@ Status TextSystem::Impl::commit() {
 }
 
 void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& keys) {
-  // Batches of 8: a line's colour emoji (each 0.1-0.3 ms: PNG inflate and scaling) spread over
-  // the workers instead of queueing on one (batches of 32 made one worker the cold page's long
-  // pole); the hand-off stays ~1 us per batch.
+  // prefetch()'s background jobs (drawn glyphs go through the raster queue instead). Batches of
+  // 8, so that a line's colour emoji (each 0.1-0.3 ms: PNG inflate and scaling) spread over the
+  // workers instead of queueing on one.
   constexpr size_t kBatch = 8;
   for (size_t b = 0; b < keys.size(); b += kBatch) {
     std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
@@ -630,13 +628,13 @@ void TextSystem::Impl::submit_raster_jobs(const std::vector<atlas::GlyphKey>& ke
 void TextSystem::Impl::write_pending() {
   if (pending_writes.empty()) return;
   const auto start = Clock::now();
-  auto copy = [this](size_t k) { copy_pending(pending_writes[k]); };
   // Below this many glyphs, waking the workers costs more than the copies.
   constexpr size_t kParallelWriteMin = 64;
   if (pool->size() > 1 && pending_writes.size() >= kParallelWriteMin) {
-    pool->parallel_for(pending_writes.size(), 16, [&](int, size_t k) { copy(k); });
+    pool->parallel_for(pending_writes.size(), 16,
+                       [this](int, size_t k) { copy_pending(pending_writes[k]); });
   } else {
-    for (size_t k = 0; k < pending_writes.size(); ++k) copy(k);
+    for (const PendingWrite& w : pending_writes) copy_pending(w);
   }
   pending_writes.clear();
   stats.pack_ns += ns_since(start);
@@ -659,19 +657,24 @@ RasterQueue& TextSystem::Impl::open_raster_queue(size_t workers) {
   return *q;
 }
 
+bool TextSystem::Impl::queue_miss(size_t i) {
+  RasterQueue& q = *raster_queues.back();
+  RasterItem* item = q.push();
+  if (!item) return false;
+  item->key = misses[i];
+  miss_queued[i] = {uint32_t(raster_queues.size() - 1), uint32_t(q.size() - 1)};
+  return true;
+}
+
 void TextSystem::Impl::queue_misses(size_t first) {
   RasterQueue& q = open_raster_queue(0);
-  const uint32_t qn = uint32_t(raster_queues.size() - 1);
   {
     std::lock_guard lock(prefetch_mutex);
     const bool prefetching = !prefetched.empty() || !prefetch_inflight.empty();
     for (size_t i = first; i < misses.size(); ++i) {
       const atlas::GlyphKey& k = misses[i];
       if (prefetching && (prefetched.count(k) || prefetch_inflight.count(k))) continue;
-      RasterItem* item = q.push();
-      if (!item) break;  // full: commit() rasterizes the rest
-      item->key = k;
-      miss_queued[i] = {qn, uint32_t(q.size() - 1)};
+      if (!queue_miss(i)) break;  // full: commit() rasterizes the rest
     }
   }
   q.publish();
@@ -929,8 +932,8 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
     // every new glyph joins it.
     s.miss_queued.resize(s.misses.size());
     const size_t new_misses = s.misses.size() - misses_before;
-    const bool queue_open = !s.raster_queues.empty() && !s.raster_queues.back()->closed();
-    if (s.pool->size() > 1 && new_misses > 0 && (queue_open || new_misses >= kEagerRasterMin)) {
+    if (s.pool->size() > 1 && new_misses > 0 &&
+        (s.raster_queue_open() || new_misses >= kEagerRasterMin)) {
       s.queue_misses(misses_before);
     }
     return {};
