@@ -200,7 +200,7 @@ TEST(HeadlessGlTest, NoDisplaySaysWhatWasTried) {
   }
 }
 
-TEST_F(GlDeviceTest, NoCurrentContextIsUnsupported) {
+TEST_F(GlDeviceTest, NoCurrentContextIsContextFailed) {
   EGLDisplay d = eglGetCurrentDisplay();
   EGLContext c = eglGetCurrentContext();
   ASSERT_NE(c, EGL_NO_CONTEXT);
