@@ -1,0 +1,151 @@
+// What one GPU backend implements (sokol-style: the common side in gpu_device.{h,cpp} does
+// validation, upload-mode selection, staging layout and stall accounting once; a backend only
+// moves bytes and draws). OpenGL lives in src/gpu/gl/, Vulkan in src/gpu/vulkan/. Nothing here
+// names a graphics API type.
+//
+// One commit's upload is a pass, driven by GpuDevice::upload():
+//
+//   begin_upload(mode)
+//     ensure_page(page)                       for every page that has dirty rects
+//     async:      slot = next ring slot; if !staging_slot_idle(slot): wait_staging_slot(slot)
+//                 (timed and counted as a stall by the common side); map_staging_slot(slot, n);
+//                 the common side writes the rects' rows; copy_from_staging(slot, copies)
+//     sync:       copy_from_client(copies)    (complete on the GPU when end_upload returns)
+//     whole-page: copy_from_client(one copy of each whole page)
+//   end_upload()                              GL: restore state; Vulkan: submit (and, in sync
+//                                             mode, wait for the fence)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream::gpu {
+
+// Frame numbers as the text system counts them (one per begin_frame()). A backend maps them to
+// its own completion mechanism: GL fences, Vulkan timeline-semaphore values.
+using FrameToken = uint64_t;
+
+struct PageDesc {
+  uint32_t page = 0;
+  PixelFormat format = PixelFormat::kCoverage8;
+  int width = 0;
+  int height = 0;
+};
+
+// A rect of a page filled from a staging slot: rows of rect.w * bpp bytes, tightly packed,
+// starting at `offset` (a multiple of kStagingAlign).
+struct StagingCopy {
+  uint32_t page = 0;
+  PixelFormat format = PixelFormat::kCoverage8;
+  Rect rect;
+  size_t offset = 0;
+};
+constexpr size_t kStagingAlign = 16;
+
+// A rect of a page filled straight from the CPU page image (sync and whole-page modes).
+struct ClientCopy {
+  uint32_t page = 0;
+  PixelFormat format = PixelFormat::kCoverage8;
+  Rect rect;
+  const uint8_t* pixels = nullptr;  // the rect's top-left pixel
+  size_t stride = 0;                // bytes between rows
+};
+
+// One glyph quad, drawn 1:1 (texel to pixel): dst is integer-aligned in the viewport.
+struct GlyphInstance {
+  int16_t x = 0, y = 0;   // top-left in the viewport, px, y down
+  uint16_t w = 0, h = 0;  // size, px (= texels)
+  uint16_t u = 0, v = 0;  // top-left texel in the page
+  uint32_t color = 0;     // straight RGBA8 (0xRRGGBBAA); ignored alpha scale for colour pages
+};
+
+// A run of instances drawn from one page: one draw call.
+struct DrawBatch {
+  uint32_t page = 0;
+  uint32_t first = 0;  // index into the instance span
+  uint32_t count = 0;
+};
+
+struct DrawList {
+  std::span<const GlyphInstance> instances;
+  std::span<const DrawBatch> batches;
+  int viewport_width = 0;
+  int viewport_height = 0;
+};
+
+struct UploadStats {
+  uint64_t bytes = 0;          // bytes handed to the GPU (staging copies or client uploads)
+  uint32_t copy_commands = 0;  // copy regions / calls issued
+  uint64_t stall_ns = 0;       // CPU time spent waiting for a free staging slot
+  uint32_t stalls = 0;
+  uint32_t textures_recreated = 0;  // page growth
+  // The one merge of upload statistics (a commit, a mid-frame flush and the bench all use it).
+  UploadStats& operator+=(const UploadStats& o);
+};
+
+// GPU times measured with timer queries / timestamps; they arrive a few frames late.
+struct GpuTimings {
+  uint64_t frame = 0;
+  uint64_t upload_ns = 0;
+  uint64_t draw_ns = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // --- the upload pass
+  virtual Status begin_upload(UploadMode mode) = 0;
+  // Creates the page's image or grows it to desc's size, keeping its content (GPU-side copy);
+  // storage a frame in flight may sample is released only once that frame has completed.
+  // *must_upload_whole: the content must come whole from the CPU (a new image, or a page id
+  // reused with another format). Adds to stats->textures_recreated / copy_commands.
+  virtual Status ensure_page(const PageDesc& desc, bool* must_upload_whole,
+                             UploadStats* stats) = 0;
+  virtual int staging_slot_count() const = 0;
+  // Never blocks: true when the GPU no longer reads the slot.
+  virtual bool staging_slot_idle(int slot) = 0;
+  // Blocks until the slot is idle (the common side times this as a stall).
+  virtual Status wait_staging_slot(int slot) = 0;
+  // CPU-writable memory of at least `bytes` for an idle slot (grown if needed). Any thread may
+  // write it until copy_from_staging().
+  virtual Result<uint8_t*> map_staging_slot(int slot, size_t bytes) = 0;
+  // Issues the copies from the slot; the slot is busy until they have executed.
+  virtual Status copy_from_staging(int slot, std::span<const StagingCopy> copies) = 0;
+  // Issues copies from client memory; the memory may be reused once end_upload() returns.
+  virtual Status copy_from_client(std::span<const ClientCopy> copies) = 0;
+  virtual Status end_upload() = 0;
+
+  // --- drawing and frames
+  // Draws the list, one draw call per batch, premultiplied-alpha blending, into the current
+  // target (GL: the bound framebuffer; Vulkan: the frame's command buffer or offscreen image).
+  virtual Status draw(const DrawList& list) = 0;
+  // Closes the frame: everything it submitted completes when `frame` does.
+  virtual Status end_frame(FrameToken frame) = 0;
+  // The newest completed frame (0 before any); never blocks.
+  virtual FrameToken completed_frame() = 0;
+  virtual Status wait_frame(FrameToken frame) = 0;
+  virtual Status finish() = 0;
+
+  // --- measurement and diagnostics
+  virtual bool timer_queries_available() const = 0;
+  virtual std::vector<GpuTimings> take_timings() = 0;
+  // Host-to-device bandwidth (GB/s) through the async path's kind of transfer, `bytes` in one
+  // copy; leaves any state as found.
+  virtual Result<double> measure_upload_bandwidth(size_t bytes) = 0;
+  virtual std::string name() const = 0;        // "gl", "vulkan"
+  virtual std::string async_path() const = 0;  // how async uploads travel (for profiles)
+  virtual std::string renderer() const = 0;    // the driver's device name
+  virtual int max_texture_size() const = 0;
+  // Test hook: reads a page image back (tight rows, the page's format).
+  virtual Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width,
+                              int* height) = 0;
+};
+
+}  // namespace glyphstream::gpu
