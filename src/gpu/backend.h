@@ -86,7 +86,14 @@ struct UploadStats {
   uint32_t stalls = 0;
   uint32_t textures_recreated = 0;  // page growth
   // The one merge of upload statistics (a commit, a mid-frame flush and the bench all use it).
-  UploadStats& operator+=(const UploadStats& o);
+  UploadStats& operator+=(const UploadStats& o) {
+    bytes += o.bytes;
+    copy_commands += o.copy_commands;
+    stall_ns += o.stall_ns;
+    stalls += o.stalls;
+    textures_recreated += o.textures_recreated;
+    return *this;
+  }
 };
 
 // GPU times measured with timer queries / timestamps; they arrive a few frames late.
