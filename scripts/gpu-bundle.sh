@@ -39,6 +39,20 @@ text = conf.read_text(encoding="utf-8")
 conf.write_text(text.replace("</fontconfig>", "\n".join(body) + "\n</fontconfig>"), encoding="utf-8")
 PY
 
+# The Khronos validation layer (Vulkan tests fail on any message it reports), xz-packed (22 MB
+# unpacked) to stay under the size a device run may carry; run.sh unpacks it into /tmp and
+# points VK_LAYER_PATH at it.
+layer=/usr/lib/x86_64-linux-gnu/libVkLayer_khronos_validation.so
+manifest=/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json
+if [[ -f $layer && -f $manifest ]]; then
+  layers=$(mktemp -d)
+  cp "$layer" "$manifest" "$layers/"
+  strip --strip-unneeded "$layers/$(basename "$layer")" 2>/dev/null || true
+  tar -C "$layers" -cJf "$out/vk-layers.tar.xz" .
+  rm -rf "$layers"
+  sed -i 's|^exec "\$@"|mkdir -p /tmp/vk-layers \&\& tar -C /tmp/vk-layers -xJf "$here/vk-layers.tar.xz"\nexport VK_LAYER_PATH=/tmp/vk-layers\nexec "$@"|' "$out/run.sh"
+fi
+
 strip "$out"/bin/* 2>/dev/null || true
 strip --strip-unneeded "$out"/lib/* 2>/dev/null || true
 du -sh "$out"
