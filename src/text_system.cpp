@@ -1067,7 +1067,7 @@ Status TextSystem::Impl::finish() {
 
 Result<double> TextSystem::measure_upload_bandwidth(size_t bytes) {
   return guarded("measure_upload_bandwidth",
-                 [&]() -> Result<double> { return gpu::measure_upload_bandwidth(bytes); });
+                 [&]() -> Result<double> { return impl_->gpu->measure_upload_bandwidth(bytes); });
 }
 
 }  // namespace glyphstream

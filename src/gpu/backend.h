@@ -3,17 +3,25 @@
 // moves bytes and draws). OpenGL lives in src/gpu/gl/, Vulkan in src/gpu/vulkan/. Nothing here
 // names a graphics API type.
 //
-// One commit's upload is a pass, driven by GpuDevice::upload():
+// One commit's upload is a pass, driven by GpuDevice::upload() after it has validated every
+// PageUpload (the backend sees only valid pages, rects inside them, known formats):
 //
-//   begin_upload(mode)
-//     ensure_page(page)                       for every page that has dirty rects
-//     async:      slot = next ring slot; if !staging_slot_idle(slot): wait_staging_slot(slot)
-//                 (timed and counted as a stall by the common side); map_staging_slot(slot, n);
-//                 the common side writes the rects' rows; copy_from_staging(slot, copies)
+//   begin_upload(mode)                        fails: nothing else is called
+//     ensure_page(page)                       for every page of the call, before any copy
+//     whole pages first (a page whose ensure_page said *must_upload_whole, and every dirty page
+//     in whole-page mode): copy_from_client(the whole page)
+//     async:      slot = next ring slot (round robin over staging_slot_count());
+//                 if !staging_slot_idle(slot): wait_staging_slot(slot) (timed and counted as a
+//                 stall by the common side); map_staging_slot(slot, n); the common side writes
+//                 the rects' rows (on several threads if parallel_staging_writes());
+//                 copy_from_staging(slot, copies)   (at most once per pass)
 //     sync:       copy_from_client(copies)    (complete on the GPU when end_upload returns)
-//     whole-page: copy_from_client(one copy of each whole page)
-//   end_upload()                              GL: restore state; Vulkan: submit (and, in sync
-//                                             mode, wait for the fence)
+//   end_upload()                              always, once begin_upload succeeded, also after a
+//                                             failed step. GL: restore state; Vulkan: submit
+//                                             (and, in sync mode, wait for the fence)
+//
+// Statistics are the common side's: one copy command per StagingCopy / ClientCopy and their
+// bytes; a backend adds only what ensure_page does (recreated images, GPU-side copies).
 #pragma once
 
 #include <cstddef>
@@ -36,6 +44,7 @@ struct PageDesc {
   PixelFormat format = PixelFormat::kCoverage8;
   int width = 0;
   int height = 0;
+  friend bool operator==(const PageDesc&, const PageDesc&) = default;
 };
 
 // A rect of a page filled from a staging slot: rows of rect.w * bpp bytes, tightly packed,
@@ -54,7 +63,10 @@ struct ClientCopy {
   PixelFormat format = PixelFormat::kCoverage8;
   Rect rect;
   const uint8_t* pixels = nullptr;  // the rect's top-left pixel
-  size_t stride = 0;                // bytes between rows
+  // Bytes between rows: a whole number of pixels, or the rect is one row (the common side
+  // splits a rect of a page whose stride is not whole pixels into rows: GL's and Vulkan's row
+  // lengths count texels).
+  size_t stride = 0;
 };
 
 // One glyph quad, drawn 1:1 (texel to pixel): dst is integer-aligned in the viewport.
@@ -111,18 +123,21 @@ class Backend {
   virtual Status begin_upload(UploadMode mode) = 0;
   // Creates the page's image or grows it to desc's size, keeping its content (GPU-side copy);
   // storage a frame in flight may sample is released only once that frame has completed.
-  // *must_upload_whole: the content must come whole from the CPU (a new image, or a page id
-  // reused with another format). Adds to stats->textures_recreated / copy_commands.
-  virtual Status ensure_page(const PageDesc& desc, bool* must_upload_whole,
-                             UploadStats* stats) = 0;
+  // *must_upload_whole: the content must come whole from the CPU (a page id reused with another
+  // format; a new image too unless the backend cleared it to zero, as GL does). Adds to
+  // stats->textures_recreated / copy_commands (a GPU-side copy of a grown page).
+  virtual Status ensure_page(const PageDesc& desc, bool* must_upload_whole, UploadStats* stats) = 0;
   virtual int staging_slot_count() const = 0;
   // Never blocks: true when the GPU no longer reads the slot.
   virtual bool staging_slot_idle(int slot) = 0;
   // Blocks until the slot is idle (the common side times this as a stall).
   virtual Status wait_staging_slot(int slot) = 0;
-  // CPU-writable memory of at least `bytes` for an idle slot (grown if needed). Any thread may
-  // write it until copy_from_staging().
+  // CPU-writable memory of at least `bytes` for an idle slot (grown if needed), written until
+  // copy_from_staging() with no backend call in between.
   virtual Result<uint8_t*> map_staging_slot(int slot, size_t bytes) = 0;
+  // Whether several threads may write that memory at once (GpuDeviceDesc::parallel_for). GL's
+  // glMapBufferRange fallback says no: only its persistent mapping is shared.
+  virtual bool parallel_staging_writes() const { return true; }
   // Issues the copies from the slot; the slot is busy until they have executed.
   virtual Status copy_from_staging(int slot, std::span<const StagingCopy> copies) = 0;
   // Issues copies from client memory; the memory may be reused once end_upload() returns.
@@ -132,6 +147,8 @@ class Backend {
   // --- drawing and frames
   // Draws the list, one draw call per batch, premultiplied-alpha blending, into the current
   // target (GL: the bound framebuffer; Vulkan: the frame's command buffer or offscreen image).
+  // The common side has checked it: a positive viewport, batches inside the instance span and
+  // on pages that ensure_page created, at least one instance and one batch.
   virtual Status draw(const DrawList& list) = 0;
   // Closes the frame: everything it submitted completes when `frame` does.
   virtual Status end_frame(FrameToken frame) = 0;
@@ -144,13 +161,14 @@ class Backend {
   virtual bool timer_queries_available() const = 0;
   virtual std::vector<GpuTimings> take_timings() = 0;
   // Host-to-device bandwidth (GB/s) through the async path's kind of transfer, `bytes` in one
-  // copy; leaves any state as found.
+  // copy; leaves any state as found. GL: kContextFailed unless the device's context is current.
   virtual Result<double> measure_upload_bandwidth(size_t bytes) = 0;
   virtual std::string name() const = 0;        // "gl", "vulkan"
   virtual std::string async_path() const = 0;  // how async uploads travel (for profiles)
   virtual std::string renderer() const = 0;    // the driver's device name
   virtual int max_texture_size() const = 0;
-  // Test hook: reads a page image back (tight rows, the page's format).
+  // Test hook: reads a page image back (tight rows, the page's format); the page exists and
+  // pixels is not null (checked by the common side).
   virtual Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width,
                               int* height) = 0;
 };

@@ -1,5 +1,5 @@
 // Host-to-device bandwidth through the same kind of transfer as the async uploads: a mapped
-// pixel-unpack buffer copied into a texture, in one large copy.
+// pixel-unpack buffer copied into a texture, in one large copy. GlBackend checks the context.
 #include <epoxy/gl.h>
 
 #include <algorithm>
@@ -7,9 +7,10 @@
 #include <cstring>
 #include <string>
 
-#include "gpu/gpu_device.h"
+#include "gpu/gl/gl_backend.h"
+#include "gpu/gl/gl_context.h"
 
-namespace glyphstream::gpu {
+namespace glyphstream::gpu::gl {
 
 Result<double> measure_upload_bandwidth(size_t bytes) {
   constexpr int kWidth = 4096;  // R8 texels per row
@@ -22,8 +23,7 @@ Result<double> measure_upload_bandwidth(size_t bytes) {
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &old_tex);
   glGetIntegerv(GL_UNPACK_ALIGNMENT, &old_align);
   glGetIntegerv(GL_UNPACK_ROW_LENGTH, &old_row);
-  while (glGetError() != GL_NO_ERROR) {
-  }
+  drain_gl_errors();
 
   GLuint buffer = 0, texture = 0, query = 0;
   glGenBuffers(1, &buffer);
@@ -90,4 +90,4 @@ Result<double> measure_upload_bandwidth(size_t bytes) {
   return double(used) / best_seconds / 1e9;
 }
 
-}  // namespace glyphstream::gpu
+}  // namespace glyphstream::gpu::gl

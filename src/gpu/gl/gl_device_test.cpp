@@ -582,6 +582,30 @@ TEST_F(GlDeviceTest, WrongContextIsAnError) {
   EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
 }
 
+// The bandwidth probe runs only in the device's context: with none current it used to abort in
+// libepoxy, and in another context it measured (and disturbed) that one.
+TEST_F(GlDeviceTest, BandwidthProbeNeedsTheDevicesContext) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  EXPECT_EQ(dev->backend_name(), "gl");
+  auto own = dev->measure_upload_bandwidth(size_t(1) << 20);
+  ASSERT_TRUE(own.ok()) << own.status().to_string();
+  EXPECT_GT(own.value(), 0.0);
+  {
+    auto other = HeadlessGl::create({64, 64});
+    ASSERT_TRUE(other.ok()) << other.status().to_string();
+    ASSERT_TRUE(other.value()->make_current().ok());
+    auto foreign = dev->measure_upload_bandwidth(size_t(1) << 20);
+    EXPECT_EQ(foreign.status().code(), ErrorCode::kContextFailed) << foreign.status().to_string();
+    EGLDisplay d = eglGetCurrentDisplay();
+    ASSERT_TRUE(eglMakeCurrent(d, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT));
+    auto none = dev->measure_upload_bandwidth(size_t(1) << 20);
+    EXPECT_EQ(none.status().code(), ErrorCode::kContextFailed) << none.status().to_string();
+  }
+  ASSERT_TRUE(gl_->make_current().ok());
+  EXPECT_TRUE(dev->measure_upload_bandwidth(size_t(1) << 20).ok());
+}
+
 TEST_F(GlDeviceTest, RejectsBadInput) {
   auto dev = make_device();
   ASSERT_TRUE(dev);

@@ -1,0 +1,36 @@
+// The instanced quad renderer: one program, one VAO over a streamed instance buffer, one
+// instanced draw call per batch, premultiplied-alpha blending, the application's state saved
+// and restored around it.
+#pragma once
+
+#include <epoxy/gl.h>
+
+#include <cstddef>
+
+#include "gpu/backend.h"
+#include "gpu/gl/gl_frames.h"
+#include "gpu/gl/gl_textures.h"
+
+namespace glyphstream::gpu::gl {
+
+class QuadRenderer {
+ public:
+  // Compiles and links the program and sets up the VAO (restores the state it changes).
+  Status init();
+  // Draws a checked list (see Backend::draw) from the page textures; `timers` brackets the
+  // draw calls with a draw-time query.
+  Status draw(const DrawList& list, const PageTextures& pages, TimerQueries* timers);
+  // Deletes every GL name (the device's context must be current).
+  void release();
+
+ private:
+  Status link_program();
+  void stream_instances(std::span<const GlyphInstance> instances);
+  void set_pipeline_state(int viewport_width, int viewport_height);
+
+  GLuint program_ = 0, vao_ = 0, instance_buffer_ = 0;
+  size_t instance_capacity_ = 0;
+  GLint u_viewport_ = -1, u_color_page_ = -1;
+};
+
+}  // namespace glyphstream::gpu::gl

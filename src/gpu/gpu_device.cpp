@@ -1,0 +1,305 @@
+// The common side of every GPU backend: validation, upload-mode dispatch, staging layout and
+// writes, stall accounting and statistics. The backend (backend.h) moves bytes and draws.
+#include "gpu/gpu_device.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace glyphstream::gpu {
+namespace {
+
+constexpr int kDefaultRingDepth = 3;
+constexpr size_t kDefaultSlotBytes = size_t(4) << 20;
+constexpr int kDefaultFramesInFlight = 2;
+// Staging writes are split into bands of about this many bytes for the lent threads.
+constexpr size_t kPackBandBytes = 64 * 1024;
+// Below this a single thread writes the slot: handing out the bands would cost more.
+constexpr size_t kParallelPackBytes = 256 * 1024;
+
+size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+// Copies `rows` rows of `row` bytes into staging memory that the GPU reads next. Streaming
+// (non-temporal) stores send the bytes to memory without first reading the destination lines
+// into this core's cache and without leaving them dirty there, where the GPU's reads would
+// have to snoop them (an interleaved A/B on the H200 showed no clear GPU-time difference
+// either way; the stores also keep the rasterizers' caches). Head and tail bytes of each row
+// that do not fill 16 aligned bytes use ordinary stores.
+void store_rows(uint8_t* dst, const uint8_t* src, size_t src_stride, size_t row, int rows) {
+#if defined(__SSE2__)
+  for (int y = 0; y < rows; ++y) {
+    uint8_t* d = dst + size_t(y) * row;
+    const uint8_t* s = src + size_t(y) * src_stride;
+    size_t n = row;
+    const size_t head = std::min(n, (16 - (reinterpret_cast<uintptr_t>(d) & 15)) & 15);
+    std::memcpy(d, s, head);
+    d += head, s += head, n -= head;
+    for (; n >= 16; n -= 16, d += 16, s += 16) {
+      _mm_stream_si128(reinterpret_cast<__m128i*>(d),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(s)));
+    }
+    std::memcpy(d, s, n);
+  }
+  _mm_sfence();  // streaming stores are weakly ordered: complete them before the copy commands
+#else
+  for (int y = 0; y < rows; ++y) {
+    std::memcpy(dst + size_t(y) * row, src + size_t(y) * src_stride, row);
+  }
+#endif
+}
+
+// A run of rows of one rect, written into the slot by one thread.
+struct StagingBand {
+  const uint8_t* src;
+  size_t src_stride;
+  size_t offset;  // in the slot
+  size_t row;     // bytes per row, tightly packed in the slot
+  int rows;
+};
+
+// Where one pass's rects go in a staging slot: each rect's rows tightly packed from an offset
+// aligned to kStagingAlign, in page and rect order.
+struct StagingPlan {
+  std::vector<StagingCopy> copies;
+  std::vector<StagingBand> bands;
+  size_t slot_bytes = 0;  // what the slot must hold, alignment included
+  uint64_t bytes = 0;     // pixel bytes, alignment excluded (UploadStats::bytes)
+};
+
+StagingPlan plan_staging(std::span<const PageUpload> pages, const std::vector<bool>& skip) {
+  StagingPlan plan;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    if (skip[i]) continue;
+    const PageUpload& p = pages[i];
+    const size_t bpp = size_t(bytes_per_pixel(p.format));
+    for (const Rect& r : p.dirty) {
+      if (r.empty()) continue;
+      const size_t row = size_t(r.w) * bpp;
+      // Bands of rows of about kPackBandBytes: a page-sized rect is shared by every thread
+      // lent, not written by one (the rects of a burst are one or two whole pages).
+      const int band_rows = int(std::max<size_t>(1, kPackBandBytes / row));
+      for (int y0 = 0; y0 < r.h; y0 += band_rows) {
+        plan.bands.push_back({p.pixels + size_t(r.y + y0) * p.stride + size_t(r.x) * bpp, p.stride,
+                              plan.slot_bytes + size_t(y0) * row, row,
+                              std::min(band_rows, r.h - y0)});
+      }
+      plan.copies.push_back({p.page, p.format, r, plan.slot_bytes});
+      plan.slot_bytes += align_up(row * size_t(r.h), kStagingAlign);
+      plan.bytes += row * size_t(r.h);
+    }
+  }
+  return plan;
+}
+
+// The copies that fill `r` of page `p` from its CPU image: one, or one per row when the stride
+// is not a whole number of pixels (row lengths count pixels).
+void add_client_copies(const PageUpload& p, const Rect& r, std::vector<ClientCopy>* out) {
+  if (r.empty()) return;
+  const size_t bpp = size_t(bytes_per_pixel(p.format));
+  const uint8_t* top_left = p.pixels + size_t(r.y) * p.stride + size_t(r.x) * bpp;
+  if (p.stride % bpp == 0) {
+    out->push_back({p.page, p.format, r, top_left, p.stride});
+    return;
+  }
+  for (int y = 0; y < r.h; ++y) {
+    out->push_back(
+        {p.page, p.format, Rect{r.x, r.y + y, r.w, 1}, top_left + size_t(y) * p.stride, p.stride});
+  }
+}
+
+bool valid_mode(UploadMode mode) {
+  return mode == UploadMode::kAsync || mode == UploadMode::kSync || mode == UploadMode::kWholePage;
+}
+
+}  // namespace
+
+GpuDeviceDesc with_defaults(GpuDeviceDesc desc) {
+  if (desc.staging_ring_depth <= 0) desc.staging_ring_depth = kDefaultRingDepth;
+  if (desc.staging_slot_bytes == 0) desc.staging_slot_bytes = kDefaultSlotBytes;
+  if (desc.frames_in_flight <= 0) desc.frames_in_flight = kDefaultFramesInFlight;
+  return desc;
+}
+
+GpuDevice::GpuDevice(std::unique_ptr<Backend> backend, const GpuDeviceDesc& desc)
+    : backend_(std::move(backend)), desc_(with_defaults(desc)) {}
+
+GpuDevice::~GpuDevice() = default;
+
+Status GpuDevice::validate(const PageUpload& p) const {
+  char buf[200];
+  const int max_size = backend_->max_texture_size();
+  if (p.width <= 0 || p.height <= 0 || p.width > max_size || p.height > max_size) {
+    std::snprintf(buf, sizeof buf, "upload: page %u has size %dx%d (limit %d)", p.page, p.width,
+                  p.height, max_size);
+    return {ErrorCode::kInvalidArgument, buf};
+  }
+  if (int(p.format) >= kPixelFormatCount) {
+    std::snprintf(buf, sizeof buf, "upload: page %u has unknown pixel format %d", p.page,
+                  int(p.format));
+    return {ErrorCode::kInvalidArgument, buf};
+  }
+  const size_t row = size_t(p.width) * size_t(bytes_per_pixel(p.format));
+  if (!p.pixels || p.stride < row) {
+    std::snprintf(buf, sizeof buf, "upload: page %u has no pixels or a stride below %zu", p.page,
+                  row);
+    return {ErrorCode::kInvalidArgument, buf};
+  }
+  for (const Rect& r : p.dirty) {
+    if (r.x < 0 || r.y < 0 || r.w < 0 || r.h < 0 || r.right() > p.width || r.bottom() > p.height) {
+      std::snprintf(buf, sizeof buf, "upload: page %u dirty rect %d,%d %dx%d outside %dx%d", p.page,
+                    r.x, r.y, r.w, r.h, p.width, p.height);
+      return {ErrorCode::kInvalidArgument, buf};
+    }
+  }
+  return {};
+}
+
+Status GpuDevice::upload(std::span<const PageUpload> pages, UploadMode mode, UploadStats* stats) {
+  UploadStats local;
+  UploadStats* st = stats ? stats : &local;
+  if (pages.empty()) return {};
+  if (!valid_mode(mode)) {
+    return {ErrorCode::kInvalidArgument,
+            "upload: unknown upload mode " + std::to_string(int(mode))};
+  }
+  for (const PageUpload& p : pages) GS_TRY(validate(p));
+  GS_TRY(backend_->begin_upload(mode));
+
+  // Pages whose content must come whole from the CPU (a format change) skip the rect path.
+  std::vector<bool> whole;
+  Status status = ensure_pages(pages, mode, st, &whole);
+  std::vector<ClientCopy> client;
+  for (size_t i = 0; i < pages.size() && status.ok(); ++i) {
+    const PageUpload& p = pages[i];
+    if (whole[i]) {
+      add_client_copies(p, Rect{0, 0, p.width, p.height}, &client);
+    } else if (mode == UploadMode::kSync) {
+      for (const Rect& r : p.dirty) add_client_copies(p, r, &client);
+    }
+  }
+  if (status.ok() && !client.empty()) {
+    status = backend_->copy_from_client(client);
+    if (status.ok()) {
+      for (const ClientCopy& c : client) {
+        st->bytes += uint64_t(c.rect.w) * uint64_t(c.rect.h) * uint64_t(bytes_per_pixel(c.format));
+      }
+      st->copy_commands += uint32_t(client.size());
+    }
+  }
+  if (status.ok() && mode == UploadMode::kAsync) status = upload_staged(pages, whole, st);
+  // Once begun, the pass is always ended: the backend restores state or submits there.
+  Status end = backend_->end_upload();
+  return status.ok() ? end : status;
+}
+
+Status GpuDevice::ensure_pages(std::span<const PageUpload> pages, UploadMode mode, UploadStats* st,
+                               std::vector<bool>* whole) {
+  whole->assign(pages.size(), false);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageUpload& p = pages[i];
+    const PageDesc desc{p.page, p.format, p.width, p.height};
+    bool must_upload_whole = false;
+    GS_TRY(backend_->ensure_page(desc, &must_upload_whole, st));
+    pages_[p.page] = desc;
+    (*whole)[i] = must_upload_whole || (mode == UploadMode::kWholePage && !p.dirty.empty());
+  }
+  return {};
+}
+
+// Waits until the GPU no longer reads the slot; a wait is a stall, timed and counted.
+Status GpuDevice::acquire_slot(int slot, UploadStats* st) {
+  if (backend_->staging_slot_idle(slot)) return {};
+  const auto start = std::chrono::steady_clock::now();
+  Status s = backend_->wait_staging_slot(slot);
+  st->stall_ns += uint64_t(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  ++st->stalls;
+  return s;
+}
+
+Status GpuDevice::upload_staged(std::span<const PageUpload> pages, const std::vector<bool>& skip,
+                                UploadStats* st) {
+  const StagingPlan plan = plan_staging(pages, skip);
+  if (plan.slot_bytes == 0) return {};
+  const int slots = backend_->staging_slot_count();
+  if (slots <= 0) return {ErrorCode::kInternal, "upload: the backend has no staging slots"};
+  const int slot = next_slot_ % slots;
+  next_slot_ = (slot + 1) % slots;
+  GS_TRY(acquire_slot(slot, st));
+  GS_ASSIGN_OR_RETURN(uint8_t * base, backend_->map_staging_slot(slot, plan.slot_bytes));
+  st->bytes += plan.bytes;
+
+  // Band by band into the slot; several threads when the caller lent them, there is enough to
+  // share and the backend's staging memory may be written from any thread.
+  auto write_band = [&](size_t k) {
+    const StagingBand& b = plan.bands[k];
+    store_rows(base + b.offset, b.src, b.src_stride, b.row, b.rows);
+  };
+  if (desc_.parallel_for && backend_->parallel_staging_writes() && plan.bands.size() > 1 &&
+      plan.bytes >= kParallelPackBytes) {
+    desc_.parallel_for(plan.bands.size(), write_band);
+  } else {
+    for (size_t k = 0; k < plan.bands.size(); ++k) write_band(k);
+  }
+  GS_TRY(backend_->copy_from_staging(slot, plan.copies));
+  st->copy_commands += uint32_t(plan.copies.size());
+  return {};
+}
+
+Status GpuDevice::draw(std::span<const GlyphInstance> instances, std::span<const DrawBatch> batches,
+                       int viewport_width, int viewport_height) {
+  if (viewport_width <= 0 || viewport_height <= 0) {
+    return {ErrorCode::kInvalidArgument, "draw: viewport size must be positive"};
+  }
+  for (const DrawBatch& b : batches) {
+    if (uint64_t(b.first) + b.count > instances.size()) {
+      return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
+    }
+    if (b.count > 0 && !pages_.count(b.page)) {
+      return {ErrorCode::kInvalidArgument,
+              "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
+    }
+  }
+  if (instances.empty() || batches.empty()) return {};
+  return backend_->draw(DrawList{instances, batches, viewport_width, viewport_height});
+}
+
+Status GpuDevice::end_frame(uint64_t frame) { return backend_->end_frame(frame); }
+
+uint64_t GpuDevice::completed_frame() { return backend_->completed_frame(); }
+
+Status GpuDevice::finish() { return backend_->finish(); }
+
+Status GpuDevice::wait_frame(uint64_t frame) { return backend_->wait_frame(frame); }
+
+bool GpuDevice::timer_queries_available() const { return backend_->timer_queries_available(); }
+
+std::vector<GpuTimings> GpuDevice::take_timings() { return backend_->take_timings(); }
+
+Result<double> GpuDevice::measure_upload_bandwidth(size_t bytes) {
+  return backend_->measure_upload_bandwidth(bytes);
+}
+
+std::string GpuDevice::backend_name() const { return backend_->name(); }
+
+std::string GpuDevice::async_path() const { return backend_->async_path(); }
+
+std::string GpuDevice::renderer() const { return backend_->renderer(); }
+
+Status GpuDevice::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width,
+                               int* height) {
+  if (!pages_.count(page)) {
+    return {ErrorCode::kInvalidArgument,
+            "read_texture: no texture for page " + std::to_string(page)};
+  }
+  if (!pixels) return {ErrorCode::kInvalidArgument, "read_texture: null output"};
+  return backend_->read_texture(page, pixels, width, height);
+}
+
+}  // namespace glyphstream::gpu
