@@ -89,19 +89,19 @@ void Atlas::lift_eviction_limit() { impl_->frames.lift_limit(); }
 
 void Atlas::touch(AllocHandle handle) {
   Impl& m = *impl_;
-  if (!m.live_record(handle)) return;
-  Impl::Record& r = m.records[handle.index];
+  Impl::Record* r = m.live_record(handle);
   // Most touches of a frame repeat an earlier one (a letter used again): the slot is tagged
   // already, and its shelf carries this frame, which keeps it out of eviction's reach.
-  if (r.tag == m.frames.current()) return;
-  r.tag = m.frames.current();
-  m.lru.use(m.packer.slot(handle.index).shelf, r.alloc.format, r.tag);
+  if (!r || r->tag == m.frames.current()) return;
+  r->tag = m.frames.current();
+  m.lru.use(r->shelf, r->alloc.format, r->tag);
 }
 
 void Atlas::release(AllocHandle handle) {
   Impl& m = *impl_;
-  const Impl::Record* r = m.live_record(handle);
+  Impl::Record* r = m.live_record(handle);
   if (!r) return;
+  r->live = false;
   ++m.counters.frees;
   if (m.frames.safe(r->tag)) {
     m.packer.free(handle.index);

@@ -74,6 +74,7 @@ uint32_t Atlas::Impl::open_page(PixelFormat format, int pw, int ph) {
 void Atlas::Impl::evict_shelf(uint32_t s) {
   frames.count_evicted(shelf_bytes(s));
   packer.empty_shelf(s, [this](uint32_t slot) {
+    records[slot].live = false;
     evicted.push_back(records[slot].alloc.handle);
     ++counters.evictions;
   });
@@ -131,6 +132,8 @@ AllocResult Atlas::Impl::place(uint32_t shelf, PixelFormat format, int w, int h)
   r.alloc.format = format;
   r.alloc.rect = Rect{pl.x + kGutter, pl.y + kGutter, w, h};
   r.tag = frames.current();
+  r.shelf = shelf;
+  r.live = true;
   ++counters.allocations;
   lru.use(shelf, format, frames.current());
   return AllocResult{AllocStatus::kOk, r.alloc};

@@ -14,8 +14,10 @@ std::string page_name(size_t p) { return "page " + std::to_string(p) + ": "; }
 // its frame tag is no newer than its shelf's.
 std::string check_records(const ShelfPacker& packer, const AllocRecords& records,
                           const ShelfLru& lru) {
+  if (records.size() != packer.slot_count()) return "allocation records missing";
   for (uint32_t a = 0; a < packer.slot_count(); ++a) {
     const ShelfPacker::Slot& sl = packer.slot(a);
+    if (records[a].live != sl.live) return "allocation record liveness wrong";
     if (!sl.live) continue;
     const ShelfPacker::Shelf& sh = packer.shelf(sl.shelf);
     const AllocRecord& rec = records[a];
@@ -23,7 +25,7 @@ std::string check_records(const ShelfPacker& packer, const AllocRecords& records
     if (r.x != sl.x + kGutter || r.y != sh.y + kGutter || r.w != sl.w - 2 * kGutter ||
         r.h != sl.h - 2 * kGutter || rec.alloc.page != sh.page ||
         rec.alloc.format != packer.page(sh.page).format || rec.alloc.handle.index != a ||
-        rec.alloc.handle.generation != sl.generation) {
+        rec.alloc.handle.generation != sl.generation || rec.shelf != sl.shelf) {
       return shelf_name(sl.shelf) + "allocation record inconsistent";
     }
     if (rec.tag > lru.node(sl.shelf).newest_frame)

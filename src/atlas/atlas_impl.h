@@ -22,10 +22,13 @@ namespace glyphstream::atlas {
 
 inline constexpr int kGutter = 1;  // on every side: bilinear sampling never reads a neighbour
 
-// What the atlas keeps per packer slot: the caller's record and the newest frame that used it.
+// What the atlas keeps per packer slot: the caller's record, the newest frame that used it, and
+// (copied from the packer, so that touch() and lookup() read one record) its shelf and liveness.
 struct AllocRecord {
   Allocation alloc;
   uint64_t tag = 0;
+  uint32_t shelf = kNoId;
+  bool live = false;
 };
 using AllocRecords = ChunkedVector<AllocRecord, 64>;  // by packer slot
 
@@ -54,9 +57,12 @@ struct Atlas::Impl final : ShelfObserver {
   size_t shelf_bytes(uint32_t shelf) const;  // of its live allocations
 
   void release_safe_spans();
-  const Record* live_record(AllocHandle h) const {
-    return packer.live_slot(h.index, h.generation) ? &records[h.index] : nullptr;
+  Record* live_record(AllocHandle h) {
+    if (h.index >= records.size()) return nullptr;
+    Record& r = records[h.index];
+    return r.live && r.alloc.handle.generation == h.generation ? &r : nullptr;
   }
+  const Record* live_record(AllocHandle h) const { return const_cast<Impl*>(this)->live_record(h); }
 
   AtlasConfig config;
   ShelfPacker packer;
