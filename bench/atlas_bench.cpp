@@ -2,7 +2,8 @@
 // Each iteration fills a fresh 1024^2 page to 88% (untimed), then times the allocations that take
 // it from 88% to 92%. Glyph sizes mix Latin UI text (narrow, 8-16 px tall) and CJK (13-30 px
 // squares). A second pair of benchmarks measures the steady state of a full atlas that recycles
-// space through LRU shelf eviction, as the text system runs it.
+// space through LRU shelf eviction, as the text system runs it. The BM_Packer ones time the shelf
+// packer alone (src/atlas/shelf_packer.h): placement without pages, frames or pixels.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "atlas/atlas.h"
+#include "atlas/shelf_packer.h"
 
 namespace {
 
@@ -65,23 +67,30 @@ std::vector<Glyph> batch_to(std::mt19937& rng, double from, double to) {
   return out;
 }
 
-// Batch timing (no clock overhead); per_alloc is the mean time of one allocation.
-void BM_AllocateAt90PercentFull(benchmark::State& state) {
+// Batch timing (no clock overhead) of the allocations that take a fresh page from 88% to 92%:
+// `fill(rng, level)` makes the filled allocator, `place(allocator, glyph)` answers whether the
+// glyph was placed. per_alloc is the mean time of one allocation.
+template <typename Fill, typename Place>
+void time_88_to_92(benchmark::State& state, Fill fill, Place place) {
   std::mt19937 rng(1234);
   uint64_t allocs = 0, full = 0;
   for (auto _ : state) {
-    std::unique_ptr<Atlas> atlas = filled(rng, 0.88);
+    auto allocator = fill(rng, 0.88);
     const std::vector<Glyph> glyphs = batch_to(rng, 0.88, 0.92);
     const auto t0 = Clock::now();
-    for (const Glyph& g : glyphs) {
-      full += atlas->allocate(PixelFormat::kCoverage8, g.w, g.h).status != AllocStatus::kOk;
-    }
+    for (const Glyph& g : glyphs) full += !place(*allocator, g);
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
     allocs += glyphs.size();
   }
   state.counters["per_alloc"] =
       benchmark::Counter(double(allocs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["refused_pct"] = 100.0 * double(full) / double(std::max<uint64_t>(1, allocs));
+}
+
+void BM_AllocateAt90PercentFull(benchmark::State& state) {
+  time_88_to_92(state, filled, [](Atlas& atlas, const Glyph& g) {
+    return atlas.allocate(PixelFormat::kCoverage8, g.w, g.h).status == AllocStatus::kOk;
+  });
 }
 BENCHMARK(BM_AllocateAt90PercentFull)
     ->UseManualTime()
@@ -191,5 +200,55 @@ void BM_TouchAndLookup(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TouchAndLookup);
+
+// The shelf packer alone, as BM_AllocateAt90PercentFull: a 1024^2 page filled to 88% (untimed),
+// then the allocations that take it to 92% (padded sizes, as the atlas asks for them).
+std::unique_ptr<ShelfPacker> packer_filled(std::mt19937& rng, double level) {
+  auto packer = std::make_unique<ShelfPacker>(PackerConfig{kPage, kPage, 3});
+  packer->add_page(PixelFormat::kCoverage8, kPage);
+  while (double(packer->used_area()) / kPageArea < level) {
+    const Glyph g = random_glyph(rng);
+    if (packer->allocate(PixelFormat::kCoverage8, g.w + 2, g.h + 2).status != PackStatus::kOk)
+      break;
+  }
+  return packer;
+}
+
+void BM_PackerAllocateAt90PercentFull(benchmark::State& state) {
+  time_88_to_92(state, packer_filled, [](ShelfPacker& packer, const Glyph& g) {
+    return packer.allocate(PixelFormat::kCoverage8, g.w + 2, g.h + 2).status == PackStatus::kOk;
+  });
+}
+BENCHMARK(BM_PackerAllocateAt90PercentFull)
+    ->UseManualTime()
+    ->Iterations(1000)
+    ->Unit(benchmark::kMicrosecond);
+
+// Churn on a full packer: free a random rectangle, place a random one, as a cache that keeps
+// its size does. The occupancy it settles at is reported.
+void BM_PackerFreeAndAllocateChurn(benchmark::State& state) {
+  std::mt19937 rng(99);
+  std::unique_ptr<ShelfPacker> packer = packer_filled(rng, 0.9);
+  std::vector<uint32_t> live;
+  for (uint32_t i = 0; i < packer->slot_count(); ++i) live.push_back(i);
+  uint64_t full = 0, ops = 0;
+  for (auto _ : state) {
+    const size_t i = rng() % live.size();
+    packer->free(live[i]);
+    const Glyph g = random_glyph(rng);
+    const PackResult r = packer->allocate(PixelFormat::kCoverage8, g.w + 2, g.h + 2);
+    if (r.status == PackStatus::kOk) {
+      live[i] = r.placement.slot;
+    } else {
+      live[i] = live.back();
+      live.pop_back();
+      ++full;
+    }
+    ++ops;
+  }
+  state.counters["refused_pct"] = 100.0 * double(full) / double(std::max<uint64_t>(1, ops));
+  state.counters["occupancy_pct"] = 100.0 * double(packer->used_area()) / kPageArea;
+}
+BENCHMARK(BM_PackerFreeAndAllocateChurn);
 
 }  // namespace

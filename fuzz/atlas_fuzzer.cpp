@@ -7,33 +7,20 @@
 // following bytes. Seeds: fuzz/corpus/atlas/.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <vector>
 
 #include "atlas/atlas.h"
+#include "fuzz_check.h"
 
 namespace {
 
 using namespace glyphstream;
 using namespace glyphstream::atlas;
 
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  bool empty() const { return n == 0; }
-  uint8_t next() {
-    if (n == 0) return 0;
-    --n;
-    return *p++;
-  }
-};
+using Reader = glyphstream::fuzz::ByteReader;
 
-[[noreturn]] void fail(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "atlas_fuzzer: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
+using glyphstream::fuzz::check;
 
 Rect padded(const Rect& r) { return Rect{r.x - 1, r.y - 1, r.w + 2, r.h + 2}; }
 bool intersects(const Rect& a, const Rect& b) {
@@ -75,8 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         AllocResult r = atlas.allocate(f, w, h);
         for (AllocHandle e : atlas.take_evicted()) {
           for (const Live& l : live) {
-            if (l.handle == e && l.last_used == frame)
-              fail("evicted", "a glyph used in the current frame");
+            check(!(l.handle == e && l.last_used == frame), "evicted a glyph used in this frame");
           }
           std::erase_if(live, [&](const Live& l) { return l.handle == e; });
         }
@@ -85,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           for (const auto& [fr, uses] : in_flight) {
             if (any_completed && fr <= completed) continue;
             for (const auto& [page, rect] : uses) {
-              if (page == r.alloc.page && intersects(rect, pr))
-                fail("reuse", "region of a frame in flight");
+              check(!(page == r.alloc.page && intersects(rect, pr)),
+                    "reused a region of a frame in flight");
             }
           }
           live.push_back({r.alloc.handle, frame});
@@ -101,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (live.empty()) break;
         const size_t i = in.next() % live.size();
         atlas.release(live[i].handle);
-        if (atlas.lookup(live[i].handle) != nullptr) fail("release", "handle still live");
+        check(atlas.lookup(live[i].handle) == nullptr, "released handle still live");
         live.erase(live.begin() + long(i));
         break;
       }
@@ -109,7 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (live.empty()) break;
         Live& l = live[in.next() % live.size()];
         const Allocation* a = atlas.lookup(l.handle);
-        if (!a) fail("lookup", "live handle not found");
+        check(a != nullptr, "live handle not found");
+        if (!a) break;
         atlas.touch(l.handle);
         l.last_used = frame;
         in_flight[frame].push_back({a->page, padded(a->rect)});
@@ -142,16 +129,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const size_t page = in.next() % atlas.page_count();
         const PageInfo info = atlas.page_info(page);
         for (const Rect& r : atlas.take_dirty_rects(page)) {
-          if (r.empty() || r.x < 0 || r.y < 0 || r.right() > info.width ||
-              r.bottom() > info.height) {
-            fail("dirty", "rect outside the page");
-          }
+          check(!r.empty() && r.x >= 0 && r.y >= 0 && r.right() <= info.width &&
+                    r.bottom() <= info.height,
+                "dirty rect outside the page");
         }
         break;
       }
     }
     const Status st = atlas.check_invariants();
-    if (!st.ok()) fail("invariant", st.to_string());
+    if (!st.ok()) check(false, st.to_string().c_str());
   }
   return 0;
 }
