@@ -205,5 +205,231 @@ TEST_F(VulkanTest, DrawMatchesReferenceCompositor) {
   ASSERT_TRUE(dev->finish().ok());
 }
 
+// Both async paths and the sync kill switch leave the same pages and the same screen.
+TEST_F(VulkanTest, SyncAndAsyncArePixelIdentical) {
+  auto graphics = make_backend(kGraphicsStream);
+  auto separate = make_backend(kSeparate);
+  auto sync = make_backend();
+  ASSERT_TRUE(graphics && separate && sync);
+  Backend* devs[3] = {graphics.get(), separate.get(), sync.get()};
+  const UploadMode modes[3] = {UploadMode::kAsync, UploadMode::kAsync, UploadMode::kSync};
+  std::mt19937 rng(42);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 128, 128);
+  pages.emplace_back(1, PixelFormat::kColor32, 64, 64);
+  for (int f = 1; f <= 30; ++f) {
+    for (SimPage& p : pages) {
+      for (int i = 0; i < 3; ++i) p.write(p.random_rect(rng, 20), rng);
+    }
+    for (int d = 0; d < 3; ++d) {
+      std::vector<SimPage> copy = pages;  // each backend gets the same dirty rects
+      ASSERT_TRUE(upload_pages(*devs[d], copy, modes[d], nullptr).ok());
+      ASSERT_TRUE(devs[d]->end_frame(uint64_t(f)).ok());
+    }
+    for (SimPage& p : pages) p.dirty.clear();
+  }
+  std::vector<uint8_t> screens[3];
+  const std::vector<GlyphInstance> inst = random_instances(rng, 64, 60, 60);
+  const std::vector<DrawBatch> batches = {{0, 0, 32}, {1, 32, 32}};
+  for (int d = 0; d < 3; ++d) {
+    for (const SimPage& p : pages) EXPECT_EQ(texture_mismatch(*devs[d], p), "") << "backend " << d;
+    ASSERT_TRUE(ctx_->clear(0, 0, 0, 0).ok());
+    ASSERT_TRUE(devs[d]->draw(draw_list(inst, batches)).ok());
+    ASSERT_TRUE(ctx_->read_pixels(&screens[d]).ok());
+  }
+  EXPECT_EQ(screens[0], screens[2]);
+  EXPECT_EQ(screens[1], screens[2]);
+  for (Backend* d : devs) ASSERT_TRUE(d->finish().ok());
+}
+
+TEST_F(VulkanTest, WholePageUploadsMoreThanAsync) {
+  std::mt19937 rng(3);
+  uint64_t bytes[3] = {};
+  uint32_t copies[3] = {};
+  for (UploadMode mode : {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage}) {
+    auto dev = make_backend();
+    ASSERT_TRUE(dev);
+    std::vector<SimPage> pages;
+    pages.emplace_back(0, PixelFormat::kCoverage8, 256, 256);
+    pages[0].write({0, 0, 256, 256}, rng);
+    ASSERT_TRUE(upload_pages(*dev, pages, mode, nullptr).ok());
+    pages[0].write({10, 20, 8, 12}, rng);
+    pages[0].write({100, 20, 16, 12}, rng);
+    UploadStats st;
+    ASSERT_TRUE(upload_pages(*dev, pages, mode, &st).ok());
+    bytes[int(mode)] = st.bytes;
+    copies[int(mode)] = st.copy_commands;
+    EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
+  }
+  EXPECT_EQ(bytes[int(UploadMode::kAsync)], uint64_t(8 * 12 + 16 * 12));
+  EXPECT_EQ(bytes[int(UploadMode::kSync)], bytes[int(UploadMode::kAsync)]);
+  EXPECT_EQ(bytes[int(UploadMode::kWholePage)], uint64_t(256 * 256));
+  EXPECT_EQ(copies[int(UploadMode::kAsync)], 2u);
+  EXPECT_EQ(copies[int(UploadMode::kWholePage)], 1u);
+}
+
+// Backpressure: with one slot, an upload while the previous one is still in flight waits for
+// it (counted); frames complete in order and wait_frame() waits for one frame only.
+TEST_F(VulkanTest, StallAccountingWithOneSlot) {
+  for (const VulkanBackendDesc& base : {kGraphicsStream, kSeparate}) {
+    VulkanBackendDesc desc = base;
+    desc.staging_ring_depth = 1;
+    auto dev = make_backend(desc);
+    ASSERT_TRUE(dev);
+    std::mt19937 rng(5);
+    std::vector<SimPage> pages;
+    pages.emplace_back(0, PixelFormat::kColor32, 256, 256);
+    UploadStats total;
+    for (int f = 1; f <= 40; ++f) {
+      pages[0].write(pages[0].random_rect(rng, 128), rng);
+      UploadStats st;
+      ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
+      EXPECT_LE(st.stalls, 1u);  // one slot, one wait at most per upload
+      EXPECT_EQ(st.stalls == 0, st.stall_ns == 0);
+      total += st;
+      ASSERT_TRUE(dev->end_frame(uint64_t(f)).ok());
+      EXPECT_LE(dev->completed_frame(), uint64_t(f));
+    }
+    EXPECT_LE(total.stalls, 39u);
+    ASSERT_TRUE(dev->wait_frame(20).ok());
+    EXPECT_GE(dev->completed_frame(), 20u);
+    ASSERT_TRUE(dev->wait_frame(5).ok());  // already done: returns at once
+    ASSERT_TRUE(dev->finish().ok());
+    EXPECT_EQ(dev->completed_frame(), 40u);
+    EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
+    std::printf("%s, ring depth 1: %u stalls, %.3f ms waiting over 40 frames\n",
+                dev->async_path().c_str(), total.stalls, double(total.stall_ns) / 1e6);
+  }
+}
+
+// Corrupted text after the atlas grows mid-frame: draw, grow (new image, GPU-side copy), draw
+// again, all in one frame; both draws show the right pixels and the old image stays alive
+// until the frame completes.
+TEST_F(VulkanTest, GrowthMidFrameDrawsCorrectly) {
+  for (const VulkanBackendDesc& desc : {kGraphicsStream, kSeparate}) {
+    auto dev = make_backend(desc);
+    ASSERT_TRUE(dev);
+    std::mt19937 rng(21);
+    std::vector<SimPage> pages;
+    pages.emplace_back(0, PixelFormat::kCoverage8, 64, 32);
+    pages[0].write({0, 0, 64, 32}, rng);
+    ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+    ASSERT_TRUE(ctx_->clear(0, 0, 0, 1).ok());
+    std::vector<uint8_t> want;
+    ASSERT_TRUE(ctx_->read_pixels(&want).ok());
+    std::vector<GlyphInstance> first(1);
+    first[0].w = 64, first[0].h = 32, first[0].color = 0xff8040ff;
+    const std::vector<DrawBatch> b0 = {{0, 0, 1}};
+    ASSERT_TRUE(dev->draw(draw_list(first, b0)).ok());
+    reference_composite(first.data(), 1, b0.data(), 1, {pages[0].ref()}, kWidth, kHeight, &want);
+
+    pages[0].grow(128);
+    pages[0].write({0, 32, 64, 96}, rng);
+    UploadStats st;
+    ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
+    EXPECT_EQ(st.textures_recreated, 1u);
+    std::vector<GlyphInstance> second(1);
+    second[0].x = 100, second[0].y = 10, second[0].w = 64, second[0].h = 128;
+    second[0].color = 0x40c0ffc0;
+    ASSERT_TRUE(dev->draw(draw_list(second, b0)).ok());
+    reference_composite(second.data(), 1, b0.data(), 1, {pages[0].ref()}, kWidth, kHeight, &want);
+    ASSERT_TRUE(dev->end_frame(1).ok());
+    expect_screen(want, 1, dev->async_path());
+    EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
+    ASSERT_TRUE(dev->finish().ok());
+    EXPECT_EQ(dev->completed_frame(), 1u);
+  }
+}
+
+// A page id reused with another format gets a new image with the CPU page's whole content.
+TEST_F(VulkanTest, FormatChangeReplacesImage) {
+  auto dev = make_backend();
+  ASSERT_TRUE(dev);
+  std::mt19937 rng(31);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 32, 32);
+  pages[0].write({0, 0, 8, 8}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  pages[0] = SimPage(0, PixelFormat::kColor32, 32, 32);
+  pages[0].write({0, 0, 32, 32}, rng);
+  pages[0].dirty = {{4, 4, 2, 2}};  // only part is marked: the rest must come along anyway
+  UploadStats st;
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
+  EXPECT_EQ(st.textures_recreated, 1u);
+  EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
+}
+
+TEST_F(VulkanTest, RejectsBadInput) {
+  auto dev = make_backend();
+  ASSERT_TRUE(dev);
+  std::vector<GlyphInstance> g(1);
+  std::vector<DrawBatch> b = {{7, 0, 1}};
+  EXPECT_EQ(dev->draw(draw_list(g, b)).code(), ErrorCode::kInvalidArgument);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 32, 32);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  b = {{0, 0, 2}};
+  EXPECT_EQ(dev->draw(draw_list(g, b)).code(), ErrorCode::kInvalidArgument);
+  std::vector<uint8_t> px;
+  EXPECT_EQ(dev->read_texture(3, &px, nullptr, nullptr).code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(dev->begin_upload(UploadMode::kAsync).ok());
+  bool whole = false;
+  UploadStats st;
+  EXPECT_EQ(dev->ensure_page({1, PixelFormat::kCoverage8, 0, 16}, &whole, &st).code(),
+            ErrorCode::kInvalidArgument);
+  const StagingCopy bad{9, PixelFormat::kCoverage8, {0, 0, 4, 4}, 0};
+  EXPECT_EQ(dev->copy_from_staging(0, {&bad, 1}).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(dev->end_frame(1).code(), ErrorCode::kInvalidArgument);  // inside the pass
+  ASSERT_TRUE(dev->end_upload().ok());
+  const VulkanFrameTarget target{};
+  EXPECT_EQ(dev->set_frame_target(target).code(), ErrorCode::kInvalidArgument);  // headless
+}
+
+// Timestamps arrive for every frame, a few frames late at most, without a blocking call.
+TEST_F(VulkanTest, TimestampsDeliverWithoutBlocking) {
+  for (const VulkanBackendDesc& desc : {kGraphicsStream, kSeparate}) {
+    auto dev = make_backend(desc);
+    ASSERT_TRUE(dev);
+    std::mt19937 rng(2);
+    std::vector<SimPage> pages;
+    pages.emplace_back(0, PixelFormat::kCoverage8, 128, 128);
+    std::vector<GpuTimings> timings;
+    for (int f = 1; f <= 20; ++f) {
+      pages[0].write(pages[0].random_rect(rng, 64), rng);
+      ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+      std::vector<GlyphInstance> g(1);
+      g[0].w = 50, g[0].h = 50, g[0].color = 0xffffffff;
+      const std::vector<DrawBatch> b = {{0, 0, 1}};
+      ASSERT_TRUE(dev->draw(draw_list(g, b)).ok());
+      ASSERT_TRUE(dev->end_frame(uint64_t(f)).ok());
+      for (const GpuTimings& t : dev->take_timings()) timings.push_back(t);
+    }
+    ASSERT_TRUE(dev->finish().ok());
+    for (const GpuTimings& t : dev->take_timings()) timings.push_back(t);
+    if (!dev->timer_queries_available()) {
+      EXPECT_TRUE(timings.empty());
+      GTEST_SKIP() << "no timestamps on this device";
+    }
+    ASSERT_EQ(timings.size(), 20u);
+    uint64_t draw_ns = 0;
+    for (size_t i = 0; i < timings.size(); ++i) {
+      EXPECT_EQ(timings[i].frame, i + 1);
+      draw_ns += timings[i].draw_ns;
+    }
+    EXPECT_GT(draw_ns, 0u);
+  }
+}
+
+TEST_F(VulkanTest, MeasuresUploadBandwidth) {
+  for (const VulkanBackendDesc& desc : {kGraphicsStream, kSeparate}) {
+    auto dev = make_backend(desc);
+    ASSERT_TRUE(dev);
+    Result<double> gbps = dev->measure_upload_bandwidth(size_t(4) << 20);
+    ASSERT_TRUE(gbps.ok()) << gbps.status().to_string();
+    EXPECT_GT(*gbps, 0.0);
+    std::printf("%s: %.2f GB/s\n", dev->async_path().c_str(), *gbps);
+  }
+}
+
 }  // namespace
 }  // namespace glyphstream::gpu::vktest

@@ -124,7 +124,9 @@ Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
   vkGetImageMemoryRequirements(d.device, img.image, &req);
   Status s = allocate(d, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img.memory);
   if (s.ok()) s = check(vkBindImageMemory(d.device, img.image, img.memory, 0), "vkBindImageMemory");
-  if (s.ok()) {
+  const VkImageUsageFlags viewed =
+      VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_STORAGE_BIT;
+  if (s.ok() && (usage & viewed)) {
     VkImageViewCreateInfo v{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
     v.image = img.image;
     v.viewType = VK_IMAGE_VIEW_TYPE_2D;

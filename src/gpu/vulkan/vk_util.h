@@ -45,8 +45,8 @@ struct Image {
   int width = 0;
   int height = 0;
 };
-// A 2D device-local image with a view. `families` (when count > 1) makes it concurrently
-// shared between those queue families: no ownership transfers.
+// A 2D device-local image, with a view when `usage` can use one. `families` (when count > 1) makes
+// it concurrently shared between those queue families: no ownership transfers.
 Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
                     VkImageUsageFlags usage, const uint32_t* families, uint32_t family_count,
                     Image* out);
