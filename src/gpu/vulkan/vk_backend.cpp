@@ -92,7 +92,9 @@ Status VkBackend::create_rings() {
 VkBackend::~VkBackend() {
   if (!dev_.device) return;
   // Our own timelines only: every submission of ours has signalled one of them.
-  (void)wait_all("~VkBackend");
+  // Our own submissions only; the application's frames must be complete before it destroys
+  // anything they use (the usual Vulkan rule), and waiting for one it never submitted would hang.
+  (void)wait_all(/*frames=*/false, "~VkBackend");
   for (StagingSlot& s : slots_) destroy_buffer(dev_, &s.buffer);
   destroy_buffer(dev_, &client_buffer_);
   for (InstanceBuffer& b : instance_buffers_) destroy_buffer(dev_, &b.buffer);
@@ -202,12 +204,12 @@ Status VkBackend::end_frame(FrameToken frame) {
   }
   if (headless_) {
     // Every submission so far is in order on the graphics queue or waited for by it.
-    frames_.push_back({frame, {gfx_sem_, gfx_serial_}});
+    frames_.push_back({frame, {gfx_sem_, gfx_serial_}, {upload_sem_, upload_serial_}});
   } else {
     for (InstanceBuffer& b : instance_buffers_) {
       if (b.await_frame) b.guard = {frame_sem_, frame}, b.await_frame = false;
     }
-    frames_.push_back({frame, {frame_sem_, frame}});
+    frames_.push_back({frame, {frame_sem_, frame}, {upload_sem_, upload_serial_}});
     target_ = {};
   }
   last_frame_ = std::max(last_frame_, frame);
@@ -224,7 +226,8 @@ void VkBackend::release_completed() {
 }
 
 FrameToken VkBackend::completed_frame() {
-  while (!frames_.empty() && reached(dev_.device, frames_.front().guard)) {
+  while (!frames_.empty() && reached(dev_.device, frames_.front().guard) &&
+         reached(dev_.device, frames_.front().uploads)) {
     completed_ = std::max(completed_, frames_.front().frame);
     frames_.pop_front();
   }
@@ -235,6 +238,7 @@ FrameToken VkBackend::completed_frame() {
 Status VkBackend::wait_frame(FrameToken frame) {
   while (!frames_.empty() && frames_.front().frame <= frame) {
     GS_TRY(wait(dev_.device, frames_.front().guard, "wait_frame"));
+    GS_TRY(wait(dev_.device, frames_.front().uploads, "wait_frame"));
     completed_ = std::max(completed_, frames_.front().frame);
     frames_.pop_front();
   }
@@ -243,16 +247,16 @@ Status VkBackend::wait_frame(FrameToken frame) {
   return {};
 }
 
-Status VkBackend::wait_all(const char* op) {
+Status VkBackend::wait_all(bool frames, const char* op) {
   GS_TRY(wait(dev_.device, {gfx_sem_, gfx_serial_}, op));
   GS_TRY(wait(dev_.device, {upload_sem_, upload_serial_}, op));
-  if (!headless_) GS_TRY(wait(dev_.device, {frame_sem_, last_frame_}, op));
+  if (frames && !headless_) GS_TRY(wait(dev_.device, {frame_sem_, last_frame_}, op));
   return {};
 }
 
 Status VkBackend::finish() {
   if (in_pass_) return {ErrorCode::kInvalidArgument, "finish: inside an upload pass"};
-  GS_TRY(wait_all("finish"));
+  GS_TRY(wait_all(/*frames=*/true, "finish"));
   frames_.clear();
   completed_ = std::max(completed_, last_frame_);
   // Headless: nothing can use a retired image any more. Embedded: one retired after the last

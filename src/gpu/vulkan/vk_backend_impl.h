@@ -71,9 +71,12 @@ struct TimestampPair {
   FrameToken frame = 0;
 };
 
+// A frame is complete when its graphics work (or the application's frame submission) and
+// the upload submissions before its end have completed.
 struct FrameRecord {
   FrameToken frame = 0;
   Guard guard;
+  Guard uploads;
 };
 
 class VkBackend final : public VulkanBackend {
@@ -131,7 +134,8 @@ class VkBackend final : public VulkanBackend {
   // Graphics submissions wait for the newest upload submission at the stages that read pages.
   std::vector<VkSemaphoreSubmitInfo> graphics_waits(VkPipelineStageFlags2 stages) const;
   void release_completed();
-  Status wait_all(const char* op);
+  // Waits for glyphstream's own submissions, and with `frames` for the application's too.
+  Status wait_all(bool frames, const char* op);
 
   // vk_upload.cpp
   Status create_page_image(const PageDesc& desc, PageImage* out);
@@ -140,6 +144,8 @@ class VkBackend final : public VulkanBackend {
   void record_regions(VkCommandBuffer cmd, VkBuffer src, std::span<const VkBufferImageCopy> regions,
                       std::span<const uint32_t> pages);
   Status prepare_client_buffer(size_t bytes);
+  // Copies the pass's client rects into the client buffer and records their copies.
+  Status record_client_copies();
   void retire(PageImage page);
   void destroy_page(PageImage* page);
 
@@ -192,7 +198,7 @@ class VkBackend final : public VulkanBackend {
   VkCommandBuffer pass_upload_ = VK_NULL_HANDLE;  // separate-submission copies
   uint32_t pass_gfx_query_ = UINT32_MAX, pass_upload_query_ = UINT32_MAX;
   std::vector<int> pass_gfx_slots_, pass_upload_slots_;
-  bool pass_uses_client_ = false;
+  std::vector<ClientCopy> pass_client_;  // the memory stays valid until end_upload()
 
   std::unordered_map<uint32_t, PageImage> pages_;
   std::vector<RetiredImage> retired_;

@@ -380,6 +380,14 @@ TEST_F(VulkanTest, RejectsBadInput) {
   const StagingCopy bad{9, PixelFormat::kCoverage8, {0, 0, 4, 4}, 0};
   EXPECT_EQ(dev->copy_from_staging(0, {&bad, 1}).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(dev->end_frame(1).code(), ErrorCode::kInvalidArgument);  // inside the pass
+  // A slot whose copies are recorded but not yet submitted is busy, and waiting for it in the
+  // same pass would never end: an error instead.
+  ASSERT_TRUE(dev->map_staging_slot(0, 16).ok());
+  const StagingCopy good{0, PixelFormat::kCoverage8, {0, 0, 4, 4}, 0};
+  ASSERT_TRUE(dev->copy_from_staging(0, {&good, 1}).ok());
+  EXPECT_FALSE(dev->staging_slot_idle(0));
+  EXPECT_EQ(dev->wait_staging_slot(0).code(), ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(dev->map_staging_slot(0, 16).ok());
   ASSERT_TRUE(dev->end_upload().ok());
   const VulkanFrameTarget target{};
   EXPECT_EQ(dev->set_frame_target(target).code(), ErrorCode::kInvalidArgument);  // headless

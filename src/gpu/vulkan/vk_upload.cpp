@@ -43,7 +43,7 @@ Status VkBackend::begin_upload(UploadMode mode) {
   pass_gfx_query_ = pass_upload_query_ = UINT32_MAX;
   pass_gfx_slots_.clear();
   pass_upload_slots_.clear();
-  pass_uses_client_ = false;
+  pass_client_.clear();
   return {};
 }
 
@@ -149,13 +149,24 @@ Status VkBackend::ensure_page(const PageDesc& desc, bool* must_upload_whole, Upl
 }
 
 bool VkBackend::staging_slot_idle(int slot) {
-  return slot >= 0 && size_t(slot) < slots_.size() &&
-         reached(dev_.device, slots_[size_t(slot)].guard);
+  if (slot < 0 || size_t(slot) >= slots_.size()) return false;
+  // Copies recorded in this pass but not yet submitted read it too.
+  auto pending = [&](const std::vector<int>& v) {
+    return std::count(v.begin(), v.end(), slot) > 0;
+  };
+  if (pending(pass_gfx_slots_) || pending(pass_upload_slots_)) return false;
+  return reached(dev_.device, slots_[size_t(slot)].guard);
 }
 
 Status VkBackend::wait_staging_slot(int slot) {
   if (slot < 0 || size_t(slot) >= slots_.size()) {
     return {ErrorCode::kInvalidArgument, "wait_staging_slot: no slot " + std::to_string(slot)};
+  }
+  for (const std::vector<int>* v : {&pass_gfx_slots_, &pass_upload_slots_}) {
+    if (std::count(v->begin(), v->end(), slot) > 0) {
+      return {ErrorCode::kInvalidArgument,
+              "wait_staging_slot: slot " + std::to_string(slot) + " is used twice in one pass"};
+    }
   }
   return wait(dev_.device, slots_[size_t(slot)].guard, "wait_staging_slot");
 }
@@ -227,31 +238,39 @@ Status VkBackend::prepare_client_buffer(size_t bytes) {
   return create_host_buffer(dev_, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, &client_buffer_);
 }
 
-// Sync and whole-page: the bytes go through one host buffer into the graphics stream, and
-// end_upload() waits for them (the kill switch's simple, correct path).
+// Sync and whole-page: the rects are validated now and copied at end_upload() into one host
+// buffer whose copies go into the graphics stream; end_upload() then waits for them (the kill
+// switch's simple, correct path). Any number of calls per pass.
 Status VkBackend::copy_from_client(std::span<const ClientCopy> copies) {
   if (!in_pass_) return {ErrorCode::kInvalidArgument, "copy_from_client: outside a pass"};
-  if (pass_uses_client_) {
-    return {ErrorCode::kInvalidArgument, "copy_from_client: once per pass"};
-  }
-  size_t total = 0;
   for (const ClientCopy& c : copies) {
     auto it = pages_.find(c.page);
     const size_t row = size_t(std::max(c.rect.w, 0)) * size_t(bytes_per_pixel(c.format));
     if (it == pages_.end() || it->second.format != c.format || (!c.rect.empty() && !c.pixels) ||
-        (c.rect.h > 1 && c.stride < row)) {
+        (c.rect.h > 1 && c.stride < row) || c.rect.x < 0 || c.rect.y < 0 ||
+        c.rect.right() > it->second.image.width || c.rect.bottom() > it->second.image.height) {
       return {ErrorCode::kInvalidArgument,
               "copy_from_client: page " + std::to_string(c.page) + " unknown or bad copy"};
     }
-    if (!c.rect.empty()) total += align_up(row * size_t(c.rect.h), kStagingAlign);
   }
-  if (total == 0) return {};
+  for (const ClientCopy& c : copies) {
+    if (!c.rect.empty()) pass_client_.push_back(c);
+  }
+  return {};
+}
+
+Status VkBackend::record_client_copies() {
+  if (pass_client_.empty()) return {};
+  size_t total = 0;
+  for (const ClientCopy& c : pass_client_) {
+    total += align_up(size_t(c.rect.w) * size_t(bytes_per_pixel(c.format)) * size_t(c.rect.h),
+                      kStagingAlign);
+  }
   GS_TRY(prepare_client_buffer(total));
   std::vector<VkBufferImageCopy> regions;
   std::vector<uint32_t> pages;
   size_t offset = 0;
-  for (const ClientCopy& c : copies) {
-    if (c.rect.empty()) continue;
+  for (const ClientCopy& c : pass_client_) {
     const size_t row = size_t(c.rect.w) * size_t(bytes_per_pixel(c.format));
     for (int y = 0; y < c.rect.h; ++y) {
       std::memcpy(client_buffer_.mapped + offset + size_t(y) * row, c.pixels + size_t(y) * c.stride,
@@ -264,13 +283,13 @@ Status VkBackend::copy_from_client(std::span<const ClientCopy> copies) {
   VkCommandBuffer cmd;
   GS_TRY(pass_graphics_command(&cmd));
   record_regions(cmd, client_buffer_.buffer, regions, pages);
-  pass_uses_client_ = true;
   return {};
 }
 
 Status VkBackend::end_upload() {
   if (!in_pass_) return {ErrorCode::kInvalidArgument, "end_upload: no pass open"};
   in_pass_ = false;
+  Status client = record_client_copies();
   Guard gfx_done;
   if (pass_gfx_) {
     // Copies and clears before every later reader of the pages.
@@ -281,7 +300,7 @@ Status VkBackend::end_upload() {
     GS_TRY(submit_graphics(pass_gfx_, &gfx_done));
     if (pass_gfx_query_ != UINT32_MAX) set_timestamp_guard(pass_gfx_query_, gfx_done, false);
     for (int slot : pass_gfx_slots_) slots_[size_t(slot)].guard = gfx_done;
-    if (pass_uses_client_) client_guard_ = gfx_done;
+    if (!pass_client_.empty()) client_guard_ = gfx_done;
   }
   if (pass_upload_) {
     if (pass_upload_query_ != UINT32_MAX) end_timestamp(pass_upload_, pass_upload_query_);
@@ -300,6 +319,10 @@ Status VkBackend::end_upload() {
     for (int slot : pass_upload_slots_) slots_[size_t(slot)].guard = done;
   }
   pass_gfx_ = pass_upload_ = VK_NULL_HANDLE;
+  pass_gfx_slots_.clear();
+  pass_upload_slots_.clear();
+  pass_client_.clear();
+  GS_TRY(client);
   if (mode_ != UploadMode::kAsync && gfx_done.value) {
     return wait(dev_.device, gfx_done, "end_upload: waiting for the copies (sync mode)");
   }
