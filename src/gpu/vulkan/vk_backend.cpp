@@ -186,8 +186,8 @@ std::vector<VkSemaphoreSubmitInfo> VkBackend::graphics_waits(VkPipelineStageFlag
   return waits;
 }
 
-Status VkBackend::submit_graphics(VkCommandBuffer cmd, Guard* guard) {
-  const auto waits = graphics_waits(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+Status VkBackend::submit_graphics(VkCommandBuffer cmd, Guard* guard, VkPipelineStageFlags2 stages) {
+  const auto waits = graphics_waits(stages);
   return submit(gfx_queue_, cmd, waits, gfx_sem_, &gfx_serial_, guard);
 }
 

@@ -130,7 +130,9 @@ class VkBackend final : public VulkanBackend {
   // Submits `cmd` and signals the next value of `signal`; returns that value in *guard.
   Status submit(VkQueue queue, VkCommandBuffer cmd, std::span<const VkSemaphoreSubmitInfo> waits,
                 VkSemaphore signal, uint64_t* counter, Guard* guard);
-  Status submit_graphics(VkCommandBuffer cmd, Guard* guard);
+  // `stages`: where the submission first reads pages (the draws: the fragment shader).
+  Status submit_graphics(VkCommandBuffer cmd, Guard* guard,
+                         VkPipelineStageFlags2 stages = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
   // Graphics submissions wait for the newest upload submission at the stages that read pages.
   std::vector<VkSemaphoreSubmitInfo> graphics_waits(VkPipelineStageFlags2 stages) const;
   void release_completed();

@@ -274,7 +274,8 @@ Status VkBackend::draw(const DrawList& list) {
   vkCmdEndRendering(cmd);
   if (query != UINT32_MAX) end_timestamp(cmd, query);
   Guard done;
-  GS_TRY(submit_graphics(cmd, &done));
+  // The vertex stage may start before the copies land; sampling waits for them.
+  GS_TRY(submit_graphics(cmd, &done, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT));
   if (query != UINT32_MAX) set_timestamp_guard(query, done, false);
   buffer->guard = done;
   return {};
