@@ -100,6 +100,7 @@ VkBackend::~VkBackend() {
   for (InstanceBuffer& b : instance_buffers_) destroy_buffer(dev_, &b.buffer);
   for (auto& [id, page] : pages_) destroy_page(&page);
   for (RetiredImage& r : retired_) destroy_page(&r.page);
+  page_memory_.destroy(dev_.device);
   destroy_draw_objects();
   if (query_pool_) vkDestroyQueryPool(dev_.device, query_pool_, nullptr);
   for (CommandRing* ring : {&gfx_ring_, &upload_ring_}) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gpu/vulkan/vk_backend.h"
+#include "gpu/vulkan/vk_memory.h"
 #include "gpu/vulkan/vk_util.h"
 
 namespace glyphstream::gpu::vk {
@@ -202,6 +203,7 @@ class VkBackend final : public VulkanBackend {
   std::vector<int> pass_gfx_slots_, pass_upload_slots_;
   std::vector<ClientCopy> pass_client_;  // the memory stays valid until end_upload()
 
+  MemoryPool page_memory_;
   std::unordered_map<uint32_t, PageImage> pages_;
   std::vector<RetiredImage> retired_;
 

@@ -6,7 +6,9 @@
 
 #include <cstdio>
 
+#include "gpu/vulkan/vk_memory.h"
 #include "gpu/vulkan/vk_test_support.h"
+#include "gpu/vulkan/vk_util.h"
 
 namespace glyphstream::gpu::vktest {
 namespace {
@@ -437,6 +439,52 @@ TEST_F(VulkanTest, MeasuresUploadBandwidth) {
     EXPECT_GT(*gbps, 0.0);
     std::printf("%s: %.2f GB/s\n", dev->async_path().c_str(), *gbps);
   }
+}
+
+// Page images share a few large blocks: ranges never overlap, freed ranges are reused, and an
+// emptied block is given back unless it is the only empty one.
+TEST_F(VulkanTest, PageMemoryComesFromFewBlocks) {
+  const VulkanDeviceDesc d = ctx_->device_desc();
+  vk::DeviceRef dev;
+  dev.physical = static_cast<VkPhysicalDevice>(d.physical_device);
+  dev.device = static_cast<VkDevice>(d.device);
+  vkGetPhysicalDeviceMemoryProperties(dev.physical, &dev.memory);
+  vk::MemoryPool pool;
+  std::vector<vk::Image> images(12);
+  for (size_t i = 0; i < images.size(); ++i) {
+    const int side = 256 << (i % 3);  // 64 KiB .. 1 MiB of R8
+    ASSERT_TRUE(vk::create_image(dev, VK_FORMAT_R8_UNORM, side, side, VK_IMAGE_USAGE_SAMPLED_BIT,
+                                 nullptr, 0, &images[i], &pool)
+                    .ok());
+  }
+  EXPECT_EQ(pool.block_count(), 1u);
+  for (size_t i = 0; i < images.size(); ++i) {
+    for (size_t j = i + 1; j < images.size(); ++j) {
+      VkMemoryRequirements ri, rj;
+      vkGetImageMemoryRequirements(dev.device, images[i].image, &ri);
+      vkGetImageMemoryRequirements(dev.device, images[j].image, &rj);
+      const bool apart = images[i].offset + ri.size <= images[j].offset ||
+                         images[j].offset + rj.size <= images[i].offset;
+      EXPECT_TRUE(images[i].memory != images[j].memory || apart) << i << " and " << j;
+    }
+  }
+  vk::Image big;  // larger than a block: a block of its own
+  ASSERT_TRUE(vk::create_image(dev, VK_FORMAT_R8G8B8A8_UNORM, 8192, 4096,
+                               VK_IMAGE_USAGE_SAMPLED_BIT, nullptr, 0, &big, &pool)
+                  .ok());
+  EXPECT_EQ(pool.block_count(), 2u);
+  const VkDeviceSize first_offset = images[0].offset;
+  vk::destroy_image(dev, &images[0]);
+  ASSERT_TRUE(vk::create_image(dev, VK_FORMAT_R8_UNORM, 256, 256, VK_IMAGE_USAGE_SAMPLED_BIT,
+                               nullptr, 0, &images[0], &pool)
+                  .ok());
+  EXPECT_EQ(images[0].offset, first_offset);  // first fit: the freed range again
+  for (vk::Image& img : images) vk::destroy_image(dev, &img);
+  EXPECT_EQ(pool.block_count(), 2u);  // the emptied block is the only empty one: kept
+  vk::destroy_image(dev, &big);
+  EXPECT_EQ(pool.block_count(), 1u);
+  pool.destroy(dev.device);
+  EXPECT_EQ(pool.block_count(), 0u);
 }
 
 }  // namespace

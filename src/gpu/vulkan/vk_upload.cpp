@@ -76,7 +76,7 @@ Status VkBackend::create_page_image(const PageDesc& desc, PageImage* out) {
   GS_TRY(create_image(dev_, page_format(desc.format), desc.width, desc.height,
                       VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
                           VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                      families_.data(), uint32_t(families_.size()), &page.image));
+                      families_.data(), uint32_t(families_.size()), &page.image, &page_memory_));
   Status s = allocate_descriptor(&page);
   if (!s.ok()) {
     destroy_page(&page);

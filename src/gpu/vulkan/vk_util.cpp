@@ -1,9 +1,10 @@
 #include "gpu/vulkan/vk_util.h"
 
+#include "gpu/vulkan/vk_memory.h"
+
 #include <string>
 
 namespace glyphstream::gpu::vk {
-namespace {
 
 Result<uint32_t> find_memory_type(const DeviceRef& d, uint32_t type_bits,
                                   VkMemoryPropertyFlags want) {
@@ -14,6 +15,8 @@ Result<uint32_t> find_memory_type(const DeviceRef& d, uint32_t type_bits,
   }
   return Status(ErrorCode::kUnsupported, "no Vulkan memory type with the needed properties");
 }
+
+namespace {
 
 Status allocate(const DeviceRef& d, const VkMemoryRequirements& req, VkMemoryPropertyFlags want,
                 VkDeviceMemory* out) {
@@ -101,7 +104,7 @@ void destroy_buffer(const DeviceRef& d, Buffer* b) {
 
 Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
                     VkImageUsageFlags usage, const uint32_t* families, uint32_t family_count,
-                    Image* out) {
+                    Image* out, MemoryPool* pool) {
   Image img;
   img.format = format;
   img.width = width;
@@ -122,8 +125,13 @@ Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
   GS_TRY(check(vkCreateImage(d.device, &info, nullptr, &img.image), "vkCreateImage"));
   VkMemoryRequirements req;
   vkGetImageMemoryRequirements(d.device, img.image, &req);
-  Status s = allocate(d, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img.memory);
-  if (s.ok()) s = check(vkBindImageMemory(d.device, img.image, img.memory, 0), "vkBindImageMemory");
+  Status s =
+      pool ? pool->allocate(d, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img.memory, &img.offset)
+           : allocate(d, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img.memory);
+  if (s.ok()) img.pool = pool;
+  if (s.ok()) {
+    s = check(vkBindImageMemory(d.device, img.image, img.memory, img.offset), "vkBindImageMemory");
+  }
   const VkImageUsageFlags viewed =
       VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_STORAGE_BIT;
   if (s.ok() && (usage & viewed)) {
@@ -145,7 +153,8 @@ Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
 void destroy_image(const DeviceRef& d, Image* img) {
   if (img->view) vkDestroyImageView(d.device, img->view, nullptr);
   if (img->image) vkDestroyImage(d.device, img->image, nullptr);
-  if (img->memory) vkFreeMemory(d.device, img->memory, nullptr);
+  if (img->memory && img->pool) img->pool->release(d.device, img->memory, img->offset);
+  if (img->memory && !img->pool) vkFreeMemory(d.device, img->memory, nullptr);
   *img = {};
 }
 

@@ -19,6 +19,8 @@ Status check(VkResult r, const char* op);
 
 VkFormat page_format(PixelFormat f);
 
+class MemoryPool;
+
 // The device-level objects every helper needs.
 struct DeviceRef {
   VkPhysicalDevice physical = VK_NULL_HANDLE;
@@ -27,6 +29,9 @@ struct DeviceRef {
 };
 
 // A buffer with its own memory (a few per ring, never one per glyph or per frame).
+Result<uint32_t> find_memory_type(const DeviceRef& d, uint32_t type_bits,
+                                  VkMemoryPropertyFlags want);
+
 struct Buffer {
   VkBuffer buffer = VK_NULL_HANDLE;
   VkDeviceMemory memory = VK_NULL_HANDLE;
@@ -44,12 +49,15 @@ struct Image {
   VkFormat format = VK_FORMAT_UNDEFINED;
   int width = 0;
   int height = 0;
+  MemoryPool* pool = nullptr;  // the memory is a range of a pool block, not its own
+  VkDeviceSize offset = 0;
 };
 // A 2D device-local image, with a view when `usage` can use one. `families` (when count > 1) makes
-// it concurrently shared between those queue families: no ownership transfers.
+// it concurrently shared between those queue families: no ownership transfers. With `pool`,
+// the memory is a range of one of its blocks.
 Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
                     VkImageUsageFlags usage, const uint32_t* families, uint32_t family_count,
-                    Image* out);
+                    Image* out, MemoryPool* pool = nullptr);
 void destroy_image(const DeviceRef& d, Image* img);
 
 // A global memory barrier (sync2). Images stay in VK_IMAGE_LAYOUT_GENERAL after their first
