@@ -1,5 +1,7 @@
 // The Vulkan backend: set-up, submissions on timeline semaphores, frames and their tokens.
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 #include "gpu/vulkan/vk_backend_impl.h"
 #include "gpu/vulkan/vk_context.h"
@@ -19,6 +21,15 @@ bool exact_transfer_granularity(VkPhysicalDevice pd, uint32_t family) {
   if (family >= n) return false;
   const VkExtent3D g = props[family].minImageTransferGranularity;
   return g.width == 1 && g.height == 1 && g.depth == 1;
+}
+
+// GLYPHSTREAM_VK_UPLOAD_PATH=graphics|separate|auto: the bench compares the paths on one device.
+VulkanUploadPath upload_path_from_env() {
+  const char* v = std::getenv("GLYPHSTREAM_VK_UPLOAD_PATH");
+  if (!v) return VulkanUploadPath::kAuto;
+  if (std::strcmp(v, "graphics") == 0) return VulkanUploadPath::kGraphicsStream;
+  if (std::strcmp(v, "separate") == 0) return VulkanUploadPath::kSeparateSubmission;
+  return VulkanUploadPath::kAuto;
 }
 
 }  // namespace
@@ -48,6 +59,7 @@ Status VkBackend::init() {
               std::to_string(VK_API_VERSION_MINOR(props.apiVersion));
   max_texture_size_ = int(std::min<uint32_t>(props.limits.maxImageDimension2D, 32768));
   if (desc_.staging_ring_depth <= 0) desc_.staging_ring_depth = kDefaultRingDepth;
+  if (desc_.upload_path == VulkanUploadPath::kAuto) desc_.upload_path = upload_path_from_env();
   if (desc_.staging_slot_bytes == 0) desc_.staging_slot_bytes = kDefaultSlotBytes;
 
   VkQueue transfer = static_cast<VkQueue>(device_desc_.transfer_queue);
@@ -215,6 +227,7 @@ Status VkBackend::end_frame(FrameToken frame) {
   }
   last_frame_ = std::max(last_frame_, frame);
   completed_frame();
+  collect_timings();  // never waits; frees query pairs of completed frames
   return {};
 }
 

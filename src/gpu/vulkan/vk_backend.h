@@ -13,7 +13,9 @@ namespace glyphstream::gpu {
 
 // How async uploads travel.
 enum class VulkanUploadPath : uint8_t {
-  kAuto = 0,  // a dedicated transfer queue where there is one, else kGraphicsStream
+  // A dedicated transfer queue where there is one, else kGraphicsStream; the environment
+  // variable GLYPHSTREAM_VK_UPLOAD_PATH=graphics|separate overrides it.
+  kAuto = 0,
   // Copies recorded into a graphics-queue submission, with barriers before the draws.
   kGraphicsStream,
   // Copies in their own submission (the transfer queue if there is one, else the graphics
