@@ -248,6 +248,7 @@ Status HeadlessContext::init(const VulkanContextDesc& desc) {
   alloc.commandBufferCount = 1;
   GS_TRY(check(vkAllocateCommandBuffers(dev_.device, &alloc, &cmd_), "vkAllocateCommandBuffers"));
   VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  fence.flags = VK_FENCE_CREATE_SIGNALED_BIT;  // the destructor's wait returns if never used
   GS_TRY(check(vkCreateFence(dev_.device, &fence, nullptr, &fence_), "vkCreateFence"));
 
   GS_TRY(create_image(dev_, VK_FORMAT_R8G8B8A8_UNORM, width_, height_,
