@@ -10,3 +10,6 @@ find_package(PNG REQUIRED)
 find_package(Threads REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(nlohmann_json REQUIRED)
+# Vulkan 1.3 (loader and headers: libvulkan-dev) and glslc (shaders to SPIR-V at build time).
+find_package(Vulkan 1.3 REQUIRED)
+find_program(GLYPHSTREAM_GLSLC glslc REQUIRED)

@@ -10,6 +10,8 @@ packages=(
   libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev
   # GPU: OpenGL through EGL (Mesa llvmpipe where there is no GPU), libepoxy
   libepoxy-dev libegl-dev libegl1 libegl-mesa0 libgl1-mesa-dri libgl-dev
+  # GPU: Vulkan loader and headers, lavapipe (Mesa's CPU Vulkan), glslc, the validation layer
+  libvulkan-dev mesa-vulkan-drivers glslc vulkan-validationlayers
   # images, command lines, JSON, tests, benchmarks
   libpng-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # fonts for every script of the sample

@@ -1,0 +1,284 @@
+// Drawing on Vulkan: one pipeline per (page format, target format) with premultiplied-alpha
+// blending, a descriptor set per page image, host-visible instance buffers recycled behind
+// their guards, and the draw itself (headless: its own submission into the context's image;
+// embedded: recorded into the application's command buffer inside its rendering).
+#include <algorithm>
+#include <cstring>
+
+#include "gpu/vulkan/vk_backend_impl.h"
+#include "gpu/vulkan/vk_context.h"
+#include "gpu/vulkan/vk_shaders.h"
+
+namespace glyphstream::gpu::vk {
+namespace {
+
+static_assert(sizeof(GlyphInstance) == 16, "the vertex layout below assumes 16-byte instances");
+
+constexpr uint32_t kMaxPageSets = 1024;
+constexpr size_t kMinInstanceBytes = 64 * 1024;
+
+Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderModule* out) {
+  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  info.codeSize = code.size_bytes();
+  info.pCode = code.data();
+  return check(vkCreateShaderModule(device, &info, nullptr, out), "vkCreateShaderModule");
+}
+
+}  // namespace
+
+Status VkBackend::create_draw_objects() {
+  VkSamplerCreateInfo sampler{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+  sampler.magFilter = sampler.minFilter = VK_FILTER_NEAREST;
+  sampler.addressModeU = sampler.addressModeV = sampler.addressModeW =
+      VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+  GS_TRY(check(vkCreateSampler(dev_.device, &sampler, nullptr, &sampler_), "vkCreateSampler"));
+  VkDescriptorSetLayoutBinding binding{};
+  binding.binding = 0;
+  binding.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+  binding.descriptorCount = 1;
+  binding.stageFlags = VK_SHADER_STAGE_FRAGMENT_BIT;
+  binding.pImmutableSamplers = &sampler_;
+  VkDescriptorSetLayoutCreateInfo layout{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  layout.bindingCount = 1;
+  layout.pBindings = &binding;
+  GS_TRY(check(vkCreateDescriptorSetLayout(dev_.device, &layout, nullptr, &set_layout_),
+               "vkCreateDescriptorSetLayout"));
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kMaxPageSets};
+  VkDescriptorPoolCreateInfo pool{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  pool.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+  pool.maxSets = kMaxPageSets;
+  pool.poolSizeCount = 1;
+  pool.pPoolSizes = &size;
+  GS_TRY(check(vkCreateDescriptorPool(dev_.device, &pool, nullptr, &descriptor_pool_),
+               "vkCreateDescriptorPool"));
+  VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(float) * 2};
+  VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  pl.setLayoutCount = 1;
+  pl.pSetLayouts = &set_layout_;
+  pl.pushConstantRangeCount = 1;
+  pl.pPushConstantRanges = &push;
+  GS_TRY(check(vkCreatePipelineLayout(dev_.device, &pl, nullptr, &pipeline_layout_),
+               "vkCreatePipelineLayout"));
+  GS_TRY(create_module(dev_.device, glyph_vertex_spirv(), &vert_));
+  return create_module(dev_.device, glyph_fragment_spirv(), &frag_);
+}
+
+void VkBackend::destroy_draw_objects() {
+  for (auto& [key, p] : pipelines_) vkDestroyPipeline(dev_.device, p, nullptr);
+  pipelines_.clear();
+  if (vert_) vkDestroyShaderModule(dev_.device, vert_, nullptr);
+  if (frag_) vkDestroyShaderModule(dev_.device, frag_, nullptr);
+  if (pipeline_layout_) vkDestroyPipelineLayout(dev_.device, pipeline_layout_, nullptr);
+  if (descriptor_pool_) vkDestroyDescriptorPool(dev_.device, descriptor_pool_, nullptr);
+  if (set_layout_) vkDestroyDescriptorSetLayout(dev_.device, set_layout_, nullptr);
+  if (sampler_) vkDestroySampler(dev_.device, sampler_, nullptr);
+}
+
+Result<VkPipeline> VkBackend::pipeline(PixelFormat page_format, VkFormat color_format) {
+  const auto key = std::make_pair(int(page_format), int(color_format));
+  if (auto it = pipelines_.find(key); it != pipelines_.end()) return it->second;
+  const int color_page = page_format == PixelFormat::kColor32 ? 1 : 0;
+  VkSpecializationMapEntry entry{0, 0, sizeof(int)};
+  VkSpecializationInfo spec{1, &entry, sizeof(int), &color_page};
+  VkPipelineShaderStageCreateInfo stages[2] = {
+      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
+      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO}};
+  stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
+  stages[0].module = vert_;
+  stages[0].pName = "main";
+  stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
+  stages[1].module = frag_;
+  stages[1].pName = "main";
+  stages[1].pSpecializationInfo = &spec;
+  const VkVertexInputBindingDescription binding{0, sizeof(GlyphInstance),
+                                                VK_VERTEX_INPUT_RATE_INSTANCE};
+  const VkVertexInputAttributeDescription attrs[3] = {
+      {0, 0, VK_FORMAT_R16G16_SINT, uint32_t(offsetof(GlyphInstance, x))},
+      {1, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, w))},
+      {2, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, color))}};
+  VkPipelineVertexInputStateCreateInfo input{
+      VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+  input.vertexBindingDescriptionCount = 1;
+  input.pVertexBindingDescriptions = &binding;
+  input.vertexAttributeDescriptionCount = 3;
+  input.pVertexAttributeDescriptions = attrs;
+  VkPipelineInputAssemblyStateCreateInfo assembly{
+      VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
+  assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
+  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
+  viewport.viewportCount = viewport.scissorCount = 1;
+  VkPipelineRasterizationStateCreateInfo raster{
+      VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
+  raster.polygonMode = VK_POLYGON_MODE_FILL;
+  raster.cullMode = VK_CULL_MODE_NONE;
+  raster.lineWidth = 1.f;
+  VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
+  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
+  VkPipelineColorBlendAttachmentState blend{};
+  blend.blendEnable = VK_TRUE;  // premultiplied alpha: src + dst * (1 - src.a)
+  blend.srcColorBlendFactor = blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
+  blend.dstColorBlendFactor = blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+  blend.colorBlendOp = blend.alphaBlendOp = VK_BLEND_OP_ADD;
+  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+  VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
+  cb.attachmentCount = 1;
+  cb.pAttachments = &blend;
+  const VkDynamicState dyn_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
+  VkPipelineDynamicStateCreateInfo dyn{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
+  dyn.dynamicStateCount = 2;
+  dyn.pDynamicStates = dyn_states;
+  VkPipelineRenderingCreateInfo rendering{VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO};
+  rendering.colorAttachmentCount = 1;
+  rendering.pColorAttachmentFormats = &color_format;
+  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
+  info.pNext = &rendering;
+  info.stageCount = 2;
+  info.pStages = stages;
+  info.pVertexInputState = &input;
+  info.pInputAssemblyState = &assembly;
+  info.pViewportState = &viewport;
+  info.pRasterizationState = &raster;
+  info.pMultisampleState = &ms;
+  info.pColorBlendState = &cb;
+  info.pDynamicState = &dyn;
+  info.layout = pipeline_layout_;
+  VkPipeline p = VK_NULL_HANDLE;
+  GS_TRY(check(vkCreateGraphicsPipelines(dev_.device, VK_NULL_HANDLE, 1, &info, nullptr, &p),
+               "vkCreateGraphicsPipelines"));
+  pipelines_[key] = p;
+  return p;
+}
+
+Status VkBackend::allocate_descriptor(PageImage* page) {
+  VkDescriptorSetAllocateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  info.descriptorPool = descriptor_pool_;
+  info.descriptorSetCount = 1;
+  info.pSetLayouts = &set_layout_;
+  GS_TRY(
+      check(vkAllocateDescriptorSets(dev_.device, &info, &page->set), "vkAllocateDescriptorSets"));
+  VkDescriptorImageInfo image{VK_NULL_HANDLE, page->image.view, VK_IMAGE_LAYOUT_GENERAL};
+  VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+  write.dstSet = page->set;
+  write.descriptorCount = 1;
+  write.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+  write.pImageInfo = &image;
+  vkUpdateDescriptorSets(dev_.device, 1, &write, 0, nullptr);
+  return {};
+}
+
+Result<InstanceBuffer*> VkBackend::instance_buffer(size_t bytes) {
+  InstanceBuffer* idle = nullptr;
+  for (InstanceBuffer& b : instance_buffers_) {
+    if (b.await_frame || !reached(dev_.device, b.guard)) continue;
+    if (b.buffer.size >= bytes) return &b;
+    idle = &b;
+  }
+  if (!idle) idle = &instance_buffers_.emplace_back();
+  // Grown rarely: the size doubles, so a steady workload stops allocating.
+  size_t size = std::max(kMinInstanceBytes, idle->buffer.size * 2);
+  while (size < bytes) size *= 2;
+  destroy_buffer(dev_, &idle->buffer);
+  GS_TRY(create_host_buffer(dev_, size, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &idle->buffer));
+  idle->guard = {};
+  return idle;
+}
+
+Status VkBackend::validate_draw(const DrawList& list) const {
+  if (list.viewport_width <= 0 || list.viewport_height <= 0) {
+    return {ErrorCode::kInvalidArgument, "draw: viewport size must be positive"};
+  }
+  for (const DrawBatch& b : list.batches) {
+    if (uint64_t(b.first) + b.count > list.instances.size()) {
+      return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
+    }
+    if (b.count > 0 && !pages_.count(b.page)) {
+      return {ErrorCode::kInvalidArgument,
+              "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
+    }
+  }
+  if (in_pass_) return {ErrorCode::kInvalidArgument, "draw: inside an upload pass"};
+  return {};
+}
+
+void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer instances,
+                            VkFormat color_format, std::pair<int, int> target_size) {
+  const VkViewport viewport{0, 0, float(list.viewport_width), float(list.viewport_height), 0, 1};
+  vkCmdSetViewport(cmd, 0, 1, &viewport);
+  // The scissor stays inside the render target.
+  const VkRect2D scissor{{0, 0},
+                         {uint32_t(std::min(list.viewport_width, target_size.first)),
+                          uint32_t(std::min(list.viewport_height, target_size.second))}};
+  vkCmdSetScissor(cmd, 0, 1, &scissor);
+  const float size[2] = {float(list.viewport_width), float(list.viewport_height)};
+  vkCmdPushConstants(cmd, pipeline_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof size, size);
+  const VkDeviceSize offset = 0;
+  vkCmdBindVertexBuffers(cmd, 0, 1, &instances, &offset);
+  VkPipeline bound = VK_NULL_HANDLE;
+  for (const DrawBatch& b : list.batches) {
+    if (b.count == 0) continue;
+    const PageImage& page = pages_[b.page];
+    Result<VkPipeline> p = pipeline(page.format, color_format);
+    if (!p.ok()) continue;  // created in draw() before recording; cannot fail here
+    if (*p != bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, bound = *p);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 1, &page.set,
+                            0, nullptr);
+    vkCmdDraw(cmd, 4, b.count, 0, b.first);  // firstInstance: the batch's first glyph
+  }
+}
+
+Status VkBackend::draw(const DrawList& list) {
+  GS_TRY(validate_draw(list));
+  if (list.instances.empty() || list.batches.empty()) return {};
+  if (!headless_ && !target_.command_buffer) {
+    return {ErrorCode::kInvalidArgument, "draw: set_frame_target() first (embedded mode)"};
+  }
+  const VkFormat format = headless_ ? headless_->target().format : VkFormat(target_.color_format);
+  for (const PixelFormat f : {PixelFormat::kCoverage8, PixelFormat::kColor32}) {
+    GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, format));
+  }
+  GS_ASSIGN_OR_RETURN(InstanceBuffer * buffer, instance_buffer(list.instances.size_bytes()));
+  std::memcpy(buffer->buffer.mapped, list.instances.data(), list.instances.size_bytes());
+  if (!headless_) {
+    VkCommandBuffer cmd = static_cast<VkCommandBuffer>(target_.command_buffer);
+    uint32_t query = UINT32_MAX;
+    begin_timestamp(cmd, /*upload=*/false, &query);
+    record_draw(cmd, list, buffer->buffer.buffer, format, {target_.width, target_.height});
+    if (query != UINT32_MAX) end_timestamp(cmd, query), set_timestamp_guard(query, {}, true);
+    buffer->await_frame = true;
+    return {};
+  }
+  const Image& target = headless_->target();
+  VkCommandBuffer cmd;
+  GS_TRY(acquire_command(gfx_ring_, &cmd));
+  uint32_t query = UINT32_MAX;
+  begin_timestamp(cmd, /*upload=*/false, &query);
+  // The context's clears and earlier draws into the image come first.
+  memory_barrier(
+      cmd, VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT | VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+      VK_ACCESS_2_TRANSFER_WRITE_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+      VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+      VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+  VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
+  color.imageView = target.view;
+  color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
+  color.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+  color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+  VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
+  rendering.renderArea = {{0, 0}, {uint32_t(target.width), uint32_t(target.height)}};
+  rendering.layerCount = 1;
+  rendering.colorAttachmentCount = 1;
+  rendering.pColorAttachments = &color;
+  vkCmdBeginRendering(cmd, &rendering);
+  record_draw(cmd, list, buffer->buffer.buffer, format, {target.width, target.height});
+  vkCmdEndRendering(cmd);
+  if (query != UINT32_MAX) end_timestamp(cmd, query);
+  Guard done;
+  // The vertex stage may start before the copies land; sampling waits for them.
+  GS_TRY(submit_graphics(cmd, &done, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT));
+  if (query != UINT32_MAX) set_timestamp_guard(query, done, false);
+  buffer->guard = done;
+  return {};
+}
+
+}  // namespace glyphstream::gpu::vk

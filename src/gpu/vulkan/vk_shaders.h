@@ -1,0 +1,14 @@
+// SPIR-V of shaders/glyph.{vert,frag}, compiled by glslc at build time (CMakeLists.txt) and
+// embedded: no shader compiler at run time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace glyphstream::gpu::vk {
+
+std::span<const uint32_t> glyph_vertex_spirv();
+std::span<const uint32_t> glyph_fragment_spirv();
+
+}  // namespace glyphstream::gpu::vk

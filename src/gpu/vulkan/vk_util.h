@@ -1,0 +1,85 @@
+// Small Vulkan helpers shared by the backend's files: errors as Status, memory, buffers and
+// images with their own allocation, one-line barriers, and timeline-semaphore guards.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream::gpu::vk {
+
+const char* result_name(VkResult r);
+// kOk for VK_SUCCESS; kOutOfMemory for the out-of-memory results; kGpuError otherwise.
+Status check(VkResult r, const char* op);
+
+VkFormat page_format(PixelFormat f);
+
+class MemoryPool;
+
+// The device-level objects every helper needs.
+struct DeviceRef {
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkPhysicalDeviceMemoryProperties memory{};
+};
+
+// A buffer with its own memory (a few per ring, never one per glyph or per frame).
+Result<uint32_t> find_memory_type(const DeviceRef& d, uint32_t type_bits,
+                                  VkMemoryPropertyFlags want);
+
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  uint8_t* mapped = nullptr;  // persistently mapped, host-coherent
+  size_t size = 0;
+};
+// Host-visible, host-coherent, persistently mapped.
+Status create_host_buffer(const DeviceRef& d, size_t size, VkBufferUsageFlags usage, Buffer* out);
+void destroy_buffer(const DeviceRef& d, Buffer* b);
+
+struct Image {
+  VkImage image = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  VkImageView view = VK_NULL_HANDLE;
+  VkFormat format = VK_FORMAT_UNDEFINED;
+  int width = 0;
+  int height = 0;
+  MemoryPool* pool = nullptr;  // the memory is a range of a pool block, not its own
+  VkDeviceSize offset = 0;
+};
+// A 2D device-local image, with a view when `usage` can use one. `families` (when count > 1) makes
+// it concurrently shared between those queue families: no ownership transfers. With `pool`,
+// the memory is a range of one of its blocks.
+Status create_image(const DeviceRef& d, VkFormat format, int width, int height,
+                    VkImageUsageFlags usage, const uint32_t* families, uint32_t family_count,
+                    Image* out, MemoryPool* pool = nullptr);
+void destroy_image(const DeviceRef& d, Image* img);
+
+// A global memory barrier (sync2). Images stay in VK_IMAGE_LAYOUT_GENERAL after their first
+// transition, so global barriers are enough and no layout change ever writes a whole image.
+void memory_barrier(VkCommandBuffer cmd, VkPipelineStageFlags2 src_stage, VkAccessFlags2 src_access,
+                    VkPipelineStageFlags2 dst_stage, VkAccessFlags2 dst_access);
+// UNDEFINED -> GENERAL for a fresh image, after `src_stage` work and before `dst_stage`.
+void image_to_general(VkCommandBuffer cmd, VkImage image, VkPipelineStageFlags2 dst_stage,
+                      VkAccessFlags2 dst_access);
+
+// A point on a timeline semaphore: the GPU is done with something once `semaphore` reaches
+// `value`. Value 0 means "never used".
+struct Guard {
+  VkSemaphore semaphore = VK_NULL_HANDLE;
+  uint64_t value = 0;
+};
+Status create_timeline(VkDevice device, VkSemaphore* out);
+// Never blocks.
+bool reached(VkDevice device, const Guard& g);
+// Blocks until reached (timeouts of 1 s repeated; a lost device is an error).
+Status wait(VkDevice device, const Guard& g, const char* op);
+
+Status begin_one_time(VkCommandBuffer cmd);
+
+}  // namespace glyphstream::gpu::vk
