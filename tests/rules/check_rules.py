@@ -295,6 +295,31 @@ def rule_function_length(root):
     return violations
 
 
+DOC_LINK_RE = re.compile(r"(?<![\w/.-])((?:\.\./)*[\w./-]*\w\.md)\b")
+
+
+# (g) Documents named in code resolve inside the repository, from its root (docs/FOO.md): a
+# reader finds them from any file, and nothing points outside the checkout (../shared/...).
+def rule_doc_links(root):
+    violations = []
+    for folder in ("include", "src", "tools", "bench", "tests", "examples", "fuzz"):
+        if folder == "tests" and os.path.isdir(os.path.join(root, "tests", "rules", "fixtures")):
+            skip = os.path.join("tests", "rules", "fixtures")  # fixtures hold bad links on purpose
+        else:
+            skip = None
+        for path in source_files(root, folder):
+            if skip and path.startswith(skip):
+                continue
+            for number, text in enumerate(read_lines(root, path), 1):
+                for link in DOC_LINK_RE.findall(text):
+                    if link.startswith("../") or not os.path.isfile(os.path.join(root, link)):
+                        violations.append(Violation(
+                            path, number, "doc-links",
+                            f"{link} does not resolve from the repository root "
+                            "(write repo-relative paths such as docs/ARCHITECTURE.md)"))
+    return violations
+
+
 RULES = {
     "atlas-includes": rule_atlas_includes,
     "text-includes": rule_text_includes,
@@ -302,6 +327,7 @@ RULES = {
     "graphics-headers": rule_graphics_headers,
     "file-length": rule_file_length,
     "function-length": rule_function_length,
+    "doc-links": rule_doc_links,
 }
 
 
