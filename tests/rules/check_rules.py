@@ -122,6 +122,22 @@ def rule_graphics_headers(root):
     return violations
 
 
+TEXT_LIBRARY_RE = re.compile(r"^(pango/|harfbuzz/|hb\.h$|hb-|fontconfig/|ft2build\.h$|freetype2?/)")
+
+
+# Pango, HarfBuzz, fontconfig and FreeType only in the text layer (src/text), the bare-FreeType
+# benchmark baseline (bench/baselines, text-layer code outside the library) and tests.
+def rule_text_libraries(root):
+    violations = []
+    for folder in ("include", "src", "tools", "bench", "fuzz", "examples"):
+        violations += forbidden_includes(
+            root, folder, "text-libraries",
+            lambda path, header: TEXT_LIBRARY_RE.match(header) is not None
+            and not path.startswith(("src/text/", "bench/baselines/")),
+            "Pango, HarfBuzz, fontconfig and FreeType headers belong under src/text/ only")
+    return violations
+
+
 # (e) No library source file over MAX_FILE_LINES lines (tests excluded).
 def rule_file_length(root):
     violations = []
@@ -325,6 +341,7 @@ RULES = {
     "text-includes": rule_text_includes,
     "gpu-includes": rule_gpu_includes,
     "graphics-headers": rule_graphics_headers,
+    "text-libraries": rule_text_libraries,
     "file-length": rule_file_length,
     "function-length": rule_function_length,
     "doc-links": rule_doc_links,
