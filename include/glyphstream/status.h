@@ -10,14 +10,15 @@
 
 namespace glyphstream {
 
+// Every code is returned somewhere. A glyph that cannot be placed (larger than a page, or no
+// space even after the automatic mid-frame flush) is not an error of the call: it is drawn as
+// nothing and counted in FrameStats::raster_errors with its reason.
 enum class ErrorCode {
   kOk = 0,
   kInvalidArgument,  // a parameter is out of range (size 0, negative, absurd)
   kInvalidUtf8,      // text is not valid UTF-8
   kFontNotFound,     // no font matches and no fallback exists
   kFontLoadFailed,   // a font file or blob is corrupt, truncated or unreadable
-  kGlyphTooLarge,    // a glyph does not fit in any atlas page
-  kAtlasFull,        // every slot is pinned by frames in flight; flush and retry
   kOutOfMemory,      // an allocation failed (page, staging, texture)
   kGpuError,         // the GL driver reported an error
   kNoDisplay,        // no EGL display could be opened

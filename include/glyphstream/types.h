@@ -6,7 +6,7 @@
 
 namespace glyphstream {
 
-// How commit() moves dirty atlas pixels to the GPU (../docs/ARCHITECTURE.md, "Upload contract").
+// How commit() moves dirty atlas pixels to the GPU (docs/ARCHITECTURE.md, "The upload contract").
 enum class UploadMode : uint8_t {
   kAsync = 0,  // coalesced dirty rects -> persistently mapped PBO ring (fenced) -> texture
   kSync,       // the same dirty rects straight from client memory (the kill switch)

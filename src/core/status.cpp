@@ -14,10 +14,6 @@ std::string_view error_code_name(ErrorCode code) {
       return "font_not_found";
     case ErrorCode::kFontLoadFailed:
       return "font_load_failed";
-    case ErrorCode::kGlyphTooLarge:
-      return "glyph_too_large";
-    case ErrorCode::kAtlasFull:
-      return "atlas_full";
     case ErrorCode::kOutOfMemory:
       return "out_of_memory";
     case ErrorCode::kGpuError:

@@ -1,5 +1,5 @@
 #include "text/rasterizer.h"
-#include "text/freetype_baseline.h"
+#include "baselines/freetype_baseline.h"
 
 #include <gtest/gtest.h>
 
@@ -348,7 +348,7 @@ TEST_F(RasterizerTest, Throughput) {
         for (uint8_t bin = 0; bin < 4; ++bin) requests.push_back(request(g, bin));
       }
     }
-    const double bare = bare_freetype_rate(registry_, requests);
+    const double bare = baseline::bare_freetype_rate(registry_, requests);
     Rasterizer r(&registry_);
     const auto t0 = std::chrono::steady_clock::now();
     size_t n = 0;

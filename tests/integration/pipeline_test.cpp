@@ -9,6 +9,7 @@
 #include "cpu_reference.h"
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
+#include "image_diff.h"
 
 namespace glyphstream {
 namespace {
@@ -62,14 +63,12 @@ class Pipeline : public ::testing::Test {
     EXPECT_TRUE(ts->flush().ok());
     std::vector<uint8_t> gpu;
     EXPECT_TRUE(gl_->read_pixels(&gpu).ok());
-    const auto diff = testing::compare_rgba(gpu, ref_->image(), kWidth, kHeight, 2);
-    EXPECT_EQ(diff.pixels_over_tolerance, 0)
-        << what << ": first difference at (" << diff.first_bad_x << ", " << diff.first_bad_y
-        << "), max channel difference " << diff.max_channel_diff;
+    const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
+    EXPECT_TRUE(diff.match()) << what << ": " << diff.report;
     // A blank frame would also "match" a blank reference: make sure text was drawn.
     EXPECT_GT(testing::count_ink(gpu, kWidth, 0, 0, kWidth, kHeight, kBackground, 40), 0) << what;
     last_image_ = gpu;
-    return diff.pixels_over_tolerance;
+    return int(diff.differing_pixels);
   }
 
   std::unique_ptr<HeadlessGl> gl_;
@@ -229,7 +228,8 @@ TEST_F(Pipeline, BadTextIsRefusedAndLosesNothingQueuedBefore) {
   ASSERT_TRUE(gl_->read_pixels(&gpu).ok());
   ref_->clear(kWidth, kHeight, kBackground);
   ASSERT_TRUE(ref_->draw_text(10, 10, "kept", style_of("Sans 24")).ok());
-  EXPECT_EQ(testing::compare_rgba(gpu, ref_->image(), kWidth, kHeight, 2).pixels_over_tolerance, 0);
+  const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
 }
 
 TEST_F(Pipeline, CountersAddUpOnKnownWorkloads) {
@@ -310,7 +310,8 @@ TEST_F(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
   ASSERT_TRUE(ref_->draw_text(4, 40, second, style).ok());
   std::vector<uint8_t> gpu;
   ASSERT_TRUE(gl_->read_pixels(&gpu).ok());
-  EXPECT_EQ(testing::compare_rgba(gpu, ref_->image(), kWidth, kHeight, 2).pixels_over_tolerance, 0);
+  const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
   const FrameStats& st = ts->last_frame_stats();
   EXPECT_EQ(st.raster_errors, 0u);
   EXPECT_GT(st.glyphs_rasterized, 60u);

@@ -85,23 +85,6 @@ Status CpuReference::draw_text(float x, float y, const std::string& utf8, const 
   return {};
 }
 
-ImageDiff compare_rgba(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width,
-                       int height, int tolerance) {
-  ImageDiff diff;
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      const size_t i = (size_t(y) * size_t(width) + size_t(x)) * 4;
-      int worst = 0;
-      for (int c = 0; c < 4; ++c) worst = std::max(worst, std::abs(int(a[i + c]) - int(b[i + c])));
-      diff.max_channel_diff = std::max(diff.max_channel_diff, worst);
-      if (worst > tolerance) {
-        if (diff.pixels_over_tolerance++ == 0) diff.first_bad_x = x, diff.first_bad_y = y;
-      }
-    }
-  }
-  return diff;
-}
-
 int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1, Color bg,
               int threshold) {
   const int br = to_byte(bg.r), bgc = to_byte(bg.g), bb = to_byte(bg.b);

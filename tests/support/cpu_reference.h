@@ -35,14 +35,6 @@ class CpuReference {
   std::vector<uint8_t> image_;
 };
 
-struct ImageDiff {
-  int max_channel_diff = 0;
-  int pixels_over_tolerance = 0;
-  int first_bad_x = -1, first_bad_y = -1;
-};
-ImageDiff compare_rgba(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width,
-                       int height, int tolerance);
-
 // Number of pixels that differ from the background colour by more than `threshold`.
 int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1,
               Color background, int threshold);

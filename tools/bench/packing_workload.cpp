@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "atlas/atlas.h"
-#include "atlas/reference_packer.h"
+#include "baselines/reference_packer.h"
 #include "text/font_registry.h"
 #include "text/layout.h"
 #include "text/rasterizer.h"
@@ -413,8 +413,8 @@ Result<nlohmann::json> run_packing_workload(const PackingOptions& options) {
         },
         page);
     const Run ref = measure(
-        boxes, [page] { return std::make_unique<atlas::ShelfNextFitPacker>(page, page); },
-        [](atlas::ShelfNextFitPacker& p, const Box& b) {
+        boxes, [page] { return std::make_unique<baseline::ShelfNextFitPacker>(page, page); },
+        [](baseline::ShelfNextFitPacker& p, const Box& b) {
           int x, y;
           return p.allocate(b.w, b.h, &x, &y);
         },

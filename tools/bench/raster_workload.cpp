@@ -3,9 +3,9 @@
 #include <chrono>
 #include <memory>
 
+#include "baselines/freetype_baseline.h"
 #include "core/thread_pool.h"
 #include "text/font_registry.h"
-#include "text/freetype_baseline.h"
 #include "text/layout.h"
 #include "text/rasterizer.h"
 
@@ -52,7 +52,7 @@ Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& threa
         }
       }
     }
-    const double bare = text::bare_freetype_rate(registry, requests, min_seconds);
+    const double bare = baseline::bare_freetype_rate(registry, requests, min_seconds);
     double one_thread = 0;
     for (int threads : thread_counts) {
       ThreadPool pool(threads);

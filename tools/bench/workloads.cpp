@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <numeric>
-#include <sstream>
+#include <cstdlib>
+#include <memory>
+#include <string_view>
 
 #include "glyphstream/text_system.h"
 
@@ -14,6 +14,11 @@ namespace glyphstream::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+struct FrameTime {
+  Clock::time_point start;  // before begin_frame
+  double cpu_ms = 0;        // begin_frame .. flush
+};
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -68,14 +73,14 @@ TextStyle style(const std::string& font) {
 // throttling a swap chain does: at most two finished frames stay in flight on the GPU, so that
 // uploads in sync mode meet textures that earlier draws still read, as they would in a game.
 template <typename DrawFn>
-Status frame(HeadlessGl* gl, TextSystem* ts, int w, int h, DrawFn&& draw, double* cpu_ms) {
+Status frame(HeadlessGl* gl, TextSystem* ts, DrawFn&& draw, FrameTime* time) {
   gl->clear(1, 1, 1, 1);
-  const auto t = Clock::now();
-  GS_TRY(ts->begin_frame(w, h));
+  time->start = Clock::now();
+  GS_TRY(ts->begin_frame(gl->width(), gl->height()));
   GS_TRY(draw());
   GS_TRY(ts->commit());
   GS_TRY(ts->flush());
-  *cpu_ms = ms_since(t);
+  time->cpu_ms = ms_since(time->start);
   return ts->throttle(2);
 }
 
@@ -146,189 +151,238 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   j["frame_cpu_ms_series"] = r->frame_cpu_ms;
 }
 
+// What one workload draws, and on how many text systems, as data: run_workload() runs them all
+// with the same frame loop.
+struct Scene {
+  int width = 0, height = 0;
+  std::vector<std::string> lines;
+};
+
+// What a workload adds to the summary, from its run.
+struct RunRecord {
+  const WorkloadSpec& spec;
+  const TextSystemDesc& desc;       // the desc before the workload's own changes
+  std::vector<double> complete_ms;  // per measured frame, when the workload finishes each one
+};
+
+struct WorkloadDesc {
+  std::string_view name;
+  int frames = 0, quick_frames = 0;  // measured frames (fresh-system workloads: runs)
+  int warmup = 0, quick_warmup = 0;  // unmeasured frames (runs) before them
+  // A new TextSystem for every frame (a run), waited for on the GPU after that frame.
+  bool fresh_system_per_frame = false;
+  // Frames each fresh TextSystem draws with settle() before its measured frame.
+  int settle_frames = 0;
+  std::vector<std::string> (*lines)() = nullptr;
+  void (*configure)(TextSystemDesc* desc) = nullptr;
+  Status (*draw)(TextSystem& ts, const Scene& scene, int frame) = nullptr;
+  Status (*settle)(TextSystem& ts, int frame) = nullptr;
+  Status (*add_summary)(const RunRecord& run, WorkloadResult* r) = nullptr;
+};
+
+std::vector<std::string> mixed_screen_lines() { return split_lines(kMixedScreen); }
+std::vector<std::string> cjk_document_lines() { return split_lines(kCjkDocument); }
+std::vector<std::string> burst_glyph_lines() { return burst_lines(2000); }
+
+// W1: an empty atlas renders one screen of mixed text at three sizes.
+Status draw_cold(TextSystem& ts, const Scene& scene, int) {
+  float y = 4;
+  for (const char* font : {"Sans 14", "Sans 20", "Sans 28"}) {
+    for (const auto& line : scene.lines) {
+      GS_TRY(ts.draw_text(4, y, line, style(font)));
+      y += float(std::atoi(font + 5)) * 1.3f;
+    }
+  }
+  return {};
+}
+
+// W2: a long CJK-heavy document scrolls one line per frame.
+Status draw_scroll(TextSystem& ts, const Scene& scene, int frame) {
+  const float line_h = 26;
+  const int visible = int(float(scene.height) / line_h) + 1;
+  for (int i = 0; i < visible; ++i) {
+    const auto& line = scene.lines[size_t(frame + i) % scene.lines.size()];
+    GS_TRY(ts.draw_text(4, 2 + line_h * float(i), line, style("Sans 20")));
+  }
+  return {};
+}
+
+// W3: the font size changes every frame, so almost every glyph is new.
+Status draw_zoom(TextSystem& ts, const Scene& scene, int frame) {
+  const double size = 12.0 + 0.25 * double(frame % 145);
+  char font[32];
+  std::snprintf(font, sizeof font, "Sans %.2f", size);
+  float y = 2;
+  for (const auto& line : scene.lines) {
+    GS_TRY(ts.draw_text(4, y, line, style(font)));
+    y += float(size) * 1.35f;
+  }
+  return {};
+}
+
+// W4: the same screen every frame with a warm atlas: 20,320 glyph quads with pixels (the
+// target is 20k in 1 ms of CPU).
+Status draw_steady(TextSystem& ts, const Scene& scene, int) {
+  for (int block = 0; block < 32; ++block) {
+    for (size_t i = 0; i < scene.lines.size(); ++i) {
+      GS_TRY(ts.draw_text(float(block % 2) * 8, float(block) * 32 + float(i) * 3, scene.lines[i],
+                          style("Sans 11")));
+    }
+  }
+  return {};
+}
+
+// 2,000 new 32 px glyphs in one frame (issue 4's upload benchmark).
+Status draw_burst(TextSystem& ts, const Scene& scene, int) {
+  for (size_t i = 0; i < scene.lines.size(); ++i) {
+    GS_TRY(ts.draw_text(2, 2 + 16 * float(i), scene.lines[i], style("Sans 32")));
+  }
+  return {};
+}
+
+constexpr int kStagingRingDepth = 3;  // the library's default, named here for the burst warm-up
+
+// Pages start at full height here: page growth (a one-off in an application's life) would
+// otherwise land in the burst frame's GPU upload time.
+void configure_burst(TextSystemDesc* desc) {
+  desc->page_initial_height = 1024;
+  desc->staging_ring_depth = kStagingRingDepth;
+}
+
+// One warm-up frame per staging slot and one more, each with a new glyph: every slot has been
+// written and read by the GPU once, as in an application that has run a few frames (a slot's
+// first GPU use costs extra, page-table work a running application never pays).
+Status settle_burst(TextSystem& ts, int frame) {
+  return ts.draw_text(0, 0, "warm-up " + std::to_string(frame), style("Sans 32"));
+}
+
+Status summarize_cold(const RunRecord& run, WorkloadResult* r) {
+  r->summary["time_to_complete_ms_p50"] = percentile(run.complete_ms, 0.5);
+  r->summary["time_to_complete_ms_min"] = percentile(run.complete_ms, 0.0);
+  return {};
+}
+
+Status summarize_burst(const RunRecord& run, WorkloadResult* r) {
+  std::vector<double> upload_us;
+  for (const FrameStats& s : r->frames) upload_us.push_back(double(s.upload_cpu_ns) / 1e3);
+  r->summary["upload_cpu_us_p50"] = percentile(upload_us, 0.5);
+  r->summary["new_glyphs"] = 2000;
+  // The host-to-device bandwidth of the same path (staging buffer -> texture), measured now:
+  // the ideal GPU upload time is bytes / bandwidth.
+  GS_ASSIGN_OR_RETURN(auto ts, TextSystem::create(run.desc));
+  auto bandwidth = ts->measure_upload_bandwidth(run.spec.quick ? (8u << 20) : (64u << 20));
+  if (bandwidth.ok()) {
+    r->summary["h2d_bandwidth_gbps"] = bandwidth.value();
+    const double bytes_per_frame =
+        double(r->summary["bytes_uploaded"].get<uint64_t>()) / double(r->frames.size());
+    r->summary["ideal_upload_ms"] = bytes_per_frame / (bandwidth.value() * 1e9) * 1e3;
+  } else {
+    r->summary["h2d_bandwidth_gbps"] = "unavailable: " + bandwidth.status().message();
+  }
+  return {};
+}
+
+const WorkloadDesc kWorkloads[] = {
+    // W1: time until the frame is complete on the GPU, each run from a new TextSystem.
+    // Unmeasured runs first: the process's first runs load fonts, and on the shared GPU machine
+    // its first few were up to 1.5x slower (rasterization 25 ms instead of 16 ms at one
+    // thread), which made the median of the first row depend on being first.
+    {.name = "cold",
+     .frames = 7,
+     .quick_frames = 2,
+     .warmup = 3,
+     .quick_warmup = 0,
+     .fresh_system_per_frame = true,
+     .lines = mixed_screen_lines,
+     .draw = draw_cold,
+     .add_summary = summarize_cold},
+    {.name = "scroll",
+     .frames = 400,
+     .quick_frames = 20,
+     .lines = cjk_document_lines,
+     .draw = draw_scroll},
+    {.name = "zoom",
+     .frames = 200,
+     .quick_frames = 10,
+     .lines = mixed_screen_lines,
+     .configure = [](TextSystemDesc* d) { d->atlas_budget_bytes = 8u << 20; },  // eviction
+     .draw = draw_zoom},
+    {.name = "steady",
+     .frames = 300,
+     .quick_frames = 10,
+     .warmup = 3,
+     .quick_warmup = 3,
+     .lines = mixed_screen_lines,
+     .draw = draw_steady},
+    // Repeated with fresh text systems for a median, after warm-up frames that create the page
+    // textures and use every staging slot.
+    {.name = "burst",
+     .frames = 5,
+     .quick_frames = 2,
+     .fresh_system_per_frame = true,
+     .settle_frames = kStagingRingDepth + 1,
+     .lines = burst_glyph_lines,
+     .configure = configure_burst,
+     .draw = draw_burst,
+     .settle = settle_burst,
+     .add_summary = summarize_burst},
+};
+
+const WorkloadDesc* find_workload(std::string_view name) {
+  for (const WorkloadDesc& w : kWorkloads) {
+    if (w.name == name) return &w;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
                                     const Progress& progress) {
-  const int w = gl->width(), h = gl->height();
+  const WorkloadDesc* wl = find_workload(spec.workload);
+  if (!wl) return Status(ErrorCode::kInvalidArgument, "unknown workload " + spec.workload);
   TextSystemDesc desc;
   desc.threads = spec.threads;
   desc.upload_mode_set = true;
   desc.upload_mode = spec.mode;
-  if (spec.workload == "zoom") desc.atlas_budget_bytes = 8u << 20;  // make eviction happen
+  TextSystemDesc workload_desc = desc;
+  if (wl->configure) wl->configure(&workload_desc);
+  const Scene scene{gl->width(), gl->height(), wl->lines()};
+  const int measured = spec.frames ? spec.frames : (spec.quick ? wl->quick_frames : wl->frames);
+  const int warmup = spec.quick ? wl->quick_warmup : wl->warmup;
+
   WorkloadResult r;
-  auto record = [&](TextSystem* ts, double cpu_ms) {
-    r.frame_cpu_ms.push_back(cpu_ms);
-    r.frames.push_back(ts->last_frame_stats());
-  };
-
-  if (spec.workload == "cold") {
-    // W1: an empty atlas renders one screen of mixed text at three sizes; time until the frame
-    // is complete on the GPU. Each run starts from a new TextSystem.
-    const int runs = spec.frames ? spec.frames : (spec.quick ? 2 : 7);
-    // Unmeasured runs first: the process's first runs load fonts, and on the shared GPU
-    // machine its first few were up to 1.5x slower (rasterization 25 ms instead of 16 ms at one
-    // thread), which made the median of the first row depend on being first.
-    const int warmup = spec.quick ? 0 : 3;
-    const auto lines = split_lines(kMixedScreen);
-    std::vector<double> complete_ms;
-    for (int run = -warmup; run < runs; ++run) {
-      GS_ASSIGN_OR_RETURN(auto ts, TextSystem::create(desc));
-      gl->clear(1, 1, 1, 1);
-      const auto t = Clock::now();
-      GS_TRY(ts->begin_frame(w, h));
-      float y = 4;
-      for (const char* font : {"Sans 14", "Sans 20", "Sans 28"}) {
-        for (const auto& line : lines) {
-          GS_TRY(ts->draw_text(4, y, line, style(font)));
-          y += float(std::atoi(font + 5)) * 1.3f;
-        }
-      }
-      GS_TRY(ts->commit());
-      GS_TRY(ts->flush());
-      const double cpu = ms_since(t);
-      GS_TRY(ts->finish());
-      if (run < 0) continue;
-      complete_ms.push_back(ms_since(t));
-      record(ts.get(), cpu);
-      if (progress) progress(run + 1, runs);
-    }
-    summarize(spec, &r);
-    r.summary["time_to_complete_ms_p50"] = percentile(complete_ms, 0.5);
-    r.summary["time_to_complete_ms_min"] = percentile(complete_ms, 0.0);
-    return r;
+  RunRecord run{spec, desc, {}};
+  std::unique_ptr<TextSystem> shared;
+  if (!wl->fresh_system_per_frame) {
+    GS_ASSIGN_OR_RETURN(shared, TextSystem::create(workload_desc));
   }
-
-  GS_ASSIGN_OR_RETURN(auto ts, TextSystem::create(desc));
-
-  if (spec.workload == "scroll") {
-    // W2: a long CJK-heavy document scrolls one line per frame.
-    const auto lines = split_lines(kCjkDocument);
-    const int frames = spec.frames ? spec.frames : (spec.quick ? 20 : 400);
-    const float line_h = 26;
-    const int visible = int(float(h) / line_h) + 1;
-    for (int f = 0; f < frames; ++f) {
-      double cpu = 0;
+  for (int i = 0; i < warmup + measured; ++i) {
+    std::unique_ptr<TextSystem> fresh;
+    if (wl->fresh_system_per_frame) {
+      GS_ASSIGN_OR_RETURN(fresh, TextSystem::create(workload_desc));
+    }
+    TextSystem* ts = fresh ? fresh.get() : shared.get();
+    FrameTime time;
+    for (int f = 0; f < wl->settle_frames; ++f) {
       GS_TRY(frame(
-          gl, ts.get(), w, h,
-          [&]() -> Status {
-            for (int i = 0; i < visible; ++i) {
-              const auto& line = lines[size_t(f + i) % lines.size()];
-              GS_TRY(ts->draw_text(4, 2 + line_h * float(i), line, style("Sans 20")));
-            }
-            return {};
-          },
-          &cpu));
-      record(ts.get(), cpu);
-      if (progress) progress(f + 1, frames);
+          gl, ts, [&] { return wl->settle(*ts, f); }, &time));
     }
-  } else if (spec.workload == "zoom") {
-    // W3: the font size changes every frame, so almost every glyph is new.
-    const auto lines = split_lines(kMixedScreen);
-    const int frames = spec.frames ? spec.frames : (spec.quick ? 10 : 200);
-    for (int f = 0; f < frames; ++f) {
-      const double size = 12.0 + 0.25 * double(f % 145);
-      char font[32];
-      std::snprintf(font, sizeof font, "Sans %.2f", size);
-      double cpu = 0;
-      GS_TRY(frame(
-          gl, ts.get(), w, h,
-          [&]() -> Status {
-            float y = 2;
-            for (const auto& line : lines) {
-              GS_TRY(ts->draw_text(4, y, line, style(font)));
-              y += float(size) * 1.35f;
-            }
-            return {};
-          },
-          &cpu));
-      record(ts.get(), cpu);
-      if (progress) progress(f + 1, frames);
+    GS_TRY(frame(
+        gl, ts, [&] { return wl->draw(*ts, scene, i); }, &time));
+    // A fresh system's frame is measured until complete on the GPU; finish() also attaches its
+    // GPU timings to its statistics.
+    if (fresh) GS_TRY(fresh->finish());
+    if (i >= warmup) {
+      if (fresh) run.complete_ms.push_back(ms_since(time.start));
+      r.frame_cpu_ms.push_back(time.cpu_ms);
+      r.frames.push_back(ts->last_frame_stats());
     }
-  } else if (spec.workload == "steady") {
-    // W4: the same screen every frame with a warm atlas: 20,320 glyph quads with pixels (the
-    // target is 20k in 1 ms of CPU).
-    const auto lines = split_lines(kMixedScreen);
-    const int frames = spec.frames ? spec.frames : (spec.quick ? 10 : 300);
-    const int warmup = 3;
-    for (int f = 0; f < frames + warmup; ++f) {
-      double cpu = 0;
-      GS_TRY(frame(
-          gl, ts.get(), w, h,
-          [&]() -> Status {
-            for (int block = 0; block < 32; ++block) {
-              for (size_t i = 0; i < lines.size(); ++i) {
-                GS_TRY(ts->draw_text(float(block % 2) * 8, float(block) * 32 + float(i) * 3,
-                                     lines[i], style("Sans 11")));
-              }
-            }
-            return {};
-          },
-          &cpu));
-      if (f >= warmup) record(ts.get(), cpu);
-      if (progress) progress(f + 1, frames + warmup);
-    }
-  } else if (spec.workload == "burst") {
-    // 2,000 new 32 px glyphs in one frame (issue 4's upload benchmark), after warm-up frames
-    // that create the page textures and use every staging slot. Repeated with fresh text systems
-    // for a median.
-    const int runs = spec.frames ? spec.frames : (spec.quick ? 2 : 5);
-    const auto lines = burst_lines(2000);
-    // Pages start at full height here: page growth (a one-off in an application's life) would
-    // otherwise land in this frame's GPU upload time.
-    TextSystemDesc burst_desc = desc;
-    burst_desc.page_initial_height = 1024;
-    constexpr int kStagingRingDepth = 3;  // the library's default, named here for the warm-up
-    burst_desc.staging_ring_depth = kStagingRingDepth;
-    for (int run = 0; run < runs; ++run) {
-      GS_ASSIGN_OR_RETURN(auto fresh, TextSystem::create(burst_desc));
-      double cpu = 0;
-      // One warm-up frame per staging slot and one more, each with a new glyph: every slot has
-      // been written and read by the GPU once, as in an application that has run a few frames
-      // (a slot's first GPU use costs extra, page-table work a running application never pays).
-      for (int f = 0; f <= kStagingRingDepth; ++f) {
-        const std::string text = "warm-up " + std::to_string(f);
-        GS_TRY(frame(
-            gl, fresh.get(), w, h,
-            [&]() -> Status { return fresh->draw_text(0, 0, text, style("Sans 32")); }, &cpu));
-      }
-      GS_TRY(frame(
-          gl, fresh.get(), w, h,
-          [&]() -> Status {
-            for (size_t i = 0; i < lines.size(); ++i) {
-              GS_TRY(fresh->draw_text(2, 2 + 16 * float(i), lines[i], style("Sans 32")));
-            }
-            return {};
-          },
-          &cpu));
-      GS_TRY(fresh->finish());                             // the burst's timer queries land
-      const FrameStats burst = fresh->last_frame_stats();  // timings attached by finish()
-      r.frame_cpu_ms.push_back(cpu);
-      r.frames.push_back(burst);
-      if (progress) progress(run + 1, runs);
-    }
-    summarize(spec, &r);
-    std::vector<double> upload_us;
-    for (const FrameStats& s : r.frames) upload_us.push_back(double(s.upload_cpu_ns) / 1e3);
-    r.summary["upload_cpu_us_p50"] = percentile(upload_us, 0.5);
-    r.summary["new_glyphs"] = 2000;
-    // The host-to-device bandwidth of the same path (staging buffer -> texture), measured now:
-    // the ideal GPU upload time is bytes / bandwidth.
-    auto bandwidth = ts->measure_upload_bandwidth(spec.quick ? (8u << 20) : (64u << 20));
-    if (bandwidth.ok()) {
-      r.summary["h2d_bandwidth_gbps"] = bandwidth.value();
-      const double bytes_per_frame =
-          double(r.summary["bytes_uploaded"].get<uint64_t>()) / double(runs);
-      r.summary["ideal_upload_ms"] = bytes_per_frame / (bandwidth.value() * 1e9) * 1e3;
-    } else {
-      r.summary["h2d_bandwidth_gbps"] = "unavailable: " + bandwidth.status().message();
-    }
-    return r;
-  } else {
-    return Status(ErrorCode::kInvalidArgument, "unknown workload " + spec.workload);
+    if (progress) progress(i + 1, warmup + measured);
   }
-  GS_TRY(ts->finish());
+  if (shared) GS_TRY(shared->finish());
   summarize(spec, &r);
+  if (wl->add_summary) GS_TRY(wl->add_summary(run, &r));
   return r;
 }
 

@@ -1,4 +1,4 @@
-// The benchmark workloads of ../../shared/DESIGN.md (W1 cold page, W2 scroll, W3 zoom, W4 steady)
+// The benchmark workloads of docs/PERFORMANCE.md (W1 cold page, W2 scroll, W3 zoom, W4 steady)
 // plus "burst" (2,000 new 32 px glyphs in one frame: the upload path under load).
 #pragma once
 
@@ -12,11 +12,9 @@
 #include "glyphstream/stats.h"
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
+#include "texts/bench_texts.h"
 
 namespace glyphstream::bench {
-
-extern const std::string_view kCjkDocument;
-extern const std::string_view kMixedScreen;
 
 struct WorkloadSpec {
   std::string workload;  // cold | scroll | zoom | steady | burst

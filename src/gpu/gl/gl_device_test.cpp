@@ -10,7 +10,8 @@
 
 #include "glyphstream/headless_gl.h"
 #include "gpu/gpu_device.h"
-#include "gpu/reference_compositor.h"
+#include "image_diff.h"
+#include "reference_compositor.h"
 
 namespace glyphstream::gpu {
 namespace {
@@ -301,9 +302,8 @@ TEST_F(GlDeviceTest, NoFlickerAcrossFrames) {
       std::vector<uint8_t> got, want;
       ASSERT_TRUE(gl_->read_pixels(&got).ok());
       composite(glyphs, {&batch, 1}, cpu, 256, 192, &want);
-      std::string report;
-      ASSERT_TRUE(compare_images(got, want, 256, 192, 1, &report))
-          << "depth " << depth << " frame " << f << ": " << report;
+      const testing::ImageDiff diff = testing::diff_images(got, want, 256, 192, 1);
+      ASSERT_TRUE(diff.match()) << "depth " << depth << " frame " << f << ": " << diff.report;
       const std::string m = texture_mismatch(*dev, pages[0]);
       ASSERT_TRUE(m.empty()) << "depth " << depth << " frame " << f << ": " << m;
     }
@@ -483,12 +483,11 @@ TEST_F(GlDeviceTest, DrawMatchesReferenceCompositor) {
     ASSERT_TRUE(dev->draw(inst, batches, 256, 192).ok());
     ASSERT_TRUE(dev->end_frame(uint64_t(round + 1)).ok());
     ASSERT_TRUE(gl_->read_pixels(&got).ok());
-    std::string report;
-    ImageDiff diff;
     // Blending rounds differently per driver, and these quads overlap, so rounding accumulates:
     // llvmpipe is within 1 of the reference, the NVIDIA driver within 3 (measured on an H200).
     // A misplaced, missing or stale texel is off by far more.
-    EXPECT_TRUE(compare_images(got, want, 256, 192, 3, &report, &diff)) << report;
+    const testing::ImageDiff diff = testing::diff_images(got, want, 256, 192, 3);
+    EXPECT_TRUE(diff.match()) << diff.report;
     EXPECT_LE(diff.max_channel_diff, 3);
     if (round == 0)
       std::printf("max channel difference to the reference: %d\n", diff.max_channel_diff);
@@ -528,8 +527,8 @@ TEST_F(GlDeviceTest, GrowthMidFrameDrawsCorrectly) {
     composite({&second, 1}, {&b0, 1}, cpu, 256, 192, &want);
     ASSERT_TRUE(dev->end_frame(1).ok());
     ASSERT_TRUE(gl_->read_pixels(&got).ok());
-    std::string report;
-    EXPECT_TRUE(compare_images(got, want, 256, 192, 1, &report)) << "gl33=" << gl33 << report;
+    const testing::ImageDiff diff = testing::diff_images(got, want, 256, 192, 1);
+    EXPECT_TRUE(diff.match()) << "gl33=" << gl33 << diff.report;
     ASSERT_TRUE(dev->finish().ok());
     EXPECT_EQ(dev->completed_frame(), 1u);
   }

@@ -1,6 +1,7 @@
 #include "gpu/vulkan/vk_reference_bridge.h"
 
-#include "gpu/reference_compositor.h"
+#include "image_diff.h"
+#include "reference_compositor.h"
 
 namespace glyphstream::gpu::vktest {
 
@@ -15,10 +16,10 @@ void reference_composite(const GlyphInstance* instances, size_t instance_count,
 
 bool reference_compare(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int w, int h,
                        int tolerance, std::string* report, int* max_diff) {
-  ImageDiff diff;
-  const bool same = compare_images(a, b, w, h, tolerance, report, &diff);
+  const testing::ImageDiff diff = testing::diff_images(a, b, w, h, tolerance);
+  if (report) *report = diff.report;
   if (max_diff) *max_diff = diff.max_channel_diff;
-  return same;
+  return diff.match();
 }
 
 }  // namespace glyphstream::gpu::vktest

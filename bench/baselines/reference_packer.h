@@ -1,11 +1,12 @@
 // The reference packer for the packing benchmark: shelf next-fit, as in the design this project
 // replaces. One open shelf at a time; a glyph that does not fit in it closes it and opens the next
 // shelf below, as tall as that glyph. Nothing is ever freed. Same 1-px gutter as the atlas.
+// Benchmark baseline only: plain C++, not part of the installed library.
 #pragma once
 
 #include <cstddef>
 
-namespace glyphstream::atlas {
+namespace glyphstream::baseline {
 
 class ShelfNextFitPacker {
  public:
@@ -23,4 +24,4 @@ class ShelfNextFitPacker {
   size_t used_area_ = 0;
 };
 
-}  // namespace glyphstream::atlas
+}  // namespace glyphstream::baseline

@@ -1,5 +1,6 @@
 // Bare FreeType on a list of raster requests (unhinted load + grayscale render, nothing else):
-// the ceiling a Rasterizer is measured against, in the benchmarks and the throughput test.
+// the ceiling a text::Rasterizer is measured against, in the benchmarks and the throughput test.
+// Text-layer code (FreeType and the text headers only), kept out of the installed library.
 #pragma once
 
 #include <vector>
@@ -7,11 +8,12 @@
 #include "text/font_registry.h"
 #include "text/rasterizer.h"
 
-namespace glyphstream::text {
+namespace glyphstream::baseline {
 
 // Renders every request once per pass for at least `min_seconds`; returns glyphs per second
 // (0 if FreeType cannot start). Outline fonts only: colour bitmap faces are skipped.
-double bare_freetype_rate(const FontRegistry& registry, const std::vector<RasterRequest>& requests,
+double bare_freetype_rate(const text::FontRegistry& registry,
+                          const std::vector<text::RasterRequest>& requests,
                           double min_seconds = 0.5);
 
-}  // namespace glyphstream::text
+}  // namespace glyphstream::baseline

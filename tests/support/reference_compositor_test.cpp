@@ -1,4 +1,4 @@
-#include "gpu/reference_compositor.h"
+#include "reference_compositor.h"
 
 #include <gtest/gtest.h>
 
@@ -58,24 +58,6 @@ TEST(ReferenceCompositor, ColourPagesScaleByAlphaAndClip) {
   std::vector<uint8_t> empty;
   composite(g, {&missing, 1}, pages, 3, 2, &empty);
   EXPECT_EQ(empty, std::vector<uint8_t>(24, 0));
-}
-
-TEST(ReferenceCompositor, CompareImagesReportsDifferences) {
-  std::vector<uint8_t> a(2 * 2 * 4, 10), b = a;
-  std::string report;
-  EXPECT_TRUE(compare_images(a, b, 2, 2, 0, &report));
-  b[7] = 11;  // pixel (1,0) alpha
-  EXPECT_FALSE(compare_images(a, b, 2, 2, 0, &report));
-  ImageDiff d;
-  EXPECT_TRUE(compare_images(a, b, 2, 2, 1, &report, &d));
-  EXPECT_EQ(d.max_channel_diff, 1);
-  b[12] = 20;  // pixel (1,1)
-  EXPECT_FALSE(compare_images(a, b, 2, 2, 1, &report, &d));
-  EXPECT_EQ(d.differing_pixels, 1u);
-  EXPECT_EQ(d.first_x, 1);
-  EXPECT_EQ(d.first_y, 1);
-  EXPECT_NE(report.find("(1,1)"), std::string::npos) << report;
-  EXPECT_FALSE(compare_images(a, std::vector<uint8_t>(3), 2, 2, 1, &report));
 }
 
 }  // namespace

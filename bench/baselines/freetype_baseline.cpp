@@ -1,22 +1,22 @@
-#include "text/freetype_baseline.h"
+#include "baselines/freetype_baseline.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
 #include <chrono>
 
-namespace glyphstream::text {
+namespace glyphstream::baseline {
 
-double bare_freetype_rate(const FontRegistry& registry, const std::vector<RasterRequest>& requests,
-                          double min_seconds) {
+double bare_freetype_rate(const text::FontRegistry& registry,
+                          const std::vector<text::RasterRequest>& requests, double min_seconds) {
   FT_Library lib = nullptr;
   if (FT_Init_FreeType(&lib) != 0) return 0;
   std::vector<FT_Face> faces(registry.size(), nullptr);
-  std::vector<RasterRequest> outline;
-  for (const RasterRequest& req : requests) {
+  std::vector<text::RasterRequest> outline;
+  for (const text::RasterRequest& req : requests) {
     if (req.face >= faces.size()) continue;
     if (faces[req.face] == nullptr) {
-      const FaceSource src = registry.source(req.face);
+      const text::FaceSource src = registry.source(req.face);
       if (src.path.empty() ||
           FT_New_Face(lib, src.path.c_str(), src.face_index, &faces[req.face]) != 0) {
         continue;
@@ -30,7 +30,7 @@ double bare_freetype_rate(const FontRegistry& registry, const std::vector<Raster
     size_t n = 0;
     double seconds = 0;
     do {
-      for (const RasterRequest& req : outline) {
+      for (const text::RasterRequest& req : outline) {
         FT_Face face = faces[req.face];
         FT_Set_Char_Size(face, 0, FT_F26Dot6(req.size_26_6), 72, 72);
         FT_Vector delta{req.subpixel_bin * 16, 0};
@@ -49,4 +49,4 @@ double bare_freetype_rate(const FontRegistry& registry, const std::vector<Raster
   return rate;
 }
 
-}  // namespace glyphstream::text
+}  // namespace glyphstream::baseline

@@ -1,6 +1,6 @@
-#include "atlas/reference_packer.h"
+#include "baselines/reference_packer.h"
 
-namespace glyphstream::atlas {
+namespace glyphstream::baseline {
 
 bool ShelfNextFitPacker::allocate(int w, int h, int* x, int* y) {
   const int pw = w + 2, ph = h + 2;
@@ -20,4 +20,4 @@ bool ShelfNextFitPacker::allocate(int w, int h, int* x, int* y) {
   return true;
 }
 
-}  // namespace glyphstream::atlas
+}  // namespace glyphstream::baseline

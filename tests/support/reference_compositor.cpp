@@ -1,9 +1,7 @@
-#include "gpu/reference_compositor.h"
+#include "reference_compositor.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 namespace glyphstream::gpu {
 namespace {
@@ -60,49 +58,6 @@ void composite(std::span<const GlyphInstance> instances, std::span<const DrawBat
       }
     }
   }
-}
-
-bool compare_images(std::span<const uint8_t> a, std::span<const uint8_t> b, int w, int h,
-                    int tolerance, std::string* report, ImageDiff* diff) {
-  ImageDiff d;
-  const size_t size = size_t(std::max(w, 0)) * size_t(std::max(h, 0)) * 4;
-  if (a.size() < size || b.size() < size) {
-    if (report) *report = "image size mismatch";
-    if (diff) *diff = d;
-    return false;
-  }
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const size_t o = (size_t(y) * size_t(w) + size_t(x)) * 4;
-      int worst = 0;
-      for (int c = 0; c < 4; ++c) worst = std::max(worst, std::abs(int(a[o + c]) - int(b[o + c])));
-      d.max_channel_diff = std::max(d.max_channel_diff, worst);
-      if (worst > tolerance) {
-        if (d.differing_pixels == 0) {
-          d.first_x = x;
-          d.first_y = y;
-        }
-        ++d.differing_pixels;
-      }
-    }
-  }
-  if (report) {
-    char buf[256];
-    if (d.differing_pixels == 0) {
-      std::snprintf(buf, sizeof buf, "images match (max channel difference %d)",
-                    d.max_channel_diff);
-    } else {
-      const size_t o = (size_t(d.first_y) * size_t(w) + size_t(d.first_x)) * 4;
-      std::snprintf(buf, sizeof buf,
-                    "%zu pixels differ by more than %d (max %d); first at (%d,%d): "
-                    "%u,%u,%u,%u vs %u,%u,%u,%u",
-                    d.differing_pixels, tolerance, d.max_channel_diff, d.first_x, d.first_y, a[o],
-                    a[o + 1], a[o + 2], a[o + 3], b[o], b[o + 1], b[o + 2], b[o + 3]);
-    }
-    *report = buf;
-  }
-  if (diff) *diff = d;
-  return d.differing_pixels == 0;
 }
 
 }  // namespace glyphstream::gpu

@@ -1,12 +1,13 @@
 // A CPU reference for the GPU quad renderer: composites GlyphInstances from CPU page images with
 // exactly the math of the GL shader (src/gpu/gl/gl_device.cpp), so that tests can compare a
-// framebuffer read back from the GPU with what it should hold. No GL here.
+// framebuffer read back from the GPU with what it should hold (image_diff.h). No GL here.
+// Test support, not library code: every backend's tests (GL now, Vulkan next) link it as
+// glyphstream_gpu_reference; it changes whenever the shaders' blending changes.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "glyphstream/types.h"
@@ -32,16 +33,5 @@ struct CpuPage {
 // Pixels outside the viewport and texels outside the page are skipped, as on the GPU.
 void composite(std::span<const GlyphInstance> instances, std::span<const DrawBatch> batches,
                std::span<const CpuPage> pages, int w, int h, std::vector<uint8_t>* rgba);
-
-struct ImageDiff {
-  size_t differing_pixels = 0;  // pixels with any channel beyond the tolerance
-  int max_channel_diff = 0;
-  int first_x = -1, first_y = -1;  // first differing pixel, row-major from the top
-};
-
-// Compares two RGBA8 images of w*h pixels. True when every channel is within tolerance; when
-// report is given, it receives a short description of the differences.
-bool compare_images(std::span<const uint8_t> a, std::span<const uint8_t> b, int w, int h,
-                    int tolerance, std::string* report = nullptr, ImageDiff* diff = nullptr);
 
 }  // namespace glyphstream::gpu
