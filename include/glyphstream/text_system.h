@@ -104,9 +104,8 @@ class TextSystem {
   // (prefetch) to finish: the next commit() then makes every prefetched glyph resident.
   Status finish();
 
-  struct Impl;
-
  private:
+  struct Impl;  // the pipeline (src/text_system.cpp, src/pipeline/)
   std::vector<std::vector<uint8_t>> debug_atlas_images_unguarded(
       std::vector<std::pair<int, int>>* sizes) const;
   explicit TextSystem(std::unique_ptr<Impl> impl);
