@@ -43,14 +43,31 @@ auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
   }
 }
 
+Status out_of_range(const char* field, long long max) {
+  return Status(ErrorCode::kInvalidArgument,
+                std::string(field) + " must be 0 (default) or 1.." + std::to_string(max));
+}
+
+// Every value of the description against its documented bound (text_system.h).
 Status validate(const TextSystemDesc& desc) {
-  if (desc.threads < 0 || desc.threads > 256) {
-    return Status(ErrorCode::kInvalidArgument, "threads must be 0 (default) or 1..256");
+  using D = TextSystemDesc;
+  if (desc.threads < 0 || desc.threads > D::kMaxThreads)
+    return out_of_range("threads", D::kMaxThreads);
+  for (const int size : {desc.page_width, desc.page_max_height, desc.page_initial_height}) {
+    if (size < 0 || size > D::kMaxPageSize)
+      return out_of_range("atlas page sizes", D::kMaxPageSize);
   }
-  if (desc.page_width < 0 || desc.page_width > 16384 || desc.page_max_height < 0 ||
-      desc.page_max_height > 16384 || desc.page_initial_height < 0 ||
-      desc.page_initial_height > 16384) {
-    return Status(ErrorCode::kInvalidArgument, "atlas page sizes must be 0 (default) or 1..16384");
+  if (desc.atlas_budget_bytes > D::kMaxAtlasBudgetBytes) {
+    return out_of_range("atlas_budget_bytes", (long long)D::kMaxAtlasBudgetBytes);
+  }
+  if (desc.staging_ring_depth < 0 || desc.staging_ring_depth > D::kMaxStagingRingDepth) {
+    return out_of_range("staging_ring_depth", D::kMaxStagingRingDepth);
+  }
+  if (desc.frames_in_flight < 0 || desc.frames_in_flight > D::kMaxFramesInFlight) {
+    return out_of_range("frames_in_flight", D::kMaxFramesInFlight);
+  }
+  if (desc.layout_cache_entries > D::kMaxLayoutCacheEntries) {
+    return out_of_range("layout_cache_entries", (long long)D::kMaxLayoutCacheEntries);
   }
   return {};
 }

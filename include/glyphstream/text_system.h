@@ -35,19 +35,28 @@ struct TextMetrics {
   int lines = 0;
 };
 
-// Zero / empty means default everywhere.
+// Zero / empty means default everywhere. A value outside its range makes create() return
+// kInvalidArgument (the bounds keep a typo from pre-allocating gigabytes).
 struct TextSystemDesc {
-  int page_width = 0;             // atlas page width, default 1024
-  int page_max_height = 0;        // default = page_width
-  int page_initial_height = 0;    // default 256; pages grow by doubling up to page_max_height
-  size_t atlas_budget_bytes = 0;  // default 32 MiB
+  static constexpr int kMaxPageSize = 16384;
+  static constexpr size_t kMaxAtlasBudgetBytes = size_t(64) << 30;  // 64 GiB
+  static constexpr int kMaxThreads = 256;
+  static constexpr int kMaxStagingRingDepth = 16;
+  static constexpr int kMaxFramesInFlight = 16;
+  static constexpr size_t kMaxLayoutCacheEntries = size_t(1) << 20;
+
+  int page_width = 0;             // atlas page width, default 1024; 0..kMaxPageSize
+  int page_max_height = 0;        // default = page_width; 0..kMaxPageSize
+  int page_initial_height = 0;    // default 256; pages grow by doubling up to page_max_height;
+                                  // 0..kMaxPageSize
+  size_t atlas_budget_bytes = 0;  // default 32 MiB; 0..kMaxAtlasBudgetBytes
   int threads = 0;                // rasterizer threads; default GLYPHSTREAM_THREADS or
-                                  // the hardware concurrency
+                                  // the hardware concurrency; 0..kMaxThreads
   bool upload_mode_set = false;   // if false: GLYPHSTREAM_SYNC_UPLOADS=1 selects sync,
-  UploadMode upload_mode = UploadMode::kAsync;  // else async
-  int staging_ring_depth = 0;                   // default 3
-  int frames_in_flight = 0;                     // default 2
-  size_t layout_cache_entries = 0;              // default 1024
+  UploadMode upload_mode = UploadMode::kAsync;  // else async; one of the UploadMode values
+  int staging_ring_depth = 0;                   // default 3; 0..kMaxStagingRingDepth
+  int frames_in_flight = 0;                     // default 2; 0..kMaxFramesInFlight
+  size_t layout_cache_entries = 0;              // default 1024; 0..kMaxLayoutCacheEntries
 };
 
 class TextSystem {

