@@ -43,6 +43,10 @@ auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
   }
 }
 
+bool valid_upload_mode(UploadMode mode) {
+  return mode == UploadMode::kAsync || mode == UploadMode::kSync || mode == UploadMode::kWholePage;
+}
+
 Status out_of_range(const char* field, long long max) {
   return Status(ErrorCode::kInvalidArgument,
                 std::string(field) + " must be 0 (default) or 1.." + std::to_string(max));
@@ -68,6 +72,9 @@ Status validate(const TextSystemDesc& desc) {
   }
   if (desc.layout_cache_entries > D::kMaxLayoutCacheEntries) {
     return out_of_range("layout_cache_entries", (long long)D::kMaxLayoutCacheEntries);
+  }
+  if (!valid_upload_mode(desc.upload_mode)) {
+    return Status(ErrorCode::kInvalidArgument, "upload_mode is not an UploadMode value");
   }
   return {};
 }
@@ -162,6 +169,9 @@ Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8,
   const uint32_t default_color = style.color.to_rgba8();
   frame_stats.note_faces(L.faces_used);
   stats().glyphs_requested += uint32_t(L.glyphs.size());
+  // Beyond kMaxPosition no glyph can reach a viewport, and the integer pen positions below
+  // could overflow: such text is culled whole.
+  if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) return {};
   const size_t misses_before = raster->miss_count();
   const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
   pipeline::prepare_layout(L, float(double(x) - whole_x), float(double(y) - whole_y),
@@ -384,7 +394,14 @@ Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
   });
 }
 
-void TextSystem::set_upload_mode(UploadMode mode) { impl_->stager->set_mode(mode); }
+Status TextSystem::set_upload_mode(UploadMode mode) {
+  if (!valid_upload_mode(mode)) {
+    return {ErrorCode::kInvalidArgument,
+            "set_upload_mode: " + std::to_string(int(mode)) + " is not an UploadMode value"};
+  }
+  impl_->stager->set_mode(mode);
+  return {};
+}
 UploadMode TextSystem::upload_mode() const { return impl_->stager->mode(); }
 int TextSystem::threads() const { return impl_->pool->size(); }
 
@@ -405,7 +422,7 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
   try {
     return debug_atlas_images_unguarded(sizes);
   } catch (...) {
-    sizes->clear();
+    if (sizes) sizes->clear();
     return {};  // a debug picture is not worth failing for
   }
 }
@@ -413,11 +430,11 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
 std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images_unguarded(
     std::vector<std::pair<int, int>>* sizes) const {
   std::vector<std::vector<uint8_t>> images;
-  sizes->clear();
+  if (sizes) sizes->clear();
   for (size_t p = 0; p < impl_->atlas->page_count(); ++p) {
     const atlas::PageInfo info = impl_->atlas->page_info(p);
     images.push_back(impl_->atlas->debug_image(p));
-    sizes->emplace_back(info.width, info.height);
+    if (sizes) sizes->emplace_back(info.width, info.height);
   }
   return images;
 }

@@ -70,7 +70,10 @@ class TextSystem {
   // Starts a frame that draws into a viewport of this size (px, origin top-left).
   Status begin_frame(int viewport_width, int viewport_height);
   // Lays out and queues text with its top-left corner at (x, y). On error nothing of this call
-  // is queued and everything queued before stays.
+  // is queued and everything queued before stays. x and y must be finite (else
+  // kInvalidArgument); a position beyond +-kMaxPosition is laid out (and its errors reported)
+  // but queues nothing: no viewport can show it.
+  static constexpr float kMaxPosition = 16777216.0f;  // 2^24 px
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
   // Measures without drawing.
   Result<TextMetrics> measure(std::string_view utf8, const TextStyle& style);
@@ -84,7 +87,8 @@ class TextSystem {
   // makes them resident.
   Status prefetch(std::string_view utf8, const TextStyle& style);
 
-  void set_upload_mode(UploadMode mode);
+  // kInvalidArgument (and the mode unchanged) for a value that is not an UploadMode.
+  Status set_upload_mode(UploadMode mode);
   UploadMode upload_mode() const;
   int threads() const;
 
@@ -99,7 +103,8 @@ class TextSystem {
   std::string gpu_renderer() const;
   std::string async_path() const;
   size_t atlas_page_count() const;
-  // Debug pictures of the atlas pages (RGBA8), for --dump-atlas.
+  // Debug pictures of the atlas pages (RGBA8), for --dump-atlas; their sizes in *sizes (which
+  // may be null).
   std::vector<std::vector<uint8_t>> debug_atlas_images(
       std::vector<std::pair<int, int>>* sizes) const;
   // Measures host-to-device bandwidth (GB/s) through the async upload path (a mapped staging

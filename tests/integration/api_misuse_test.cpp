@@ -124,5 +124,56 @@ TEST_F(ApiMisuse, DescriptionValuesAboveTheirBoundsAreRefused) {
   flush_and_expect_only_good_text();
 }
 
+// --- item 8: invalid values ---------------------------------------------------------------------
+
+TEST_F(ApiMisuse, UploadModeOutOfRangeIsRefused) {
+  make_system();
+  const UploadMode before = ts_->upload_mode();
+  const Status s = ts_->set_upload_mode(UploadMode(7));
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << s.to_string();
+  EXPECT_EQ(ts_->upload_mode(), before);
+  EXPECT_TRUE(ts_->set_upload_mode(UploadMode::kSync).ok());
+  EXPECT_EQ(ts_->upload_mode(), UploadMode::kSync);
+  begin_with_good_text();
+  flush_and_expect_only_good_text();
+
+  TextSystemDesc desc;
+  desc.upload_mode_set = true;
+  desc.upload_mode = UploadMode(9);
+  auto ts = TextSystem::create(desc);
+  ASSERT_FALSE(ts.ok());
+  EXPECT_EQ(ts.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(ts.status().message().find("upload_mode"), std::string::npos) << ts.status().message();
+}
+
+TEST_F(ApiMisuse, HugePositionsAreCulledWithoutOverflow) {
+  // Run under UBSan by the sanitizer job: before the fix, these overflowed a signed int.
+  make_system();
+  begin_with_good_text();
+  const float max = std::numeric_limits<float>::max();
+  const float positions[][2] = {{-2147483600.0f, 10}, {2147483600.0f, 10}, {10, -2147483600.0f},
+                                {10, 2147483600.0f},  {-max, -max},        {max, max},
+                                {-1e20f, 1e20f},      {-16777300.0f, 10}};
+  for (const auto& p : positions) {
+    const Status s = ts_->draw_text(p[0], p[1], "Overflow? 世界", good_style());
+    EXPECT_TRUE(s.ok()) << p[0] << ", " << p[1] << ": " << s.to_string();
+  }
+  // Not finite: refused.
+  for (float bad : {std::nanf(""), std::numeric_limits<float>::infinity()}) {
+    EXPECT_EQ(ts_->draw_text(bad, 10, "x", good_style()).code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(ts_->draw_text(10, -bad, "x", good_style()).code(), ErrorCode::kInvalidArgument);
+  }
+  flush_and_expect_only_good_text();
+}
+
+TEST_F(ApiMisuse, DebugAtlasImagesWithoutSizes) {
+  make_system();
+  begin_with_good_text();
+  flush_and_expect_only_good_text();
+  const auto images = ts_->debug_atlas_images(nullptr);
+  EXPECT_EQ(images.size(), ts_->atlas_page_count());
+  EXPECT_FALSE(images.empty());
+}
+
 }  // namespace
 }  // namespace glyphstream
