@@ -9,6 +9,8 @@
 #include <cmath>
 #include <exception>
 #include <new>
+#include <thread>
+#include <utility>
 
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
@@ -79,9 +81,23 @@ Status validate(const TextSystemDesc& desc) {
   return {};
 }
 
+// The public entry points of a TextSystem: only its owner thread may run them (the pipeline is
+// not thread-safe; a second thread would corrupt it), then no exception leaves the library.
+template <typename Fn>
+auto owned(std::thread::id owner, const char* what, Fn&& fn) -> decltype(fn()) {
+  if (std::this_thread::get_id() != owner) {
+    return Status(ErrorCode::kWrongThread,
+                  std::string(what) +
+                      ": called from a thread other than the one that created the TextSystem");
+  }
+  return guarded(what, std::forward<Fn>(fn));
+}
+
 }  // namespace
 
 struct TextSystem::Impl {
+  const std::thread::id owner = std::this_thread::get_id();
+  bool on_owner_thread() const { return std::this_thread::get_id() == owner; }
   TextSystemDesc desc;
   text::FontRegistry registry;
   std::unique_ptr<text::Layouter> layouter;
@@ -339,7 +355,7 @@ Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& des
 }
 
 Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
-  return guarded("begin_frame", [&]() -> Status {
+  return owned(impl_->owner, "begin_frame", [&]() -> Status {
     if (viewport_width <= 0 || viewport_height <= 0 || viewport_width > 32768 ||
         viewport_height > 32768) {
       return {ErrorCode::kInvalidArgument, "viewport size must be 1..32768 px"};
@@ -349,7 +365,7 @@ Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
 }
 
 Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style) {
-  return guarded("draw_text", [&]() -> Status {
+  return owned(impl_->owner, "draw_text", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
     if (!std::isfinite(x) || !std::isfinite(y)) {
@@ -360,7 +376,7 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
 }
 
 Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& style) {
-  return guarded("measure", [&]() -> Result<TextMetrics> {
+  return owned(impl_->owner, "measure", [&]() -> Result<TextMetrics> {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
     TextMetrics m;
     m.width = laid_out->width;
@@ -373,21 +389,21 @@ Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& 
 }
 
 Status TextSystem::commit() {
-  return guarded("commit", [&]() -> Status {
+  return owned(impl_->owner, "commit", [&]() -> Status {
     if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "commit() outside a frame"};
     return impl_->commit();
   });
 }
 
 Status TextSystem::flush() {
-  return guarded("flush", [&]() -> Status {
+  return owned(impl_->owner, "flush", [&]() -> Status {
     if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "flush() outside a frame"};
     return impl_->flush();
   });
 }
 
 Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
-  return guarded("prefetch", [&]() -> Status {
+  return owned(impl_->owner, "prefetch", [&]() -> Status {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
     impl_->raster->prefetch(laid_out->glyphs, impl_->cache);
     return {};
@@ -395,6 +411,9 @@ Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
 }
 
 Status TextSystem::set_upload_mode(UploadMode mode) {
+  if (!impl_->on_owner_thread()) {
+    return {ErrorCode::kWrongThread, "set_upload_mode: called from a thread other than the owner"};
+  }
   if (!valid_upload_mode(mode)) {
     return {ErrorCode::kInvalidArgument,
             "set_upload_mode: " + std::to_string(int(mode)) + " is not an UploadMode value"};
@@ -402,23 +421,42 @@ Status TextSystem::set_upload_mode(UploadMode mode) {
   impl_->stager->set_mode(mode);
   return {};
 }
-UploadMode TextSystem::upload_mode() const { return impl_->stager->mode(); }
-int TextSystem::threads() const { return impl_->pool->size(); }
+UploadMode TextSystem::upload_mode() const {
+  return impl_->on_owner_thread() ? impl_->stager->mode() : UploadMode::kAsync;
+}
+int TextSystem::threads() const { return impl_->on_owner_thread() ? impl_->pool->size() : 0; }
 
 Status TextSystem::add_font_file(const std::string& path) {
-  return guarded("add_font_file", [&]() -> Status { return impl_->layouter->add_font_file(path); });
+  return owned(impl_->owner, "add_font_file",
+               [&]() -> Status { return impl_->layouter->add_font_file(path); });
 }
 
-const FrameStats& TextSystem::last_frame_stats() const { return impl_->frame_stats.last(); }
+const FrameStats& TextSystem::last_frame_stats() const {
+  static const FrameStats kNone;
+  return impl_->on_owner_thread() ? impl_->frame_stats.last() : kNone;
+}
 
-std::vector<FrameStats> TextSystem::take_frame_stats() { return impl_->frame_stats.take(); }
+std::vector<FrameStats> TextSystem::take_frame_stats() {
+  if (!impl_->on_owner_thread()) return {};
+  return impl_->frame_stats.take();
+}
 
-std::string TextSystem::gpu_renderer() const { return impl_->gpu->renderer(); }
-std::string TextSystem::async_path() const { return impl_->gpu->async_path(); }
-size_t TextSystem::atlas_page_count() const { return impl_->atlas->page_count(); }
+std::string TextSystem::gpu_renderer() const {
+  return impl_->on_owner_thread() ? impl_->gpu->renderer() : std::string();
+}
+std::string TextSystem::async_path() const {
+  return impl_->on_owner_thread() ? impl_->gpu->async_path() : std::string();
+}
+size_t TextSystem::atlas_page_count() const {
+  return impl_->on_owner_thread() ? impl_->atlas->page_count() : 0;
+}
 
 std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
     std::vector<std::pair<int, int>>* sizes) const {
+  if (!impl_->on_owner_thread()) {
+    if (sizes) sizes->clear();
+    return {};
+  }
   try {
     return debug_atlas_images_unguarded(sizes);
   } catch (...) {
@@ -440,7 +478,7 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images_unguarded(
 }
 
 Status TextSystem::throttle(int max_in_flight) {
-  return guarded("throttle", [&]() -> Status {
+  return owned(impl_->owner, "throttle", [&]() -> Status {
     Impl& s = *impl_;
     const uint64_t last_finished = s.in_frame ? s.frame - 1 : s.frame;
     if (max_in_flight < 0 || last_finished <= uint64_t(max_in_flight)) return {};
@@ -449,12 +487,12 @@ Status TextSystem::throttle(int max_in_flight) {
 }
 
 Status TextSystem::finish() {
-  return guarded("finish", [&]() -> Status { return impl_->finish(); });
+  return owned(impl_->owner, "finish", [&]() -> Status { return impl_->finish(); });
 }
 
 Result<double> TextSystem::measure_upload_bandwidth(size_t bytes) {
-  return guarded("measure_upload_bandwidth",
-                 [&]() -> Result<double> { return gpu::measure_upload_bandwidth(bytes); });
+  return owned(impl_->owner, "measure_upload_bandwidth",
+               [&]() -> Result<double> { return gpu::measure_upload_bandwidth(bytes); });
 }
 
 }  // namespace glyphstream

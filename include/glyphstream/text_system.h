@@ -1,5 +1,11 @@
 // glyphstream's main object: owns fonts, the layout cache, the glyph cache, the atlas, the
-// rasterizer workers and the GPU backend. Use it from one thread, with a GL context current.
+// rasterizer workers and the GPU backend.
+//
+// Threads: a TextSystem belongs to the thread that created it (its owner), which must have the
+// GL context current. Every entry point checks the calling thread, in every build: from any
+// other thread, calls that return a Status return kWrongThread and change nothing; the
+// accessors return empty values (0, kAsync, "", an empty vector, a default FrameStats). Use one
+// TextSystem per thread.
 //
 //   auto ts = glyphstream::TextSystem::create({}).value();
 //   ts->begin_frame(width, height);

@@ -32,6 +32,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "unsupported";
     case ErrorCode::kInternal:
       return "internal";
+    case ErrorCode::kWrongThread:
+      return "wrong_thread";
   }
   return "unknown";
 }

@@ -175,5 +175,43 @@ TEST_F(ApiMisuse, DebugAtlasImagesWithoutSizes) {
   EXPECT_FALSE(images.empty());
 }
 
+// --- item 9: one TextSystem used from two threads ----------------------------------------------
+
+TEST_F(ApiMisuse, SecondThreadGetsWrongThreadAndTheOwnersFrameDraws) {
+  make_system();
+  const UploadMode mode = ts_->upload_mode();
+  begin_with_good_text();
+  std::vector<Status> results;
+  size_t other_pages = 99;
+  std::vector<FrameStats> other_stats(1);
+  std::thread other([&] {
+    TextSystem& ts = *ts_;
+    results.push_back(ts.begin_frame(kWidth, kHeight));
+    results.push_back(ts.draw_text(20, 50, "from another thread", good_style()));
+    results.push_back(ts.prefetch("prefetched elsewhere", good_style()));
+    results.push_back(ts.measure("measured elsewhere", good_style()).status());
+    results.push_back(ts.commit());
+    results.push_back(ts.flush());
+    results.push_back(ts.set_upload_mode(UploadMode::kSync));
+    results.push_back(ts.add_font_file("/nonexistent.ttf"));
+    results.push_back(ts.throttle(0));
+    results.push_back(ts.finish());
+    results.push_back(ts.measure_upload_bandwidth(1024).status());
+    other_pages = ts.atlas_page_count();
+    other_stats = ts.take_frame_stats();
+  });
+  other.join();
+  ASSERT_EQ(results.size(), 11u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].code(), ErrorCode::kWrongThread) << i << ": " << results[i].to_string();
+  }
+  EXPECT_EQ(other_pages, 0u);
+  EXPECT_TRUE(other_stats.empty());
+  EXPECT_EQ(ts_->upload_mode(), mode);
+  // The owner's frame is intact: only the good text is drawn.
+  flush_and_expect_only_good_text();
+  EXPECT_EQ(ts_->take_frame_stats().size(), 1u);
+}
+
 }  // namespace
 }  // namespace glyphstream
