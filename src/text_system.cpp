@@ -131,6 +131,8 @@ struct TextSystem::Impl {
   void drop_evicted() {
     for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
   }
+  // Why the atlas refused a glyph, in words.
+  std::string refusal_reason(atlas::AllocStatus status, const text::GlyphBitmap& bm) const;
   Status mid_frame_flush();
   Status flush();
   Status finish();
@@ -269,14 +271,7 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
     }
     if (r.status != atlas::AllocStatus::kOk) {
       // Drawn as nothing; the rest of the frame goes on.
-      const atlas::AtlasConfig& c = atlas->config();
-      frame_stats.glyph_error(
-          key, r.status == atlas::AllocStatus::kTooLarge
-                   ? std::to_string(bm.width) + " x " + std::to_string(bm.height) +
-                         " px is larger than an atlas page (" + std::to_string(c.page_width) +
-                         " x " + std::to_string(c.page_max_height) + " px)"
-                   : std::string("no atlas space: every page is pinned by this frame "
-                                 "even after a mid-frame flush"));
+      frame_stats.glyph_error(key, refusal_reason(r.status, bm));
       return {};
     }
     // The copy into the page waits for the stager's write_pending(): there, all of a commit's
@@ -291,6 +286,24 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
   cache.insert(key, entry);
   ++stats().glyphs_rasterized;
   return {};
+}
+
+std::string TextSystem::Impl::refusal_reason(atlas::AllocStatus status,
+                                             const text::GlyphBitmap& bm) const {
+  if (status != atlas::AllocStatus::kTooLarge) {
+    return "no atlas space: every page is pinned by this frame even after a mid-frame flush";
+  }
+  const atlas::AtlasConfig& c = atlas->config();
+  const std::string size = std::to_string(bm.width) + " x " + std::to_string(bm.height) + " px";
+  // The atlas answers kTooLarge for a glyph larger than a page and for one whose smallest page
+  // is over the budget; with its 1-px gutter on every side, the glyph tells which.
+  constexpr int kGutters = 2;
+  if (bm.width + kGutters > c.page_width || bm.height + kGutters > c.page_max_height) {
+    return size + " is larger than an atlas page (" + std::to_string(c.page_width) + " x " +
+           std::to_string(c.page_max_height) + " px)";
+  }
+  return size + " needs an atlas page larger than the atlas budget of " +
+         std::to_string(c.memory_budget_bytes) + " bytes";
 }
 
 Status TextSystem::Impl::mid_frame_flush() {

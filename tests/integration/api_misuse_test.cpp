@@ -213,5 +213,23 @@ TEST_F(ApiMisuse, SecondThreadGetsWrongThreadAndTheOwnersFrameDraws) {
   EXPECT_EQ(ts_->take_frame_stats().size(), 1u);
 }
 
+// --- item 10: the reason a glyph was refused ----------------------------------------------------
+
+TEST_F(ApiMisuse, GlyphRefusedByTheBudgetBlamesTheBudget) {
+  TextSystemDesc desc;
+  desc.atlas_budget_bytes = 1;
+  make_system(desc);
+  gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+  ASSERT_TRUE(ts_->begin_frame(kWidth, kHeight).ok());
+  ASSERT_TRUE(ts_->draw_text(kGoodX, kGoodY, "A", good_style()).ok());
+  ASSERT_TRUE(ts_->flush().ok());
+  const FrameStats& st = ts_->last_frame_stats();
+  EXPECT_EQ(st.raster_errors, 1u);
+  ASSERT_EQ(st.raster_error_messages.size(), 1u);
+  const std::string& why = st.raster_error_messages[0];
+  EXPECT_NE(why.find("atlas budget of 1 bytes"), std::string::npos) << why;
+  EXPECT_EQ(why.find("larger than an atlas page"), std::string::npos) << why;
+}
+
 }  // namespace
 }  // namespace glyphstream
