@@ -2,7 +2,7 @@
 // values are refused with kInvalidArgument, extreme positions are culled without overflow, a
 // second thread gets kWrongThread instead of corrupting the owner's frame, and errors name
 // their real cause. Each case also checks that the text queued by the owner is still drawn
-// exactly (read back and compared with the CPU reference). docs/RELIABILITY.md lists them.
+// exactly (read back and compared with the CPU reference). Issue 15, items 6, 8, 9 and 10.
 #include <gtest/gtest.h>
 
 #include <cmath>
