@@ -155,7 +155,7 @@ TEST_F(ApiMisuse, HugePositionsAreCulledWithoutOverflow) {
                                 {10, 2147483600.0f},  {-max, -max},        {max, max},
                                 {-1e20f, 1e20f},      {-16777300.0f, 10}};
   for (const auto& p : positions) {
-    const Status s = ts_->draw_text(p[0], p[1], "Overflow? 世界", good_style());
+    const Status s = ts_->draw_text(p[0], p[1], "jÉ Overflow? 世界 ÅÉ", good_style());
     EXPECT_TRUE(s.ok()) << p[0] << ", " << p[1] << ": " << s.to_string();
   }
   // Not finite: refused.
