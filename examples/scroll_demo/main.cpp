@@ -360,7 +360,7 @@ struct App {
                                 : ts->upload_mode() == gs::UploadMode::kSync
                                     ? gs::UploadMode::kWholePage
                                     : gs::UploadMode::kAsync;
-    ts->set_upload_mode(next);
+    (void)ts->set_upload_mode(next);  // `next` is always a valid mode
   }
 };
 

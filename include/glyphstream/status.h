@@ -26,6 +26,7 @@ enum class ErrorCode {
   kIoError,          // a file could not be read or written
   kUnsupported,      // the driver lacks something required
   kInternal,         // a bug: an invariant did not hold
+  kWrongThread,      // an object was used from a thread other than its owner
 };
 
 // Stable lower-case name of a code, for messages and JSON.

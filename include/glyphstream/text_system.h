@@ -1,5 +1,11 @@
 // glyphstream's main object: owns fonts, the layout cache, the glyph cache, the atlas, the
-// rasterizer workers and the GPU backend. Use it from one thread, with a GL context current.
+// rasterizer workers and the GPU backend.
+//
+// Threads: a TextSystem belongs to the thread that created it (its owner), which must have the
+// GL context current. Every entry point checks the calling thread, in every build: from any
+// other thread, calls that return a Status return kWrongThread and change nothing; the
+// accessors return empty values (0, kAsync, "", an empty vector, a default FrameStats). Use one
+// TextSystem per thread.
 //
 //   auto ts = glyphstream::TextSystem::create({}).value();
 //   ts->begin_frame(width, height);
@@ -35,19 +41,28 @@ struct TextMetrics {
   int lines = 0;
 };
 
-// Zero / empty means default everywhere.
+// Zero / empty means default everywhere. A value outside its range makes create() return
+// kInvalidArgument (the bounds keep a typo from pre-allocating gigabytes).
 struct TextSystemDesc {
-  int page_width = 0;             // atlas page width, default 1024
-  int page_max_height = 0;        // default = page_width
-  int page_initial_height = 0;    // default 256; pages grow by doubling up to page_max_height
-  size_t atlas_budget_bytes = 0;  // default 32 MiB
+  static constexpr int kMaxPageSize = 16384;
+  static constexpr size_t kMaxAtlasBudgetBytes = size_t(64) << 30;  // 64 GiB
+  static constexpr int kMaxThreads = 256;
+  static constexpr int kMaxStagingRingDepth = 16;
+  static constexpr int kMaxFramesInFlight = 16;
+  static constexpr size_t kMaxLayoutCacheEntries = size_t(1) << 20;
+
+  int page_width = 0;             // atlas page width, default 1024; 0..kMaxPageSize
+  int page_max_height = 0;        // default = page_width; 0..kMaxPageSize
+  int page_initial_height = 0;    // default 256; pages grow by doubling up to page_max_height;
+                                  // 0..kMaxPageSize
+  size_t atlas_budget_bytes = 0;  // default 32 MiB; 0..kMaxAtlasBudgetBytes
   int threads = 0;                // rasterizer threads; default GLYPHSTREAM_THREADS or
-                                  // the hardware concurrency
+                                  // the hardware concurrency; 0..kMaxThreads
   bool upload_mode_set = false;   // if false: GLYPHSTREAM_SYNC_UPLOADS=1 selects sync,
-  UploadMode upload_mode = UploadMode::kAsync;  // else async
-  int staging_ring_depth = 0;                   // default 3
-  int frames_in_flight = 0;                     // default 2
-  size_t layout_cache_entries = 0;              // default 1024
+  UploadMode upload_mode = UploadMode::kAsync;  // else async; one of the UploadMode values
+  int staging_ring_depth = 0;                   // default 3; 0..kMaxStagingRingDepth
+  int frames_in_flight = 0;                     // default 2; 0..kMaxFramesInFlight
+  size_t layout_cache_entries = 0;              // default 1024; 0..kMaxLayoutCacheEntries
 };
 
 class TextSystem {
@@ -61,7 +76,10 @@ class TextSystem {
   // Starts a frame that draws into a viewport of this size (px, origin top-left).
   Status begin_frame(int viewport_width, int viewport_height);
   // Lays out and queues text with its top-left corner at (x, y). On error nothing of this call
-  // is queued and everything queued before stays.
+  // is queued and everything queued before stays. x and y must be finite (else
+  // kInvalidArgument); a position beyond +-kMaxPosition is laid out (and its errors reported)
+  // but queues nothing: no viewport can show it.
+  static constexpr float kMaxPosition = 16777216.0f;  // 2^24 px
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
   // Measures without drawing.
   Result<TextMetrics> measure(std::string_view utf8, const TextStyle& style);
@@ -75,7 +93,8 @@ class TextSystem {
   // makes them resident.
   Status prefetch(std::string_view utf8, const TextStyle& style);
 
-  void set_upload_mode(UploadMode mode);
+  // kInvalidArgument (and the mode unchanged) for a value that is not an UploadMode.
+  Status set_upload_mode(UploadMode mode);
   UploadMode upload_mode() const;
   int threads() const;
 
@@ -90,7 +109,8 @@ class TextSystem {
   std::string gpu_renderer() const;
   std::string async_path() const;
   size_t atlas_page_count() const;
-  // Debug pictures of the atlas pages (RGBA8), for --dump-atlas.
+  // Debug pictures of the atlas pages (RGBA8), for --dump-atlas; their sizes in *sizes (which
+  // may be null).
   std::vector<std::vector<uint8_t>> debug_atlas_images(
       std::vector<std::pair<int, int>>* sizes) const;
   // Measures host-to-device bandwidth (GB/s) through the async upload path (a mapped staging
@@ -104,9 +124,8 @@ class TextSystem {
   // (prefetch) to finish: the next commit() then makes every prefetched glyph resident.
   Status finish();
 
-  struct Impl;
-
  private:
+  struct Impl;  // the pipeline (src/text_system.cpp, src/pipeline/)
   std::vector<std::vector<uint8_t>> debug_atlas_images_unguarded(
       std::vector<std::pair<int, int>>* sizes) const;
   explicit TextSystem(std::unique_ptr<Impl> impl);

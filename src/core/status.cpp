@@ -28,6 +28,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "unsupported";
     case ErrorCode::kInternal:
       return "internal";
+    case ErrorCode::kWrongThread:
+      return "wrong_thread";
   }
   return "unknown";
 }

@@ -1,0 +1,138 @@
+#include "pipeline/layout_cache.h"
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+#include "pipeline/clock.h"
+
+namespace glyphstream::pipeline {
+namespace {
+
+static_assert(sizeof(float) == sizeof(uint32_t));
+
+LayoutKeyRef key_ref(const LayoutKey& k) { return {k.font, k.text, k.wrap_bits, k.markup}; }
+
+size_t hash_key(const LayoutKeyRef& k) {
+  size_t h = std::hash<std::string_view>()(k.text);
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+  mix(std::hash<std::string_view>()(k.font));
+  mix((size_t(k.wrap_bits) << 1) | size_t(k.markup));
+  return h;
+}
+
+bool keys_equal(const LayoutKeyRef& x, const LayoutKeyRef& y) {
+  return x.wrap_bits == y.wrap_bits && x.markup == y.markup && x.font == y.font && x.text == y.text;
+}
+
+}  // namespace
+
+size_t LayoutKeyHash::operator()(const LayoutKeyRef& key) const { return hash_key(key); }
+size_t LayoutKeyHash::operator()(const LayoutKey& key) const { return hash_key(key_ref(key)); }
+bool LayoutKeyEq::operator()(const LayoutKeyRef& a, const LayoutKeyRef& b) const {
+  return keys_equal(a, b);
+}
+bool LayoutKeyEq::operator()(const LayoutKey& a, const LayoutKey& b) const {
+  return keys_equal(key_ref(a), key_ref(b));
+}
+bool LayoutKeyEq::operator()(const LayoutKeyRef& a, const LayoutKey& b) const {
+  return keys_equal(a, key_ref(b));
+}
+bool LayoutKeyEq::operator()(const LayoutKey& a, const LayoutKeyRef& b) const {
+  return keys_equal(key_ref(a), b);
+}
+
+Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
+                                                       std::string_view utf8,
+                                                       const TextStyle& style,
+                                                       uint64_t* layout_ns) {
+  LayoutKeyRef key{style.font, utf8, 0, style.markup};
+  std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
+  if (auto hit = find(key)) return hit;
+  text::LayoutParams params;
+  params.font = style.font;
+  params.wrap_width = style.wrap_width;
+  params.markup = style.markup;
+  const auto start = Clock::now();
+  GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter.layout(utf8, params));
+  *layout_ns += ns_since(start);
+  auto shared = std::make_shared<CachedLayout>(std::move(result));
+  if (utf8.size() <= kMaxCachedLayoutBytes) insert(key, shared);
+  return shared;
+}
+
+std::shared_ptr<CachedLayout> LayoutCache::find(const LayoutKeyRef& key) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  return it->second->second;
+}
+
+void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> value) {
+  if (capacity_ == 0) return;
+  if (auto it = index_.find(key); it != index_.end()) {  // not expected: find() came first
+    it->second->second = std::move(value);
+    return;
+  }
+  LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup};
+  lru_.emplace_front(owned, std::move(value));
+  index_.emplace(std::move(owned), lru_.begin());
+  while (lru_.size() > capacity_) {
+    index_.erase(lru_.back().first);
+    lru_.pop_back();
+  }
+}
+
+atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, float fy, int* dx,
+                                       int* dy) {
+  const double px = double(fx) + double(g.x);
+  double ix = std::floor(px);
+  int bin = int(std::lround((px - ix) * 4.0));
+  if (bin == 4) {
+    bin = 0;
+    ix += 1;
+  }
+  *dx = int(ix);
+  *dy = int(std::lround(double(fy) + double(g.y)));
+  atlas::GlyphKey key;
+  key.face_id = g.face;
+  key.glyph_id = g.glyph_id;
+  key.size_26_6 = g.size_26_6;
+  // Colour bitmaps are scaled from a strike: sub-pixel variants would only waste atlas space.
+  key.subpixel_bin = g.is_color_font ? 0 : uint8_t(bin);
+  return key;
+}
+
+atlas::GlyphKey glyph_key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x,
+                              int* pen_y) {
+  // x = X + fx with X whole: the result depends on the fractions only, so a layout drawn again
+  // at the same fractional position reuses its prepared keys (exact: a float minus its floor is
+  // representable).
+  const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
+  int dx = 0, dy = 0;
+  const atlas::GlyphKey key =
+      glyph_key_for_fraction(g, float(double(x) - whole_x), float(double(y) - whole_y), &dx, &dy);
+  *pen_x = int(whole_x) + dx;
+  *pen_y = int(whole_y) + dy;
+  return key;
+}
+
+void prepare_layout(CachedLayout& layout, float fx, float fy, uint64_t cache_epoch) {
+  const size_t n = layout.glyphs.size();
+  if (layout.frac_x != fx || layout.frac_y != fy || layout.prepared.size() != n) {
+    layout.prepared.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      PreparedGlyph& p = layout.prepared[i];
+      p.key = glyph_key_for_fraction(layout.glyphs[i], fx, fy, &p.dx, &p.dy);
+    }
+    layout.frac_x = fx;
+    layout.frac_y = fy;
+    layout.cache_epoch = ~uint64_t(0);
+  }
+  if (layout.cache_epoch != cache_epoch) {
+    for (PreparedGlyph& p : layout.prepared) p.glyph = nullptr;  // re-resolved by the caller
+    layout.cache_epoch = cache_epoch;
+  }
+}
+
+}  // namespace glyphstream::pipeline

@@ -1,0 +1,97 @@
+// Layout cache: (font, text, wrap width, markup) -> a Pango layout, kept with what a steady
+// frame needs to draw it again without recomputing anything: the glyph keys with their
+// sub-pixel bins and integer pen offsets for the fractional position it was last drawn at, and
+// the glyph-cache entries they resolved to.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "atlas/glyph_cache.h"
+#include "glyphstream/status.h"
+#include "glyphstream/text_system.h"
+#include "text/layout.h"
+
+namespace glyphstream::pipeline {
+
+// One glyph of a layout, keyed for one fractional position. `glyph` is valid while the glyph
+// cache's epoch equals the layout's `cache_epoch`.
+struct PreparedGlyph {
+  atlas::GlyphKey key;
+  int dx = 0, dy = 0;
+  const atlas::CachedGlyph* glyph = nullptr;
+};
+
+struct CachedLayout : text::LayoutResult {
+  explicit CachedLayout(text::LayoutResult&& r) : text::LayoutResult(std::move(r)) {}
+  float frac_x = -1, frac_y = -1;
+  uint64_t cache_epoch = ~uint64_t(0);
+  std::vector<PreparedGlyph> prepared;
+};
+
+// What a layout depends on. Looked up through LayoutKeyRef, so that a steady frame's
+// draw_text() builds no string (an allocation and a copy of the text per call, before).
+struct LayoutKeyRef {
+  std::string_view font, text;
+  uint32_t wrap_bits = 0;  // the float's bits: every value, NaN too, equals itself
+  bool markup = false;
+};
+struct LayoutKey {
+  std::string font, text;
+  uint32_t wrap_bits = 0;
+  bool markup = false;
+};
+struct LayoutKeyHash {
+  using is_transparent = void;
+  size_t operator()(const LayoutKeyRef& key) const;
+  size_t operator()(const LayoutKey& key) const;
+};
+struct LayoutKeyEq {
+  using is_transparent = void;
+  bool operator()(const LayoutKeyRef& a, const LayoutKeyRef& b) const;
+  bool operator()(const LayoutKey& a, const LayoutKey& b) const;
+  bool operator()(const LayoutKeyRef& a, const LayoutKey& b) const;
+  bool operator()(const LayoutKey& a, const LayoutKeyRef& b) const;
+};
+
+// LRU of layouts; texts over kMaxCachedLayoutBytes are laid out every time.
+class LayoutCache {
+ public:
+  // Largest layout worth caching: bigger texts are rare and would crowd out the rest.
+  static constexpr size_t kMaxCachedLayoutBytes = 64 * 1024;
+  static constexpr size_t kDefaultCapacity = 1024;
+
+  void set_capacity(size_t entries) { capacity_ = entries; }
+  // The cached layout, or a new one (its Pango time added to *layout_ns).
+  Result<std::shared_ptr<CachedLayout>> get(text::Layouter& layouter, std::string_view utf8,
+                                            const TextStyle& style, uint64_t* layout_ns);
+
+ private:
+  using Entry = std::pair<LayoutKey, std::shared_ptr<CachedLayout>>;
+  std::shared_ptr<CachedLayout> find(const LayoutKeyRef& key);
+  void insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> value);
+
+  std::list<Entry> lru_;  // front = most recent
+  std::unordered_map<LayoutKey, std::list<Entry>::iterator, LayoutKeyHash, LayoutKeyEq> index_;
+  size_t capacity_ = kDefaultCapacity;
+};
+
+// --- sub-pixel keys: four horizontal bins; the fraction of the pen position is baked into the
+// bitmap, so that every quad lands on whole pixels and samples texels 1:1.
+
+// The key of glyph `g` drawn with the layout's origin at fractional offset (fx, fy) in [0, 1),
+// and the integer pen offset (*dx, *dy) from the whole part of the origin.
+atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, float fy, int* dx,
+                                       int* dy);
+// The key of glyph `g` drawn with the layout's origin at (x, y), and its integer pen position.
+atlas::GlyphKey glyph_key_for(const text::ShapedGlyph& g, float x, float y, int* pen_x, int* pen_y);
+// Keys the layout for fractional origin (fx, fy) unless it already is, and forgets resolved
+// cache entries when the glyph cache's epoch moved.
+void prepare_layout(CachedLayout& layout, float fx, float fy, uint64_t cache_epoch);
+
+}  // namespace glyphstream::pipeline

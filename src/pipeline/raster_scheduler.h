@@ -1,0 +1,154 @@
+// Raster scheduler: turns the glyph keys that missed the cache into bitmaps, on the worker
+// pool, while the caller goes on laying out.
+//
+//   draw_text()  add_miss() per new key, then dispatch(): a call with a few new glyphs opens this
+//                commit interval's claim queue (core/claim_queue.h); workers sleep in it and
+//                rasterize each key as it is published
+//   prefetch()   background jobs whose bitmaps wait in `prefetched_` for a commit
+//   commit()     rasterize_and_pack(): every miss, in first-use order, from wherever its bitmap
+//                is (queue, prefetch, or rasterized here), handed to the packer; then the
+//                prefetched extras in key order. The atlas layout never depends on thread timing.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "atlas/glyph_cache.h"
+#include "core/claim_queue.h"
+#include "core/thread_pool.h"
+#include "text/layout.h"
+#include "text/rasterizer.h"
+
+namespace glyphstream::pipeline {
+
+// A glyph handed to the rasterizer workers, and its bitmap once `done`.
+struct RasterItem {
+  atlas::GlyphKey key;
+  Result<text::GlyphBitmap> bitmap{Status(ErrorCode::kInternal, "not rasterized")};
+  std::atomic<uint32_t> done{0};
+};
+using RasterQueue = ClaimQueue<RasterItem>;
+
+// The bitmaps of one commit. The packer keeps pointers into them until the stager has written
+// the pixels: the caller keeps this alive until then.
+struct RasterBatch {
+  std::vector<Result<text::GlyphBitmap>> bitmaps;  // parallel to the misses
+  std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> extras;  // prefetched
+  std::vector<bool> have;
+  std::vector<size_t> to_rasterize;  // misses nobody has started
+  bool any_in_flight = false;        // a miss is in a prefetch job
+};
+
+// Places one rasterized glyph (or counts its error).
+using PackFn = std::function<Status(const atlas::GlyphKey&, Result<text::GlyphBitmap>&)>;
+
+class RasterScheduler {
+ public:
+  // Below this many misses, rasterizing on the caller beats any thread hand-off.
+  static constexpr size_t kInlineRasterLimit = 8;
+  // A draw_text() call with at least this many new glyphs hands them to the workers at once,
+  // with a worker per two glyphs (a scrolled-in line's few new glyphs are spread, not
+  // rasterized one after another by the caller in commit()).
+  static constexpr size_t kEagerRasterMin = 4;
+  static constexpr size_t kGlyphsPerWorker = 2;
+
+  RasterScheduler(ThreadPool* pool, text::FontRegistry* registry);
+  RasterScheduler(const RasterScheduler&) = delete;
+  RasterScheduler& operator=(const RasterScheduler&) = delete;
+
+  // Records a key the cache does not have; false if it is already a miss of this interval.
+  bool add_miss(const atlas::GlyphKey& key);
+  size_t miss_count() const { return misses_.size(); }
+  bool has_misses() const { return !misses_.empty(); }
+  // After a draw_text(): hands misses [first, end) to the workers when that is worth it.
+  void dispatch(size_t first);
+  // True when no prefetched bitmap waits and no prefetch job runs.
+  bool prefetch_idle();
+  // Rasterizes in the background the glyphs of `glyphs` (at origin 0, 0) that neither the
+  // cache nor a prefetch has.
+  void prefetch(std::span<const text::ShapedGlyph> glyphs, const atlas::GlyphCache& cache);
+
+  // commit(): every miss, then every prefetched extra, is handed to `pack` (in a fixed order);
+  // rasterization time is added to *rasterize_ns.
+  Status rasterize_and_pack(const atlas::GlyphCache& cache, RasterBatch& batch, const PackFn& pack,
+                            uint64_t* rasterize_ns);
+  // Ends the commit interval (its misses were all packed, or failed).
+  void end_interval();
+  // After an exception in commit() (misses left behind): keeps the misses not yet placed, for
+  // a retry that rasterizes them again (their queue items may have been moved out), and
+  // drops those placed already. A normal exit has cleared the misses: nothing to do.
+  void forget_unfinished(const atlas::GlyphCache& cache) noexcept;
+  // Closes the open queue (its workers leave once the queued glyphs are done) and waits for
+  // every background job.
+  void stop();
+
+ private:
+  // Where a miss went: {queue, index} in the commit interval's raster queues.
+  struct QueuedAt {
+    uint32_t queue = UINT32_MAX;  // UINT32_MAX: not queued
+    uint32_t index = 0;
+  };
+
+  bool raster_queue_open() const {
+    return !raster_queues_.empty() && !raster_queues_.back()->closed();
+  }
+  void close_raster_queue() {
+    if (raster_queue_open()) raster_queues_.back()->close();
+  }
+  // The open raster queue (a new one if the last is closed), drained by at least `workers`
+  // pool jobs (at most one per worker).
+  RasterQueue& open_raster_queue(size_t workers);
+  // Pushes miss i to the open queue; false when it is full.
+  bool queue_miss(size_t i);
+  // Queues misses [first, end) that nobody rasterizes yet (a full queue leaves the rest to
+  // commit()).
+  void queue_misses(size_t first);
+  // Hands keys (already marked in flight) to the workers; results land in `prefetched_`.
+  void submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& keys);
+  // A worker's rasterization; an exception (bad_alloc) becomes an error result, so that whoever
+  // waits for this glyph is always woken.
+  Result<text::GlyphBitmap> rasterize_guarded(int worker, const atlas::GlyphKey& k);
+  // Rasterizes a queued glyph on thread `worker` and marks it done, whatever happens.
+  void rasterize_item(int worker, RasterItem& item) noexcept;
+  void rasterize_here(size_t i, RasterBatch& batch);
+  // Moves miss i's prefetched bitmap into the batch; prefetch_mutex_ held.
+  bool collect_prefetched(size_t i, RasterBatch& batch);
+  // commit()'s first step: where each miss's bitmap will come from.
+  void plan(RasterBatch& batch);
+  // Starts the misses nobody has taken: on the workers when many, else here.
+  void start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns);
+  // Waits for miss i's bitmap (taking queued glyphs meanwhile).
+  void await_miss(size_t i, RasterBatch& batch, uint64_t* rasterize_ns);
+  // Prefetched glyphs nobody asked for yet, made resident too, in key order.
+  Status pack_extras(const atlas::GlyphCache& cache, RasterBatch& batch, const PackFn& pack);
+
+  ThreadPool* pool_;
+  text::ColorStrikeCache color_strikes_;  // decoded emoji strikes, shared by the rasterizers
+  std::vector<std::unique_ptr<text::Rasterizer>> rasterizers_;  // one per pool thread index
+
+  std::vector<atlas::GlyphKey> misses_;  // distinct keys not in the cache, in first-use order
+  std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> miss_set_;
+  std::vector<QueuedAt> miss_queued_;  // parallel to `misses_`
+  // This commit interval's rasterizer queues: draw_text() pushes new glyphs to the open one
+  // (the last, while not closed), commit() closes it and collects the bitmaps in miss order.
+  // finish() closes it too, so a later draw_text() of the same interval opens another.
+  std::vector<std::shared_ptr<RasterQueue>> raster_queues_;
+  size_t raster_queue_jobs_ = 0;  // pool jobs draining the open queue
+
+  // Prefetch: bitmaps rasterized in the background, waiting for a commit.
+  std::mutex prefetch_mutex_;
+  std::unordered_map<atlas::GlyphKey, text::GlyphBitmap, atlas::GlyphKeyHash> prefetched_;
+  std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight_;
+  std::condition_variable prefetch_ready_;  // a worker finished a glyph
+};
+
+}  // namespace glyphstream::pipeline
