@@ -16,6 +16,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
@@ -184,6 +185,7 @@ struct TextSystem::Impl {
   // Frame state.
   uint64_t frame = 0;
   bool in_frame = false;
+  uint64_t layout_ns_between_frames = 0;  // measure()/prefetch() layouts before the next frame
   int viewport_w = 0, viewport_h = 0;
   Clock::time_point frame_start;
   std::vector<QueuedGlyph> queued;
@@ -319,7 +321,8 @@ Result<std::shared_ptr<CachedLayout>> TextSystem::Impl::layout(std::string_view 
   params.markup = style.markup;
   const auto start = Clock::now();
   GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter->layout(utf8, params));
-  stats.layout_ns += ns_since(start);
+  // Layout outside a frame (measure(), prefetch()) counts in the next frame's stats.
+  (in_frame ? stats.layout_ns : layout_ns_between_frames) += ns_since(start);
   auto shared = std::make_shared<CachedLayout>(std::move(result));
   if (utf8.size() <= kMaxCachedLayoutBytes) layouts.insert(key, shared);
   return shared;
@@ -344,7 +347,8 @@ atlas::GlyphKey TextSystem::Impl::key_for_fraction(const text::ShapedGlyph& g, f
   // Four horizontal sub-pixel bins: the fraction of the pen position is baked into the bitmap,
   // so that every quad lands on whole pixels and samples texels 1:1.
   const double px = double(fx) + double(g.x);
-  double ix = std::floor(px);
+  // Colour strikes have no sub-pixel variants: their pen is rounded to the nearest pixel.
+  double ix = g.is_color_font ? std::round(px) : std::floor(px);
   int bin = int(std::lround((px - ix) * 4.0));
   if (bin == 4) {
     bin = 0;
@@ -363,6 +367,7 @@ atlas::GlyphKey TextSystem::Impl::key_for_fraction(const text::ShapedGlyph& g, f
 
 void TextSystem::Impl::start_frame_stats() {
   stats = FrameStats{};
+  stats.layout_ns = std::exchange(layout_ns_between_frames, 0);
   stats.frame = frame;
   stats.upload_mode = mode;
   stats.threads = pool->size();
