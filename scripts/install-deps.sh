@@ -12,6 +12,9 @@ packages=(
   libepoxy-dev libegl-dev libegl1 libegl-mesa0 libgl1-mesa-dri libgl-dev
   # images, command lines, JSON, tests, benchmarks
   libpng-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # test-only: the pango-cairo oracle (tests/oracle); pangocairo's .pc comes with
+  # libpango1.0-dev, cairo's headers with libcairo2-dev
+  libcairo2-dev
   # fonts for every script of the sample
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji fonts-noto-core
   # fuzzers and sanitizer runtimes (clang), bench plots, the windowed example under Xvfb
