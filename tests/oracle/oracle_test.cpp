@@ -22,11 +22,14 @@
 #include <memory>
 
 #include "cairo_oracle.h"
+#include "decoration_painter.h"
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
 #include "ink.h"
 #include "oracle_case.h"
 #include "png_io.h"
+#include "text/font_registry.h"
+#include "text/layout.h"
 
 namespace glyphstream::oracle {
 namespace {
@@ -155,6 +158,53 @@ TEST_P(Oracle, MatchesPangoCairo) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, Oracle, ::testing::ValuesIn(case_files(kCaseDir)), case_name);
+
+// The decorations the text layer hands to the GPU stage (text/decoration.h), painted on the
+// CPU around the GPU's glyphs (drawn over a transparent clear), against pango-cairo with the
+// same tolerances: what the GPU must draw once it draws decorations. Markup cases only.
+class DecorationData : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DecorationData, PaintedAsPangoCairoFillsThem) {
+  auto loaded = load_case(GetParam());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  OracleCase c = *loaded;
+  auto gpu_system = make_gpu();
+  ASSERT_TRUE(gpu_system.ok()) << gpu_system.status().to_string();
+  auto oracle = render_with_pango_cairo(c);
+  ASSERT_TRUE(oracle.ok()) << oracle.status().to_string();
+  OracleCase glyphs_only = c;
+  glyphs_only.bg = 0;
+  const std::vector<uint8_t> glyph_layer =
+      render_on_gpu(*gpu_system, glyphs_only, oracle->width, oracle->height);
+  ASSERT_EQ(glyph_layer.size(), oracle->rgba.size());
+
+  text::FontRegistry registry;
+  auto layouter = text::Layouter::create(&registry);
+  ASSERT_TRUE(layouter.ok()) << layouter.status().to_string();
+  text::LayoutParams params;
+  params.font = c.font;
+  params.wrap_width = c.width;
+  params.markup = c.markup;
+  auto layout = (*layouter)->layout(c.text, params);
+  ASSERT_TRUE(layout.ok()) << layout.status().to_string();
+  EXPECT_FALSE(layout->decorations.empty());
+  const std::vector<uint8_t> painted =
+      paint_with_decorations(glyph_layer, oracle->width, oracle->height, c.bg, c.fg,
+                             layout->decorations, float(c.margin), float(c.margin));
+  compare_lines(*oracle, painted, c.bg);
+}
+
+std::vector<std::string> markup_case_files() {
+  std::vector<std::string> files;
+  for (const std::string& f : case_files(kCaseDir)) {
+    auto c = load_case(f);
+    if (c.ok() && c->markup) files.push_back(f);
+  }
+  return files;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, DecorationData, ::testing::ValuesIn(markup_case_files()),
+                         case_name);
 
 // Every case file parses, so that a broken header fails instead of skipping silently.
 TEST(OracleCases, AllParse) {
