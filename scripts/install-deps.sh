@@ -14,6 +14,9 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers glslc vulkan-validationlayers
   # images, command lines, JSON, tests, benchmarks
   libpng-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # test-only: the pango-cairo oracle (tests/oracle); pangocairo's .pc comes with
+  # libpango1.0-dev, cairo's headers with libcairo2-dev
+  libcairo2-dev
   # fonts for every script of the sample
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji fonts-noto-core
   # fuzzers and sanitizer runtimes (clang), bench plots, the windowed example under Xvfb

@@ -114,6 +114,7 @@ struct TextSystem::Impl {
   // Frame state.
   uint64_t frame = 0;
   bool in_frame = false;
+  uint64_t layout_ns_between_frames = 0;  // measure()/prefetch() layouts before the next frame
   int viewport_w = 0, viewport_h = 0;
   Clock::time_point frame_start;
 
@@ -123,7 +124,9 @@ struct TextSystem::Impl {
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
   Result<std::shared_ptr<pipeline::CachedLayout>> layout(std::string_view utf8,
                                                          const TextStyle& style) {
-    return layouts.get(*layouter, utf8, style, &stats().layout_ns);
+    // Layout outside a frame (measure(), prefetch()) counts in the next frame's stats.
+    return layouts.get(*layouter, utf8, style,
+                       in_frame ? &stats().layout_ns : &layout_ns_between_frames);
   }
   Status commit();
   // Places one rasterized glyph in the atlas and the glyph cache (a failed bitmap is counted).
@@ -177,6 +180,7 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   atlas->begin_frame(frame);
   atlas->set_completed_frame(gpu->completed_frame());
   frame_stats.begin(frame, stager->mode(), pool->size(), atlas->counters());
+  stats().layout_ns = std::exchange(layout_ns_between_frames, 0);
   return {};
 }
 

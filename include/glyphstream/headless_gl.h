@@ -40,7 +40,9 @@ class HeadlessGl {
   // Clears the framebuffer to a straight-alpha colour.
   virtual void clear(float r, float g, float b, float a) = 0;
   // Reads the framebuffer back as RGBA8, top row first (width * height * 4 bytes); waits for
-  // the GPU to finish.
+  // the GPU to finish. The pixels are premultiplied by alpha (what TextSystem's blending
+  // leaves in the framebuffer, see text_system.h): un-premultiply before storing them in a
+  // straight-alpha format such as PNG.
   virtual Status read_pixels(std::vector<uint8_t>* rgba) = 0;
 };
 

@@ -74,6 +74,10 @@ class TextSystem {
   TextSystem& operator=(const TextSystem&) = delete;
 
   // Starts a frame that draws into a viewport of this size (px, origin top-left).
+  // What the framebuffer holds: text is blended as premultiplied colour (ONE,
+  // ONE_MINUS_SRC_ALPHA), so the target must hold premultiplied RGBA (an opaque clear is both);
+  // over a translucent clear the result is premultiplied too, and must be un-premultiplied
+  // before it is stored as straight alpha (PNG).
   Status begin_frame(int viewport_width, int viewport_height);
   // Lays out and queues text with its top-left corner at (x, y). On error nothing of this call
   // is queued and everything queued before stays. x and y must be finite (else

@@ -86,7 +86,8 @@ void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> 
 atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, float fy, int* dx,
                                        int* dy) {
   const double px = double(fx) + double(g.x);
-  double ix = std::floor(px);
+  // Colour strikes have no sub-pixel variants: their pen is rounded to the nearest pixel.
+  double ix = g.is_color_font ? std::round(px) : std::floor(px);
   int bin = int(std::lround((px - ix) * 4.0));
   if (bin == 4) {
     bin = 0;

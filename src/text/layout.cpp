@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -15,7 +16,10 @@
 #include <unordered_set>
 
 #include "core/utf8.h"
+#include "text/decoration_collector.h"
 #include "text/font_check.h"
+#include "text/hex_box.h"
+#include "text/rasterizer.h"
 
 namespace glyphstream::text {
 namespace {
@@ -174,6 +178,8 @@ struct Layouter::Impl {
   }
 
   const FontInfo& font_info(PangoFont* font);
+  bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
+                      std::vector<ShapedGlyph>* out);
   void clear_fonts() {
     for (auto& [font, info] : fonts) g_object_unref(font);
     fonts.clear();
@@ -220,6 +226,46 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
   return fonts.emplace(font, info).first->second;
 }
 
+// A missing glyph as pango-cairo draws it (pangocairo-render.c, draw_unknown_glyph): a stroked
+// frame (a kHexFrameGlyphFlag glyph, placed at the frame's top-left corner) and the code
+// point's hex digits in the mini font. `at` is the glyph as placed by Pango. False if the font
+// has no hex box metrics.
+bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
+                                    std::vector<ShapedGlyph>* out) {
+  const HexBoxInfo* hbi = hex_box_info(font);
+  if (hbi == nullptr) return false;
+  const FontInfo& mini = font_info(hbi->mini_font);
+  if (!mini.valid) return false;
+  const double pad = hbi->pad, cx = at.x, cy = at.y;
+  ShapedGlyph frame = at;
+  frame.is_color_font = false;
+  frame.glyph_id =
+      hex_frame_glyph_id(g.geometry.width / double(PANGO_SCALE) - 3 * pad, hbi->line_width);
+  frame.size_26_6 = uint32_t(std::lround((hbi->box_height - pad) * 64));
+  frame.x = float(cx + 1.5 * pad);
+  frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
+  out->push_back(frame);
+  const uint32_t ch = g.glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+  const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
+  if (cols * rows < 4) return true;  // invalid input: the frame alone
+  char digits[8];
+  std::snprintf(digits, sizeof digits, ch > 0xFFFF ? "%06X" : "%04X", ch);
+  for (int row = 0; row < rows; ++row) {
+    const double y = cy + hbi->box_descent - 2 * pad - (rows - 1 - row) * (hbi->digit_height + pad);
+    for (int col = 0; col < cols; ++col) {
+      ShapedGlyph digit = frame;
+      digit.face = mini.face;
+      digit.size_26_6 = mini.size_26_6;
+      digit.glyph_id = pango_fc_font_get_glyph(PANGO_FC_FONT(hbi->mini_font),
+                                               gunichar(digits[row * cols + col]));
+      digit.x = float(cx + 3 * pad + col * (hbi->digit_width + pad));
+      digit.y = float(y);
+      out->push_back(digit);
+    }
+  }
+  return true;
+}
+
 Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   if (registry == nullptr)
     return Status(ErrorCode::kInvalidArgument, "Layouter needs a FontRegistry");
@@ -253,6 +299,7 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   impl.font_map = PANGO_FONT_MAP(g_object_ref(shared.map));
   impl.context = pango_font_map_create_context(impl.font_map);
   pango_context_set_round_glyph_positions(impl.context, FALSE);
+  install_hex_box_metrics(impl.font_map, impl.context);
   return layouter;
 }
 
@@ -342,13 +389,9 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     const double units = double(params.wrap_width) * PANGO_SCALE;
     if (units < INT_MAX) {
       pango_layout_set_width(pl, std::max(1, static_cast<int>(units)));
+      // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and
+      // counts its width when choosing the break), as pango-view draws it: kept.
       pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
-      // Pango would add hyphen glyphs where it breaks inside a word; breaks stay plain so the
-      // glyphs are exactly those of the text.
-      PangoAttrList* attrs = pango_layout_get_attributes(pl);
-      AttrListPtr owned(attrs == nullptr ? pango_attr_list_new() : pango_attr_list_ref(attrs));
-      pango_attr_list_insert(owned.get(), pango_attr_insert_hyphens_new(FALSE));
-      pango_layout_set_attributes(pl, owned.get());
     }
   }
 
@@ -421,18 +464,26 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
       if (g.glyph == PANGO_GLYPH_EMPTY) continue;
       ShapedGlyph sg;
       sg.face = info.face;
-      // Missing characters: Pango draws a hex box; the face's .notdef (glyph 0) stands in.
-      sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;
+      sg.glyph_id = g.glyph;
       sg.size_26_6 = info.size_26_6;
       sg.x = static_cast<float>(gx / double(PANGO_SCALE));
       sg.y = static_cast<float>((int64_t{baseline} + g.geometry.y_offset) / double(PANGO_SCALE));
       sg.color_rgba = color;
       sg.has_color = has_color;
       sg.is_color_font = info.is_color;
-      result.glyphs.push_back(sg);
-      if (seen_faces.insert(info.face).second) result.faces_used.push_back(info.face);
+      const size_t first_new = result.glyphs.size();
+      if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ||
+          !impl.append_hex_box(font, g, sg, &result.glyphs)) {
+        sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;  // .notdef stands in
+        result.glyphs.push_back(sg);
+      }
+      for (size_t k = first_new; k < result.glyphs.size(); ++k) {
+        const FaceId face = result.glyphs[k].face;
+        if (seen_faces.insert(face).second) result.faces_used.push_back(face);
+      }
     }
   } while (pango_layout_iter_next_run(iter.get()));
+  if (has_decorations(pl)) collect_decorations(pl, &result.decorations);
   // Pango's own width is wrong once it overflows; the 64-bit line ends are not.
   result.width = static_cast<float>(
       std::max<double>(result.width, (max_line_end - int64_t{logical.x}) / double(PANGO_SCALE)));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "glyphstream/status.h"
+#include "text/decoration.h"
 #include "text/font_registry.h"
 
 namespace glyphstream::text {
@@ -39,6 +40,9 @@ struct LayoutResult {
   float baseline = 0;     // of the first line, from the top
   int line_count = 0;
   std::vector<FaceId> faces_used;  // distinct faces, in first-use order
+  // Backgrounds, underlines, overlines, strikethroughs and error squiggles from markup, in
+  // Pango's drawing order (empty for plain text). See text/decoration.h.
+  std::vector<Decoration> decorations;
 };
 
 class Layouter {

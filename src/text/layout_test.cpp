@@ -1,5 +1,7 @@
 #include "text/layout.h"
 
+#include "text/rasterizer.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -111,10 +113,34 @@ TEST_F(LayoutTest, WrappingGivesSeveralLines) {
   float max_y = 0;
   for (const ShapedGlyph& g : r.glyphs) max_y = std::max(max_y, g.y);
   EXPECT_GT(max_y, r.baseline + r.line_height);  // later lines lie lower
-  // A word longer than the width is broken between characters (WORD_CHAR), without hyphens.
+  // A word longer than the width is broken between characters (WORD_CHAR), and Pango ends
+  // every broken line with the hyphen it inserts (as pango-view draws it).
   LayoutResult w = lay(std::string(60, 'x'), "Sans 20", 100);
   EXPECT_GE(w.line_count, 5);
-  EXPECT_EQ(w.glyphs.size(), 60u);
+  EXPECT_EQ(w.glyphs.size(), 60u + size_t(w.line_count - 1));
+  const uint32_t x_glyph = w.glyphs[0].glyph_id;
+  int hyphens = 0;
+  for (size_t i = 0; i + 1 < w.glyphs.size(); ++i) {
+    if (w.glyphs[i].glyph_id == x_glyph) continue;
+    ++hyphens;
+    EXPECT_GT(w.glyphs[i + 1].y, w.glyphs[i].y) << "a hyphen ends its line";
+  }
+  EXPECT_EQ(hyphens, w.line_count - 1);
+}
+
+TEST_F(LayoutTest, HyphenEndsAWordBrokenAcrossLines) {
+  // "opportunities" does not fit in 80 px: Pango breaks inside the word and ends the first
+  // line with the hyphen it shapes in (its width counted when choosing the break; the oracle
+  // case wrap_hyphens checks where, against pango-cairo).
+  LayoutResult r = lay("opportunities", "DejaVu Sans 16", 80);
+  ASSERT_EQ(r.line_count, 2);
+  ASSERT_EQ(r.glyphs.size(), 14u);
+  size_t first_line = 0;
+  while (first_line < r.glyphs.size() && r.glyphs[first_line].y == r.glyphs[0].y) ++first_line;
+  ASSERT_GT(first_line, 1u);
+  LayoutResult hyphen = lay("\xE2\x80\x90", "DejaVu Sans 16");  // U+2010 HYPHEN
+  ASSERT_EQ(hyphen.glyphs.size(), 1u);
+  EXPECT_EQ(r.glyphs[first_line - 1].glyph_id, hyphen.glyphs[0].glyph_id);
 }
 
 TEST_F(LayoutTest, ScriptsAndTheFacesThatServeThem) {
@@ -267,14 +293,88 @@ TEST_F(LayoutTest, EmbeddedNulIsLaidOutAsAReplacementCharacter) {
   EXPECT_EQ(only.glyphs.size(), 3u);
 }
 
-TEST_F(LayoutTest, UnknownCharacterUsesNotdef) {
-  // A private-use code point no installed font covers becomes glyph 0 of some face.
+TEST_F(LayoutTest, UnknownCharacterBecomesAHexBox) {
+  // A private-use code point no installed font covers is drawn as pango-cairo draws it: a
+  // frame glyph and the code point's six hex digits (two rows of three) in a monospace face.
   LayoutResult r =
       lay("a\xF3\xB0\x80\x80"
           "b");  // U+F0000
-  ASSERT_EQ(r.glyphs.size(), 3u);
-  EXPECT_EQ(r.glyphs[1].glyph_id, 0u);
-  EXPECT_GT(r.glyphs[2].x, r.glyphs[0].x);
+  ASSERT_EQ(r.glyphs.size(), 9u);
+  const ShapedGlyph& frame = r.glyphs[1];
+  EXPECT_TRUE(frame.glyph_id & kHexFrameGlyphFlag);
+  const float frame_width = float((frame.glyph_id >> 12) & 0xFFFF) / 16;
+  EXPECT_GT(frame_width, 10.0f);
+  EXPECT_LT(frame.y, r.glyphs[0].y);  // the frame's top edge, above the baseline
+  for (int i = 2; i < 8; ++i) {
+    EXPECT_NE(r.glyphs[i].face, r.glyphs[0].face) << "digits come from the mini font";
+    EXPECT_LT(r.glyphs[i].size_26_6, r.glyphs[0].size_26_6);
+    EXPECT_GT(r.glyphs[i].x, frame.x);
+    EXPECT_LT(r.glyphs[i].x, frame.x + frame_width);
+  }
+  EXPECT_EQ(r.glyphs[2].y, r.glyphs[4].y);  // a row of three
+  EXPECT_LT(r.glyphs[2].y, r.glyphs[5].y);  // above the second row
+  // pango-cairo's advance: the frame plus 1.5 pad on each side.
+  EXPECT_GT(r.glyphs[8].x, frame.x + frame_width);
+}
+
+TEST_F(LayoutTest, PlainTextHasNoDecorations) {
+  EXPECT_TRUE(lay("plain text").decorations.empty());
+  EXPECT_TRUE(lay("<b>bold</b> only", "Sans 24", 0, true).decorations.empty());
+}
+
+TEST_F(LayoutTest, UnderlinesAsPangoPlacesThem) {
+  LayoutResult single = lay("<u>abc</u>", "DejaVu Sans 20", 0, true);
+  ASSERT_EQ(single.decorations.size(), 1u);
+  const Decoration& u = single.decorations[0];
+  EXPECT_EQ(u.kind, DecorationKind::kSolidLine);
+  EXPECT_EQ(u.layer, DecorationLayer::kAboveGlyphs);
+  EXPECT_FALSE(u.has_color);        // the style's colour
+  EXPECT_GT(u.y, single.baseline);  // below the baseline
+  EXPECT_GT(u.h, 0.5f);
+  EXPECT_NEAR(u.w, single.width, 0.5f);
+  LayoutResult dbl = lay("<span underline='double'>abc</span>", "DejaVu Sans 20", 0, true);
+  ASSERT_EQ(dbl.decorations.size(), 2u);
+  const Decoration& upper =
+      dbl.decorations[0].y < dbl.decorations[1].y ? dbl.decorations[0] : dbl.decorations[1];
+  const Decoration& lower = &upper == &dbl.decorations[0] ? dbl.decorations[1] : dbl.decorations[0];
+  EXPECT_GT(lower.y, upper.y + upper.h);  // two lines with a gap
+  LayoutResult low = lay("<span underline='low'>gjp</span>", "DejaVu Sans 20", 0, true);
+  ASSERT_EQ(low.decorations.size(), 1u);
+  EXPECT_GT(low.decorations[0].y, u.y);  // below the descenders
+  LayoutResult error = lay("<span underline='error'>speling</span>", "DejaVu Sans 20", 0, true);
+  ASSERT_EQ(error.decorations.size(), 1u);
+  EXPECT_EQ(error.decorations[0].kind, DecorationKind::kErrorSquiggle);
+  LayoutResult red =
+      lay("<span underline='single' underline_color='#ff0000'>x</span>", "Sans 20", 0, true);
+  ASSERT_EQ(red.decorations.size(), 1u);
+  EXPECT_TRUE(red.decorations[0].has_color);
+  EXPECT_EQ(red.decorations[0].color_rgba, 0xff0000ffu);
+}
+
+TEST_F(LayoutTest, OverlineStrikethroughAndBackground) {
+  LayoutResult r =
+      lay("<span background='#00ff00' foreground='#0000ff'><span overline='single'>ab</span> "
+          "<s>cd</s></span>",
+          "DejaVu Sans 20", 0, true);
+  ASSERT_GE(r.decorations.size(), 3u);
+  // Pango's order: a run's background before its glyphs, lines after.
+  const Decoration& bg = r.decorations[0];
+  EXPECT_EQ(bg.kind, DecorationKind::kBackground);
+  EXPECT_EQ(bg.layer, DecorationLayer::kBelowGlyphs);
+  EXPECT_TRUE(bg.has_color);
+  EXPECT_EQ(bg.color_rgba, 0x00ff00ffu);  // no bgalpha: opaque
+  EXPECT_NEAR(bg.y, 0.0f, 0.5f);
+  EXPECT_NEAR(bg.h, r.line_height, 0.5f);
+  int overlines = 0, strikes = 0;
+  for (const Decoration& d : r.decorations) {
+    if (d.kind != DecorationKind::kSolidLine) continue;
+    EXPECT_TRUE(d.has_color);
+    EXPECT_EQ(d.color_rgba, 0x0000ffffu);  // lines take the run's foreground colour
+    if (d.y < r.baseline * 0.4f) ++overlines;
+    if (d.y > r.baseline * 0.4f && d.y < r.baseline) ++strikes;
+  }
+  EXPECT_EQ(overlines, 1);
+  EXPECT_EQ(strikes, 1);
 }
 
 TEST_F(LayoutTest, OneMegabyteLineWithoutSpaces) {

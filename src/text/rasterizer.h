@@ -16,6 +16,14 @@
 
 namespace glyphstream::text {
 
+// Glyph ids with this bit set are not glyphs of the face: the stroked frame of a missing
+// glyph's hex box (text/hex_box.h), as pango-cairo strokes it. The low 28 bits hold the frame's
+// path width (bits 12..27, 1/16 px) and line width (bits 0..11, 1/16 px); size_26_6 holds its
+// path height. The bitmap puts the top-left corner of the path at the pen position (y is then
+// the path's top edge, not a baseline).
+constexpr uint32_t kHexFrameGlyphFlag = 0x10000000u;
+uint32_t hex_frame_glyph_id(double width_px, double line_width_px);
+
 struct RasterRequest {
   FaceId face = 0;
   uint32_t glyph_id = 0;

@@ -370,5 +370,33 @@ TEST_F(RasterizerTest, Throughput) {
   }
 }
 
+TEST_F(RasterizerTest, HexBoxFrameIsTheStrokedRectangleItsIdEncodes) {
+  // A 10 x 8 px path stroked 1 px wide: the ring between an 11 x 9 and a 9 x 7 rectangle,
+  // 36 px of ink, every pixel covered by its exact area; the inside stays empty.
+  Rasterizer r(&registry_);
+  const std::vector<ShapedGlyph> g = shape("a", "Sans 16");
+  ASSERT_EQ(g.size(), 1u);
+  RasterRequest req{g[0].face, hex_frame_glyph_id(10, 1), 8 * 64, 0};
+  double centre[4] = {};
+  for (uint8_t bin = 0; bin < 4; ++bin) {
+    req.subpixel_bin = bin;
+    const GlyphBitmap b = raster(r, req);
+    ASSERT_EQ(b.format, PixelFormat::kCoverage8);
+    EXPECT_EQ(b.top, 1);  // half the line above the path's top edge, rounded out
+    double ink = 0, moment = 0;
+    for (int y = 0; y < b.height; ++y) {
+      for (int x = 0; x < b.width; ++x) {
+        const double v = b.pixels[size_t(y) * size_t(b.width) + size_t(x)] / 255.0;
+        ink += v;
+        moment += v * (b.left + x + 0.5);
+      }
+    }
+    EXPECT_NEAR(ink, 36.0, 0.2) << "bin " << int(bin);
+    centre[bin] = moment / ink;
+    EXPECT_EQ(b.pixels[size_t(b.height / 2) * size_t(b.width) + size_t(b.width / 2)], 0);
+  }
+  for (int bin = 1; bin < 4; ++bin) EXPECT_NEAR(centre[bin] - centre[0], bin * 0.25, 0.01);
+}
+
 }  // namespace
 }  // namespace glyphstream::text

@@ -43,10 +43,10 @@ Status CpuReference::draw_text(float x, float y, const std::string& utf8, const 
     // fractional part, in quarter-pixel bins horizontally.
     const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
     const double px = double(float(double(x) - whole_x)) + double(g.x);
-    double ix = std::floor(px);
-    int bin = int(std::lround((px - ix) * 4.0));
+    // Colour strikes have no sub-pixel variants: their pen is rounded to the nearest pixel.
+    double ix = g.is_color_font ? std::round(px) : std::floor(px);
+    int bin = g.is_color_font ? 0 : int(std::lround((px - ix) * 4.0));
     if (bin == 4) bin = 0, ix += 1;
-    if (g.is_color_font) bin = 0;
     const int pen_x = int(whole_x) + int(ix);
     const int pen_y =
         int(whole_y) + int(std::lround(double(float(double(y) - whole_y)) + double(g.y)));

@@ -1,8 +1,10 @@
 #include "cli_common.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <string>
 
 namespace glyphstream::tools {
 
@@ -67,6 +69,19 @@ Status write_stats_jsonl(const std::string& path, const std::vector<FrameStats>&
   return {};
 }
 
+// "12.345 ms", "3.2 us" or "40 ns".
+static std::string duration_text(uint64_t ns) {
+  char text[48];
+  if (ns >= 1000000) {
+    std::snprintf(text, sizeof text, "%.3f ms", double(ns) / 1e6);
+  } else if (ns >= 1000) {
+    std::snprintf(text, sizeof text, "%.1f us", double(ns) / 1e3);
+  } else {
+    std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
+  }
+  return text;
+}
+
 void print_profile(std::FILE* out, const FrameStats& s, const std::string& renderer,
                    const std::string& async_path) {
   auto ms = [](uint64_t ns) { return double(ns) / 1e6; };
@@ -95,8 +110,10 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
                ms(s.layout_ns), ms(s.rasterize_ns), ms(s.pack_ns), ms(s.upload_cpu_ns),
                ms(s.commit_cpu_ns), ms(s.draw_cpu_ns), ms(s.frame_cpu_ns));
   if (s.gpu_timing_available) {
-    std::fprintf(out, "  gpu time       upload %.3f ms, draw %.3f ms (frame %llu)\n",
-                 ms(s.gpu_upload_ns), ms(s.gpu_draw_ns),
+    // As the driver's timer queries report them, in a unit that shows them: llvmpipe's are tens
+    // of nanoseconds (its queries end before the deferred rasterization runs), not "0.000 ms".
+    std::fprintf(out, "  gpu time       upload %s, draw %s (frame %llu, timer queries)\n",
+                 duration_text(s.gpu_upload_ns).c_str(), duration_text(s.gpu_draw_ns).c_str(),
                  static_cast<unsigned long long>(s.gpu_timing_frame));
   } else {
     std::fprintf(out, "  gpu time       unavailable (no timer queries on this driver)\n");

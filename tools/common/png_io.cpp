@@ -50,6 +50,27 @@ Status write_png(const std::string& path, const uint8_t* pixels, int width, int 
   return {};
 }
 
+void unpremultiply_rgba(uint8_t* rgba, size_t pixel_count) {
+  for (size_t i = 0; i < pixel_count; ++i) {
+    uint8_t* p = rgba + 4 * i;
+    const unsigned a = p[3];
+    if (a == 255) continue;
+    for (int c = 0; c < 3; ++c) {
+      // A premultiplied channel never exceeds alpha; clamp what rounding in the GPU may add.
+      const unsigned v = a == 0 ? 0u : (unsigned(p[c]) * 255u + a / 2) / a;
+      p[c] = uint8_t(v > 255 ? 255 : v);
+    }
+  }
+}
+
+Status write_premultiplied_png(const std::string& path, const uint8_t* rgba, int width,
+                               int height) {
+  if (width <= 0 || height <= 0) return {ErrorCode::kInvalidArgument, "write_png: bad image shape"};
+  std::vector<uint8_t> straight(rgba, rgba + size_t(width) * size_t(height) * 4);
+  unpremultiply_rgba(straight.data(), size_t(width) * size_t(height));
+  return write_png(path, straight.data(), width, height, 4);
+}
+
 Result<Image> read_png(const std::string& path) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;

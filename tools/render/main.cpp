@@ -102,7 +102,7 @@ gs::Status run(const Options& o) {
 
   std::vector<uint8_t> rgba;
   GS_TRY(gl->read_pixels(&rgba));
-  GS_TRY(gs::tools::write_png(o.out, rgba.data(), image_w, image_h, 4));
+  GS_TRY(gs::tools::write_premultiplied_png(o.out, rgba.data(), image_w, image_h));
 
   const gs::FrameStats& stats = ts->last_frame_stats();
   if (!o.common.stats_json.empty()) {

@@ -1,0 +1,134 @@
+#include "cairo_oracle.h"
+
+#include <pango/pangocairo.h>
+
+#include <cmath>
+#include <memory>
+
+namespace glyphstream::oracle {
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+void unref(void* o) { g_object_unref(o); }
+using SurfacePtr =
+    std::unique_ptr<cairo_surface_t, Deleter<cairo_surface_t, cairo_surface_destroy>>;
+using CairoPtr = std::unique_ptr<cairo_t, Deleter<cairo_t, cairo_destroy>>;
+using ObjectPtr = std::unique_ptr<void, Deleter<void, unref>>;
+using OptionsPtr = std::unique_ptr<cairo_font_options_t,
+                                   Deleter<cairo_font_options_t, cairo_font_options_destroy>>;
+using DescPtr = std::unique_ptr<PangoFontDescription,
+                                Deleter<PangoFontDescription, pango_font_description_free>>;
+
+void set_source(cairo_t* cr, uint32_t rgba) {
+  cairo_set_source_rgba(cr, (rgba >> 24) / 255.0, ((rgba >> 16) & 0xff) / 255.0,
+                        ((rgba >> 8) & 0xff) / 255.0, (rgba & 0xff) / 255.0);
+}
+
+// pango-view --pixels --hinting none --subpixel-positions --antialias gray: 72 dpi (pt == px),
+// unhinted outlines and metrics, positions not rounded to whole pixels, grey antialiasing.
+PangoContext* make_context(PangoFontMap* map) {
+  PangoContext* context = pango_font_map_create_context(map);
+  OptionsPtr options(cairo_font_options_create());
+  cairo_font_options_set_antialias(options.get(), CAIRO_ANTIALIAS_GRAY);
+  cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options(context, options.get());
+  pango_cairo_context_set_resolution(context, 72);
+  pango_context_set_round_glyph_positions(context, FALSE);
+  return context;
+}
+
+Status fill_layout(PangoLayout* layout, const OracleCase& c) {
+  DescPtr desc(pango_font_description_from_string(c.font.c_str()));
+  pango_layout_set_font_description(layout, desc.get());
+  if (c.width > 0) {
+    pango_layout_set_width(layout, int(c.width * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  }
+  if (!c.markup) {
+    pango_layout_set_text(layout, c.text.data(), int(c.text.size()));
+    return {};
+  }
+  GError* error = nullptr;
+  if (!pango_parse_markup(c.text.data(), int(c.text.size()), 0, nullptr, nullptr, nullptr,
+                          &error)) {
+    std::string message = error != nullptr ? error->message : "?";
+    if (error != nullptr) g_error_free(error);
+    return Status(ErrorCode::kInvalidArgument, "markup: " + message);
+  }
+  pango_layout_set_markup(layout, c.text.data(), int(c.text.size()));
+  return {};
+}
+
+// cairo's ARGB32 (premultiplied, native-endian 0xAARRGGBB words) to RGBA8 bytes.
+std::vector<uint8_t> to_rgba(cairo_surface_t* surface, int w, int h) {
+  cairo_surface_flush(surface);
+  const unsigned char* data = cairo_image_surface_get_data(surface);
+  const int stride = cairo_image_surface_get_stride(surface);
+  std::vector<uint8_t> out(size_t(w) * size_t(h) * 4);
+  for (int y = 0; y < h; ++y) {
+    const auto* row = reinterpret_cast<const uint32_t*>(data + std::ptrdiff_t(y) * stride);
+    for (int x = 0; x < w; ++x) {
+      const uint32_t p = row[x];
+      uint8_t* o = &out[(size_t(y) * size_t(w) + size_t(x)) * 4];
+      o[0] = uint8_t(p >> 16), o[1] = uint8_t(p >> 8), o[2] = uint8_t(p), o[3] = uint8_t(p >> 24);
+    }
+  }
+  return out;
+}
+
+std::vector<LineBand> line_bands(PangoLayout* layout, int margin) {
+  std::vector<LineBand> bands;
+  PangoLayoutIter* iter = pango_layout_get_iter(layout);
+  do {
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+    LineBand b;
+    b.y0 = margin + int(std::floor(logical.y / double(PANGO_SCALE)));
+    b.y1 = margin + int(std::ceil((logical.y + logical.height) / double(PANGO_SCALE)));
+    bands.push_back(b);
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+  return bands;
+}
+
+}  // namespace
+
+Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path) {
+  // A font map of its own: the fontconfig configuration is the process's, as the library's.
+  ObjectPtr map(pango_cairo_font_map_new());
+  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get())));
+  ObjectPtr layout_object(pango_layout_new(PANGO_CONTEXT(context.get())));
+  PangoLayout* layout = PANGO_LAYOUT(layout_object.get());
+  GS_TRY(fill_layout(layout, c));
+
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, nullptr, &logical);
+  OracleImage image;
+  image.width = int(std::ceil(c.width)) + 2 * c.margin;
+  image.height = int(std::ceil(logical.height / double(PANGO_SCALE))) + 2 * c.margin;
+  SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, image.width, image.height));
+  CairoPtr cr(cairo_create(surface.get()));
+  cairo_set_operator(cr.get(), CAIRO_OPERATOR_SOURCE);
+  set_source(cr.get(), c.bg);
+  cairo_paint(cr.get());
+  cairo_set_operator(cr.get(), CAIRO_OPERATOR_OVER);
+  set_source(cr.get(), c.fg);
+  cairo_move_to(cr.get(), c.margin, c.margin);
+  pango_cairo_show_layout(cr.get(), layout);
+  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+    return Status(ErrorCode::kInternal, cairo_status_to_string(cairo_status(cr.get())));
+  }
+  image.rgba = to_rgba(surface.get(), image.width, image.height);
+  image.lines = line_bands(layout, c.margin);
+  if (!png_path.empty() &&
+      cairo_surface_write_to_png(surface.get(), png_path.c_str()) != CAIRO_STATUS_SUCCESS) {
+    return Status(ErrorCode::kIoError, "cairo could not write " + png_path);
+  }
+  return image;
+}
+
+}  // namespace glyphstream::oracle

@@ -1,0 +1,29 @@
+// The oracle: Pango + cairo on the CPU (what pango-view draws with --pixels --hinting none
+// --subpixel-positions --antialias gray), rendering one case into an image surface. Test-only:
+// cairo never enters the library.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "glyphstream/status.h"
+#include "oracle_case.h"
+
+namespace glyphstream::oracle {
+
+struct LineBand {
+  int y0 = 0, y1 = 0;  // image rows [y0, y1) of one line's logical extents (margin included)
+};
+
+struct OracleImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgba;  // premultiplied RGBA8, top row first (as the framebuffer holds)
+  std::vector<LineBand> lines;
+};
+
+// Renders `c` at (margin, margin) on a (width + 2 margin) x (layout height + 2 margin) surface
+// cleared to c.bg. With `png_path` set, also writes the surface with cairo's own PNG writer.
+Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path = "");
+
+}  // namespace glyphstream::oracle

@@ -1,0 +1,89 @@
+#include "oracle_case.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace glyphstream::oracle {
+namespace {
+
+std::string trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
+Result<uint32_t> parse_rgba(const std::string& v) {
+  if (v.size() != 9 || v[0] != '#') return Status(ErrorCode::kInvalidArgument, "colour " + v);
+  return uint32_t(std::stoul(v.substr(1), nullptr, 16));
+}
+
+Status apply(OracleCase* c, const std::string& key, const std::string& value) {
+  if (key == "font") {
+    c->font = value;
+  } else if (key == "width") {
+    c->width = std::stof(value);
+  } else if (key == "markup") {
+    c->markup = value == "yes";
+  } else if (key == "margin") {
+    c->margin = std::stoi(value);
+  } else if (key == "fg" || key == "bg") {
+    GS_ASSIGN_OR_RETURN(uint32_t rgba, parse_rgba(value));
+    (key == "fg" ? c->fg : c->bg) = rgba;
+  } else if (key == "expect") {
+    c->expect = value;
+  } else if (key == "check") {
+    std::istringstream words(value);
+    for (std::string w; words >> w;) c->checks.push_back(w);
+  } else if (key == "about") {
+    c->about = value;
+  } else {
+    return Status(ErrorCode::kInvalidArgument, "unknown header key '" + key + "'");
+  }
+  return {};
+}
+
+}  // namespace
+
+bool OracleCase::has_check(const std::string& c) const {
+  return std::find(checks.begin(), checks.end(), c) != checks.end();
+}
+
+Result<OracleCase> load_case(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, "cannot read " + path);
+  OracleCase c;
+  c.name = std::filesystem::path(path).stem().string();
+  std::string line;
+  bool body = false;
+  while (!body && std::getline(in, line)) {
+    if (trim(line) == "---") {
+      body = true;
+      break;
+    }
+    if (trim(line).empty() || line[0] == '#') continue;
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) return Status(ErrorCode::kInvalidArgument, path + ": " + line);
+    Status s = apply(&c, trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  }
+  if (!body) return Status(ErrorCode::kInvalidArgument, path + ": no '---' line before the text");
+  std::stringstream rest;
+  rest << in.rdbuf();
+  c.text = rest.str();
+  if (!c.text.empty() && c.text.back() == '\n') c.text.pop_back();
+  return c;
+}
+
+std::vector<std::string> case_files(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".txt") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace glyphstream::oracle

@@ -1,0 +1,38 @@
+// One oracle case: a data file tests/oracle/cases/<name>.txt. A header of "key: value" lines,
+// a line "---", then the text (everything after it, the final newline dropped).
+//   font: Pango font description (sizes in px)      width: wrap width, px
+//   markup: yes|no                                   margin: px around the text (default 16)
+//   fg: #RRGGBBAA text colour                        bg: #RRGGBBAA clear colour (straight)
+//   expect: pass | needs-decoration-drawing (reported as skipped until the GPU draws them)
+//   check: space-separated extra checks: straight-alpha-png
+//   about: what the case covers (free text)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "glyphstream/status.h"
+
+namespace glyphstream::oracle {
+
+struct OracleCase {
+  std::string name;  // file stem
+  std::string font = "DejaVu Sans 16";
+  float width = 400;
+  bool markup = false;
+  int margin = 16;
+  uint32_t fg = 0x202020ffu;
+  uint32_t bg = 0xffffffffu;
+  std::string expect = "pass";
+  std::vector<std::string> checks;
+  std::string about;
+  std::string text;
+  bool has_check(const std::string& c) const;
+};
+
+Result<OracleCase> load_case(const std::string& path);
+// Every *.txt in `dir`, sorted by name.
+std::vector<std::string> case_files(const std::string& dir);
+
+}  // namespace glyphstream::oracle

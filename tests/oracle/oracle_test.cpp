@@ -1,0 +1,224 @@
+// The pango-cairo oracle: every case in tests/oracle/cases is laid out and drawn by the whole
+// GPU pipeline (HeadlessGl: Mesa llvmpipe here) and by Pango + cairo on the CPU, and the two
+// images are compared per text line.
+//
+// Tolerances (why not pixel equality): glyphstream places glyphs at quarter pixels, cairo's
+// image backend at whole pixels, so every glyph may sit up to 0.5 px apart and its edge pixels
+// differ; the amount of ink, where it is and how far it reaches do not change with that:
+// - the image size (from the layout height) is equal;
+// - per line, the ink sum agrees within 3% (antialiased coverage is conserved under a shift;
+//   what differs is rounding of edge pixels and the few overlapping glyph pairs);
+// - per line, the ink-weighted centre agrees within 0.3 px in x and y (an ink centre moves
+//   with the average placement error: uniform over -0.5..0.5 px per glyph it averages out;
+//   a dropped colour-glyph fraction or a 1 px offset exceeds it);
+// - per line, the bounding box of pixels with at least half ink agrees within 1 px per edge (a
+//   half-pixel shift can move a half-covered pixel over the threshold, never two);
+//   a missing hyphen or a different break moves the line's right edge by several pixels.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cairo_oracle.h"
+#include "decoration_painter.h"
+#include "glyphstream/headless_gl.h"
+#include "glyphstream/text_system.h"
+#include "ink.h"
+#include "oracle_case.h"
+#include "png_io.h"
+#include "text/font_registry.h"
+#include "text/layout.h"
+
+namespace glyphstream::oracle {
+namespace {
+
+constexpr double kInkSumTolerance = 0.03;
+constexpr double kCentreTolerancePx = 0.3;
+constexpr int kBoxTolerancePx = 1;
+
+const std::string kCaseDir = std::string(GLYPHSTREAM_SOURCE_DIR) + "/tests/oracle/cases";
+
+std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = std::filesystem::path(info.param).stem().string();
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+
+void premultiplied(uint32_t rgba, uint8_t out[4]) {
+  const unsigned a = rgba & 0xff;
+  for (int c = 0; c < 3; ++c) out[c] = uint8_t(((rgba >> (24 - 8 * c)) & 0xff) * a / 255);
+  out[3] = uint8_t(a);
+}
+
+// A GL context and a text system, made before the oracle's font map: the text system makes
+// sure colour bitmap fonts scale in the process's fontconfig configuration, which the oracle's
+// font map shares (pango-view finds Debian's own rule for that).
+struct Gpu {
+  std::unique_ptr<HeadlessGl> gl;
+  std::unique_ptr<TextSystem> ts;
+};
+
+Result<Gpu> make_gpu() {
+  Gpu gpu;
+  GS_ASSIGN_OR_RETURN(gpu.gl, HeadlessGl::create({64, 64}));
+  GS_ASSIGN_OR_RETURN(gpu.ts, TextSystem::create({}));
+  return gpu;
+}
+
+// Draws the case through TextSystem's public API into a framebuffer of the oracle's size.
+std::vector<uint8_t> render_on_gpu(Gpu& gpu, const OracleCase& c, int width, int height) {
+  TextStyle style;
+  style.font = c.font;
+  style.color = Color::from_rgba8(c.fg);
+  style.wrap_width = c.width;
+  style.markup = c.markup;
+  auto metrics = gpu.ts->measure(c.text, style);
+  EXPECT_TRUE(metrics.ok()) << metrics.status().to_string();
+  if (!metrics.ok()) return {};
+  EXPECT_EQ(int(std::ceil(metrics->height)) + 2 * c.margin, height) << "layout height differs";
+  EXPECT_TRUE(gpu.gl->resize(width, height).ok());
+  EXPECT_TRUE(gpu.gl->make_current().ok());
+  const Color bg = Color::from_rgba8(c.bg);
+  gpu.gl->clear(bg.r, bg.g, bg.b, bg.a);
+  EXPECT_TRUE(gpu.ts->begin_frame(width, height).ok());
+  const Status drawn = gpu.ts->draw_text(float(c.margin), float(c.margin), c.text, style);
+  EXPECT_TRUE(drawn.ok()) << drawn.to_string();
+  EXPECT_TRUE(gpu.ts->commit().ok());
+  EXPECT_TRUE(gpu.ts->flush().ok());
+  EXPECT_EQ(gpu.ts->last_frame_stats().raster_errors, 0u);
+  std::vector<uint8_t> rgba;
+  EXPECT_TRUE(gpu.gl->read_pixels(&rgba).ok());
+  return rgba;
+}
+
+void compare_lines(const OracleImage& oracle, const std::vector<uint8_t>& gpu, uint32_t bg) {
+  uint8_t background[4];
+  premultiplied(bg, background);
+  for (size_t i = 0; i < oracle.lines.size(); ++i) {
+    const LineBand& band = oracle.lines[i];
+    const Ink want = measure_ink(oracle.rgba, oracle.width, band.y0, band.y1, background);
+    const Ink got = measure_ink(gpu, oracle.width, band.y0, band.y1, background);
+    SCOPED_TRACE("line " + std::to_string(i) + " (rows " + std::to_string(band.y0) + ".." +
+                 std::to_string(band.y1) + ")");
+    EXPECT_NEAR(got.sum, want.sum, kInkSumTolerance * want.sum + 1.0) << "ink";
+    if (want.sum == 0) continue;
+    EXPECT_NEAR(got.cx, want.cx, kCentreTolerancePx) << "ink centre x";
+    EXPECT_NEAR(got.cy, want.cy, kCentreTolerancePx) << "ink centre y";
+    ASSERT_EQ(got.empty(), want.empty());
+    EXPECT_NEAR(got.x0, want.x0, kBoxTolerancePx) << "ink box left";
+    EXPECT_NEAR(got.x1, want.x1, kBoxTolerancePx) << "ink box right";
+    EXPECT_NEAR(got.y0, want.y0, kBoxTolerancePx) << "ink box top";
+    EXPECT_NEAR(got.y1, want.y1, kBoxTolerancePx) << "ink box bottom";
+  }
+}
+
+// The PNGs both write: cairo's writer un-premultiplies, and so must ours. Where both pixels
+// are at least a quarter opaque, the straight colour is the text colour whatever the coverage,
+// so it agrees within the rounding that un-premultiplying at alpha >= 64 amplifies (<= 4x).
+void compare_straight_pngs(const OracleCase& c, const std::vector<uint8_t>& gpu,
+                           const OracleImage& oracle) {
+  const std::string dir = ::testing::TempDir();
+  const std::string ours = dir + "/oracle_" + c.name + "_gpu.png";
+  const std::string theirs = dir + "/oracle_" + c.name + "_cairo.png";
+  ASSERT_TRUE(tools::write_premultiplied_png(ours, gpu.data(), oracle.width, oracle.height).ok());
+  ASSERT_TRUE(render_with_pango_cairo(c, theirs).ok());
+  auto a = tools::read_png(ours);
+  auto b = tools::read_png(theirs);
+  ASSERT_TRUE(a.ok() && b.ok());
+  int compared = 0, worst = 0;
+  for (size_t i = 0; i + 3 < a->rgba.size(); i += 4) {
+    if (a->rgba[i + 3] < 64 || b->rgba[i + 3] < 64) continue;
+    ++compared;
+    for (int ch = 0; ch < 3; ++ch)
+      worst = std::max(worst, std::abs(a->rgba[i + ch] - b->rgba[i + ch]));
+  }
+  EXPECT_GT(compared, 0) << "no translucent ink to compare";
+  EXPECT_LE(worst, 8) << "straight colours differ";
+}
+
+class Oracle : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Oracle, MatchesPangoCairo) {
+  auto loaded = load_case(GetParam());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  const OracleCase& c = *loaded;
+  if (c.expect != "pass") GTEST_SKIP() << c.name << ": " << c.expect << " (" << c.about << ")";
+  auto gpu_system = make_gpu();
+  ASSERT_TRUE(gpu_system.ok()) << gpu_system.status().to_string();
+  auto oracle = render_with_pango_cairo(c);
+  ASSERT_TRUE(oracle.ok()) << oracle.status().to_string();
+  const std::vector<uint8_t> gpu = render_on_gpu(*gpu_system, c, oracle->width, oracle->height);
+  ASSERT_EQ(gpu.size(), oracle->rgba.size());
+  compare_lines(*oracle, gpu, c.bg);
+  if (c.has_check("straight-alpha-png")) compare_straight_pngs(c, gpu, *oracle);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, Oracle, ::testing::ValuesIn(case_files(kCaseDir)), case_name);
+
+// The decorations the text layer hands to the GPU stage (text/decoration.h), painted on the
+// CPU around the GPU's glyphs (drawn over a transparent clear), against pango-cairo with the
+// same tolerances: what the GPU must draw once it draws decorations. Markup cases only.
+class DecorationData : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DecorationData, PaintedAsPangoCairoFillsThem) {
+  auto loaded = load_case(GetParam());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  OracleCase c = *loaded;
+  auto gpu_system = make_gpu();
+  ASSERT_TRUE(gpu_system.ok()) << gpu_system.status().to_string();
+  auto oracle = render_with_pango_cairo(c);
+  ASSERT_TRUE(oracle.ok()) << oracle.status().to_string();
+  OracleCase glyphs_only = c;
+  glyphs_only.bg = 0;
+  const std::vector<uint8_t> glyph_layer =
+      render_on_gpu(*gpu_system, glyphs_only, oracle->width, oracle->height);
+  ASSERT_EQ(glyph_layer.size(), oracle->rgba.size());
+
+  text::FontRegistry registry;
+  auto layouter = text::Layouter::create(&registry);
+  ASSERT_TRUE(layouter.ok()) << layouter.status().to_string();
+  text::LayoutParams params;
+  params.font = c.font;
+  params.wrap_width = c.width;
+  params.markup = c.markup;
+  auto layout = (*layouter)->layout(c.text, params);
+  ASSERT_TRUE(layout.ok()) << layout.status().to_string();
+  EXPECT_FALSE(layout->decorations.empty());
+  const std::vector<uint8_t> painted =
+      paint_with_decorations(glyph_layer, oracle->width, oracle->height, c.bg, c.fg,
+                             layout->decorations, float(c.margin), float(c.margin));
+  compare_lines(*oracle, painted, c.bg);
+}
+
+std::vector<std::string> markup_case_files() {
+  std::vector<std::string> files;
+  for (const std::string& f : case_files(kCaseDir)) {
+    auto c = load_case(f);
+    if (c.ok() && c->markup) files.push_back(f);
+  }
+  return files;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, DecorationData, ::testing::ValuesIn(markup_case_files()),
+                         case_name);
+
+// Every case file parses, so that a broken header fails instead of skipping silently.
+TEST(OracleCases, AllParse) {
+  const auto files = case_files(kCaseDir);
+  EXPECT_GE(files.size(), 8u);
+  for (const std::string& f : files) {
+    auto c = load_case(f);
+    EXPECT_TRUE(c.ok()) << c.status().to_string();
+    if (c.ok()) {
+      EXPECT_TRUE(c->expect == "pass" || c->expect == "needs-decoration-drawing") << f;
+      EXPECT_FALSE(c->text.empty()) << f;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace glyphstream::oracle
