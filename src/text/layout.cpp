@@ -4,6 +4,7 @@
 #include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
 #include <pango/pangoft2.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <climits>
@@ -313,6 +314,13 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
 Layouter::~Layouter() = default;
 
 Status Layouter::add_font_file(const std::string& path) {
+  // A FIFO or device would block the reads below forever (or never end): only regular files.
+  // A path that does not exist is left to check_sfnt_file (kIoError).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "font file '" + path + "' is not a regular file (a directory, FIFO or device)");
+  }
   // Checks reachability and structure first: fontconfig would accept some truncated files and
   // only fail much later, or report nothing useful.
   GS_TRY(check_sfnt_file(path, 0));
