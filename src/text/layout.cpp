@@ -18,11 +18,11 @@
 
 #include "core/utf8.h"
 #include "text/font_check.h"
+#include "text/layout_input.h"
 
 namespace glyphstream::text {
 namespace {
 
-constexpr double kMaxFontPx = 4096;
 constexpr double kDefaultFontPx = 16;  // used when the description names no size
 constexpr size_t kMaxCachedFonts = 256;
 
@@ -134,69 +134,6 @@ void ensure_color_bitmaps_scale() {
     FcConfigParseAndLoadFromMemory(config, reinterpret_cast<const FcChar8*>(kScaleColorBitmapsRule),
                                    FcTrue);
   });
-}
-
-// Pango silently drops a size it cannot parse ("Sans -5" becomes the family "Sans -5", and
-// "Sans 99999 Bold" the family "Sans 99999" at the default size) and accepts "nan"; so every
-// word after the first that looks like a size is checked here. Returns false with a message
-// when one is a number out of range; sets *has_size_word when one is a number.
-bool check_size_words(const std::string& desc, std::string* message, bool* has_size_word) {
-  static constexpr const char* kSeparators = " \t,";
-  size_t start = desc.find_first_not_of(kSeparators);
-  bool first = true;
-  while (start != std::string::npos) {
-    const size_t end = std::min(desc.find_first_of(kSeparators, start), desc.size());
-    const std::string original = desc.substr(start, end - start);
-    start = desc.find_first_not_of(kSeparators, end);
-    if (std::exchange(first, false)) continue;  // a lone first word is a family, not a size
-    std::string word = original;
-    if (word.size() > 2 && word.compare(word.size() - 2, 2, "px") == 0)
-      word.resize(word.size() - 2);
-    const char* s = word.c_str();
-    char* parse_end = nullptr;
-    const double v = std::strtod(s, &parse_end);
-    if (word.empty() || parse_end == s || *parse_end != '\0') continue;  // part of the family
-    *has_size_word = true;
-    if (!std::isfinite(v) || v <= 0 || v > kMaxFontPx) {
-      *message = "font size '" + original + "' in \"" + desc +
-                 "\" is out of range (must be > 0 and <= 4096 px)";
-      return false;
-    }
-  }
-  return true;
-}
-
-// A size in Pango units must be in (0, 4096 px]; `what` names where it came from.
-Status check_pango_size(int64_t size, const std::string& what) {
-  if (size > 0 && size <= int64_t(kMaxFontPx * PANGO_SCALE)) return Status::ok_status();
-  return Status(ErrorCode::kInvalidArgument,
-                "font size " + std::to_string(double(size) / PANGO_SCALE) + " px in " + what +
-                    " is out of range (must be > 0 and <= 4096 px)");
-}
-
-// Markup can set sizes the description check never sees (<span size=...>, font=...): each
-// attribute that sets a size is checked the same way.
-Status check_markup_sizes(PangoAttrList* attrs) {
-  if (attrs == nullptr) return Status::ok_status();
-  Status status;
-  // The filter callback only inspects (returns FALSE): one linear pass over the attributes.
-  auto inspect = [](PangoAttribute* attr, gpointer data) -> gboolean {
-    auto* st = static_cast<Status*>(data);
-    if (!st->ok()) return FALSE;
-    const PangoAttrType type = attr->klass->type;
-    if (type == PANGO_ATTR_SIZE || type == PANGO_ATTR_ABSOLUTE_SIZE) {
-      *st = check_pango_size(reinterpret_cast<PangoAttrSize*>(attr)->size, "markup (size)");
-    } else if (type == PANGO_ATTR_FONT_DESC) {
-      const PangoFontDescription* d = reinterpret_cast<PangoAttrFontDesc*>(attr)->desc;
-      if (pango_font_description_get_set_fields(d) & PANGO_FONT_MASK_SIZE) {
-        *st = check_pango_size(pango_font_description_get_size(d), "markup (font)");
-      }
-    }
-    return FALSE;
-  };
-  PangoAttrList* removed = pango_attr_list_filter(attrs, inspect, &status);
-  if (removed != nullptr) pango_attr_list_unref(removed);
-  return status;
 }
 
 struct ParagraphWalk;
@@ -344,54 +281,6 @@ struct ParagraphWalk {
   bool first = true;
 };
 
-// Pango's paragraph separators: \n, \r, \r\n and U+2029. Calls fn(start, length) for each
-// paragraph, separators excluded; a text ending in a separator ends with an empty paragraph,
-// as Pango's last line.
-template <typename Fn>
-void for_each_paragraph(std::string_view text, Fn&& fn) {
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    size_t separator = 0;
-    if (text[i] == '\n') {
-      separator = 1;
-    } else if (text[i] == '\r') {
-      separator = i + 1 < text.size() && text[i + 1] == '\n' ? 2 : 1;
-    } else if (text.compare(i, 3, "\xE2\x80\xA9") == 0) {
-      separator = 3;
-    }
-    if (separator == 0) continue;
-    fn(start, i - start);
-    i += separator - 1;
-    start = i + 1;
-  }
-  fn(start, text.size() - start);
-}
-
-// The attributes of [start, start + length) of a text, moved to start at 0. `sorted` holds the
-// text's attributes by start index; `next` and `active` carry over between paragraphs in order,
-// so that the whole text costs one pass plus the attributes spanning each paragraph.
-AttrListPtr paragraph_attributes(const std::vector<PangoAttribute*>& sorted, size_t* next,
-                                 std::vector<PangoAttribute*>* active, size_t start,
-                                 size_t length) {
-  const size_t end = start + length;
-  while (*next < sorted.size() && sorted[*next]->start_index <= end) {
-    active->push_back(sorted[(*next)++]);
-  }
-  std::erase_if(*active, [&](PangoAttribute* a) { return a->end_index <= start; });
-  AttrListPtr list(pango_attr_list_new());
-  for (PangoAttribute* a : *active) {
-    // An empty paragraph takes the attributes around its position, as Pango's empty line does.
-    if (a->start_index >= end && a->start_index > start) continue;
-    PangoAttribute* copy = pango_attribute_copy(a);
-    copy->start_index = static_cast<guint>(std::max<size_t>(a->start_index, start) - start);
-    // One that goes on past the paragraph covers its end (Pango's line covers the separator).
-    copy->end_index = a->end_index >= end ? PANGO_ATTR_INDEX_TO_TEXT_END
-                                          : static_cast<guint>(a->end_index - start);
-    pango_attr_list_insert(list.get(), copy);
-  }
-  return list;
-}
-
 }  // namespace
 
 Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams& params) {
@@ -499,7 +388,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   Status status;
   for_each_paragraph(plain, [&](size_t start, size_t length) {
     if (!status.ok()) return;
-    AttrListPtr list = paragraph_attributes(sorted, &next_attr, &active, start, length);
+    AttrListPtr list(paragraph_attributes(sorted, &next_attr, &active, start, length));
     const size_t first_glyph = result.glyphs.size();
     auto paragraph =
         lay_out_paragraph(plain.substr(start, length), list.get(), desc, width_units, &walk);
