@@ -1,5 +1,7 @@
 #include "core/thread_pool.h"
 
+#include "core/env_options.h"
+
 #include <cstdlib>
 #include <exception>
 #include <memory>
@@ -134,11 +136,7 @@ void ThreadPool::wait_idle() {
 }
 
 int ThreadPool::default_threads() {
-  if (const char* env = std::getenv("GLYPHSTREAM_THREADS")) {
-    char* end = nullptr;
-    const long v = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && v >= 1 && v <= 256) return int(v);
-  }
+  if (const std::optional<int> threads = threads_from_environment()) return *threads;
   const unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : int(hw);
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "core/env_options.h"
 #include "pipeline/clock.h"
 
 namespace glyphstream::pipeline {
@@ -19,8 +20,7 @@ Stager::Stager(atlas::Atlas* atlas, gpu::GpuDevice* gpu, ThreadPool* pool, Uploa
 
 UploadMode Stager::initial_mode(const TextSystemDesc& desc) {
   if (desc.upload_mode_set) return desc.upload_mode;
-  const char* env = std::getenv("GLYPHSTREAM_SYNC_UPLOADS");
-  return (env && std::string_view(env) == "1") ? UploadMode::kSync : UploadMode::kAsync;
+  return sync_uploads_from_environment() ? UploadMode::kSync : UploadMode::kAsync;
 }
 
 void Stager::stage(atlas::AllocHandle handle, const text::GlyphBitmap* bitmap) {

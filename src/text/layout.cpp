@@ -4,6 +4,7 @@
 #include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
 #include <pango/pangoft2.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <climits>
@@ -14,17 +15,18 @@
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "core/utf8.h"
 #include "text/decoration_collector.h"
 #include "text/font_check.h"
 #include "text/hex_box.h"
 #include "text/rasterizer.h"
+#include "text/layout_input.h"
 
 namespace glyphstream::text {
 namespace {
 
-constexpr double kMaxFontPx = 4096;
 constexpr double kDefaultFontPx = 16;  // used when the description names no size
 constexpr size_t kMaxCachedFonts = 256;
 
@@ -41,6 +43,7 @@ struct GPtr {
   T* p = nullptr;
   GPtr() = default;
   explicit GPtr(T* q) : p(q) {}
+  GPtr(GPtr&& o) noexcept : p(std::exchange(o.p, nullptr)) {}
   GPtr(const GPtr&) = delete;
   GPtr& operator=(const GPtr&) = delete;
   ~GPtr() {
@@ -137,29 +140,7 @@ void ensure_color_bitmaps_scale() {
   });
 }
 
-// Pango silently drops a trailing size it cannot parse ("Sans -5" becomes the family
-// "Sans -5") and accepts "nan"; so the last word is checked here when it looks like a size.
-// Returns false with a message when it is a number out of range.
-bool check_size_word(const std::string& desc, std::string* message) {
-  size_t end = desc.find_last_not_of(" \t,");
-  if (end == std::string::npos) return true;
-  size_t start = desc.find_last_of(" \t,", end);
-  start = start == std::string::npos ? 0 : start + 1;
-  std::string word = desc.substr(start, end - start + 1);
-  if (start == 0) return true;  // a lone word is a family, not a size
-  if (word.size() > 2 && word.compare(word.size() - 2, 2, "px") == 0) word.resize(word.size() - 2);
-  if (word.empty()) return true;
-  const char* s = word.c_str();
-  char* parse_end = nullptr;
-  double v = std::strtod(s, &parse_end);
-  if (parse_end == s || *parse_end != '\0') return true;  // not a number: part of the family
-  if (!std::isfinite(v) || v <= 0 || v > kMaxFontPx) {
-    *message = "font size '" + desc.substr(start, end - start + 1) + "' in \"" + desc +
-               "\" is out of range (must be > 0 and <= 4096 px)";
-    return false;
-  }
-  return true;
-}
+struct ParagraphWalk;
 
 }  // namespace
 
@@ -180,6 +161,17 @@ struct Layouter::Impl {
   const FontInfo& font_info(PangoFont* font);
   bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                       std::vector<ShapedGlyph>* out);
+  Status check_font_available(const PangoFontDescription* desc, const std::string& description);
+  struct Paragraph {
+    int64_t width = 0;  // logical, Pango units
+    bool right_aligned = false;
+  };
+  Result<LayoutResult> lay_out_paragraphs(std::string_view plain, PangoAttrList* attrs,
+                                          const PangoFontDescription* desc, int width_units);
+  Result<Paragraph> lay_out_paragraph(std::string_view text, PangoAttrList* attrs,
+                                      const PangoFontDescription* desc, int width_units,
+                                      ParagraphWalk* walk);
+  Status walk_runs(PangoLayout* pl, ParagraphWalk* walk);
   void clear_fonts() {
     for (auto& [font, info] : fonts) g_object_unref(font);
     fonts.clear();
@@ -306,6 +298,13 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
 Layouter::~Layouter() = default;
 
 Status Layouter::add_font_file(const std::string& path) {
+  // A FIFO or device would block the reads below forever (or never end): only regular files.
+  // A path that does not exist is left to check_sfnt_file (kIoError).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "font file '" + path + "' is not a regular file (a directory, FIFO or device)");
+  }
   // Checks reachability and structure first: fontconfig would accept some truncated files and
   // only fail much later, or report nothing useful.
   GS_TRY(check_sfnt_file(path, 0));
@@ -318,6 +317,19 @@ Status Layouter::add_font_file(const std::string& path) {
   return Status::ok_status();
 }
 
+namespace {
+
+// State carried from one paragraph to the next while a text is laid out.
+struct ParagraphWalk {
+  LayoutResult* result = nullptr;
+  std::unordered_set<FaceId> seen_faces;
+  int64_t y = 0;  // top of the next paragraph, Pango units
+  int64_t min_x = INT64_MAX, max_end = INT64_MIN;
+  bool first = true;
+};
+
+}  // namespace
+
 Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams& params) {
   Impl& impl = *impl_;
   GS_TRY(validate_utf8(utf8));
@@ -325,25 +337,27 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
   // bounded. Face ids stay stable in the registry, so a refill costs one lookup per font.
   if (impl.fonts.size() > kMaxCachedFonts) impl.clear_fonts();
 
-  // Size: Pango's parser is lax, so check the trailing size word ourselves first.
+  // Size: Pango's parser is lax, so check the size words ourselves first.
   std::string size_message;
-  if (!check_size_word(params.font, &size_message)) {
+  bool has_size_word = false;
+  if (!check_size_words(params.font, &size_message, &has_size_word)) {
     return Status(ErrorCode::kInvalidArgument, size_message);
   }
   FontDescPtr desc(pango_font_description_from_string(params.font.c_str()));
   if ((pango_font_description_get_set_fields(desc.get()) & PANGO_FONT_MASK_SIZE) == 0) {
+    if (has_size_word) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "Pango did not read the size in \"" + params.font +
+                        "\" (the size comes last, as in \"Sans Bold 22\")");
+    }
     pango_font_description_set_absolute_size(desc.get(), kDefaultFontPx * PANGO_SCALE);
   }
-  const int pango_size = pango_font_description_get_size(desc.get());
-  if (pango_size <= 0 || pango_size > kMaxFontPx * PANGO_SCALE) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "font size " + std::to_string(pango_size / double(PANGO_SCALE)) + " px in \"" +
-                      params.font + "\" is out of range (must be > 0 and <= 4096 px)");
-  }
+  GS_TRY(check_pango_size(pango_font_description_get_size(desc.get()), '"' + params.font + '"'));
   if (!std::isfinite(params.wrap_width) || params.wrap_width < 0) {
     return Status(ErrorCode::kInvalidArgument,
                   "wrap width " + std::to_string(params.wrap_width) + " must be finite and >= 0");
   }
+  GS_TRY(impl.check_font_available(desc.get(), params.font));
 
   // Embedded NULs are text: Pango would cut the string at the first one, so each U+0000 is
   // replaced by U+FFFD (drawn as the replacement glyph) and everything after it is laid out.
@@ -360,59 +374,148 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     }
   }
   const std::string_view input = has_nul ? std::string_view(text) : utf8;
+  if (input.size() > static_cast<size_t>(INT_MAX)) {
+    return Status(ErrorCode::kInvalidArgument, "text longer than 2 GiB");
+  }
 
-  LayoutPtr layout(pango_layout_new(impl.context));
-  PangoLayout* pl = static_cast<PangoLayout*>(layout.get());
-  pango_layout_set_font_description(pl, desc.get());
+  std::string_view plain = input;
+  AttrListPtr attrs;
+  CharsPtr owned_plain;
   if (params.markup) {
-    PangoAttrList* attrs = nullptr;
-    char* plain = nullptr;
+    char* parsed = nullptr;
     GError* error = nullptr;
-    if (!pango_parse_markup(input.data(), static_cast<int>(input.size()), 0, &attrs, &plain,
+    if (!pango_parse_markup(input.data(), static_cast<int>(input.size()), 0, &attrs.p, &parsed,
                             nullptr, &error)) {
       ErrorPtr owned(error);
       return Status(
           ErrorCode::kInvalidArgument,
           std::string("invalid markup: ") + (error != nullptr ? error->message : "unknown error"));
     }
-    AttrListPtr owned_attrs(attrs);
-    CharsPtr owned_plain(plain);
-    pango_layout_set_text(pl, plain, -1);
-    pango_layout_set_attributes(pl, attrs);
-  } else {
-    if (input.size() > static_cast<size_t>(INT_MAX)) {
-      return Status(ErrorCode::kInvalidArgument, "text longer than 2 GiB");
-    }
-    pango_layout_set_text(pl, input.data(), static_cast<int>(input.size()));
+    owned_plain.p = parsed;
+    plain = parsed;
+    GS_TRY(check_markup_sizes(attrs.get()));
   }
+  int width_units = -1;
   if (params.wrap_width > 0) {
     const double units = double(params.wrap_width) * PANGO_SCALE;
-    if (units < INT_MAX) {
-      pango_layout_set_width(pl, std::max(1, static_cast<int>(units)));
-      // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and
-      // counts its width when choosing the break), as pango-view draws it: kept.
-      pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
-    }
+    if (units < INT_MAX) width_units = std::max(1, static_cast<int>(units));
   }
+  return impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units);
+}
+
+// Pango's cost per line grows with the text before it (g_utf8_strlen from the start under
+// pango_layout_get_extents): a 2 MB text of short paragraphs took a minute. One PangoLayout per
+// paragraph keeps the cost linear; paragraphs are stacked as Pango stacks them (line heights
+// add up), and without a wrap width right-to-left paragraphs are aligned to the widest one, as
+// Pango aligns them within one layout.
+Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
+                                                        PangoAttrList* attrs,
+                                                        const PangoFontDescription* desc,
+                                                        int width_units) {
+  std::vector<PangoAttribute*> sorted;
+  GSList* all = attrs != nullptr ? pango_attr_list_get_attributes(attrs) : nullptr;
+  for (GSList* a = all; a != nullptr; a = a->next)
+    sorted.push_back(static_cast<PangoAttribute*>(a->data));
+  std::stable_sort(sorted.begin(), sorted.end(), [](PangoAttribute* x, PangoAttribute* y) {
+    return x->start_index < y->start_index;
+  });
+  size_t next_attr = 0;
+  std::vector<PangoAttribute*> active;
 
   LayoutResult result;
+  ParagraphWalk walk;
+  walk.result = &result;
+  struct Placed {
+    size_t glyph_begin, glyph_end;
+    size_t decoration_begin, decoration_end;
+    int64_t width;
+    bool right_aligned;
+  };
+  std::vector<Placed> placed;
+  int64_t widest = 0;
+  Status status;
+  for_each_paragraph(plain, [&](size_t start, size_t length) {
+    if (!status.ok()) return;
+    AttrListPtr list(paragraph_attributes(sorted, &next_attr, &active, start, length));
+    const size_t first_glyph = result.glyphs.size();
+    const size_t first_decoration = result.decorations.size();
+    auto paragraph =
+        lay_out_paragraph(plain.substr(start, length), list.get(), desc, width_units, &walk);
+    if (!paragraph.ok()) {
+      status = paragraph.status();
+      return;
+    }
+    widest = std::max(widest, paragraph.value().width);
+    placed.push_back({first_glyph, result.glyphs.size(), first_decoration,
+                      result.decorations.size(), paragraph.value().width,
+                      paragraph.value().right_aligned});
+  });
+  for (PangoAttribute* a : sorted) pango_attribute_destroy(a);
+  g_slist_free(all);
+  GS_TRY(status);
+  if (width_units < 0) {
+    for (const Placed& p : placed) {
+      if (!p.right_aligned || p.width == widest) continue;
+      const float shift = static_cast<float>((widest - p.width) / double(PANGO_SCALE));
+      for (size_t i = p.glyph_begin; i < p.glyph_end; ++i) result.glyphs[i].x += shift;
+      for (size_t i = p.decoration_begin; i < p.decoration_end; ++i) {
+        result.decorations[i].x += shift;
+      }
+    }
+  }
+  const int64_t min_x = walk.min_x == INT64_MAX ? 0 : std::min<int64_t>(0, walk.min_x);
+  // Pango's own width is wrong once it overflows; the 64-bit line ends are not.
+  result.width = static_cast<float>(std::max<double>(widest, double(walk.max_end - min_x)) /
+                                    double(PANGO_SCALE));
+  result.height = static_cast<float>(walk.y / double(PANGO_SCALE));
+  return result;
+}
+
+Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
+    std::string_view text, PangoAttrList* attrs, const PangoFontDescription* desc, int width_units,
+    ParagraphWalk* walk) {
+  LayoutPtr layout(pango_layout_new(context));
+  PangoLayout* pl = static_cast<PangoLayout*>(layout.get());
+  pango_layout_set_font_description(pl, desc);
+  pango_layout_set_text(pl, text.data(), static_cast<int>(text.size()));
+  if (width_units > 0) {
+    pango_layout_set_width(pl, width_units);
+    // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and
+    // counts its width when choosing the break), as pango-view draws it: kept.
+    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+  }
+  pango_layout_set_attributes(pl, attrs);
+
+  LayoutResult& result = *walk->result;
   PangoRectangle logical;
   pango_layout_get_extents(pl, nullptr, &logical);
-  result.width = logical.width / float(PANGO_SCALE);
-  result.height = logical.height / float(PANGO_SCALE);
-  result.baseline = pango_layout_get_baseline(pl) / float(PANGO_SCALE);
-  result.line_count = pango_layout_get_line_count(pl);
-  if (PangoLayoutLine* first = pango_layout_get_line_readonly(pl, 0)) {
-    PangoRectangle line_logical;
-    pango_layout_line_get_extents(first, nullptr, &line_logical);
-    result.line_height = line_logical.height / float(PANGO_SCALE);
+  const int lines = pango_layout_get_line_count(pl);
+  if (walk->first) {
+    walk->first = false;
+    result.baseline = pango_layout_get_baseline(pl) / float(PANGO_SCALE);
+    if (PangoLayoutLine* first = pango_layout_get_line_readonly(pl, 0)) {
+      PangoRectangle line_logical;
+      pango_layout_line_get_extents(first, nullptr, &line_logical);
+      result.line_height = line_logical.height / float(PANGO_SCALE);
+    }
   }
+  result.line_count += lines;
+  walk->min_x = std::min<int64_t>(walk->min_x, logical.x);
+  Paragraph paragraph;
+  paragraph.width = logical.width;
+  paragraph.right_aligned = pango_layout_get_direction(pl, 0) == PANGO_DIRECTION_RTL;
+  GS_TRY(walk_runs(pl, walk));
+  walk->y += logical.height;
+  return paragraph;
+}
 
-  std::unordered_set<FaceId> seen_faces;
+// Appends the glyphs of every run of `pl`, placed at walk->y.
+Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
+  LayoutResult& result = *walk->result;
   // Pango positions are int in 1/1024 px, which overflows past ~2 million px (a 1 MB line).
   // The pen is therefore tracked here in 64 bits per line, the way Pango's own renderer walks
   // runs: from the line's left edge, start_x_offset, glyph widths, end_x_offset.
-  int64_t pen = 0, max_line_end = 0;
+  int64_t pen = 0;
   PangoLayoutLine* current_line = nullptr;
   IterPtr iter(pango_layout_get_iter(pl));
   do {
@@ -430,14 +533,23 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     PangoGlyphString* glyphs = run->glyphs;
     for (int i = 0; i < glyphs->num_glyphs; ++i) pen += glyphs->glyphs[i].geometry.width;
     pen += run->end_x_offset;
-    max_line_end = std::max(max_line_end, pen);
+    walk->max_end = std::max(walk->max_end, pen);
 
     PangoFont* font = run->item->analysis.font;
-    if (font == nullptr) continue;
-    const FontInfo& info = impl.font_info(font);
+    if (font == nullptr) {
+      if (glyphs->num_glyphs == 0) continue;
+      return Status(ErrorCode::kFontNotFound, "no usable font for part of the text");
+    }
+    const FontInfo& info = font_info(font);
     if (!info.valid) continue;
+    if (info.size_26_6 == 0 || info.size_26_6 > uint32_t(kMaxFontPx * 64)) {
+      // Markup scales (<big> nested, scale=...) multiply sizes past any single attribute.
+      return Status(ErrorCode::kInvalidArgument,
+                    "font size " + std::to_string(info.size_26_6 / 64.0) +
+                        " px in markup is out of range (must be > 0 and <= 4096 px)");
+    }
     // The run's baseline includes rise / baseline shift.
-    const int baseline = pango_layout_iter_get_run_baseline(iter.get());
+    const int64_t baseline = walk->y + pango_layout_iter_get_run_baseline(iter.get());
 
     uint32_t color = 0;
     bool has_color = false;
@@ -467,27 +579,49 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
       sg.glyph_id = g.glyph;
       sg.size_26_6 = info.size_26_6;
       sg.x = static_cast<float>(gx / double(PANGO_SCALE));
-      sg.y = static_cast<float>((int64_t{baseline} + g.geometry.y_offset) / double(PANGO_SCALE));
+      sg.y = static_cast<float>((baseline + g.geometry.y_offset) / double(PANGO_SCALE));
       sg.color_rgba = color;
       sg.has_color = has_color;
       sg.is_color_font = info.is_color;
       const size_t first_new = result.glyphs.size();
-      if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ||
-          !impl.append_hex_box(font, g, sg, &result.glyphs)) {
+      if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) || !append_hex_box(font, g, sg, &result.glyphs)) {
         sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;  // .notdef stands in
         result.glyphs.push_back(sg);
       }
       for (size_t k = first_new; k < result.glyphs.size(); ++k) {
         const FaceId face = result.glyphs[k].face;
-        if (seen_faces.insert(face).second) result.faces_used.push_back(face);
+        if (walk->seen_faces.insert(face).second) result.faces_used.push_back(face);
       }
     }
   } while (pango_layout_iter_next_run(iter.get()));
-  if (has_decorations(pl)) collect_decorations(pl, &result.decorations);
-  // Pango's own width is wrong once it overflows; the 64-bit line ends are not.
-  result.width = static_cast<float>(
-      std::max<double>(result.width, (max_line_end - int64_t{logical.x}) / double(PANGO_SCALE)));
-  return result;
+  if (has_decorations(pl)) {
+    const size_t first = result.decorations.size();
+    collect_decorations(pl, &result.decorations);
+    // Pango placed them in this paragraph's own layout: move them down to where it stands.
+    const float dy = static_cast<float>(walk->y / double(PANGO_SCALE));
+    for (size_t k = first; k < result.decorations.size(); ++k) result.decorations[k].y += dy;
+  }
+  return Status::ok_status();
+}
+
+// With no usable font (an empty font folder), Pango lays out with no font and returns
+// uninitialised extents: refused here, before any layout, as kFontNotFound.
+Status Layouter::Impl::check_font_available(const PangoFontDescription* desc,
+                                            const std::string& description) {
+  PangoFont* font = pango_font_map_load_font(font_map, context, desc);
+  if (font == nullptr) {
+    return Status(ErrorCode::kFontNotFound,
+                  "no usable font for \"" + description +
+                      "\": fontconfig lists no font file (check FONTCONFIG_FILE and the font "
+                      "folders it names)");
+  }
+  const bool valid = font_info(font).valid;
+  g_object_unref(font);
+  if (!valid) {
+    return Status(ErrorCode::kFontNotFound,
+                  "no usable font for \"" + description + "\": the matched font has no file");
+  }
+  return Status::ok_status();
 }
 
 }  // namespace glyphstream::text

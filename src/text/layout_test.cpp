@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -475,6 +476,61 @@ TEST_F(LayoutTest, ManySizesKeepWorking) {
     EXPECT_EQ(r.glyphs[0].size_26_6, static_cast<uint32_t>(std::lround((8 + i * 0.25) * 64)));
   }
   EXPECT_EQ(lay("z", "Sans 8").glyphs[0].face, first);
+}
+
+// A FIFO (or directory) given as a font file is refused at once instead of blocking forever.
+TEST_F(LayoutTest, AddFontFileRefusesFifosAndDirectories) {
+  const std::string fifo = ::testing::TempDir() + "glyphstream-font-fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const Status s = layouter_->add_font_file(fifo);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << s.to_string();
+  EXPECT_NE(s.message().find("not a regular file"), std::string::npos) << s.message();
+  std::remove(fifo.c_str());
+  EXPECT_EQ(layouter_->add_font_file("/tmp").code(), ErrorCode::kInvalidArgument);
+}
+
+// Sizes from every source are checked: each size word of the description (Pango drops sizes it
+// cannot place), markup size and font attributes, and the effective size after markup scales.
+TEST_F(LayoutTest, EverySizeFromDescriptionOrMarkupIsChecked) {
+  EXPECT_EQ(lay_error("Hi", "Sans 99999 Bold").code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(lay_error("Hi", "Sans 30 Bold").message().find("size comes last"), std::string::npos);
+  EXPECT_EQ(lay_error("<span size='1000000000'>Hi</span>", "Sans 24", true).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(lay_error("<span font='Sans 0'>Hi</span>", "Sans 24", true).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(lay_error("<span font_size='0'>Hi</span>", "Sans 24", true).code(),
+            ErrorCode::kInvalidArgument);
+  std::string big = "Hi";
+  for (int i = 0; i < 40; ++i) big = "<big>" + big + "</big>";  // 1.2^40 x 24 px
+  EXPECT_EQ(lay_error(big, "Sans 24", true).code(), ErrorCode::kInvalidArgument);
+  // In range: fine.
+  EXPECT_FALSE(lay("<span size='30720'>Hi</span>", "Sans Bold 22", 0, true).glyphs.empty());
+}
+
+// Paragraphs are laid out one by one: each one's glyphs sit below the previous paragraph's
+// height, markup spanning a paragraph break colours both sides, and without a wrap width a
+// right-to-left paragraph is aligned to the widest paragraph as within one Pango layout.
+TEST_F(LayoutTest, ParagraphsStackAndKeepMarkupAcrossBreaks) {
+  const LayoutResult one = lay("abc");
+  const LayoutResult three = lay("abc\r\nabc\nabc", "Sans 24", 300);
+  ASSERT_EQ(three.glyphs.size(), 9u);
+  EXPECT_EQ(three.line_count, 3);
+  EXPECT_FLOAT_EQ(three.height, 3 * one.height);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FLOAT_EQ(three.glyphs[3 * i].y, one.glyphs[0].y + i * one.height);
+    EXPECT_FLOAT_EQ(three.glyphs[3 * i].x, one.glyphs[0].x);
+  }
+  const LayoutResult marked = lay("<span foreground='#ff0000'>a\nb</span>c", "Sans 24", 300, true);
+  ASSERT_EQ(marked.glyphs.size(), 3u);
+  EXPECT_TRUE(marked.glyphs[0].has_color && marked.glyphs[1].has_color);
+  EXPECT_FALSE(marked.glyphs[2].has_color);
+  const LayoutResult mixed = lay("a much longer latin line\n\u05e9\u05dc\u05d5\u05dd");
+  ASSERT_FALSE(mixed.glyphs.empty());
+  EXPECT_GT(mixed.glyphs.back().x, mixed.width / 2) << "the Hebrew line is right-aligned";
+  const LayoutResult trailing = lay("abc\n");
+  EXPECT_EQ(trailing.line_count, 2);
+  EXPECT_FLOAT_EQ(trailing.height, 2 * one.height);
 }
 
 }  // namespace

@@ -10,10 +10,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <memory>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <EGL/egl.h>
@@ -540,6 +542,49 @@ TEST_F(BadInput, GlErrorsLeftByTheApplicationAreNotBlamedOnGlyphstream) {
   EXPECT_TRUE(s.ok()) << s.to_string();
   EXPECT_GT(flush_and_count_good_ink(), 50);
   expect_good_text_exact();
+}
+
+// HeadlessGl::clear and read_pixels act on their own context whatever is current (they make it
+// current for the call and restore the caller's), and never on another context's framebuffer.
+TEST(BadInputGl, HeadlessClearAndReadPixelsActOnTheirOwnContextAndRestoreTheCurrentOne) {
+  auto a = HeadlessGl::create({8, 8});
+  auto b = HeadlessGl::create({8, 8});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*b)->make_current().ok());
+  (*b)->clear(0, 1, 0, 1);
+  const EGLContext b_context = eglGetCurrentContext();
+  (*a)->clear(1, 0, 0, 1);  // b is current: must clear a, not b
+  EXPECT_EQ(eglGetCurrentContext(), b_context);
+  std::vector<uint8_t> pixels;
+  ASSERT_TRUE((*a)->read_pixels(&pixels).ok());
+  EXPECT_EQ(eglGetCurrentContext(), b_context);
+  ASSERT_EQ(pixels.size(), 8u * 8u * 4u);
+  EXPECT_EQ(pixels[0], 255);  // a's red, not b's green
+  EXPECT_EQ(pixels[1], 0);
+  ASSERT_TRUE((*b)->read_pixels(&pixels).ok());
+  EXPECT_EQ(pixels[0], 0);  // b kept its green
+  EXPECT_EQ(pixels[1], 255);
+  // No context current: a's is used and none is current afterwards.
+  ASSERT_TRUE(
+      eglMakeCurrent(eglGetCurrentDisplay(), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT));
+  ASSERT_TRUE((*a)->read_pixels(&pixels).ok());
+  EXPECT_EQ(pixels[0], 255);
+  EXPECT_EQ(eglGetCurrentContext(), EGL_NO_CONTEXT);
+  // a current on another thread: it cannot be used here, and says so.
+  ASSERT_TRUE((*b)->make_current().ok());
+  std::promise<void> held, done;
+  std::thread holder([&] {
+    const bool ok = (*a)->make_current().ok();
+    held.set_value();
+    done.get_future().wait();
+    if (ok) eglMakeCurrent(eglGetCurrentDisplay(), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+  });
+  held.get_future().wait();
+  const Status busy = (*a)->read_pixels(&pixels);
+  done.set_value();
+  holder.join();
+  EXPECT_EQ(busy.code(), ErrorCode::kContextFailed) << busy.to_string();
+  EXPECT_EQ(eglGetCurrentContext(), b_context);
 }
 
 }  // namespace

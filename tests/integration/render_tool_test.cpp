@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "cpu_reference.h"
 #include "png_io.h"
@@ -141,6 +143,114 @@ TEST(RenderTool, SyncUploadsFlagIsPixelIdenticalToAsync) {
   ASSERT_TRUE(ia.ok() && is.ok() && iw.ok());
   EXPECT_EQ(ia.value().rgba, is.value().rgba);
   EXPECT_EQ(ia.value().rgba, iw.value().rgba);
+}
+
+// Hostile input (issue 15): one file per case in tests/data/hostile/render/<case>.case, lines
+// "args:", "exit:", "expect:" (a substring of the output), optional "env:", "stdin:" (a shell
+// command piped in) and "stdout:" (where standard output goes). @DATA@ is the case folder,
+// @TMP@ a scratch folder.
+struct HostileCase {
+  std::string name, args, env, stdin_command, stdout_path, expect;
+  int exit_code = -1;
+};
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+HostileCase read_case(const std::filesystem::path& path, const std::string& tmp) {
+  HostileCase c;
+  c.name = path.stem().string();
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t colon = line.find(": ");
+    if (line.empty() || line[0] == '#' || colon == std::string::npos) continue;
+    const std::string key = line.substr(0, colon);
+    const std::string value = replace_all(
+        replace_all(line.substr(colon + 2), "@DATA@", path.parent_path().string()), "@TMP@", tmp);
+    if (key == "args") c.args = value;
+    if (key == "env") c.env = value;
+    if (key == "stdin") c.stdin_command = value;
+    if (key == "stdout") c.stdout_path = value;
+    if (key == "expect") c.expect = value;
+    if (key == "exit") c.exit_code = std::stoi(value);
+  }
+  return c;
+}
+
+std::vector<std::filesystem::path> case_files(const std::string& folder) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(GLYPHSTREAM_SOURCE_DIR) +
+                                                           "/tests/data/hostile/" + folder)) {
+    if (e.path().extension() == ".case") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(RenderTool, HostileInputCasesGiveTheirDocumentedExitAndMessage) {
+  const std::string tmp = temp_path("hostile");
+  std::filesystem::create_directories(tmp);
+  const auto files = case_files("render");
+  ASSERT_GE(files.size(), 10u);
+  for (const auto& file : files) {
+    const HostileCase c = read_case(file, tmp);
+    std::string command = (c.env.empty() ? "" : "env " + c.env + " ") + tool() + " " + c.args;
+    // Standard output elsewhere, standard error still captured.
+    if (!c.stdout_path.empty()) command = "(" + command + " 3>&1 1>" + c.stdout_path + " 2>&3)";
+    command = (c.stdin_command.empty() ? "" : c.stdin_command + " | ") + command;
+    if (c.stdin_command.empty()) command += " </dev/null";
+    const CommandRun r = run(command);
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.name << ": " << command << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos)
+        << c.name << ": expected \"" << c.expect << "\" in:\n"
+        << r.output;
+  }
+}
+
+std::string bench_tool() {
+  return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/bench/glyphstream-bench";
+}
+
+// --replot reads untrusted JSON: no field reaches gnuplot's command language, every field's type
+// is checked (tests/data/hostile/replot/<case>.json + <case>.case).
+TEST(BenchTool, ReplotCasesNeverRunCommandsAndCheckEveryType) {
+  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
+  const std::string marker = "/tmp/glyphstream-test-replot-pwned";
+  const std::string tmp = temp_path("replot");
+  std::filesystem::create_directories(tmp);
+  const auto files = case_files("replot");
+  ASSERT_GE(files.size(), 5u);
+  for (const auto& file : files) {
+    std::filesystem::remove(marker);
+    const HostileCase c = read_case(file, tmp);
+    std::filesystem::path json = file;
+    json.replace_extension(".json");
+    const CommandRun r =
+        run(bench_tool() + " --replot " + json.string() + " --plot " + tmp + "/" + c.name + ".png");
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.name << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos)
+        << c.name << ": expected \"" << c.expect << "\" in:\n"
+        << r.output;
+    EXPECT_FALSE(std::filesystem::exists(marker)) << c.name << " ran a shell command";
+  }
+}
+
+TEST(BenchTool, ArgumentErrorsExit1AndAFullDiskIsAnError) {
+  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
+  CommandRun r = run(bench_tool() + " --workload nonsense");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  r = run(bench_tool() + " --frames 0");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(run(bench_tool() + " --help").exit_code, 0);
+  // The packing workload needs no GPU: its JSON goes to a full device.
+  r = run(bench_tool() + " --workload packing --quick --json /dev/full");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cannot write /dev/full"), std::string::npos) << r.output;
 }
 
 }  // namespace

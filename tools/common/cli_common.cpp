@@ -1,10 +1,15 @@
 #include "cli_common.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <string>
+#include <thread>
+
+#include "core/env_options.h"
 
 namespace glyphstream::tools {
 
@@ -22,7 +27,31 @@ void add_common_options(CLI::App& app, CommonOptions* o) {
   app.add_option("--stats-json", o->stats_json, "Write per-frame statistics as JSON lines");
 }
 
-Status apply_common_options(const CommonOptions& o, TextSystemDesc* desc) {
+EnvironmentOptions read_environment(const Getenv& getenv) {
+  EnvironmentOptions env;
+  std::string warning;
+  env.sync_uploads = parse_sync_uploads_env(getenv("GLYPHSTREAM_SYNC_UPLOADS"), &warning);
+  if (!warning.empty()) env.warnings.push_back(warning);
+  warning.clear();
+  env.threads = parse_threads_env(getenv("GLYPHSTREAM_THREADS"), &warning);
+  if (!warning.empty()) env.warnings.push_back(warning);
+  return env;
+}
+
+std::optional<int> parse_command_line(CLI::App& app, std::vector<std::string> args,
+                                      std::ostream& out, std::ostream& err) {
+  try {
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitError;
+  }
+  return std::nullopt;
+}
+
+Status apply_common_options(const CommonOptions& o, const EnvironmentOptions& env,
+                            TextSystemDesc* desc) {
   if (o.sync_uploads && !o.upload_mode.empty() && o.upload_mode != "sync") {
     return {ErrorCode::kInvalidArgument,
             "--sync-uploads contradicts --upload-mode " + o.upload_mode};
@@ -35,8 +64,13 @@ Status apply_common_options(const CommonOptions& o, TextSystemDesc* desc) {
     if (!parse_upload_mode(o.upload_mode, &desc->upload_mode)) {
       return {ErrorCode::kInvalidArgument, "unknown upload mode " + o.upload_mode};
     }
+  } else {
+    desc->upload_mode_set = true;
+    desc->upload_mode = env.sync_uploads.value_or(false) ? UploadMode::kSync : UploadMode::kAsync;
   }
-  desc->threads = o.threads;
+  // Always explicit: the library would otherwise read the environment again and warn twice.
+  const int every_core = int(std::max(1u, std::thread::hardware_concurrency()));
+  desc->threads = o.threads > 0 ? o.threads : env.threads.value_or(every_core);
   return {};
 }
 
@@ -64,7 +98,7 @@ Status write_stats_jsonl(const std::string& path, const std::vector<FrameStats>&
   std::ofstream out(path);
   if (!out) return {ErrorCode::kIoError, "cannot open " + path + " for writing"};
   for (const FrameStats& f : frames) out << frame_stats_to_json(f) << '\n';
-  out.flush();
+  out.close();  // flushes; a full disk shows up only here
   if (!out) return {ErrorCode::kIoError, "cannot write " + path};
   return {};
 }
@@ -80,6 +114,13 @@ static std::string duration_text(uint64_t ns) {
     std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(ns));
   }
   return text;
+}
+
+Status flush_stdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    return {ErrorCode::kIoError, "cannot write standard output"};
+  }
+  return {};
 }
 
 void print_profile(std::FILE* out, const FrameStats& s, const std::string& renderer,

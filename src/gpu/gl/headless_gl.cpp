@@ -100,6 +100,45 @@ class HeadlessGlImpl final : public HeadlessGl {
     if (display_ != EGL_NO_DISPLAY) release_display(display_);
   }
 
+  // clear() and read_pixels() act on this context whatever is current: they make it current
+  // for the call and put the caller's context (or none) back afterwards, so that another
+  // context's framebuffer is never read or cleared. Fails (kContextFailed) when this context is
+  // current on another thread.
+  struct OwnContext {
+    explicit OwnContext(HeadlessGlImpl* gl) : gl_(gl) {
+      if (eglGetCurrentContext() == gl->context_) return;
+      display_ = eglGetCurrentDisplay();
+      context_ = eglGetCurrentContext();
+      draw_ = eglGetCurrentSurface(EGL_DRAW);
+      read_ = eglGetCurrentSurface(EGL_READ);
+      if (!eglMakeCurrent(gl->display_, gl->surface_, gl->surface_, gl->context_)) {
+        status = {ErrorCode::kContextFailed,
+                  "cannot make the headless context current (current on another thread?): " +
+                      egl_error_string(eglGetError())};
+        return;
+      }
+      switched_ = true;
+    }
+    ~OwnContext() {
+      if (!switched_) return;
+      if (context_ == EGL_NO_CONTEXT) {
+        eglMakeCurrent(gl_->display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+      } else {
+        eglMakeCurrent(display_, draw_, read_, context_);
+      }
+    }
+    OwnContext(const OwnContext&) = delete;
+    OwnContext& operator=(const OwnContext&) = delete;
+    Status status;
+
+   private:
+    HeadlessGlImpl* gl_;
+    EGLDisplay display_ = EGL_NO_DISPLAY;
+    EGLContext context_ = EGL_NO_CONTEXT;
+    EGLSurface draw_ = EGL_NO_SURFACE, read_ = EGL_NO_SURFACE;
+    bool switched_ = false;
+  };
+
   int width() const override { return width_; }
   int height() const override { return height_; }
   std::string platform() const override { return platform_; }
@@ -137,13 +176,20 @@ class HeadlessGlImpl final : public HeadlessGl {
   }
 
   void clear(float r, float g, float b, float a) override {
+    OwnContext own(this);
+    if (!own.status.ok()) return;  // current on another thread: nothing of ours to clear
+    GLint prev_draw = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
     glClearColor(r, g, b, a);
     glClear(GL_COLOR_BUFFER_BIT);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
   }
 
   Status read_pixels(std::vector<uint8_t>* rgba) override {
     if (!rgba) return {ErrorCode::kInvalidArgument, "read_pixels: null output"};
+    OwnContext own(this);
+    GS_TRY(own.status);
     while (glGetError() != GL_NO_ERROR) {
     }
     GLint prev_read = 0, prev_pack = 0, prev_align = 4, prev_row = 0;

@@ -1,0 +1,48 @@
+// Fuzzes glyphstream-render's command line and environment parsing (the function the tool's
+// main calls, nothing run): input = lines; line 1 is GLYPHSTREAM_SYNC_UPLOADS, line 2
+// GLYPHSTREAM_THREADS (a lone "-" = unset), every further line one argument.
+// Checks: no crash or sanitizer report, exit status only 0 or 1, a parse that goes on has a
+// wrap width inside the range --help states, warnings only for values not understood.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fuzz_check.h"
+#include "render_options.h"
+
+using glyphstream::fuzz::check;
+namespace tools = glyphstream::tools;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > 4096) return 0;
+  std::vector<std::string> lines(1);
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == '\n') {
+      lines.emplace_back();
+    } else {
+      lines.back() += char(data[i]);
+    }
+  }
+  while (lines.size() < 2) lines.emplace_back("-");
+  const std::string sync = lines[0], threads = lines[1];
+  const std::vector<std::string> args(lines.begin() + 2, lines.end());
+  auto getenv = [&](const char* name) -> const char* {
+    const std::string& v = std::string(name) == "GLYPHSTREAM_SYNC_UPLOADS" ? sync : threads;
+    return v == "-" ? nullptr : v.c_str();
+  };
+  tools::RenderCommandLine cl = tools::parse_render_command_line(args, getenv);
+  if (cl.exit_code) {
+    check(*cl.exit_code == tools::kExitOk || *cl.exit_code == tools::kExitError,
+          "exit status is 0 or 1");
+    check(*cl.exit_code == tools::kExitOk || !cl.err.empty(), "an error says why");
+    return 0;
+  }
+  const int width = cl.job.options.width;
+  check(width >= tools::kMinWrapWidth && width <= tools::kMaxWrapWidth,
+        "a width --help accepts is one the tool accepts");
+  check(cl.job.desc.threads >= 1 && cl.job.desc.threads <= 256, "thread count 1..256");
+  check(cl.job.warnings.size() <= 2, "at most one warning per variable");
+  (void)tools::validate_render_job(&cl.job);
+  return 0;
+}

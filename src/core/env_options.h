@@ -1,0 +1,23 @@
+// The environment switches glyphstream honours (GLYPHSTREAM_SYNC_UPLOADS, GLYPHSTREAM_THREADS).
+// A value that is not understood is ignored, but never silently: the parser says why, and the
+// *_from_environment() readers print that once per process on stderr.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace glyphstream {
+
+// GLYPHSTREAM_SYNC_UPLOADS: "1" selects synchronous uploads, "0" or "" asynchronous ones.
+// Unset (null) gives nullopt; any other value gives nullopt and a warning.
+std::optional<bool> parse_sync_uploads_env(const char* value, std::string* warning);
+// GLYPHSTREAM_THREADS: a decimal integer 1..256. Unset or "" gives nullopt; any other value
+// gives nullopt and a warning.
+std::optional<int> parse_threads_env(const char* value, std::string* warning);
+
+// Reads the variable with std::getenv and prints a warning on stderr (once) when it is not
+// understood. sync_uploads_from_environment() is false unless GLYPHSTREAM_SYNC_UPLOADS=1.
+bool sync_uploads_from_environment();
+std::optional<int> threads_from_environment();
+
+}  // namespace glyphstream

@@ -1,0 +1,90 @@
+#include "text/layout_input.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <utility>
+
+namespace glyphstream::text {
+
+bool check_size_words(const std::string& desc, std::string* message, bool* has_size_word) {
+  static constexpr const char* kSeparators = " \t,";
+  size_t start = desc.find_first_not_of(kSeparators);
+  bool first = true;
+  while (start != std::string::npos) {
+    const size_t end = std::min(desc.find_first_of(kSeparators, start), desc.size());
+    const std::string original = desc.substr(start, end - start);
+    start = desc.find_first_not_of(kSeparators, end);
+    if (std::exchange(first, false)) continue;  // a lone first word is a family, not a size
+    std::string word = original;
+    if (word.size() > 2 && word.compare(word.size() - 2, 2, "px") == 0)
+      word.resize(word.size() - 2);
+    const char* s = word.c_str();
+    char* parse_end = nullptr;
+    const double v = std::strtod(s, &parse_end);
+    if (word.empty() || parse_end == s || *parse_end != '\0') continue;  // part of the family
+    *has_size_word = true;
+    if (!std::isfinite(v) || v <= 0 || v > kMaxFontPx) {
+      *message = "font size '" + original + "' in \"" + desc +
+                 "\" is out of range (must be > 0 and <= 4096 px)";
+      return false;
+    }
+  }
+  return true;
+}
+
+Status check_pango_size(int64_t size, const std::string& what) {
+  if (size > 0 && size <= int64_t(kMaxFontPx * PANGO_SCALE)) return Status::ok_status();
+  return Status(ErrorCode::kInvalidArgument,
+                "font size " + std::to_string(double(size) / PANGO_SCALE) + " px in " + what +
+                    " is out of range (must be > 0 and <= 4096 px)");
+}
+
+Status check_markup_sizes(PangoAttrList* attrs) {
+  if (attrs == nullptr) return Status::ok_status();
+  Status status;
+  // The filter callback only inspects (returns FALSE): one linear pass over the attributes.
+  auto inspect = [](PangoAttribute* attr, gpointer data) -> gboolean {
+    auto* st = static_cast<Status*>(data);
+    if (!st->ok()) return FALSE;
+    const PangoAttrType type = attr->klass->type;
+    if (type == PANGO_ATTR_SIZE || type == PANGO_ATTR_ABSOLUTE_SIZE) {
+      *st = check_pango_size(reinterpret_cast<PangoAttrSize*>(attr)->size, "markup (size)");
+    } else if (type == PANGO_ATTR_FONT_DESC) {
+      const PangoFontDescription* d = reinterpret_cast<PangoAttrFontDesc*>(attr)->desc;
+      if (pango_font_description_get_set_fields(d) & PANGO_FONT_MASK_SIZE) {
+        *st = check_pango_size(pango_font_description_get_size(d), "markup (font)");
+      }
+    }
+    return FALSE;
+  };
+  PangoAttrList* removed = pango_attr_list_filter(attrs, inspect, &status);
+  if (removed != nullptr) pango_attr_list_unref(removed);
+  return status;
+}
+
+struct ParagraphWalk;
+
+PangoAttrList* paragraph_attributes(const std::vector<PangoAttribute*>& sorted, size_t* next,
+                                    std::vector<PangoAttribute*>* active, size_t start,
+                                    size_t length) {
+  const size_t end = start + length;
+  while (*next < sorted.size() && sorted[*next]->start_index <= end) {
+    active->push_back(sorted[(*next)++]);
+  }
+  std::erase_if(*active, [&](PangoAttribute* a) { return a->end_index <= start; });
+  PangoAttrList* list = pango_attr_list_new();
+  for (PangoAttribute* a : *active) {
+    // An empty paragraph takes the attributes around its position, as Pango's empty line does.
+    if (a->start_index >= end && a->start_index > start) continue;
+    PangoAttribute* copy = pango_attribute_copy(a);
+    copy->start_index = static_cast<guint>(std::max<size_t>(a->start_index, start) - start);
+    // One that goes on past the paragraph covers its end (Pango's line covers the separator).
+    copy->end_index = a->end_index >= end ? PANGO_ATTR_INDEX_TO_TEXT_END
+                                          : static_cast<guint>(a->end_index - start);
+    pango_attr_list_insert(list, copy);
+  }
+  return list;
+}
+
+}  // namespace glyphstream::text

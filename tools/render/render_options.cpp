@@ -1,0 +1,62 @@
+#include "render_options.h"
+
+#include <sstream>
+
+#include "input_text.h"
+
+namespace glyphstream::tools {
+
+RenderCommandLine parse_render_command_line(const std::vector<std::string>& args,
+                                            const Getenv& getenv) {
+  RenderCommandLine r;
+  RenderOptions& o = r.job.options;
+  CLI::App app{
+      "glyphstream-render: renders UTF-8 text to a PNG through the GPU pipeline.\n"
+      "With no --text, --file or standard input it renders a built-in multilingual sample.\n"
+      "Input from --file or standard input is limited to " +
+      std::string(kMaxInputText) +
+      " of valid UTF-8. Exit status: 0 on success, 1 on any error (arguments included)."};
+  app.add_option("--text", o.text, "Text to render (UTF-8)");
+  app.add_option("--file", o.file,
+                 "Read the text from a regular file ('-' = standard input); at most " +
+                     std::string(kMaxInputText));
+  app.add_flag("--markup", o.markup, "The text is Pango markup");
+  app.add_option("--font", o.font, "Pango font description; sizes in px (0 < size <= 4096)")
+      ->capture_default_str();
+  app.add_option("--width", o.width, "Wrap width in px")
+      ->check(CLI::Range(kMinWrapWidth, kMaxWrapWidth))
+      ->capture_default_str();
+  app.add_option("--out", o.out, "Output PNG")->capture_default_str();
+  app.add_option("--fg", o.fg, "Text colour (#rrggbb[aa])")->capture_default_str();
+  app.add_option("--bg", o.bg, "Background colour (#rrggbb[aa])")->capture_default_str();
+  app.add_option("--dump-atlas", o.dump_atlas,
+                 "Write every atlas page (with its shelves) as PNG here");
+  app.add_flag("--quiet", o.quiet, "Print nothing on success (errors still go to stderr)");
+  add_common_options(app, &o.common);
+  std::ostringstream out, err;
+  r.exit_code = parse_command_line(app, args, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  if (r.exit_code) return r;
+  const EnvironmentOptions env = read_environment(getenv);
+  r.job.warnings = env.warnings;
+  const Status applied = apply_common_options(o.common, env, &r.job.desc);
+  if (!applied.ok()) {
+    r.exit_code = kExitError;
+    r.err = "glyphstream-render: " + applied.to_string() + "\n";
+  }
+  return r;
+}
+
+Status validate_render_job(RenderJob* job) {
+  const RenderOptions& o = job->options;
+  if (o.width < kMinWrapWidth || o.width > kMaxWrapWidth) {
+    return {ErrorCode::kInvalidArgument, "--width must be " + std::to_string(kMinWrapWidth) + ".." +
+                                             std::to_string(kMaxWrapWidth) + " px"};
+  }
+  GS_ASSIGN_OR_RETURN(job->fg, parse_color(o.fg));
+  GS_ASSIGN_OR_RETURN(job->bg, parse_color(o.bg));
+  return {};
+}
+
+}  // namespace glyphstream::tools

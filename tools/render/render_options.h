@@ -1,0 +1,56 @@
+// glyphstream-render's command line and environment, parsed without running the tool (the
+// tool's main, tests and the cli fuzzer share it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream::tools {
+
+constexpr int kMinWrapWidth = 16;
+// The image is width + 2 * margin wide and HeadlessGl allows 16384 px.
+constexpr int kMargin = 16;
+constexpr int kMaxWrapWidth = 16384 - 2 * kMargin;
+
+struct RenderOptions {
+  std::string text;
+  std::string file;
+  bool markup = false;
+  std::string font = "Sans 22";
+  int width = 1100;  // wrap width, px
+  std::string out = "glyphstream.png";
+  std::string fg = "#202020";
+  std::string bg = "#ffffff";
+  std::string dump_atlas;
+  bool quiet = false;
+  CommonOptions common;
+};
+
+// Everything the tool needs before it opens a context: options checked, colours parsed, the
+// TextSystemDesc filled from the options and the environment.
+struct RenderJob {
+  RenderOptions options;
+  Color fg, bg;
+  TextSystemDesc desc;
+  std::vector<std::string> warnings;  // environment values that were not understood
+};
+
+struct RenderCommandLine {
+  std::optional<int> exit_code;  // set: stop with this status (--help, or an argument error)
+  std::string out, err;          // what CLI11 printed for --help or an argument error
+  RenderJob job;                 // valid when exit_code is not set
+};
+
+// args excludes the program name. An argument error sets exit_code = kExitError and the
+// message in `err`.
+RenderCommandLine parse_render_command_line(const std::vector<std::string>& args,
+                                            const Getenv& getenv);
+// The checks on option values that CLI11 does not make (colours, option combinations).
+Status validate_render_job(RenderJob* job);
+
+}  // namespace glyphstream::tools
