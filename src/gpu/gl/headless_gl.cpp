@@ -223,6 +223,36 @@ class HeadlessGlImpl final : public HeadlessGl {
     return {};
   }
 
+  // The newest core context among OpenGL 4.6..4.1 and 3.3 that the display gives.
+  static Status create_core_context(EGLDisplay display, EGLConfig config,
+                                    const std::string& platform, EGLContext* out) {
+    struct Version {
+      int major, minor;
+    };
+    static constexpr Version kVersions[] = {{4, 6}, {4, 5}, {4, 4}, {4, 3}, {4, 2}, {4, 1}, {3, 3}};
+    EGLContext& ctx = *out;
+    ctx = EGL_NO_CONTEXT;
+    EGLint last_error = EGL_SUCCESS;
+    for (const Version& v : kVersions) {
+      const EGLint attribs[] = {EGL_CONTEXT_MAJOR_VERSION,
+                                v.major,
+                                EGL_CONTEXT_MINOR_VERSION,
+                                v.minor,
+                                EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+                                EGL_NONE};
+      ctx = eglCreateContext(display, config ? config : EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attribs);
+      if (ctx != EGL_NO_CONTEXT) break;
+      last_error = eglGetError();
+    }
+    if (ctx == EGL_NO_CONTEXT) {
+      return {ErrorCode::kContextFailed, platform +
+                                             ": no OpenGL 4.6..4.1 or 3.3 core context (last: " +
+                                             egl_error_string(last_error) + ")"};
+    }
+    return {};
+  }
+
   // Creates a context on an initialised display; on failure leaves nothing behind.
   Status init_on(EGLDisplay display, const std::string& platform) {
     const char* exts = eglQueryString(display, EGL_EXTENSIONS);
@@ -253,29 +283,8 @@ class HeadlessGlImpl final : public HeadlessGl {
         return {ErrorCode::kContextFailed, platform + ": no EGL config with OpenGL + pbuffer"};
       }
     }
-    struct Version {
-      int major, minor;
-    };
-    static constexpr Version kVersions[] = {{4, 6}, {4, 5}, {4, 4}, {4, 3}, {4, 2}, {4, 1}, {3, 3}};
     EGLContext ctx = EGL_NO_CONTEXT;
-    EGLint last_error = EGL_SUCCESS;
-    for (const Version& v : kVersions) {
-      const EGLint attribs[] = {EGL_CONTEXT_MAJOR_VERSION,
-                                v.major,
-                                EGL_CONTEXT_MINOR_VERSION,
-                                v.minor,
-                                EGL_CONTEXT_OPENGL_PROFILE_MASK,
-                                EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-                                EGL_NONE};
-      ctx = eglCreateContext(display, config ? config : EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attribs);
-      if (ctx != EGL_NO_CONTEXT) break;
-      last_error = eglGetError();
-    }
-    if (ctx == EGL_NO_CONTEXT) {
-      return {ErrorCode::kContextFailed, platform +
-                                             ": no OpenGL 4.6..4.1 or 3.3 core context (last: " +
-                                             egl_error_string(last_error) + ")"};
-    }
+    GS_TRY(create_core_context(display, config, platform, &ctx));
     EGLSurface surface = EGL_NO_SURFACE;
     bool current = false;
     if (has_token(exts, "EGL_KHR_surfaceless_context")) {
@@ -312,6 +321,11 @@ class HeadlessGlImpl final : public HeadlessGl {
     version_ = str(GL_VERSION);
     while (glGetError() != GL_NO_ERROR) {
     }
+    return create_framebuffer(platform);
+  }
+
+  // The offscreen RGBA8 framebuffer every draw goes to, in the new current context.
+  Status create_framebuffer(const std::string& platform) {
     glGenRenderbuffers(1, &rbo_);
     glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
     glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width_, height_);
@@ -343,6 +357,22 @@ class HeadlessGlImpl final : public HeadlessGl {
 };
 
 }  // namespace
+
+// The EGL devices, hardware first: Mesa lists a software (llvmpipe) device too, and glvnd's
+// order of vendors is not a promise.
+static std::vector<EGLDeviceEXT> egl_devices_hardware_first(const char* client_extensions) {
+  EGLint count = 0;
+  if (!eglQueryDevicesEXT(0, nullptr, &count) || count <= 0) return {};
+  std::vector<EGLDeviceEXT> devices(size_t(count), nullptr);
+  eglQueryDevicesEXT(count, devices.data(), &count);
+  devices.resize(size_t(std::max(count, 0)));
+  if (has_token(client_extensions, "EGL_EXT_device_query")) {
+    std::stable_partition(devices.begin(), devices.end(), [](EGLDeviceEXT dev) {
+      return !has_token(eglQueryDeviceStringEXT(dev, EGL_EXTENSIONS), "EGL_MESA_device_software");
+    });
+  }
+  return devices;
+}
 
 Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& desc) {
   const int width = desc.width > 0 ? desc.width : 1024;
@@ -399,26 +429,11 @@ Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& des
   if (wanted("device") && platform_base && has_token(client, "EGL_EXT_platform_device") &&
       (has_token(client, "EGL_EXT_device_enumeration") ||
        has_token(client, "EGL_EXT_device_base"))) {
-    EGLint count = 0;
-    if (eglQueryDevicesEXT(0, nullptr, &count) && count > 0) {
-      std::vector<EGLDeviceEXT> devices(size_t(count), nullptr);
-      eglQueryDevicesEXT(count, devices.data(), &count);
-      devices.resize(size_t(std::max(count, 0)));
-      // Hardware first: Mesa lists a software (llvmpipe) device too, and glvnd's order of
-      // vendors is not a promise.
-      if (has_token(client, "EGL_EXT_device_query")) {
-        std::stable_partition(devices.begin(), devices.end(), [](EGLDeviceEXT dev) {
-          return !has_token(eglQueryDeviceStringEXT(dev, EGL_EXTENSIONS),
-                            "EGL_MESA_device_software");
-        });
-      }
-      for (EGLDeviceEXT dev : devices) {
-        EGLDisplay d = eglGetPlatformDisplayEXT(EGL_PLATFORM_DEVICE_EXT, dev, nullptr);
-        if (auto gl = attempt(d, "device"))
-          return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
-      }
-    } else {
-      note("device: no EGL devices");
+    const std::vector<EGLDeviceEXT> devices = egl_devices_hardware_first(client);
+    if (devices.empty()) note("device: no EGL devices");
+    for (EGLDeviceEXT dev : devices) {
+      EGLDisplay d = eglGetPlatformDisplayEXT(EGL_PLATFORM_DEVICE_EXT, dev, nullptr);
+      if (auto gl = attempt(d, "device")) return Result<std::unique_ptr<HeadlessGl>>(std::move(gl));
     }
   } else if (wanted("device")) {
     note("device: EGL_EXT_platform_device not available");
