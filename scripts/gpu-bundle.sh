@@ -48,6 +48,8 @@ if [[ -f $layer && -f $manifest ]]; then
   layers=$(mktemp -d)
   cp "$layer" "$manifest" "$layers/"
   strip --strip-unneeded "$layers/$(basename "$layer")" 2>/dev/null || true
+  # A bare library name would be looked up on the library path; ./ is beside the manifest.
+  sed -i 's|"library_path": "libVkLayer|"library_path": "./libVkLayer|' "$layers/$(basename "$manifest")"
   tar -C "$layers" -cJf "$out/vk-layers.tar.xz" .
   rm -rf "$layers"
   sed -i 's|^exec "\$@"|mkdir -p /tmp/vk-layers \&\& tar -C /tmp/vk-layers -xJf "$here/vk-layers.tar.xz"\nexport VK_LAYER_PATH=/tmp/vk-layers\nexec "$@"|' "$out/run.sh"
