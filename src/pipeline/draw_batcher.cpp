@@ -1,6 +1,11 @@
 #include "pipeline/draw_batcher.h"
 
 namespace glyphstream::pipeline {
+namespace {
+
+constexpr int kFarPx = 1 << 22;
+
+}  // namespace
 
 void DrawBatcher::touch_queued(const atlas::GlyphCache& cache, atlas::Atlas& atlas) const {
   for (const QueuedGlyph& q : queued_) {
@@ -24,16 +29,19 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool
     if (g->empty()) continue;
     const int x = q.pen_x + g->bearing_x;
     const int y = q.pen_y - g->bearing_y;
-    // Quads wholly outside the int16 range cannot be on screen.
-    if (x < -32768 + 4096 || x > 32767 - 4096 || y < -32768 + 4096 || y > 32767 - 4096) continue;
+    // Far-away quads cannot be on screen (and floats lose whole pixels beyond 2^24).
+    if (x < -kFarPx || x > kFarPx || y < -kFarPx || y > kFarPx) continue;
     gpu::GlyphInstance inst;
-    inst.x = int16_t(x);
-    inst.y = int16_t(y);
-    inst.w = uint16_t(g->rect.w);
-    inst.h = uint16_t(g->rect.h);
+    inst.x = float(x);
+    inst.y = float(y);
+    inst.w = float(g->rect.w);
+    inst.h = float(g->rect.h);
     inst.u = uint16_t(g->rect.x);
     inst.v = uint16_t(g->rect.y);
+    inst.tw = uint16_t(g->rect.w);
+    inst.th = uint16_t(g->rect.h);
     inst.color = q.color;
+    inst.kind = uint32_t(gpu::InstanceKind::kGlyph);
     page_instances_[g->page].push_back(inst);
   }
   queued_.swap(unresolved_scratch_);  // both keep their capacity for the next frame
