@@ -259,6 +259,41 @@ TEST_F(Pipeline, CountersAddUpOnKnownWorkloads) {
   EXPECT_EQ(steady.glyphs_drawn, 6u);
 }
 
+TextStyle markup_style(const std::string& font) {
+  TextStyle s = style_of(font, 0x204060ffu);
+  s.markup = true;
+  return s;
+}
+
+// Decorations of every kind, at fractional positions, in Pango's order (backgrounds under the
+// glyphs, lines over them), with no draw call more than the same glyphs without markup; a
+// frame of only decorations is one draw call; cached layouts keep their decorations.
+TEST_F(Pipeline, DecorationsAreDrawnInPangosOrderAtNoExtraDrawCall) {
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  const std::string plain = "under struck squiggle highlighted over 流式";
+  const std::string marked =
+      "<u>under</u> <s>struck</s> <span underline='error'>squiggle</span> "
+      "<span background='#ffd040' underline='double' underline_color='#e02020'>highlighted"
+      "</span> <span overline='single' strikethrough='true' strikethrough_color='#2080ff'>over"
+      "</span> <span bgcolor='#204080' foreground='#ffffff'>流式</span>";
+  render_and_compare(ts.get(), {{10.25f, 20.5f, plain, style_of("Sans 20", 0x204060ffu)}}, "plain");
+  const FrameStats without = ts->last_frame_stats();
+  for (const char* what : {"decorated", "decorated (cached)"}) {
+    render_and_compare(ts.get(), {{10.25f, 20.5f, marked, markup_style("Sans 20")}}, what);
+    EXPECT_EQ(ts->last_frame_stats().draw_calls, without.draw_calls) << what;
+    EXPECT_EQ(ts->last_frame_stats().glyphs_drawn, without.glyphs_drawn) << what;
+  }
+  EXPECT_EQ(ts->last_frame_stats().glyphs_rasterized, 0u);
+  // Spaces only: no glyph has ink, the background and the underline are the whole frame.
+  render_and_compare(
+      ts.get(),
+      {{30, 60, "<span background='#3060c0'><u>      </u></span>", markup_style("Sans 30")}},
+      "decorations only");
+  EXPECT_EQ(ts->last_frame_stats().draw_calls, 1u);
+  EXPECT_EQ(ts->last_frame_stats().glyphs_drawn, 0u);
+}
+
 }  // namespace
 }  // namespace glyphstream
 
