@@ -187,6 +187,38 @@ TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
   EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
 }
 
+// The same with decorations: a mid-frame flush draws the backgrounds with the glyphs that are
+// resident and keeps the lines until the last glyphs are drawn, so lines stay over every glyph.
+TEST_F(Pipeline, FullAtlasKeepsDecorationsInPangosOrder) {
+  TextSystemDesc desc;
+  desc.page_width = 128;
+  desc.page_max_height = 128;
+  desc.atlas_budget_bytes = 128 * 128;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  TextStyle style = style_of("Sans 30");
+  style.markup = true;
+  std::vector<DrawCall> calls;
+  // Every line struck through in red: whichever glyphs a mid-frame flush leaves for later, a
+  // strike drawn before them would end up under them.
+  const std::string lines[] = {
+      "<span background='#ffe680'>ABCDEFGHIJKLMNOPQRSTUVWXYZ</span>",
+      "<u>abcdefghijklmnopqrstuvwxyz</u>",
+      "<span underline='error' background='#c0e0ff'>0123456789 !?@#$%&amp;*</span>",
+      "<span overline='single' underline='double'>ÀÉÎÕÜàéîõü ÇçÑñ ßŁł</span>"};
+  // 48 px apart: no line's background reaches another line's glyphs.
+  for (int i = 0; i < 4; ++i) {
+    calls.push_back(
+        {6.5f, 6 + 48.f * float(i),
+         "<span strikethrough='true' strikethrough_color='#ff0000'>" + lines[i] + "</span>",
+         style});
+  }
+  render_and_compare(ts.get(), calls, "pinned-full with decorations");
+  const FrameStats& st = ts->last_frame_stats();
+  EXPECT_GT(st.mid_frame_flushes, 0u);
+  EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
+}
+
 TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
   std::vector<std::vector<uint8_t>> images;
   std::vector<std::vector<std::vector<uint8_t>>> atlases;
