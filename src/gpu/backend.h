@@ -69,17 +69,39 @@ struct ClientCopy {
   size_t stride = 0;
 };
 
-// One glyph quad, drawn 1:1 (texel to pixel): dst is integer-aligned in the viewport.
-struct GlyphInstance {
-  int16_t x = 0, y = 0;   // top-left in the viewport, px, y down
-  uint16_t w = 0, h = 0;  // size, px (= texels)
-  uint16_t u = 0, v = 0;  // top-left texel in the page
-  uint32_t color = 0;     // straight RGBA8 (0xRRGGBBAA); ignored alpha scale for colour pages
+// What an instance draws. The GL and Vulkan shaders and the CPU reference compositor
+// (tests/support/reference_compositor.cpp) do the same math for each kind.
+enum class InstanceKind : uint32_t {
+  kGlyph = 0,         // 1:1 texel copy (texelFetch at integer pixel coordinates): exact; x, y,
+                      // w, h whole px, w x h texels from (u, v)
+  kScaledGlyph = 1,   // tw x th texels stretched over w x h px, bilinear (four texelFetch; the
+                      // pixel centre mapped into texel space, clamped to the glyph's texels)
+  kRect = 2,          // solid rectangle; coverage = the pixel's fractional overlap with it
+  kErrorSquiggle = 3  // Pango's error underline (pango-cairo's zigzag) inside the rect
 };
+
+// One quad (32 bytes).
+struct GlyphInstance {
+  float x = 0, y = 0;       // destination top-left, px, y down (whole px for kGlyph)
+  float w = 0, h = 0;       // destination size, px
+  uint16_t u = 0, v = 0;    // source top-left texel in the page (glyph kinds)
+  uint16_t tw = 0, th = 0;  // source size, texels (kScaledGlyph)
+  uint32_t color = 0;       // straight RGBA8 (0xRRGGBBAA); colour pages: alpha scale
+  uint32_t kind = 0;        // InstanceKind (a plain integer, as the shaders read it)
+};
+static_assert(sizeof(GlyphInstance) == 32, "the shaders' vertex layout assumes 32 bytes");
+
+// True for kinds that never sample a page (a batch of only these may use kNoPage).
+constexpr bool is_rect_kind(uint32_t kind) {
+  return kind == uint32_t(InstanceKind::kRect) || kind == uint32_t(InstanceKind::kErrorSquiggle);
+}
+
+// A batch on no page: rect kinds only (a frame that has decorations but no glyph).
+constexpr uint32_t kNoPage = UINT32_MAX;
 
 // A run of instances drawn from one page: one draw call.
 struct DrawBatch {
-  uint32_t page = 0;
+  uint32_t page = 0;   // kNoPage: every instance of the batch is a rect kind
   uint32_t first = 0;  // index into the instance span
   uint32_t count = 0;
 };

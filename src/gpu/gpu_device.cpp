@@ -261,7 +261,13 @@ Status GpuDevice::draw(std::span<const GlyphInstance> instances, std::span<const
     if (uint64_t(b.first) + b.count > instances.size()) {
       return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
     }
-    if (b.count > 0 && !pages_.count(b.page)) {
+    if (b.count > 0 && b.page == kNoPage) {
+      for (uint32_t i = b.first; i < b.first + b.count; ++i) {
+        if (!is_rect_kind(instances[i].kind)) {
+          return {ErrorCode::kInvalidArgument, "draw: a kNoPage batch holds a glyph instance"};
+        }
+      }
+    } else if (b.count > 0 && !pages_.count(b.page)) {
       return {ErrorCode::kInvalidArgument,
               "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
     }

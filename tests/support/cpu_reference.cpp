@@ -4,10 +4,33 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "reference_compositor.h"
+
 namespace glyphstream::testing {
 namespace {
 
 uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
+
+// The layout's decorations of one layer, as the pipeline queues them (at the draw position,
+// the style's colour where they have none) and the GPU draws them (the reference
+// compositor's rect kinds).
+void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer layer, float x,
+                      float y, uint32_t style_rgba, int width, int height,
+                      std::vector<uint8_t>* image) {
+  std::vector<gpu::GlyphInstance> quads;
+  for (const text::Decoration& d : layout.decorations) {
+    if (d.layer != layer) continue;
+    gpu::GlyphInstance q;
+    q.x = x + d.x, q.y = y + d.y, q.w = d.w, q.h = d.h;
+    q.color = d.has_color ? d.color_rgba : style_rgba;
+    q.kind =
+        uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
+                                                                : gpu::InstanceKind::kRect);
+    quads.push_back(q);
+  }
+  const gpu::DrawBatch batch{gpu::kNoPage, 0, uint32_t(quads.size())};
+  if (!quads.empty()) gpu::composite(quads, {&batch, 1}, {}, width, height, image);
+}
 
 }  // namespace
 
@@ -38,6 +61,8 @@ Status CpuReference::draw_text(float x, float y, const std::string& utf8, const 
   params.markup = style.markup;
   GS_ASSIGN_OR_RETURN(text::LayoutResult layout, layouter_->layout(utf8, params));
   const uint32_t default_color = style.color.to_rgba8();
+  draw_decorations(layout, text::DecorationLayer::kBelowGlyphs, x, y, default_color, width_,
+                   height_, &image_);
   for (const text::ShapedGlyph& g : layout.glyphs) {
     // The pen rounding TextSystem documents: whole part of the position plus the rounded
     // fractional part, in quarter-pixel bins horizontally.
@@ -82,6 +107,8 @@ Status CpuReference::draw_text(float x, float y, const std::string& utf8, const 
       }
     }
   }
+  draw_decorations(layout, text::DecorationLayer::kAboveGlyphs, x, y, default_color, width_,
+                   height_, &image_);
   return {};
 }
 

@@ -494,6 +494,45 @@ TEST_F(GlDeviceTest, DrawMatchesReferenceCompositor) {
   }
 }
 
+// Every InstanceKind at fractional positions (scaled glyphs on both page formats, rects and
+// squiggles, a batch on no page) against the reference compositor's math.
+TEST_F(GlDeviceTest, InstanceKindsMatchReferenceCompositor) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  std::mt19937 rng(17);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
+  pages.emplace_back(1, PixelFormat::kColor32, 32, 32, 4);
+  for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  std::vector<CpuPage> cpu;
+  for (const SimPage& p : pages) cpu.push_back(p.cpu());
+  int worst = 0;
+  for (int round = 0; round < 4; ++round) {
+    std::vector<GlyphInstance> inst;
+    std::vector<DrawBatch> batches;
+    random_kind_batches(rng, cpu, 256, 192, &inst, &batches);
+    gl_->clear(0.25f, 0.5f, 0.75f, round % 2 ? 1.f : 0.5f);
+    std::vector<uint8_t> want, got;
+    ASSERT_TRUE(gl_->read_pixels(&want).ok());
+    composite(inst, batches, cpu, 256, 192, &want);
+    ASSERT_TRUE(dev->draw(inst, batches, 256, 192).ok());
+    ASSERT_TRUE(dev->end_frame(uint64_t(round + 1)).ok());
+    ASSERT_TRUE(gl_->read_pixels(&got).ok());
+    // As above: overlapping quads accumulate the blender's rounding (within 3); the shaders'
+    // float math (bilinear weights, coverage) differs from the CPU's by a few ulps only.
+    const testing::ImageDiff diff = testing::diff_images(got, want, 256, 192, 3);
+    EXPECT_TRUE(diff.match()) << "round " << round << ": " << diff.report;
+    worst = std::max(worst, diff.max_channel_diff);
+  }
+  std::printf("instance kinds: max channel difference to the reference: %d\n", worst);
+  // A kNoPage batch may hold only rect kinds.
+  GlyphInstance glyph;
+  glyph.w = glyph.h = 1;
+  const DrawBatch no_page{kNoPage, 0, 1};
+  EXPECT_EQ(dev->draw({&glyph, 1}, {&no_page, 1}, 256, 192).code(), ErrorCode::kInvalidArgument);
+}
+
 // Corrupted text after the atlas grows mid-frame: draw, grow (texture re-created), draw again,
 // all in one frame; both draws must show the right pixels.
 TEST_F(GlDeviceTest, GrowthMidFrameDrawsCorrectly) {

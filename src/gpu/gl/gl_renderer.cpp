@@ -8,51 +8,122 @@
 namespace glyphstream::gpu::gl {
 namespace {
 
-static_assert(sizeof(GlyphInstance) == 16, "the vertex layout below assumes 16-byte instances");
-static_assert(offsetof(GlyphInstance, w) == 4 && offsetof(GlyphInstance, u) == 8 &&
-              offsetof(GlyphInstance, color) == 12);
+static_assert(sizeof(GlyphInstance) == 32, "the vertex layout below assumes 32-byte instances");
+static_assert(offsetof(GlyphInstance, u) == 16 && offsetof(GlyphInstance, color) == 24 &&
+              offsetof(GlyphInstance, kind) == 28);
 
 const char* kVertexShader = R"(#version 330 core
-layout(location = 0) in ivec2 a_pos;      // top-left in the viewport, px, y down
-layout(location = 1) in uvec4 a_size_uv;  // w, h, u, v
+layout(location = 0) in vec4 a_rect;      // x, y, w, h: destination, px, y down
+layout(location = 1) in uvec4 a_tex;      // u, v, tw, th: source texels
 layout(location = 2) in uint a_color;     // straight 0xRRGGBBAA
+layout(location = 3) in uint a_kind;      // InstanceKind
 uniform vec2 u_viewport;
-flat out ivec4 v_rect;
-flat out ivec2 v_uv;
+flat out vec4 v_rect;
+flat out ivec4 v_tex;
 flat out vec4 v_color;
+flat out uint v_kind;
 void main() {
   vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
-  vec2 p = vec2(a_pos) + corner * vec2(a_size_uv.xy);
+  // Every pixel the rect touches (whole pixels for kGlyph: exactly its quad); a squiggle's
+  // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
+  vec2 grow = vec2(a_kind == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
+  vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
   gl_Position = vec4(p.x * 2.0 / u_viewport.x - 1.0, 1.0 - p.y * 2.0 / u_viewport.y, 0.0, 1.0);
-  v_rect = ivec4(a_pos, ivec2(a_size_uv.xy));
-  v_uv = ivec2(a_size_uv.zw);
+  v_rect = a_rect;
+  v_tex = ivec4(a_tex);
   v_color = vec4(float((a_color >> 24) & 255u), float((a_color >> 16) & 255u),
                  float((a_color >> 8) & 255u), float(a_color & 255u)) / 255.0;
+  v_kind = a_kind;
 }
 )";
 
 // The texel comes from integer pixel coordinates (gl_FragCoord), never from interpolation, so
-// the 1:1 mapping is exact on every driver; reference_compositor.cpp does the same math.
+// the 1:1 mapping is exact on every driver. The Vulkan shader (vulkan/shaders/glyph.frag) and
+// tests/support/reference_compositor.cpp do the same math for every InstanceKind.
 const char* kFragmentShader = R"(#version 330 core
 uniform sampler2D u_tex;
 uniform int u_color_page;
 uniform vec2 u_viewport;
-flat in ivec4 v_rect;
-flat in ivec2 v_uv;
+flat in vec4 v_rect;
+flat in ivec4 v_tex;
 flat in vec4 v_color;
+flat in uint v_kind;
 out vec4 o_color;
+
+float overlap(float a0, float a1, float b0, float b1) {
+  return max(0.0, min(a1, b1) - max(a0, b0));
+}
+
+// pango-cairo's error underline: a band of vertical thickness h/2.5 around a 45-degree zigzag
+// of whole units (1.5 band thicknesses) centred in the rect, with square ends. Exact in y, eight
+// columns per pixel in x.
+float squiggle_coverage(vec2 px, vec4 r) {
+  float sq = r.w / 2.5;
+  float unit = 1.5 * sq;
+  float units = floor((r.z + unit * 0.5) / unit);
+  if (units < 1.0) return 0.0;
+  float x0 = r.x + (r.z - units * unit) * 0.5;
+  float len = units * unit;
+  float end_slope = (units - 2.0 * floor(units * 0.5)) == 1.0 ? 1.0 : -1.0;
+  float cov = 0.0;
+  for (int i = 0; i < 8; ++i) {
+    float t = px.x + (float(i) + 0.5) / 8.0 - x0;
+    float tc = clamp(t, 0.0, len);
+    float phase = tc - 2.0 * unit * floor(tc / (2.0 * unit));
+    float wave = phase <= unit ? phase : 2.0 * unit - phase;
+    float slope = t < 0.0 ? 1.0 : end_slope;
+    float yc = r.y + 0.5 * sq + wave + (t - tc) * slope;
+    float lo = yc - 0.5 * sq, hi = yc + 0.5 * sq;
+    if (t < 0.0) lo = max(lo, r.y - t);
+    if (t > len && end_slope > 0.0) hi = min(hi, r.y + r.w - (t - len));
+    if (t > len && end_slope < 0.0) lo = max(lo, r.y + (t - len));
+    cov += overlap(lo, hi, px.y, px.y + 1.0);
+  }
+  return cov / 8.0;
+}
+
+vec4 fetch(ivec2 t) {
+  return texelFetch(u_tex, min(t, textureSize(u_tex, 0) - 1), 0);
+}
+
+// Bilinear over the glyph's own texels: the pixel centre mapped into texel space.
+vec4 scaled_texel(vec2 c) {
+  vec2 s = (c - v_rect.xy) * vec2(v_tex.zw) / v_rect.zw - 0.5;
+  vec2 f0 = floor(s);
+  vec2 f = s - f0;
+  ivec2 i0 = clamp(ivec2(f0), ivec2(0), v_tex.zw - 1) + v_tex.xy;
+  ivec2 i1 = clamp(ivec2(f0) + 1, ivec2(0), v_tex.zw - 1) + v_tex.xy;
+  vec4 top = mix(fetch(i0), fetch(ivec2(i1.x, i0.y)), f.x);
+  vec4 bottom = mix(fetch(ivec2(i0.x, i1.y)), fetch(i1), f.x);
+  return mix(top, bottom, f.y);
+}
+
 void main() {
   ivec2 px = ivec2(int(gl_FragCoord.x), int(u_viewport.y) - 1 - int(gl_FragCoord.y));
-  ivec2 local = px - v_rect.xy;
-  if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, v_rect.zw))) discard;
-  ivec2 t = v_uv + local;
-  if (any(greaterThanEqual(t, textureSize(u_tex, 0)))) discard;
-  vec4 texel = texelFetch(u_tex, t, 0);
-  if (u_color_page != 0) {
-    o_color = texel * v_color.a;
-  } else {
-    o_color = vec4(v_color.rgb * v_color.a, v_color.a) * texel.r;
+  vec4 premul = vec4(v_color.rgb * v_color.a, v_color.a);
+  if (v_kind >= 2u) {
+    float cov = v_kind == 2u
+        ? overlap(v_rect.x, v_rect.x + v_rect.z, float(px.x), float(px.x) + 1.0) *
+              overlap(v_rect.y, v_rect.y + v_rect.w, float(px.y), float(px.y) + 1.0)
+        : squiggle_coverage(vec2(px), v_rect);
+    if (cov <= 0.0) discard;
+    o_color = premul * cov;
+    return;
   }
+  vec4 texel;
+  if (v_kind == 1u) {
+    vec2 c = vec2(px) + 0.5;
+    if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
+        any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
+    texel = scaled_texel(c);
+  } else {
+    ivec2 local = px - ivec2(v_rect.xy);
+    if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
+    ivec2 t = v_tex.xy + local;
+    if (any(greaterThanEqual(t, textureSize(u_tex, 0)))) discard;
+    texel = texelFetch(u_tex, t, 0);
+  }
+  o_color = u_color_page != 0 ? texel * v_color.a : premul * texel.r;
 }
 )";
 
@@ -109,7 +180,7 @@ Status QuadRenderer::init() {
   glGenBuffers(1, &instance_buffer_);
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
-  for (GLuint loc = 0; loc < 3; ++loc) {
+  for (GLuint loc = 0; loc < 4; ++loc) {
     glEnableVertexAttribArray(loc);
     glVertexAttribDivisor(loc, 1);
   }
@@ -161,18 +232,21 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
   set_pipeline_state(list.viewport_width, list.viewport_height);
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
-    const PageTexture* page = pages.find(b.page);
-    if (!page) continue;  // the common side checked every batch's page
-    glBindTexture(GL_TEXTURE_2D, page->tex);
-    glUniform1i(u_color_page_, page->desc.format == PixelFormat::kColor32 ? 1 : 0);
+    // The common side checked every batch's page; kNoPage batches (rect kinds) sample nothing.
+    const PageTexture* page = b.page == kNoPage ? nullptr : pages.find(b.page);
+    if (!page && b.page != kNoPage) continue;
+    glBindTexture(GL_TEXTURE_2D, page ? page->tex : 0);
+    glUniform1i(u_color_page_, page && page->desc.format == PixelFormat::kColor32 ? 1 : 0);
     // Base instance without GL 4.2: point the attributes at the batch's first instance.
     const uintptr_t base = uintptr_t(b.first) * sizeof(GlyphInstance);
-    glVertexAttribIPointer(0, 2, GL_SHORT, sizeof(GlyphInstance),
-                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, x)));
+    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(GlyphInstance),
+                          reinterpret_cast<const void*>(base + offsetof(GlyphInstance, x)));
     glVertexAttribIPointer(1, 4, GL_UNSIGNED_SHORT, sizeof(GlyphInstance),
-                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, w)));
+                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, u)));
     glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
                            reinterpret_cast<const void*>(base + offsetof(GlyphInstance, color)));
+    glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
+                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, kind)));
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(b.count));
   }
   timers->end();

@@ -155,7 +155,8 @@ class VkBackend final : public VulkanBackend {
   // vk_draw.cpp
   Status create_draw_objects();
   void destroy_draw_objects();
-  Result<VkPipeline> pipeline(PixelFormat page_format, VkFormat color_format);
+  // page_format kRectPipeline: the variant that samples nothing (kNoPage batches).
+  Result<VkPipeline> pipeline(int page_format, VkFormat color_format);
   Status allocate_descriptor(PageImage* page);
   Result<InstanceBuffer*> instance_buffer(size_t bytes);
   void record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer instances,
@@ -213,6 +214,7 @@ class VkBackend final : public VulkanBackend {
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;
   VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
+  VkShaderModule rect_frag_ = VK_NULL_HANDLE;            // kNoPage batches: samples nothing
   std::map<std::pair<int, int>, VkPipeline> pipelines_;  // (page format, colour format)
   std::vector<InstanceBuffer> instance_buffers_;
   VulkanFrameTarget target_;

@@ -12,7 +12,10 @@
 namespace glyphstream::gpu::vk {
 namespace {
 
-static_assert(sizeof(GlyphInstance) == 16, "the vertex layout below assumes 16-byte instances");
+static_assert(sizeof(GlyphInstance) == 32, "the vertex layout below assumes 32-byte instances");
+
+// The pipeline key of kNoPage batches (not a PixelFormat).
+constexpr int kRectPipeline = -1;
 
 constexpr uint32_t kMaxPageSets = 1024;
 constexpr size_t kMinInstanceBytes = 64 * 1024;
@@ -60,6 +63,7 @@ Status VkBackend::create_draw_objects() {
   GS_TRY(check(vkCreatePipelineLayout(dev_.device, &pl, nullptr, &pipeline_layout_),
                "vkCreatePipelineLayout"));
   GS_TRY(create_module(dev_.device, glyph_vertex_spirv(), &vert_));
+  GS_TRY(create_module(dev_.device, rect_fragment_spirv(), &rect_frag_));
   return create_module(dev_.device, glyph_fragment_spirv(), &frag_);
 }
 
@@ -68,16 +72,17 @@ void VkBackend::destroy_draw_objects() {
   pipelines_.clear();
   if (vert_) vkDestroyShaderModule(dev_.device, vert_, nullptr);
   if (frag_) vkDestroyShaderModule(dev_.device, frag_, nullptr);
+  if (rect_frag_) vkDestroyShaderModule(dev_.device, rect_frag_, nullptr);
   if (pipeline_layout_) vkDestroyPipelineLayout(dev_.device, pipeline_layout_, nullptr);
   if (descriptor_pool_) vkDestroyDescriptorPool(dev_.device, descriptor_pool_, nullptr);
   if (set_layout_) vkDestroyDescriptorSetLayout(dev_.device, set_layout_, nullptr);
   if (sampler_) vkDestroySampler(dev_.device, sampler_, nullptr);
 }
 
-Result<VkPipeline> VkBackend::pipeline(PixelFormat page_format, VkFormat color_format) {
-  const auto key = std::make_pair(int(page_format), int(color_format));
+Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
+  const auto key = std::make_pair(page_format, int(color_format));
   if (auto it = pipelines_.find(key); it != pipelines_.end()) return it->second;
-  const int color_page = page_format == PixelFormat::kColor32 ? 1 : 0;
+  const int color_page = page_format == int(PixelFormat::kColor32) ? 1 : 0;
   VkSpecializationMapEntry entry{0, 0, sizeof(int)};
   VkSpecializationInfo spec{1, &entry, sizeof(int), &color_page};
   VkPipelineShaderStageCreateInfo stages[2] = {
@@ -87,20 +92,21 @@ Result<VkPipeline> VkBackend::pipeline(PixelFormat page_format, VkFormat color_f
   stages[0].module = vert_;
   stages[0].pName = "main";
   stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
-  stages[1].module = frag_;
+  stages[1].module = page_format == kRectPipeline ? rect_frag_ : frag_;
   stages[1].pName = "main";
   stages[1].pSpecializationInfo = &spec;
   const VkVertexInputBindingDescription binding{0, sizeof(GlyphInstance),
                                                 VK_VERTEX_INPUT_RATE_INSTANCE};
-  const VkVertexInputAttributeDescription attrs[3] = {
-      {0, 0, VK_FORMAT_R16G16_SINT, uint32_t(offsetof(GlyphInstance, x))},
-      {1, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, w))},
-      {2, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, color))}};
+  const VkVertexInputAttributeDescription attrs[4] = {
+      {0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, uint32_t(offsetof(GlyphInstance, x))},
+      {1, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, u))},
+      {2, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, color))},
+      {3, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, kind))}};
   VkPipelineVertexInputStateCreateInfo input{
       VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
   input.vertexBindingDescriptionCount = 1;
   input.pVertexBindingDescriptions = &binding;
-  input.vertexAttributeDescriptionCount = 3;
+  input.vertexAttributeDescriptionCount = 4;
   input.pVertexAttributeDescriptions = attrs;
   VkPipelineInputAssemblyStateCreateInfo assembly{
       VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
@@ -192,7 +198,7 @@ Status VkBackend::validate_draw(const DrawList& list) const {
     if (uint64_t(b.first) + b.count > list.instances.size()) {
       return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
     }
-    if (b.count > 0 && !pages_.count(b.page)) {
+    if (b.count > 0 && b.page != kNoPage && !pages_.count(b.page)) {
       return {ErrorCode::kInvalidArgument,
               "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
     }
@@ -217,12 +223,14 @@ void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer 
   VkPipeline bound = VK_NULL_HANDLE;
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
-    const PageImage& page = pages_[b.page];
-    Result<VkPipeline> p = pipeline(page.format, color_format);
+    const PageImage* page = b.page == kNoPage ? nullptr : &pages_[b.page];
+    Result<VkPipeline> p = pipeline(page ? int(page->format) : kRectPipeline, color_format);
     if (!p.ok()) continue;  // created in draw() before recording; cannot fail here
     if (*p != bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, bound = *p);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 1, &page.set,
-                            0, nullptr);
+    if (page) {
+      vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 1,
+                              &page->set, 0, nullptr);
+    }
     vkCmdDraw(cmd, 4, b.count, 0, b.first);  // firstInstance: the batch's first glyph
   }
 }
@@ -234,7 +242,7 @@ Status VkBackend::draw(const DrawList& list) {
     return {ErrorCode::kInvalidArgument, "draw: set_frame_target() first (embedded mode)"};
   }
   const VkFormat format = headless_ ? headless_->target().format : VkFormat(target_.color_format);
-  for (const PixelFormat f : {PixelFormat::kCoverage8, PixelFormat::kColor32}) {
+  for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline}) {
     GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, format));
   }
   GS_ASSIGN_OR_RETURN(InstanceBuffer * buffer, instance_buffer(list.instances.size_bytes()));

@@ -10,10 +10,14 @@ constexpr uint32_t kVertex[] =
 constexpr uint32_t kFragment[] =
 #include "glyph.frag.inc"
     ;
+constexpr uint32_t kRectFragment[] =
+#include "glyph_rects.frag.inc"
+    ;
 
 }  // namespace
 
 std::span<const uint32_t> glyph_vertex_spirv() { return kVertex; }
 std::span<const uint32_t> glyph_fragment_spirv() { return kFragment; }
+std::span<const uint32_t> rect_fragment_spirv() { return kRectFragment; }
 
 }  // namespace glyphstream::gpu::vk

@@ -10,5 +10,7 @@ namespace glyphstream::gpu::vk {
 
 std::span<const uint32_t> glyph_vertex_spirv();
 std::span<const uint32_t> glyph_fragment_spirv();
+// The fragment shader without a sampler: kNoPage batches (rect kinds only).
+std::span<const uint32_t> rect_fragment_spirv();
 
 }  // namespace glyphstream::gpu::vk

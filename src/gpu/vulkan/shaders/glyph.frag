@@ -1,23 +1,98 @@
 // The texel comes from integer pixel coordinates (gl_FragCoord), never from interpolation, so
-// the 1:1 mapping is exact on every driver; the same math as the GL shader and
-// src/gpu/reference_compositor.cpp. One pipeline per page format (kColorPage).
+// the 1:1 mapping is exact on every driver; the same math as the GL shader
+// (src/gpu/gl/gl_renderer.cpp) and tests/support/reference_compositor.cpp for every
+// InstanceKind. One pipeline per page format (kColorPage). Compiled a second time with
+// GS_RECTS_ONLY: the variant that samples nothing, for batches on no page (kNoPage).
 #version 450
 layout(constant_id = 0) const int kColorPage = 0;
+#ifndef GS_RECTS_ONLY
 layout(set = 0, binding = 0) uniform sampler2D u_tex;
-layout(location = 0) flat in ivec4 v_rect;
-layout(location = 1) flat in ivec2 v_uv;
+#endif
+layout(location = 0) flat in vec4 v_rect;
+layout(location = 1) flat in ivec4 v_tex;
 layout(location = 2) flat in vec4 v_color;
+layout(location = 3) flat in uint v_kind;
 layout(location = 0) out vec4 o_color;
+
+float overlap(float a0, float a1, float b0, float b1) {
+  return max(0.0, min(a1, b1) - max(a0, b0));
+}
+
+// pango-cairo's error underline: a band of vertical thickness h/2.5 around a 45-degree zigzag
+// of whole units (1.5 band thicknesses) centred in the rect, with square ends. Exact in y, eight
+// columns per pixel in x.
+float squiggle_coverage(vec2 px, vec4 r) {
+  float sq = r.w / 2.5;
+  float unit = 1.5 * sq;
+  float units = floor((r.z + unit * 0.5) / unit);
+  if (units < 1.0) return 0.0;
+  float x0 = r.x + (r.z - units * unit) * 0.5;
+  float len = units * unit;
+  float end_slope = (units - 2.0 * floor(units * 0.5)) == 1.0 ? 1.0 : -1.0;
+  float cov = 0.0;
+  for (int i = 0; i < 8; ++i) {
+    float t = px.x + (float(i) + 0.5) / 8.0 - x0;
+    float tc = clamp(t, 0.0, len);
+    float phase = tc - 2.0 * unit * floor(tc / (2.0 * unit));
+    float wave = phase <= unit ? phase : 2.0 * unit - phase;
+    float slope = t < 0.0 ? 1.0 : end_slope;
+    float yc = r.y + 0.5 * sq + wave + (t - tc) * slope;
+    float lo = yc - 0.5 * sq, hi = yc + 0.5 * sq;
+    if (t < 0.0) lo = max(lo, r.y - t);
+    if (t > len && end_slope > 0.0) hi = min(hi, r.y + r.w - (t - len));
+    if (t > len && end_slope < 0.0) lo = max(lo, r.y + (t - len));
+    cov += overlap(lo, hi, px.y, px.y + 1.0);
+  }
+  return cov / 8.0;
+}
+
+#ifndef GS_RECTS_ONLY
+vec4 fetch(ivec2 t) {
+  return texelFetch(u_tex, min(t, textureSize(u_tex, 0) - 1), 0);
+}
+
+// Bilinear over the glyph's own texels: the pixel centre mapped into texel space.
+vec4 scaled_texel(vec2 c) {
+  vec2 s = (c - v_rect.xy) * vec2(v_tex.zw) / v_rect.zw - 0.5;
+  vec2 f0 = floor(s);
+  vec2 f = s - f0;
+  ivec2 i0 = clamp(ivec2(f0), ivec2(0), v_tex.zw - 1) + v_tex.xy;
+  ivec2 i1 = clamp(ivec2(f0) + 1, ivec2(0), v_tex.zw - 1) + v_tex.xy;
+  vec4 top = mix(fetch(i0), fetch(ivec2(i1.x, i0.y)), f.x);
+  vec4 bottom = mix(fetch(ivec2(i0.x, i1.y)), fetch(i1), f.x);
+  return mix(top, bottom, f.y);
+}
+#endif
+
 void main() {
   ivec2 px = ivec2(gl_FragCoord.xy);
-  ivec2 local = px - v_rect.xy;
-  if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, v_rect.zw))) discard;
-  ivec2 t = v_uv + local;
-  if (any(greaterThanEqual(t, textureSize(u_tex, 0)))) discard;
-  vec4 texel = texelFetch(u_tex, t, 0);
-  if (kColorPage != 0) {
-    o_color = texel * v_color.a;
-  } else {
-    o_color = vec4(v_color.rgb * v_color.a, v_color.a) * texel.r;
+  vec4 premul = vec4(v_color.rgb * v_color.a, v_color.a);
+  if (v_kind >= 2u) {
+    float cov = v_kind == 2u
+        ? overlap(v_rect.x, v_rect.x + v_rect.z, float(px.x), float(px.x) + 1.0) *
+              overlap(v_rect.y, v_rect.y + v_rect.w, float(px.y), float(px.y) + 1.0)
+        : squiggle_coverage(vec2(px), v_rect);
+    if (cov <= 0.0) discard;
+    o_color = premul * cov;
+    return;
   }
+#ifdef GS_RECTS_ONLY
+  // Glyph kinds never reach this variant; reading v_tex keeps the interfaces matched.
+  o_color = premul * float(v_tex.z >= 0 ? 0 : 1);
+#else
+  vec4 texel;
+  if (v_kind == 1u) {
+    vec2 c = vec2(px) + 0.5;
+    if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
+        any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
+    texel = scaled_texel(c);
+  } else {
+    ivec2 local = px - ivec2(v_rect.xy);
+    if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
+    ivec2 t = v_tex.xy + local;
+    if (any(greaterThanEqual(t, textureSize(u_tex, 0)))) discard;
+    texel = texelFetch(u_tex, t, 0);
+  }
+  o_color = kColorPage != 0 ? texel * v_color.a : premul * texel.r;
+#endif
 }

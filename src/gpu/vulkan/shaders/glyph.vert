@@ -1,22 +1,28 @@
-// Instanced glyph quads, the Vulkan twin of the GL renderer's vertex shader
-// (src/gpu/gl/gl_device.cpp): one instance per glyph, four vertices as a triangle strip.
+// Instanced quads, the Vulkan twin of the GL renderer's vertex shader
+// (src/gpu/gl/gl_renderer.cpp): one instance per quad, four vertices as a triangle strip.
 #version 450
-layout(location = 0) in ivec2 a_pos;      // top-left in the viewport, px, y down
-layout(location = 1) in uvec4 a_size_uv;  // w, h, u, v
-layout(location = 2) in uint a_color;     // straight 0xRRGGBBAA
+layout(location = 0) in vec4 a_rect;  // x, y, w, h: destination, px, y down
+layout(location = 1) in uvec4 a_tex;  // u, v, tw, th: source texels
+layout(location = 2) in uint a_color; // straight 0xRRGGBBAA
+layout(location = 3) in uint a_kind;  // InstanceKind
 layout(push_constant) uniform Push {
   vec2 viewport;
 } pc;
-layout(location = 0) flat out ivec4 v_rect;
-layout(location = 1) flat out ivec2 v_uv;
+layout(location = 0) flat out vec4 v_rect;
+layout(location = 1) flat out ivec4 v_tex;
 layout(location = 2) flat out vec4 v_color;
+layout(location = 3) flat out uint v_kind;
 void main() {
   vec2 corner = vec2(float(gl_VertexIndex & 1), float(gl_VertexIndex >> 1));
-  vec2 p = vec2(a_pos) + corner * vec2(a_size_uv.xy);
+  // Every pixel the rect touches (whole pixels for kGlyph: exactly its quad); a squiggle's
+  // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
+  vec2 grow = vec2(a_kind == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
+  vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
   // Vulkan's framebuffer origin is the top-left corner: y needs no flip.
   gl_Position = vec4(p.x * 2.0 / pc.viewport.x - 1.0, p.y * 2.0 / pc.viewport.y - 1.0, 0.0, 1.0);
-  v_rect = ivec4(a_pos, ivec2(a_size_uv.xy));
-  v_uv = ivec2(a_size_uv.zw);
+  v_rect = a_rect;
+  v_tex = ivec4(a_tex);
   v_color = vec4(float((a_color >> 24) & 255u), float((a_color >> 16) & 255u),
                  float((a_color >> 8) & 255u), float(a_color & 255u)) / 255.0;
+  v_kind = a_kind;
 }
