@@ -456,7 +456,7 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     if (progress) progress(i + 1, warmup + measured);
   }
   summarize(spec, &r);
-  if (wl->after_run) {
+  if (wl->after_run && shared) {
     const RunRecord workload_run{spec, workload_desc, {}};
     GS_TRY(wl->after_run(gl, *shared, scene, workload_run, &r));
   }
