@@ -35,9 +35,9 @@ namespace glyphstream::pipeline {
 
 // The knobs of TextSystemDesc with their defaults applied (docs/PERFORMANCE.md, W3 zoom).
 struct ZoomPolicy {
-  int stable_frames = 1;               // a scale drawn this many frames running is "stable"
-  size_t background_per_frame = 1024;  // background raster requests per frame, at most
-  int ladder_steps = 4;                // stand-in sizes per octave during an animation
+  int stable_frames = 1;              // a scale drawn this many frames running is "stable"
+  size_t background_per_frame = 256;  // background raster requests per frame, at most
+  int ladder_steps = 4;               // stand-in sizes per octave during an animation
   static ZoomPolicy from(const TextSystemDesc& desc);
 };
 
