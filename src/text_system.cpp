@@ -228,6 +228,7 @@ Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8,
     }
   }
   raster->dispatch(misses_before);
+  batcher.push_decorations(L.decorations, x, y, default_color);
   return {};
 }
 

@@ -1,14 +1,13 @@
 #include "pipeline/draw_batcher.h"
 
 #include <cmath>
-#include <cstdlib>
 
 #include "pipeline/scaled_glyphs.h"
 
 namespace glyphstream::pipeline {
 namespace {
 
-constexpr int kFarPx = 1 << 22;
+constexpr float kFarPx = float(1 << 22);
 
 }  // namespace
 
@@ -51,6 +50,20 @@ bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g
   return true;
 }
 
+void DrawBatcher::push_decorations(std::span<const text::Decoration> decorations, float x, float y,
+                                   uint32_t style_color) {
+  for (const text::Decoration& d : decorations) {
+    gpu::GlyphInstance quad;
+    quad.x = x + d.x, quad.y = y + d.y, quad.w = d.w, quad.h = d.h;
+    if (std::fabs(quad.x) > kFarPx || std::fabs(quad.y) > kFarPx) continue;
+    quad.color = d.has_color ? d.color_rgba : style_color;
+    quad.kind =
+        uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
+                                                                : gpu::InstanceKind::kRect);
+    (d.layer == text::DecorationLayer::kBelowGlyphs ? below_ : above_).push_back(quad);
+  }
+}
+
 Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool keep_unresolved,
                          gpu::GpuDevice& gpu, int viewport_w, int viewport_h, FrameStats& stats) {
   // One draw call per page: instances are bucketed by page, keeping the painter's order within
@@ -58,6 +71,7 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool
   if (page_instances_.size() < page_count) page_instances_.resize(page_count);
   for (auto& bucket : page_instances_) bucket.clear();
   unresolved_scratch_.clear();
+  uint32_t glyph_count = 0;
   for (const QueuedGlyph& q : queued_) {
     const atlas::CachedGlyph* g = q.glyph ? q.glyph : cache.find(q.key);
     if (!g && q.stand_in == UINT32_MAX) {
@@ -66,22 +80,44 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool
     }
     gpu::GlyphInstance inst;
     uint32_t page = 0;
-    if (instance_for(q, g, &inst, &page, stats)) page_instances_[page].push_back(inst);
+    if (!instance_for(q, g, &inst, &page, stats)) continue;
+    page_instances_[page].push_back(inst);
+    ++glyph_count;
   }
   stand_ins_.clear();  // every stand-in was drawn (a mid-frame flush keeps only unresolved)
-  queued_.swap(unresolved_scratch_);  // both keep their capacity for the next frame
+  queued_.swap(unresolved_scratch_);   // both keep their capacity for the next frame
+  const bool lines = queued_.empty();  // lines wait for the last glyphs of the frame
+  assemble(lines);
+  below_.clear();
+  if (lines) above_.clear();
+  if (draw_instances_.empty()) return {};
+  stats.glyphs_drawn += glyph_count;
+  stats.draw_calls += uint32_t(draw_batches_.size());
+  return gpu.draw(draw_instances_, draw_batches_, viewport_w, viewport_h);
+}
+
+void DrawBatcher::assemble(bool lines) {
   draw_instances_.clear();
   draw_batches_.clear();
+  draw_instances_.insert(draw_instances_.end(), below_.begin(), below_.end());
   for (uint32_t page = 0; page < page_instances_.size(); ++page) {
     const auto& bucket = page_instances_[page];
     if (bucket.empty()) continue;
-    draw_batches_.push_back({page, uint32_t(draw_instances_.size()), uint32_t(bucket.size())});
+    const bool first = draw_batches_.empty();
+    // The first batch starts with the backgrounds: they are under every glyph.
+    draw_batches_.push_back({page, first ? 0u : uint32_t(draw_instances_.size()),
+                             uint32_t(bucket.size() + (first ? below_.size() : 0))});
     draw_instances_.insert(draw_instances_.end(), bucket.begin(), bucket.end());
   }
-  if (draw_instances_.empty()) return {};
-  stats.glyphs_drawn += uint32_t(draw_instances_.size());
-  stats.draw_calls += uint32_t(draw_batches_.size());
-  return gpu.draw(draw_instances_, draw_batches_, viewport_w, viewport_h);
+  if (lines) draw_instances_.insert(draw_instances_.end(), above_.begin(), above_.end());
+  const size_t rects = below_.size() + (lines ? above_.size() : 0);
+  if (draw_batches_.empty()) {
+    // Decorations only: one batch that samples no page.
+    if (rects > 0) draw_batches_.push_back({gpu::kNoPage, 0, uint32_t(rects)});
+    return;
+  }
+  // The last batch ends with the lines: they are over every glyph.
+  if (lines) draw_batches_.back().count += uint32_t(above_.size());
 }
 
 }  // namespace glyphstream::pipeline

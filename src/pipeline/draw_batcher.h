@@ -1,14 +1,18 @@
 // Draw batcher: the glyph quads queued by draw_text() until flush(), turned into one draw call
-// per atlas page (painter's order kept within each page).
+// per atlas page (painter's order kept within each page), and the decorations drawn with them
+// in Pango's order at no extra draw call: backgrounds at the front of the first batch, lines
+// (underlines, overlines, strikethroughs, squiggles) at the end of the last.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
 #include "glyphstream/stats.h"
 #include "gpu/gpu_device.h"
+#include "text/decoration.h"
 
 namespace glyphstream::pipeline {
 
@@ -39,16 +43,23 @@ class DrawBatcher {
     q.stand_in = uint32_t(stand_ins_.size());
     stand_ins_.push_back(s);
   }
+  // Queues a layout's decorations drawn at (x, y) (their positions are relative to the text
+  // origin); those without a colour of their own take `style_color` (straight RGBA8).
+  void push_decorations(std::span<const text::Decoration> decorations, float x, float y,
+                        uint32_t style_color);
   void clear() {
     queued_.clear();
     stand_ins_.clear();
+    below_.clear();
+    above_.clear();
   }
   // Marks every queued glyph that is resident as used by the current frame (after a mid-frame
   // flush started a new one).
   void touch_queued(const atlas::GlyphCache& cache, atlas::Atlas& atlas) const;
-  // Draws the queued glyphs that are resident, one draw call per page, and counts them in
-  // stats. With `keep_unresolved`, glyphs not yet in the cache stay queued (a mid-frame flush);
-  // otherwise the queue is emptied.
+  // Draws the queued glyphs that are resident, one draw call per page, with the queued
+  // decorations, and counts them in stats. With `keep_unresolved`, glyphs not yet in the cache
+  // stay queued (a mid-frame flush), and so do the lines while any glyph does (they go over
+  // every glyph); otherwise the queue is emptied.
   Status draw(const atlas::GlyphCache& cache, size_t page_count, bool keep_unresolved,
               gpu::GpuDevice& gpu, int viewport_w, int viewport_h, FrameStats& stats);
 
@@ -56,9 +67,14 @@ class DrawBatcher {
   // The instance of one queued glyph that is resident (exact or a stand-in); false if none.
   bool instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g, gpu::GlyphInstance* inst,
                     uint32_t* page, FrameStats& stats) const;
+  // Moves the glyph buckets into draw_instances_ / draw_batches_, with the backgrounds in
+  // front of the first batch and, if `lines`, the lines after the last (a batch on no page
+  // when there is no glyph).
+  void assemble(bool lines);
 
   std::vector<QueuedGlyph> queued_;
   std::vector<StandIn> stand_ins_;
+  std::vector<gpu::GlyphInstance> below_, above_;  // decorations (kept: steady frames reuse)
   // Per-frame scratch, kept to avoid allocations in steady frames.
   std::vector<std::vector<gpu::GlyphInstance>> page_instances_;
   std::vector<gpu::GlyphInstance> draw_instances_;

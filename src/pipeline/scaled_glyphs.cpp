@@ -128,6 +128,13 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
   }
   t.raster->dispatch(misses_before);
   submit_wanted(t);
+  if (L.decorations.empty()) return;
+  // Underlines, backgrounds and the rest scale with the text about its origin.
+  decorations_.assign(L.decorations.begin(), L.decorations.end());
+  for (text::Decoration& d : decorations_) {
+    d.x *= scale, d.y *= scale, d.w *= scale, d.h *= scale;
+  }
+  t.batcher->push_decorations(decorations_, x, y, default_color);
 }
 
 void ScaledGlyphs::submit_wanted(const ScaledDrawTarget& t) {

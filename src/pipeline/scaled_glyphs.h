@@ -13,6 +13,7 @@
 //                              animation instead of one raster per frame)
 //   no size cached             rasterized exactly in commit(), as draw_text does (never blank)
 //
+// Decorations (underlines, backgrounds, ...) are scaled about the text origin with the glyphs.
 // A stand-in whose exact raster became resident in this frame's commit() is drawn exact by the
 // batcher already (DrawBatcher::draw), so refinement lands a frame earlier.
 #pragma once
@@ -88,8 +89,9 @@ class ScaledGlyphs {
   ZoomPolicy policy_;
   uint64_t frame_ = 0;
   size_t requested_this_frame_ = 0;
-  std::vector<atlas::GlyphKey> wanted_;     // scratch: one call's background keys
-  std::vector<atlas::GlyphKey> submitted_;  // scratch
+  std::vector<atlas::GlyphKey> wanted_;        // scratch: one call's background keys
+  std::vector<atlas::GlyphKey> submitted_;     // scratch
+  std::vector<text::Decoration> decorations_;  // scratch: one call's decorations, scaled
   // Requests not yet resident (bounded: a request whose rasterization failed never lands).
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> requested_;
 };

@@ -187,6 +187,38 @@ TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
   EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
 }
 
+// The same with decorations: a mid-frame flush draws the backgrounds with the glyphs that are
+// resident and keeps the lines until the last glyphs are drawn, so lines stay over every glyph.
+TEST_F(Pipeline, FullAtlasKeepsDecorationsInPangosOrder) {
+  TextSystemDesc desc;
+  desc.page_width = 128;
+  desc.page_max_height = 128;
+  desc.atlas_budget_bytes = 128 * 128;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  TextStyle style = style_of("Sans 30");
+  style.markup = true;
+  std::vector<DrawCall> calls;
+  // Every line struck through in red: whichever glyphs a mid-frame flush leaves for later, a
+  // strike drawn before them would end up under them.
+  const std::string lines[] = {
+      "<span background='#ffe680'>ABCDEFGHIJKLMNOPQRSTUVWXYZ</span>",
+      "<u>abcdefghijklmnopqrstuvwxyz</u>",
+      "<span underline='error' background='#c0e0ff'>0123456789 !?@#$%&amp;*</span>",
+      "<span overline='single' underline='double'>ÀÉÎÕÜàéîõü ÇçÑñ ßŁł</span>"};
+  // 48 px apart: no line's background reaches another line's glyphs.
+  for (int i = 0; i < 4; ++i) {
+    calls.push_back(
+        {6.5f, 6 + 48.f * float(i),
+         "<span strikethrough='true' strikethrough_color='#ff0000'>" + lines[i] + "</span>",
+         style});
+  }
+  render_and_compare(ts.get(), calls, "pinned-full with decorations");
+  const FrameStats& st = ts->last_frame_stats();
+  EXPECT_GT(st.mid_frame_flushes, 0u);
+  EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
+}
+
 TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
   std::vector<std::vector<uint8_t>> images;
   std::vector<std::vector<std::vector<uint8_t>>> atlases;
@@ -257,6 +289,41 @@ TEST_F(Pipeline, CountersAddUpOnKnownWorkloads) {
   EXPECT_EQ(steady.bytes_uploaded, 0u);
   EXPECT_EQ(steady.copy_commands, 0u);
   EXPECT_EQ(steady.glyphs_drawn, 6u);
+}
+
+TextStyle markup_style(const std::string& font) {
+  TextStyle s = style_of(font, 0x204060ffu);
+  s.markup = true;
+  return s;
+}
+
+// Decorations of every kind, at fractional positions, in Pango's order (backgrounds under the
+// glyphs, lines over them), with no draw call more than the same glyphs without markup; a
+// frame of only decorations is one draw call; cached layouts keep their decorations.
+TEST_F(Pipeline, DecorationsAreDrawnInPangosOrderAtNoExtraDrawCall) {
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  const std::string plain = "under struck squiggle highlighted over 流式";
+  const std::string marked =
+      "<u>under</u> <s>struck</s> <span underline='error'>squiggle</span> "
+      "<span background='#ffd040' underline='double' underline_color='#e02020'>highlighted"
+      "</span> <span overline='single' strikethrough='true' strikethrough_color='#2080ff'>over"
+      "</span> <span bgcolor='#204080' foreground='#ffffff'>流式</span>";
+  render_and_compare(ts.get(), {{10.25f, 20.5f, plain, style_of("Sans 20", 0x204060ffu)}}, "plain");
+  const FrameStats without = ts->last_frame_stats();
+  for (const char* what : {"decorated", "decorated (cached)"}) {
+    render_and_compare(ts.get(), {{10.25f, 20.5f, marked, markup_style("Sans 20")}}, what);
+    EXPECT_EQ(ts->last_frame_stats().draw_calls, without.draw_calls) << what;
+    EXPECT_EQ(ts->last_frame_stats().glyphs_drawn, without.glyphs_drawn) << what;
+  }
+  EXPECT_EQ(ts->last_frame_stats().glyphs_rasterized, 0u);
+  // Spaces only: no glyph has ink, the background and the underline are the whole frame.
+  render_and_compare(
+      ts.get(),
+      {{30, 60, "<span background='#3060c0'><u>      </u></span>", markup_style("Sans 30")}},
+      "decorations only");
+  EXPECT_EQ(ts->last_frame_stats().draw_calls, 1u);
+  EXPECT_EQ(ts->last_frame_stats().glyphs_drawn, 0u);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
   EXPECT_GE(im.width, 600);
   EXPECT_GE(im.height, 300);
   const Color white{1, 1, 1, 1};
-  // Ink in every band of lines: the sample has 13 lines; check the image in 8 horizontal bands
+  // Ink in every band of lines: the sample has 14 lines; check the image in 8 horizontal bands
   // (margins excluded) and require text in each.
   const int top = 16, bottom = im.height - 16;
   for (int band = 0; band < 8; ++band) {

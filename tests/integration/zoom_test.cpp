@@ -202,6 +202,29 @@ TEST_F(Zoom, PositionsFollowTheScaledGeometry) {
   }
 }
 
+// Underlines and backgrounds scale about the text origin with the glyphs.
+TEST_F(Zoom, DecorationsScaleWithTheText) {
+  auto ts = make_system(UploadMode::kAsync);
+  ASSERT_TRUE(ts);
+  TextStyle style = base_style();
+  style.markup = true;
+  const std::string text =
+      "<u>under</u> <s>struck</s> <span background='#ffd080'>marked</span> <span "
+      "underline='error'>tpyo</span>";
+  const float x = 7.5f, y = 20.25f, scale = 1.75f;
+  gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+  ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+  ASSERT_TRUE(ts->draw_text_scaled(x, y, scale, text, style).ok());
+  ASSERT_TRUE(ts->flush().ok());
+  std::vector<uint8_t> image;
+  ASSERT_TRUE(gl_->read_pixels(&image).ok());
+  ref_->clear(kWidth, kHeight, kBackground);
+  ASSERT_TRUE(ref_->draw_text_scaled(x, y, scale, text, style).ok());
+  const testing::ImageDiff diff = testing::diff_images(image, ref_->image(), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
+  EXPECT_GT(testing::count_ink(image, kWidth, 0, 0, kWidth, kHeight, kBackground, 60), 100);
+}
+
 TEST_F(Zoom, RejectsBadScales) {
   auto ts = make_system(UploadMode::kAsync);
   ASSERT_TRUE(ts);

@@ -3,7 +3,7 @@
 //   font: Pango font description (sizes in px)      width: wrap width, px
 //   markup: yes|no                                   margin: px around the text (default 16)
 //   fg: #RRGGBBAA text colour                        bg: #RRGGBBAA clear colour (straight)
-//   expect: pass | needs-decoration-drawing (reported as skipped until the GPU draws them)
+//   expect: pass (default) | a reason to skip the case (reported as skipped with that reason)
 //   check: space-separated extra checks: straight-alpha-png
 //   about: what the case covers (free text)
 #pragma once

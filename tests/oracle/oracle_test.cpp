@@ -14,12 +14,18 @@
 // - per line, the bounding box of pixels with at least half ink agrees within 1 px per edge (a
 //   half-pixel shift can move a half-covered pixel over the threshold, never two);
 //   a missing hyphen or a different break moves the line's right edge by several pixels.
+// Decorations (backgrounds, lines, error squiggles) take the same tolerances: both sides place
+// them at the same unrounded positions and cover edge pixels by their fractional overlap (the
+// squiggle: see Squiggle.ShaderMathMatchesTheErrorUnderlinePath), so they move the ink sum,
+// centre and box less than the glyphs' quarter-pixel placement does.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <random>
 
 #include "cairo_oracle.h"
 #include "decoration_painter.h"
@@ -28,8 +34,7 @@
 #include "ink.h"
 #include "oracle_case.h"
 #include "png_io.h"
-#include "text/font_registry.h"
-#include "text/layout.h"
+#include "reference_compositor.h"
 
 namespace glyphstream::oracle {
 namespace {
@@ -98,6 +103,7 @@ std::vector<uint8_t> render_on_gpu(Gpu& gpu, const OracleCase& c, int width, int
 void compare_lines(const OracleImage& oracle, const std::vector<uint8_t>& gpu, uint32_t bg) {
   uint8_t background[4];
   premultiplied(bg, background);
+  double worst_ink = 0, worst_centre = 0;  // printed: how close each case runs to its bounds
   for (size_t i = 0; i < oracle.lines.size(); ++i) {
     const LineBand& band = oracle.lines[i];
     const Ink want = measure_ink(oracle.rgba, oracle.width, band.y0, band.y1, background);
@@ -106,6 +112,9 @@ void compare_lines(const OracleImage& oracle, const std::vector<uint8_t>& gpu, u
                  std::to_string(band.y1) + ")");
     EXPECT_NEAR(got.sum, want.sum, kInkSumTolerance * want.sum + 1.0) << "ink";
     if (want.sum == 0) continue;
+    worst_ink = std::max(worst_ink, std::fabs(got.sum - want.sum) / want.sum);
+    worst_centre =
+        std::max({worst_centre, std::fabs(got.cx - want.cx), std::fabs(got.cy - want.cy)});
     EXPECT_NEAR(got.cx, want.cx, kCentreTolerancePx) << "ink centre x";
     EXPECT_NEAR(got.cy, want.cy, kCentreTolerancePx) << "ink centre y";
     ASSERT_EQ(got.empty(), want.empty());
@@ -114,6 +123,7 @@ void compare_lines(const OracleImage& oracle, const std::vector<uint8_t>& gpu, u
     EXPECT_NEAR(got.y0, want.y0, kBoxTolerancePx) << "ink box top";
     EXPECT_NEAR(got.y1, want.y1, kBoxTolerancePx) << "ink box bottom";
   }
+  std::printf("worst line: ink %.2f%%, centre %.3f px\n", 100 * worst_ink, worst_centre);
 }
 
 // The PNGs both write: cairo's writer un-premultiplies, and so must ours. Where both pixels
@@ -159,52 +169,42 @@ TEST_P(Oracle, MatchesPangoCairo) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, Oracle, ::testing::ValuesIn(case_files(kCaseDir)), case_name);
 
-// The decorations the text layer hands to the GPU stage (text/decoration.h), painted on the
-// CPU around the GPU's glyphs (drawn over a transparent clear), against pango-cairo with the
-// same tolerances: what the GPU must draw once it draws decorations. Markup cases only.
-class DecorationData : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(DecorationData, PaintedAsPangoCairoFillsThem) {
-  auto loaded = load_case(GetParam());
-  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
-  OracleCase c = *loaded;
-  auto gpu_system = make_gpu();
-  ASSERT_TRUE(gpu_system.ok()) << gpu_system.status().to_string();
-  auto oracle = render_with_pango_cairo(c);
-  ASSERT_TRUE(oracle.ok()) << oracle.status().to_string();
-  OracleCase glyphs_only = c;
-  glyphs_only.bg = 0;
-  const std::vector<uint8_t> glyph_layer =
-      render_on_gpu(*gpu_system, glyphs_only, oracle->width, oracle->height);
-  ASSERT_EQ(glyph_layer.size(), oracle->rgba.size());
-
-  text::FontRegistry registry;
-  auto layouter = text::Layouter::create(&registry);
-  ASSERT_TRUE(layouter.ok()) << layouter.status().to_string();
-  text::LayoutParams params;
-  params.font = c.font;
-  params.wrap_width = c.width;
-  params.markup = c.markup;
-  auto layout = (*layouter)->layout(c.text, params);
-  ASSERT_TRUE(layout.ok()) << layout.status().to_string();
-  EXPECT_FALSE(layout->decorations.empty());
-  const std::vector<uint8_t> painted =
-      paint_with_decorations(glyph_layer, oracle->width, oracle->height, c.bg, c.fg,
-                             layout->decorations, float(c.margin), float(c.margin));
-  compare_lines(*oracle, painted, c.bg);
-}
-
-std::vector<std::string> markup_case_files() {
-  std::vector<std::string> files;
-  for (const std::string& f : case_files(kCaseDir)) {
-    auto c = load_case(f);
-    if (c.ok() && c->markup) files.push_back(f);
+// The squiggle's shader math (the reference compositor's kErrorSquiggle, which the GPU tests
+// hold the GL and Vulkan shaders to) against an independent fill of pango-cairo's error
+// underline path (decoration_painter.cpp: the polygon, non-zero winding, 8 x 8 samples per
+// pixel), over many sizes and sub-pixel positions. Per pixel they may differ by what 64
+// samples cannot resolve of an edge crossing a pixel diagonally (the shader is exact in y and
+// samples 8 columns): at most 1/8 of coverage, 32/255; the ink of a squiggle agrees within 2%.
+TEST(Squiggle, ShaderMathMatchesTheErrorUnderlinePath) {
+  constexpr int kW = 96, kH = 24;
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> frac(0.f, 1.f);
+  int worst = 0;
+  for (int i = 0; i < 60; ++i) {
+    text::Decoration d;
+    d.kind = text::DecorationKind::kErrorSquiggle;
+    d.x = 4.f + frac(rng), d.y = 4.f + frac(rng);
+    d.w = 2.f + frac(rng) * 80.f, d.h = 1.f + frac(rng) * 6.f;
+    const std::vector<uint8_t> none(size_t(kW) * kH * 4, 0);
+    const std::vector<uint8_t> path =
+        paint_with_decorations(none, kW, kH, 0x00000000u, 0x000000ffu, {d}, 0.f, 0.f);
+    gpu::GlyphInstance q;
+    q.x = d.x, q.y = d.y, q.w = d.w, q.h = d.h, q.color = 0x000000ffu;
+    q.kind = uint32_t(gpu::InstanceKind::kErrorSquiggle);
+    const gpu::DrawBatch batch{gpu::kNoPage, 0, 1};
+    std::vector<uint8_t> shader;
+    gpu::composite({&q, 1}, {&batch, 1}, {}, kW, kH, &shader);
+    double ink_path = 0, ink_shader = 0;
+    for (size_t p = 3; p < path.size(); p += 4) {
+      ink_path += path[p], ink_shader += shader[p];
+      worst = std::max(worst, std::abs(int(path[p]) - int(shader[p])));
+    }
+    EXPECT_NEAR(ink_shader, ink_path, 0.02 * ink_path + 255.0)
+        << "squiggle " << d.x << "," << d.y << " " << d.w << "x" << d.h;
   }
-  return files;
+  EXPECT_LE(worst, 32);
+  std::printf("squiggle: largest per-pixel alpha difference to the path fill: %d\n", worst);
 }
-
-INSTANTIATE_TEST_SUITE_P(Cases, DecorationData, ::testing::ValuesIn(markup_case_files()),
-                         case_name);
 
 // Every case file parses, so that a broken header fails instead of skipping silently.
 TEST(OracleCases, AllParse) {
@@ -214,7 +214,7 @@ TEST(OracleCases, AllParse) {
     auto c = load_case(f);
     EXPECT_TRUE(c.ok()) << c.status().to_string();
     if (c.ok()) {
-      EXPECT_TRUE(c->expect == "pass" || c->expect == "needs-decoration-drawing") << f;
+      EXPECT_FALSE(c->expect.empty()) << f;
       EXPECT_FALSE(c->text.empty()) << f;
     }
   }

@@ -4,10 +4,33 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "reference_compositor.h"
+
 namespace glyphstream::testing {
 namespace {
 
 uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
+
+// The layout's decorations of one layer, as the pipeline queues them (at the draw position,
+// the style's colour where they have none) and the GPU draws them (the reference
+// compositor's rect kinds), scaled about the text origin as draw_text_scaled scales them.
+void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer layer, float x,
+                      float y, float scale, uint32_t style_rgba, int width, int height,
+                      std::vector<uint8_t>* image) {
+  std::vector<gpu::GlyphInstance> quads;
+  for (const text::Decoration& d : layout.decorations) {
+    if (d.layer != layer) continue;
+    gpu::GlyphInstance q;
+    q.x = x + d.x * scale, q.y = y + d.y * scale, q.w = d.w * scale, q.h = d.h * scale;
+    q.color = d.has_color ? d.color_rgba : style_rgba;
+    q.kind =
+        uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
+                                                                : gpu::InstanceKind::kRect);
+    quads.push_back(q);
+  }
+  const gpu::DrawBatch batch{gpu::kNoPage, 0, uint32_t(quads.size())};
+  if (!quads.empty()) gpu::composite(quads, {&batch, 1}, {}, width, height, image);
+}
 
 }  // namespace
 
@@ -48,6 +71,8 @@ Status CpuReference::draw_text_scaled(float x, float y, float scale, const std::
 Status CpuReference::draw_glyphs(float x, float y, float scale, const text::LayoutResult& layout,
                                  const TextStyle& style, std::vector<Rect>* boxes) {
   const uint32_t default_color = style.color.to_rgba8();
+  draw_decorations(layout, text::DecorationLayer::kBelowGlyphs, x, y, scale, default_color, width_,
+                   height_, &image_);
   for (const text::ShapedGlyph& layout_glyph : layout.glyphs) {
     // Scaled about the layout's origin (scale 1: the glyph as laid out).
     text::ShapedGlyph g = layout_glyph;
@@ -77,6 +102,8 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
       boxes->push_back({pen_x + bm.left, pen_y - bm.top, bm.width, bm.height});
     }
   }
+  draw_decorations(layout, text::DecorationLayer::kAboveGlyphs, x, y, scale, default_color, width_,
+                   height_, &image_);
   return {};
 }
 

@@ -23,7 +23,10 @@ class CpuReference {
 
   // Starts a width x height image filled with a straight-alpha colour.
   void clear(int width, int height, Color color);
-  // Draws text the way TextSystem::draw_text does (same pen rounding and sub-pixel bins).
+  // Draws text the way TextSystem::draw_text does (same pen rounding and sub-pixel bins), with
+  // its decorations in Pango's order (backgrounds, glyphs, lines). The GPU puts a whole
+  // frame's backgrounds under all its glyphs and its lines over them: texts that overlap
+  // another text's decorations match only one per frame.
   Status draw_text(float x, float y, const std::string& utf8, const TextStyle& style);
   // Draws text the way TextSystem::draw_text_scaled settles: laid out at the style's size, each
   // glyph at (x, y) + scale * its layout position, rasterized at its size * scale. Appends each

@@ -126,9 +126,11 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out) {
 }
 
 void draw_instance(const GlyphInstance& g, const Source& s, int w, int h, uint8_t* rgba) {
-  // The quad the vertex shader emits: every pixel the rect touches.
-  const int x0 = std::max(0, int(std::floor(g.x))), y0 = std::max(0, int(std::floor(g.y)));
-  const int x1 = std::min(w, int(std::ceil(g.x + g.w)));
+  // The quad the vertex shader emits: every pixel the rect touches (a squiggle's ends reach
+  // past its rect).
+  const float grow = g.kind == uint32_t(InstanceKind::kErrorSquiggle) ? 0.5f * g.h : 0.f;
+  const int x0 = std::max(0, int(std::floor(g.x - grow))), y0 = std::max(0, int(std::floor(g.y)));
+  const int x1 = std::min(w, int(std::ceil(g.x + g.w + grow)));
   const int y1 = std::min(h, int(std::ceil(g.y + g.h)));
   for (int py = y0; py < y1; ++py) {
     for (int px = x0; px < x1; ++px) {

@@ -6,7 +6,8 @@
 namespace glyphstream::tools {
 
 // Pango markup: Latin with accents, Cyrillic, Greek, Arabic, Hebrew, Devanagari, CJK, emoji,
-// in several sizes and colours.
+// decorations (underlines, strikethrough, error squiggle, backgrounds, overline), in several
+// sizes and colours.
 const std::string& sample_markup();
 
 }  // namespace glyphstream::tools

@@ -24,8 +24,10 @@ flat out vec4 v_color;
 flat out uint v_kind;
 void main() {
   vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
-  // Every pixel the rect touches (whole pixels for kGlyph: exactly its quad).
-  vec2 p = mix(floor(a_rect.xy), ceil(a_rect.xy + a_rect.zw), corner);
+  // Every pixel the rect touches (whole pixels for kGlyph: exactly its quad); a squiggle's
+  // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
+  vec2 grow = vec2(a_kind == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
+  vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
   gl_Position = vec4(p.x * 2.0 / u_viewport.x - 1.0, 1.0 - p.y * 2.0 / u_viewport.y, 0.0, 1.0);
   v_rect = a_rect;
   v_tex = ivec4(a_tex);
