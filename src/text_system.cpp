@@ -21,6 +21,7 @@
 #include "pipeline/frame_stats.h"
 #include "pipeline/layout_cache.h"
 #include "pipeline/raster_scheduler.h"
+#include "pipeline/scaled_glyphs.h"
 #include "pipeline/stager.h"
 #include "text/font_registry.h"
 #include "text/layout.h"
@@ -75,6 +76,10 @@ Status validate(const TextSystemDesc& desc) {
   if (desc.layout_cache_entries > D::kMaxLayoutCacheEntries) {
     return out_of_range("layout_cache_entries", (long long)D::kMaxLayoutCacheEntries);
   }
+  for (const int knob :
+       {desc.zoom_stable_frames, desc.zoom_background_glyphs, desc.zoom_ladder_steps}) {
+    if (knob < 0 || knob > D::kMaxZoomKnob) return out_of_range("zoom knobs", D::kMaxZoomKnob);
+  }
   if (!valid_upload_mode(desc.upload_mode)) {
     return Status(ErrorCode::kInvalidArgument, "upload_mode is not an UploadMode value");
   }
@@ -110,6 +115,7 @@ struct TextSystem::Impl {
   std::unique_ptr<pipeline::Stager> stager;
   pipeline::DrawBatcher batcher;
   pipeline::FrameStatsAccumulator frame_stats{&registry};
+  std::unique_ptr<pipeline::ScaledGlyphs> scaled;  // draw_text_scaled()
 
   // Frame state.
   uint64_t frame = 0;
@@ -122,6 +128,8 @@ struct TextSystem::Impl {
   Status init();
   Status begin_frame(int width, int height);
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
+  Status draw_text_scaled(float x, float y, float scale, std::string_view utf8,
+                          const TextStyle& style);
   Result<std::shared_ptr<pipeline::CachedLayout>> layout(std::string_view utf8,
                                                          const TextStyle& style) {
     // Layout outside a frame (measure(), prefetch()) counts in the next frame's stats.
@@ -158,6 +166,7 @@ Status TextSystem::Impl::init() {
   GS_ASSIGN_OR_RETURN(gpu, gpu::create_gl_device(gdesc));
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
+  scaled = std::make_unique<pipeline::ScaledGlyphs>(pipeline::ZoomPolicy::from(desc));
 
   atlas::AtlasConfig acfg;
   acfg.page_width = desc.page_width;
@@ -179,6 +188,7 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   viewport_h = height;
   atlas->begin_frame(frame);
   atlas->set_completed_frame(gpu->completed_frame());
+  scaled->begin_frame(frame);
   frame_stats.begin(frame, stager->mode(), pool->size(), atlas->counters());
   stats().layout_ns = std::exchange(layout_ns_between_frames, 0);
   return {};
@@ -219,6 +229,24 @@ Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8,
   }
   raster->dispatch(misses_before);
   batcher.push_decorations(L.decorations, x, y, default_color);
+  return {};
+}
+
+Status TextSystem::Impl::draw_text_scaled(float x, float y, float scale, std::string_view utf8,
+                                          const TextStyle& style) {
+  GS_ASSIGN_OR_RETURN(auto laid_out, layout(utf8, style));
+  pipeline::CachedLayout& L = *laid_out;
+  constexpr double kMaxSize26_6 = 4096.0 * 64.0;  // the layer's largest font size
+  for (const text::ShapedGlyph& g : L.glyphs) {
+    if (double(g.size_26_6) * double(scale) > kMaxSize26_6) {
+      return {ErrorCode::kInvalidArgument, "draw_text_scaled: a scaled size is over 4096 px"};
+    }
+  }
+  frame_stats.note_faces(L.faces_used);
+  stats().glyphs_requested += uint32_t(L.glyphs.size());
+  if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) return {};
+  scaled->queue({&cache, atlas.get(), &batcher, raster.get(), &stats()}, L, x, y, scale,
+                style.color.to_rgba8());
   return {};
 }
 
@@ -290,6 +318,7 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
   }
   cache.insert(key, entry);
   ++stats().glyphs_rasterized;
+  if (scaled->take_request(key)) ++stats().glyphs_refined;
   return {};
 }
 
@@ -390,6 +419,21 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
       return {ErrorCode::kInvalidArgument, "text position must be finite"};
     }
     return impl_->draw_text(x, y, utf8, style);
+  });
+}
+
+Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_view utf8,
+                                    const TextStyle& style) {
+  return owned(impl_->owner, "draw_text_scaled", [&]() -> Status {
+    if (!impl_->in_frame)
+      return {ErrorCode::kInvalidArgument, "draw_text_scaled() outside begin_frame()/flush()"};
+    if (!std::isfinite(x) || !std::isfinite(y)) {
+      return {ErrorCode::kInvalidArgument, "text position must be finite"};
+    }
+    if (!std::isfinite(scale) || scale <= 0 || scale > kMaxScale) {
+      return {ErrorCode::kInvalidArgument, "draw_text_scaled: scale must be in (0, 256]"};
+    }
+    return impl_->draw_text_scaled(x, y, scale, utf8, style);
   });
 }
 

@@ -2,8 +2,9 @@
 // scrolling multilingual document with glyphstream every frame, plus an overlay of per-frame
 // statistics drawn with glyphstream too. Built against the installed package only.
 //
-// Interactive: mouse wheel, arrows, PageUp/PageDown, Home/End scroll; M cycles the upload mode
-// (async -> sync -> whole-page); Q or Escape quits.
+// Interactive: mouse wheel, arrows, PageUp/PageDown, Home/End scroll; Ctrl + wheel or +/- zoom
+// (TextSystem::draw_text_scaled; 0 resets); M cycles the upload mode (async -> sync ->
+// whole-page); Q or Escape quits.
 // Unattended: --auto-scroll --frames N --screenshot FILE.png [--upload-mode MODE] [--check]
 #include <GLFW/glfw3.h>  // also brings <GL/gl.h>: the demo needs only GL 1.x entry points
 #include <png.h>
@@ -221,7 +222,8 @@ void usage(FILE* f) {
       "  --show-stats    draw the statistics overlay in --auto-scroll mode too\n"
       "  --switch-mode-every N  in --auto-scroll, cycle the upload mode every N frames (as M)\n"
       "  --check         verify the last frame: text in every visible line, margins clean\n"
-      "Keys: wheel/arrows/PageUp/PageDown/Home/End scroll, M cycles the upload mode, Q quits\n");
+      "Keys: wheel/arrows/PageUp/PageDown/Home/End scroll, Ctrl+wheel or +/- zoom (0 resets),\n"
+      "      M cycles the upload mode, Q quits\n");
 }
 
 bool parse_int(const char* s, int lo, int hi, int* out) {
@@ -302,6 +304,7 @@ struct App {
   float wrap_width = 0;
   size_t measured = 0;  // lines [0, measured) have height and top
   double scroll = 0;
+  float zoom = 1;  // Ctrl + wheel, +/-: the document drawn with draw_text_scaled
   int fb_width = 0, fb_height = 0;
   bool failed = false;
 
@@ -391,6 +394,17 @@ void on_key(GLFWwindow* window, int key, int /*scancode*/, int action, int /*mod
     case GLFW_KEY_M:
       if (action == GLFW_PRESS) app->cycle_mode();
       break;
+    case GLFW_KEY_EQUAL:
+    case GLFW_KEY_KP_ADD:
+      app->zoom = std::min(8.0f, app->zoom * 1.1f);
+      break;
+    case GLFW_KEY_MINUS:
+    case GLFW_KEY_KP_SUBTRACT:
+      app->zoom = std::max(0.25f, app->zoom / 1.1f);
+      break;
+    case GLFW_KEY_0:
+      app->zoom = 1;
+      break;
     case GLFW_KEY_Q:
     case GLFW_KEY_ESCAPE:
       glfwSetWindowShouldClose(window, GLFW_TRUE);
@@ -402,7 +416,13 @@ void on_key(GLFWwindow* window, int key, int /*scancode*/, int action, int /*mod
 
 void on_scroll(GLFWwindow* window, double /*dx*/, double dy) {
   auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
-  if (!app->opt.auto_scroll) app->scroll_by(-dy * 60);
+  if (app->opt.auto_scroll) return;
+  if (glfwGetKey(window, GLFW_KEY_LEFT_CONTROL) == GLFW_PRESS ||
+      glfwGetKey(window, GLFW_KEY_RIGHT_CONTROL) == GLFW_PRESS) {
+    app->zoom = std::clamp(app->zoom * float(std::pow(1.05, dy)), 0.25f, 8.0f);
+  } else {
+    app->scroll_by(-dy * 60 / app->zoom);
+  }
 }
 
 void on_glfw_error(int code, const char* message) {
@@ -412,6 +432,7 @@ void on_glfw_error(int code, const char* message) {
 // Sums every glyphstream frame of one displayed frame (document pass + overlay pass).
 struct FrameTotals {
   uint32_t drawn = 0, rasterized = 0, copies = 0, stalls = 0, draw_calls = 0;
+  uint32_t stand_in = 0, refined = 0;
   uint64_t bytes = 0, stall_ns = 0, cpu_ns = 0, evictions = 0;
   uint32_t pages = 0;
   double occupancy = 0;
@@ -422,6 +443,8 @@ struct FrameTotals {
   void add(const gs::FrameStats& s) {
     drawn += s.glyphs_drawn;
     rasterized += s.glyphs_rasterized;
+    stand_in += s.glyphs_stand_in;
+    refined += s.glyphs_refined;
     copies += s.copy_commands;
     stalls += s.stalls;
     draw_calls += s.draw_calls;
@@ -587,7 +610,7 @@ int run(const Options& opt) {
         app.cycle_mode();
       }
     }
-    app.measure_until(app.scroll + h);
+    app.measure_until(app.scroll + h / app.zoom);
 
     glViewport(0, 0, w, h);
     glDisable(GL_SCISSOR_TEST);
@@ -599,10 +622,13 @@ int run(const Options& opt) {
     std::vector<std::pair<size_t, RectI>> visible;  // for --check
     for (size_t i = 0; st.ok() && i < app.measured; ++i) {
       const Line& line = app.doc[i];
-      const double y = line.top - app.scroll;
-      if (y + line.height < 0) continue;
+      // Zoomed about the top-left corner: document px times the zoom.
+      const double y = (line.top - app.scroll) * app.zoom;
+      if (y + line.height * app.zoom < 0) continue;
       if (y > h) break;
-      st = app.ts->draw_text(kMargin, float(y), line.markup, line.style);
+      st = app.zoom == 1
+               ? app.ts->draw_text(kMargin, float(y), line.markup, line.style)
+               : app.ts->draw_text_scaled(kMargin, float(y), app.zoom, line.markup, line.style);
       visible.push_back({i, RectI{int(kMargin), int(std::lround(y)), w - int(kMargin),
                                   int(std::lround(y + line.height - kLineGap))}});
     }
@@ -635,6 +661,9 @@ int run(const Options& opt) {
         std::snprintf(buf, sizeof buf, "gpu     timing unavailable");
       }
       lines.push_back(buf);
+      std::snprintf(buf, sizeof buf, "zoom    x%.2f  stand-ins %u  refined %u", app.zoom,
+                    last.stand_in, last.refined);
+      lines.push_back(buf);
       std::snprintf(buf, sizeof buf, "atlas   %u pages %3.0f%%  %" PRIu64 " glyphs", last.pages,
                     last.occupancy * 100, last.cached);
       lines.push_back(buf);
@@ -642,6 +671,7 @@ int run(const Options& opt) {
                     format_bytes(total_bytes).c_str());
       lines.push_back(buf);
       if (!opt.auto_scroll) lines.push_back("wheel arrows PgUp PgDn Home End   Q quits");
+      if (!opt.auto_scroll) lines.push_back("Ctrl+wheel or +/- zoom, 0 resets");
     } else {
       // Nothing that depends on timing or on the upload mode: screenshots stay comparable.
       std::snprintf(buf, sizeof buf, "auto-scroll  frame %d/%d", frame + 1, opt.frames);

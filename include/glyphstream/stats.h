@@ -25,6 +25,11 @@ struct FrameStats {
   std::vector<std::string> raster_error_messages;
   static constexpr size_t kMaxErrorMessages = 8;
   uint64_t glyph_bytes = 0;  // padded bytes of the glyphs newly written to the atlas
+  // draw_text_scaled(): quads drawn from a raster of another size (stretched), background
+  // rasterizations requested, and requested rasters that became resident this frame.
+  uint32_t glyphs_stand_in = 0;
+  uint32_t zoom_requests = 0;
+  uint32_t glyphs_refined = 0;
 
   // CPU time, nanoseconds
   uint64_t layout_ns = 0;

@@ -63,6 +63,13 @@ struct TextSystemDesc {
   int staging_ring_depth = 0;                   // default 3; 0..kMaxStagingRingDepth
   int frames_in_flight = 0;                     // default 2; 0..kMaxFramesInFlight
   size_t layout_cache_entries = 0;              // default 1024; 0..kMaxLayoutCacheEntries
+  // draw_text_scaled() (zoom without churn; defaults measured with the bench's W3 zoom, see
+  // docs/PERFORMANCE.md). Each 0..kMaxZoomKnob.
+  static constexpr int kMaxZoomKnob = 1 << 20;
+  int zoom_stable_frames = 0;      // frames running a scale must be drawn before its exact
+                                   // sizes are rasterized in the background; default 1
+  int zoom_background_glyphs = 0;  // background rasterizations requested per frame; default 256
+  int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4
 };
 
 class TextSystem {
@@ -85,6 +92,22 @@ class TextSystem {
   // but queues nothing: no viewport can show it.
   static constexpr float kMaxPosition = 16777216.0f;  // 2^24 px
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
+  // Draws text laid out at the style's size, scaled by `scale` about (x, y): a glyph at layout
+  // position p lands at (x, y) + scale * p, exactly as the application's own geometry scales,
+  // and its exact raster size is its size * scale. The layout is cached (not redone when only
+  // the scale changes). While a scale is new (a zoom in progress), a glyph whose exact size is
+  // not in the atlas is drawn from the nearest size that is (the next larger preferred),
+  // stretched with bilinear filtering, and better sizes are rasterized in the background, never
+  // waited for; once the same scale has been drawn in consecutive frames the exact glyphs
+  // replace the stand-ins within a few frames, and the output is then pixel-identical to a
+  // fresh TextSystem's draw of the same call (a glyph with no size in the atlas at all is
+  // rasterized exactly in commit(), as draw_text does). A separate call rather than a
+  // TextStyle field: the style stays the layout's key, and draw_text keeps its exact meaning.
+  // scale must be finite, > 0 and <= kMaxScale, and every scaled size at most 4096 px (else
+  // kInvalidArgument); x and y as for draw_text.
+  static constexpr float kMaxScale = 256.0f;
+  Status draw_text_scaled(float x, float y, float scale, std::string_view utf8,
+                          const TextStyle& style);
   // Measures without drawing.
   Result<TextMetrics> measure(std::string_view utf8, const TextStyle& style);
   // Rasterizes, packs and uploads every glyph queued so far; after it, each is on the GPU

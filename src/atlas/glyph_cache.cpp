@@ -1,5 +1,7 @@
 #include "atlas/glyph_cache.h"
 
+#include <tuple>
+
 namespace glyphstream::atlas {
 namespace {
 
@@ -34,6 +36,8 @@ void GlyphCache::insert(const GlyphKey& key, const CachedGlyph& glyph) {
     if (it->second.handle.valid()) key_by_handle_.erase(it->second.handle);
     it->second = glyph;
     ++epoch_;
+  } else {
+    index_size(key, &it->second);
   }
   if (glyph.handle.valid()) key_by_handle_[glyph.handle] = key;
 }
@@ -43,6 +47,7 @@ void GlyphCache::erase_handle(AllocHandle handle) {
   if (it == key_by_handle_.end()) return;
   auto kit = by_key_.find(it->second);
   if (kit != by_key_.end() && kit->second.handle == handle) {
+    unindex_size(kit->first);
     by_key_.erase(kit);
     ++epoch_;
   }
@@ -53,6 +58,39 @@ void GlyphCache::clear() {
   ++epoch_;
   by_key_.clear();
   key_by_handle_.clear();
+  sizes_by_glyph_.clear();
+}
+
+void GlyphCache::index_size(const GlyphKey& key, const CachedGlyph* glyph) {
+  sizes_by_glyph_[glyph_id_of(key)].push_back({key.size_26_6, key.subpixel_bin, glyph});
+}
+
+void GlyphCache::unindex_size(const GlyphKey& key) {
+  auto it = sizes_by_glyph_.find(glyph_id_of(key));
+  if (it == sizes_by_glyph_.end()) return;
+  std::erase_if(it->second, [&](const SizeEntry& e) {
+    return e.size_26_6 == key.size_26_6 && e.subpixel_bin == key.subpixel_bin;
+  });
+  if (it->second.empty()) sizes_by_glyph_.erase(it);
+}
+
+const CachedGlyph* GlyphCache::find_nearest_size(const GlyphKey& key, GlyphKey* found) const {
+  auto it = sizes_by_glyph_.find(glyph_id_of(key));
+  if (it == sizes_by_glyph_.end()) return nullptr;
+  // Rank: pixels first, then at-or-above the size, then the nearest size, then bin 0.
+  const SizeEntry* best = nullptr;
+  auto rank = [&](const SizeEntry& e) {
+    const bool below = e.size_26_6 < key.size_26_6;
+    const uint32_t distance = below ? key.size_26_6 - e.size_26_6 : e.size_26_6 - key.size_26_6;
+    return std::tuple(e.glyph->empty(), below, distance, e.subpixel_bin);
+  };
+  for (const SizeEntry& e : it->second) {
+    if (!best || rank(e) < rank(*best)) best = &e;
+  }
+  *found = key;
+  found->size_26_6 = best->size_26_6;
+  found->subpixel_bin = best->subpixel_bin;
+  return best->glyph;
 }
 
 }  // namespace glyphstream::atlas

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
+#include <vector>
 
 #include "atlas/atlas.h"
 #include "glyphstream/types.h"
@@ -40,6 +41,11 @@ class GlyphCache {
  public:
   const CachedGlyph* find(const GlyphKey& key) const;
   void insert(const GlyphKey& key, const CachedGlyph& glyph);
+  // The raster of `key`'s glyph (same face and glyph id, any size and sub-pixel bin) nearest to
+  // key.size_26_6, for drawing scaled in its place: the smallest size at or above it, else the
+  // largest below; rasters with pixels before empty ones, bin 0 before other bins. Null when
+  // no size of the glyph is cached; *found gets the stand-in's key.
+  const CachedGlyph* find_nearest_size(const GlyphKey& key, GlyphKey* found) const;
   // Drops the entry that owns this allocation (after eviction); no-op if none does.
   void erase_handle(AllocHandle handle);
   size_t size() const { return by_key_.size(); }
@@ -56,6 +62,22 @@ class GlyphCache {
   };
   std::unordered_map<GlyphKey, CachedGlyph, GlyphKeyHash> by_key_;
   std::unordered_map<AllocHandle, GlyphKey, HandleHash> key_by_handle_;
+  // Every cached (size, bin) of a glyph: the sizes a scaled draw may stand in with. Entries
+  // point into by_key_ (node-based: inserts never move them).
+  struct SizeEntry {
+    uint32_t size_26_6 = 0;
+    uint8_t subpixel_bin = 0;
+    const CachedGlyph* glyph = nullptr;
+  };
+  struct GlyphIdHash {
+    size_t operator()(uint64_t id) const { return std::hash<uint64_t>()(id); }
+  };
+  static uint64_t glyph_id_of(const GlyphKey& k) {
+    return (uint64_t(k.face_id) << 32) | k.glyph_id;
+  }
+  void index_size(const GlyphKey& key, const CachedGlyph* glyph);
+  void unindex_size(const GlyphKey& key);
+  std::unordered_map<uint64_t, std::vector<SizeEntry>, GlyphIdHash> sizes_by_glyph_;
   uint64_t epoch_ = 0;
 };
 

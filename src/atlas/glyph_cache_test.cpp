@@ -53,6 +53,34 @@ TEST(GlyphCacheTest, InsertFindErase) {
   EXPECT_EQ(cache.find(key(2)), nullptr);
 }
 
+// Stand-ins for scaled drawing: the next larger size, else the next smaller; pixels before
+// empty rasters; bin 0 among equal sizes; never another glyph; evicted sizes forgotten.
+TEST(GlyphCacheTest, NearestSizePrefersTheNextLargerRaster) {
+  GlyphCache cache;
+  GlyphKey found;
+  EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found), nullptr);
+  cache.insert(key(2, 20 * 64), glyph(1));  // another glyph at the very size
+  EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found), nullptr);
+  cache.insert(key(1, 12 * 64), glyph(2));
+  cache.insert(key(1, 18 * 64), glyph(3));
+  cache.insert(key(1, 24 * 64, 2), glyph(4));
+  cache.insert(key(1, 24 * 64, 0), glyph(5));
+  cache.insert(key(1, 32 * 64), glyph(6));
+  EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found)->handle, (AllocHandle{5, 1}));
+  EXPECT_EQ(found, key(1, 24 * 64, 0));
+  EXPECT_EQ(cache.find_nearest_size(key(1, 40 * 64), &found)->handle, (AllocHandle{6, 1}));
+  EXPECT_EQ(found.size_26_6, 32u * 64);
+  EXPECT_EQ(cache.find_nearest_size(key(1, 10 * 64), &found)->handle, (AllocHandle{2, 1}));
+  cache.erase_handle(AllocHandle{5, 1});
+  cache.erase_handle(AllocHandle{4, 1});
+  cache.erase_handle(AllocHandle{6, 1});
+  EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found)->handle, (AllocHandle{3, 1}));
+  cache.insert(key(1, 21 * 64), CachedGlyph{});  // empty: only when nothing else is there
+  EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found)->handle, (AllocHandle{3, 1}));
+  cache.clear();
+  EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found), nullptr);
+}
+
 TEST(GlyphCacheTest, ReinsertMovesTheEntryToTheNewAllocation) {
   GlyphCache cache;
   cache.insert(key(1), glyph(10));

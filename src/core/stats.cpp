@@ -16,6 +16,9 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["raster_errors"] = s.raster_errors;
   j["raster_error_messages"] = s.raster_error_messages;
   j["glyph_bytes"] = s.glyph_bytes;
+  j["glyphs_stand_in"] = s.glyphs_stand_in;
+  j["zoom_requests"] = s.zoom_requests;
+  j["glyphs_refined"] = s.glyphs_refined;
   j["layout_ns"] = s.layout_ns;
   j["rasterize_ns"] = s.rasterize_ns;
   j["pack_ns"] = s.pack_ns;

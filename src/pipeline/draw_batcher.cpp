@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "pipeline/scaled_glyphs.h"
+
 namespace glyphstream::pipeline {
 namespace {
 
@@ -13,6 +15,39 @@ void DrawBatcher::touch_queued(const atlas::GlyphCache& cache, atlas::Atlas& atl
   for (const QueuedGlyph& q : queued_) {
     if (const atlas::CachedGlyph* g = cache.find(q.key); g && !g->empty()) atlas.touch(g->handle);
   }
+  for (const StandIn& s : stand_ins_) {
+    if (!s.glyph->empty()) atlas.touch(s.glyph->handle);
+  }
+}
+
+bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g,
+                               gpu::GlyphInstance* inst, uint32_t* page, FrameStats& stats) const {
+  // Far-away quads cannot be on screen (and floats lose whole pixels beyond 2^24).
+  constexpr float kLimit = float(kFarPx);
+  if (!g) {  // not resident at its exact size: the stand-in, stretched
+    const StandIn& s = stand_ins_[q.stand_in];
+    if (s.glyph->empty() || !(std::fabs(s.x) <= kLimit && std::fabs(s.y) <= kLimit)) return false;
+    ++stats.glyphs_stand_in;
+    *inst = scaled_instance(s, q.color);
+    *page = s.glyph->page;
+    return true;
+  }
+  if (g->empty()) return false;
+  const int x = q.pen_x + g->bearing_x;
+  const int y = q.pen_y - g->bearing_y;
+  if (x < -kFarPx || x > kFarPx || y < -kFarPx || y > kFarPx) return false;
+  inst->x = float(x);
+  inst->y = float(y);
+  inst->w = float(g->rect.w);
+  inst->h = float(g->rect.h);
+  inst->u = uint16_t(g->rect.x);
+  inst->v = uint16_t(g->rect.y);
+  inst->tw = uint16_t(g->rect.w);
+  inst->th = uint16_t(g->rect.h);
+  inst->color = q.color;
+  inst->kind = uint32_t(gpu::InstanceKind::kGlyph);
+  *page = g->page;
+  return true;
 }
 
 void DrawBatcher::push_decorations(std::span<const text::Decoration> decorations, float x, float y,
@@ -39,29 +74,17 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool
   uint32_t glyph_count = 0;
   for (const QueuedGlyph& q : queued_) {
     const atlas::CachedGlyph* g = q.glyph ? q.glyph : cache.find(q.key);
-    if (!g) {
+    if (!g && q.stand_in == UINT32_MAX) {
       if (keep_unresolved) unresolved_scratch_.push_back(q);
       continue;  // failed to rasterize or pack: counted already
     }
-    if (g->empty()) continue;
-    const int x = q.pen_x + g->bearing_x;
-    const int y = q.pen_y - g->bearing_y;
-    // Far-away quads cannot be on screen (and floats lose whole pixels beyond 2^24).
-    if (std::abs(x) > int(kFarPx) || std::abs(y) > int(kFarPx)) continue;
     gpu::GlyphInstance inst;
-    inst.x = float(x);
-    inst.y = float(y);
-    inst.w = float(g->rect.w);
-    inst.h = float(g->rect.h);
-    inst.u = uint16_t(g->rect.x);
-    inst.v = uint16_t(g->rect.y);
-    inst.tw = uint16_t(g->rect.w);
-    inst.th = uint16_t(g->rect.h);
-    inst.color = q.color;
-    inst.kind = uint32_t(gpu::InstanceKind::kGlyph);
-    page_instances_[g->page].push_back(inst);
+    uint32_t page = 0;
+    if (!instance_for(q, g, &inst, &page, stats)) continue;
+    page_instances_[page].push_back(inst);
     ++glyph_count;
   }
+  stand_ins_.clear();  // every stand-in was drawn (a mid-frame flush keeps only unresolved)
   queued_.swap(unresolved_scratch_);   // both keep their capacity for the next frame
   const bool lines = queued_.empty();  // lines wait for the last glyphs of the frame
   assemble(lines);

@@ -25,17 +25,31 @@ struct QueuedGlyph {
   int pen_x = 0;  // integer pen position; the fractional part lives in key.subpixel_bin
   int pen_y = 0;  // baseline, px, y down
   uint32_t color = 0;
+  uint32_t stand_in = UINT32_MAX;  // scaled drawing: index of the raster drawn until `key` is in
+};
+
+// A raster of another size drawn in place of a glyph (scaled_glyphs.h), and where it goes.
+struct StandIn {
+  const atlas::CachedGlyph* glyph = nullptr;  // touched this frame: valid until flush()
+  atlas::GlyphKey key;                        // the stand-in's own key
+  float x = 0, y = 0, w = 0, h = 0;           // destination, px
 };
 
 class DrawBatcher {
  public:
   QueuedGlyph& push() { return queued_.emplace_back(); }
+  // Draws `q` from `s` unless q.key is resident by the time it is drawn.
+  void set_stand_in(QueuedGlyph& q, const StandIn& s) {
+    q.stand_in = uint32_t(stand_ins_.size());
+    stand_ins_.push_back(s);
+  }
   // Queues a layout's decorations drawn at (x, y) (their positions are relative to the text
   // origin); those without a colour of their own take `style_color` (straight RGBA8).
   void push_decorations(std::span<const text::Decoration> decorations, float x, float y,
                         uint32_t style_color);
   void clear() {
     queued_.clear();
+    stand_ins_.clear();
     below_.clear();
     above_.clear();
   }
@@ -50,12 +64,16 @@ class DrawBatcher {
               gpu::GpuDevice& gpu, int viewport_w, int viewport_h, FrameStats& stats);
 
  private:
+  // The instance of one queued glyph that is resident (exact or a stand-in); false if none.
+  bool instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g, gpu::GlyphInstance* inst,
+                    uint32_t* page, FrameStats& stats) const;
   // Moves the glyph buckets into draw_instances_ / draw_batches_, with the backgrounds in
   // front of the first batch and, if `lines`, the lines after the last (a batch on no page
   // when there is no glyph).
   void assemble(bool lines);
 
   std::vector<QueuedGlyph> queued_;
+  std::vector<StandIn> stand_ins_;
   std::vector<gpu::GlyphInstance> below_, above_;  // decorations (kept: steady frames reuse)
   // Per-frame scratch, kept to avoid allocations in steady frames.
   std::vector<std::vector<gpu::GlyphInstance>> page_instances_;

@@ -27,11 +27,25 @@ struct PreparedGlyph {
   const atlas::CachedGlyph* glyph = nullptr;
 };
 
+// The scales a layout was drawn at lately (draw_text_scaled): a scale drawn in consecutive
+// frames is "stable" (the zoom has stopped), so its exact glyph sizes are worth rasterizing.
+// A few entries, so that one text drawn at two scales in a frame (a view and its thumbnail)
+// stays stable at both.
+struct ScaleHistory {
+  struct Entry {
+    float scale = 0;
+    uint64_t first_frame = 0, last_frame = 0;
+  };
+  static constexpr size_t kEntries = 4;
+  Entry entries[kEntries];
+};
+
 struct CachedLayout : text::LayoutResult {
   explicit CachedLayout(text::LayoutResult&& r) : text::LayoutResult(std::move(r)) {}
   float frac_x = -1, frac_y = -1;
   uint64_t cache_epoch = ~uint64_t(0);
   std::vector<PreparedGlyph> prepared;
+  ScaleHistory scales;
 };
 
 // What a layout depends on. Looked up through LayoutKeyRef, so that a steady frame's

@@ -55,6 +55,24 @@ void RasterScheduler::prefetch(std::span<const text::ShapedGlyph> glyphs,
   submit_prefetch_jobs(keys);
 }
 
+void RasterScheduler::prefetch_keys(std::span<const atlas::GlyphKey> keys,
+                                    const atlas::GlyphCache& cache, size_t max_new,
+                                    std::vector<atlas::GlyphKey>* submitted) {
+  std::vector<atlas::GlyphKey> fresh;
+  {
+    std::lock_guard lock(prefetch_mutex_);
+    for (const atlas::GlyphKey& key : keys) {
+      if (fresh.size() >= max_new) break;
+      if (cache.find(key) || prefetched_.count(key) || !prefetch_inflight_.insert(key).second) {
+        continue;
+      }
+      fresh.push_back(key);
+    }
+  }
+  submit_prefetch_jobs(fresh);
+  submitted->insert(submitted->end(), fresh.begin(), fresh.end());
+}
+
 void RasterScheduler::submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& keys) {
   // prefetch()'s background jobs (drawn glyphs go through the raster queue instead). Batches of
   // 8, so that a line's colour emoji (each 0.1-0.3 ms: PNG inflate and scaling) spread over the

@@ -76,6 +76,10 @@ class RasterScheduler {
   // Rasterizes in the background the glyphs of `glyphs` (at origin 0, 0) that neither the
   // cache nor a prefetch has.
   void prefetch(std::span<const text::ShapedGlyph> glyphs, const atlas::GlyphCache& cache);
+  // The same for keys (scaled drawing's background requests): submits at most `max_new` keys
+  // that neither the cache nor a prefetch has, and appends them to *submitted.
+  void prefetch_keys(std::span<const atlas::GlyphKey> keys, const atlas::GlyphCache& cache,
+                     size_t max_new, std::vector<atlas::GlyphKey>* submitted);
 
   // commit(): every miss, then every prefetched extra, is handed to `pack` (in a fixed order);
   // rasterization time is added to *rasterize_ns.

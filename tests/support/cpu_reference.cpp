@@ -13,15 +13,15 @@ uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 
 
 // The layout's decorations of one layer, as the pipeline queues them (at the draw position,
 // the style's colour where they have none) and the GPU draws them (the reference
-// compositor's rect kinds).
+// compositor's rect kinds), scaled about the text origin as draw_text_scaled scales them.
 void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer layer, float x,
-                      float y, uint32_t style_rgba, int width, int height,
+                      float y, float scale, uint32_t style_rgba, int width, int height,
                       std::vector<uint8_t>* image) {
   std::vector<gpu::GlyphInstance> quads;
   for (const text::Decoration& d : layout.decorations) {
     if (d.layer != layer) continue;
     gpu::GlyphInstance q;
-    q.x = x + d.x, q.y = y + d.y, q.w = d.w, q.h = d.h;
+    q.x = x + d.x * scale, q.y = y + d.y * scale, q.w = d.w * scale, q.h = d.h * scale;
     q.color = d.has_color ? d.color_rgba : style_rgba;
     q.kind =
         uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
@@ -55,15 +55,33 @@ void CpuReference::clear(int width, int height, Color c) {
 }
 
 Status CpuReference::draw_text(float x, float y, const std::string& utf8, const TextStyle& style) {
+  return draw_text_scaled(x, y, 1.0f, utf8, style, nullptr);
+}
+
+Status CpuReference::draw_text_scaled(float x, float y, float scale, const std::string& utf8,
+                                      const TextStyle& style, std::vector<Rect>* boxes) {
   text::LayoutParams params;
   params.font = style.font;
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
   GS_ASSIGN_OR_RETURN(text::LayoutResult layout, layouter_->layout(utf8, params));
+  return draw_glyphs(x, y, scale, layout, style, boxes);
+}
+
+Status CpuReference::draw_glyphs(float x, float y, float scale, const text::LayoutResult& layout,
+                                 const TextStyle& style, std::vector<Rect>* boxes) {
   const uint32_t default_color = style.color.to_rgba8();
-  draw_decorations(layout, text::DecorationLayer::kBelowGlyphs, x, y, default_color, width_,
+  draw_decorations(layout, text::DecorationLayer::kBelowGlyphs, x, y, scale, default_color, width_,
                    height_, &image_);
-  for (const text::ShapedGlyph& g : layout.glyphs) {
+  for (const text::ShapedGlyph& layout_glyph : layout.glyphs) {
+    // Scaled about the layout's origin (scale 1: the glyph as laid out).
+    text::ShapedGlyph g = layout_glyph;
+    if (scale != 1.0f) {
+      g.x = layout_glyph.x * scale;
+      g.y = layout_glyph.y * scale;
+      g.size_26_6 =
+          uint32_t(std::max<long>(1, std::lround(double(layout_glyph.size_26_6) * double(scale))));
+    }
     // The pen rounding TextSystem documents: whole part of the position plus the rounded
     // fractional part, in quarter-pixel bins horizontally.
     const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
@@ -79,37 +97,41 @@ Status CpuReference::draw_text(float x, float y, const std::string& utf8, const 
                         rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin)}));
     const uint32_t rgba =
         g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
-    const Color c = Color::from_rgba8(rgba);
-    const int x0 = pen_x + bm.left;
-    const int y0 = pen_y - bm.top;
-    for (int row = 0; row < bm.height; ++row) {
-      const int ty = y0 + row;
-      if (ty < 0 || ty >= height_) continue;
-      for (int col = 0; col < bm.width; ++col) {
-        const int tx = x0 + col;
-        if (tx < 0 || tx >= width_) continue;
-        float sr, sg, sb, sa;
-        if (bm.format == PixelFormat::kCoverage8) {
-          const float cov = float(bm.pixels[size_t(row) * size_t(bm.width) + size_t(col)]) / 255.f;
-          sa = c.a * cov;
-          sr = c.r * sa, sg = c.g * sa, sb = c.b * sa;
-        } else {
-          const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
-          sr = float(t[0]) / 255.f * c.a, sg = float(t[1]) / 255.f * c.a;
-          sb = float(t[2]) / 255.f * c.a, sa = float(t[3]) / 255.f * c.a;
-        }
-        uint8_t* d = &image_[(size_t(ty) * size_t(width_) + size_t(tx)) * 4];
-        const float k = 1.f - sa;
-        d[0] = to_byte(sr + float(d[0]) / 255.f * k);
-        d[1] = to_byte(sg + float(d[1]) / 255.f * k);
-        d[2] = to_byte(sb + float(d[2]) / 255.f * k);
-        d[3] = to_byte(sa + float(d[3]) / 255.f * k);
-      }
+    blend(bm, pen_x + bm.left, pen_y - bm.top, Color::from_rgba8(rgba));
+    if (boxes && bm.width > 0 && bm.height > 0) {
+      boxes->push_back({pen_x + bm.left, pen_y - bm.top, bm.width, bm.height});
     }
   }
-  draw_decorations(layout, text::DecorationLayer::kAboveGlyphs, x, y, default_color, width_,
+  draw_decorations(layout, text::DecorationLayer::kAboveGlyphs, x, y, scale, default_color, width_,
                    height_, &image_);
   return {};
+}
+
+void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
+  for (int row = 0; row < bm.height; ++row) {
+    const int ty = y0 + row;
+    if (ty < 0 || ty >= height_) continue;
+    for (int col = 0; col < bm.width; ++col) {
+      const int tx = x0 + col;
+      if (tx < 0 || tx >= width_) continue;
+      float sr, sg, sb, sa;
+      if (bm.format == PixelFormat::kCoverage8) {
+        const float cov = float(bm.pixels[size_t(row) * size_t(bm.width) + size_t(col)]) / 255.f;
+        sa = c.a * cov;
+        sr = c.r * sa, sg = c.g * sa, sb = c.b * sa;
+      } else {
+        const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
+        sr = float(t[0]) / 255.f * c.a, sg = float(t[1]) / 255.f * c.a;
+        sb = float(t[2]) / 255.f * c.a, sa = float(t[3]) / 255.f * c.a;
+      }
+      uint8_t* d = &image_[(size_t(ty) * size_t(width_) + size_t(tx)) * 4];
+      const float k = 1.f - sa;
+      d[0] = to_byte(sr + float(d[0]) / 255.f * k);
+      d[1] = to_byte(sg + float(d[1]) / 255.f * k);
+      d[2] = to_byte(sb + float(d[2]) / 255.f * k);
+      d[3] = to_byte(sa + float(d[3]) / 255.f * k);
+    }
+  }
 }
 
 int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1, Color bg,

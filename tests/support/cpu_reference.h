@@ -28,9 +28,17 @@ class CpuReference {
   // frame's backgrounds under all its glyphs and its lines over them: texts that overlap
   // another text's decorations match only one per frame.
   Status draw_text(float x, float y, const std::string& utf8, const TextStyle& style);
+  // Draws text the way TextSystem::draw_text_scaled settles: laid out at the style's size, each
+  // glyph at (x, y) + scale * its layout position, rasterized at its size * scale. Appends each
+  // glyph's bitmap box (viewport px) with pixels to *boxes when given.
+  Status draw_text_scaled(float x, float y, float scale, const std::string& utf8,
+                          const TextStyle& style, std::vector<Rect>* boxes = nullptr);
   const std::vector<uint8_t>& image() const { return image_; }  // RGBA8, top row first
 
  private:
+  Status draw_glyphs(float x, float y, float scale, const text::LayoutResult& layout,
+                     const TextStyle& style, std::vector<Rect>* boxes);
+  void blend(const text::GlyphBitmap& bm, int x0, int y0, Color c);
   text::FontRegistry registry_;
   std::unique_ptr<text::Layouter> layouter_;
   std::unique_ptr<text::Rasterizer> rasterizer_;

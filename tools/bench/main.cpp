@@ -126,7 +126,7 @@ gs::Status run(const Options& o) {
   const int hw = int(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<int> thread_counts = {o.threads ? o.threads : hw};
   if (o.all || o.quick)
-    workloads = {"cold", "scroll", "zoom", "steady", "burst", "raster", "packing"};
+    workloads = {"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "raster", "packing"};
   if (o.all) {
     thread_counts.clear();
     for (int t = 1; t <= hw; t *= 2) thread_counts.push_back(t);
@@ -204,9 +204,10 @@ int main(int argc, char** argv) {
   CLI::App app{"glyphstream-bench: glyph atlas and upload pipeline benchmarks"};
   app.add_option(
          "--workload", o.workload,
-         "cold (W1), scroll (W2), zoom (W3), steady (W4), burst (2,000 new glyphs), raster, "
-         "packing")
-      ->check(CLI::IsMember({"cold", "scroll", "zoom", "steady", "burst", "raster", "packing"}))
+         "cold (W1), scroll (W2), zoom (W3, draw_text_scaled), zoom-relayout (W3 laid out again "
+         "every frame: the baseline), steady (W4), burst (2,000 new glyphs), raster, packing")
+      ->check(CLI::IsMember(
+          {"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "raster", "packing"}))
       ->capture_default_str();
   app.add_option("--upload-mode", o.modes,
                  "async, sync, whole-page (repeatable; default all three)")

@@ -178,6 +178,9 @@ struct WorkloadDesc {
   Status (*draw)(TextSystem& ts, const Scene& scene, int frame) = nullptr;
   Status (*settle)(TextSystem& ts, int frame) = nullptr;
   Status (*add_summary)(const RunRecord& run, WorkloadResult* r) = nullptr;
+  // After the measured frames, on the shared system (the workload's desc in run.desc).
+  Status (*after_run)(HeadlessGl* gl, TextSystem& ts, const Scene& scene, const RunRecord& run,
+                      WorkloadResult* r) = nullptr;
 };
 
 std::vector<std::string> mixed_screen_lines() { return split_lines(kMixedScreen); }
@@ -207,9 +210,23 @@ Status draw_scroll(TextSystem& ts, const Scene& scene, int frame) {
   return {};
 }
 
-// W3: the font size changes every frame, so almost every glyph is new.
+// W3: the font size changes by 0.25 px every frame.
+double zoom_size(int frame) { return 12.0 + 0.25 * double(frame % 145); }
+
+// W3 through draw_text_scaled: the layout stays at 12 px (cached), scaled to the frame's size.
+Status draw_zoom_scaled(TextSystem& ts, const Scene& scene, int frame) {
+  const float scale = float(zoom_size(frame) / 12.0);
+  for (size_t i = 0; i < scene.lines.size(); ++i) {
+    GS_TRY(ts.draw_text_scaled(4, 2 + float(i) * 12.0f * 1.35f * scale, scale, scene.lines[i],
+                               style("Sans 12")));
+  }
+  return {};
+}
+
+// W3 as it was first measured ("zoom-relayout", the baseline row): every frame lays the text
+// out again at the new size, so almost every glyph is new.
 Status draw_zoom(TextSystem& ts, const Scene& scene, int frame) {
-  const double size = 12.0 + 0.25 * double(frame % 145);
+  const double size = zoom_size(frame);
   char font[32];
   std::snprintf(font, sizeof font, "Sans %.2f", size);
   float y = 2;
@@ -282,6 +299,57 @@ Status summarize_burst(const RunRecord& run, WorkloadResult* r) {
   return {};
 }
 
+// W3 scaled: after the last size change, the frame at the final scale is drawn again until no
+// glyph is a stand-in (settle_frames: how many frames after the last change), then compared
+// with a cold render of the same call by a fresh TextSystem (settled_identical).
+Status settle_zoom(HeadlessGl* gl, TextSystem& ts, const Scene& scene, const RunRecord& run,
+                   WorkloadResult* r) {
+  constexpr int kMaxSettleFrames = 60;
+  const int last = int(r->frames.size()) - 1;
+  int settle = 0;
+  uint32_t stand_ins = r->frames.empty() ? 0 : r->frames.back().glyphs_stand_in;
+  std::vector<double> settle_ms;
+  FrameTime time;
+  for (; stand_ins > 0 && settle < kMaxSettleFrames; ++settle) {
+    GS_TRY(frame(
+        gl, &ts, [&] { return draw_zoom_scaled(ts, scene, last); }, &time));
+    settle_ms.push_back(time.cpu_ms);
+    stand_ins = ts.last_frame_stats().glyphs_stand_in;
+  }
+  r->summary["settle_frames"] = stand_ins == 0 ? settle : -1;
+  r->summary["settle_frame_cpu_ms_max"] = percentile(settle_ms, 1.0);
+  std::vector<uint8_t> settled, cold;
+  GS_TRY(gl->read_pixels(&settled));
+  GS_TRY(ts.finish());
+  GS_ASSIGN_OR_RETURN(auto fresh, TextSystem::create(run.desc));
+  GS_TRY(frame(
+      gl, fresh.get(), [&] { return draw_zoom_scaled(*fresh, scene, last); }, &time));
+  GS_TRY(fresh->finish());
+  GS_TRY(gl->read_pixels(&cold));
+  r->summary["settled_identical"] = settled == cold;
+  size_t differing = 0;
+  int max_diff = 0;
+  for (size_t i = 0; i < settled.size() && i < cold.size(); i += 4) {
+    int d = 0;
+    for (size_t c = 0; c < 4; ++c)
+      d = std::max(d, std::abs(int(settled[i + c]) - int(cold[i + c])));
+    differing += d > 0;
+    max_diff = std::max(max_diff, d);
+  }
+  r->summary["settled_differing_pixels"] = differing;
+  r->summary["settled_max_channel_diff"] = max_diff;
+  uint64_t stand_in_total = 0, refined = 0;
+  for (const FrameStats& f : r->frames) {
+    stand_in_total += f.glyphs_stand_in;
+    refined += f.glyphs_refined;
+  }
+  r->summary["glyphs_stand_in"] = stand_in_total;
+  r->summary["glyphs_refined"] = refined;
+  return {};
+}
+
+void configure_zoom(TextSystemDesc* desc) { desc->atlas_budget_bytes = 8u << 20; }  // eviction
+
 const WorkloadDesc kWorkloads[] = {
     // W1: time until the frame is complete on the GPU, each run from a new TextSystem.
     // Unmeasured runs first: the process's first runs load fonts, and on the shared GPU machine
@@ -305,7 +373,14 @@ const WorkloadDesc kWorkloads[] = {
      .frames = 200,
      .quick_frames = 10,
      .lines = mixed_screen_lines,
-     .configure = [](TextSystemDesc* d) { d->atlas_budget_bytes = 8u << 20; },  // eviction
+     .configure = configure_zoom,
+     .draw = draw_zoom_scaled,
+     .after_run = settle_zoom},
+    {.name = "zoom-relayout",
+     .frames = 200,
+     .quick_frames = 10,
+     .lines = mixed_screen_lines,
+     .configure = configure_zoom,
      .draw = draw_zoom},
     {.name = "steady",
      .frames = 300,
@@ -380,8 +455,12 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     }
     if (progress) progress(i + 1, warmup + measured);
   }
-  if (shared) GS_TRY(shared->finish());
   summarize(spec, &r);
+  if (wl->after_run && shared) {
+    const RunRecord workload_run{spec, workload_desc, {}};
+    GS_TRY(wl->after_run(gl, *shared, scene, workload_run, &r));
+  }
+  if (shared) GS_TRY(shared->finish());
   if (wl->add_summary) GS_TRY(wl->add_summary(run, &r));
   return r;
 }

@@ -136,6 +136,10 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
   for (const std::string& e : s.raster_error_messages) {
     std::fprintf(out, "  glyph error    %s\n", e.c_str());
   }
+  if (s.glyphs_stand_in || s.zoom_requests || s.glyphs_refined) {  // draw_text_scaled
+    std::fprintf(out, "  scaled         %u stand-in(s), %u background request(s), %u refined\n",
+                 s.glyphs_stand_in, s.zoom_requests, s.glyphs_refined);
+  }
   std::fprintf(out, "  atlas          %u page(s), %.1f KiB, occupancy %.1f%%, %llu cached glyphs\n",
                s.pages, double(s.atlas_bytes) / 1024.0, s.occupancy * 100.0,
                static_cast<unsigned long long>(s.cached_glyphs));
