@@ -1,0 +1,98 @@
+// Command line of the demo (see options.h).
+#include "options.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace gs = glyphstream;
+
+namespace {
+
+void usage(FILE* f) {
+  std::fprintf(
+      f,
+      "usage: scroll_demo [--auto-scroll] [--frames N] [--screenshot FILE.png]\n"
+      "                   [--upload-mode async|sync|whole-page] [--scroll-step PX]\n"
+      "                   [--size WxH] [--show-stats] [--switch-mode-every N] [--check]\n"
+      "  --auto-scroll   scroll --scroll-step px per frame (default 6), render --frames frames\n"
+      "                  (default 300), then exit; the overlay shows no timings\n"
+      "  --screenshot F  write the last frame as PNG\n"
+      "  --show-stats    draw the statistics overlay in --auto-scroll mode too\n"
+      "  --switch-mode-every N  in --auto-scroll, cycle the upload mode every N frames (as M)\n"
+      "  --check         verify the last frame: text in every visible line, margins clean\n"
+      "Keys: wheel/arrows/PageUp/PageDown/Home/End scroll, M cycles the upload mode, Q quits\n");
+}
+
+bool parse_int(const char* s, int lo, int hi, int* out) {
+  char* end = nullptr;
+  const long v = std::strtol(s, &end, 10);
+  if (end == s || *end != '\0' || v < lo || v > hi) return false;
+  *out = int(v);
+  return true;
+}
+
+}  // namespace
+
+int parse_options(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "scroll_demo: %s needs a value\n", name);
+        return nullptr;
+      }
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return -1;
+    } else if (a == "--auto-scroll") {
+      o->auto_scroll = true;
+    } else if (a == "--show-stats") {
+      o->show_stats = true;
+    } else if (a == "--check") {
+      o->check = true;
+    } else if (a == "--frames") {
+      const char* v = value("--frames");
+      if (!v || !parse_int(v, 1, 1000000, &o->frames)) return 2;
+    } else if (a == "--scroll-step") {
+      const char* v = value("--scroll-step");
+      if (!v || !parse_int(v, 0, 10000, &o->scroll_step)) return 2;
+    } else if (a == "--switch-mode-every") {
+      const char* v = value("--switch-mode-every");
+      if (!v || !parse_int(v, 1, 1000000, &o->switch_mode_every)) return 2;
+    } else if (a == "--screenshot") {
+      const char* v = value("--screenshot");
+      if (!v) return 2;
+      o->screenshot = v;
+    } else if (a == "--upload-mode") {
+      const char* v = value("--upload-mode");
+      if (!v || !gs::parse_upload_mode(v, &o->mode)) {
+        std::fprintf(stderr, "scroll_demo: --upload-mode is async, sync or whole-page\n");
+        return 2;
+      }
+      o->mode_set = true;
+    } else if (a == "--size") {
+      const char* v = value("--size");
+      if (!v || std::sscanf(v, "%dx%d", &o->width, &o->height) != 2 || o->width < 200 ||
+          o->height < 200 || o->width > 8192 || o->height > 8192) {
+        std::fprintf(stderr, "scroll_demo: --size is WxH, 200..8192 each\n");
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "scroll_demo: unknown argument '%s'\n", argv[i]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (o->check && o->screenshot.empty()) {
+    std::fprintf(stderr, "scroll_demo: --check needs --screenshot\n");
+    return 2;
+  }
+  if (!o->screenshot.empty() && !o->auto_scroll) {
+    std::fprintf(stderr, "scroll_demo: --screenshot needs --auto-scroll\n");
+    return 2;
+  }
+  return 0;
+}
