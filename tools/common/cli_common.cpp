@@ -128,6 +128,8 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
   auto ms = [](uint64_t ns) { return double(ns) / 1e6; };
   std::fprintf(out, "glyphstream profile (frame %llu)\n", static_cast<unsigned long long>(s.frame));
   std::fprintf(out, "  gpu            %s\n", renderer.c_str());
+  std::fprintf(out, "  backend        %s%s\n", std::string(gpu_api_name(s.backend)).c_str(),
+               s.transfer_queue ? " (uploads on a dedicated transfer queue)" : "");
   std::fprintf(out, "  upload mode    %s (async path: %s), %d rasterizer thread(s)\n",
                std::string(upload_mode_name(s.upload_mode)).c_str(), async_path.c_str(), s.threads);
   std::fprintf(
