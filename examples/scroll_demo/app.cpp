@@ -133,10 +133,11 @@ void print_summary(const App& app, std::vector<double> cpu_ms, const OverlayStat
     return cpu_ms[std::min(cpu_ms.size() - 1, size_t(p * double(cpu_ms.size())))];
   };
   std::printf("frames %zu  cpu ms p50 %.2f p99 %.2f max %.2f  rasterized %" PRIu64
-              "  uploaded %s in %" PRIu64 " copies  stalls %" PRIu64 "  mode %s\n",
+              "  uploaded %s in %" PRIu64 " copies  stalls %" PRIu64 "  mode %s  backend %s\n",
               cpu_ms.size(), pct(0.5), pct(0.99), cpu_ms.back(), totals.total_rasterized,
               format_bytes(totals.total_bytes).c_str(), copies, stalls,
-              std::string(gs::upload_mode_name(app.ts->upload_mode())).c_str());
+              std::string(gs::upload_mode_name(app.ts->upload_mode())).c_str(),
+              app.ts->backend_name().c_str());
 }
 
 // The frame loop; returns the exit code.
@@ -144,8 +145,7 @@ int frame_loop(GLFWwindow* window, App& app, Presenter& presenter) {
   using Clock = std::chrono::steady_clock;
   const Options& opt = app.opt;
   OverlayState ov;
-  ov.backend = "gl";
-  ov.upload_path = app.ts->async_path();
+  ov.backend = app.ts->backend_name();
   ov.interactive = !opt.auto_scroll;
   FrameTotals last;
   uint64_t total_copies = 0, total_stalls = 0;
@@ -171,6 +171,10 @@ int frame_loop(GLFWwindow* window, App& app, Presenter& presenter) {
       // The same path as the M key: the upload mode changes live, between frames.
       if (opt.switch_mode_every > 0 && frame > 0 && frame % opt.switch_mode_every == 0) {
         app.cycle_mode();
+      }
+      // Takes effect in a later frame, once the window system has resized the window.
+      if (opt.resize_at > 0 && frame == opt.resize_at) {
+        glfwSetWindowSize(window, opt.width - 100, opt.height - 60);
       }
     }
     app.measure_until(app.scroll + h);

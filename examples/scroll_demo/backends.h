@@ -6,7 +6,8 @@
 
 struct GLFWwindow;
 
-int run_gl(const Options& opt);  // demo_gl.cpp
+int run_gl(const Options& opt);      // demo_gl.cpp
+int run_vulkan(const Options& opt);  // demo_vulkan.cpp
 
 // The demo's window, with the client-API hints already set (a fixed size in --auto-scroll
 // keeps unattended runs comparable). Null on failure (GLFW's error callback has said why).

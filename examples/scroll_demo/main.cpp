@@ -1,6 +1,8 @@
 // scroll_demo: an application with its own window that draws a long, scrolling multilingual
 // document with glyphstream every frame, plus an overlay of per-frame statistics drawn with
-// glyphstream too. Built against the installed package only (or inside glyphstream's build).
+// glyphstream too. Built against the installed package only. Two backends: an OpenGL 3.3
+// context (default) or the demo's own Vulkan 1.3 device and swap chain (--backend vulkan),
+// with glyphstream embedded into its command buffers.
 //
 // Interactive: mouse wheel, arrows, PageUp/PageDown, Home/End scroll; M cycles the upload mode
 // (async -> sync -> whole-page); Q or Escape quits.
@@ -8,7 +10,7 @@
 //
 // Files: options (command line), document (the text), app (scroll state and the frame loop
 // both backends share), overlay (statistics panel), input (key and wheel bindings),
-// screenshot (PNG and check), demo_gl (the OpenGL window).
+// screenshot (PNG and check), demo_gl and demo_vulkan + vk_window (one per backend).
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
@@ -38,7 +40,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "scroll_demo: cannot initialize GLFW (is DISPLAY set?)\n");
     return 1;
   }
-  const int exit_code = run_gl(opt);
+  const int exit_code = opt.backend == glyphstream::GpuApi::kVulkan ? run_vulkan(opt) : run_gl(opt);
   glfwTerminate();
   return exit_code;
 }

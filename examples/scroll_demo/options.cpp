@@ -12,14 +12,20 @@ namespace {
 void usage(FILE* f) {
   std::fprintf(
       f,
-      "usage: scroll_demo [--auto-scroll] [--frames N] [--screenshot FILE.png]\n"
+      "usage: scroll_demo [--backend gl|vulkan] [--auto-scroll] [--frames N]\n"
+      "                   [--screenshot FILE.png]\n"
       "                   [--upload-mode async|sync|whole-page] [--scroll-step PX]\n"
-      "                   [--size WxH] [--show-stats] [--switch-mode-every N] [--check]\n"
+      "                   [--size WxH] [--show-stats] [--switch-mode-every N]\n"
+      "                   [--resize-at N] [--check]\n"
+      "  --backend API   gl (default, an OpenGL 3.3 window) or vulkan (a Vulkan 1.3 window\n"
+      "                  surface; GLYPHSTREAM_VK_VALIDATION=1 turns the validation layer on)\n"
       "  --auto-scroll   scroll --scroll-step px per frame (default 6), render --frames frames\n"
       "                  (default 300), then exit; the overlay shows no timings\n"
       "  --screenshot F  write the last frame as PNG\n"
       "  --show-stats    draw the statistics overlay in --auto-scroll mode too\n"
       "  --switch-mode-every N  in --auto-scroll, cycle the upload mode every N frames (as M)\n"
+      "  --resize-at N   in --auto-scroll, shrink the window by 100x60 px at frame N (the swap\n"
+      "                  chain is recreated; the screenshot has the new size)\n"
       "  --check         verify the last frame: text in every visible line, margins clean\n"
       "Keys: wheel/arrows/PageUp/PageDown/Home/End scroll, M cycles the upload mode, Q quits\n");
 }
@@ -62,10 +68,19 @@ int parse_options(int argc, char** argv, Options* o) {
     } else if (a == "--switch-mode-every") {
       const char* v = value("--switch-mode-every");
       if (!v || !parse_int(v, 1, 1000000, &o->switch_mode_every)) return 2;
+    } else if (a == "--resize-at") {
+      const char* v = value("--resize-at");
+      if (!v || !parse_int(v, 1, 1000000, &o->resize_at)) return 2;
     } else if (a == "--screenshot") {
       const char* v = value("--screenshot");
       if (!v) return 2;
       o->screenshot = v;
+    } else if (a == "--backend") {
+      const char* v = value("--backend");
+      if (!v || !gs::parse_gpu_api(v, &o->backend)) {
+        std::fprintf(stderr, "scroll_demo: --backend is gl or vulkan\n");
+        return 2;
+      }
     } else if (a == "--upload-mode") {
       const char* v = value("--upload-mode");
       if (!v || !gs::parse_upload_mode(v, &o->mode)) {

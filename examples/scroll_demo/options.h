@@ -6,6 +6,7 @@
 #include <string>
 
 struct Options {
+  glyphstream::GpuApi backend = glyphstream::GpuApi::kGl;
   bool auto_scroll = false;
   int frames = 300;
   std::string screenshot;
@@ -16,6 +17,7 @@ struct Options {
   bool show_stats = false;
   bool check = false;
   int switch_mode_every = 0;  // --auto-scroll: press "M" every N frames
+  int resize_at = 0;          // --auto-scroll: shrink the window by 100x60 px at this frame
 };
 
 // Returns 0 to continue, -1 after --help, otherwise the exit code (2) of a usage error.

@@ -17,6 +17,7 @@ void FrameTotals::add(const glyphstream::FrameStats& s) {
   pages = s.pages;
   occupancy = s.occupancy;
   cached = s.cached_glyphs;
+  transfer_queue = s.transfer_queue;
   if (s.gpu_timing_available) {
     gpu_timing = true;
     gpu_upload_ns += s.gpu_upload_ns;
@@ -39,7 +40,10 @@ std::string format_bytes(uint64_t b) {
 std::vector<std::string> stats_lines(const OverlayState& s, const FrameTotals& last) {
   std::vector<std::string> lines;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "backend  %s   %s", s.backend.c_str(), s.upload_path.c_str());
+  std::snprintf(buf, sizeof buf, "backend  %s%s", s.backend.c_str(),
+                s.backend == "vulkan"
+                    ? (last.transfer_queue ? "   uploads on transfer queue" : "   one queue")
+                    : "");
   lines.push_back(buf);
   std::snprintf(buf, sizeof buf, "upload mode  %s   [M] cycles", s.upload_mode.c_str());
   lines.push_back(buf);

@@ -16,6 +16,7 @@ struct FrameTotals {
   double occupancy = 0;
   uint64_t cached = 0;
   bool gpu_timing = false;
+  bool transfer_queue = false;  // Vulkan: uploads on a dedicated transfer queue
   uint64_t gpu_upload_ns = 0, gpu_draw_ns = 0;
 
   void add(const glyphstream::FrameStats& s);
@@ -25,7 +26,6 @@ struct FrameTotals {
 struct OverlayState {
   std::string backend;      // "gl", "vulkan"
   std::string upload_mode;  // "async", ...
-  std::string upload_path;  // TextSystem::async_path()
   double last_frame_ms = 0, last_cpu_ms = 0;
   uint64_t total_rasterized = 0, total_bytes = 0;
   bool interactive = true;
