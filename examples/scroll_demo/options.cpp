@@ -17,8 +17,9 @@ void usage(FILE* f) {
       "                   [--upload-mode async|sync|whole-page] [--scroll-step PX]\n"
       "                   [--size WxH] [--show-stats] [--switch-mode-every N]\n"
       "                   [--resize-at N] [--check]\n"
-      "  --backend API   gl (default, an OpenGL 3.3 window) or vulkan (a Vulkan 1.3 window\n"
-      "                  surface; GLYPHSTREAM_VK_VALIDATION=1 turns the validation layer on)\n"
+      "  --backend API   gl (an OpenGL 3.3 window) or vulkan (a Vulkan 1.3 window surface;\n"
+      "                  GLYPHSTREAM_VK_VALIDATION=1 turns the validation layer on); default:\n"
+      "                  GLYPHSTREAM_BACKEND, else gl\n"
       "  --auto-scroll   scroll --scroll-step px per frame (default 6), render --frames frames\n"
       "                  (default 300), then exit; the overlay shows no timings\n"
       "  --screenshot F  write the last frame as PNG\n"
@@ -41,6 +42,12 @@ bool parse_int(const char* s, int lo, int hi, int* out) {
 }  // namespace
 
 int parse_options(int argc, char** argv, Options* o) {
+  // The default backend follows GLYPHSTREAM_BACKEND, as in glyphstream's tools.
+  const char* env = std::getenv("GLYPHSTREAM_BACKEND");
+  if (env && *env && !gs::parse_gpu_api(env, &o->backend)) {
+    std::fprintf(stderr, "scroll_demo: GLYPHSTREAM_BACKEND='%s' is not gl or vulkan: ignored\n",
+                 env);
+  }
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&](const char* name) -> const char* {

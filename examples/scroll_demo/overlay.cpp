@@ -41,9 +41,9 @@ std::vector<std::string> stats_lines(const OverlayState& s, const FrameTotals& l
   std::vector<std::string> lines;
   char buf[160];
   std::snprintf(buf, sizeof buf, "backend  %s%s", s.backend.c_str(),
-                s.backend == "vulkan"
-                    ? (last.transfer_queue ? "   uploads on transfer queue" : "   one queue")
-                    : "");
+                s.backend == "vulkan" ? (last.transfer_queue ? "   copies on transfer queue"
+                                                             : "   copies on graphics queue")
+                                      : "");
   lines.push_back(buf);
   std::snprintf(buf, sizeof buf, "upload mode  %s   [M] cycles", s.upload_mode.c_str());
   lines.push_back(buf);

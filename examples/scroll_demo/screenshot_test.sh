@@ -55,4 +55,5 @@ same vulkan-async vulkan-live "switching the upload mode live changed the Vulkan
 same gl vulkan-async "the Vulkan screenshot differs from the GL one"
 same gl-resized vulkan-resized "after a resize, the Vulkan screenshot differs from the GL one"
 grep -q " 900x640 " "$out/vulkan-resized.log" || fail "the resized Vulkan window is not 900x640"
-echo "screenshot_test: OK: Vulkan == GL (also resized); Vulkan async == sync == live; no validation message"
+echo "screenshot_test: OK: Vulkan == GL (also resized), Vulkan async == sync == live," \
+  "no validation message"

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -43,6 +44,18 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(
 bool env_flag(const char* name) {
   const char* v = std::getenv(name);
   return v && std::strcmp(v, "1") == 0;
+}
+
+// GLYPHSTREAM_VK_DEVICE, as for glyphstream's own contexts: a substring of the device name
+// (case-insensitive) that the chosen device must have.
+bool wanted_device(const char* name) {
+  const char* want = std::getenv("GLYPHSTREAM_VK_DEVICE");
+  if (!want || !*want) return true;
+  auto lower = [](std::string t) {
+    for (char& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  return lower(name).find(lower(want)) != std::string::npos;
 }
 
 bool has_layer(const char* name) {
@@ -134,8 +147,8 @@ gs::Status VkWindow::create_instance(bool validation) {
                   "vkCreateDebugUtilsMessengerEXT");
 }
 
-// The first device (a discrete GPU preferred) with the features, a graphics family that can
-// present to the surface, and the swap chain extension.
+// The first device (a discrete GPU preferred; GLYPHSTREAM_VK_DEVICE names one) with the
+// features, a graphics family that can present to the surface, and the swap chain extension.
 gs::Status VkWindow::pick_physical_device() {
   uint32_t n = 0;
   vkEnumeratePhysicalDevices(instance_, &n, nullptr);
@@ -147,7 +160,9 @@ gs::Status VkWindow::pick_physical_device() {
     return p.deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
   });
   for (VkPhysicalDevice d : devices) {
-    if (!has_features(d)) continue;
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(d, &props);
+    if (!wanted_device(props.deviceName) || !has_features(d)) continue;
     uint32_t qn = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(d, &qn, nullptr);
     std::vector<VkQueueFamilyProperties> families(qn);
@@ -164,15 +179,15 @@ gs::Status VkWindow::pick_physical_device() {
       }
     }
     if (graphics == UINT32_MAX) continue;
-    VkPhysicalDeviceProperties props;
-    vkGetPhysicalDeviceProperties(d, &props);
     physical = d, graphics_family = graphics, transfer_family = transfer;
     device_name_ = props.deviceName;
     return {};
   }
   return {gs::ErrorCode::kUnsupported,
           "scroll_demo: no Vulkan 1.3 device with dynamic rendering, synchronization2, timeline "
-          "semaphores and host query reset that can present to the window"};
+          "semaphores and host query reset that can present to the window" +
+              std::string(std::getenv("GLYPHSTREAM_VK_DEVICE") ? " (GLYPHSTREAM_VK_DEVICE is set)"
+                                                               : "")};
 }
 
 gs::Status VkWindow::create_device() {
