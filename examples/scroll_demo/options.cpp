@@ -16,10 +16,12 @@ void usage(FILE* f) {
       "                   [--screenshot FILE.png]\n"
       "                   [--upload-mode async|sync|whole-page] [--scroll-step PX]\n"
       "                   [--size WxH] [--show-stats] [--switch-mode-every N]\n"
-      "                   [--resize-at N] [--check]\n"
+      "                   [--resize-at N] [--no-transfer-queue] [--check]\n"
       "  --backend API   gl (an OpenGL 3.3 window) or vulkan (a Vulkan 1.3 window surface;\n"
       "                  GLYPHSTREAM_VK_VALIDATION=1 turns the validation layer on); default:\n"
       "                  GLYPHSTREAM_BACKEND, else gl\n"
+      "  --no-transfer-queue  Vulkan: keep every copy on the graphics queue even where the\n"
+      "                  device has a transfer-only queue family\n"
       "  --auto-scroll   scroll --scroll-step px per frame (default 6), render --frames frames\n"
       "                  (default 300), then exit; the overlay shows no timings\n"
       "  --screenshot F  write the last frame as PNG\n"
@@ -64,6 +66,8 @@ int parse_options(int argc, char** argv, Options* o) {
       o->auto_scroll = true;
     } else if (a == "--show-stats") {
       o->show_stats = true;
+    } else if (a == "--no-transfer-queue") {
+      o->transfer_queue = false;
     } else if (a == "--check") {
       o->check = true;
     } else if (a == "--frames") {

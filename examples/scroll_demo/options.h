@@ -16,8 +16,9 @@ struct Options {
   int width = 1000, height = 700;
   bool show_stats = false;
   bool check = false;
-  int switch_mode_every = 0;  // --auto-scroll: press "M" every N frames
-  int resize_at = 0;          // --auto-scroll: shrink the window by 100x60 px at this frame
+  int switch_mode_every = 0;   // --auto-scroll: press "M" every N frames
+  bool transfer_queue = true;  // Vulkan: async copies on a dedicated transfer queue if any
+  int resize_at = 0;           // --auto-scroll: shrink the window by 100x60 px at this frame
 };
 
 // Returns 0 to continue, -1 after --help, otherwise the exit code (2) of a usage error.
