@@ -69,4 +69,12 @@ Result<std::unique_ptr<HeadlessTarget>> HeadlessTarget::create(const HeadlessTar
   return Result<std::unique_ptr<HeadlessTarget>>(std::make_unique<GlTarget>(std::move(gl)));
 }
 
+Status check_validation(HeadlessTarget* target) {
+  const std::vector<std::string> messages = target->take_validation_messages();
+  if (messages.empty()) return {};
+  std::string all = std::to_string(messages.size()) + " Vulkan validation message(s):";
+  for (const std::string& m : messages) all += "\n  " + m;
+  return {ErrorCode::kInternal, all};
+}
+
 }  // namespace glyphstream::tools

@@ -47,4 +47,8 @@ class HeadlessTarget {
   virtual std::vector<std::string> take_validation_messages() { return {}; }
 };
 
+// kInternal naming every validation message the target recorded (GLYPHSTREAM_VK_VALIDATION=1
+// turns the layer on): a tool run under validation fails on any.
+Status check_validation(HeadlessTarget* target);
+
 }  // namespace glyphstream::tools

@@ -120,6 +120,8 @@ gs::Status run(const gs::tools::RenderJob& job) {
                 target->description().c_str());
     gs::tools::print_profile(stdout, stats, ts->gpu_renderer(), ts->async_path());
   }
+  ts.reset();  // its teardown is validated too
+  GS_TRY(gs::tools::check_validation(target.get()));
   return gs::tools::flush_stdout();
 }
 
