@@ -44,7 +44,7 @@ install(FILES ${PROJECT_BINARY_DIR}/glyphstreamConfig.cmake
 
 # pkg-config. A static libglyphstream.a needs its dependencies on every link line, so they go
 # to Requires (plain `pkg-config --libs` works); a shared library hides them (Requires.private).
-set(GLYPHSTREAM_PC_DEPS "pangoft2 fontconfig freetype2 harfbuzz epoxy egl")
+set(GLYPHSTREAM_PC_DEPS "pangoft2 fontconfig freetype2 harfbuzz epoxy egl vulkan")
 get_target_property(_gs_type glyphstream TYPE)
 if(_gs_type STREQUAL "STATIC_LIBRARY")
   set(GLYPHSTREAM_PC_REQUIRES "Requires: ${GLYPHSTREAM_PC_DEPS}")

@@ -2,7 +2,8 @@
 # glyphstream as an application sees it: installs into a fresh temporary prefix, builds
 # examples/scroll_demo against that prefix alone, checks the pkg-config file with a tiny
 # program, runs the demo under Xvfb (GLX on Mesa) in async and sync modes and compares the
-# screenshots (and a run that switches the mode live). Exits non-zero with a message on any
+# screenshots (and a run that switches the mode live, and one with --backend vulkan on lavapipe
+# with the validation layer). Exits non-zero with a message on any
 # failure.
 #
 # Usage: scripts/test-install.sh [BUILD_DIR]   (default: build/; configured if it is not yet)
@@ -140,12 +141,16 @@ demo=$work/demo-build/scroll_demo
 # --- 5. Run it under Xvfb, async and sync, and compare -----------------------------------------
 declare -A sums
 # "live": starts async and cycles async -> sync -> whole-page every 7 frames, as the M key does.
-for mode in async sync live; do
+# "vulkan": the demo's own Vulkan device and swap chain (lavapipe), validation layer on.
+for mode in async sync live vulkan; do
   say "running the demo under Xvfb: $frames frames, $mode uploads"
   shot=$work/demo-$mode.png
   mode_args=(--upload-mode "$mode")
   [[ $mode == live ]] && mode_args=(--upload-mode async --switch-mode-every 7)
-  if ! timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$demo" --auto-scroll \
+  validation=0
+  [[ $mode == vulkan ]] && mode_args=(--backend vulkan --upload-mode async) && validation=1
+  if ! GLYPHSTREAM_VK_VALIDATION=$validation timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" \
+    "$demo" --auto-scroll \
     --frames "$frames" --screenshot "$shot" "${mode_args[@]}" --check \
     >"$work/demo-$mode.log" 2>&1; then
     cat "$work/demo-$mode.log" >&2
@@ -172,4 +177,8 @@ if [[ ${sums[async]} != "${sums[live]}" ]] || ! cmp -s "$work/demo-async.png" "$
   cp "$work/demo-live.png" "$build/scroll_demo-live.png" 2>/dev/null || true
   fail "switching the upload mode live changed the picture (${sums[async]} vs ${sums[live]}); see $build/scroll_demo-{async,live}.png"
 fi
-say "OK: installed package, pkg-config, example built against $prefix alone; async == sync == live switching (${sums[async]})"
+if [[ ${sums[async]} != "${sums[vulkan]}" ]] || ! cmp -s "$work/demo-async.png" "$work/demo-vulkan.png"; then
+  cp "$work/demo-vulkan.png" "$build/scroll_demo-vulkan.png" 2>/dev/null || true
+  fail "the Vulkan window differs from the GL one (${sums[async]} vs ${sums[vulkan]}); see $build/scroll_demo-{async,vulkan}.png"
+fi
+say "OK: installed package, pkg-config, example built against $prefix alone; async == sync == live switching == vulkan (${sums[async]})"

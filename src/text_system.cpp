@@ -17,6 +17,7 @@
 #include "core/thread_pool.h"
 #include "gpu/gpu_device.h"
 #include "pipeline/clock.h"
+#include "pipeline/device_factory.h"
 #include "pipeline/draw_batcher.h"
 #include "pipeline/frame_stats.h"
 #include "pipeline/layout_cache.h"
@@ -79,6 +80,9 @@ Status validate(const TextSystemDesc& desc) {
   for (const int knob :
        {desc.zoom_stable_frames, desc.zoom_background_glyphs, desc.zoom_ladder_steps}) {
     if (knob < 0 || knob > D::kMaxZoomKnob) return out_of_range("zoom knobs", D::kMaxZoomKnob);
+  }
+  if (desc.backend != GpuApi::kGl && desc.backend != GpuApi::kVulkan) {
+    return Status(ErrorCode::kInvalidArgument, "backend is not a GpuApi value");
   }
   if (!valid_upload_mode(desc.upload_mode)) {
     return Status(ErrorCode::kInvalidArgument, "upload_mode is not an UploadMode value");
@@ -163,7 +167,10 @@ Status TextSystem::Impl::init() {
   gdesc.parallel_for = [workers](size_t n, const std::function<void(size_t)>& fn) {
     workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
   };
-  GS_ASSIGN_OR_RETURN(gpu, gpu::create_gl_device(gdesc));
+  GS_ASSIGN_OR_RETURN(gpu, pipeline::create_device(desc, gdesc));
+  const gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*gpu);
+  frame_stats.set_backend(vulkan ? GpuApi::kVulkan : GpuApi::kGl,
+                          vulkan && vulkan->uses_transfer_queue());
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
   scaled = std::make_unique<pipeline::ScaledGlyphs>(pipeline::ZoomPolicy::from(desc));
@@ -503,6 +510,30 @@ std::vector<FrameStats> TextSystem::take_frame_stats() {
   return impl_->frame_stats.take();
 }
 
+Status TextSystem::set_vulkan_target(const VulkanFrameTarget& target) {
+  return owned(impl_->owner, "set_vulkan_target", [&]() -> Status {
+    gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*impl_->gpu);
+    if (!vulkan) return {ErrorCode::kUnsupported, "set_vulkan_target: not a Vulkan TextSystem"};
+    if (impl_->desc.vulkan_device == nullptr) {
+      return {ErrorCode::kUnsupported,
+              "set_vulkan_target: a headless TextSystem draws into its VulkanContext"};
+    }
+    return vulkan->set_frame_target(target);
+  });
+}
+
+Result<VulkanFrameSync> TextSystem::vulkan_frame_sync() const {
+  return owned(impl_->owner, "vulkan_frame_sync", [&]() -> Result<VulkanFrameSync> {
+    const gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*impl_->gpu);
+    if (!vulkan)
+      return Status(ErrorCode::kUnsupported, "vulkan_frame_sync: not a Vulkan TextSystem");
+    return vulkan->frame_sync();
+  });
+}
+
+std::string TextSystem::backend_name() const {
+  return impl_->on_owner_thread() ? impl_->gpu->backend_name() : std::string();
+}
 std::string TextSystem::gpu_renderer() const {
   return impl_->on_owner_thread() ? impl_->gpu->renderer() : std::string();
 }

@@ -13,6 +13,9 @@ struct FrameStats {
   uint64_t frame = 0;
   UploadMode upload_mode = UploadMode::kAsync;
   int threads = 1;
+  GpuApi backend = GpuApi::kGl;  // "backend" in JSON: "gl" or "vulkan"
+  // Vulkan: async copies run in their own submissions on a dedicated transfer queue.
+  bool transfer_queue = false;
 
   // Glyphs
   uint32_t glyphs_requested = 0;   // glyph quads asked for by draw_text (including spaces)

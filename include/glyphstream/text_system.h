@@ -26,6 +26,12 @@
 
 namespace glyphstream {
 
+// glyphstream/vulkan.h (included only by code that uses the Vulkan backend).
+class VulkanContext;
+struct VulkanDeviceDesc;
+struct VulkanFrameTarget;
+struct VulkanFrameSync;
+
 struct TextStyle {
   std::string font = "Sans 16";  // Pango font description; sizes in pixels
   Color color{1, 1, 1, 1};       // default colour (markup may override per span)
@@ -70,11 +76,25 @@ struct TextSystemDesc {
                                    // sizes are rasterized in the background; default 1
   int zoom_background_glyphs = 0;  // background rasterizations requested per frame; default 256
   int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4
+
+  // The graphics API. Left at kGl, GLYPHSTREAM_BACKEND=gl|vulkan may choose (Vulkan then needs
+  // one of the two fields below).
+  GpuApi backend = GpuApi::kGl;
+  // Vulkan, headless: draws go to the context's offscreen image (it must outlive the
+  // TextSystem). The thread rule applies as for GL; no context needs to be current.
+  VulkanContext* vulkan_context = nullptr;
+  // Vulkan, embedded: the application's device (see glyphstream/vulkan.h); draws are recorded
+  // into the command buffer given by set_vulkan_target() before each flush(). Copied at create().
+  const VulkanDeviceDesc* vulkan_device = nullptr;
+  // Async uploads on a dedicated transfer queue when the device has one (and, embedded, the
+  // application passed it); false keeps every copy on the graphics queue.
+  bool vulkan_transfer_queue = true;
 };
 
 class TextSystem {
  public:
-  // Needs a current GL context (3.3 core or newer).
+  // GL: needs a current GL context (3.3 core or newer). Vulkan: desc.vulkan_context or
+  // desc.vulkan_device (kInvalidArgument without one, or with both).
   static Result<std::unique_ptr<TextSystem>> create(const TextSystemDesc& desc = {});
   ~TextSystem();
   TextSystem(const TextSystem&) = delete;
@@ -132,7 +152,15 @@ class TextSystem {
   const FrameStats& last_frame_stats() const;
   std::vector<FrameStats> take_frame_stats();
 
+  // Vulkan, embedded: where the next flush() records its draws (a command buffer inside the
+  // application's dynamic rendering). kUnsupported on GL and on a headless Vulkan system.
+  Status set_vulkan_target(const VulkanFrameTarget& target);
+  // Vulkan, embedded, after flush(): the waits and the signal that the application's
+  // submission of that frame's command buffer must carry. kUnsupported on GL.
+  Result<VulkanFrameSync> vulkan_frame_sync() const;
+
   // Diagnostics.
+  std::string backend_name() const;  // "gl", "vulkan"
   std::string gpu_renderer() const;
   std::string async_path() const;
   size_t atlas_page_count() const;

@@ -16,6 +16,15 @@ std::string_view upload_mode_name(UploadMode mode);
 // Parses "async", "sync", "whole-page"; returns false for anything else.
 bool parse_upload_mode(std::string_view text, UploadMode* out);
 
+// The graphics API a TextSystem draws with (TextSystemDesc::backend).
+enum class GpuApi : uint8_t {
+  kGl = 0,      // OpenGL 3.3+ in the current context (EGL headless or the application's)
+  kVulkan = 1,  // Vulkan 1.3: a VulkanContext (headless) or the application's device
+};
+std::string_view gpu_api_name(GpuApi api);  // "gl", "vulkan"
+// Parses "gl", "vulkan"; returns false for anything else.
+bool parse_gpu_api(std::string_view text, GpuApi* out);
+
 // Pixel format of an atlas page and of a rasterized glyph.
 enum class PixelFormat : uint8_t {
   kCoverage8 = 0,  // one byte of coverage per pixel (R8 texture)

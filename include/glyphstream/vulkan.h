@@ -92,6 +92,10 @@ class VulkanContext {
   // The objects, as an application would pass them (the transfer queue only when used).
   virtual VulkanDeviceDesc device_desc() const = 0;
 
+  // Re-creates the offscreen image at a new size (content cleared to transparent), like
+  // HeadlessGl::resize. Waits for the graphics queue to finish what may still draw into the old
+  // image (headless only: a tool's set-up step, not a per-frame call).
+  virtual Status resize(int width, int height) = 0;
   // Clears the offscreen image to the colour as given (like HeadlessGl::clear).
   virtual Status clear(float r, float g, float b, float a) = 0;
   // Reads the offscreen image back as premultiplied RGBA8, top row first, tight rows; waits for

@@ -60,6 +60,17 @@ std::optional<int> parse_threads_env(const char* value, std::string* warning) {
   return std::nullopt;
 }
 
+std::optional<GpuApi> parse_backend_env(const char* value, std::string* warning) {
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  GpuApi api = GpuApi::kGl;
+  if (parse_gpu_api(value, &api)) return api;
+  if (warning != nullptr) {
+    *warning = "GLYPHSTREAM_BACKEND=" + quoted(value) +
+               " is not understood (use gl or vulkan); ignored (using the description's backend)";
+  }
+  return std::nullopt;
+}
+
 bool sync_uploads_from_environment() {
   static std::once_flag once;
   std::string warning;
@@ -76,6 +87,14 @@ std::optional<int> threads_from_environment() {
       parse_threads_env(std::getenv("GLYPHSTREAM_THREADS"), &warning);
   warn_once(once, warning);
   return threads;
+}
+
+std::optional<GpuApi> backend_from_environment() {
+  static std::once_flag once;
+  std::string warning;
+  const std::optional<GpuApi> api = parse_backend_env(std::getenv("GLYPHSTREAM_BACKEND"), &warning);
+  warn_once(once, warning);
+  return api;
 }
 
 }  // namespace glyphstream

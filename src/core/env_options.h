@@ -1,10 +1,13 @@
-// The environment switches glyphstream honours (GLYPHSTREAM_SYNC_UPLOADS, GLYPHSTREAM_THREADS).
+// The environment switches glyphstream honours (GLYPHSTREAM_SYNC_UPLOADS, GLYPHSTREAM_THREADS,
+// GLYPHSTREAM_BACKEND).
 // A value that is not understood is ignored, but never silently: the parser says why, and the
 // *_from_environment() readers print that once per process on stderr.
 #pragma once
 
 #include <optional>
 #include <string>
+
+#include "glyphstream/types.h"
 
 namespace glyphstream {
 
@@ -15,9 +18,14 @@ std::optional<bool> parse_sync_uploads_env(const char* value, std::string* warni
 // gives nullopt and a warning.
 std::optional<int> parse_threads_env(const char* value, std::string* warning);
 
+// GLYPHSTREAM_BACKEND: "gl" or "vulkan". Unset or "" gives nullopt; any other value gives
+// nullopt and a warning.
+std::optional<GpuApi> parse_backend_env(const char* value, std::string* warning);
+
 // Reads the variable with std::getenv and prints a warning on stderr (once) when it is not
 // understood. sync_uploads_from_environment() is false unless GLYPHSTREAM_SYNC_UPLOADS=1.
 bool sync_uploads_from_environment();
 std::optional<int> threads_from_environment();
+std::optional<GpuApi> backend_from_environment();
 
 }  // namespace glyphstream

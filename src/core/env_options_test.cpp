@@ -33,5 +33,19 @@ TEST(EnvOptions, UnderstoodValuesAndWarningsForTheRest) {
   EXPECT_NE(w.find("\\x0a!x"), std::string::npos) << w;
 }
 
+TEST(EnvOptions, BackendNamesAndWarningsForTheRest) {
+  std::string w;
+  EXPECT_FALSE(parse_backend_env(nullptr, &w).has_value());
+  EXPECT_FALSE(parse_backend_env("", &w).has_value());
+  EXPECT_EQ(parse_backend_env("gl", &w), GpuApi::kGl);
+  EXPECT_EQ(parse_backend_env("vulkan", &w), GpuApi::kVulkan);
+  EXPECT_TRUE(w.empty()) << w;
+  for (const char* bad : {"GL", "vk", "vulkan ", "metal"}) {
+    w.clear();
+    EXPECT_FALSE(parse_backend_env(bad, &w).has_value()) << bad;
+    EXPECT_NE(w.find("GLYPHSTREAM_BACKEND='"), std::string::npos) << bad << ": " << w;
+  }
+}
+
 }  // namespace
 }  // namespace glyphstream

@@ -9,6 +9,8 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["frame"] = s.frame;
   j["upload_mode"] = upload_mode_name(s.upload_mode);
   j["threads"] = s.threads;
+  j["backend"] = gpu_api_name(s.backend);
+  j["transfer_queue"] = s.transfer_queue;
   j["glyphs_requested"] = s.glyphs_requested;
   j["glyphs_drawn"] = s.glyphs_drawn;
   j["glyph_hits"] = s.glyph_hits;

@@ -29,6 +29,18 @@ bool parse_upload_mode(std::string_view text, UploadMode* out) {
   return true;
 }
 
+std::string_view gpu_api_name(GpuApi api) { return api == GpuApi::kVulkan ? "vulkan" : "gl"; }
+
+bool parse_gpu_api(std::string_view text, GpuApi* out) {
+  if (text == "gl")
+    *out = GpuApi::kGl;
+  else if (text == "vulkan")
+    *out = GpuApi::kVulkan;
+  else
+    return false;
+  return true;
+}
+
 Color Color::from_rgba8(uint32_t rgba) {
   return {float((rgba >> 24) & 0xff) / 255.f, float((rgba >> 16) & 0xff) / 255.f,
           float((rgba >> 8) & 0xff) / 255.f, float(rgba & 0xff) / 255.f};

@@ -19,6 +19,11 @@
 #include "glyphstream/types.h"
 #include "gpu/backend.h"
 
+namespace glyphstream {
+class VulkanContext;  // glyphstream/vulkan.h
+struct VulkanDeviceDesc;
+}  // namespace glyphstream
+
 namespace glyphstream::gpu {
 
 // One atlas page as the CPU holds it, and what changed since the last upload.
@@ -43,6 +48,9 @@ struct GpuDeviceDesc {
   // Optional: runs fn(i) for i in [0, n) on several threads and returns when all are done. The
   // async path then writes staging memory in parallel bands.
   std::function<void(size_t n, const std::function<void(size_t)>& fn)> parallel_for;
+  // Vulkan: async copies on a dedicated transfer queue when the device has one; false keeps
+  // them in the graphics stream.
+  bool vulkan_transfer_queue = true;
 };
 
 // The desc with every zero replaced by its default (what backends are created with).
@@ -91,6 +99,10 @@ class GpuDevice {
   // Test hook: reads a page texture back (tight rows, the page's format).
   Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width, int* height);
 
+  // The backend, for what only one API has (Vulkan's frame target and frame sync).
+  Backend& backend() { return *backend_; }
+  const Backend& backend() const { return *backend_; }
+
  private:
   Status validate(const PageUpload& p) const;
   Status ensure_pages(std::span<const PageUpload> pages, UploadMode mode, UploadStats* st,
@@ -110,5 +122,14 @@ class GpuDevice {
 // ARB_buffer_storage where present). kContextFailed if no context is current, kUnsupported if
 // it cannot be used. Implemented in gl/gl_backend.cpp.
 Result<std::unique_ptr<GpuDevice>> create_gl_device(const GpuDeviceDesc& desc = {});
+
+// Creates the Vulkan 1.3 backend, headless (draws into the context's offscreen image; the
+// context must outlive the device) or embedded (the application's device; draws go into the
+// command buffer given to VulkanBackend::set_frame_target). Implemented in
+// vulkan/vk_device.cpp.
+Result<std::unique_ptr<GpuDevice>> create_vulkan_device(VulkanContext& context,
+                                                        const GpuDeviceDesc& desc = {});
+Result<std::unique_ptr<GpuDevice>> create_vulkan_device(const VulkanDeviceDesc& device,
+                                                        const GpuDeviceDesc& desc = {});
 
 }  // namespace glyphstream::gpu

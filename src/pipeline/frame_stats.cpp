@@ -12,6 +12,8 @@ void FrameStatsAccumulator::begin(uint64_t frame, UploadMode mode, int threads,
   stats_.frame = frame;
   stats_.upload_mode = mode;
   stats_.threads = threads;
+  stats_.backend = backend_;
+  stats_.transfer_queue = transfer_queue_;
   counters_at_frame_start_ = counters;
   faces_this_frame_.clear();
 }

@@ -26,6 +26,11 @@ class FrameStatsAccumulator {
   explicit FrameStatsAccumulator(const text::FontRegistry* registry) : registry_(registry) {}
 
   FrameStats& current() { return stats_; }
+  // The backend every frame reports (set once, after the device is created).
+  void set_backend(GpuApi api, bool transfer_queue) {
+    backend_ = api;
+    transfer_queue_ = transfer_queue;
+  }
   void begin(uint64_t frame, UploadMode mode, int threads, const atlas::AtlasCounters& counters);
   // Faces that served this frame's text (their families go into fonts_used).
   void note_faces(std::span<const text::FaceId> faces);
@@ -48,6 +53,8 @@ class FrameStatsAccumulator {
   std::deque<FrameStats> finished_;
   atlas::AtlasCounters counters_at_frame_start_;
   std::set<text::FaceId> faces_this_frame_;
+  GpuApi backend_ = GpuApi::kGl;
+  bool transfer_queue_ = false;
 };
 
 }  // namespace glyphstream::pipeline

@@ -1,5 +1,7 @@
-// The whole pipeline on real OpenGL (Mesa llvmpipe in CI, the NVIDIA driver on the GPU
-// machine): render, read the framebuffer back, compare with the CPU reference.
+// The whole pipeline on real OpenGL and real Vulkan (Mesa llvmpipe and lavapipe in CI, the
+// NVIDIA driver on the GPU machine): render, read the framebuffer back, compare with the CPU
+// reference. Every test runs on both backends; Vulkan with the validation layer and
+// synchronization validation, failing on any message.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -7,8 +9,8 @@
 #include <vector>
 
 #include "cpu_reference.h"
-#include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
+#include "headless_target.h"
 #include "image_diff.h"
 
 namespace glyphstream {
@@ -31,18 +33,25 @@ TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu) {
   return s;
 }
 
-class Pipeline : public ::testing::Test {
+class Pipeline : public ::testing::TestWithParam<GpuApi> {
  protected:
   void SetUp() override {
-    auto gl = HeadlessGl::create({kWidth, kHeight});
-    ASSERT_TRUE(gl.ok()) << gl.status().to_string();
-    gl_ = std::move(gl).value();
+    auto target = tools::HeadlessTarget::create({GetParam(), kWidth, kHeight, /*validation=*/true});
+    ASSERT_TRUE(target.ok()) << target.status().to_string();
+    target_ = std::move(target).value();
     auto ref = testing::CpuReference::create();
     ASSERT_TRUE(ref.ok()) << ref.status().to_string();
     ref_ = std::move(ref).value();
   }
 
+  // The text systems of a test are gone by now: their teardown is validated too.
+  void TearDown() override {
+    if (!target_) return;
+    for (const std::string& m : target_->take_validation_messages()) ADD_FAILURE() << m;
+  }
+
   std::unique_ptr<TextSystem> make_system(TextSystemDesc desc) {
+    target_->configure(&desc);
     auto ts = TextSystem::create(desc);
     EXPECT_TRUE(ts.ok()) << ts.status().to_string();
     return ts.ok() ? std::move(ts).value() : nullptr;
@@ -51,7 +60,7 @@ class Pipeline : public ::testing::Test {
   // Renders one frame on the GPU and on the CPU; returns the number of differing pixels.
   int render_and_compare(TextSystem* ts, const std::vector<DrawCall>& calls,
                          const std::string& what) {
-    gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+    EXPECT_TRUE(target_->clear(kBackground).ok());
     EXPECT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
     ref_->clear(kWidth, kHeight, kBackground);
     for (const DrawCall& c : calls) {
@@ -62,7 +71,7 @@ class Pipeline : public ::testing::Test {
     EXPECT_TRUE(ts->commit().ok());
     EXPECT_TRUE(ts->flush().ok());
     std::vector<uint8_t> gpu;
-    EXPECT_TRUE(gl_->read_pixels(&gpu).ok());
+    EXPECT_TRUE(target_->read_pixels(&gpu).ok());
     const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
     EXPECT_TRUE(diff.match()) << what << ": " << diff.report;
     // A blank frame would also "match" a blank reference: make sure text was drawn.
@@ -71,14 +80,14 @@ class Pipeline : public ::testing::Test {
     return int(diff.differing_pixels);
   }
 
-  std::unique_ptr<HeadlessGl> gl_;
+  std::unique_ptr<tools::HeadlessTarget> target_;
   std::unique_ptr<testing::CpuReference> ref_;
   std::vector<uint8_t> last_image_;
 };
 
 const UploadMode kModes[] = {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage};
 
-TEST_F(Pipeline, KnownStringsMatchTheCpuReferenceInEveryMode) {
+TEST_P(Pipeline, KnownStringsMatchTheCpuReferenceInEveryMode) {
   for (UploadMode mode : kModes) {
     TextSystemDesc desc;
     desc.upload_mode_set = true;
@@ -100,7 +109,7 @@ TEST_F(Pipeline, KnownStringsMatchTheCpuReferenceInEveryMode) {
   }
 }
 
-TEST_F(Pipeline, AsyncAndSyncArePixelIdentical) {
+TEST_P(Pipeline, AsyncAndSyncArePixelIdentical) {
   std::vector<std::vector<uint8_t>> images;
   for (UploadMode mode : kModes) {
     TextSystemDesc desc;
@@ -118,7 +127,7 @@ TEST_F(Pipeline, AsyncAndSyncArePixelIdentical) {
 
 // The reference design lost glyphs written one frame earlier after a staging swap: a glyph
 // written in frame N must still be right in frames N+1, N+2, ...
-TEST_F(Pipeline, GlyphsWrittenEarlierStayCorrectInLaterFrames) {
+TEST_P(Pipeline, GlyphsWrittenEarlierStayCorrectInLaterFrames) {
   for (int ring : {1, 2, 3}) {
     TextSystemDesc desc;
     desc.upload_mode_set = true;
@@ -139,7 +148,7 @@ TEST_F(Pipeline, GlyphsWrittenEarlierStayCorrectInLaterFrames) {
 
 // A small atlas forces eviction and reuse of atlas space: every frame must still match, so a
 // stale glyph (old pixels under a new glyph's coordinates) fails.
-TEST_F(Pipeline, EvictionNeverShowsStaleGlyphs) {
+TEST_P(Pipeline, EvictionNeverShowsStaleGlyphs) {
   for (UploadMode mode : kModes) {
     TextSystemDesc desc;
     desc.upload_mode_set = true;
@@ -169,7 +178,7 @@ TEST_F(Pipeline, EvictionNeverShowsStaleGlyphs) {
   }
 }
 
-TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
+TEST_P(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
   TextSystemDesc desc;
   desc.page_width = 128;
   desc.page_max_height = 128;
@@ -189,7 +198,7 @@ TEST_F(Pipeline, FullAtlasWithEverythingPinnedDrawsEarlyAndLosesNothing) {
 
 // The same with decorations: a mid-frame flush draws the backgrounds with the glyphs that are
 // resident and keeps the lines until the last glyphs are drawn, so lines stay over every glyph.
-TEST_F(Pipeline, FullAtlasKeepsDecorationsInPangosOrder) {
+TEST_P(Pipeline, FullAtlasKeepsDecorationsInPangosOrder) {
   TextSystemDesc desc;
   desc.page_width = 128;
   desc.page_max_height = 128;
@@ -219,7 +228,7 @@ TEST_F(Pipeline, FullAtlasKeepsDecorationsInPangosOrder) {
   EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
 }
 
-TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
+TEST_P(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
   std::vector<std::vector<uint8_t>> images;
   std::vector<std::vector<std::vector<uint8_t>>> atlases;
   for (int threads : {1, 2, 8}) {
@@ -245,10 +254,10 @@ TEST_F(Pipeline, RasterizerThreadCountDoesNotChangePixels) {
   EXPECT_EQ(atlases[0], atlases[2]);
 }
 
-TEST_F(Pipeline, BadTextIsRefusedAndLosesNothingQueuedBefore) {
+TEST_P(Pipeline, BadTextIsRefusedAndLosesNothingQueuedBefore) {
   auto ts = make_system({});
   ASSERT_NE(ts, nullptr);
-  gl_->clear(1, 1, 1, 1);
+  ASSERT_TRUE(target_->clear(kBackground).ok());
   ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
   ASSERT_TRUE(ts->draw_text(10, 10, "kept", style_of("Sans 24")).ok());
   const Status bad = ts->draw_text(10, 60, "bad \xc0\xaf utf8", style_of("Sans 24"));
@@ -257,14 +266,14 @@ TEST_F(Pipeline, BadTextIsRefusedAndLosesNothingQueuedBefore) {
   EXPECT_EQ(zero.code(), ErrorCode::kInvalidArgument);
   ASSERT_TRUE(ts->flush().ok());
   std::vector<uint8_t> gpu;
-  ASSERT_TRUE(gl_->read_pixels(&gpu).ok());
+  ASSERT_TRUE(target_->read_pixels(&gpu).ok());
   ref_->clear(kWidth, kHeight, kBackground);
   ASSERT_TRUE(ref_->draw_text(10, 10, "kept", style_of("Sans 24")).ok());
   const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
   EXPECT_TRUE(diff.match()) << diff.report;
 }
 
-TEST_F(Pipeline, CountersAddUpOnKnownWorkloads) {
+TEST_P(Pipeline, CountersAddUpOnKnownWorkloads) {
   TextSystemDesc desc;
   desc.upload_mode_set = true;
   desc.upload_mode = UploadMode::kSync;
@@ -300,7 +309,7 @@ TextStyle markup_style(const std::string& font) {
 // Decorations of every kind, at fractional positions, in Pango's order (backgrounds under the
 // glyphs, lines over them), with no draw call more than the same glyphs without markup; a
 // frame of only decorations is one draw call; cached layouts keep their decorations.
-TEST_F(Pipeline, DecorationsAreDrawnInPangosOrderAtNoExtraDrawCall) {
+TEST_P(Pipeline, DecorationsAreDrawnInPangosOrderAtNoExtraDrawCall) {
   auto ts = make_system({});
   ASSERT_NE(ts, nullptr);
   const std::string plain = "under struck squiggle highlighted over 流式";
@@ -334,7 +343,7 @@ namespace {
 
 // prefetch() rasterizes in the background; a later commit() makes the glyphs resident, so the
 // frame that finally draws the text finds every glyph cached and still draws it exactly.
-TEST_F(Pipeline, PrefetchedGlyphsAreResidentAfterTheNextCommit) {
+TEST_P(Pipeline, PrefetchedGlyphsAreResidentAfterTheNextCommit) {
   for (int threads : {1, 4}) {
     TextSystemDesc desc;
     desc.threads = threads;
@@ -358,7 +367,7 @@ TEST_F(Pipeline, PrefetchedGlyphsAreResidentAfterTheNextCommit) {
 // The rasterizer queue of a frame is closed by finish() in the middle of it (its workers leave),
 // and later draw_text() calls of the same frame open another: commit() collects both, in miss
 // order, and the frame matches the reference. Each call has enough new glyphs to be queued.
-TEST_F(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
+TEST_P(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
   TextSystemDesc desc;
   desc.threads = 4;
   auto ts = make_system(desc);
@@ -366,7 +375,7 @@ TEST_F(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
   const TextStyle style = style_of("Sans 18");
   const std::string first = "Queued first: ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789";
   const std::string second = "Then second: 一二三四五六七八九十百千万 абвгдежзийкл";
-  gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+  ASSERT_TRUE(target_->clear(kBackground).ok());
   ref_->clear(kWidth, kHeight, kBackground);
   ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
   ASSERT_TRUE(ts->draw_text(4, 4, first, style).ok());
@@ -376,7 +385,7 @@ TEST_F(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
   ASSERT_TRUE(ref_->draw_text(4, 4, first, style).ok());
   ASSERT_TRUE(ref_->draw_text(4, 40, second, style).ok());
   std::vector<uint8_t> gpu;
-  ASSERT_TRUE(gl_->read_pixels(&gpu).ok());
+  ASSERT_TRUE(target_->read_pixels(&gpu).ok());
   const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
   EXPECT_TRUE(diff.match()) << diff.report;
   const FrameStats& st = ts->last_frame_stats();
@@ -386,7 +395,7 @@ TEST_F(Pipeline, FinishInTheMiddleOfAFrameKeepsEveryQueuedGlyph) {
 
 // A text system destroyed with glyphs queued and no commit: its workers are told that nothing
 // more comes, finish what they took, and the destructor returns.
-TEST_F(Pipeline, DestroyingWithQueuedGlyphsAndNoCommitReturns) {
+TEST_P(Pipeline, DestroyingWithQueuedGlyphsAndNoCommitReturns) {
   for (int round = 0; round < 5; ++round) {
     TextSystemDesc desc;
     desc.threads = 4;
@@ -399,6 +408,43 @@ TEST_F(Pipeline, DestroyingWithQueuedGlyphsAndNoCommitReturns) {
     ts.reset();
   }
 }
+
+// Both backends draw the same quads from the same atlas with the same blending: their frames
+// are equal byte for byte (not only within the CPU reference's tolerance), in every mode.
+TEST(PipelineBackends, VulkanFramesEqualGlFramesPixelForPixel) {
+  const std::vector<DrawCall> calls = {
+      {4.25f, 4, "Same pixels: 流式字形 Ξεσκεπάζω 😀🚀", style_of("Sans 26", 0x2060c0ffu)},
+      {10.5f, 60, "नमस्ते مرحبا tiny", style_of("Sans 11")},
+  };
+  for (UploadMode mode : kModes) {
+    std::vector<std::vector<uint8_t>> frames;
+    for (GpuApi api : {GpuApi::kGl, GpuApi::kVulkan}) {
+      auto target = tools::HeadlessTarget::create({api, kWidth, kHeight, /*validation=*/true});
+      ASSERT_TRUE(target.ok()) << target.status().to_string();
+      TextSystemDesc desc;
+      desc.upload_mode_set = true;
+      desc.upload_mode = mode;
+      (*target)->configure(&desc);
+      auto ts = TextSystem::create(desc);
+      ASSERT_TRUE(ts.ok()) << ts.status().to_string();
+      ASSERT_TRUE((*target)->clear(kBackground).ok());
+      ASSERT_TRUE((*ts)->begin_frame(kWidth, kHeight).ok());
+      for (const DrawCall& c : calls) ASSERT_TRUE((*ts)->draw_text(c.x, c.y, c.text, c.style).ok());
+      ASSERT_TRUE((*ts)->flush().ok());
+      frames.emplace_back();
+      ASSERT_TRUE((*target)->read_pixels(&frames.back()).ok());
+      ts->reset();
+      for (const std::string& m : (*target)->take_validation_messages()) ADD_FAILURE() << m;
+    }
+    const testing::ImageDiff diff = testing::diff_images(frames[0], frames[1], kWidth, kHeight, 0);
+    EXPECT_TRUE(diff.match()) << upload_mode_name(mode) << ": " << diff.report;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Pipeline, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
+                         [](const ::testing::TestParamInfo<GpuApi>& info) {
+                           return std::string(gpu_api_name(info.param));
+                         });
 
 }  // namespace
 }  // namespace glyphstream

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpu_reference.h"
+#include "glyphstream/types.h"
 #include "png_io.h"
 
 namespace glyphstream {
@@ -41,14 +42,27 @@ std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("glyphstream-test-" + name)).string();
 }
 
-TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
-  const std::string png = temp_path("sample.png");
-  const std::string stats = temp_path("sample.jsonl");
-  const std::string atlas_dir = temp_path("atlas");
+// The tool on each backend; Vulkan under the validation layer (the tool fails on a message).
+class RenderTool : public ::testing::TestWithParam<GpuApi> {
+ protected:
+  std::string backend() const { return std::string(gpu_api_name(GetParam())); }
+  std::string backend_tool() const {
+    return "GLYPHSTREAM_VK_VALIDATION=1 " + tool() + " --backend " + backend();
+  }
+  // Per backend: ctest may run both instances at once.
+  std::string backend_path(const std::string& name) const {
+    return temp_path(backend() + "-" + name);
+  }
+};
+
+TEST_P(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
+  const std::string png = backend_path("sample.png");
+  const std::string stats = backend_path("sample.jsonl");
+  const std::string atlas_dir = backend_path("atlas");
   std::filesystem::remove_all(atlas_dir);
   // The same command scripts/run-sample.sh runs, plus an atlas dump.
-  const CommandRun r =
-      run(tool() + " --out " + png + " --stats-json " + stats + " --dump-atlas " + atlas_dir);
+  const CommandRun r = run(backend_tool() + " --out " + png + " --stats-json " + stats +
+                           " --dump-atlas " + atlas_dir);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("glyphstream profile"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("rasterized"), std::string::npos);
@@ -83,6 +97,9 @@ TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
   ASSERT_TRUE(std::getline(in, line));
   EXPECT_NE(line.find("\"glyphs_drawn\""), std::string::npos);
   EXPECT_NE(line.find("\"upload_mode\":\"async\""), std::string::npos);
+  EXPECT_NE(line.find("\"backend\":\"" + std::string(gpu_api_name(GetParam())) + "\""),
+            std::string::npos)
+      << line;
   EXPECT_TRUE(std::filesystem::exists(atlas_dir + "/page-0.png"));
 }
 
@@ -90,9 +107,9 @@ TEST(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
 // lacks the distribution rule that scales bitmap-only colour fonts: Noto Color Emoji would be
 // laid out at its 109 ppem strike size. The text layer adds that rule when it is missing, so an
 // emoji at 20 px stays about 20 px tall.
-TEST(RenderTool, EmojiKeepTheirSizeWithABareFontconfigConfiguration) {
+TEST_P(RenderTool, EmojiKeepTheirSizeWithABareFontconfigConfiguration) {
   // Two fonts, as in a minimal bundle: the emoji can only come from Noto Color Emoji.
-  const std::filesystem::path dir = temp_path("bare-fonts");
+  const std::filesystem::path dir = backend_path("bare-fonts");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::filesystem::create_symlink("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -105,8 +122,8 @@ TEST(RenderTool, EmojiKeepTheirSizeWithABareFontconfigConfiguration) {
     out << "<?xml version=\"1.0\"?>\n<fontconfig><dir>" << dir.string() << "</dir><cachedir>"
         << (dir / "cache").string() << "</cachedir></fontconfig>\n";
   }
-  const std::string png = temp_path("bare-emoji.png");
-  const CommandRun r = run("FONTCONFIG_FILE=" + conf + " " + tool() +
+  const std::string png = backend_path("bare-emoji.png");
+  const CommandRun r = run("FONTCONFIG_FILE=" + conf + " " + backend_tool() +
                            " --text 'a\xF0\x9F\x8E\xA8' --font 'Sans 20' --out " + png);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Noto Color Emoji"), std::string::npos) << r.output;
@@ -116,33 +133,53 @@ TEST(RenderTool, EmojiKeepTheirSizeWithABareFontconfigConfiguration) {
   EXPECT_LE(image.value().height, 60) << r.output;
 }
 
-TEST(RenderTool, FailsWithAClearMessage) {
-  const std::string png = temp_path("bad.png");
-  CommandRun r = run(tool() + " --out " + png + " --text \"$(printf 'bad \\377 utf8')\"");
+TEST_P(RenderTool, FailsWithAClearMessage) {
+  const std::string png = backend_path("bad.png");
+  CommandRun r = run(backend_tool() + " --out " + png + " --text \"$(printf 'bad \\377 utf8')\"");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("invalid_utf8"), std::string::npos) << r.output;
-  r = run(tool() + " --out " + png + " --text hello --font 'Sans 0'");
+  r = run(backend_tool() + " --out " + png + " --text hello --font 'Sans 0'");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("invalid_argument"), std::string::npos) << r.output;
-  r = run(tool() + " --out /nonexistent-dir/x.png --text hello");
+  r = run(backend_tool() + " --out /nonexistent-dir/x.png --text hello");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("io_error"), std::string::npos) << r.output;
-  r = run(tool() + " --file /nonexistent-file.txt");
+  r = run(backend_tool() + " --file /nonexistent-file.txt");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  r = run(tool() + " --upload-mode turbo --text x");
+  r = run(backend_tool() + " --upload-mode turbo --text x");
   EXPECT_NE(r.exit_code, 0) << r.output;
 }
 
-TEST(RenderTool, SyncUploadsFlagIsPixelIdenticalToAsync) {
-  const std::string a = temp_path("async.png"), s = temp_path("sync.png"),
-                    w = temp_path("whole.png");
-  ASSERT_EQ(run(tool() + " --quiet --out " + a).exit_code, 0);
-  ASSERT_EQ(run(tool() + " --quiet --sync-uploads --out " + s).exit_code, 0);
-  ASSERT_EQ(run("GLYPHSTREAM_SYNC_UPLOADS=1 " + tool() + " --quiet --out " + w).exit_code, 0);
+TEST_P(RenderTool, SyncUploadsFlagIsPixelIdenticalToAsync) {
+  const std::string a = backend_path("async.png"), s = backend_path("sync.png"),
+                    w = backend_path("whole.png");
+  ASSERT_EQ(run(backend_tool() + " --quiet --out " + a).exit_code, 0);
+  ASSERT_EQ(run(backend_tool() + " --quiet --sync-uploads --out " + s).exit_code, 0);
+  ASSERT_EQ(run("GLYPHSTREAM_SYNC_UPLOADS=1 " + backend_tool() + " --quiet --out " + w).exit_code,
+            0);
   auto ia = tools::read_png(a), is = tools::read_png(s), iw = tools::read_png(w);
   ASSERT_TRUE(ia.ok() && is.ok() && iw.ok());
   EXPECT_EQ(ia.value().rgba, is.value().rgba);
   EXPECT_EQ(ia.value().rgba, iw.value().rgba);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RenderTool, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
+                         [](const ::testing::TestParamInfo<GpuApi>& info) {
+                           return std::string(gpu_api_name(info.param));
+                         });
+
+// The sample drawn by both backends gives the same PNG, byte for byte.
+TEST(RenderToolBackends, VulkanPngEqualsGlPng) {
+  const std::string gl = temp_path("backends-gl.png"), vk = temp_path("backends-vk.png");
+  CommandRun r = run(tool() + " --quiet --backend gl --out " + gl);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run("GLYPHSTREAM_VK_VALIDATION=1 " + tool() + " --quiet --backend vulkan --out " + vk);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto igl = tools::read_png(gl), ivk = tools::read_png(vk);
+  ASSERT_TRUE(igl.ok() && ivk.ok());
+  EXPECT_EQ(igl.value().width, ivk.value().width);
+  EXPECT_EQ(igl.value().height, ivk.value().height);
+  EXPECT_TRUE(igl.value().rgba == ivk.value().rgba);
 }
 
 // Hostile input (issue 15): one file per case in tests/data/hostile/render/<case>.case, lines
@@ -192,7 +229,7 @@ std::vector<std::filesystem::path> case_files(const std::string& folder) {
   return files;
 }
 
-TEST(RenderTool, HostileInputCasesGiveTheirDocumentedExitAndMessage) {
+TEST(RenderToolInput, HostileInputCasesGiveTheirDocumentedExitAndMessage) {
   const std::string tmp = temp_path("hostile");
   std::filesystem::create_directories(tmp);
   const auto files = case_files("render");

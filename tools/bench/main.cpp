@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "cli_common.h"
-#include "glyphstream/headless_gl.h"
+#include "headless_target.h"
 #include "packing_workload.h"
 #include "plot.h"
 #include "raster_workload.h"
@@ -36,6 +36,7 @@ struct Options {
   bool quick = false;
   int page_size = 1024;
   int width = 1280, height = 800;
+  gs::GpuApi backend = gs::GpuApi::kGl;
 };
 
 void progress_line(const std::string& label, int done, int total) {
@@ -55,10 +56,11 @@ void print_row(const nlohmann::ordered_json& j) {
     return buf;
   };
   std::printf(
-      "%-8s %-10s thr %-3d frames %-4d cpu p50 %8s p99 %8s max %8s ms | commit p50 %9s us"
+      "%-6s %-8s %-10s thr %-3d frames %-4d cpu p50 %8s p99 %8s max %8s ms | commit p50 %9s us"
       " | %10llu B %6llu copies | stalls %s ms | gpu up %s dr %s ms\n",
-      j["workload"].get<std::string>().c_str(), j["upload_mode"].get<std::string>().c_str(),
-      j["threads"].get<int>(), int(j["frames"].get<size_t>()), num("frame_cpu_ms_p50").c_str(),
+      j.value("backend", std::string("gl")).c_str(), j["workload"].get<std::string>().c_str(),
+      j["upload_mode"].get<std::string>().c_str(), j["threads"].get<int>(),
+      int(j["frames"].get<size_t>()), num("frame_cpu_ms_p50").c_str(),
       num("frame_cpu_ms_p99").c_str(), num("frame_cpu_ms_max").c_str(),
       num("commit_cpu_us_p50").c_str(),
       static_cast<unsigned long long>(j["bytes_uploaded"].get<uint64_t>()),
@@ -133,7 +135,7 @@ gs::Status run(const Options& o) {
     if (thread_counts.back() != hw) thread_counts.push_back(hw);
   }
 
-  std::unique_ptr<gs::HeadlessGl> gl;
+  std::unique_ptr<gs::tools::HeadlessTarget> target;
   for (const std::string& workload : workloads) {
     if (workload == "raster") {
       std::vector<int> counts = thread_counts;
@@ -156,10 +158,10 @@ gs::Status run(const Options& o) {
       }
       continue;
     }
-    if (!gl) {
-      GS_ASSIGN_OR_RETURN(gl, gs::HeadlessGl::create({o.width, o.height}));
-      std::printf("# %s, EGL platform %s, GL %s, %d hardware threads\n", gl->renderer().c_str(),
-                  gl->platform().c_str(), gl->version().c_str(), hw);
+    if (!target) {
+      GS_ASSIGN_OR_RETURN(target,
+                          gs::tools::HeadlessTarget::create({o.backend, o.width, o.height}));
+      std::printf("# %s, %d hardware threads\n", target->description().c_str(), hw);
     }
     // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
     const bool sweep = workload == "cold" || workload == "burst";
@@ -172,12 +174,12 @@ gs::Status run(const Options& o) {
         spec.frames = o.frames;
         spec.quick = o.quick;
         const std::string label = workload + " " + mode_name + " x" + std::to_string(threads);
-        GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(gl.get(), spec, [&](int d, int t) {
+        GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(target.get(), spec, [&](int d, int t) {
                               progress_line(label, d, t);
                             }));
         drop_impossible_bandwidth(&r.summary);
         print_row(r.summary);
-        r.summary["machine"] = gl->renderer();
+        r.summary["machine"] = target->description();
         results.push_back(r.summary);
         all_frames.insert(all_frames.end(), r.frames.begin(), r.frames.end());
       }
@@ -190,7 +192,8 @@ gs::Status run(const Options& o) {
     gs::Status plotted;
     auto rows = gs::bench::parse_result_file(results.dump(), "the results");
     if (!rows.ok()) plotted = rows.status();
-    if (plotted.ok()) plotted = write_plots(rows.value(), o.plot_path, gl ? gl->renderer() : "");
+    if (plotted.ok())
+      plotted = write_plots(rows.value(), o.plot_path, target ? target->description() : "");
     if (!plotted.ok())
       std::fprintf(stderr, "glyphstream-bench: no plots: %s\n", plotted.to_string().c_str());
   }
@@ -212,6 +215,10 @@ int main(int argc, char** argv) {
   app.add_option("--upload-mode", o.modes,
                  "async, sync, whole-page (repeatable; default all three)")
       ->check(CLI::IsMember({"async", "sync", "whole-page"}));
+  std::string backend;
+  app.add_option("--backend", backend,
+                 "Graphics API: gl (default) or vulkan (default: GLYPHSTREAM_BACKEND, else gl)")
+      ->check(CLI::IsMember({"gl", "vulkan"}));
   bool sync_uploads = false;
   app.add_flag("--sync-uploads", sync_uploads, "= --upload-mode sync");
   app.add_option("--threads", o.threads, "Rasterizer threads (default: all cores)")
@@ -236,6 +243,12 @@ int main(int argc, char** argv) {
     return *exit_code;
   }
   if (sync_uploads) o.modes = {"sync"};
+  const gs::tools::EnvironmentOptions env = gs::tools::read_environment(std::getenv);
+  for (const std::string& w : env.warnings) {
+    std::fprintf(stderr, "glyphstream-bench: warning: %s\n", w.c_str());
+  }
+  o.backend = env.backend.value_or(gs::GpuApi::kGl);
+  if (!backend.empty()) gs::parse_gpu_api(backend, &o.backend);
   const gs::Status status = run(o);
   if (!status.ok()) {
     std::fprintf(stderr, "glyphstream-bench: %s\n", status.to_string().c_str());

@@ -73,10 +73,10 @@ TextStyle style(const std::string& font) {
 // throttling a swap chain does: at most two finished frames stay in flight on the GPU, so that
 // uploads in sync mode meet textures that earlier draws still read, as they would in a game.
 template <typename DrawFn>
-Status frame(HeadlessGl* gl, TextSystem* ts, DrawFn&& draw, FrameTime* time) {
-  gl->clear(1, 1, 1, 1);
+Status frame(tools::HeadlessTarget* target, TextSystem* ts, DrawFn&& draw, FrameTime* time) {
+  GS_TRY(target->clear(Color{1, 1, 1, 1}));
   time->start = Clock::now();
-  GS_TRY(ts->begin_frame(gl->width(), gl->height()));
+  GS_TRY(ts->begin_frame(target->width(), target->height()));
   GS_TRY(draw());
   GS_TRY(ts->commit());
   GS_TRY(ts->flush());
@@ -115,6 +115,8 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   }
   j["workload"] = spec.workload;
   j["upload_mode"] = upload_mode_name(spec.mode);
+  j["backend"] = f.empty() ? "" : gpu_api_name(f.front().backend);
+  j["transfer_queue"] = !f.empty() && f.front().transfer_queue;
   j["threads"] = spec.threads;
   j["frames"] = f.size();
   j["frame_cpu_ms_p50"] = percentile(r->frame_cpu_ms, 0.5);
@@ -412,7 +414,7 @@ const WorkloadDesc* find_workload(std::string_view name) {
 
 }  // namespace
 
-Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
+Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const WorkloadSpec& spec,
                                     const Progress& progress) {
   const WorkloadDesc* wl = find_workload(spec.workload);
   if (!wl) return Status(ErrorCode::kInvalidArgument, "unknown workload " + spec.workload);
@@ -420,9 +422,10 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
   desc.threads = spec.threads;
   desc.upload_mode_set = true;
   desc.upload_mode = spec.mode;
+  target->configure(&desc);
   TextSystemDesc workload_desc = desc;
   if (wl->configure) wl->configure(&workload_desc);
-  const Scene scene{gl->width(), gl->height(), wl->lines()};
+  const Scene scene{target->width(), target->height(), wl->lines()};
   const int measured = spec.frames ? spec.frames : (spec.quick ? wl->quick_frames : wl->frames);
   const int warmup = spec.quick ? wl->quick_warmup : wl->warmup;
 
@@ -441,10 +444,10 @@ Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
     FrameTime time;
     for (int f = 0; f < wl->settle_frames; ++f) {
       GS_TRY(frame(
-          gl, ts, [&] { return wl->settle(*ts, f); }, &time));
+          target, ts, [&] { return wl->settle(*ts, f); }, &time));
     }
     GS_TRY(frame(
-        gl, ts, [&] { return wl->draw(*ts, scene, i); }, &time));
+        target, ts, [&] { return wl->draw(*ts, scene, i); }, &time));
     // A fresh system's frame is measured until complete on the GPU; finish() also attaches its
     // GPU timings to its statistics.
     if (fresh) GS_TRY(fresh->finish());

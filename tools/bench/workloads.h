@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "glyphstream/headless_gl.h"
 #include "glyphstream/stats.h"
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
+#include "headless_target.h"
 #include "texts/bench_texts.h"
 
 namespace glyphstream::bench {
@@ -33,8 +33,9 @@ struct WorkloadResult {
 // Progress callback: (done, total).
 using Progress = std::function<void(int, int)>;
 
-// Runs one workload in the current context of `gl` (a fresh TextSystem each run).
-Result<WorkloadResult> run_workload(HeadlessGl* gl, const WorkloadSpec& spec,
+// Runs one workload on `target`'s backend (GL: in its current context), a fresh TextSystem each
+// run.
+Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const WorkloadSpec& spec,
                                     const Progress& progress);
 
 // Writes a PNG plot of frame CPU time over frames, one line per series (gnuplot).

@@ -14,6 +14,9 @@
 namespace glyphstream::tools {
 
 void add_common_options(CLI::App& app, CommonOptions* o) {
+  app.add_option("--backend", o->backend,
+                 "Graphics API: gl (default) or vulkan (default: GLYPHSTREAM_BACKEND, else gl)")
+      ->check(CLI::IsMember({"gl", "vulkan"}));
   app.add_option("--upload-mode", o->upload_mode,
                  "How commit() uploads: async (default), sync (kill switch) or whole-page "
                  "(baseline for benchmarks)")
@@ -34,6 +37,9 @@ EnvironmentOptions read_environment(const Getenv& getenv) {
   if (!warning.empty()) env.warnings.push_back(warning);
   warning.clear();
   env.threads = parse_threads_env(getenv("GLYPHSTREAM_THREADS"), &warning);
+  if (!warning.empty()) env.warnings.push_back(warning);
+  warning.clear();
+  env.backend = parse_backend_env(getenv("GLYPHSTREAM_BACKEND"), &warning);
   if (!warning.empty()) env.warnings.push_back(warning);
   return env;
 }
@@ -71,6 +77,10 @@ Status apply_common_options(const CommonOptions& o, const EnvironmentOptions& en
   // Always explicit: the library would otherwise read the environment again and warn twice.
   const int every_core = int(std::max(1u, std::thread::hardware_concurrency()));
   desc->threads = o.threads > 0 ? o.threads : env.threads.value_or(every_core);
+  desc->backend = env.backend.value_or(GpuApi::kGl);
+  if (!o.backend.empty() && !parse_gpu_api(o.backend, &desc->backend)) {
+    return {ErrorCode::kInvalidArgument, "unknown backend " + o.backend};
+  }
   return {};
 }
 
@@ -128,6 +138,8 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
   auto ms = [](uint64_t ns) { return double(ns) / 1e6; };
   std::fprintf(out, "glyphstream profile (frame %llu)\n", static_cast<unsigned long long>(s.frame));
   std::fprintf(out, "  gpu            %s\n", renderer.c_str());
+  std::fprintf(out, "  backend        %s%s\n", std::string(gpu_api_name(s.backend)).c_str(),
+               s.transfer_queue ? " (uploads on a dedicated transfer queue)" : "");
   std::fprintf(out, "  upload mode    %s (async path: %s), %d rasterizer thread(s)\n",
                std::string(upload_mode_name(s.upload_mode)).c_str(), async_path.c_str(), s.threads);
   std::fprintf(

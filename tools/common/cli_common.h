@@ -21,14 +21,17 @@ struct CommonOptions {
   bool sync_uploads = false;
   int threads = 0;
   std::string stats_json;
+  std::string backend;  // "gl", "vulkan"; empty: GLYPHSTREAM_BACKEND, else gl
 };
 
-// What the environment asks for (GLYPHSTREAM_SYNC_UPLOADS, GLYPHSTREAM_THREADS), read through
+// What the environment asks for (GLYPHSTREAM_SYNC_UPLOADS, GLYPHSTREAM_THREADS,
+// GLYPHSTREAM_BACKEND), read through
 // `getenv` so that tests and fuzzers can pass their own; a value that is not understood is
 // ignored and explained in `warnings` (the tools print them on stderr).
 struct EnvironmentOptions {
   std::optional<bool> sync_uploads;
   std::optional<int> threads;
+  std::optional<GpuApi> backend;
   std::vector<std::string> warnings;
 };
 using Getenv = std::function<const char*(const char*)>;
@@ -43,7 +46,7 @@ constexpr int kExitError = 1;
 std::optional<int> parse_command_line(CLI::App& app, std::vector<std::string> args,
                                       std::ostream& out, std::ostream& err);
 
-// Adds --upload-mode, --sync-uploads, --threads and --stats-json.
+// Adds --backend, --upload-mode, --sync-uploads, --threads and --stats-json.
 void add_common_options(CLI::App& app, CommonOptions* options);
 // Validates the options and applies them, then the environment where no option decides, to a
 // TextSystemDesc (so the library never reads the environment behind the tool's back).

@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "cli_common.h"
-#include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
+#include "headless_target.h"
 #include "input_text.h"
 #include "png_io.h"
 #include "render_options.h"
@@ -71,8 +71,14 @@ gs::Status run(const gs::tools::RenderJob& job) {
   // A small context first: the text's height is known only after layout, which needs the
   // text system, which needs a context.
   const int image_w = o.width + 2 * margin;
-  GS_ASSIGN_OR_RETURN(auto gl, gs::HeadlessGl::create({image_w, 64}));
-  GS_ASSIGN_OR_RETURN(auto ts, gs::TextSystem::create(job.desc));
+  gs::tools::HeadlessTargetDesc target_desc;
+  target_desc.api = job.desc.backend;
+  target_desc.width = image_w;
+  target_desc.height = 64;
+  GS_ASSIGN_OR_RETURN(auto target, gs::tools::HeadlessTarget::create(target_desc));
+  gs::TextSystemDesc desc = job.desc;
+  target->configure(&desc);
+  GS_ASSIGN_OR_RETURN(auto ts, gs::TextSystem::create(desc));
 
   gs::TextStyle style;
   style.font = o.font;
@@ -89,10 +95,10 @@ gs::Status run(const gs::tools::RenderJob& job) {
     return {gs::ErrorCode::kInvalidArgument,
             "the text is " + std::to_string(image_h) + " px tall; the limit is 16384 px"};
   }
-  GS_TRY(gl->resize(image_w, image_h));
+  GS_TRY(target->resize(image_w, image_h));
 
-  GS_TRY(gl->make_current());
-  gl->clear(job.bg.r, job.bg.g, job.bg.b, job.bg.a);
+  GS_TRY(target->make_current());
+  GS_TRY(target->clear(job.bg));
   GS_TRY(ts->begin_frame(image_w, image_h));
   GS_TRY(ts->draw_text(float(margin), float(margin), input.text, style));
   GS_TRY(ts->commit());
@@ -102,7 +108,7 @@ gs::Status run(const gs::tools::RenderJob& job) {
   const gs::FrameStats stats = ts->last_frame_stats();
   GS_TRY(check_something_drawn(stats));
   std::vector<uint8_t> rgba;
-  GS_TRY(gl->read_pixels(&rgba));
+  GS_TRY(target->read_pixels(&rgba));
   GS_TRY(gs::tools::write_premultiplied_png(o.out, rgba.data(), image_w, image_h));
 
   if (!o.common.stats_json.empty()) {
@@ -110,10 +116,12 @@ gs::Status run(const gs::tools::RenderJob& job) {
   }
   if (!o.dump_atlas.empty()) GS_TRY(dump_atlas(ts.get(), o.dump_atlas));
   if (!o.quiet) {
-    std::printf("wrote %s (%d x %d) on %s via EGL %s\n", o.out.c_str(), image_w, image_h,
-                gl->renderer().c_str(), gl->platform().c_str());
+    std::printf("wrote %s (%d x %d) on %s\n", o.out.c_str(), image_w, image_h,
+                target->description().c_str());
     gs::tools::print_profile(stdout, stats, ts->gpu_renderer(), ts->async_path());
   }
+  ts.reset();  // its teardown is validated too
+  GS_TRY(gs::tools::check_validation(target.get()));
   return gs::tools::flush_stdout();
 }
 

@@ -251,6 +251,12 @@ Status HeadlessContext::init(const VulkanContextDesc& desc) {
   fence.flags = VK_FENCE_CREATE_SIGNALED_BIT;  // the destructor's wait returns if never used
   GS_TRY(check(vkCreateFence(dev_.device, &fence, nullptr, &fence_), "vkCreateFence"));
 
+  return create_target(width_, height_);
+}
+
+Status HeadlessContext::create_target(int width, int height) {
+  width_ = width;
+  height_ = height;
   GS_TRY(create_image(dev_, VK_FORMAT_R8G8B8A8_UNORM, width_, height_,
                       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
                           VK_IMAGE_USAGE_TRANSFER_DST_BIT,
@@ -264,6 +270,17 @@ Status HeadlessContext::init(const VulkanContextDesc& desc) {
       },
       "VulkanContext: initial layout"));
   return clear(0, 0, 0, 0);
+}
+
+Status HeadlessContext::resize(int width, int height) {
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
+    return {ErrorCode::kInvalidArgument, "VulkanContext::resize: size out of 1..16384"};
+  }
+  // The backend's draws into the old image run on this queue.
+  GS_TRY(check(vkQueueWaitIdle(graphics_queue_), "vkQueueWaitIdle"));
+  destroy_buffer(dev_, &readback_);
+  destroy_image(dev_, &target_);
+  return create_target(width, height);
 }
 
 template <typename Fn>

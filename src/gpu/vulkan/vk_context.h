@@ -29,6 +29,7 @@ class HeadlessContext final : public VulkanContext {
   bool validation_enabled() const override { return messenger_ != VK_NULL_HANDLE; }
   std::vector<std::string> take_validation_messages() override;
   VulkanDeviceDesc device_desc() const override;
+  Status resize(int width, int height) override;
   Status clear(float r, float g, float b, float a) override;
   Status read_pixels(std::vector<uint8_t>* rgba) override;
 
@@ -39,6 +40,7 @@ class HeadlessContext final : public VulkanContext {
   Status create_instance(bool validation);
   Status pick_physical_device(const std::string& wanted);
   Status create_device(bool use_transfer);
+  Status create_target(int width, int height);
   // Records `fn` into the context's command buffer, submits it and waits for its fence.
   template <typename Fn>
   Status submit_and_wait(Fn&& fn, const char* op);

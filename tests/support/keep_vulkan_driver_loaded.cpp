@@ -1,4 +1,4 @@
-// Linked into the Vulkan test binary, for the same reason as tests/support/
+// Linked into every GPU test binary (and the tools in sanitizer builds), for the same reason as tests/support/
 // keep_gl_driver_loaded.cpp: the Vulkan loader dlclose()s lavapipe and the validation layer
 // when the instance goes, and LeakSanitizer, checking at exit, then reports what their globals
 // held as leaks from an "unknown module". Loading both first with RTLD_NODELETE keeps them

@@ -1,0 +1,36 @@
+#include "pipeline/device_factory.h"
+
+#include "core/env_options.h"
+
+namespace glyphstream::pipeline {
+
+GpuApi chosen_backend(const TextSystemDesc& desc) {
+  if (desc.backend != GpuApi::kGl) return desc.backend;
+  const bool vulkan_given = desc.vulkan_context != nullptr || desc.vulkan_device != nullptr;
+  const std::optional<GpuApi> env = backend_from_environment();
+  return env && vulkan_given ? *env : GpuApi::kGl;
+}
+
+Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc,
+                                                      const gpu::GpuDeviceDesc& gpu_desc) {
+  if (chosen_backend(desc) == GpuApi::kGl) return gpu::create_gl_device(gpu_desc);
+  if ((desc.vulkan_context != nullptr) == (desc.vulkan_device != nullptr)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "TextSystemDesc: the Vulkan backend needs exactly one of vulkan_context "
+                  "(headless) and vulkan_device (embedded)");
+  }
+  gpu::GpuDeviceDesc d = gpu_desc;
+  d.vulkan_transfer_queue = desc.vulkan_transfer_queue;
+  if (desc.vulkan_context != nullptr) return gpu::create_vulkan_device(*desc.vulkan_context, d);
+  return gpu::create_vulkan_device(*desc.vulkan_device, d);
+}
+
+gpu::VulkanBackend* vulkan_backend(gpu::GpuDevice& device) {
+  return dynamic_cast<gpu::VulkanBackend*>(&device.backend());
+}
+
+const gpu::VulkanBackend* vulkan_backend(const gpu::GpuDevice& device) {
+  return dynamic_cast<const gpu::VulkanBackend*>(&device.backend());
+}
+
+}  // namespace glyphstream::pipeline
