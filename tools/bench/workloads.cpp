@@ -181,8 +181,8 @@ struct WorkloadDesc {
   Status (*settle)(TextSystem& ts, int frame) = nullptr;
   Status (*add_summary)(const RunRecord& run, WorkloadResult* r) = nullptr;
   // After the measured frames, on the shared system (the workload's desc in run.desc).
-  Status (*after_run)(HeadlessGl* gl, TextSystem& ts, const Scene& scene, const RunRecord& run,
-                      WorkloadResult* r) = nullptr;
+  Status (*after_run)(tools::HeadlessTarget* target, TextSystem& ts, const Scene& scene,
+                      const RunRecord& run, WorkloadResult* r) = nullptr;
 };
 
 std::vector<std::string> mixed_screen_lines() { return split_lines(kMixedScreen); }
@@ -304,8 +304,8 @@ Status summarize_burst(const RunRecord& run, WorkloadResult* r) {
 // W3 scaled: after the last size change, the frame at the final scale is drawn again until no
 // glyph is a stand-in (settle_frames: how many frames after the last change), then compared
 // with a cold render of the same call by a fresh TextSystem (settled_identical).
-Status settle_zoom(HeadlessGl* gl, TextSystem& ts, const Scene& scene, const RunRecord& run,
-                   WorkloadResult* r) {
+Status settle_zoom(tools::HeadlessTarget* target, TextSystem& ts, const Scene& scene,
+                   const RunRecord& run, WorkloadResult* r) {
   constexpr int kMaxSettleFrames = 60;
   const int last = int(r->frames.size()) - 1;
   int settle = 0;
@@ -314,20 +314,20 @@ Status settle_zoom(HeadlessGl* gl, TextSystem& ts, const Scene& scene, const Run
   FrameTime time;
   for (; stand_ins > 0 && settle < kMaxSettleFrames; ++settle) {
     GS_TRY(frame(
-        gl, &ts, [&] { return draw_zoom_scaled(ts, scene, last); }, &time));
+        target, &ts, [&] { return draw_zoom_scaled(ts, scene, last); }, &time));
     settle_ms.push_back(time.cpu_ms);
     stand_ins = ts.last_frame_stats().glyphs_stand_in;
   }
   r->summary["settle_frames"] = stand_ins == 0 ? settle : -1;
   r->summary["settle_frame_cpu_ms_max"] = percentile(settle_ms, 1.0);
   std::vector<uint8_t> settled, cold;
-  GS_TRY(gl->read_pixels(&settled));
+  GS_TRY(target->read_pixels(&settled));
   GS_TRY(ts.finish());
   GS_ASSIGN_OR_RETURN(auto fresh, TextSystem::create(run.desc));
   GS_TRY(frame(
-      gl, fresh.get(), [&] { return draw_zoom_scaled(*fresh, scene, last); }, &time));
+      target, fresh.get(), [&] { return draw_zoom_scaled(*fresh, scene, last); }, &time));
   GS_TRY(fresh->finish());
-  GS_TRY(gl->read_pixels(&cold));
+  GS_TRY(target->read_pixels(&cold));
   r->summary["settled_identical"] = settled == cold;
   size_t differing = 0;
   int max_diff = 0;
@@ -461,7 +461,7 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
   summarize(spec, &r);
   if (wl->after_run && shared) {
     const RunRecord workload_run{spec, workload_desc, {}};
-    GS_TRY(wl->after_run(gl, *shared, scene, workload_run, &r));
+    GS_TRY(wl->after_run(target, *shared, scene, workload_run, &r));
   }
   if (shared) GS_TRY(shared->finish());
   if (wl->add_summary) GS_TRY(wl->add_summary(run, &r));
