@@ -16,6 +16,7 @@
 #include "cpu_reference.h"
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
+#include "glyphstream/vulkan.h"
 
 namespace glyphstream {
 namespace {
@@ -229,6 +230,41 @@ TEST_F(ApiMisuse, GlyphRefusedByTheBudgetBlamesTheBudget) {
   const std::string& why = st.raster_error_messages[0];
   EXPECT_NE(why.find("atlas budget of 1 bytes"), std::string::npos) << why;
   EXPECT_EQ(why.find("larger than an atlas page"), std::string::npos) << why;
+}
+
+// The backend choice: Vulkan needs exactly one way in; what only Vulkan has says kUnsupported
+// elsewhere, and the GL system names its backend.
+TEST_F(ApiMisuse, BackendChoiceIsCheckedAndVulkanOnlyCallsSayUnsupportedOnGl) {
+  TextSystemDesc desc;
+  desc.backend = GpuApi::kVulkan;
+  EXPECT_EQ(TextSystem::create(desc).status().code(), ErrorCode::kInvalidArgument);
+  desc.backend = GpuApi(7);
+  EXPECT_EQ(TextSystem::create(desc).status().code(), ErrorCode::kInvalidArgument);
+  auto gl = TextSystem::create({});
+  ASSERT_TRUE(gl.ok()) << gl.status().to_string();
+  EXPECT_EQ((*gl)->backend_name(), "gl");
+  EXPECT_EQ((*gl)->set_vulkan_target(VulkanFrameTarget{}).code(), ErrorCode::kUnsupported);
+  EXPECT_EQ((*gl)->vulkan_frame_sync().status().code(), ErrorCode::kUnsupported);
+}
+
+TEST(ApiMisuseVulkan, HeadlessSystemRefusesAnEmbeddedTarget) {
+  VulkanContextDesc cd;
+  cd.validation = true;
+  auto ctx = VulkanContext::create(cd);
+  ASSERT_TRUE(ctx.ok()) << ctx.status().to_string();
+  {
+    TextSystemDesc desc;
+    desc.backend = GpuApi::kVulkan;
+    desc.vulkan_context = ctx->get();
+    auto ts = TextSystem::create(desc);
+    ASSERT_TRUE(ts.ok()) << ts.status().to_string();
+    EXPECT_EQ((*ts)->backend_name(), "vulkan");
+    EXPECT_EQ((*ts)->set_vulkan_target(VulkanFrameTarget{}).code(), ErrorCode::kUnsupported);
+    const VulkanDeviceDesc device = (*ctx)->device_desc();
+    desc.vulkan_device = &device;  // both ways in at once
+    EXPECT_EQ(TextSystem::create(desc).status().code(), ErrorCode::kInvalidArgument);
+  }
+  for (const std::string& m : (*ctx)->take_validation_messages()) ADD_FAILURE() << m;
 }
 
 }  // namespace
