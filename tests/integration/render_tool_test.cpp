@@ -1,17 +1,20 @@
 // Runs the main job's command (glyphstream-render with the built-in sample) and checks the PNG.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "cpu_reference.h"
 #include "glyphstream/types.h"
+#include "image_diff.h"
 #include "png_io.h"
 
 namespace glyphstream {
@@ -177,9 +180,14 @@ TEST(RenderToolBackends, VulkanPngEqualsGlPng) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto igl = tools::read_png(gl), ivk = tools::read_png(vk);
   ASSERT_TRUE(igl.ok() && ivk.ok());
-  EXPECT_EQ(igl.value().width, ivk.value().width);
-  EXPECT_EQ(igl.value().height, ivk.value().height);
-  EXPECT_TRUE(igl.value().rgba == ivk.value().rgba);
+  ASSERT_EQ(igl.value().width, ivk.value().width);
+  ASSERT_EQ(igl.value().height, ivk.value().height);
+  // Glyphs and solid rectangles are exact on both; the error squiggle's coverage is evaluated in
+  // float by each driver's shader compiler, so its edge pixels may round 1 level apart (2 of
+  // the sample's 570,000 pixels on llvmpipe against lavapipe).
+  const testing::ImageDiff diff = testing::diff_images(igl.value().rgba, ivk.value().rgba,
+                                                       igl.value().width, igl.value().height, 1);
+  EXPECT_TRUE(diff.match()) << diff.report;
 }
 
 // Hostile input (issue 15): one file per case in tests/data/hostile/render/<case>.case, lines
@@ -288,6 +296,35 @@ TEST(BenchTool, ArgumentErrorsExit1AndAFullDiskIsAnError) {
   r = run(bench_tool() + " --workload packing --quick --json /dev/full");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("cannot write /dev/full"), std::string::npos) << r.output;
+}
+
+// The burst's bandwidth probe: a number is one a host-to-device copy can reach (at most 10,000
+// GB/s), or the field says "unavailable (...)". llvmpipe's timer queries do not see its lazy
+// copy: it printed 3.3 PB/s before the check.
+TEST(BenchTool, BandwidthIsBelievableOrUnavailable) {
+  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
+  const std::string json = (std::filesystem::temp_directory_path() /
+                            ("gs-bandwidth-" + std::to_string(getpid()) + ".json"))
+                               .string();
+  const CommandRun r =
+      run(bench_tool() + " --workload burst --upload-mode async --frames 1 --threads 2 --json " +
+          json + " </dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(json);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(json);
+  const std::string key = "\"h2d_bandwidth_gbps\":";
+  const size_t at = text.find(key);
+  ASSERT_NE(at, std::string::npos) << text;
+  size_t v = at + key.size();
+  while (v < text.size() && text[v] == ' ') ++v;
+  if (text[v] == '"') {
+    EXPECT_EQ(text.compare(v + 1, 11, "unavailable"), 0) << text.substr(at, 200);
+  } else {
+    const double gbps = std::strtod(text.c_str() + v, nullptr);
+    EXPECT_GT(gbps, 0.0) << text.substr(at, 200);
+    EXPECT_LE(gbps, 10000.0) << text.substr(at, 200);
+  }
 }
 
 }  // namespace

@@ -122,7 +122,9 @@ Status VkBackend::ensure_page(const PageDesc& desc, bool* must_upload_whole, Upl
   const VkClearColorValue zero{};
   const VkImageSubresourceRange range{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
   vkCmdClearColorImage(cmd, fresh.image.image, VK_IMAGE_LAYOUT_GENERAL, &zero, 1, &range);
-  *must_upload_whole = it == pages_.end() || it->second.format != desc.format;
+  // Cleared to zero above, like GL's new pages: only a page id reused with another format needs
+  // its content whole (the dirty rects of a new page cover everything written to it).
+  *must_upload_whole = it != pages_.end() && it->second.format != desc.format;
   if (it == pages_.end()) {
     barrier_before_writes(cmd);  // the copies into it come after the clear
     pages_[desc.page] = fresh;
