@@ -302,9 +302,10 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
   if (bm.width > 0 && bm.height > 0) {
     atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
     drop_evicted();
-    if (r.status == atlas::AllocStatus::kFull) {
+    if (r.status == atlas::AllocStatus::kFull && gpu->backend().can_wait_within_frame()) {
       // Everything left is pinned by this frame: draw what is queued, start a new frame
-      // (which unpins it once the GPU is done), and try again.
+      // (which unpins it once the GPU is done), and try again. Embedded Vulkan cannot: the
+      // frame ends only when the application submits it, so waiting here would never return.
       GS_TRY(mid_frame_flush());
       r = atlas->allocate(bm.format, bm.width, bm.height);
       drop_evicted();
@@ -332,6 +333,10 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
 std::string TextSystem::Impl::refusal_reason(atlas::AllocStatus status,
                                              const text::GlyphBitmap& bm) const {
   if (status != atlas::AllocStatus::kTooLarge) {
+    if (!gpu->backend().can_wait_within_frame()) {
+      return "no atlas space: every page is pinned by this frame, and an embedded Vulkan frame "
+             "cannot be flushed early (raise TextSystemDesc::atlas_budget_bytes)";
+    }
     return "no atlas space: every page is pinned by this frame even after a mid-frame flush";
   }
   const atlas::AtlasConfig& c = atlas->config();

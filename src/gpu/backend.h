@@ -185,6 +185,10 @@ class Backend {
   // Host-to-device bandwidth (GB/s) through the async path's kind of transfer, `bytes` in one
   // copy; leaves any state as found. GL: kContextFailed unless the device's context is current.
   virtual Result<double> measure_upload_bandwidth(size_t bytes) = 0;
+  // False when a frame completes only through a submission the application makes after the
+  // frame (embedded Vulkan: its command buffer carries the draws): the pipeline must then never
+  // wait for the current frame, so a full atlas cannot be flushed mid-frame.
+  virtual bool can_wait_within_frame() const { return true; }
   virtual std::string name() const = 0;        // "gl", "vulkan"
   virtual std::string async_path() const = 0;  // how async uploads travel (for profiles)
   virtual std::string renderer() const = 0;    // the driver's device name

@@ -119,6 +119,7 @@ class VkBackend final : public VulkanBackend {
   // VulkanBackend
   Status set_frame_target(const VulkanFrameTarget& target) override;
   VulkanFrameSync frame_sync() const override;
+  bool can_wait_within_frame() const override { return headless_ != nullptr; }
   bool uses_transfer_queue() const override {
     return separate_uploads_ && upload_family_ != gfx_family_;
   }
