@@ -1,6 +1,7 @@
 // Fuzzes glyphstream-render's command line and environment parsing (the function the tool's
 // main calls, nothing run): input = lines; line 1 is GLYPHSTREAM_SYNC_UPLOADS, line 2
-// GLYPHSTREAM_THREADS (a lone "-" = unset), every further line one argument.
+// GLYPHSTREAM_THREADS, line 3 GLYPHSTREAM_BACKEND (a lone "-" = unset; any other variable is
+// unset), every further line one argument.
 // Checks: no crash or sanitizer report, exit status only 0 or 1, a parse that goes on has a
 // wrap width inside the range --help states, warnings only for values not understood.
 #include <cstddef>
@@ -24,12 +25,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       lines.back() += char(data[i]);
     }
   }
-  while (lines.size() < 2) lines.emplace_back("-");
-  const std::string sync = lines[0], threads = lines[1];
-  const std::vector<std::string> args(lines.begin() + 2, lines.end());
+  while (lines.size() < 3) lines.emplace_back("-");
+  const std::string sync = lines[0], threads = lines[1], backend = lines[2];
+  const std::vector<std::string> args(lines.begin() + 3, lines.end());
   auto getenv = [&](const char* name) -> const char* {
-    const std::string& v = std::string(name) == "GLYPHSTREAM_SYNC_UPLOADS" ? sync : threads;
-    return v == "-" ? nullptr : v.c_str();
+    const std::string n = name;
+    const std::string* v = n == "GLYPHSTREAM_SYNC_UPLOADS" ? &sync
+                           : n == "GLYPHSTREAM_THREADS"    ? &threads
+                           : n == "GLYPHSTREAM_BACKEND"    ? &backend
+                                                           : nullptr;
+    return v == nullptr || *v == "-" ? nullptr : v->c_str();
   };
   tools::RenderCommandLine cl = tools::parse_render_command_line(args, getenv);
   if (cl.exit_code) {
@@ -42,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(width >= tools::kMinWrapWidth && width <= tools::kMaxWrapWidth,
         "a width --help accepts is one the tool accepts");
   check(cl.job.desc.threads >= 1 && cl.job.desc.threads <= 256, "thread count 1..256");
-  check(cl.job.warnings.size() <= 2, "at most one warning per variable");
+  check(cl.job.warnings.size() <= 3, "at most one warning per variable");
   (void)tools::validate_render_job(&cl.job);
   return 0;
 }
