@@ -1,8 +1,8 @@
-// Linked into every GPU test binary (and the tools in sanitizer builds), for the same reason as tests/support/
-// keep_gl_driver_loaded.cpp: the Vulkan loader dlclose()s lavapipe and the validation layer
-// when the instance goes, and LeakSanitizer, checking at exit, then reports what their globals
-// held as leaks from an "unknown module". Loading both first with RTLD_NODELETE keeps them
-// mapped, and those reports vanish with no suppression. Harmless where they are absent.
+// Linked into every GPU test binary (and the tools in sanitizer builds), for the same reason as
+// tests/support/ keep_gl_driver_loaded.cpp: the Vulkan loader dlclose()s lavapipe and the
+// validation layer when the instance goes, and LeakSanitizer, checking at exit, then reports what
+// their globals held as leaks from an "unknown module". Loading both first with RTLD_NODELETE keeps
+// them mapped, and those reports vanish with no suppression. Harmless where they are absent.
 #include <dlfcn.h>
 
 #include <initializer_list>
