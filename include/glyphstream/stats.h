@@ -55,6 +55,11 @@ struct FrameStats {
   uint64_t gpu_upload_ns = 0;
   uint64_t gpu_draw_ns = 0;
   uint64_t gpu_timing_frame = 0;
+  // Vulkan: the device clock (ns) when the frame's first upload command began and its last
+  // ended, to compare with other timestamps of the same device (VulkanContext's busy scene);
+  // 0 on GL or without uploads.
+  uint64_t gpu_upload_begin_ns = 0;
+  uint64_t gpu_upload_end_ns = 0;
 
   // Atlas
   uint32_t pages = 0;

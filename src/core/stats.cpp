@@ -37,6 +37,10 @@ std::string frame_stats_to_json(const FrameStats& s) {
     j["gpu_upload_ns"] = s.gpu_upload_ns;
     j["gpu_draw_ns"] = s.gpu_draw_ns;
     j["gpu_timing_frame"] = s.gpu_timing_frame;
+    if (s.gpu_upload_end_ns) {
+      j["gpu_upload_begin_ns"] = s.gpu_upload_begin_ns;
+      j["gpu_upload_end_ns"] = s.gpu_upload_end_ns;
+    }
   } else {
     j["gpu_upload_ns"] = "unavailable";
     j["gpu_draw_ns"] = "unavailable";

@@ -135,6 +135,10 @@ struct GpuTimings {
   uint64_t frame = 0;
   uint64_t upload_ns = 0;
   uint64_t draw_ns = 0;
+  // Where the backend knows them (Vulkan): the device clock, in ns, when the frame's first
+  // upload command began and its last ended; 0 otherwise.
+  uint64_t upload_begin_ns = 0;
+  uint64_t upload_end_ns = 0;
 };
 
 class Backend {

@@ -39,6 +39,8 @@ void FrameStatsAccumulator::take_gpu_timings(gpu::GpuDevice& gpu) {
     stats_.gpu_upload_ns = t.upload_ns;
     stats_.gpu_draw_ns = t.draw_ns;
     stats_.gpu_timing_frame = t.frame;
+    stats_.gpu_upload_begin_ns = t.upload_begin_ns;
+    stats_.gpu_upload_end_ns = t.upload_end_ns;
   }
 }
 
@@ -71,6 +73,8 @@ void FrameStatsAccumulator::attach_gpu_timings(std::span<const gpu::GpuTimings> 
       f.gpu_upload_ns = t.upload_ns;
       f.gpu_draw_ns = t.draw_ns;
       f.gpu_timing_frame = t.frame;
+      f.gpu_upload_begin_ns = t.upload_begin_ns;
+      f.gpu_upload_end_ns = t.upload_end_ns;
     };
     attach(last_);
     for (FrameStats& f : finished_) attach(f);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli_common.h"
+#include "gpu_load.h"
 #include "headless_target.h"
 #include "packing_workload.h"
 #include "plot.h"
@@ -37,7 +38,17 @@ struct Options {
   int page_size = 1024;
   int width = 1280, height = 800;
   gs::GpuApi backend = gs::GpuApi::kGl;
+  std::vector<double> gpu_load_ms;  // W5: the busy scene's GPU time per frame
 };
+
+// W5 "busy GPU" rows are named by workload and load ("busy-scroll-4ms"): one plot each.
+std::string busy_row_name(const std::string& workload, double load_ms) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "busy-%s-%gms", workload.c_str(), load_ms);
+  std::string name = buf;
+  for (char& c : name) c = c == '.' ? '_' : c;
+  return name;
+}
 
 void progress_line(const std::string& label, int done, int total) {
   static const bool tty = isatty(STDERR_FILENO);
@@ -129,6 +140,13 @@ gs::Status run(const Options& o) {
   std::vector<int> thread_counts = {o.threads ? o.threads : hw};
   if (o.all || o.quick)
     workloads = {"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "raster", "packing"};
+  // W5: scroll and the burst under the application's GPU load (default 1, 4 and 8 ms).
+  std::vector<double> loads = o.gpu_load_ms;
+  if (o.workload == "busy" && !o.all) {
+    workloads = {"scroll", "burst"};
+    if (loads.empty()) loads = {1, 4, 8};
+  }
+  if (loads.empty()) loads = {0};
   if (o.all) {
     thread_counts.clear();
     for (int t = 1; t <= hw; t *= 2) thread_counts.push_back(t);
@@ -165,26 +183,39 @@ gs::Status run(const Options& o) {
     }
     // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
     const bool sweep = workload == "cold" || workload == "burst";
-    for (int threads : sweep ? thread_counts : std::vector<int>{thread_counts.back()}) {
-      for (const std::string& mode_name : modes) {
-        gs::bench::WorkloadSpec spec;
-        spec.workload = workload;
-        gs::parse_upload_mode(mode_name, &spec.mode);
-        spec.threads = threads;
-        spec.frames = o.frames;
-        spec.quick = o.quick;
-        const std::string label = workload + " " + mode_name + " x" + std::to_string(threads);
-        GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(target.get(), spec, [&](int d, int t) {
-                              progress_line(label, d, t);
-                            }));
-        drop_impossible_bandwidth(&r.summary);
-        print_row(r.summary);
-        r.summary["machine"] = target->description();
-        results.push_back(r.summary);
-        all_frames.insert(all_frames.end(), r.frames.begin(), r.frames.end());
+    for (const double load_ms : loads)
+      for (int threads : sweep ? thread_counts : std::vector<int>{thread_counts.back()}) {
+        gs::bench::GpuLoad load;
+        if (load_ms > 0) {
+          GS_ASSIGN_OR_RETURN(load, gs::bench::calibrate_gpu_load(target.get(), load_ms));
+          std::printf("# GPU load %.3g ms: busy scene work %u, measured %.3f ms\n", load_ms,
+                      load.work, load.measured_ms);
+        }
+        for (const std::string& mode_name : modes) {
+          gs::bench::WorkloadSpec spec;
+          spec.workload = workload;
+          gs::parse_upload_mode(mode_name, &spec.mode);
+          spec.threads = threads;
+          spec.frames = o.frames;
+          spec.quick = o.quick;
+          spec.busy_work = load.work;
+          spec.gpu_load_ms = load.requested_ms;
+          spec.gpu_load_measured_ms = load.measured_ms;
+          const std::string label = workload + " " + mode_name + " x" + std::to_string(threads);
+          GS_ASSIGN_OR_RETURN(
+              auto r, gs::bench::run_workload(target.get(), spec,
+                                              [&](int d, int t) { progress_line(label, d, t); }));
+          if (load_ms > 0) r.summary["workload"] = busy_row_name(workload, load_ms);
+          drop_impossible_bandwidth(&r.summary);
+          print_row(r.summary);
+          r.summary["machine"] = target->description();
+          results.push_back(r.summary);
+          all_frames.insert(all_frames.end(), r.frames.begin(), r.frames.end());
+        }
       }
-    }
   }
+  // Under GLYPHSTREAM_VK_VALIDATION=1 a run with any validation message fails.
+  if (target) GS_TRY(gs::tools::check_validation(target.get()));
   if (!o.json_path.empty()) GS_TRY(write_json(o.json_path, results));
   if (!o.stats_json.empty()) GS_TRY(gs::tools::write_stats_jsonl(o.stats_json, all_frames));
   if (!o.plot_path.empty()) {
@@ -203,15 +234,21 @@ gs::Status run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, even in a file
   Options o;
   CLI::App app{"glyphstream-bench: glyph atlas and upload pipeline benchmarks"};
   app.add_option(
          "--workload", o.workload,
          "cold (W1), scroll (W2), zoom (W3, draw_text_scaled), zoom-relayout (W3 laid out again "
-         "every frame: the baseline), steady (W4), burst (2,000 new glyphs), raster, packing")
-      ->check(CLI::IsMember(
-          {"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "raster", "packing"}))
+         "every frame: the baseline), steady (W4), burst (2,000 new glyphs), busy (W5: scroll "
+         "and burst under --gpu-load-ms, default 1, 4 and 8), raster, packing")
+      ->check(CLI::IsMember({"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "busy",
+                             "raster", "packing"}))
       ->capture_default_str();
+  app.add_option("--gpu-load-ms", o.gpu_load_ms,
+                 "GPU time of the application's own drawing before the text, every frame "
+                 "(a calibrated full-screen shader; repeatable; W5)")
+      ->check(CLI::Range(0.05, 100.0));
   app.add_option("--upload-mode", o.modes,
                  "async, sync, whole-page (repeatable; default all three)")
       ->check(CLI::IsMember({"async", "sync", "whole-page"}));

@@ -72,9 +72,16 @@ TextStyle style(const std::string& font) {
 // One frame: the measured CPU part (begin_frame .. flush) and, outside the measurement, the
 // throttling a swap chain does: at most two finished frames stay in flight on the GPU, so that
 // uploads in sync mode meet textures that earlier draws still read, as they would in a game.
+// With a busy GPU (W5), the application's own drawing replaces the clear: queued before the
+// text, not waited for, and not part of the measurement.
 template <typename DrawFn>
-Status frame(tools::HeadlessTarget* target, TextSystem* ts, DrawFn&& draw, FrameTime* time) {
-  GS_TRY(target->clear(Color{1, 1, 1, 1}));
+Status frame(tools::HeadlessTarget* target, TextSystem* ts, DrawFn&& draw, FrameTime* time,
+             uint32_t busy_work = 0) {
+  if (busy_work) {
+    GS_TRY(target->draw_busy_scene(Color{1, 1, 1, 1}, busy_work));
+  } else {
+    GS_TRY(target->clear(Color{1, 1, 1, 1}));
+  }
   time->start = Clock::now();
   GS_TRY(ts->begin_frame(target->width(), target->height()));
   GS_TRY(draw());
@@ -118,6 +125,11 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   j["backend"] = f.empty() ? "" : gpu_api_name(f.front().backend);
   j["transfer_queue"] = !f.empty() && f.front().transfer_queue;
   j["threads"] = spec.threads;
+  if (spec.busy_work) {
+    j["gpu_load_ms"] = spec.gpu_load_ms;
+    j["gpu_load_measured_ms"] = spec.gpu_load_measured_ms;
+    j["gpu_load_work"] = spec.busy_work;
+  }
   j["frames"] = f.size();
   j["frame_cpu_ms_p50"] = percentile(r->frame_cpu_ms, 0.5);
   j["frame_cpu_ms_p99"] = percentile(r->frame_cpu_ms, 0.99);
@@ -165,6 +177,9 @@ struct RunRecord {
   const WorkloadSpec& spec;
   const TextSystemDesc& desc;       // the desc before the workload's own changes
   std::vector<double> complete_ms;  // per measured frame, when the workload finishes each one
+  // Busy GPU, fresh systems, where the device clock is known (Vulkan): per measured frame, the
+  // busy scene before it and the frame's uploads.
+  std::vector<std::pair<GpuSpan, GpuSpan>> scene_and_upload;
 };
 
 struct WorkloadDesc {
@@ -275,6 +290,37 @@ Status settle_burst(TextSystem& ts, int frame) {
   return ts.draw_text(0, 0, "warm-up " + std::to_string(frame), style("Sans 32"));
 }
 
+// Where this frame's uploads ran against the busy scene queued before it (same device clock).
+void record_overlap(tools::HeadlessTarget* target, const FrameStats& stats, RunRecord* run) {
+  if (stats.gpu_upload_end_ns == 0) return;
+  auto scene = target->last_busy_scene_span();
+  if (!scene.ok()) return;
+  run->scene_and_upload.emplace_back(scene.value(),
+                                     GpuSpan{stats.gpu_upload_begin_ns, stats.gpu_upload_end_ns});
+}
+
+// The share of upload GPU time that ran while the busy scene did (on the copy engine, beside
+// the application's drawing), and where the uploads started relative to the scene.
+void summarize_overlap(const RunRecord& run, WorkloadResult* r) {
+  if (run.scene_and_upload.empty()) return;
+  std::vector<double> overlap, start_ms, scene_ms, upload_ms;
+  for (const auto& [scene, upload] : run.scene_and_upload) {
+    const double inside = double(std::min(scene.end_ns, upload.end_ns)) -
+                          double(std::max(scene.begin_ns, upload.begin_ns));
+    const double length = double(upload.end_ns - upload.begin_ns);
+    overlap.push_back(length > 0 ? std::clamp(inside / length, 0.0, 1.0) : 0.0);
+    start_ms.push_back((double(upload.begin_ns) - double(scene.begin_ns)) / 1e6);
+    scene_ms.push_back(double(scene.end_ns - scene.begin_ns) / 1e6);
+    upload_ms.push_back(length / 1e6);
+  }
+  auto& j = r->summary;
+  j["upload_inside_scene_p50"] = percentile(overlap, 0.5);
+  j["upload_inside_scene_min"] = percentile(overlap, 0.0);
+  j["upload_start_after_scene_start_ms_p50"] = percentile(start_ms, 0.5);
+  j["scene_gpu_ms_p50"] = percentile(scene_ms, 0.5);
+  j["upload_span_ms_p50"] = percentile(upload_ms, 0.5);
+}
+
 Status summarize_cold(const RunRecord& run, WorkloadResult* r) {
   r->summary["time_to_complete_ms_p50"] = percentile(run.complete_ms, 0.5);
   r->summary["time_to_complete_ms_min"] = percentile(run.complete_ms, 0.0);
@@ -282,6 +328,8 @@ Status summarize_cold(const RunRecord& run, WorkloadResult* r) {
 }
 
 Status summarize_burst(const RunRecord& run, WorkloadResult* r) {
+  summarize_overlap(run, r);
+  r->summary["time_to_complete_ms_p50"] = percentile(run.complete_ms, 0.5);
   std::vector<double> upload_us;
   for (const FrameStats& s : r->frames) upload_us.push_back(double(s.upload_cpu_ns) / 1e3);
   r->summary["upload_cpu_us_p50"] = percentile(upload_us, 0.5);
@@ -430,7 +478,7 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
   const int warmup = spec.quick ? wl->quick_warmup : wl->warmup;
 
   WorkloadResult r;
-  RunRecord run{spec, desc, {}};
+  RunRecord run{spec, desc, {}, {}};
   std::unique_ptr<TextSystem> shared;
   if (!wl->fresh_system_per_frame) {
     GS_ASSIGN_OR_RETURN(shared, TextSystem::create(workload_desc));
@@ -444,15 +492,16 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
     FrameTime time;
     for (int f = 0; f < wl->settle_frames; ++f) {
       GS_TRY(frame(
-          target, ts, [&] { return wl->settle(*ts, f); }, &time));
+          target, ts, [&] { return wl->settle(*ts, f); }, &time, spec.busy_work));
     }
     GS_TRY(frame(
-        target, ts, [&] { return wl->draw(*ts, scene, i); }, &time));
+        target, ts, [&] { return wl->draw(*ts, scene, i); }, &time, spec.busy_work));
     // A fresh system's frame is measured until complete on the GPU; finish() also attaches its
     // GPU timings to its statistics.
     if (fresh) GS_TRY(fresh->finish());
     if (i >= warmup) {
       if (fresh) run.complete_ms.push_back(ms_since(time.start));
+      if (fresh && spec.busy_work) record_overlap(target, ts->last_frame_stats(), &run);
       r.frame_cpu_ms.push_back(time.cpu_ms);
       r.frames.push_back(ts->last_frame_stats());
     }
@@ -460,7 +509,7 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
   }
   summarize(spec, &r);
   if (wl->after_run && shared) {
-    const RunRecord workload_run{spec, workload_desc, {}};
+    const RunRecord workload_run{spec, workload_desc, {}, {}};
     GS_TRY(wl->after_run(target, *shared, scene, workload_run, &r));
   }
   if (shared) GS_TRY(shared->finish());

@@ -22,6 +22,11 @@ struct WorkloadSpec {
   int threads = 1;
   int frames = 0;  // 0: the workload's default
   bool quick = false;
+  // W5 "busy GPU": every frame starts with a busy scene of this work (the application's own
+  // drawing) instead of a clear; 0: none. gpu_load_ms is what it was calibrated to (JSON).
+  uint32_t busy_work = 0;
+  double gpu_load_ms = 0;
+  double gpu_load_measured_ms = 0;
 };
 
 struct WorkloadResult {

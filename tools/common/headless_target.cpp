@@ -26,6 +26,10 @@ class GlTarget final : public HeadlessTarget {
     return {};
   }
   Status read_pixels(std::vector<uint8_t>* rgba) override { return gl_->read_pixels(rgba); }
+  Status draw_busy_scene(const Color& c, uint32_t work) override {
+    return gl_->draw_busy_scene(c.r, c.g, c.b, c.a, work);
+  }
+  Result<double> time_busy_scene(uint32_t work) override { return gl_->time_busy_scene(work); }
 
  private:
   std::unique_ptr<HeadlessGl> gl_;
@@ -46,6 +50,11 @@ class VulkanTarget final : public HeadlessTarget {
   Status resize(int width, int height) override { return vk_->resize(width, height); }
   Status clear(const Color& c) override { return vk_->clear(c.r, c.g, c.b, c.a); }
   Status read_pixels(std::vector<uint8_t>* rgba) override { return vk_->read_pixels(rgba); }
+  Status draw_busy_scene(const Color& c, uint32_t work) override {
+    return vk_->draw_busy_scene(c.r, c.g, c.b, c.a, work);
+  }
+  Result<double> time_busy_scene(uint32_t work) override { return vk_->time_busy_scene(work); }
+  Result<GpuSpan> last_busy_scene_span() override { return vk_->last_busy_scene_span(); }
   std::vector<std::string> take_validation_messages() override {
     return vk_->take_validation_messages();
   }

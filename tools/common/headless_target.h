@@ -11,6 +11,7 @@
 #include "glyphstream/status.h"
 #include "glyphstream/text_system.h"
 #include "glyphstream/types.h"
+#include "glyphstream/vulkan.h"
 
 namespace glyphstream::tools {
 
@@ -43,6 +44,15 @@ class HeadlessTarget {
   virtual Status clear(const Color& color) = 0;
   // Premultiplied RGBA8, top row first, tight rows; waits for the GPU.
   virtual Status read_pixels(std::vector<uint8_t>* rgba) = 0;
+  // The bench's W5 "busy GPU": the application's own drawing before the text, replacing the
+  // clear (HeadlessGl::draw_busy_scene / VulkanContext::draw_busy_scene); not waited for.
+  virtual Status draw_busy_scene(const Color& color, uint32_t work) = 0;
+  // One busy scene's GPU time, ms (waits for it).
+  virtual Result<double> time_busy_scene(uint32_t work) = 0;
+  // Vulkan: where the most recent busy scene ran on the device clock; kUnsupported on GL.
+  virtual Result<GpuSpan> last_busy_scene_span() {
+    return Status(ErrorCode::kUnsupported, "busy scene spans are measured on Vulkan only");
+  }
   // Vulkan with validation: what the layer reported since the last call.
   virtual std::vector<std::string> take_validation_messages() { return {}; }
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "gpu/gl/gl_program.h"
 #include "gpu/gl/gl_state.h"
 
 namespace glyphstream::gpu::gl {
@@ -127,45 +128,10 @@ void main() {
 }
 )";
 
-Status compile_shader(GLenum type, const char* src, GLuint* out) {
-  GLuint s = glCreateShader(type);
-  glShaderSource(s, 1, &src, nullptr);
-  glCompileShader(s);
-  GLint ok = 0;
-  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[1024] = {};
-    glGetShaderInfoLog(s, sizeof log, nullptr, log);
-    glDeleteShader(s);
-    return {ErrorCode::kUnsupported, std::string("shader compile failed: ") + log};
-  }
-  *out = s;
-  return {};
-}
-
 }  // namespace
 
 Status QuadRenderer::link_program() {
-  GLuint vs = 0, fs = 0;
-  GS_TRY(compile_shader(GL_VERTEX_SHADER, kVertexShader, &vs));
-  Status s = compile_shader(GL_FRAGMENT_SHADER, kFragmentShader, &fs);
-  if (!s.ok()) {
-    glDeleteShader(vs);
-    return s;
-  }
-  program_ = glCreateProgram();
-  glAttachShader(program_, vs);
-  glAttachShader(program_, fs);
-  glLinkProgram(program_);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  GLint linked = 0;
-  glGetProgramiv(program_, GL_LINK_STATUS, &linked);
-  if (!linked) {
-    char log[1024] = {};
-    glGetProgramInfoLog(program_, sizeof log, nullptr, log);
-    return {ErrorCode::kUnsupported, std::string("shader link failed: ") + log};
-  }
+  GS_ASSIGN_OR_RETURN(program_, gl::link_program(kVertexShader, kFragmentShader));
   u_viewport_ = glGetUniformLocation(program_, "u_viewport");
   u_color_page_ = glGetUniformLocation(program_, "u_color_page");
   return {};

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gpu/gl/gl_busy_scene.h"
+
 namespace glyphstream {
 namespace {
 
@@ -93,6 +95,7 @@ class HeadlessGlImpl final : public HeadlessGl {
       eglMakeCurrent(display_, surface_, surface_, context_);
       if (fbo_) glDeleteFramebuffers(1, &fbo_);
       if (rbo_) glDeleteRenderbuffers(1, &rbo_);
+      busy_scene_.release();
       eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
       eglDestroyContext(display_, context_);
     }
@@ -184,6 +187,29 @@ class HeadlessGlImpl final : public HeadlessGl {
     glClearColor(r, g, b, a);
     glClear(GL_COLOR_BUFFER_BIT);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
+  }
+
+  Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) override {
+    OwnContext own(this);
+    GS_TRY(own.status);
+    GLint prev_draw = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+    const float rgba[4] = {r, g, b, a};
+    Status s = busy_scene_.draw(width_, height_, rgba, work);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
+    return s;
+  }
+
+  Result<double> time_busy_scene(uint32_t work) override {
+    OwnContext own(this);
+    GS_TRY(own.status);
+    GLint prev_draw = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+    auto ms = busy_scene_.time(width_, height_, work);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
+    return ms;
   }
 
   Status read_pixels(std::vector<uint8_t>* rgba) override {
@@ -353,6 +379,7 @@ class HeadlessGlImpl final : public HeadlessGl {
   EGLContext context_ = EGL_NO_CONTEXT;
   EGLSurface surface_ = EGL_NO_SURFACE;
   GLuint fbo_ = 0, rbo_ = 0;
+  gpu::gl::BusyScene busy_scene_;
   std::string platform_, renderer_, version_;
 };
 

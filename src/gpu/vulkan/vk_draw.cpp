@@ -20,13 +20,6 @@ constexpr int kRectPipeline = -1;
 constexpr uint32_t kMaxPageSets = 1024;
 constexpr size_t kMinInstanceBytes = 64 * 1024;
 
-Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderModule* out) {
-  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-  info.codeSize = code.size_bytes();
-  info.pCode = code.data();
-  return check(vkCreateShaderModule(device, &info, nullptr, out), "vkCreateShaderModule");
-}
-
 }  // namespace
 
 Status VkBackend::create_draw_objects() {

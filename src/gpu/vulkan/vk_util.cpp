@@ -223,4 +223,11 @@ Status begin_one_time(VkCommandBuffer cmd) {
   return check(vkBeginCommandBuffer(cmd, &begin), "vkBeginCommandBuffer");
 }
 
+Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderModule* out) {
+  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  info.codeSize = code.size_bytes();
+  info.pCode = code.data();
+  return check(vkCreateShaderModule(device, &info, nullptr, out), "vkCreateShaderModule");
+}
+
 }  // namespace glyphstream::gpu::vk

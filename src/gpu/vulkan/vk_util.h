@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "glyphstream/status.h"
@@ -81,5 +82,8 @@ bool reached(VkDevice device, const Guard& g);
 Status wait(VkDevice device, const Guard& g, const char* op);
 
 Status begin_one_time(VkCommandBuffer cmd);
+
+// A shader module from SPIR-V words (vk_shaders.h).
+Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderModule* out);
 
 }  // namespace glyphstream::gpu::vk

@@ -1,0 +1,205 @@
+#include "gpu/vulkan/vk_busy_scene.h"
+
+#include <vector>
+
+#include "gpu/vulkan/vk_shaders.h"
+
+namespace glyphstream::gpu::vk {
+namespace {
+
+struct BusyPush {
+  float color[4];
+  uint32_t work;
+};
+
+uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family) {
+  uint32_t n = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
+  std::vector<VkQueueFamilyProperties> props(n);
+  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, props.data());
+  return family < n ? props[family].timestampValidBits : 0;
+}
+
+}  // namespace
+
+Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
+  dev_ = dev;
+  VkCommandPoolCreateInfo pool{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  pool.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  pool.queueFamilyIndex = graphics_family;
+  GS_TRY(check(vkCreateCommandPool(dev_.device, &pool, nullptr, &pool_), "busy scene pool"));
+  for (Slot& slot : slots_) {
+    VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    alloc.commandPool = pool_;
+    alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    alloc.commandBufferCount = 1;
+    GS_TRY(check(vkAllocateCommandBuffers(dev_.device, &alloc, &slot.cmd), "busy scene cmd"));
+    VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    fence.flags = VK_FENCE_CREATE_SIGNALED_BIT;
+    GS_TRY(check(vkCreateFence(dev_.device, &fence, nullptr, &slot.fence), "busy scene fence"));
+  }
+  if (const uint32_t bits = timestamp_bits(dev_.physical, graphics_family); bits > 0) {
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(dev_.physical, &props);
+    period_ns_ = double(props.limits.timestampPeriod);
+    mask_ = bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+    VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = uint32_t(slots_.size() * 2);
+    GS_TRY(check(vkCreateQueryPool(dev_.device, &info, nullptr, &queries_), "busy scene queries"));
+  }
+  GS_TRY(create_module(dev_.device, busy_scene_vertex_spirv(), &vert_));
+  GS_TRY(create_module(dev_.device, busy_scene_fragment_spirv(), &frag_));
+  VkPushConstantRange push{VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(BusyPush)};
+  VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  pl.pushConstantRangeCount = 1;
+  pl.pPushConstantRanges = &push;
+  return check(vkCreatePipelineLayout(dev_.device, &pl, nullptr, &layout_), "busy scene layout");
+}
+
+void BusyScene::destroy() {
+  if (!dev_.device) return;
+  for (Slot& slot : slots_) {
+    if (!slot.fence) continue;
+    vkWaitForFences(dev_.device, 1, &slot.fence, VK_TRUE, UINT64_MAX);
+    vkDestroyFence(dev_.device, slot.fence, nullptr);
+  }
+  if (pipeline_) vkDestroyPipeline(dev_.device, pipeline_, nullptr);
+  if (layout_) vkDestroyPipelineLayout(dev_.device, layout_, nullptr);
+  if (vert_) vkDestroyShaderModule(dev_.device, vert_, nullptr);
+  if (frag_) vkDestroyShaderModule(dev_.device, frag_, nullptr);
+  if (queries_) vkDestroyQueryPool(dev_.device, queries_, nullptr);
+  if (pool_) vkDestroyCommandPool(dev_.device, pool_, nullptr);
+  *this = BusyScene();
+}
+
+// No blending, no vertex input, viewport and scissor dynamic.
+Status BusyScene::create_pipeline(VkFormat format) {
+  if (pipeline_ && pipeline_format_ == format) return {};
+  if (pipeline_) vkDestroyPipeline(dev_.device, pipeline_, nullptr), pipeline_ = VK_NULL_HANDLE;
+  VkPipelineShaderStageCreateInfo stages[2] = {
+      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
+      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO}};
+  stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
+  stages[0].module = vert_;
+  stages[0].pName = "main";
+  stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
+  stages[1].module = frag_;
+  stages[1].pName = "main";
+  VkPipelineVertexInputStateCreateInfo input{
+      VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+  VkPipelineInputAssemblyStateCreateInfo assembly{
+      VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
+  assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
+  viewport.viewportCount = viewport.scissorCount = 1;
+  VkPipelineRasterizationStateCreateInfo raster{
+      VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
+  raster.polygonMode = VK_POLYGON_MODE_FILL;
+  raster.cullMode = VK_CULL_MODE_NONE;
+  raster.lineWidth = 1.f;
+  VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
+  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
+  VkPipelineColorBlendAttachmentState blend{};
+  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+  VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
+  cb.attachmentCount = 1;
+  cb.pAttachments = &blend;
+  const VkDynamicState dyn_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
+  VkPipelineDynamicStateCreateInfo dyn{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
+  dyn.dynamicStateCount = 2;
+  dyn.pDynamicStates = dyn_states;
+  VkPipelineRenderingCreateInfo rendering{VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO};
+  rendering.colorAttachmentCount = 1;
+  rendering.pColorAttachmentFormats = &format;
+  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
+  info.pNext = &rendering;
+  info.stageCount = 2;
+  info.pStages = stages;
+  info.pVertexInputState = &input;
+  info.pInputAssemblyState = &assembly;
+  info.pViewportState = &viewport;
+  info.pRasterizationState = &raster;
+  info.pMultisampleState = &ms;
+  info.pColorBlendState = &cb;
+  info.pDynamicState = &dyn;
+  info.layout = layout_;
+  GS_TRY(
+      check(vkCreateGraphicsPipelines(dev_.device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline_),
+            "busy scene pipeline"));
+  pipeline_format_ = format;
+  return {};
+}
+
+Status BusyScene::draw(VkQueue queue, const Image& target, const float rgba[4], uint32_t work) {
+  GS_TRY(create_pipeline(target.format));
+  Slot& slot = slots_[size_t(next_)];
+  GS_TRY(check(vkWaitForFences(dev_.device, 1, &slot.fence, VK_TRUE, UINT64_MAX), "busy scene"));
+  GS_TRY(check(vkResetCommandBuffer(slot.cmd, 0), "busy scene"));
+  GS_TRY(begin_one_time(slot.cmd));
+  const uint32_t first_query = uint32_t(next_) * 2;
+  if (queries_) {
+    vkResetQueryPool(dev_.device, queries_, first_query, 2);  // hostQueryReset
+    vkCmdWriteTimestamp2(slot.cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, queries_, first_query);
+  }
+  // Earlier clears, copies and draws into the image (the text of the frame before) come first.
+  memory_barrier(
+      slot.cmd,
+      VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT | VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+      VK_ACCESS_2_TRANSFER_WRITE_BIT | VK_ACCESS_2_TRANSFER_READ_BIT |
+          VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT,
+      VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+  VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
+  color.imageView = target.view;
+  color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
+  color.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;  // every pixel is written
+  color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+  VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
+  rendering.renderArea = {{0, 0}, {uint32_t(target.width), uint32_t(target.height)}};
+  rendering.layerCount = 1;
+  rendering.colorAttachmentCount = 1;
+  rendering.pColorAttachments = &color;
+  vkCmdBeginRendering(slot.cmd, &rendering);
+  const VkViewport vp{0, 0, float(target.width), float(target.height), 0, 1};
+  vkCmdSetViewport(slot.cmd, 0, 1, &vp);
+  vkCmdSetScissor(slot.cmd, 0, 1, &rendering.renderArea);
+  vkCmdBindPipeline(slot.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
+  const BusyPush push{{rgba[0], rgba[1], rgba[2], rgba[3]}, work};
+  vkCmdPushConstants(slot.cmd, layout_, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push, &push);
+  vkCmdDraw(slot.cmd, 3, 1, 0, 0);
+  vkCmdEndRendering(slot.cmd);
+  if (queries_) {
+    vkCmdWriteTimestamp2(slot.cmd, VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT, queries_,
+                         first_query + 1);
+  }
+  GS_TRY(check(vkEndCommandBuffer(slot.cmd), "busy scene"));
+  VkCommandBufferSubmitInfo cb{VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO};
+  cb.commandBuffer = slot.cmd;
+  VkSubmitInfo2 submit{VK_STRUCTURE_TYPE_SUBMIT_INFO_2};
+  submit.commandBufferInfoCount = 1;
+  submit.pCommandBufferInfos = &cb;
+  GS_TRY(check(vkResetFences(dev_.device, 1, &slot.fence), "busy scene"));
+  GS_TRY(check(vkQueueSubmit2(queue, 1, &submit, slot.fence), "busy scene submit"));
+  last_ = next_;
+  next_ = (next_ + 1) % int(slots_.size());
+  return {};
+}
+
+Result<GpuSpan> BusyScene::last_span() {
+  if (last_ < 0) return Status(ErrorCode::kInvalidArgument, "busy scene: none drawn yet");
+  if (!queries_) return Status(ErrorCode::kUnsupported, "busy scene: no timestamps");
+  const Slot& slot = slots_[size_t(last_)];
+  GS_TRY(check(vkWaitForFences(dev_.device, 1, &slot.fence, VK_TRUE, UINT64_MAX), "busy scene"));
+  uint64_t ticks[2] = {};
+  GS_TRY(check(vkGetQueryPoolResults(dev_.device, queries_, uint32_t(last_) * 2, 2, sizeof ticks,
+                                     ticks, sizeof(uint64_t), VK_QUERY_RESULT_64_BIT),
+               "busy scene timestamps"));
+  GpuSpan span;
+  span.begin_ns = uint64_t(double(ticks[0] & mask_) * period_ns_);
+  span.end_ns = span.begin_ns +
+                uint64_t(double(((ticks[1] & mask_) - (ticks[0] & mask_)) & mask_) * period_ns_);
+  return span;
+}
+
+}  // namespace glyphstream::gpu::vk

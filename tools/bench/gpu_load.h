@@ -1,0 +1,23 @@
+// The bench's W5 "busy GPU": the application's own GPU work before the text, a busy scene
+// (HeadlessTarget::draw_busy_scene) whose work is calibrated to a GPU time with timer queries.
+#pragma once
+
+#include <cstdint>
+
+#include "glyphstream/status.h"
+#include "headless_target.h"
+
+namespace glyphstream::bench {
+
+struct GpuLoad {
+  double requested_ms = 0;
+  uint32_t work = 0;       // shader iterations per pixel
+  double measured_ms = 0;  // median of a few passes at `work`
+};
+
+// Finds the work whose pass takes `ms` of GPU time on `target` at its current size: doubles
+// until a pass takes a quarter of it, scales linearly, corrects once, then measures.
+// kUnsupported without GPU timers; kInvalidArgument for ms outside (0, 100].
+Result<GpuLoad> calibrate_gpu_load(tools::HeadlessTarget* target, double ms);
+
+}  // namespace glyphstream::bench
