@@ -73,28 +73,26 @@ Status VkBackend::pass_upload_command(VkCommandBuffer* out) {
   return {};
 }
 
+// Every application has coverage pages; colour pages share their memory type on the drivers we
+// know (lavapipe, NVIDIA). Where they do not, the first colour page allocates its own block.
 Status VkBackend::reserve_page_memory() {
-  for (const PixelFormat format : {PixelFormat::kCoverage8, PixelFormat::kColor32}) {
-    VkImageCreateInfo image{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-    image.imageType = VK_IMAGE_TYPE_2D;
-    image.format = page_format(format);
-    image.extent = {1024, 256, 1};  // the memory type does not depend on the size
-    image.mipLevels = image.arrayLayers = 1;
-    image.samples = VK_SAMPLE_COUNT_1_BIT;
-    image.tiling = VK_IMAGE_TILING_OPTIMAL;
-    image.usage = kPageUsage;
-    image.sharingMode =
-        families_.size() > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE;
-    image.queueFamilyIndexCount = families_.size() > 1 ? uint32_t(families_.size()) : 0;
-    image.pQueueFamilyIndices = families_.size() > 1 ? families_.data() : nullptr;
-    VkDeviceImageMemoryRequirements info{VK_STRUCTURE_TYPE_DEVICE_IMAGE_MEMORY_REQUIREMENTS};
-    info.pCreateInfo = &image;
-    VkMemoryRequirements2 req{VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2};
-    vkGetDeviceImageMemoryRequirements(dev_.device, &info, &req);
-    GS_TRY(page_memory_.reserve(dev_, req.memoryRequirements.memoryTypeBits,
-                                VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT));
-  }
-  return {};
+  VkImageCreateInfo image{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+  image.imageType = VK_IMAGE_TYPE_2D;
+  image.format = page_format(PixelFormat::kCoverage8);
+  image.extent = {1024, 256, 1};  // the memory type does not depend on the size
+  image.mipLevels = image.arrayLayers = 1;
+  image.samples = VK_SAMPLE_COUNT_1_BIT;
+  image.tiling = VK_IMAGE_TILING_OPTIMAL;
+  image.usage = kPageUsage;
+  image.sharingMode = families_.size() > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE;
+  image.queueFamilyIndexCount = families_.size() > 1 ? uint32_t(families_.size()) : 0;
+  image.pQueueFamilyIndices = families_.size() > 1 ? families_.data() : nullptr;
+  VkDeviceImageMemoryRequirements info{VK_STRUCTURE_TYPE_DEVICE_IMAGE_MEMORY_REQUIREMENTS};
+  info.pCreateInfo = &image;
+  VkMemoryRequirements2 req{VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2};
+  vkGetDeviceImageMemoryRequirements(dev_.device, &info, &req);
+  return page_memory_.reserve(dev_, req.memoryRequirements.memoryTypeBits,
+                              VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
 }
 
 Status VkBackend::create_page_image(const PageDesc& desc, PageImage* out) {
