@@ -11,6 +11,7 @@ namespace {
 
 constexpr int kDefaultRingDepth = 3;
 constexpr size_t kDefaultSlotBytes = size_t(4) << 20;
+constexpr int kReservedCommands = 2;  // per ring, allocated at creation
 
 // A transfer-only family may restrict copies to whole blocks; ours are texel-exact.
 bool exact_transfer_granularity(VkPhysicalDevice pd, uint32_t family) {
@@ -78,6 +79,11 @@ Status VkBackend::init() {
   GS_TRY(create_rings());
   GS_TRY(create_draw_objects());
   if (desc_.enable_timestamps && device_desc_.host_query_reset) GS_TRY(create_query_pool());
+  // What the first frame would otherwise create (once per backend, as GL creates its program
+  // and instance buffer in init()): page memory, instance buffers, pipelines for a known target.
+  GS_TRY(reserve_page_memory());
+  GS_TRY(reserve_instance_buffers());
+  if (headless_) GS_TRY(create_pipelines(headless_->target().format));
   return {};
 }
 
@@ -90,6 +96,8 @@ Status VkBackend::create_rings() {
     info.queueFamilyIndex = family;
     GS_TRY(check(vkCreateCommandPool(dev_.device, &info, nullptr, &ring->pool),
                  "vkCreateCommandPool"));
+    // A frame uses up to two of the graphics ring (upload pass, draw), one of the upload ring.
+    for (int i = 0; i < kReservedCommands; ++i) GS_TRY(add_command(*ring));
   }
   // The ring's slots are created and touched now: first use in a frame would cost a stall.
   slots_.resize(size_t(desc_.staging_ring_depth));
@@ -140,16 +148,21 @@ Status VkBackend::acquire_command(CommandRing& ring, VkCommandBuffer* out) {
     *out = e.cmd;
     return begin_one_time(e.cmd);
   }
+  GS_TRY(add_command(ring));
+  ring.entries.back().in_use = true;
+  *out = ring.entries.back().cmd;
+  return begin_one_time(*out);
+}
+
+Status VkBackend::add_command(CommandRing& ring) {
   CommandRing::Entry e;
   VkCommandBufferAllocateInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
   info.commandPool = ring.pool;
   info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
   info.commandBufferCount = 1;
   GS_TRY(check(vkAllocateCommandBuffers(dev_.device, &info, &e.cmd), "vkAllocateCommandBuffers"));
-  e.in_use = true;
   ring.entries.push_back(e);
-  *out = e.cmd;
-  return begin_one_time(e.cmd);
+  return {};
 }
 
 void VkBackend::set_command_guard(CommandRing& ring, VkCommandBuffer cmd, const Guard& g) {

@@ -128,6 +128,7 @@ class VkBackend final : public VulkanBackend {
   // vk_backend.cpp
   Status create_rings();
   Status acquire_command(CommandRing& ring, VkCommandBuffer* out);
+  Status add_command(CommandRing& ring);  // a new idle entry
   void set_command_guard(CommandRing& ring, VkCommandBuffer cmd, const Guard& g);
   // Submits `cmd` and signals the next value of `signal`; returns that value in *guard.
   Status submit(VkQueue queue, VkCommandBuffer cmd, std::span<const VkSemaphoreSubmitInfo> waits,
@@ -142,6 +143,8 @@ class VkBackend final : public VulkanBackend {
   Status wait_all(bool frames, const char* op);
 
   // vk_upload.cpp
+  // The first block of page memory, allocated at creation (see MemoryPool::reserve).
+  Status reserve_page_memory();
   Status create_page_image(const PageDesc& desc, PageImage* out);
   Status pass_graphics_command(VkCommandBuffer* out);
   Status pass_upload_command(VkCommandBuffer* out);
@@ -156,6 +159,9 @@ class VkBackend final : public VulkanBackend {
   // vk_draw.cpp
   Status create_draw_objects();
   void destroy_draw_objects();
+  // Every variant for a target format (headless: at creation; embedded: at the first draw).
+  Status create_pipelines(VkFormat color_format);
+  Status reserve_instance_buffers();
   // page_format kRectPipeline: the variant that samples nothing (kNoPage batches).
   Result<VkPipeline> pipeline(int page_format, VkFormat color_format);
   Status allocate_descriptor(PageImage* page);

@@ -19,6 +19,9 @@ constexpr int kRectPipeline = -1;
 
 constexpr uint32_t kMaxPageSets = 1024;
 constexpr size_t kMinInstanceBytes = 64 * 1024;
+// Created with the backend: the first frame's draw and the next one's (the first still in
+// flight) find a buffer (2,000 glyphs each) without a vkAllocateMemory.
+constexpr size_t kReservedInstanceBuffers = 2;
 
 }  // namespace
 
@@ -149,6 +152,22 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
   return p;
 }
 
+Status VkBackend::create_pipelines(VkFormat color_format) {
+  for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline}) {
+    GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, color_format));
+  }
+  return {};
+}
+
+Status VkBackend::reserve_instance_buffers() {
+  instance_buffers_.resize(kReservedInstanceBuffers);
+  for (InstanceBuffer& b : instance_buffers_) {
+    GS_TRY(
+        create_host_buffer(dev_, kMinInstanceBytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &b.buffer));
+  }
+  return {};
+}
+
 Status VkBackend::allocate_descriptor(PageImage* page) {
   VkDescriptorSetAllocateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   info.descriptorPool = descriptor_pool_;
@@ -235,9 +254,7 @@ Status VkBackend::draw(const DrawList& list) {
     return {ErrorCode::kInvalidArgument, "draw: set_frame_target() first (embedded mode)"};
   }
   const VkFormat format = headless_ ? headless_->target().format : VkFormat(target_.color_format);
-  for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline}) {
-    GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, format));
-  }
+  GS_TRY(create_pipelines(format));
   GS_ASSIGN_OR_RETURN(InstanceBuffer * buffer, instance_buffer(list.instances.size_bytes()));
   std::memcpy(buffer->buffer.mapped, list.instances.data(), list.instances.size_bytes());
   if (!headless_) {

@@ -32,19 +32,33 @@ Status MemoryPool::allocate(const DeviceRef& d, const VkMemoryRequirements& req,
       return {};
     }
   }
+  GS_ASSIGN_OR_RETURN(Block * b, add_block(d, type, std::max(kBlockBytes, req.size)));
+  carve(*b, req, offset);  // fits: the block is at least req.size and offset 0 is aligned
+  *memory = b->memory;
+  return {};
+}
+
+Status MemoryPool::reserve(const DeviceRef& d, uint32_t type_bits, VkMemoryPropertyFlags want) {
+  GS_ASSIGN_OR_RETURN(const uint32_t type, find_memory_type(d, type_bits, want));
+  for (const Block& b : blocks_) {
+    if (b.type == type) return {};
+  }
+  return add_block(d, type, kBlockBytes).status();
+}
+
+Result<MemoryPool::Block*> MemoryPool::add_block(const DeviceRef& d, uint32_t type,
+                                                 VkDeviceSize size) {
   Block b;
   b.type = type;
-  b.size = std::max(kBlockBytes, req.size);
+  b.size = size;
   VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   info.allocationSize = b.size;
   info.memoryTypeIndex = type;
   GS_TRY(check(vkAllocateMemory(d.device, &info, nullptr, &b.memory),
                "vkAllocateMemory (page memory block)"));
   b.free[0] = b.size;
-  carve(b, req, offset);  // fits: the block is at least req.size and offset 0 is aligned
-  *memory = b.memory;
   blocks_.push_back(std::move(b));
-  return {};
+  return &blocks_.back();
 }
 
 void MemoryPool::release(VkDevice device, VkDeviceMemory memory, VkDeviceSize offset) {

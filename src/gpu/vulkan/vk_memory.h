@@ -23,6 +23,10 @@ class MemoryPool {
                   VkDeviceMemory* memory, VkDeviceSize* offset);
   // Gives a range back; a block left empty is freed unless it is the only empty one.
   void release(VkDevice device, VkDeviceMemory memory, VkDeviceSize offset);
+  // Allocates a first block of the memory type `want` selects from `type_bits` unless one exists:
+  // creation pays that vkAllocateMemory (milliseconds for 64 MiB on some drivers, which also
+  // clear it), not the first frame that creates a page.
+  Status reserve(const DeviceRef& d, uint32_t type_bits, VkMemoryPropertyFlags want);
   void destroy(VkDevice device);
   size_t block_count() const { return blocks_.size(); }
 
@@ -35,6 +39,7 @@ class MemoryPool {
     std::map<VkDeviceSize, VkDeviceSize> used;
   };
   bool carve(Block& b, const VkMemoryRequirements& req, VkDeviceSize* offset);
+  Result<Block*> add_block(const DeviceRef& d, uint32_t type, VkDeviceSize size);
 
   std::vector<Block> blocks_;
 };

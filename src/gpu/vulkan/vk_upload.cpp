@@ -15,6 +15,9 @@ constexpr VkPipelineStageFlags2 kPageWriteStages =
 constexpr VkPipelineStageFlags2 kPageReadStages =
     VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_2_COPY_BIT;
 
+constexpr VkImageUsageFlags kPageUsage =
+    VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+
 size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 VkBufferImageCopy region_for(const Rect& r, size_t offset) {
@@ -70,12 +73,32 @@ Status VkBackend::pass_upload_command(VkCommandBuffer* out) {
   return {};
 }
 
+// Every application has coverage pages; colour pages share their memory type on the drivers we
+// know (lavapipe, NVIDIA). Where they do not, the first colour page allocates its own block.
+Status VkBackend::reserve_page_memory() {
+  VkImageCreateInfo image{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+  image.imageType = VK_IMAGE_TYPE_2D;
+  image.format = page_format(PixelFormat::kCoverage8);
+  image.extent = {1024, 256, 1};  // the memory type does not depend on the size
+  image.mipLevels = image.arrayLayers = 1;
+  image.samples = VK_SAMPLE_COUNT_1_BIT;
+  image.tiling = VK_IMAGE_TILING_OPTIMAL;
+  image.usage = kPageUsage;
+  image.sharingMode = families_.size() > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE;
+  image.queueFamilyIndexCount = families_.size() > 1 ? uint32_t(families_.size()) : 0;
+  image.pQueueFamilyIndices = families_.size() > 1 ? families_.data() : nullptr;
+  VkDeviceImageMemoryRequirements info{VK_STRUCTURE_TYPE_DEVICE_IMAGE_MEMORY_REQUIREMENTS};
+  info.pCreateInfo = &image;
+  VkMemoryRequirements2 req{VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2};
+  vkGetDeviceImageMemoryRequirements(dev_.device, &info, &req);
+  return page_memory_.reserve(dev_, req.memoryRequirements.memoryTypeBits,
+                              VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+}
+
 Status VkBackend::create_page_image(const PageDesc& desc, PageImage* out) {
   PageImage page;
   page.format = desc.format;
-  GS_TRY(create_image(dev_, page_format(desc.format), desc.width, desc.height,
-                      VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
-                          VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+  GS_TRY(create_image(dev_, page_format(desc.format), desc.width, desc.height, kPageUsage,
                       families_.data(), uint32_t(families_.size()), &page.image, &page_memory_));
   Status s = allocate_descriptor(&page);
   if (!s.ok()) {
@@ -220,7 +243,10 @@ Status VkBackend::copy_from_staging(int slot, std::span<const StagingCopy> copie
   }
   if (regions.empty()) return {};
   VkCommandBuffer cmd;
-  if (separate_uploads_) {
+  // A pass that created or grew a page has opened its graphics submission first (clears and
+  // growth copies); its copies join that one instead of a separate submission that would wait
+  // for it and that the draws would wait for in turn (a new TextSystem's first frame).
+  if (separate_uploads_ && (pass_upload_ || !pass_gfx_)) {
     GS_TRY(pass_upload_command(&cmd));
     pass_upload_slots_.push_back(slot);
   } else {
