@@ -17,69 +17,24 @@
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
 #include "glyphstream/vulkan.h"
+#include "good_text_fixture.h"
 
 namespace glyphstream {
 namespace {
 
 constexpr int kWidth = 320;
 constexpr int kHeight = 96;
-const Color kBackground{1, 1, 1, 1};
-constexpr float kGoodX = 8, kGoodY = 8;
-constexpr int kGoodBoxW = 200, kGoodBoxH = 40;
-const char* const kGoodText = "Good text";
 
-TextStyle good_style() {
-  TextStyle s;
-  s.font = "Sans 24px";
-  s.color = Color::from_rgba8(0x101010ffu);
-  return s;
-}
-
-class ApiMisuse : public ::testing::Test {
+class ApiMisuse : public testing::GoodTextTest {
  protected:
-  void SetUp() override {
-    auto gl = HeadlessGl::create({kWidth, kHeight});
-    ASSERT_TRUE(gl.ok()) << gl.status().to_string();
-    gl_ = std::move(gl).value();
-  }
-
-  void make_system(TextSystemDesc desc = {}) {
-    if (desc.threads == 0) desc.threads = 2;
-    auto ts = TextSystem::create(desc);
-    ASSERT_TRUE(ts.ok()) << ts.status().to_string();
-    ts_ = std::move(ts).value();
-  }
-
-  void begin_with_good_text() {
-    gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
-    ASSERT_TRUE(ts_->begin_frame(kWidth, kHeight).ok());
-    const Status s = ts_->draw_text(kGoodX, kGoodY, kGoodText, good_style());
-    ASSERT_TRUE(s.ok()) << s.to_string();
-  }
+  ApiMisuse() : GoodTextTest(kWidth, kHeight) {}
 
   // Flushes, reads back, and compares the whole image with the good text alone drawn by the
   // CPU reference (nothing else may have been drawn).
   void flush_and_expect_only_good_text() {
-    const Status s = ts_->flush();
-    ASSERT_TRUE(s.ok()) << s.to_string();
-    std::vector<uint8_t> pixels;
-    ASSERT_TRUE(gl_->read_pixels(&pixels).ok());
-    auto ref = testing::CpuReference::create();
-    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
-    (*ref)->clear(kWidth, kHeight, kBackground);
-    ASSERT_TRUE((*ref)->draw_text(kGoodX, kGoodY, kGoodText, good_style()).ok());
-    const std::vector<uint8_t>& want = (*ref)->image();
-    ASSERT_EQ(pixels.size(), want.size());
-    int bad = 0;
-    for (size_t i = 0; i < want.size(); ++i) {
-      if (std::abs(int(pixels[i]) - int(want[i])) > 2) ++bad;
-    }
-    EXPECT_EQ(bad, 0) << "the frame differs from the good text alone";
-    EXPECT_GT(testing::count_ink(pixels, kWidth, 0, 0, kGoodBoxW, kGoodBoxH, kBackground, 60), 50);
+    EXPECT_GT(flush_and_count_good_ink(), 50);
+    expect_good_text_exact(/*whole_frame=*/true);
   }
-
-  std::unique_ptr<HeadlessGl> gl_;
-  std::unique_ptr<TextSystem> ts_;
 };
 
 // --- item 6: resource limits in TextSystemDesc ------------------------------------------------

@@ -26,6 +26,7 @@
 #include "cpu_reference.h"
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/text_system.h"
+#include "good_text_fixture.h"
 #include "text/font_registry.h"
 
 // Simulated allocation failure: while armed, any allocation of at least this many bytes throws
@@ -67,18 +68,6 @@ namespace {
 
 constexpr int kWidth = 480;
 constexpr int kHeight = 160;
-const Color kBackground{1, 1, 1, 1};
-// The good text, drawn before every bad call; its box is checked for ink afterwards.
-constexpr float kGoodX = 8, kGoodY = 8;
-constexpr int kGoodBoxW = 200, kGoodBoxH = 40;
-const char* const kGoodText = "Good text";
-
-TextStyle style_of(const std::string& font) {
-  TextStyle s;
-  s.font = font;
-  s.color = Color::from_rgba8(0x101010ffu);
-  return s;
-}
 
 // A real font to truncate and corrupt: DejaVu Sans (Debian's fonts-dejavu-core), found through
 // fontconfig so that the test also runs where fonts live elsewhere (the GPU machine's bundle).
@@ -104,59 +93,10 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-class BadInput : public ::testing::Test {
+// Each case starts a frame with the good text, makes its bad call, and checks the good text.
+class BadInput : public testing::GoodTextTest {
  protected:
-  void SetUp() override {
-    auto gl = HeadlessGl::create({kWidth, kHeight});
-    ASSERT_TRUE(gl.ok()) << gl.status().to_string();
-    gl_ = std::move(gl).value();
-  }
-
-  void make_system(TextSystemDesc desc = {}) {
-    if (desc.threads == 0) desc.threads = 2;
-    auto ts = TextSystem::create(desc);
-    ASSERT_TRUE(ts.ok()) << ts.status().to_string();
-    ts_ = std::move(ts).value();
-  }
-
-  // Starts a frame and queues the good text.
-  void begin_with_good_text() {
-    gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
-    ASSERT_TRUE(ts_->begin_frame(kWidth, kHeight).ok());
-    const Status s = ts_->draw_text(kGoodX, kGoodY, kGoodText, style_of("Sans 24px"));
-    ASSERT_TRUE(s.ok()) << s.to_string();
-  }
-
-  // Ends the frame (flush must succeed) and returns the ink inside the good text's box.
-  int flush_and_count_good_ink() {
-    const Status s = ts_->flush();
-    EXPECT_TRUE(s.ok()) << s.to_string();
-    EXPECT_TRUE(gl_->read_pixels(&pixels_).ok());
-    return testing::count_ink(pixels_, kWidth, 0, 0, kGoodBoxW, kGoodBoxH, kBackground, 60);
-  }
-
-  // The good text alone, rendered by the CPU reference: the box must match it exactly.
-  void expect_good_text_exact() {
-    auto ref = testing::CpuReference::create();
-    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
-    (*ref)->clear(kWidth, kHeight, kBackground);
-    ASSERT_TRUE((*ref)->draw_text(kGoodX, kGoodY, kGoodText, style_of("Sans 24px")).ok());
-    const std::vector<uint8_t>& want = (*ref)->image();
-    int bad = 0;
-    for (int y = 0; y < kGoodBoxH; ++y) {
-      for (int x = 0; x < kGoodBoxW; ++x) {
-        for (int c = 0; c < 4; ++c) {
-          const size_t i = (size_t(y) * kWidth + x) * 4 + c;
-          if (std::abs(int(pixels_[i]) - int(want[i])) > 2) ++bad;
-        }
-      }
-    }
-    EXPECT_EQ(bad, 0) << "the good text differs from the CPU reference";
-  }
-
-  std::unique_ptr<HeadlessGl> gl_;
-  std::unique_ptr<TextSystem> ts_;
-  std::vector<uint8_t> pixels_;
+  BadInput() : GoodTextTest(kWidth, kHeight) {}
 };
 
 // --- Text -------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@
 
 namespace glyphstream::gpu {
 
+struct GpuDeviceDesc;  // gpu_device.h
+
 // How async uploads travel.
 enum class VulkanUploadPath : uint8_t {
   // A dedicated transfer queue where there is one, else kGraphicsStream; the environment
@@ -41,6 +43,9 @@ class VulkanBackend : public Backend {
   // True when async copies run in their own submission on a dedicated transfer queue.
   virtual bool uses_transfer_queue() const = 0;
 };
+
+// What create_vulkan_device() makes of `desc` (tests then pick an upload_path of their own).
+VulkanBackendDesc vulkan_backend_desc(const GpuDeviceDesc& desc);
 
 // Headless: draws go to the context's offscreen image, each draw() is its own submission.
 Result<std::unique_ptr<VulkanBackend>> create_vulkan_backend(VulkanContext& context,

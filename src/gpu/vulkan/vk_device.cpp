@@ -3,9 +3,8 @@
 #include "gpu/vulkan/vk_backend.h"
 
 namespace glyphstream::gpu {
-namespace {
 
-VulkanBackendDesc backend_desc(const GpuDeviceDesc& desc) {
+VulkanBackendDesc vulkan_backend_desc(const GpuDeviceDesc& desc) {
   const GpuDeviceDesc d = with_defaults(desc);
   VulkanBackendDesc v;
   v.staging_ring_depth = d.staging_ring_depth;
@@ -14,6 +13,8 @@ VulkanBackendDesc backend_desc(const GpuDeviceDesc& desc) {
   if (!d.vulkan_transfer_queue) v.upload_path = VulkanUploadPath::kGraphicsStream;
   return v;
 }
+
+namespace {
 
 Result<std::unique_ptr<GpuDevice>> wrap(Result<std::unique_ptr<VulkanBackend>> backend,
                                         const GpuDeviceDesc& desc) {
@@ -26,7 +27,7 @@ Result<std::unique_ptr<GpuDevice>> wrap(Result<std::unique_ptr<VulkanBackend>> b
 
 Result<std::unique_ptr<GpuDevice>> create_vulkan_device(VulkanContext& context,
                                                         const GpuDeviceDesc& desc) {
-  return wrap(create_vulkan_backend(context, backend_desc(desc)), desc);
+  return wrap(create_vulkan_backend(context, vulkan_backend_desc(desc)), desc);
 }
 
 Result<std::unique_ptr<GpuDevice>> create_vulkan_device(const VulkanDeviceDesc& device,
@@ -36,7 +37,7 @@ Result<std::unique_ptr<GpuDevice>> create_vulkan_device(const VulkanDeviceDesc& 
     d.transfer_queue = nullptr;
     d.transfer_family = UINT32_MAX;
   }
-  return wrap(create_vulkan_backend(d, backend_desc(desc)), desc);
+  return wrap(create_vulkan_backend(d, vulkan_backend_desc(desc)), desc);
 }
 
 }  // namespace glyphstream::gpu
