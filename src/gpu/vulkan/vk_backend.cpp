@@ -11,6 +11,8 @@ namespace {
 
 constexpr int kDefaultRingDepth = 3;
 constexpr size_t kDefaultSlotBytes = size_t(4) << 20;
+// Zeroes new pages on a transfer queue; a row of the widest colour page (32768 x 4 bytes) fits.
+constexpr size_t kZeroBufferBytes = size_t(256) << 10;
 constexpr int kReservedCommands = 2;  // per ring, allocated at creation
 
 // A transfer-only family may restrict copies to whole blocks; ours are texel-exact.
@@ -83,6 +85,11 @@ Status VkBackend::init() {
   // and instance buffer in init()): page memory, instance buffers, pipelines for a known target.
   GS_TRY(reserve_page_memory());
   GS_TRY(reserve_instance_buffers());
+  if (separate_uploads_) {
+    GS_TRY(create_host_buffer(dev_, kZeroBufferBytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                              &zero_buffer_));
+    std::fill(zero_buffer_.mapped, zero_buffer_.mapped + zero_buffer_.size, uint8_t(0));
+  }
   if (headless_) GS_TRY(create_pipelines(headless_->target().format));
   return {};
 }
@@ -117,6 +124,7 @@ VkBackend::~VkBackend() {
   (void)wait_all(/*frames=*/false, "~VkBackend");
   for (StagingSlot& s : slots_) destroy_buffer(dev_, &s.buffer);
   destroy_buffer(dev_, &client_buffer_);
+  destroy_buffer(dev_, &zero_buffer_);
   for (InstanceBuffer& b : instance_buffers_) destroy_buffer(dev_, &b.buffer);
   for (auto& [id, page] : pages_) destroy_page(&page);
   for (RetiredImage& r : retired_) destroy_page(&r.page);

@@ -145,6 +145,13 @@ class VkBackend final : public VulkanBackend {
   // vk_upload.cpp
   // The first block of page memory, allocated at creation (see MemoryPool::reserve).
   Status reserve_page_memory();
+  // A new or grown page's first content (zero, and the old page's texels when it grows).
+  void initialize_page_on_graphics(VkCommandBuffer cmd, const PageImage& fresh,
+                                   const PageImage* old, int keep_w, int keep_h);
+  void initialize_page_by_copies(VkCommandBuffer cmd, const PageImage& fresh, const PageImage* old,
+                                 int keep_w, int keep_h);
+  void copy_old_content(VkCommandBuffer cmd, const PageImage& old, const PageImage& fresh,
+                        int keep_w, int keep_h);
   Status create_page_image(const PageDesc& desc, PageImage* out);
   Status pass_graphics_command(VkCommandBuffer* out);
   Status pass_upload_command(VkCommandBuffer* out);
@@ -200,6 +207,7 @@ class VkBackend final : public VulkanBackend {
   CommandRing gfx_ring_, upload_ring_;
   std::vector<StagingSlot> slots_;
   Buffer client_buffer_;  // sync and whole-page copies: client bytes go through it
+  Buffer zero_buffer_;    // separate submissions: zeroes new pages by copies (transfer queue)
   Guard client_guard_;
 
   // The pass in progress.

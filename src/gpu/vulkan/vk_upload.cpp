@@ -133,44 +133,98 @@ Status VkBackend::ensure_page(const PageDesc& desc, bool* must_upload_whole, Upl
   }
   PageImage fresh;
   GS_TRY(create_page_image(desc, &fresh));
+  // Async with separate submissions: the page is made beside its copies, on the upload queue,
+  // so a frame's uploads never wait for the graphics queue (the application's drawing in
+  // front of them) and the draws wait only for the uploads.
+  // A page id reused with another format is uploaded whole through the graphics stream: it is
+  // made there too, before that upload.
+  const bool format_change = it != pages_.end() && it->second.format != desc.format;
+  const bool on_upload_queue = mode_ == UploadMode::kAsync && separate_uploads_ && !format_change;
   VkCommandBuffer cmd;
-  Status s = pass_graphics_command(&cmd);
+  Status s = on_upload_queue ? pass_upload_command(&cmd) : pass_graphics_command(&cmd);
   if (!s.ok()) {
     destroy_page(&fresh);
     return s;
   }
+  PageImage* old = it == pages_.end() ? nullptr : &it->second;
+  const bool grow = old && old->format == desc.format;
+  const int keep_w = grow ? std::min(old->image.width, desc.width) : 0;
+  const int keep_h = grow ? std::min(old->image.height, desc.height) : 0;
   // New storage is undefined; never-written atlas pixels must read as zero.
+  if (on_upload_queue) {
+    initialize_page_by_copies(cmd, fresh, grow ? old : nullptr, keep_w, keep_h);
+  } else {
+    initialize_page_on_graphics(cmd, fresh, grow ? old : nullptr, keep_w, keep_h);
+  }
+  if (grow) ++stats->copy_commands;  // GPU-side: no bytes cross the bus
+  // Zeroed like GL's new pages: only a page id reused with another format needs its content
+  // whole (the dirty rects of a new page cover everything written to it).
+  *must_upload_whole = format_change;
+  if (!old) {
+    pages_[desc.page] = fresh;
+    return {};
+  }
+  retire(*old);  // frames in flight may still sample it: freed when their token signals
+  *old = fresh;
+  ++stats->textures_recreated;
+  return {};
+}
+
+// Graphics stream: one clear, then the old content copied over it.
+void VkBackend::initialize_page_on_graphics(VkCommandBuffer cmd, const PageImage& fresh,
+                                            const PageImage* old, int keep_w, int keep_h) {
   image_to_general(cmd, fresh.image.image, VK_PIPELINE_STAGE_2_CLEAR_BIT,
                    VK_ACCESS_2_TRANSFER_WRITE_BIT);
   const VkClearColorValue zero{};
   const VkImageSubresourceRange range{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
   vkCmdClearColorImage(cmd, fresh.image.image, VK_IMAGE_LAYOUT_GENERAL, &zero, 1, &range);
-  // Cleared to zero above, like GL's new pages: only a page id reused with another format needs
-  // its content whole (the dirty rects of a new page cover everything written to it).
-  *must_upload_whole = it != pages_.end() && it->second.format != desc.format;
-  if (it == pages_.end()) {
-    barrier_before_writes(cmd);  // the copies into it come after the clear
-    pages_[desc.page] = fresh;
-    return {};
-  }
-  PageImage& old = it->second;
-  if (old.format == desc.format) {
+  if (old) {
     memory_barrier(cmd, VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
                    VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
-    VkImageCopy copy{};
-    copy.srcSubresource = copy.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-    copy.extent = {uint32_t(std::min(old.image.width, desc.width)),
-                   uint32_t(std::min(old.image.height, desc.height)), 1};
-    vkCmdCopyImage(cmd, old.image.image, VK_IMAGE_LAYOUT_GENERAL, fresh.image.image,
-                   VK_IMAGE_LAYOUT_GENERAL, 1, &copy);
-    ++stats->copy_commands;  // GPU-side: no bytes cross the bus
+    copy_old_content(cmd, *old, fresh, keep_w, keep_h);
   }
   // Later writes in this pass (copies into the new image) come after the clear and the copy.
   barrier_before_writes(cmd);
-  retire(old);  // frames in flight may still sample it: freed when their token signals
-  old = fresh;
-  ++stats->textures_recreated;
-  return {};
+}
+
+// Transfer queue (no vkCmdClearColorImage there): the old content copied, the rest zeroed by
+// copies from a zero buffer, in bands of at most its size. Earlier uploads on this queue that
+// wrote the old image come first; later copies in this pass come after.
+void VkBackend::initialize_page_by_copies(VkCommandBuffer cmd, const PageImage& fresh,
+                                          const PageImage* old, int keep_w, int keep_h) {
+  memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                 VK_PIPELINE_STAGE_2_COPY_BIT,
+                 VK_ACCESS_2_TRANSFER_READ_BIT | VK_ACCESS_2_TRANSFER_WRITE_BIT);
+  image_to_general(cmd, fresh.image.image, VK_PIPELINE_STAGE_2_COPY_BIT,
+                   VK_ACCESS_2_TRANSFER_WRITE_BIT);
+  if (old) copy_old_content(cmd, *old, fresh, keep_w, keep_h);
+  const size_t bpp = size_t(bytes_per_pixel(fresh.format));
+  std::vector<VkBufferImageCopy> regions;
+  auto zero_rect = [&](int x, int y, int w, int h) {
+    if (w <= 0 || h <= 0) return;
+    const int rows = int(std::max<size_t>(1, zero_buffer_.size / (size_t(w) * bpp)));
+    for (int y0 = y; y0 < y + h; y0 += rows) {
+      regions.push_back(region_for({x, y0, w, std::min(rows, y + h - y0)}, 0));
+    }
+  };
+  zero_rect(keep_w, 0, fresh.image.width - keep_w, keep_h);              // right of the old
+  zero_rect(0, keep_h, fresh.image.width, fresh.image.height - keep_h);  // below it
+  if (!regions.empty()) {
+    vkCmdCopyBufferToImage(cmd, zero_buffer_.buffer, fresh.image.image, VK_IMAGE_LAYOUT_GENERAL,
+                           uint32_t(regions.size()), regions.data());
+  }
+  memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                 VK_PIPELINE_STAGE_2_COPY_BIT,
+                 VK_ACCESS_2_TRANSFER_READ_BIT | VK_ACCESS_2_TRANSFER_WRITE_BIT);
+}
+
+void VkBackend::copy_old_content(VkCommandBuffer cmd, const PageImage& old, const PageImage& fresh,
+                                 int keep_w, int keep_h) {
+  VkImageCopy copy{};
+  copy.srcSubresource = copy.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+  copy.extent = {uint32_t(keep_w), uint32_t(keep_h), 1};
+  vkCmdCopyImage(cmd, old.image.image, VK_IMAGE_LAYOUT_GENERAL, fresh.image.image,
+                 VK_IMAGE_LAYOUT_GENERAL, 1, &copy);
 }
 
 bool VkBackend::staging_slot_idle(int slot) {
@@ -243,10 +297,7 @@ Status VkBackend::copy_from_staging(int slot, std::span<const StagingCopy> copie
   }
   if (regions.empty()) return {};
   VkCommandBuffer cmd;
-  // A pass that created or grew a page has opened its graphics submission first (clears and
-  // growth copies); its copies join that one instead of a separate submission that would wait
-  // for it and that the draws would wait for in turn (a new TextSystem's first frame).
-  if (separate_uploads_ && (pass_upload_ || !pass_gfx_)) {
+  if (separate_uploads_) {
     GS_TRY(pass_upload_command(&cmd));
     pass_upload_slots_.push_back(slot);
   } else {
