@@ -357,8 +357,7 @@ Status TextSystem::Impl::mid_frame_flush() {
   // for the GPU: afterwards nothing is pinned but what is still queued.
   stager->write_pending(stats());
   GS_TRY(stager->upload(stats()));
-  GS_TRY(batcher.draw(cache, atlas->page_count(), /*keep_unresolved=*/true, *gpu, viewport_w,
-                      viewport_h, stats()));
+  GS_TRY(batcher.draw(cache, /*keep_unresolved=*/true, *gpu, viewport_w, viewport_h, stats()));
   GS_TRY(gpu->end_frame(frame));
   GS_TRY(gpu->finish());
   ++stats().mid_frame_flushes;
@@ -373,8 +372,8 @@ Status TextSystem::Impl::mid_frame_flush() {
 Status TextSystem::Impl::flush() {
   if (raster->has_misses() || stager->resend_pending()) GS_TRY(commit());
   const auto start = Clock::now();
-  Status status = batcher.draw(cache, atlas->page_count(), /*keep_unresolved=*/false, *gpu,
-                               viewport_w, viewport_h, stats());
+  Status status =
+      batcher.draw(cache, /*keep_unresolved=*/false, *gpu, viewport_w, viewport_h, stats());
   batcher.clear();
   if (status.ok()) status = gpu->end_frame(frame);
   stats().draw_cpu_ns += ns_since(start);
