@@ -173,7 +173,9 @@ Status TextSystem::Impl::init() {
                           vulkan && vulkan->uses_transfer_queue());
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
-  scaled = std::make_unique<pipeline::ScaledGlyphs>(pipeline::ZoomPolicy::from(desc));
+  const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc);
+  scaled = std::make_unique<pipeline::ScaledGlyphs>(zoom);
+  raster->set_extras_per_commit(zoom.landed_per_commit);
 
   atlas::AtlasConfig acfg;
   acfg.page_width = desc.page_width;

@@ -74,7 +74,8 @@ struct TextSystemDesc {
   static constexpr int kMaxZoomKnob = 1 << 20;
   int zoom_stable_frames = 0;      // frames running a scale must be drawn before its exact
                                    // sizes are rasterized in the background; default 1
-  int zoom_background_glyphs = 0;  // background rasterizations requested per frame; default 256
+  int zoom_background_glyphs = 0;  // background rasterizations requested per frame, and
+                                   // background results made resident per commit; default 256
   int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4
 
   // The graphics API. Left at kGl, GLYPHSTREAM_BACKEND=gl|vulkan may choose (Vulkan then needs

@@ -26,6 +26,7 @@ ZoomPolicy ZoomPolicy::from(const TextSystemDesc& desc) {
   ZoomPolicy p;
   if (desc.zoom_stable_frames > 0) p.stable_frames = desc.zoom_stable_frames;
   if (desc.zoom_background_glyphs > 0) p.background_per_frame = size_t(desc.zoom_background_glyphs);
+  p.landed_per_commit = p.background_per_frame;
   if (desc.zoom_ladder_steps > 0) p.ladder_steps = desc.zoom_ladder_steps;
   return p;
 }

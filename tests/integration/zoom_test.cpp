@@ -51,8 +51,9 @@ class Zoom : public ::testing::Test {
     ref_ = std::move(ref).value();
   }
 
-  std::unique_ptr<TextSystem> make_system(UploadMode mode) {
+  std::unique_ptr<TextSystem> make_system(UploadMode mode, int background_glyphs = 0) {
     TextSystemDesc desc;
+    desc.zoom_background_glyphs = background_glyphs;
     desc.upload_mode_set = true;
     desc.upload_mode = mode;
     desc.threads = 2;
@@ -178,6 +179,33 @@ TEST_F(Zoom, SettlesToTheColdRenderInEveryUploadMode) {
     const testing::ImageDiff diff = testing::diff_images(settled, cold, kWidth, kHeight, 0);
     EXPECT_TRUE(diff.match()) << diff.report;
   }
+}
+
+// zoom_background_glyphs bounds the background results made resident per frame too (a zoom's
+// ladder rung that finishes at once is spread over frames): with a backlog of finished
+// background rasters (prefetch() of another size, then finish()), each frame lands at most
+// that many, all of them land, and the frames drawn meanwhile stay exact.
+TEST_F(Zoom, BackgroundResultsLandAFewPerFrame) {
+  constexpr uint32_t kPerFrame = 16;
+  auto ts = make_system(UploadMode::kAsync, int(kPerFrame));
+  ASSERT_TRUE(ts);
+  const std::vector<uint8_t> exact = draw_frame(ts.get(), 4, 3, 1.0f);
+  TextStyle other = base_style();
+  other.font = "Sans 17";
+  for (const char* line : kLines) ASSERT_TRUE(ts->prefetch(line, other).ok());
+  ASSERT_TRUE(ts->finish().ok());  // the backlog is complete: only the bound limits landing
+  uint32_t most = 0, landed = 0;
+  int frames = 0;
+  for (; frames < 100; ++frames) {
+    EXPECT_EQ(draw_frame(ts.get(), 4, 3, 1.0f), exact) << "frame " << frames;
+    const uint32_t now = ts->last_frame_stats().glyphs_rasterized;
+    if (now == 0) break;
+    most = std::max(most, now);
+    landed += now;
+  }
+  EXPECT_EQ(most, kPerFrame);
+  EXPECT_GT(landed, 3 * kPerFrame);  // spread over several frames
+  EXPECT_GE(frames, int(landed / kPerFrame));
 }
 
 // Text at scale s lands where the application's geometry at scale s is: the CPU reference
