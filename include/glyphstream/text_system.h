@@ -73,7 +73,9 @@ struct TextSystemDesc {
   // docs/PERFORMANCE.md). Each 0..kMaxZoomKnob.
   static constexpr int kMaxZoomKnob = 1 << 20;
   int zoom_stable_frames = 0;      // frames running a scale must be drawn before its exact
-                                   // sizes are rasterized in the background; default 1
+                                   // sizes are rasterized in the background; default 1. One
+                                   // frame later, commit() waits for the exact glyphs still
+                                   // missing: exact zoom_stable_frames + 1 frames after a stop
   int zoom_background_glyphs = 0;  // background rasterizations requested per frame, and
                                    // background results made resident per commit; default 256
   int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4

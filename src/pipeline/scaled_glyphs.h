@@ -10,7 +10,12 @@
 //                              for): the exact size once the scale has been drawn in
 //                              `stable_frames` consecutive frames, else the size-ladder rung at
 //                              or above the exact size (a few sizes per octave serve a whole
-//                              animation instead of one raster per frame)
+//                              animation instead of one raster per frame); one frame after
+//                              the exact request (`settle_frames` at the scale) the exact
+//                              glyphs still missing are misses like draw_text's: commit() waits
+//                              for them (most are rasterized by then), so the output is exact
+//                              a known number of frames after the scale stops, at any thread
+//                              count; the stand-in stays the fallback if one fails
 //   no size cached             rasterized exactly in commit(), as draw_text does (never blank)
 //
 // Decorations (underlines, backgrounds, ...) are scaled about the text origin with the glyphs.
@@ -37,6 +42,7 @@ namespace glyphstream::pipeline {
 // The knobs of TextSystemDesc with their defaults applied (docs/PERFORMANCE.md, W3 zoom).
 struct ZoomPolicy {
   int stable_frames = 1;              // a scale drawn this many frames running is "stable"
+  int settle_frames = 2;              // ... and this many (stable_frames + 1): exact now
   size_t background_per_frame = 256;  // background raster requests per frame, at most
   // Background results made resident per commit, at most (the same knob: what is requested in
   // a frame can land in one): a ladder rung that finishes at once is spread over frames.
