@@ -209,6 +209,34 @@ TEST_F(Zoom, BackgroundResultsLandAFewPerFrame) {
   EXPECT_GE(frames, int(landed / kPerFrame));
 }
 
+// Settling waits for at most zoom_background_glyphs exact glyphs per frame (and lands at most
+// as many background results): a text with more glyphs than that settles over a few frames,
+// none of which rasterizes it whole, and still reaches the cold render.
+TEST_F(Zoom, SettlingIsBoundedPerFrame) {
+  constexpr uint32_t kPerFrame = 16;
+  auto ts = make_system(UploadMode::kAsync, int(kPerFrame));
+  ASSERT_TRUE(ts);
+  float scale = 1.0f;
+  for (int f = 0; f < 6; ++f) {
+    scale = 1.0f + 0.25f / 12.0f * float(f);
+    draw_frame(ts.get(), 4, 3, scale);
+  }
+  std::vector<uint8_t> settled;
+  uint32_t most = 0;
+  int frames = 0;
+  for (; frames < 60; ++frames) {
+    settled = draw_frame(ts.get(), 4, 3, scale);
+    most = std::max(most, ts->last_frame_stats().glyphs_rasterized);
+    if (ts->last_frame_stats().glyphs_stand_in == 0) break;
+  }
+  EXPECT_LT(frames, 60);
+  EXPECT_GE(frames, 3);            // more glyphs than the bound: settling took several frames
+  EXPECT_LE(most, 2 * kPerFrame);  // waited for + landed from the background
+  const std::vector<uint8_t> cold = cold_render(UploadMode::kAsync, 4, 3, scale);
+  const testing::ImageDiff diff = testing::diff_images(settled, cold, kWidth, kHeight, 0);
+  EXPECT_TRUE(diff.match()) << diff.report;
+}
+
 // Text at scale s lands where the application's geometry at scale s is: the CPU reference
 // places every glyph at origin + s * layout position independently of the pipeline, with text
 // reaching across the whole viewport (origins left, right and below, scales up to 2.5).
