@@ -1,13 +1,18 @@
 #include "pipeline/batch_order.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace glyphstream::pipeline {
 namespace {
 
-constexpr int kCellPx = 32;           // a few glyphs of body text per cell
+constexpr int kCellShift = 5;         // a few glyphs of body text per cell
 constexpr long kMaxCells = 1l << 14;  // larger viewports get larger cells
+
+// The last whole pixel index below the edge `end` > 0 (ceil(end) - 1, without a libm call).
+int last_pixel_before(float end) {
+  const int i = int(end);
+  return float(i) == end ? i - 1 : i;
+}
 
 }  // namespace
 
@@ -18,12 +23,13 @@ void BatchOrder::begin(int width, int height) {
   grid_ready_ = false;
   width_ = std::max(width, 1);
   height_ = std::max(height, 1);
-  cell_px_ = kCellPx;
+  cell_shift_ = kCellShift;
   for (;;) {
-    columns_ = (width_ + cell_px_ - 1) / cell_px_;
-    rows_ = (height_ + cell_px_ - 1) / cell_px_;
+    const int cell = 1 << cell_shift_;
+    columns_ = (width_ + cell - 1) >> cell_shift_;
+    rows_ = (height_ + cell - 1) >> cell_shift_;
     if (long(columns_) * long(rows_) <= kMaxCells) break;
-    cell_px_ *= 2;
+    ++cell_shift_;
   }
 }
 
@@ -58,10 +64,10 @@ BatchOrder::Cells BatchOrder::cells_of(const gpu::GlyphInstance& q) const {
   const float x1 = std::min(q.x + q.w, float(width_)), y1 = std::min(q.y + q.h, float(height_));
   Cells c;
   if (!(x0 < x1 && y0 < y1)) return c;  // off the viewport (or NaN): touches no cell
-  c.x0 = int(x0) / cell_px_;
-  c.y0 = int(y0) / cell_px_;
-  c.x1 = std::min(columns_ - 1, (int(std::ceil(x1)) - 1) / cell_px_);
-  c.y1 = std::min(rows_ - 1, (int(std::ceil(y1)) - 1) / cell_px_);
+  c.x0 = int(x0) >> cell_shift_;
+  c.y0 = int(y0) >> cell_shift_;
+  c.x1 = std::min(columns_ - 1, last_pixel_before(x1) >> cell_shift_);
+  c.y1 = std::min(rows_ - 1, last_pixel_before(y1) >> cell_shift_);
   return c;
 }
 

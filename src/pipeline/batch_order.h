@@ -60,10 +60,10 @@ class BatchOrder {
   size_t used_ = 0;
   std::vector<int32_t> newest_of_page_;  // page -> its newest batch, -1 if none
   int width_ = 0, height_ = 0;
-  int cell_px_ = 32, columns_ = 0, rows_ = 0;
-  bool grid_ready_ = false;         // cleared lazily: one-page frames never touch it
-  std::vector<int32_t> cell_head_;  // first entry of each cell, -1 if none
-  std::vector<int32_t> cell_max_;   // the latest batch with a quad in each cell, -1 if none
+  int cell_shift_ = 5, columns_ = 0, rows_ = 0;  // cells of 2^cell_shift_ px
+  bool grid_ready_ = false;                      // cleared lazily: one-page frames never touch it
+  std::vector<int32_t> cell_head_;               // first entry of each cell, -1 if none
+  std::vector<int32_t> cell_max_;  // the latest batch with a quad in each cell, -1 if none
   std::vector<Entry> entries_;
 };
 
