@@ -127,11 +127,15 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
     }
     if (!near->empty()) t.atlas->touch(near->handle);
     t.batcher->set_stand_in(q, stand_in_for(near, found, q.key, q.pen_x, q.pen_y));
-    // Settling: commit() collects (or rasterizes) it, a bounded number per frame (a large
-    // text settles over several frames instead of one long one); the stand-in if that fails.
-    if (settle && waited_this_frame_ < policy_.background_per_frame) {
-      if (t.raster->add_miss(q.key)) ++waited_this_frame_;
-      continue;
+    // Settling: commit() collects (or rasterizes) it; the stand-in if that fails. Requested
+    // ones are running or done; fresh ones are bounded per frame (a large text settles over
+    // several frames instead of one long one).
+    if (settle) {
+      const bool requested = requested_.count(q.key) > 0;
+      if (requested || waited_this_frame_ < policy_.background_per_frame) {
+        if (t.raster->add_miss(q.key) && !requested) ++waited_this_frame_;
+        continue;
+      }
     }
     atlas::GlyphKey wanted;
     if (background_key(q.key, found, stable, &wanted)) wanted_.push_back(wanted);

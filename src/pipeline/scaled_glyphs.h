@@ -13,9 +13,10 @@
 //                              animation instead of one raster per frame); one frame after
 //                              the exact request (`settle_frames` at the scale) the exact
 //                              glyphs still missing are misses like draw_text's: commit() waits
-//                              for them (most are rasterized by then), at most
-//                              `background_per_frame` a frame, so the output is exact a known
-//                              number of frames after the scale stops, at any thread count;
+//                              for them (most are rasterized by then; of those never
+//                              requested, `background_per_frame` a frame at most), so the
+//                              output is exact a known number of frames after the scale
+//                              stops, at any thread count;
 //                              the stand-in stays the fallback if one fails
 //   no size cached             rasterized exactly in commit(), as draw_text does (never blank)
 //
@@ -100,7 +101,7 @@ class ScaledGlyphs {
   ZoomPolicy policy_;
   uint64_t frame_ = 0;
   size_t requested_this_frame_ = 0;
-  size_t waited_this_frame_ = 0;               // exact glyphs made misses while settling
+  size_t waited_this_frame_ = 0;               // fresh exact glyphs made misses while settling
   std::vector<atlas::GlyphKey> wanted_;        // scratch: one call's background keys
   std::vector<atlas::GlyphKey> submitted_;     // scratch
   std::vector<text::Decoration> decorations_;  // scratch: one call's decorations, scaled
