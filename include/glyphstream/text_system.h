@@ -139,8 +139,8 @@ class TextSystem {
   // Commits if needed, issues the draw calls (one per atlas page), and ends the frame.
   Status flush();
 
-  // Rasterizes glyphs of this text in the background (does not block); a later commit()
-  // makes them resident.
+  // Rasterizes glyphs of this text in the background (does not block); later commits make
+  // them resident (zoom_background_glyphs per commit at most).
   Status prefetch(std::string_view utf8, const TextStyle& style);
 
   // kInvalidArgument (and the mode unchanged) for a value that is not an UploadMode.
