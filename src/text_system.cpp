@@ -173,7 +173,9 @@ Status TextSystem::Impl::init() {
                           vulkan && vulkan->uses_transfer_queue());
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
-  scaled = std::make_unique<pipeline::ScaledGlyphs>(pipeline::ZoomPolicy::from(desc));
+  const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc);
+  scaled = std::make_unique<pipeline::ScaledGlyphs>(zoom);
+  raster->set_extras_per_commit(zoom.landed_per_commit);
 
   atlas::AtlasConfig acfg;
   acfg.page_width = desc.page_width;
@@ -357,8 +359,7 @@ Status TextSystem::Impl::mid_frame_flush() {
   // for the GPU: afterwards nothing is pinned but what is still queued.
   stager->write_pending(stats());
   GS_TRY(stager->upload(stats()));
-  GS_TRY(batcher.draw(cache, atlas->page_count(), /*keep_unresolved=*/true, *gpu, viewport_w,
-                      viewport_h, stats()));
+  GS_TRY(batcher.draw(cache, /*keep_unresolved=*/true, *gpu, viewport_w, viewport_h, stats()));
   GS_TRY(gpu->end_frame(frame));
   GS_TRY(gpu->finish());
   ++stats().mid_frame_flushes;
@@ -373,8 +374,8 @@ Status TextSystem::Impl::mid_frame_flush() {
 Status TextSystem::Impl::flush() {
   if (raster->has_misses() || stager->resend_pending()) GS_TRY(commit());
   const auto start = Clock::now();
-  Status status = batcher.draw(cache, atlas->page_count(), /*keep_unresolved=*/false, *gpu,
-                               viewport_w, viewport_h, stats());
+  Status status =
+      batcher.draw(cache, /*keep_unresolved=*/false, *gpu, viewport_w, viewport_h, stats());
   batcher.clear();
   if (status.ok()) status = gpu->end_frame(frame);
   stats().draw_cpu_ns += ns_since(start);

@@ -73,8 +73,11 @@ struct TextSystemDesc {
   // docs/PERFORMANCE.md). Each 0..kMaxZoomKnob.
   static constexpr int kMaxZoomKnob = 1 << 20;
   int zoom_stable_frames = 0;      // frames running a scale must be drawn before its exact
-                                   // sizes are rasterized in the background; default 1
-  int zoom_background_glyphs = 0;  // background rasterizations requested per frame; default 256
+                                   // sizes are rasterized in the background; default 1. One
+                                   // frame later, commit() waits for the exact glyphs still
+                                   // missing: exact zoom_stable_frames + 1 frames after a stop
+  int zoom_background_glyphs = 0;  // background rasterizations requested per frame, and
+                                   // background results made resident per commit; default 256
   int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4
 
   // The graphics API. Left at kGl, GLYPHSTREAM_BACKEND=gl|vulkan may choose (Vulkan then needs
@@ -136,8 +139,8 @@ class TextSystem {
   // Commits if needed, issues the draw calls (one per atlas page), and ends the frame.
   Status flush();
 
-  // Rasterizes glyphs of this text in the background (does not block); a later commit()
-  // makes them resident.
+  // Rasterizes glyphs of this text in the background (does not block); later commits make
+  // them resident (zoom_background_glyphs per commit at most).
   Status prefetch(std::string_view utf8, const TextStyle& style);
 
   // kInvalidArgument (and the mode unchanged) for a value that is not an UploadMode.

@@ -64,12 +64,9 @@ void DrawBatcher::push_decorations(std::span<const text::Decoration> decorations
   }
 }
 
-Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool keep_unresolved,
-                         gpu::GpuDevice& gpu, int viewport_w, int viewport_h, FrameStats& stats) {
-  // One draw call per page: instances are bucketed by page, keeping the painter's order within
-  // each page.
-  if (page_instances_.size() < page_count) page_instances_.resize(page_count);
-  for (auto& bucket : page_instances_) bucket.clear();
+Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, gpu::GpuDevice& gpu,
+                         int viewport_w, int viewport_h, FrameStats& stats) {
+  order_.begin(viewport_w, viewport_h);
   unresolved_scratch_.clear();
   uint32_t glyph_count = 0;
   for (const QueuedGlyph& q : queued_) {
@@ -81,7 +78,7 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, size_t page_count, bool
     gpu::GlyphInstance inst;
     uint32_t page = 0;
     if (!instance_for(q, g, &inst, &page, stats)) continue;
-    page_instances_[page].push_back(inst);
+    order_.add(inst, page);
     ++glyph_count;
   }
   stand_ins_.clear();  // every stand-in was drawn (a mid-frame flush keeps only unresolved)
@@ -100,14 +97,13 @@ void DrawBatcher::assemble(bool lines) {
   draw_instances_.clear();
   draw_batches_.clear();
   draw_instances_.insert(draw_instances_.end(), below_.begin(), below_.end());
-  for (uint32_t page = 0; page < page_instances_.size(); ++page) {
-    const auto& bucket = page_instances_[page];
-    if (bucket.empty()) continue;
-    const bool first = draw_batches_.empty();
+  for (size_t b = 0; b < order_.batch_count(); ++b) {
+    const std::span<const gpu::GlyphInstance> batch = order_.instances_of(b);
+    const bool first = b == 0;
     // The first batch starts with the backgrounds: they are under every glyph.
-    draw_batches_.push_back({page, first ? 0u : uint32_t(draw_instances_.size()),
-                             uint32_t(bucket.size() + (first ? below_.size() : 0))});
-    draw_instances_.insert(draw_instances_.end(), bucket.begin(), bucket.end());
+    draw_batches_.push_back({order_.page_of(b), first ? 0u : uint32_t(draw_instances_.size()),
+                             uint32_t(batch.size() + (first ? below_.size() : 0))});
+    draw_instances_.insert(draw_instances_.end(), batch.begin(), batch.end());
   }
   if (lines) draw_instances_.insert(draw_instances_.end(), above_.begin(), above_.end());
   const size_t rects = below_.size() + (lines ? above_.size() : 0);

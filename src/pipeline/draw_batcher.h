@@ -1,7 +1,8 @@
-// Draw batcher: the glyph quads queued by draw_text() until flush(), turned into one draw call
-// per atlas page (painter's order kept within each page), and the decorations drawn with them
-// in Pango's order at no extra draw call: backgrounds at the front of the first batch, lines
-// (underlines, overlines, strikethroughs, squiggles) at the end of the last.
+// Draw batcher: the glyph quads queued by draw_text() until flush(), turned into draw calls of
+// one atlas page each that keep every overlapping pair of quads in draw order (batch_order.h:
+// usually one draw call per page), and the decorations drawn with them in Pango's order at no
+// extra draw call: backgrounds at the front of the first batch, lines (underlines, overlines,
+// strikethroughs, squiggles) at the end of the last.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "atlas/glyph_cache.h"
 #include "glyphstream/stats.h"
 #include "gpu/gpu_device.h"
+#include "pipeline/batch_order.h"
 #include "text/decoration.h"
 
 namespace glyphstream::pipeline {
@@ -56,18 +58,18 @@ class DrawBatcher {
   // Marks every queued glyph that is resident as used by the current frame (after a mid-frame
   // flush started a new one).
   void touch_queued(const atlas::GlyphCache& cache, atlas::Atlas& atlas) const;
-  // Draws the queued glyphs that are resident, one draw call per page, with the queued
+  // Draws the queued glyphs that are resident, in draw order (BatchOrder), with the queued
   // decorations, and counts them in stats. With `keep_unresolved`, glyphs not yet in the cache
   // stay queued (a mid-frame flush), and so do the lines while any glyph does (they go over
   // every glyph); otherwise the queue is emptied.
-  Status draw(const atlas::GlyphCache& cache, size_t page_count, bool keep_unresolved,
-              gpu::GpuDevice& gpu, int viewport_w, int viewport_h, FrameStats& stats);
+  Status draw(const atlas::GlyphCache& cache, bool keep_unresolved, gpu::GpuDevice& gpu,
+              int viewport_w, int viewport_h, FrameStats& stats);
 
  private:
   // The instance of one queued glyph that is resident (exact or a stand-in); false if none.
   bool instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g, gpu::GlyphInstance* inst,
                     uint32_t* page, FrameStats& stats) const;
-  // Moves the glyph buckets into draw_instances_ / draw_batches_, with the backgrounds in
+  // Moves the batches of order_ into draw_instances_ / draw_batches_, with the backgrounds in
   // front of the first batch and, if `lines`, the lines after the last (a batch on no page
   // when there is no glyph).
   void assemble(bool lines);
@@ -76,7 +78,7 @@ class DrawBatcher {
   std::vector<StandIn> stand_ins_;
   std::vector<gpu::GlyphInstance> below_, above_;  // decorations (kept: steady frames reuse)
   // Per-frame scratch, kept to avoid allocations in steady frames.
-  std::vector<std::vector<gpu::GlyphInstance>> page_instances_;
+  BatchOrder order_;
   std::vector<gpu::GlyphInstance> draw_instances_;
   std::vector<gpu::DrawBatch> draw_batches_;
   std::vector<QueuedGlyph> unresolved_scratch_;

@@ -206,6 +206,14 @@ Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch&
     return std::tie(x.face_id, x.glyph_id, x.size_26_6, x.subpixel_bin) <
            std::tie(y.face_id, y.glyph_id, y.size_26_6, y.subpixel_bin);
   });
+  if (batch.extras.size() > extras_per_commit_) {  // the rest land in the next commits
+    std::lock_guard lock(prefetch_mutex_);
+    for (size_t i = extras_per_commit_; i < batch.extras.size(); ++i) {
+      prefetched_.emplace(batch.extras[i].first, std::move(batch.extras[i].second).value());
+    }
+    batch.extras.erase(batch.extras.begin() + std::ptrdiff_t(extras_per_commit_),
+                       batch.extras.end());
+  }
   for (auto& [key, bitmap] : batch.extras) GS_TRY(pack(key, bitmap));
   return {};
 }

@@ -81,10 +81,14 @@ class RasterScheduler {
   void prefetch_keys(std::span<const atlas::GlyphKey> keys, const atlas::GlyphCache& cache,
                      size_t max_new, std::vector<atlas::GlyphKey>* submitted);
 
-  // commit(): every miss, then every prefetched extra, is handed to `pack` (in a fixed order);
-  // rasterization time is added to *rasterize_ns.
+  // commit(): every miss, then the prefetched extras (at most extras_per_commit, the rest wait
+  // for the next commit), are handed to `pack` (in a fixed order); rasterization time is added
+  // to *rasterize_ns.
   Status rasterize_and_pack(const atlas::GlyphCache& cache, RasterBatch& batch, const PackFn& pack,
                             uint64_t* rasterize_ns);
+  // Bounds the background results one commit makes resident (packing, staging and uploading
+  // them is the render thread's work: a zoom's ladder rung of ~400 glyphs is spread over frames).
+  void set_extras_per_commit(size_t n) { extras_per_commit_ = n > 0 ? n : SIZE_MAX; }
   // Ends the commit interval (its misses were all packed, or failed).
   void end_interval();
   // After an exception in commit() (misses left behind): keeps the misses not yet placed, for
@@ -153,6 +157,7 @@ class RasterScheduler {
   std::unordered_map<atlas::GlyphKey, text::GlyphBitmap, atlas::GlyphKeyHash> prefetched_;
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight_;
   std::condition_variable prefetch_ready_;  // a worker finished a glyph
+  size_t extras_per_commit_ = SIZE_MAX;
 };
 
 }  // namespace glyphstream::pipeline

@@ -25,7 +25,9 @@ atlas::GlyphKey scaled_key(const text::ShapedGlyph& g, float x, float y, float s
 ZoomPolicy ZoomPolicy::from(const TextSystemDesc& desc) {
   ZoomPolicy p;
   if (desc.zoom_stable_frames > 0) p.stable_frames = desc.zoom_stable_frames;
+  p.settle_frames = p.stable_frames + 1;  // the exact requests had a frame to run
   if (desc.zoom_background_glyphs > 0) p.background_per_frame = size_t(desc.zoom_background_glyphs);
+  p.landed_per_commit = p.background_per_frame;
   if (desc.zoom_ladder_steps > 0) p.ladder_steps = desc.zoom_ladder_steps;
   return p;
 }
@@ -101,7 +103,9 @@ bool ScaledGlyphs::background_key(const atlas::GlyphKey& exact, const atlas::Gly
 
 void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, float y, float scale,
                          uint32_t default_color) {
-  const bool stable = note_scale(L.scales, scale) >= policy_.stable_frames;
+  const int run = note_scale(L.scales, scale);
+  const bool stable = run >= policy_.stable_frames;
+  const bool settle = run >= policy_.settle_frames;
   const size_t misses_before = t.raster->miss_count();
   wanted_.clear();
   for (const text::ShapedGlyph& g : L.glyphs) {
@@ -123,6 +127,16 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
     }
     if (!near->empty()) t.atlas->touch(near->handle);
     t.batcher->set_stand_in(q, stand_in_for(near, found, q.key, q.pen_x, q.pen_y));
+    // Settling: commit() collects (or rasterizes) it; the stand-in if that fails. Requested
+    // ones are running or done; fresh ones are bounded per frame (a large text settles over
+    // several frames instead of one long one).
+    if (settle) {
+      const bool requested = requested_.count(q.key) > 0;
+      if (requested || waited_this_frame_ < policy_.background_per_frame) {
+        if (t.raster->add_miss(q.key) && !requested) ++waited_this_frame_;
+        continue;
+      }
+    }
     atlas::GlyphKey wanted;
     if (background_key(q.key, found, stable, &wanted)) wanted_.push_back(wanted);
   }

@@ -10,7 +10,14 @@
 //                              for): the exact size once the scale has been drawn in
 //                              `stable_frames` consecutive frames, else the size-ladder rung at
 //                              or above the exact size (a few sizes per octave serve a whole
-//                              animation instead of one raster per frame)
+//                              animation instead of one raster per frame); one frame after
+//                              the exact request (`settle_frames` at the scale) the exact
+//                              glyphs still missing are misses like draw_text's: commit() waits
+//                              for them (most are rasterized by then; of those never
+//                              requested, `background_per_frame` a frame at most), so the
+//                              output is exact a known number of frames after the scale
+//                              stops, at any thread count;
+//                              the stand-in stays the fallback if one fails
 //   no size cached             rasterized exactly in commit(), as draw_text does (never blank)
 //
 // Decorations (underlines, backgrounds, ...) are scaled about the text origin with the glyphs.
@@ -37,8 +44,12 @@ namespace glyphstream::pipeline {
 // The knobs of TextSystemDesc with their defaults applied (docs/PERFORMANCE.md, W3 zoom).
 struct ZoomPolicy {
   int stable_frames = 1;              // a scale drawn this many frames running is "stable"
+  int settle_frames = 2;              // ... and this many (stable_frames + 1): exact now
   size_t background_per_frame = 256;  // background raster requests per frame, at most
-  int ladder_steps = 4;               // stand-in sizes per octave during an animation
+  // Background results made resident per commit, at most (the same knob: what is requested in
+  // a frame can land in one): a ladder rung that finishes at once is spread over frames.
+  size_t landed_per_commit = 256;
+  int ladder_steps = 4;  // stand-in sizes per octave during an animation
   static ZoomPolicy from(const TextSystemDesc& desc);
 };
 
@@ -67,6 +78,7 @@ class ScaledGlyphs {
   void begin_frame(uint64_t frame) {
     frame_ = frame;
     requested_this_frame_ = 0;
+    waited_this_frame_ = 0;
   }
   // Queues layout L at origin (x, y) and `scale` (checked finite, positive and its sizes in
   // range by the caller; x, y within TextSystem::kMaxPosition).
@@ -89,6 +101,7 @@ class ScaledGlyphs {
   ZoomPolicy policy_;
   uint64_t frame_ = 0;
   size_t requested_this_frame_ = 0;
+  size_t waited_this_frame_ = 0;               // fresh exact glyphs made misses while settling
   std::vector<atlas::GlyphKey> wanted_;        // scratch: one call's background keys
   std::vector<atlas::GlyphKey> submitted_;     // scratch
   std::vector<text::Decoration> decorations_;  // scratch: one call's decorations, scaled

@@ -335,6 +335,25 @@ TEST_P(Pipeline, DecorationsAreDrawnInPangosOrderAtNoExtraDrawCall) {
   EXPECT_EQ(ts->last_frame_stats().glyphs_drawn, 0u);
 }
 
+// Overlapping glyphs blend in draw order whichever atlas page holds them: "B" is rasterized
+// first (page 0), then "A" (page 1; each fills a 128 px page), and the frame draws A under B.
+// Drawn a batch per page, B would go first and A over it. A second A that overlaps nothing
+// joins the first A's draw call: two draw calls, not three.
+TEST_P(Pipeline, OverlappingGlyphsOnTwoPagesBlendInDrawOrder) {
+  TextSystemDesc desc;
+  desc.page_width = 128;
+  desc.page_max_height = 128;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  const TextStyle red = style_of("Sans 110", 0xd02020c0u), blue = style_of("Sans 110", 0x2040e0c0u);
+  render_and_compare(ts.get(), {{50, 10, "B", blue}}, "B alone");
+  ASSERT_EQ(ts->atlas_page_count(), 1u);
+  render_and_compare(ts.get(), {{10, 10, "A", red}, {50, 10, "B", blue}, {400, 10, "A", red}},
+                     "A under B");
+  ASSERT_EQ(ts->atlas_page_count(), 2u);
+  EXPECT_EQ(ts->last_frame_stats().draw_calls, 2u);
+}
+
 }  // namespace
 }  // namespace glyphstream
 

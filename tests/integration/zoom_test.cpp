@@ -26,9 +26,10 @@ const Color kBackground{1, 1, 1, 1};
 const char* const kLines[] = {"Zoom: the quick brown fox jumps over 13 lazy dogs.",
                               "Größe ändern — WAVE Typo fij 0123456789 ✓",
                               "Pinch to zoom: 縮放 テキスト"};
-// Frames after the last scale change until the output is exact, when the background
-// rasterization has finished between frames (TextSystem::finish): the first frame at a new
-// scale draws stand-ins, the second requests the exact sizes, the third draws them.
+// Frames after the last scale change until the output is exact, however far the background
+// rasterization has got (no waiting between frames here): the first frame at the held scale
+// requests the exact sizes in the background, the second waits in commit() for those still
+// missing and draws them.
 constexpr int kSettleFrames = 2;
 
 TextStyle base_style() {
@@ -51,8 +52,9 @@ class Zoom : public ::testing::Test {
     ref_ = std::move(ref).value();
   }
 
-  std::unique_ptr<TextSystem> make_system(UploadMode mode) {
+  std::unique_ptr<TextSystem> make_system(UploadMode mode, int background_glyphs = 0) {
     TextSystemDesc desc;
+    desc.zoom_background_glyphs = background_glyphs;
     desc.upload_mode_set = true;
     desc.upload_mode = mode;
     desc.threads = 2;
@@ -151,7 +153,8 @@ TEST_F(Zoom, NoBlankOrMisplacedGlyphWhileZooming) {
   EXPECT_GT(stand_in_frames, 10);
 }
 
-// After the zoom stops: exact within kSettleFrames frames, identical to a cold render.
+// After the zoom stops: exact within kSettleFrames frames, identical to a cold render, with
+// no pause for the background work in between (whatever it finished, the count holds).
 TEST_F(Zoom, SettlesToTheColdRenderInEveryUploadMode) {
   for (UploadMode mode : {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage}) {
     SCOPED_TRACE(std::string(upload_mode_name(mode)));
@@ -167,7 +170,6 @@ TEST_F(Zoom, SettlesToTheColdRenderInEveryUploadMode) {
     int frames_after_change = 1;
     uint32_t refined = 0;
     for (; frames_after_change <= kSettleFrames + 1; ++frames_after_change) {
-      ASSERT_TRUE(ts->finish().ok());  // the background rasterization is done: no timing here
       settled = draw_frame(ts.get(), 4, 3, scale);
       refined += ts->last_frame_stats().glyphs_refined;
       if (ts->last_frame_stats().glyphs_stand_in == 0) break;
@@ -178,6 +180,62 @@ TEST_F(Zoom, SettlesToTheColdRenderInEveryUploadMode) {
     const testing::ImageDiff diff = testing::diff_images(settled, cold, kWidth, kHeight, 0);
     EXPECT_TRUE(diff.match()) << diff.report;
   }
+}
+
+// zoom_background_glyphs bounds the background results made resident per frame too (a zoom's
+// ladder rung that finishes at once is spread over frames): with a backlog of finished
+// background rasters (prefetch() of another size, then finish()), each frame lands at most
+// that many, all of them land, and the frames drawn meanwhile stay exact.
+TEST_F(Zoom, BackgroundResultsLandAFewPerFrame) {
+  constexpr uint32_t kPerFrame = 16;
+  auto ts = make_system(UploadMode::kAsync, int(kPerFrame));
+  ASSERT_TRUE(ts);
+  const std::vector<uint8_t> exact = draw_frame(ts.get(), 4, 3, 1.0f);
+  TextStyle other = base_style();
+  other.font = "Sans 17";
+  for (const char* line : kLines) ASSERT_TRUE(ts->prefetch(line, other).ok());
+  ASSERT_TRUE(ts->finish().ok());  // the backlog is complete: only the bound limits landing
+  uint32_t most = 0, landed = 0;
+  int frames = 0;
+  for (; frames < 100; ++frames) {
+    EXPECT_EQ(draw_frame(ts.get(), 4, 3, 1.0f), exact) << "frame " << frames;
+    const uint32_t now = ts->last_frame_stats().glyphs_rasterized;
+    if (now == 0) break;
+    most = std::max(most, now);
+    landed += now;
+  }
+  EXPECT_EQ(most, kPerFrame);
+  EXPECT_GT(landed, 3 * kPerFrame);  // spread over several frames
+  EXPECT_GE(frames, int(landed / kPerFrame));
+}
+
+// Settling waits for the exact glyphs requested a frame earlier and at most
+// zoom_background_glyphs others per frame (and lands at most as many background results): a
+// text with more glyphs than that settles over a few frames, none of which rasterizes it
+// whole, and still reaches the cold render.
+TEST_F(Zoom, SettlingIsBoundedPerFrame) {
+  constexpr uint32_t kPerFrame = 16;
+  auto ts = make_system(UploadMode::kAsync, int(kPerFrame));
+  ASSERT_TRUE(ts);
+  float scale = 1.0f;
+  for (int f = 0; f < 6; ++f) {
+    scale = 1.0f + 0.25f / 12.0f * float(f);
+    draw_frame(ts.get(), 4, 3, scale);
+  }
+  std::vector<uint8_t> settled;
+  uint32_t most = 0;
+  int frames = 0;
+  for (; frames < 60; ++frames) {
+    settled = draw_frame(ts.get(), 4, 3, scale);
+    most = std::max(most, ts->last_frame_stats().glyphs_rasterized);
+    if (ts->last_frame_stats().glyphs_stand_in == 0) break;
+  }
+  EXPECT_LT(frames, 60);
+  EXPECT_GE(frames, 3);            // more glyphs than the bound: settling took several frames
+  EXPECT_LE(most, 3 * kPerFrame);  // requested before + fresh + landed from the background
+  const std::vector<uint8_t> cold = cold_render(UploadMode::kAsync, 4, 3, scale);
+  const testing::ImageDiff diff = testing::diff_images(settled, cold, kWidth, kHeight, 0);
+  EXPECT_TRUE(diff.match()) << diff.report;
 }
 
 // Text at scale s lands where the application's geometry at scale s is: the CPU reference

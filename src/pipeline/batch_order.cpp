@@ -1,0 +1,111 @@
+#include "pipeline/batch_order.h"
+
+#include <algorithm>
+
+namespace glyphstream::pipeline {
+namespace {
+
+constexpr int kCellShift = 5;         // a few glyphs of body text per cell
+constexpr long kMaxCells = 1l << 14;  // larger viewports get larger cells
+
+// The last whole pixel index below the edge `end` > 0 (ceil(end) - 1, without a libm call).
+int last_pixel_before(float end) {
+  const int i = int(end);
+  return float(i) == end ? i - 1 : i;
+}
+
+}  // namespace
+
+void BatchOrder::begin(int width, int height) {
+  used_ = 0;
+  newest_of_page_.clear();
+  entries_.clear();
+  grid_ready_ = false;
+  width_ = std::max(width, 1);
+  height_ = std::max(height, 1);
+  cell_shift_ = kCellShift;
+  for (;;) {
+    const int cell = 1 << cell_shift_;
+    columns_ = (width_ + cell - 1) >> cell_shift_;
+    rows_ = (height_ + cell - 1) >> cell_shift_;
+    if (long(columns_) * long(rows_) <= kMaxCells) break;
+    ++cell_shift_;
+  }
+}
+
+size_t BatchOrder::new_batch(uint32_t page) {
+  if (used_ == batches_.size()) batches_.emplace_back();
+  batches_[used_].page = page;
+  batches_[used_].instances.clear();
+  return used_++;
+}
+
+void BatchOrder::add(const gpu::GlyphInstance& quad, uint32_t page) {
+  if (page >= newest_of_page_.size()) newest_of_page_.resize(page + 1, -1);
+  int32_t& newest = newest_of_page_[page];
+  if (newest == 0 && used_ == 1) {  // one page so far: nothing to test or to remember
+    batches_[0].instances.push_back(quad);
+    return;
+  }
+  const Cells cells = cells_of(quad);
+  // Joining the newest batch of the page is fine unless a later batch holds a quad it overlaps
+  // (that quad was drawn earlier and must stay under this one).
+  if (newest < 0 || (size_t(newest) + 1 != used_ && overlaps_later(quad, cells, newest))) {
+    newest = int32_t(new_batch(page));
+  }
+  batches_[size_t(newest)].instances.push_back(quad);
+  // The first batch is never "later" than another: its quads need no testing.
+  if (newest > 0) insert(quad, cells, newest);
+}
+
+BatchOrder::Cells BatchOrder::cells_of(const gpu::GlyphInstance& q) const {
+  // Only the part on the viewport can meet another quad's pixels.
+  const float x0 = std::max(q.x, 0.0f), y0 = std::max(q.y, 0.0f);
+  const float x1 = std::min(q.x + q.w, float(width_)), y1 = std::min(q.y + q.h, float(height_));
+  Cells c;
+  if (!(x0 < x1 && y0 < y1)) return c;  // off the viewport (or NaN): touches no cell
+  c.x0 = int(x0) >> cell_shift_;
+  c.y0 = int(y0) >> cell_shift_;
+  c.x1 = std::min(columns_ - 1, last_pixel_before(x1) >> cell_shift_);
+  c.y1 = std::min(rows_ - 1, last_pixel_before(y1) >> cell_shift_);
+  return c;
+}
+
+bool BatchOrder::overlaps_later(const gpu::GlyphInstance& q, const Cells& c, int32_t batch) const {
+  if (!grid_ready_) return false;  // no quad of a later batch is on the viewport
+  for (int y = c.y0; y <= c.y1; ++y) {
+    for (int x = c.x0; x <= c.x1; ++x) {
+      const size_t cell = size_t(y) * size_t(columns_) + size_t(x);
+      if (cell_max_[cell] <= batch) continue;
+      for (int32_t i = cell_head_[cell]; i >= 0; i = entries_[size_t(i)].next) {
+        const Entry& e = entries_[size_t(i)];
+        // Strict: quads that only touch share no pixel centre.
+        if (e.batch > batch && q.x < e.x1 && e.x0 < q.x + q.w && q.y < e.y1 && e.y0 < q.y + q.h)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
+void BatchOrder::insert(const gpu::GlyphInstance& q, const Cells& c, int32_t batch) {
+  if (c.x1 < c.x0) return;
+  if (!grid_ready_) reset_grid();
+  for (int y = c.y0; y <= c.y1; ++y) {
+    for (int x = c.x0; x <= c.x1; ++x) {
+      const size_t cell = size_t(y) * size_t(columns_) + size_t(x);
+      entries_.push_back({q.x, q.y, q.x + q.w, q.y + q.h, batch, cell_head_[cell]});
+      cell_head_[cell] = int32_t(entries_.size() - 1);
+      cell_max_[cell] = std::max(cell_max_[cell], batch);
+    }
+  }
+}
+
+void BatchOrder::reset_grid() {
+  const size_t cells = size_t(columns_) * size_t(rows_);
+  cell_head_.assign(cells, -1);
+  cell_max_.assign(cells, -1);
+  grid_ready_ = true;
+}
+
+}  // namespace glyphstream::pipeline

@@ -1,0 +1,70 @@
+// Batch order: a frame's glyph quads, given in draw order with their atlas pages, grouped into
+// draw calls (one page each) so that every pair of overlapping quads still blends in draw
+// order. Blending rounds to 8 bits after each quad, so even two quads of one colour give other
+// pixels when swapped: a frame must not depend on which page a glyph happens to sit on (a
+// settled zoom frame equals a cold render only then).
+//
+// A quad joins the newest batch of its page unless a later batch holds a quad it overlaps;
+// then it starts a new batch at the end. A frame on one page is one batch and pages whose
+// glyphs do not overlap cost one batch each, as when batches were grouped by page; only a quad
+// overlapping an earlier quad of another, later-drawn batch costs a draw call more.
+//
+// Overlap is tested exactly on the quads' rectangles (touching edges do not overlap: no pixel
+// centre lies in both), through a grid of cells over the viewport; quads of the first batch
+// never need testing (no batch is earlier) and stay out of the grid, so a one-page frame does
+// no grid work at all.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "gpu/backend.h"
+
+namespace glyphstream::pipeline {
+
+class BatchOrder {
+ public:
+  // Starts a frame drawn into a viewport of `width` x `height` px.
+  void begin(int width, int height);
+  // The next quad in draw order, sampling `page`.
+  void add(const gpu::GlyphInstance& quad, uint32_t page);
+  size_t batch_count() const { return used_; }
+  uint32_t page_of(size_t batch) const { return batches_[batch].page; }
+  std::span<const gpu::GlyphInstance> instances_of(size_t batch) const {
+    return batches_[batch].instances;
+  }
+
+ private:
+  struct Batch {
+    uint32_t page = 0;
+    std::vector<gpu::GlyphInstance> instances;
+  };
+  struct Cells {  // the grid cells a quad touches (inclusive)
+    int x0 = 0, y0 = 0, x1 = -1, y1 = -1;
+  };
+  struct Entry {  // a quad of a batch after the first, listed in every cell it touches
+    float x0, y0, x1, y1;
+    int32_t batch;
+    int32_t next;  // next entry of the same cell, -1 at the end
+  };
+
+  size_t new_batch(uint32_t page);
+  Cells cells_of(const gpu::GlyphInstance& q) const;
+  // True if a quad of a batch after `batch` overlaps q.
+  bool overlaps_later(const gpu::GlyphInstance& q, const Cells& c, int32_t batch) const;
+  void insert(const gpu::GlyphInstance& q, const Cells& c, int32_t batch);
+  void reset_grid();
+
+  std::vector<Batch> batches_;  // the first used_ are this frame's (kept: no steady allocation)
+  size_t used_ = 0;
+  std::vector<int32_t> newest_of_page_;  // page -> its newest batch, -1 if none
+  int width_ = 0, height_ = 0;
+  int cell_shift_ = 5, columns_ = 0, rows_ = 0;  // cells of 2^cell_shift_ px
+  bool grid_ready_ = false;                      // cleared lazily: one-page frames never touch it
+  std::vector<int32_t> cell_head_;               // first entry of each cell, -1 if none
+  std::vector<int32_t> cell_max_;  // the latest batch with a quad in each cell, -1 if none
+  std::vector<Entry> entries_;
+};
+
+}  // namespace glyphstream::pipeline

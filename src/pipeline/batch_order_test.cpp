@@ -1,0 +1,107 @@
+#include "pipeline/batch_order.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+namespace glyphstream::pipeline {
+namespace {
+
+struct Quad {
+  float x, y, w, h;
+  uint32_t page;
+};
+
+gpu::GlyphInstance instance(const Quad& q, uint32_t id) {
+  gpu::GlyphInstance inst;
+  inst.x = q.x, inst.y = q.y, inst.w = q.w, inst.h = q.h;
+  inst.color = id;  // the quad's draw-order index, to find it in the batches
+  return inst;
+}
+
+// Where each quad (by draw-order index) ends up in the flattened batches; checks that every
+// batch holds quads of its own page only.
+std::vector<size_t> drawn_positions(const BatchOrder& order, const std::vector<Quad>& quads) {
+  std::vector<size_t> position(quads.size(), SIZE_MAX);
+  size_t next = 0;
+  for (size_t b = 0; b < order.batch_count(); ++b) {
+    for (const gpu::GlyphInstance& inst : order.instances_of(b)) {
+      EXPECT_EQ(quads[inst.color].page, order.page_of(b));
+      position[inst.color] = next++;
+    }
+  }
+  EXPECT_EQ(next, quads.size());
+  return position;
+}
+
+BatchOrder batched(const std::vector<Quad>& quads, int width, int height) {
+  BatchOrder order;
+  order.begin(width, height);
+  for (size_t i = 0; i < quads.size(); ++i)
+    order.add(instance(quads[i], uint32_t(i)), quads[i].page);
+  return order;
+}
+
+TEST(BatchOrder, OnePageIsOneBatchInDrawOrder) {
+  const std::vector<Quad> quads = {{0, 0, 10, 10, 2}, {5, 5, 10, 10, 2}, {2, 2, 3, 3, 2}};
+  const BatchOrder order = batched(quads, 64, 64);
+  ASSERT_EQ(order.batch_count(), 1u);
+  EXPECT_EQ(drawn_positions(order, quads), (std::vector<size_t>{0, 1, 2}));
+}
+
+// Interleaved pages whose quads do not overlap (touching edges included) cost a batch per
+// page, as grouping by page did.
+TEST(BatchOrder, PagesThatDoNotOverlapCostOneBatchEach) {
+  std::vector<Quad> quads;
+  for (int i = 0; i < 40; ++i) quads.push_back({float(i) * 8.0f, 10, 8, 12, uint32_t(i % 3)});
+  const BatchOrder order = batched(quads, 400, 40);
+  EXPECT_EQ(order.batch_count(), 3u);
+  drawn_positions(order, quads);
+}
+
+// A quad over a quad of another page drawn before it, whose page's batch comes later, starts
+// a batch of its own; the next quad of the first page joins it.
+TEST(BatchOrder, OverlapOnAnotherPageSplitsInDrawOrder) {
+  const std::vector<Quad> quads = {{0, 0, 10, 10, 0},  {20, 0, 10, 10, 1}, {25, 5, 10, 10, 0},
+                                   {40, 0, 10, 10, 0}, {60, 0, 10, 10, 1}, {0, 30, 10, 10, 1}};
+  const BatchOrder order = batched(quads, 100, 100);
+  ASSERT_EQ(order.batch_count(), 3u);
+  EXPECT_EQ(drawn_positions(order, quads), (std::vector<size_t>{0, 1, 4, 5, 2, 3}));
+}
+
+// Random quads on random pages, partly off the viewport and with fractional edges: every pair
+// that overlaps on the viewport is drawn in draw order, and batches stay fewer than quads.
+TEST(BatchOrder, EveryOverlappingPairKeepsItsOrder) {
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<float> pos(-40.0f, 300.0f), size(0.5f, 60.0f);
+  for (int round = 0; round < 40; ++round) {
+    const int width = 200 + round * 37, height = 120 + round * 11;
+    const uint32_t pages = 1 + uint32_t(round % 4);
+    std::vector<Quad> quads;
+    for (int i = 0; i < 300; ++i) {
+      quads.push_back({pos(rng), pos(rng), size(rng), size(rng), uint32_t(rng() % pages)});
+    }
+    const BatchOrder order = batched(quads, width, height);
+    const std::vector<size_t> at = drawn_positions(order, quads);
+    for (size_t i = 0; i < quads.size(); ++i) {
+      for (size_t j = i + 1; j < quads.size(); ++j) {
+        const Quad &a = quads[i], &b = quads[j];
+        const float x0 = std::max({a.x, b.x, 0.0f}), y0 = std::max({a.y, b.y, 0.0f});
+        const float x1 = std::min({a.x + a.w, b.x + b.w, float(width)});
+        const float y1 = std::min({a.y + a.h, b.y + b.h, float(height)});
+        if (x0 < x1 && y0 < y1) {
+          ASSERT_LT(at[i], at[j]) << "round " << round << ": " << i << ", " << j;
+        }
+      }
+    }
+    EXPECT_LE(order.batch_count(), quads.size());
+    if (pages == 1) {
+      EXPECT_EQ(order.batch_count(), 1u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace glyphstream::pipeline
