@@ -38,7 +38,9 @@ struct Options {
   int page_size = 1024;
   int width = 1280, height = 800;
   gs::GpuApi backend = gs::GpuApi::kGl;
-  std::vector<double> gpu_load_ms;  // W5: the busy scene's GPU time per frame
+  std::vector<double> gpu_load_ms;   // W5: the busy scene's GPU time per frame
+  std::vector<double> frame_gap_ms;  // W5's control: CPU idle after each frame, no GPU load
+  std::vector<int> zoom_background;  // TextSystemDesc::zoom_background_glyphs sweep
 };
 
 // W5 "busy GPU" rows are named by workload and load ("busy-scroll-4ms"): one plot each.
@@ -125,6 +127,41 @@ gs::Status write_json(const std::string& path, const nlohmann::ordered_json& res
   return {};
 }
 
+// W5: calibrates the busy scene to `load_ms` of GPU time per frame (none for 0).
+gs::Status apply_gpu_load(gs::tools::HeadlessTarget* target, double load_ms,
+                          gs::bench::WorkloadSpec* spec) {
+  if (load_ms <= 0) return {};
+  GS_ASSIGN_OR_RETURN(const gs::bench::GpuLoad load,
+                      gs::bench::calibrate_gpu_load(target, load_ms));
+  std::printf("# GPU load %.3g ms: busy scene work %u, measured %.3f ms\n", load_ms, load.work,
+              load.measured_ms);
+  spec->busy_work = load.work;
+  spec->gpu_load_ms = load.requested_ms;
+  spec->gpu_load_measured_ms = load.measured_ms;
+  return {};
+}
+
+// One row per upload mode of `base`.
+gs::Status run_modes(gs::tools::HeadlessTarget* target, const gs::bench::WorkloadSpec& base,
+                     const std::vector<std::string>& modes, nlohmann::ordered_json* results,
+                     std::vector<gs::FrameStats>* all_frames) {
+  for (const std::string& mode_name : modes) {
+    gs::bench::WorkloadSpec spec = base;
+    gs::parse_upload_mode(mode_name, &spec.mode);
+    const std::string label = spec.workload + " " + mode_name + " x" + std::to_string(spec.threads);
+    GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(target, spec, [&](int d, int t) {
+                          progress_line(label, d, t);
+                        }));
+    if (spec.busy_work) r.summary["workload"] = busy_row_name(spec.workload, spec.gpu_load_ms);
+    drop_impossible_bandwidth(&r.summary);
+    print_row(r.summary);
+    r.summary["machine"] = target->description();
+    results->push_back(r.summary);
+    all_frames->insert(all_frames->end(), r.frames.begin(), r.frames.end());
+  }
+  return {};
+}
+
 gs::Status run(const Options& o) {
   if (!o.replot.empty()) {
     GS_ASSIGN_OR_RETURN(gs::bench::ResultFile results, gs::bench::read_result_file(o.replot));
@@ -147,6 +184,10 @@ gs::Status run(const Options& o) {
     if (loads.empty()) loads = {1, 4, 8};
   }
   if (loads.empty()) loads = {0};
+  std::vector<double> gaps = o.frame_gap_ms;
+  if (gaps.empty()) gaps = {0};
+  std::vector<int> zooms = o.zoom_background;
+  if (zooms.empty()) zooms = {0};
   if (o.all) {
     thread_counts.clear();
     for (int t = 1; t <= hw; t *= 2) thread_counts.push_back(t);
@@ -183,36 +224,23 @@ gs::Status run(const Options& o) {
     }
     // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
     const bool sweep = workload == "cold" || workload == "burst";
-    for (const double load_ms : loads)
+    for (const double load_ms : loads) {
       for (int threads : sweep ? thread_counts : std::vector<int>{thread_counts.back()}) {
-        gs::bench::GpuLoad load;
-        if (load_ms > 0) {
-          GS_ASSIGN_OR_RETURN(load, gs::bench::calibrate_gpu_load(target.get(), load_ms));
-          std::printf("# GPU load %.3g ms: busy scene work %u, measured %.3f ms\n", load_ms,
-                      load.work, load.measured_ms);
-        }
-        for (const std::string& mode_name : modes) {
-          gs::bench::WorkloadSpec spec;
-          spec.workload = workload;
-          gs::parse_upload_mode(mode_name, &spec.mode);
-          spec.threads = threads;
-          spec.frames = o.frames;
-          spec.quick = o.quick;
-          spec.busy_work = load.work;
-          spec.gpu_load_ms = load.requested_ms;
-          spec.gpu_load_measured_ms = load.measured_ms;
-          const std::string label = workload + " " + mode_name + " x" + std::to_string(threads);
-          GS_ASSIGN_OR_RETURN(
-              auto r, gs::bench::run_workload(target.get(), spec,
-                                              [&](int d, int t) { progress_line(label, d, t); }));
-          if (load_ms > 0) r.summary["workload"] = busy_row_name(workload, load_ms);
-          drop_impossible_bandwidth(&r.summary);
-          print_row(r.summary);
-          r.summary["machine"] = target->description();
-          results.push_back(r.summary);
-          all_frames.insert(all_frames.end(), r.frames.begin(), r.frames.end());
+        gs::bench::WorkloadSpec base;
+        base.workload = workload;
+        base.threads = threads;
+        base.frames = o.frames;
+        base.quick = o.quick;
+        GS_TRY(apply_gpu_load(target.get(), load_ms, &base));
+        for (const double gap_ms : gaps) {
+          for (const int zoom_background : zooms) {
+            base.frame_gap_ms = gap_ms;
+            base.zoom_background_glyphs = zoom_background;
+            GS_TRY(run_modes(target.get(), base, modes, &results, &all_frames));
+          }
         }
       }
+    }
   }
   // Under GLYPHSTREAM_VK_VALIDATION=1 a run with any validation message fails.
   if (target) GS_TRY(gs::tools::check_validation(target.get()));
@@ -249,6 +277,13 @@ int main(int argc, char** argv) {
                  "GPU time of the application's own drawing before the text, every frame "
                  "(a calibrated full-screen shader; repeatable; W5)")
       ->check(CLI::Range(0.05, 100.0));
+  app.add_option("--frame-gap-ms", o.frame_gap_ms,
+                 "CPU idle after every frame, outside the measurement (W5's control: the idle "
+                 "time a GPU load causes, without the load; repeatable)")
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--zoom-background-glyphs", o.zoom_background,
+                 "TextSystemDesc::zoom_background_glyphs for every run (repeatable: a sweep)")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--upload-mode", o.modes,
                  "async, sync, whole-page (repeatable; default all three)")
       ->check(CLI::IsMember({"async", "sync", "whole-page"}));

@@ -27,6 +27,11 @@ struct WorkloadSpec {
   uint32_t busy_work = 0;
   double gpu_load_ms = 0;
   double gpu_load_measured_ms = 0;
+  // The control for W5: the CPU idles this long after every frame (outside the measurement),
+  // as an application waiting for the display would, with no GPU load.
+  double frame_gap_ms = 0;
+  // TextSystemDesc::zoom_background_glyphs for this run; 0: the library's default.
+  int zoom_background_glyphs = 0;
 };
 
 struct WorkloadResult {
