@@ -45,10 +45,10 @@ namespace glyphstream::pipeline {
 struct ZoomPolicy {
   int stable_frames = 1;              // a scale drawn this many frames running is "stable"
   int settle_frames = 2;              // ... and this many (stable_frames + 1): exact now
-  size_t background_per_frame = 256;  // background raster requests per frame, at most
+  size_t background_per_frame = 128;  // background raster requests per frame, at most
   // Background results made resident per commit, at most (the same knob: what is requested in
   // a frame can land in one): a ladder rung that finishes at once is spread over frames.
-  size_t landed_per_commit = 256;
+  size_t landed_per_commit = 128;
   int ladder_steps = 4;  // stand-in sizes per octave during an animation
   static ZoomPolicy from(const TextSystemDesc& desc);
 };
