@@ -13,14 +13,6 @@ namespace {
 constexpr uint32_t kQueryPairs = 128;
 constexpr size_t kMaxReadyTimings = 256;
 
-uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family) {
-  uint32_t n = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
-  std::vector<VkQueueFamilyProperties> props(n);
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, props.data());
-  return family < n ? props[family].timestampValidBits : 0;
-}
-
 uint64_t mask_of(uint32_t bits) { return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1; }
 
 Status create_pool(VkDevice device, uint32_t count, VkQueryPool* out) {
