@@ -34,7 +34,7 @@ Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(dev_.physical, &props);
     period_ns_ = double(props.limits.timestampPeriod);
-    mask_ = bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+    mask_ = timestamp_mask(bits);
     VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
     info.queryType = VK_QUERY_TYPE_TIMESTAMP;
     info.queryCount = uint32_t(slots_.size() * 2);

@@ -88,6 +88,10 @@ Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderMo
 
 // The timestamp bits of a queue family's timestamps (0: none, or no such family).
 uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family);
+// The mask of a timestamp's valid bits.
+inline uint64_t timestamp_mask(uint32_t bits) {
+  return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+}
 
 // A graphics pipeline for dynamic rendering into one colour attachment: fill, no culling, one
 // sample, viewport and scissor dynamic. Zero means default (sokol style): no vertex input, a
