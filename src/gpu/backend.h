@@ -87,9 +87,20 @@ struct GlyphInstance {
   uint16_t u = 0, v = 0;    // source top-left texel in the page (glyph kinds)
   uint16_t tw = 0, th = 0;  // source size, texels (kScaledGlyph)
   uint32_t color = 0;       // straight RGBA8 (0xRRGGBBAA); colour pages: alpha scale
-  uint32_t kind = 0;        // InstanceKind (a plain integer, as the shaders read it)
+  uint32_t kind = 0;        // InstanceKind (a plain integer, as the shaders read it), with
+                            // kSampleColorPage or'ed in for a glyph of the batch's color_page
 };
 static_assert(sizeof(GlyphInstance) == 32, "the shaders' vertex layout assumes 32 bytes");
+
+// A flag of GlyphInstance::kind: this glyph (kGlyph or kScaledGlyph) samples the batch's
+// color_page (a colour page) instead of its page. One draw call thus draws text from a coverage
+// page and emoji from a colour page in draw order (issue 17: the common frame, one page of each
+// format, is one batch). The shaders and the CPU reference strip it with instance_kind().
+constexpr uint32_t kSampleColorPage = 0x100;
+
+// The InstanceKind of a GlyphInstance::kind (without kSampleColorPage).
+constexpr uint32_t instance_kind(uint32_t kind) { return kind & ~kSampleColorPage; }
+constexpr bool samples_color_page(uint32_t kind) { return (kind & kSampleColorPage) != 0; }
 
 // True for kinds that never sample a page (a batch of only these may use kNoPage).
 constexpr bool is_rect_kind(uint32_t kind) {
@@ -99,11 +110,15 @@ constexpr bool is_rect_kind(uint32_t kind) {
 // A batch on no page: rect kinds only (a frame that has decorations but no glyph).
 constexpr uint32_t kNoPage = UINT32_MAX;
 
-// A run of instances drawn from one page: one draw call.
+// A run of instances drawn from one page, or from a page and a colour page: one draw call.
+// Unflagged glyphs sample `page` (its format decides their math); glyphs flagged with
+// kSampleColorPage sample `color_page`, which must then be a kColor32 page (usually `page` is
+// the coverage page of the text and `color_page` the colour page of its emoji).
 struct DrawBatch {
   uint32_t page = 0;   // kNoPage: every instance of the batch is a rect kind
   uint32_t first = 0;  // index into the instance span
   uint32_t count = 0;
+  uint32_t color_page = kNoPage;  // kNoPage: no instance carries kSampleColorPage
 };
 
 struct DrawList {

@@ -427,17 +427,8 @@ TEST_P(BackendConformance, DrawMatchesReferenceCompositor) {
         inst.push_back(g);
       }
     }
-    clear(0.25f, 0.5f, 0.75f, round % 2 ? 1.f : 0.5f);
-    std::vector<uint8_t> want = screen();
-    composite(inst, batches, cpu, kWidth, kHeight, &want);
-    ASSERT_TRUE(dev->draw(inst, batches, kWidth, kHeight).ok());
-    ASSERT_TRUE(dev->end_frame(uint64_t(round + 1)).ok());
-    // Blending rounds differently per driver, and these quads overlap, so rounding accumulates:
-    // llvmpipe is within 1 of the reference, the NVIDIA driver within 3 (measured on an H200).
-    // A misplaced, missing or stale texel is off by far more.
-    int diff = 0;
-    expect_screen(want, 3, "round " + std::to_string(round), &diff);
-    worst = std::max(worst, diff);
+    // A misplaced, missing or stale texel is off by far more than the blender's rounding.
+    worst = std::max(worst, draw_matches_reference(*dev, inst, batches, cpu, round));
   }
   EXPECT_LE(worst, 3);
   std::printf("max channel difference to the reference: %d\n", worst);
@@ -461,16 +452,9 @@ TEST_P(BackendConformance, InstanceKindsMatchReferenceCompositor) {
     std::vector<GlyphInstance> inst;
     std::vector<DrawBatch> batches;
     random_kind_batches(rng, cpu, kWidth, kHeight, &inst, &batches);
-    clear(0.25f, 0.5f, 0.75f, round % 2 ? 1.f : 0.5f);
-    std::vector<uint8_t> want = screen();
-    composite(inst, batches, cpu, kWidth, kHeight, &want);
-    ASSERT_TRUE(dev->draw(inst, batches, kWidth, kHeight).ok());
-    ASSERT_TRUE(dev->end_frame(uint64_t(round + 1)).ok());
-    // As above: overlapping quads accumulate the blender's rounding (within 3); the shaders'
-    // float math (bilinear weights, coverage) differs from the CPU's by a few ulps only.
-    int diff = 0;
-    expect_screen(want, 3, "round " + std::to_string(round), &diff);
-    worst = std::max(worst, diff);
+    // The shaders' float math (bilinear weights, coverage) differs from the CPU's by a few
+    // ulps only.
+    worst = std::max(worst, draw_matches_reference(*dev, inst, batches, cpu, round));
   }
   std::printf("instance kinds: max channel difference to the reference: %d\n", worst);
   // A kNoPage batch may hold only rect kinds.
@@ -479,6 +463,58 @@ TEST_P(BackendConformance, InstanceKindsMatchReferenceCompositor) {
   const DrawBatch no_page{kNoPage, 0, 1};
   EXPECT_EQ(dev->draw({&glyph, 1}, {&no_page, 1}, kWidth, kHeight).code(),
             ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(dev->finish().ok());
+}
+
+// One draw call on two pages (DrawBatch::color_page): text from a coverage page and emoji,
+// flagged kSampleColorPage, from a colour page, interleaved in draw order, every glyph kind;
+// and a colour page with a second colour page. The reference compositor samples the same.
+TEST_P(BackendConformance, TwoPageBatchMatchesReferenceCompositor) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  std::mt19937 rng(23);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
+  pages.emplace_back(1, PixelFormat::kColor32, 48, 40, 4);
+  pages.emplace_back(2, PixelFormat::kColor32, 32, 32);
+  for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  const std::vector<CpuPage> cpu = cpu_pages(pages);
+  // n instances of every kind from `page`, then `color` ones (glyph kinds flagged) interleaved.
+  auto mixed = [&](uint32_t page, uint32_t color, int n) {
+    auto a =
+        random_kind_instances(rng, n, true, pages[page].width, pages[page].height, kWidth, kHeight);
+    auto b = random_kind_instances(rng, n, true, pages[color].width, pages[color].height, kWidth,
+                                   kHeight);
+    std::vector<GlyphInstance> out;
+    for (int i = 0; i < n; ++i) {
+      if (!is_rect_kind(b[size_t(i)].kind)) b[size_t(i)].kind |= kSampleColorPage;
+      out.push_back(a[size_t(i)]);
+      out.push_back(b[size_t(i)]);
+    }
+    return out;
+  };
+  int worst = 0;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<GlyphInstance> inst = mixed(0, 1, 60);
+    std::vector<DrawBatch> batches = {{0, 0, uint32_t(inst.size()), 1}};
+    const std::vector<GlyphInstance> more = mixed(1, 2, 30);
+    batches.push_back({1, uint32_t(inst.size()), uint32_t(more.size()), 2});
+    inst.insert(inst.end(), more.begin(), more.end());
+    worst = std::max(worst, draw_matches_reference(*dev, inst, batches, cpu, round));
+  }
+  std::printf("two-page batches: max channel difference to the reference: %d\n", worst);
+  // The flag needs a colour page in color_page, and a glyph kind.
+  GlyphInstance g;
+  g.w = g.h = 1;
+  g.kind = kSampleColorPage;
+  for (const DrawBatch& bad : {DrawBatch{0, 0, 1}, DrawBatch{0, 0, 1, 0}, DrawBatch{0, 0, 1, 7},
+                               DrawBatch{kNoPage, 0, 1, 1}}) {
+    EXPECT_EQ(dev->draw({&g, 1}, {&bad, 1}, kWidth, kHeight).code(), ErrorCode::kInvalidArgument);
+  }
+  g.kind = uint32_t(InstanceKind::kRect) | kSampleColorPage;
+  const DrawBatch two{0, 0, 1, 1};
+  EXPECT_EQ(dev->draw({&g, 1}, {&two, 1}, kWidth, kHeight).code(), ErrorCode::kInvalidArgument);
   ASSERT_TRUE(dev->finish().ok());
 }
 

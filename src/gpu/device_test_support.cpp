@@ -136,4 +136,20 @@ void BackendConformance::expect_screen(const std::vector<uint8_t>& want, int tol
   if (max_diff) *max_diff = diff.max_channel_diff;
 }
 
+int BackendConformance::draw_matches_reference(GpuDevice& dev,
+                                               const std::vector<GlyphInstance>& instances,
+                                               const std::vector<DrawBatch>& batches,
+                                               const std::vector<CpuPage>& pages, int round) {
+  clear(0.25f, 0.5f, 0.75f, round % 2 ? 1.f : 0.5f);
+  std::vector<uint8_t> want = screen();
+  composite(instances, batches, pages, kWidth, kHeight, &want);
+  Status s = dev.draw(instances, batches, kWidth, kHeight);
+  EXPECT_TRUE(s.ok()) << s.to_string();
+  s = dev.end_frame(uint64_t(round + 1));
+  EXPECT_TRUE(s.ok()) << s.to_string();
+  int diff = 0;
+  expect_screen(want, 3, "round " + std::to_string(round), &diff);
+  return diff;
+}
+
 }  // namespace glyphstream::gpu

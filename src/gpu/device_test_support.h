@@ -88,6 +88,13 @@ class BackendConformance : public ::testing::TestWithParam<DeviceVariant> {
   // channel difference.
   void expect_screen(const std::vector<uint8_t>& want, int tolerance, const std::string& what,
                      int* max_diff = nullptr);
+  // Round `round` of a reference test: clears (alpha 0.5 or 1 by round), draws the list as
+  // frame round + 1 and expects the screen within 3 per channel of the reference compositor
+  // (overlapping quads accumulate the blender's rounding: llvmpipe is within 1, the NVIDIA
+  // driver within 3, measured on an H200); returns the largest channel difference.
+  int draw_matches_reference(GpuDevice& dev, const std::vector<GlyphInstance>& instances,
+                             const std::vector<DrawBatch>& batches,
+                             const std::vector<CpuPage>& pages, int round);
 
   std::unique_ptr<DeviceHarness> harness_;
 };

@@ -252,26 +252,54 @@ Status GpuDevice::upload_staged(std::span<const PageUpload> pages, const std::ve
   return {};
 }
 
+// Flags only on glyph kinds, and only in a batch with a colour page (a rect kind or kNoPage
+// batch with the flag would be meaningless).
+static Status check_instances(std::span<const GlyphInstance> instances, const DrawBatch& b) {
+  const bool no_page = b.page == kNoPage;
+  const bool color_page = b.color_page != kNoPage;
+  for (uint32_t i = b.first; i < b.first + b.count; ++i) {
+    const uint32_t kind = instances[i].kind;
+    if (no_page && !is_rect_kind(kind)) {
+      return {ErrorCode::kInvalidArgument, "draw: a kNoPage batch holds a glyph instance"};
+    }
+    if (samples_color_page(kind) && (!color_page || is_rect_kind(instance_kind(kind)))) {
+      return {ErrorCode::kInvalidArgument,
+              "draw: kSampleColorPage on a rect kind or in a batch without a color_page"};
+    }
+  }
+  return {};
+}
+
+static Status check_batch(std::span<const GlyphInstance> instances, const DrawBatch& b,
+                          const std::unordered_map<uint32_t, PageDesc>& pages) {
+  if (uint64_t(b.first) + b.count > instances.size()) {
+    return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
+  }
+  if (b.count == 0) return {};
+  if (b.page != kNoPage && !pages.count(b.page)) {
+    return {ErrorCode::kInvalidArgument,
+            "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
+  }
+  if (b.color_page != kNoPage) {
+    const auto it = pages.find(b.color_page);
+    if (it == pages.end() || it->second.format != PixelFormat::kColor32) {
+      return {ErrorCode::kInvalidArgument, "draw: batch's color_page " +
+                                               std::to_string(b.color_page) +
+                                               " is not an uploaded colour page"};
+    }
+    if (b.page == kNoPage) {
+      return {ErrorCode::kInvalidArgument, "draw: a kNoPage batch has a color_page"};
+    }
+  }
+  return check_instances(instances, b);
+}
+
 Status GpuDevice::draw(std::span<const GlyphInstance> instances, std::span<const DrawBatch> batches,
                        int viewport_width, int viewport_height) {
   if (viewport_width <= 0 || viewport_height <= 0) {
     return {ErrorCode::kInvalidArgument, "draw: viewport size must be positive"};
   }
-  for (const DrawBatch& b : batches) {
-    if (uint64_t(b.first) + b.count > instances.size()) {
-      return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
-    }
-    if (b.count > 0 && b.page == kNoPage) {
-      for (uint32_t i = b.first; i < b.first + b.count; ++i) {
-        if (!is_rect_kind(instances[i].kind)) {
-          return {ErrorCode::kInvalidArgument, "draw: a kNoPage batch holds a glyph instance"};
-        }
-      }
-    } else if (b.count > 0 && !pages_.count(b.page)) {
-      return {ErrorCode::kInvalidArgument,
-              "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
-    }
-  }
+  for (const DrawBatch& b : batches) GS_TRY(check_batch(instances, b, pages_));
   if (instances.empty() || batches.empty()) return {};
   return backend_->draw(DrawList{instances, batches, viewport_width, viewport_height});
 }

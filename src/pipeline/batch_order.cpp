@@ -33,29 +33,53 @@ void BatchOrder::begin(int width, int height) {
   }
 }
 
-size_t BatchOrder::new_batch(uint32_t page) {
+size_t BatchOrder::new_batch() {
   if (used_ == batches_.size()) batches_.emplace_back();
-  batches_[used_].page = page;
-  batches_[used_].instances.clear();
+  Batch& b = batches_[used_];
+  b.slot[kCoverageSlot] = b.slot[kColorSlot] = gpu::kNoPage;
+  b.instances.clear();
   return used_++;
 }
 
-void BatchOrder::add(const gpu::GlyphInstance& quad, uint32_t page) {
+void BatchOrder::join(size_t batch, int slot, uint32_t page, const gpu::GlyphInstance& quad) {
+  Batch& b = batches_[batch];
+  if (b.slot[slot] == gpu::kNoPage) {
+    b.slot[slot] = page;
+    newest_of_page_[page] = int32_t(batch);
+    // A colour-only batch gains a coverage page: its quads (all colour) now sample color_page.
+    if (slot == kCoverageSlot && b.slot[kColorSlot] != gpu::kNoPage) {
+      for (gpu::GlyphInstance& q : b.instances) q.kind |= gpu::kSampleColorPage;
+    }
+  }
+  b.instances.push_back(quad);
+  if (slot == kColorSlot && b.slot[kCoverageSlot] != gpu::kNoPage) {
+    b.instances.back().kind |= gpu::kSampleColorPage;
+  }
+}
+
+void BatchOrder::add(const gpu::GlyphInstance& quad, uint32_t page, PixelFormat format) {
+  const int slot = format == PixelFormat::kColor32 ? kColorSlot : kCoverageSlot;
   if (page >= newest_of_page_.size()) newest_of_page_.resize(page + 1, -1);
-  int32_t& newest = newest_of_page_[page];
-  if (newest == 0 && used_ == 1) {  // one page so far: nothing to test or to remember
-    batches_[0].instances.push_back(quad);
+  // One batch so far, and the quad fits in: nothing to test or to remember (no batch is later).
+  if (used_ == 1 && (batches_[0].slot[slot] == page || batches_[0].slot[slot] == gpu::kNoPage)) {
+    join(0, slot, page, quad);
     return;
   }
   const Cells cells = cells_of(quad);
   // Joining the newest batch of the page is fine unless a later batch holds a quad it overlaps
-  // (that quad was drawn earlier and must stay under this one).
-  if (newest < 0 || (size_t(newest) + 1 != used_ && overlaps_later(quad, cells, newest))) {
-    newest = int32_t(new_batch(page));
+  // (that quad was drawn earlier and must stay under this one). The last batch has no later one.
+  const int32_t newest = newest_of_page_[page];
+  size_t batch;
+  if (newest >= 0 && (size_t(newest) + 1 == used_ || !overlaps_later(quad, cells, newest))) {
+    batch = size_t(newest);
+  } else if (used_ > 0 && batches_[used_ - 1].slot[slot] == gpu::kNoPage) {
+    batch = used_ - 1;
+  } else {
+    batch = new_batch();
   }
-  batches_[size_t(newest)].instances.push_back(quad);
+  join(batch, slot, page, quad);
   // The first batch is never "later" than another: its quads need no testing.
-  if (newest > 0) insert(quad, cells, newest);
+  if (batch > 0) insert(quad, cells, int32_t(batch));
 }
 
 BatchOrder::Cells BatchOrder::cells_of(const gpu::GlyphInstance& q) const {

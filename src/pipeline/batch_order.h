@@ -1,18 +1,21 @@
 // Batch order: a frame's glyph quads, given in draw order with their atlas pages, grouped into
-// draw calls (one page each) so that every pair of overlapping quads still blends in draw
-// order. Blending rounds to 8 bits after each quad, so even two quads of one colour give other
-// pixels when swapped: a frame must not depend on which page a glyph happens to sit on (a
-// settled zoom frame equals a cold render only then).
+// draw calls so that every pair of overlapping quads still blends in draw order. Blending rounds to
+// 8 bits after each quad, so even two quads of one colour give other pixels when swapped: a frame
+// must not depend on which page a glyph happens to sit on (a settled zoom frame equals a cold
+// render only then).
 //
-// A quad joins the newest batch of its page unless a later batch holds a quad it overlaps;
-// then it starts a new batch at the end. A frame on one page is one batch and pages whose
-// glyphs do not overlap cost one batch each, as when batches were grouped by page; only a quad
-// overlapping an earlier quad of another, later-drawn batch costs a draw call more.
+// A batch samples up to two pages: a coverage page and a colour page (backend.h: DrawBatch's
+// page and color_page, kSampleColorPage). A quad joins the newest batch whose slot of its
+// page's format holds its page unless a later batch holds a quad it overlaps; otherwise the
+// last batch if that slot is still empty there; otherwise it starts a new batch at the end. So
+// a frame with one page of each format (text and emoji) is one batch, and pages of one format
+// whose glyphs do not overlap cost one batch each; only a quad overlapping an earlier quad of
+// another, later-drawn batch costs a draw call more.
 //
 // Overlap is tested exactly on the quads' rectangles (touching edges do not overlap: no pixel
 // centre lies in both), through a grid of cells over the viewport; quads of the first batch
-// never need testing (no batch is earlier) and stay out of the grid, so a one-page frame does
-// no grid work at all.
+// never need testing (no batch is earlier) and stay out of the grid, so a one-batch frame
+// (one page, or one page of each format) does no grid work at all.
 #pragma once
 
 #include <cstdint>
@@ -27,17 +30,28 @@ class BatchOrder {
  public:
   // Starts a frame drawn into a viewport of `width` x `height` px.
   void begin(int width, int height);
-  // The next quad in draw order, sampling `page`.
-  void add(const gpu::GlyphInstance& quad, uint32_t page);
+  // The next quad in draw order, sampling `page` of that format.
+  void add(const gpu::GlyphInstance& quad, uint32_t page,
+           PixelFormat format = PixelFormat::kCoverage8);
   size_t batch_count() const { return used_; }
-  uint32_t page_of(size_t batch) const { return batches_[batch].page; }
+  // A batch as DrawBatch wants it: its coverage page with the colour page as color_page (the
+  // colour quads flagged kSampleColorPage), or its one page with unflagged quads.
+  uint32_t page_of(size_t batch) const {
+    const Batch& b = batches_[batch];
+    return b.slot[kCoverageSlot] != gpu::kNoPage ? b.slot[kCoverageSlot] : b.slot[kColorSlot];
+  }
+  uint32_t color_page_of(size_t batch) const {
+    const Batch& b = batches_[batch];
+    return b.slot[kCoverageSlot] != gpu::kNoPage ? b.slot[kColorSlot] : gpu::kNoPage;
+  }
   std::span<const gpu::GlyphInstance> instances_of(size_t batch) const {
     return batches_[batch].instances;
   }
 
  private:
+  static constexpr int kCoverageSlot = 0, kColorSlot = 1;
   struct Batch {
-    uint32_t page = 0;
+    uint32_t slot[2] = {gpu::kNoPage, gpu::kNoPage};  // coverage page, colour page
     std::vector<gpu::GlyphInstance> instances;
   };
   struct Cells {  // the grid cells a quad touches (inclusive)
@@ -49,7 +63,10 @@ class BatchOrder {
     int32_t next;  // next entry of the same cell, -1 at the end
   };
 
-  size_t new_batch(uint32_t page);
+  size_t new_batch();
+  // Appends the quad to the batch, its page in the slot (flags the colour quads once the batch
+  // has both pages).
+  void join(size_t batch, int slot, uint32_t page, const gpu::GlyphInstance& quad);
   Cells cells_of(const gpu::GlyphInstance& q) const;
   // True if a quad of a batch after `batch` overlaps q.
   bool overlaps_later(const gpu::GlyphInstance& q, const Cells& c, int32_t batch) const;

@@ -12,6 +12,7 @@ namespace {
 struct Quad {
   float x, y, w, h;
   uint32_t page;
+  bool color = false;  // on a colour page
 };
 
 gpu::GlyphInstance instance(const Quad& q, uint32_t id) {
@@ -22,13 +23,16 @@ gpu::GlyphInstance instance(const Quad& q, uint32_t id) {
 }
 
 // Where each quad (by draw-order index) ends up in the flattened batches; checks that every
-// batch holds quads of its own page only.
+// batch holds quads of its own pages only, the colour page's flagged when the batch has both.
 std::vector<size_t> drawn_positions(const BatchOrder& order, const std::vector<Quad>& quads) {
   std::vector<size_t> position(quads.size(), SIZE_MAX);
   size_t next = 0;
   for (size_t b = 0; b < order.batch_count(); ++b) {
     for (const gpu::GlyphInstance& inst : order.instances_of(b)) {
-      EXPECT_EQ(quads[inst.color].page, order.page_of(b));
+      const Quad& q = quads[inst.color];
+      const bool flagged = gpu::samples_color_page(inst.kind);
+      EXPECT_EQ(flagged, q.color && order.color_page_of(b) != gpu::kNoPage);
+      EXPECT_EQ(q.page, flagged ? order.color_page_of(b) : order.page_of(b));
       position[inst.color] = next++;
     }
   }
@@ -40,7 +44,8 @@ BatchOrder batched(const std::vector<Quad>& quads, int width, int height) {
   BatchOrder order;
   order.begin(width, height);
   for (size_t i = 0; i < quads.size(); ++i)
-    order.add(instance(quads[i], uint32_t(i)), quads[i].page);
+    order.add(instance(quads[i], uint32_t(i)), quads[i].page,
+              quads[i].color ? PixelFormat::kColor32 : PixelFormat::kCoverage8);
   return order;
 }
 
@@ -71,17 +76,67 @@ TEST(BatchOrder, OverlapOnAnotherPageSplitsInDrawOrder) {
   EXPECT_EQ(drawn_positions(order, quads), (std::vector<size_t>{0, 1, 4, 5, 2, 3}));
 }
 
+// Text on a coverage page and emoji on a colour page, each over the one before: one batch in
+// draw order, the emoji flagged to sample the batch's colour page.
+TEST(BatchOrder, OnePageOfEachFormatIsOneBatch) {
+  std::vector<Quad> quads;
+  for (int i = 0; i < 30; ++i) {
+    quads.push_back({float(i) * 3.0f, 5, 10, 10, i % 2 ? 7u : 4u, i % 2 == 1});
+  }
+  const BatchOrder order = batched(quads, 128, 32);
+  ASSERT_EQ(order.batch_count(), 1u);
+  EXPECT_EQ(order.page_of(0), 4u);
+  EXPECT_EQ(order.color_page_of(0), 7u);
+  const std::vector<size_t> at = drawn_positions(order, quads);
+  for (size_t i = 0; i < quads.size(); ++i) EXPECT_EQ(at[i], i);
+}
+
+// Colour quads alone: the batch draws from its colour page as its page, unflagged; once a
+// coverage quad joins, the colour quads (also those before it) are flagged.
+TEST(BatchOrder, ColourSlotAloneIsThePage) {
+  const std::vector<Quad> emoji = {{0, 0, 10, 10, 3, true}, {5, 0, 10, 10, 3, true}};
+  const BatchOrder alone = batched(emoji, 64, 64);
+  ASSERT_EQ(alone.batch_count(), 1u);
+  EXPECT_EQ(alone.page_of(0), 3u);
+  EXPECT_EQ(alone.color_page_of(0), gpu::kNoPage);
+  drawn_positions(alone, emoji);
+  std::vector<Quad> mixed = emoji;
+  mixed.push_back({2, 2, 10, 10, 0});
+  mixed.push_back({8, 2, 10, 10, 3, true});
+  const BatchOrder both = batched(mixed, 64, 64);
+  ASSERT_EQ(both.batch_count(), 1u);
+  EXPECT_EQ(both.page_of(0), 0u);
+  EXPECT_EQ(both.color_page_of(0), 3u);
+  EXPECT_EQ(drawn_positions(both, mixed), (std::vector<size_t>{0, 1, 2, 3}));
+}
+
+// A second colour page overlapping the first splits; a coverage quad then fills the empty
+// coverage slot of the last batch instead of starting one more.
+TEST(BatchOrder, SecondPageOfAFormatSplitsAndFillsEmptySlots) {
+  const std::vector<Quad> quads = {{0, 0, 10, 10, 0},       {2, 0, 10, 10, 1, true},
+                                   {4, 0, 10, 10, 2, true}, {6, 0, 10, 10, 5},
+                                   {8, 0, 10, 10, 0},       {40, 40, 4, 4, 1, true}};
+  const BatchOrder order = batched(quads, 64, 64);
+  ASSERT_EQ(order.batch_count(), 3u);
+  EXPECT_EQ(order.page_of(1), 5u);  // page 5 took batch 1's empty coverage slot
+  EXPECT_EQ(order.color_page_of(1), 2u);
+  // Page 0 again, over batch 1's quads: a third batch; page 1's quad far away joins batch 0.
+  EXPECT_EQ(drawn_positions(order, quads), (std::vector<size_t>{0, 1, 3, 4, 5, 2}));
+}
+
 // Random quads on random pages, partly off the viewport and with fractional edges: every pair
 // that overlaps on the viewport is drawn in draw order, and batches stay fewer than quads.
-TEST(BatchOrder, EveryOverlappingPairKeepsItsOrder) {
-  std::mt19937 rng(17);
+// With `formats`, odd pages are colour pages.
+void check_random_order(bool formats) {
+  std::mt19937 rng(formats ? 29 : 17);
   std::uniform_real_distribution<float> pos(-40.0f, 300.0f), size(0.5f, 60.0f);
   for (int round = 0; round < 40; ++round) {
     const int width = 200 + round * 37, height = 120 + round * 11;
     const uint32_t pages = 1 + uint32_t(round % 4);
     std::vector<Quad> quads;
     for (int i = 0; i < 300; ++i) {
-      quads.push_back({pos(rng), pos(rng), size(rng), size(rng), uint32_t(rng() % pages)});
+      const uint32_t page = uint32_t(rng() % pages);
+      quads.push_back({pos(rng), pos(rng), size(rng), size(rng), page, formats && page % 2 == 1});
     }
     const BatchOrder order = batched(quads, width, height);
     const std::vector<size_t> at = drawn_positions(order, quads);
@@ -97,11 +152,16 @@ TEST(BatchOrder, EveryOverlappingPairKeepsItsOrder) {
       }
     }
     EXPECT_LE(order.batch_count(), quads.size());
-    if (pages == 1) {
+    // One page, or one page of each format: one batch.
+    if (pages == 1 || (formats && pages == 2)) {
       EXPECT_EQ(order.batch_count(), 1u);
     }
   }
 }
+
+TEST(BatchOrder, EveryOverlappingPairKeepsItsOrder) { check_random_order(false); }
+
+TEST(BatchOrder, EveryOverlappingPairKeepsItsOrderWithTwoFormats) { check_random_order(true); }
 
 }  // namespace
 }  // namespace glyphstream::pipeline

@@ -21,7 +21,8 @@ void DrawBatcher::touch_queued(const atlas::GlyphCache& cache, atlas::Atlas& atl
 }
 
 bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g,
-                               gpu::GlyphInstance* inst, uint32_t* page, FrameStats& stats) const {
+                               gpu::GlyphInstance* inst, uint32_t* page, PixelFormat* format,
+                               FrameStats& stats) const {
   // Far-away quads cannot be on screen (and floats lose whole pixels beyond 2^24).
   constexpr float kLimit = float(kFarPx);
   if (!g) {  // not resident at its exact size: the stand-in, stretched
@@ -30,6 +31,7 @@ bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g
     ++stats.glyphs_stand_in;
     *inst = scaled_instance(s, q.color);
     *page = s.glyph->page;
+    *format = s.glyph->format;
     return true;
   }
   if (g->empty()) return false;
@@ -47,6 +49,7 @@ bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g
   inst->color = q.color;
   inst->kind = uint32_t(gpu::InstanceKind::kGlyph);
   *page = g->page;
+  *format = g->format;
   return true;
 }
 
@@ -77,8 +80,9 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, g
     }
     gpu::GlyphInstance inst;
     uint32_t page = 0;
-    if (!instance_for(q, g, &inst, &page, stats)) continue;
-    order_.add(inst, page);
+    PixelFormat format = PixelFormat::kCoverage8;
+    if (!instance_for(q, g, &inst, &page, &format, stats)) continue;
+    order_.add(inst, page, format);
     ++glyph_count;
   }
   stand_ins_.clear();  // every stand-in was drawn (a mid-frame flush keeps only unresolved)
@@ -102,7 +106,8 @@ void DrawBatcher::assemble(bool lines) {
     const bool first = b == 0;
     // The first batch starts with the backgrounds: they are under every glyph.
     draw_batches_.push_back({order_.page_of(b), first ? 0u : uint32_t(draw_instances_.size()),
-                             uint32_t(batch.size() + (first ? below_.size() : 0))});
+                             uint32_t(batch.size() + (first ? below_.size() : 0)),
+                             order_.color_page_of(b)});
     draw_instances_.insert(draw_instances_.end(), batch.begin(), batch.end());
   }
   if (lines) draw_instances_.insert(draw_instances_.end(), above_.begin(), above_.end());

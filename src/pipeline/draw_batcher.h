@@ -1,8 +1,8 @@
 // Draw batcher: the glyph quads queued by draw_text() until flush(), turned into draw calls of
-// one atlas page each that keep every overlapping pair of quads in draw order (batch_order.h:
-// usually one draw call per page), and the decorations drawn with them in Pango's order at no
-// extra draw call: backgrounds at the front of the first batch, lines (underlines, overlines,
-// strikethroughs, squiggles) at the end of the last.
+// one atlas page each, or of a coverage page and a colour page, that keep every overlapping
+// pair of quads in draw order (batch_order.h: usually one draw call per coverage page), and the
+// decorations drawn with them in Pango's order at no extra draw call: backgrounds at the front of
+// the first batch, lines (underlines, overlines, strikethroughs, squiggles) at the end of the last.
 #pragma once
 
 #include <cstdint>
@@ -68,7 +68,7 @@ class DrawBatcher {
  private:
   // The instance of one queued glyph that is resident (exact or a stand-in); false if none.
   bool instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g, gpu::GlyphInstance* inst,
-                    uint32_t* page, FrameStats& stats) const;
+                    uint32_t* page, PixelFormat* format, FrameStats& stats) const;
   // Moves the batches of order_ into draw_instances_ / draw_batches_, with the backgrounds in
   // front of the first batch and, if `lines`, the lines after the last (a batch on no page
   // when there is no glyph).

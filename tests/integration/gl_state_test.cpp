@@ -17,7 +17,8 @@ namespace {
 
 constexpr int kWidth = 480;
 constexpr int kHeight = 160;
-constexpr int kHostileUnit = 5;  // the application's active texture unit
+// The application's active texture unit: unit 1, where the renderer binds colour pages.
+constexpr int kHostileUnit = 1;
 
 // Every piece of state the library could plausibly touch, by name, so that a failure says which.
 using Snapshot = std::map<std::string, std::vector<double>>;

@@ -354,6 +354,25 @@ TEST_P(Pipeline, OverlappingGlyphsOnTwoPagesBlendInDrawOrder) {
   EXPECT_EQ(ts->last_frame_stats().draw_calls, 2u);
 }
 
+// Text (a coverage page) and emoji (a colour page) overlapping in alternation, lines 3 px apart
+// as in the bench's W4: one draw call (the emoji flagged to sample the batch's colour page),
+// blended in draw order like the reference.
+TEST_P(Pipeline, TextAndEmojiOverlappingInAlternationAreOneDrawCall) {
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  std::vector<DrawCall> calls;
+  for (int i = 0; i < 10; ++i) {
+    calls.push_back({4.0f + float(i % 3), 4.0f + 3.0f * float(i),
+                     i % 2 ? "😀 over text 🚀 and" : "text 😀 over 🚀 emoji",
+                     style_of("Sans 22", i % 2 ? 0x2040e0c0u : 0xd02020ffu)});
+  }
+  for (const char* what : {"cold", "cached"}) {
+    render_and_compare(ts.get(), calls, what);
+    EXPECT_EQ(ts->last_frame_stats().draw_calls, 1u) << what;
+  }
+  EXPECT_EQ(ts->atlas_page_count(), 2u);
+}
+
 }  // namespace
 }  // namespace glyphstream
 

@@ -92,10 +92,11 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out) {
   Rgba premul;
   for (int c = 0; c < 3; ++c) premul.c[c] = k.c[c] * k.c[3];
   premul.c[3] = k.c[3];
-  if (is_rect_kind(g.kind)) {
+  const uint32_t kind = instance_kind(g.kind);
+  if (is_rect_kind(kind)) {
     const float fx = float(px), fy = float(py);
     const float cov =
-        g.kind == uint32_t(InstanceKind::kRect)
+        kind == uint32_t(InstanceKind::kRect)
             ? overlap(g.x, g.x + g.w, fx, fx + 1.f) * overlap(g.y, g.y + g.h, fy, fy + 1.f)
             : squiggle_coverage(fx, fy, g);
     if (cov <= 0.f) return false;
@@ -104,7 +105,7 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out) {
   }
   if (!s.page) return false;
   Rgba texel;
-  if (g.kind == uint32_t(InstanceKind::kScaledGlyph)) {
+  if (kind == uint32_t(InstanceKind::kScaledGlyph)) {
     const float cx = float(px) + 0.5f, cy = float(py) + 0.5f;
     if (cx < g.x || cy < g.y || cx >= g.x + g.w || cy >= g.y + g.h || g.tw == 0 || g.th == 0) {
       return false;
@@ -128,7 +129,8 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out) {
 void draw_instance(const GlyphInstance& g, const Source& s, int w, int h, uint8_t* rgba) {
   // The quad the vertex shader emits: every pixel the rect touches (a squiggle's ends reach
   // past its rect).
-  const float grow = g.kind == uint32_t(InstanceKind::kErrorSquiggle) ? 0.5f * g.h : 0.f;
+  const float grow =
+      instance_kind(g.kind) == uint32_t(InstanceKind::kErrorSquiggle) ? 0.5f * g.h : 0.f;
   const int x0 = std::max(0, int(std::floor(g.x - grow))), y0 = std::max(0, int(std::floor(g.y)));
   const int x1 = std::min(w, int(std::ceil(g.x + g.w + grow)));
   const int y1 = std::min(h, int(std::ceil(g.y + g.h)));
@@ -147,13 +149,21 @@ void composite(std::span<const GlyphInstance> instances, std::span<const DrawBat
   if (!rgba || w <= 0 || h <= 0) return;
   const size_t size = size_t(w) * size_t(h) * 4;
   if (rgba->size() != size) rgba->assign(size, 0);
+  auto page_at = [&](uint32_t id) -> const CpuPage* {
+    return id < pages.size() && pages[id].pixels ? &pages[id] : nullptr;
+  };
   for (const DrawBatch& b : batches) {
     const bool no_page = b.page == kNoPage;
-    if (!no_page && (b.page >= pages.size() || !pages[b.page].pixels)) continue;
+    if (!no_page && !page_at(b.page)) continue;
+    if (b.color_page != kNoPage && !page_at(b.color_page)) continue;
     if (uint64_t(b.first) + b.count > instances.size()) continue;
     for (uint32_t i = b.first; i < b.first + b.count; ++i) {
       const GlyphInstance& g = instances[i];
-      Source s{no_page ? nullptr : &pages[b.page], {}};
+      // A flagged glyph samples the batch's colour page (backend.h: kSampleColorPage).
+      Source s{no_page                      ? nullptr
+               : samples_color_page(g.kind) ? page_at(b.color_page)
+                                            : &pages[b.page],
+               {}};
       // The shader's colour unpacking: float(byte) / 255.0.
       for (int c = 0; c < 4; ++c) s.color.c[c] = float((g.color >> (24 - 8 * c)) & 255u) / 255.f;
       draw_instance(g, s, w, h, rgba->data());

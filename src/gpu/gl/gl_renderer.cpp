@@ -17,7 +17,7 @@ const char* kVertexShader = R"(#version 330 core
 layout(location = 0) in vec4 a_rect;      // x, y, w, h: destination, px, y down
 layout(location = 1) in uvec4 a_tex;      // u, v, tw, th: source texels
 layout(location = 2) in uint a_color;     // straight 0xRRGGBBAA
-layout(location = 3) in uint a_kind;      // InstanceKind
+layout(location = 3) in uint a_kind;      // InstanceKind | kSampleColorPage (0x100)
 uniform vec2 u_viewport;
 flat out vec4 v_rect;
 flat out ivec4 v_tex;
@@ -27,7 +27,7 @@ void main() {
   vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
   // Every pixel the rect touches (whole pixels for kGlyph: exactly its quad); a squiggle's
   // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
-  vec2 grow = vec2(a_kind == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
+  vec2 grow = vec2((a_kind & ~256u) == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
   vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
   gl_Position = vec4(p.x * 2.0 / u_viewport.x - 1.0, 1.0 - p.y * 2.0 / u_viewport.y, 0.0, 1.0);
   v_rect = a_rect;
@@ -42,8 +42,9 @@ void main() {
 // the 1:1 mapping is exact on every driver. The Vulkan shader (vulkan/shaders/glyph.frag) and
 // tests/support/reference_compositor.cpp do the same math for every InstanceKind.
 const char* kFragmentShader = R"(#version 330 core
-uniform sampler2D u_tex;
-uniform int u_color_page;
+uniform sampler2D u_tex;        // the batch's page
+uniform sampler2D u_color_tex;  // its colour page: glyphs flagged kSampleColorPage
+uniform int u_color_page;       // u_tex is a colour page
 uniform vec2 u_viewport;
 flat in vec4 v_rect;
 flat in ivec4 v_tex;
@@ -83,27 +84,43 @@ float squiggle_coverage(vec2 px, vec4 r) {
   return cov / 8.0;
 }
 
-vec4 fetch(ivec2 t) {
-  return texelFetch(u_tex, min(t, textureSize(u_tex, 0) - 1), 0);
+vec4 fetch(sampler2D tex, ivec2 t) {
+  return texelFetch(tex, min(t, textureSize(tex, 0) - 1), 0);
 }
 
 // Bilinear over the glyph's own texels: the pixel centre mapped into texel space.
-vec4 scaled_texel(vec2 c) {
+vec4 scaled_texel(sampler2D tex, vec2 c) {
   vec2 s = (c - v_rect.xy) * vec2(v_tex.zw) / v_rect.zw - 0.5;
   vec2 f0 = floor(s);
   vec2 f = s - f0;
   ivec2 i0 = clamp(ivec2(f0), ivec2(0), v_tex.zw - 1) + v_tex.xy;
   ivec2 i1 = clamp(ivec2(f0) + 1, ivec2(0), v_tex.zw - 1) + v_tex.xy;
-  vec4 top = mix(fetch(i0), fetch(ivec2(i1.x, i0.y)), f.x);
-  vec4 bottom = mix(fetch(ivec2(i0.x, i1.y)), fetch(i1), f.x);
+  vec4 top = mix(fetch(tex, i0), fetch(tex, ivec2(i1.x, i0.y)), f.x);
+  vec4 bottom = mix(fetch(tex, ivec2(i0.x, i1.y)), fetch(tex, i1), f.x);
   return mix(top, bottom, f.y);
+}
+
+// The texel of a glyph kind at pixel px; discards outside the glyph.
+vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px) {
+  if (kind == 1u) {
+    vec2 c = vec2(px) + 0.5;
+    if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
+        any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
+    return scaled_texel(tex, c);
+  }
+  ivec2 local = px - ivec2(v_rect.xy);
+  if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
+  ivec2 t = v_tex.xy + local;
+  if (any(greaterThanEqual(t, textureSize(tex, 0)))) discard;
+  return texelFetch(tex, t, 0);
 }
 
 void main() {
   ivec2 px = ivec2(int(gl_FragCoord.x), int(u_viewport.y) - 1 - int(gl_FragCoord.y));
   vec4 premul = vec4(v_color.rgb * v_color.a, v_color.a);
-  if (v_kind >= 2u) {
-    float cov = v_kind == 2u
+  uint kind = v_kind & ~256u;
+  if (kind >= 2u) {
+    float cov = kind == 2u
         ? overlap(v_rect.x, v_rect.x + v_rect.z, float(px.x), float(px.x) + 1.0) *
               overlap(v_rect.y, v_rect.y + v_rect.w, float(px.y), float(px.y) + 1.0)
         : squiggle_coverage(vec2(px), v_rect);
@@ -111,20 +128,9 @@ void main() {
     o_color = premul * cov;
     return;
   }
-  vec4 texel;
-  if (v_kind == 1u) {
-    vec2 c = vec2(px) + 0.5;
-    if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
-        any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
-    texel = scaled_texel(c);
-  } else {
-    ivec2 local = px - ivec2(v_rect.xy);
-    if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
-    ivec2 t = v_tex.xy + local;
-    if (any(greaterThanEqual(t, textureSize(u_tex, 0)))) discard;
-    texel = texelFetch(u_tex, t, 0);
-  }
-  o_color = u_color_page != 0 ? texel * v_color.a : premul * texel.r;
+  bool from_color_page = (v_kind & 256u) != 0u;
+  vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px) : glyph_texel(u_tex, kind, px);
+  o_color = from_color_page || u_color_page != 0 ? texel * v_color.a : premul * texel.r;
 }
 )";
 
@@ -142,6 +148,7 @@ Status QuadRenderer::init() {
   GlStateGuard guard(kStateDraw);
   glUseProgram(program_);
   glUniform1i(glGetUniformLocation(program_, "u_tex"), 0);
+  glUniform1i(glGetUniformLocation(program_, "u_color_tex"), 1);
   glGenVertexArrays(1, &vao_);
   glGenBuffers(1, &instance_buffer_);
   glBindVertexArray(vao_);
@@ -192,31 +199,47 @@ void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
 }
 
 Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, TimerQueries* timers) {
-  GlStateGuard guard(kStateDraw | kStateTexture);
+  // Unit 1 (colour pages) is touched, and saved, only by a list that has a colour page.
+  const bool color_pages = std::any_of(list.batches.begin(), list.batches.end(),
+                                       [](const DrawBatch& b) { return b.color_page != kNoPage; });
+  GlStateGuard guard(kStateDraw | kStateTexture | (color_pages ? kStateTextureUnit1 : 0u));
   timers->begin(/*upload=*/false);
   stream_instances(list.instances);
   set_pipeline_state(list.viewport_width, list.viewport_height);
+  if (color_pages) glBindSampler(1, 0);
+  GLuint unit1 = UINT32_MAX;  // what unit 1 holds (unknown at first)
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
-    // The common side checked every batch's page; kNoPage batches (rect kinds) sample nothing.
+    // The common side checked every batch's pages; kNoPage batches (rect kinds) sample nothing.
     const PageTexture* page = b.page == kNoPage ? nullptr : pages.find(b.page);
     if (!page && b.page != kNoPage) continue;
+    const PageTexture* color = b.color_page == kNoPage ? nullptr : pages.find(b.color_page);
+    if (color_pages && unit1 != (color ? color->tex : 0)) {
+      unit1 = color ? color->tex : 0;  // unflagged batches never sample it: any texture will do
+      glActiveTexture(GL_TEXTURE1);
+      glBindTexture(GL_TEXTURE_2D, unit1);
+      glActiveTexture(GL_TEXTURE0);
+    }
     glBindTexture(GL_TEXTURE_2D, page ? page->tex : 0);
     glUniform1i(u_color_page_, page && page->desc.format == PixelFormat::kColor32 ? 1 : 0);
-    // Base instance without GL 4.2: point the attributes at the batch's first instance.
-    const uintptr_t base = uintptr_t(b.first) * sizeof(GlyphInstance);
-    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(GlyphInstance),
-                          reinterpret_cast<const void*>(base + offsetof(GlyphInstance, x)));
-    glVertexAttribIPointer(1, 4, GL_UNSIGNED_SHORT, sizeof(GlyphInstance),
-                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, u)));
-    glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
-                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, color)));
-    glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
-                           reinterpret_cast<const void*>(base + offsetof(GlyphInstance, kind)));
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(b.count));
+    draw_instances(b);
   }
   timers->end();
   return check_gl("draw");
+}
+
+// Base instance without GL 4.2: points the attributes at the batch's first instance.
+void QuadRenderer::draw_instances(const DrawBatch& b) {
+  const uintptr_t base = uintptr_t(b.first) * sizeof(GlyphInstance);
+  glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(GlyphInstance),
+                        reinterpret_cast<const void*>(base + offsetof(GlyphInstance, x)));
+  glVertexAttribIPointer(1, 4, GL_UNSIGNED_SHORT, sizeof(GlyphInstance),
+                         reinterpret_cast<const void*>(base + offsetof(GlyphInstance, u)));
+  glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
+                         reinterpret_cast<const void*>(base + offsetof(GlyphInstance, color)));
+  glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
+                         reinterpret_cast<const void*>(base + offsetof(GlyphInstance, kind)));
+  glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(b.count));
 }
 
 void QuadRenderer::release() {

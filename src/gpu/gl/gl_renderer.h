@@ -1,6 +1,6 @@
 // The instanced quad renderer: one program, one VAO over a streamed instance buffer, one
-// instanced draw call per batch, premultiplied-alpha blending, the application's state saved
-// and restored around it.
+// instanced draw call per batch (its page on unit 0, its colour page on unit 1),
+// premultiplied-alpha blending, the application's state saved and restored around it.
 #pragma once
 
 #include <epoxy/gl.h>
@@ -27,6 +27,7 @@ class QuadRenderer {
   Status link_program();
   void stream_instances(std::span<const GlyphInstance> instances);
   void set_pipeline_state(int viewport_width, int viewport_height);
+  void draw_instances(const DrawBatch& b);
 
   GLuint program_ = 0, vao_ = 0, instance_buffer_ = 0;
   size_t instance_capacity_ = 0;

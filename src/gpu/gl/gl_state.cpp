@@ -34,12 +34,19 @@ GlStateGuard::GlStateGuard(uint32_t parts) : parts_(parts) {
     pack_skip_rows_ = get_int(GL_PACK_SKIP_ROWS);
     pack_alignment_ = get_int(GL_PACK_ALIGNMENT);
   }
+  if (parts_ & (kStateTexture | kStateTextureUnit1)) active_texture_ = get_int(GL_ACTIVE_TEXTURE);
+  if (parts_ & kStateTextureUnit1) {
+    glActiveTexture(GL_TEXTURE1);
+    texture_2d_unit1_ = get_int(GL_TEXTURE_BINDING_2D);
+    sampler_unit1_ = get_int(GL_SAMPLER_BINDING);
+  }
   if (parts_ & kStateTexture) {
-    active_texture_ = get_int(GL_ACTIVE_TEXTURE);
     glActiveTexture(GL_TEXTURE0);
     texture_2d_ = get_int(GL_TEXTURE_BINDING_2D);
     sampler_ = get_int(GL_SAMPLER_BINDING);
   }
+  // The library binds on unit 0 unless it says otherwise.
+  if (parts_ & kStateTextureUnit1) glActiveTexture(GL_TEXTURE0);
   if (parts_ & kStateFramebuffers) {
     read_fb_ = get_int(GL_READ_FRAMEBUFFER_BINDING);
     draw_fb_ = get_int(GL_DRAW_FRAMEBUFFER_BINDING);
@@ -104,12 +111,17 @@ GlStateGuard::~GlStateGuard() {
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw_fb_));
     set_enabled(GL_SCISSOR_TEST, scissor_);
   }
+  if (parts_ & kStateTextureUnit1) {
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, GLuint(texture_2d_unit1_));
+    glBindSampler(1, GLuint(sampler_unit1_));
+  }
   if (parts_ & kStateTexture) {
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, GLuint(texture_2d_));
     glBindSampler(0, GLuint(sampler_));
-    glActiveTexture(GLenum(active_texture_));
   }
+  if (parts_ & (kStateTexture | kStateTextureUnit1)) glActiveTexture(GLenum(active_texture_));
   if (parts_ & kStatePack) {
     glBindBuffer(GL_PIXEL_PACK_BUFFER, GLuint(pack_buffer_));
     glPixelStorei(GL_PACK_ROW_LENGTH, pack_row_length_);

@@ -15,6 +15,7 @@ enum StatePart : uint32_t {
   kStateTexture = 1u << 2,       // active unit, TEXTURE_2D + sampler of unit 0
   kStateFramebuffers = 1u << 3,  // READ/DRAW framebuffers, scissor enable
   kStateDraw = 1u << 4,          // program, VAO, ARRAY_BUFFER, blend, enables, viewport, mask
+  kStateTextureUnit1 = 1u << 5,  // active unit, TEXTURE_2D + sampler of unit 1 (colour pages)
 };
 
 class GlStateGuard {
@@ -31,6 +32,7 @@ class GlStateGuard {
   GLint pack_buffer_ = 0, pack_row_length_ = 0, pack_skip_pixels_ = 0, pack_skip_rows_ = 0,
         pack_alignment_ = 4;
   GLint active_texture_ = GL_TEXTURE0, texture_2d_ = 0, sampler_ = 0;
+  GLint texture_2d_unit1_ = 0, sampler_unit1_ = 0;
   GLint read_fb_ = 0, draw_fb_ = 0;
   GLboolean scissor_ = GL_FALSE;
   GLint program_ = 0, vao_ = 0, array_buffer_ = 0;

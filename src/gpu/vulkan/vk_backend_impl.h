@@ -227,7 +227,7 @@ class VkBackend final : public VulkanBackend {
   VkSampler sampler_ = VK_NULL_HANDLE;
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
-  VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;
+  VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;  // set 0: page, set 1: colour page
   VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
   VkShaderModule rect_frag_ = VK_NULL_HANDLE;            // kNoPage batches: samples nothing
   std::map<std::pair<int, int>, VkPipeline> pipelines_;  // (page format, colour format)

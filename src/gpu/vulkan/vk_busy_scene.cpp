@@ -12,14 +12,6 @@ struct BusyPush {
   uint32_t work;
 };
 
-uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family) {
-  uint32_t n = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
-  std::vector<VkQueueFamilyProperties> props(n);
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, props.data());
-  return family < n ? props[family].timestampValidBits : 0;
-}
-
 }  // namespace
 
 Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
@@ -42,7 +34,7 @@ Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(dev_.physical, &props);
     period_ns_ = double(props.limits.timestampPeriod);
-    mask_ = bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+    mask_ = timestamp_mask(bits);
     VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
     info.queryType = VK_QUERY_TYPE_TIMESTAMP;
     info.queryCount = uint32_t(slots_.size() * 2);
@@ -77,57 +69,12 @@ void BusyScene::destroy() {
 Status BusyScene::create_pipeline(VkFormat format) {
   if (pipeline_ && pipeline_format_ == format) return {};
   if (pipeline_) vkDestroyPipeline(dev_.device, pipeline_, nullptr), pipeline_ = VK_NULL_HANDLE;
-  VkPipelineShaderStageCreateInfo stages[2] = {
-      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
-      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO}};
-  stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
-  stages[0].module = vert_;
-  stages[0].pName = "main";
-  stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
-  stages[1].module = frag_;
-  stages[1].pName = "main";
-  VkPipelineVertexInputStateCreateInfo input{
-      VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-  VkPipelineInputAssemblyStateCreateInfo assembly{
-      VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
-  assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
-  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-  viewport.viewportCount = viewport.scissorCount = 1;
-  VkPipelineRasterizationStateCreateInfo raster{
-      VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
-  raster.polygonMode = VK_POLYGON_MODE_FILL;
-  raster.cullMode = VK_CULL_MODE_NONE;
-  raster.lineWidth = 1.f;
-  VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
-  VkPipelineColorBlendAttachmentState blend{};
-  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  cb.attachmentCount = 1;
-  cb.pAttachments = &blend;
-  const VkDynamicState dyn_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-  VkPipelineDynamicStateCreateInfo dyn{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
-  dyn.dynamicStateCount = 2;
-  dyn.pDynamicStates = dyn_states;
-  VkPipelineRenderingCreateInfo rendering{VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO};
-  rendering.colorAttachmentCount = 1;
-  rendering.pColorAttachmentFormats = &format;
-  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-  info.pNext = &rendering;
-  info.stageCount = 2;
-  info.pStages = stages;
-  info.pVertexInputState = &input;
-  info.pInputAssemblyState = &assembly;
-  info.pViewportState = &viewport;
-  info.pRasterizationState = &raster;
-  info.pMultisampleState = &ms;
-  info.pColorBlendState = &cb;
-  info.pDynamicState = &dyn;
-  info.layout = layout_;
-  GS_TRY(
-      check(vkCreateGraphicsPipelines(dev_.device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline_),
-            "busy scene pipeline"));
+  GraphicsPipelineDesc desc;
+  desc.vertex = vert_;
+  desc.fragment = frag_;
+  desc.color_format = format;
+  desc.layout = layout_;
+  GS_TRY(create_graphics_pipeline(dev_.device, desc, &pipeline_, "busy scene pipeline"));
   pipeline_format_ = format;
   return {};
 }

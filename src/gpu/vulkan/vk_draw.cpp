@@ -1,7 +1,8 @@
 // Drawing on Vulkan: one pipeline per (page format, target format) with premultiplied-alpha
-// blending, a descriptor set per page image, host-visible instance buffers recycled behind
-// their guards, and the draw itself (headless: its own submission into the context's image;
-// embedded: recorded into the application's command buffer inside its rendering).
+// blending, a descriptor set per page image (bound as set 0 for a batch's page, set 1 for its
+// colour page), host-visible instance buffers recycled behind their guards, and the draw
+// itself (headless: its own submission into the context's image; embedded: recorded into the
+// application's command buffer inside its rendering).
 #include <algorithm>
 #include <cstring>
 
@@ -52,8 +53,11 @@ Status VkBackend::create_draw_objects() {
                "vkCreateDescriptorPool"));
   VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(float) * 2};
   VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-  pl.setLayoutCount = 1;
-  pl.pSetLayouts = &set_layout_;
+  // Set 0: the batch's page; set 1: its colour page (kSampleColorPage glyphs). Both of the one
+  // per-page layout: a page's own set serves as either.
+  const VkDescriptorSetLayout sets[2] = {set_layout_, set_layout_};
+  pl.setLayoutCount = 2;
+  pl.pSetLayouts = sets;
   pl.pushConstantRangeCount = 1;
   pl.pPushConstantRanges = &push;
   GS_TRY(check(vkCreatePipelineLayout(dev_.device, &pl, nullptr, &pipeline_layout_),
@@ -81,16 +85,6 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
   const int color_page = page_format == int(PixelFormat::kColor32) ? 1 : 0;
   VkSpecializationMapEntry entry{0, 0, sizeof(int)};
   VkSpecializationInfo spec{1, &entry, sizeof(int), &color_page};
-  VkPipelineShaderStageCreateInfo stages[2] = {
-      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
-      {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO}};
-  stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
-  stages[0].module = vert_;
-  stages[0].pName = "main";
-  stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
-  stages[1].module = page_format == kRectPipeline ? rect_frag_ : frag_;
-  stages[1].pName = "main";
-  stages[1].pSpecializationInfo = &spec;
   const VkVertexInputBindingDescription binding{0, sizeof(GlyphInstance),
                                                 VK_VERTEX_INPUT_RATE_INSTANCE};
   const VkVertexInputAttributeDescription attrs[4] = {
@@ -104,50 +98,17 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
   input.pVertexBindingDescriptions = &binding;
   input.vertexAttributeDescriptionCount = 4;
   input.pVertexAttributeDescriptions = attrs;
-  VkPipelineInputAssemblyStateCreateInfo assembly{
-      VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
-  assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
-  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-  viewport.viewportCount = viewport.scissorCount = 1;
-  VkPipelineRasterizationStateCreateInfo raster{
-      VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
-  raster.polygonMode = VK_POLYGON_MODE_FILL;
-  raster.cullMode = VK_CULL_MODE_NONE;
-  raster.lineWidth = 1.f;
-  VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
-  VkPipelineColorBlendAttachmentState blend{};
-  blend.blendEnable = VK_TRUE;  // premultiplied alpha: src + dst * (1 - src.a)
-  blend.srcColorBlendFactor = blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
-  blend.dstColorBlendFactor = blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-  blend.colorBlendOp = blend.alphaBlendOp = VK_BLEND_OP_ADD;
-  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  VkPipelineColorBlendStateCreateInfo cb{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  cb.attachmentCount = 1;
-  cb.pAttachments = &blend;
-  const VkDynamicState dyn_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-  VkPipelineDynamicStateCreateInfo dyn{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
-  dyn.dynamicStateCount = 2;
-  dyn.pDynamicStates = dyn_states;
-  VkPipelineRenderingCreateInfo rendering{VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO};
-  rendering.colorAttachmentCount = 1;
-  rendering.pColorAttachmentFormats = &color_format;
-  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-  info.pNext = &rendering;
-  info.stageCount = 2;
-  info.pStages = stages;
-  info.pVertexInputState = &input;
-  info.pInputAssemblyState = &assembly;
-  info.pViewportState = &viewport;
-  info.pRasterizationState = &raster;
-  info.pMultisampleState = &ms;
-  info.pColorBlendState = &cb;
-  info.pDynamicState = &dyn;
-  info.layout = pipeline_layout_;
+  GraphicsPipelineDesc desc;
+  desc.vertex = vert_;
+  desc.fragment = page_format == kRectPipeline ? rect_frag_ : frag_;
+  desc.fragment_specialization = &spec;
+  desc.vertex_input = &input;
+  desc.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
+  desc.premultiplied_blend = true;
+  desc.color_format = color_format;
+  desc.layout = pipeline_layout_;
   VkPipeline p = VK_NULL_HANDLE;
-  GS_TRY(check(vkCreateGraphicsPipelines(dev_.device, VK_NULL_HANDLE, 1, &info, nullptr, &p),
-               "vkCreateGraphicsPipelines"));
+  GS_TRY(create_graphics_pipeline(dev_.device, desc, &p, "vkCreateGraphicsPipelines"));
   pipelines_[key] = p;
   return p;
 }
@@ -214,6 +175,11 @@ Status VkBackend::validate_draw(const DrawList& list) const {
       return {ErrorCode::kInvalidArgument,
               "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
     }
+    if (b.count > 0 && b.color_page != kNoPage && !pages_.count(b.color_page)) {
+      return {ErrorCode::kInvalidArgument, "draw: batch uses colour page " +
+                                               std::to_string(b.color_page) +
+                                               ", which was never uploaded"};
+    }
   }
   if (in_pass_) return {ErrorCode::kInvalidArgument, "draw: inside an upload pass"};
   return {};
@@ -233,6 +199,7 @@ void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer 
   const VkDeviceSize offset = 0;
   vkCmdBindVertexBuffers(cmd, 0, 1, &instances, &offset);
   VkPipeline bound = VK_NULL_HANDLE;
+  VkDescriptorSet bound_sets[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
     const PageImage* page = b.page == kNoPage ? nullptr : &pages_[b.page];
@@ -240,8 +207,15 @@ void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer 
     if (!p.ok()) continue;  // created in draw() before recording; cannot fail here
     if (*p != bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, bound = *p);
     if (page) {
-      vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 1,
-                              &page->set, 0, nullptr);
+      // Set 1 is sampled only by kSampleColorPage glyphs: without a colour page, the page's own
+      // set fills it (the layout needs every set bound).
+      const PageImage* color = b.color_page == kNoPage ? page : &pages_[b.color_page];
+      const VkDescriptorSet sets[2] = {page->set, color->set};
+      if (sets[0] != bound_sets[0] || sets[1] != bound_sets[1]) {
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 2, sets,
+                                0, nullptr);
+        bound_sets[0] = sets[0], bound_sets[1] = sets[1];
+      }
     }
     vkCmdDraw(cmd, 4, b.count, 0, b.first);  // firstInstance: the batch's first glyph
   }

@@ -13,16 +13,6 @@ namespace {
 constexpr uint32_t kQueryPairs = 128;
 constexpr size_t kMaxReadyTimings = 256;
 
-uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family) {
-  uint32_t n = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
-  std::vector<VkQueueFamilyProperties> props(n);
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, props.data());
-  return family < n ? props[family].timestampValidBits : 0;
-}
-
-uint64_t mask_of(uint32_t bits) { return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1; }
-
 Status create_pool(VkDevice device, uint32_t count, VkQueryPool* out) {
   VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
   info.queryType = VK_QUERY_TYPE_TIMESTAMP;
@@ -52,8 +42,8 @@ Status VkBackend::create_query_pool() {
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(dev_.physical, &props);
   timestamp_period_ns_ = double(props.limits.timestampPeriod);
-  gfx_timestamp_mask_ = mask_of(gfx_bits);
-  upload_timestamp_mask_ = mask_of(timestamp_bits(dev_.physical, upload_family_));
+  gfx_timestamp_mask_ = timestamp_mask(gfx_bits);
+  upload_timestamp_mask_ = timestamp_mask(timestamp_bits(dev_.physical, upload_family_));
   if (timestamp_bits(dev_.physical, upload_family_) == 0) upload_timestamp_mask_ = 0;
   GS_TRY(create_pool(dev_.device, kQueryPairs * 2, &query_pool_));
   for (uint32_t i = kQueryPairs; i-- > 0;) free_pairs_.push_back(i * 2);

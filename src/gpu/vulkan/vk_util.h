@@ -86,4 +86,27 @@ Status begin_one_time(VkCommandBuffer cmd);
 // A shader module from SPIR-V words (vk_shaders.h).
 Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderModule* out);
 
+// The timestamp bits of a queue family's timestamps (0: none, or no such family).
+uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family);
+// The mask of a timestamp's valid bits.
+inline uint64_t timestamp_mask(uint32_t bits) {
+  return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
+}
+
+// A graphics pipeline for dynamic rendering into one colour attachment: fill, no culling, one
+// sample, viewport and scissor dynamic. Zero means default (sokol style): no vertex input, a
+// triangle list, no blending.
+struct GraphicsPipelineDesc {
+  VkShaderModule vertex = VK_NULL_HANDLE;
+  VkShaderModule fragment = VK_NULL_HANDLE;
+  const VkSpecializationInfo* fragment_specialization = nullptr;
+  const VkPipelineVertexInputStateCreateInfo* vertex_input = nullptr;
+  VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+  bool premultiplied_blend = false;  // src + dst * (1 - src.a); otherwise src replaces dst
+  VkFormat color_format = VK_FORMAT_UNDEFINED;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+};
+Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& desc, VkPipeline* out,
+                                const char* op);
+
 }  // namespace glyphstream::gpu::vk

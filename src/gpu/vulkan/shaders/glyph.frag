@@ -1,12 +1,14 @@
 // The texel comes from integer pixel coordinates (gl_FragCoord), never from interpolation, so
 // the 1:1 mapping is exact on every driver; the same math as the GL shader
 // (src/gpu/gl/gl_renderer.cpp) and tests/support/reference_compositor.cpp for every
-// InstanceKind. One pipeline per page format (kColorPage). Compiled a second time with
+// InstanceKind. One pipeline per page format (kColorPage); glyphs flagged kSampleColorPage
+// (0x100 in v_kind) sample the batch's colour page (set 1) instead. Compiled a second time with
 // GS_RECTS_ONLY: the variant that samples nothing, for batches on no page (kNoPage).
 #version 450
 layout(constant_id = 0) const int kColorPage = 0;
 #ifndef GS_RECTS_ONLY
-layout(set = 0, binding = 0) uniform sampler2D u_tex;
+layout(set = 0, binding = 0) uniform sampler2D u_tex;        // the batch's page
+layout(set = 1, binding = 0) uniform sampler2D u_color_tex;  // its colour page
 #endif
 layout(location = 0) flat in vec4 v_rect;
 layout(location = 1) flat in ivec4 v_tex;
@@ -47,28 +49,44 @@ float squiggle_coverage(vec2 px, vec4 r) {
 }
 
 #ifndef GS_RECTS_ONLY
-vec4 fetch(ivec2 t) {
-  return texelFetch(u_tex, min(t, textureSize(u_tex, 0) - 1), 0);
+vec4 fetch(sampler2D tex, ivec2 t) {
+  return texelFetch(tex, min(t, textureSize(tex, 0) - 1), 0);
 }
 
 // Bilinear over the glyph's own texels: the pixel centre mapped into texel space.
-vec4 scaled_texel(vec2 c) {
+vec4 scaled_texel(sampler2D tex, vec2 c) {
   vec2 s = (c - v_rect.xy) * vec2(v_tex.zw) / v_rect.zw - 0.5;
   vec2 f0 = floor(s);
   vec2 f = s - f0;
   ivec2 i0 = clamp(ivec2(f0), ivec2(0), v_tex.zw - 1) + v_tex.xy;
   ivec2 i1 = clamp(ivec2(f0) + 1, ivec2(0), v_tex.zw - 1) + v_tex.xy;
-  vec4 top = mix(fetch(i0), fetch(ivec2(i1.x, i0.y)), f.x);
-  vec4 bottom = mix(fetch(ivec2(i0.x, i1.y)), fetch(i1), f.x);
+  vec4 top = mix(fetch(tex, i0), fetch(tex, ivec2(i1.x, i0.y)), f.x);
+  vec4 bottom = mix(fetch(tex, ivec2(i0.x, i1.y)), fetch(tex, i1), f.x);
   return mix(top, bottom, f.y);
+}
+
+// The texel of a glyph kind at pixel px; discards outside the glyph.
+vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px) {
+  if (kind == 1u) {
+    vec2 c = vec2(px) + 0.5;
+    if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
+        any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
+    return scaled_texel(tex, c);
+  }
+  ivec2 local = px - ivec2(v_rect.xy);
+  if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
+  ivec2 t = v_tex.xy + local;
+  if (any(greaterThanEqual(t, textureSize(tex, 0)))) discard;
+  return texelFetch(tex, t, 0);
 }
 #endif
 
 void main() {
   ivec2 px = ivec2(gl_FragCoord.xy);
   vec4 premul = vec4(v_color.rgb * v_color.a, v_color.a);
-  if (v_kind >= 2u) {
-    float cov = v_kind == 2u
+  uint kind = v_kind & ~256u;
+  if (kind >= 2u) {
+    float cov = kind == 2u
         ? overlap(v_rect.x, v_rect.x + v_rect.z, float(px.x), float(px.x) + 1.0) *
               overlap(v_rect.y, v_rect.y + v_rect.w, float(px.y), float(px.y) + 1.0)
         : squiggle_coverage(vec2(px), v_rect);
@@ -80,19 +98,8 @@ void main() {
   // Glyph kinds never reach this variant; reading v_tex keeps the interfaces matched.
   o_color = premul * float(v_tex.z >= 0 ? 0 : 1);
 #else
-  vec4 texel;
-  if (v_kind == 1u) {
-    vec2 c = vec2(px) + 0.5;
-    if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
-        any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
-    texel = scaled_texel(c);
-  } else {
-    ivec2 local = px - ivec2(v_rect.xy);
-    if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
-    ivec2 t = v_tex.xy + local;
-    if (any(greaterThanEqual(t, textureSize(u_tex, 0)))) discard;
-    texel = texelFetch(u_tex, t, 0);
-  }
-  o_color = kColorPage != 0 ? texel * v_color.a : premul * texel.r;
+  bool from_color_page = (v_kind & 256u) != 0u;
+  vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px) : glyph_texel(u_tex, kind, px);
+  o_color = from_color_page || kColorPage != 0 ? texel * v_color.a : premul * texel.r;
 #endif
 }

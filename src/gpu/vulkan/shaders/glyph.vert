@@ -4,7 +4,7 @@
 layout(location = 0) in vec4 a_rect;  // x, y, w, h: destination, px, y down
 layout(location = 1) in uvec4 a_tex;  // u, v, tw, th: source texels
 layout(location = 2) in uint a_color; // straight 0xRRGGBBAA
-layout(location = 3) in uint a_kind;  // InstanceKind
+layout(location = 3) in uint a_kind;  // InstanceKind | kSampleColorPage (0x100)
 layout(push_constant) uniform Push {
   vec2 viewport;
 } pc;
@@ -16,7 +16,7 @@ void main() {
   vec2 corner = vec2(float(gl_VertexIndex & 1), float(gl_VertexIndex >> 1));
   // Every pixel the rect touches (whole pixels for kGlyph: exactly its quad); a squiggle's
   // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
-  vec2 grow = vec2(a_kind == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
+  vec2 grow = vec2((a_kind & ~256u) == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
   vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
   // Vulkan's framebuffer origin is the top-left corner: y needs no flip.
   gl_Position = vec4(p.x * 2.0 / pc.viewport.x - 1.0, p.y * 2.0 / pc.viewport.y - 1.0, 0.0, 1.0);
