@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "glyphstream/status.h"
+#include "glyphstream/types.h"
 
 namespace glyphstream {
 
@@ -43,7 +44,8 @@ class HeadlessGl {
   // Covers the framebuffer with one full-screen pass whose fragment shader runs `work`
   // iterations of dependent arithmetic per pixel and leaves the straight-alpha colour
   // (r, g, b, a), exactly. Queued, never waited for; its GPU time grows linearly with `work`
-  // (time_busy_scene measures it). Restores the GL state it changes.
+  // (time_busy_scene measures it). Restores the GL state it changes. kInvalidArgument for work
+  // above kMaxBusySceneWork.
   virtual Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) {
     (void)r, (void)g, (void)b, (void)a, (void)work;
     return {ErrorCode::kUnsupported, "draw_busy_scene is not implemented by this context"};

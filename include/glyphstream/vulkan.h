@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "glyphstream/status.h"
+#include "glyphstream/types.h"
 
 namespace glyphstream {
 
@@ -113,7 +114,8 @@ class VulkanContext {
   // application's own drawing before the text, one full-screen pass over the offscreen image
   // whose fragment shader runs `work` iterations of arithmetic per pixel, leaving the
   // straight-alpha colour. Submitted to the graphics queue without waiting: glyphstream's next
-  // graphics submission comes after it, as an application's draws would.
+  // graphics submission comes after it, as an application's draws would. kInvalidArgument for
+  // work above kMaxBusySceneWork.
   virtual Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) = 0;
   // Draws one busy scene, waits for it and returns its GPU time in milliseconds (timestamps).
   virtual Result<double> time_busy_scene(uint32_t work) = 0;

@@ -82,6 +82,12 @@ TEST_P(BusyScene, LeavesExactlyItsColour) {
   EXPECT_EQ(wrong, 0u);
 }
 
+TEST_P(BusyScene, RefusesWorkAboveTheBound) {
+  EXPECT_EQ(target_->draw_busy_scene(Color{0, 0, 0, 1}, kMaxBusySceneWork + 1).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(target_->time_busy_scene(UINT32_MAX).status().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_P(BusyScene, TimesItsPass) {
   auto ms = target_->time_busy_scene(200);
   ASSERT_TRUE(ms.ok()) << ms.status().to_string();

@@ -9,7 +9,7 @@
 namespace glyphstream::bench {
 namespace {
 
-constexpr uint32_t kMaxWork = 1u << 30;
+constexpr uint32_t kMaxWork = kMaxBusySceneWork;
 
 // The GPU timer, checked against the wall clock: a timer that misses the pass would make the
 // search double the work without bound.

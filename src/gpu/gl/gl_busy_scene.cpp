@@ -42,6 +42,10 @@ Status BusyScene::init() {
 }
 
 Status BusyScene::draw(int width, int height, const float rgba[4], uint32_t work) {
+  if (work > kMaxBusySceneWork) {
+    return {ErrorCode::kInvalidArgument, "busy scene: work " + std::to_string(work) + " is above " +
+                                             std::to_string(kMaxBusySceneWork)};
+  }
   GS_TRY(init());
   GLint prev_program = 0, prev_vao = 0, prev_viewport[4] = {};
   glGetIntegerv(GL_CURRENT_PROGRAM, &prev_program);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "glyphstream/status.h"
+#include "glyphstream/types.h"
 
 namespace glyphstream::gpu::gl {
 

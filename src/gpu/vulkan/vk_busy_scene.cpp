@@ -1,5 +1,6 @@
 #include "gpu/vulkan/vk_busy_scene.h"
 
+#include <string>
 #include <vector>
 
 #include "gpu/vulkan/vk_shaders.h"
@@ -80,6 +81,10 @@ Status BusyScene::create_pipeline(VkFormat format) {
 }
 
 Status BusyScene::draw(VkQueue queue, const Image& target, const float rgba[4], uint32_t work) {
+  if (work > kMaxBusySceneWork) {
+    return {ErrorCode::kInvalidArgument, "busy scene: work " + std::to_string(work) + " is above " +
+                                             std::to_string(kMaxBusySceneWork)};
+  }
   GS_TRY(create_pipeline(target.format));
   Slot& slot = slots_[size_t(next_)];
   GS_TRY(check(vkWaitForFences(dev_.device, 1, &slot.fence, VK_TRUE, UINT64_MAX), "busy scene"));
