@@ -11,13 +11,15 @@ namespace glyphstream::bench {
 
 struct GpuLoad {
   double requested_ms = 0;
-  uint32_t work = 0;       // shader iterations per pixel
-  double measured_ms = 0;  // median of a few passes at `work`
+  uint32_t work = 0;        // shader iterations per pixel
+  double measured_ms = 0;   // median of a few passes at `work`
+  bool wall_clock = false;  // the GPU timer missed most of a pass: the wall clock measured it
 };
 
 // Finds the work whose pass takes `ms` of GPU time on `target` at its current size: doubles
-// until a pass takes a quarter of it, scales linearly, corrects once, then measures.
-// kUnsupported without GPU timers; kInvalidArgument for ms outside (0, 100].
+// until a pass takes a quarter of it, scales linearly, corrects twice, then measures (the wall
+// clock where the GPU timer misses most of a pass). kUnsupported without GPU timers;
+// kInvalidArgument for ms outside (0, 100].
 Result<GpuLoad> calibrate_gpu_load(tools::HeadlessTarget* target, double ms);
 
 }  // namespace glyphstream::bench

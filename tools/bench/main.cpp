@@ -133,11 +133,13 @@ gs::Status apply_gpu_load(gs::tools::HeadlessTarget* target, double load_ms,
   if (load_ms <= 0) return {};
   GS_ASSIGN_OR_RETURN(const gs::bench::GpuLoad load,
                       gs::bench::calibrate_gpu_load(target, load_ms));
-  std::printf("# GPU load %.3g ms: busy scene work %u, measured %.3f ms\n", load_ms, load.work,
-              load.measured_ms);
+  std::printf("# GPU load %.3g ms: busy scene work %u, measured %.3f ms%s\n", load_ms, load.work,
+              load.measured_ms,
+              load.wall_clock ? " (wall clock: the GPU timer missed the pass)" : "");
   spec->busy_work = load.work;
   spec->gpu_load_ms = load.requested_ms;
   spec->gpu_load_measured_ms = load.measured_ms;
+  spec->gpu_load_wall_clock = load.wall_clock;
   return {};
 }
 

@@ -134,6 +134,9 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
     j["gpu_load_ms"] = spec.gpu_load_ms;
     j["gpu_load_measured_ms"] = spec.gpu_load_measured_ms;
     j["gpu_load_work"] = spec.busy_work;
+    j["gpu_load_timer"] = spec.gpu_load_wall_clock ? "wall clock (the GPU timer missed most of "
+                                                     "the pass)"
+                                                   : "gpu";
   }
   j["frames"] = f.size();
   j["frame_cpu_ms_p50"] = percentile(r->frame_cpu_ms, 0.5);

@@ -27,6 +27,7 @@ struct WorkloadSpec {
   uint32_t busy_work = 0;
   double gpu_load_ms = 0;
   double gpu_load_measured_ms = 0;
+  bool gpu_load_wall_clock = false;  // measured by the wall clock (GpuLoad::wall_clock)
   // The control for W5: the CPU idles this long after every frame (outside the measurement),
   // as an application waiting for the display would, with no GPU load.
   double frame_gap_ms = 0;
