@@ -94,11 +94,7 @@ TEST_F(VulkanTest, BackendRefusesMisuseWithinAPass) {
 // Page images share a few large blocks: ranges never overlap, freed ranges are reused, and an
 // emptied block is given back unless it is the only empty one.
 TEST_F(VulkanTest, PageMemoryComesFromFewBlocks) {
-  const VulkanDeviceDesc d = ctx_->device_desc();
-  vk::DeviceRef dev;
-  dev.physical = static_cast<VkPhysicalDevice>(d.physical_device);
-  dev.device = static_cast<VkDevice>(d.device);
-  vkGetPhysicalDeviceMemoryProperties(dev.physical, &dev.memory);
+  const vk::DeviceRef dev = vk::device_ref(ctx_->device_desc());
   vk::MemoryPool pool;
   std::vector<vk::Image> images(12);
   for (size_t i = 0; i < images.size(); ++i) {

@@ -1,7 +1,6 @@
 #include "gpu/vulkan/vk_busy_scene.h"
 
 #include <string>
-#include <vector>
 
 #include "gpu/vulkan/vk_shaders.h"
 
@@ -102,20 +101,11 @@ Status BusyScene::draw(VkQueue queue, const Image& target, const float rgba[4], 
       VK_ACCESS_2_TRANSFER_WRITE_BIT | VK_ACCESS_2_TRANSFER_READ_BIT |
           VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT,
       VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
-  VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
-  color.imageView = target.view;
-  color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
-  color.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;  // every pixel is written
-  color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-  VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
-  rendering.renderArea = {{0, 0}, {uint32_t(target.width), uint32_t(target.height)}};
-  rendering.layerCount = 1;
-  rendering.colorAttachmentCount = 1;
-  rendering.pColorAttachments = &color;
-  vkCmdBeginRendering(slot.cmd, &rendering);
+  begin_rendering(slot.cmd, target, VK_ATTACHMENT_LOAD_OP_DONT_CARE);  // every pixel is written
   const VkViewport vp{0, 0, float(target.width), float(target.height), 0, 1};
+  const VkRect2D area{{0, 0}, {uint32_t(target.width), uint32_t(target.height)}};
   vkCmdSetViewport(slot.cmd, 0, 1, &vp);
-  vkCmdSetScissor(slot.cmd, 0, 1, &rendering.renderArea);
+  vkCmdSetScissor(slot.cmd, 0, 1, &area);
   vkCmdBindPipeline(slot.cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
   const BusyPush push{{rgba[0], rgba[1], rgba[2], rgba[3]}, work};
   vkCmdPushConstants(slot.cmd, layout_, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof push, &push);
@@ -143,14 +133,10 @@ Result<GpuSpan> BusyScene::last_span() {
   if (!queries_) return Status(ErrorCode::kUnsupported, "busy scene: no timestamps");
   const Slot& slot = slots_[size_t(last_)];
   GS_TRY(check(vkWaitForFences(dev_.device, 1, &slot.fence, VK_TRUE, UINT64_MAX), "busy scene"));
-  uint64_t ticks[2] = {};
-  GS_TRY(check(vkGetQueryPoolResults(dev_.device, queries_, uint32_t(last_) * 2, 2, sizeof ticks,
-                                     ticks, sizeof(uint64_t), VK_QUERY_RESULT_64_BIT),
-               "busy scene timestamps"));
   GpuSpan span;
-  span.begin_ns = uint64_t(double(ticks[0] & mask_) * period_ns_);
-  span.end_ns = span.begin_ns +
-                uint64_t(double(((ticks[1] & mask_) - (ticks[0] & mask_)) & mask_) * period_ns_);
+  if (!read_timestamp_pair(dev_.device, queries_, uint32_t(last_) * 2, mask_, period_ns_, &span)) {
+    return Status(ErrorCode::kGpuError, "busy scene: its timestamps are not available");
+  }
   return span;
 }
 

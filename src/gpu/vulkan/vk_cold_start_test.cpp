@@ -11,11 +11,7 @@ namespace glyphstream::gpu::vktest {
 namespace {
 
 TEST_F(VulkanTest, ReservedBlockHoldsTheFirstPages) {
-  const VulkanDeviceDesc d = ctx_->device_desc();
-  vk::DeviceRef dev;
-  dev.physical = static_cast<VkPhysicalDevice>(d.physical_device);
-  dev.device = static_cast<VkDevice>(d.device);
-  vkGetPhysicalDeviceMemoryProperties(dev.physical, &dev.memory);
+  const vk::DeviceRef dev = vk::device_ref(ctx_->device_desc());
   // The memory types an R8 page image may use, as the backend asks before any image exists.
   VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
   info.imageType = VK_IMAGE_TYPE_2D;

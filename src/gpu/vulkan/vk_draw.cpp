@@ -251,17 +251,7 @@ Status VkBackend::draw(const DrawList& list) {
       VK_ACCESS_2_TRANSFER_WRITE_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
       VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
       VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
-  VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
-  color.imageView = target.view;
-  color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
-  color.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
-  color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-  VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
-  rendering.renderArea = {{0, 0}, {uint32_t(target.width), uint32_t(target.height)}};
-  rendering.layerCount = 1;
-  rendering.colorAttachmentCount = 1;
-  rendering.pColorAttachments = &color;
-  vkCmdBeginRendering(cmd, &rendering);
+  begin_rendering(cmd, target, VK_ATTACHMENT_LOAD_OP_LOAD);
   record_draw(cmd, list, buffer->buffer.buffer, format, {target.width, target.height});
   vkCmdEndRendering(cmd);
   if (query != UINT32_MAX) end_timestamp(cmd, query);

@@ -13,11 +13,7 @@ constexpr VkFormat kAppFormat = VK_FORMAT_B8G8R8A8_UNORM;
 
 class App final : public EmbeddedApp {
  public:
-  explicit App(const VulkanDeviceDesc& d) : desc_(d) {
-    dev_.physical = static_cast<VkPhysicalDevice>(d.physical_device);
-    dev_.device = static_cast<VkDevice>(d.device);
-    vkGetPhysicalDeviceMemoryProperties(dev_.physical, &dev_.memory);
-  }
+  explicit App(const VulkanDeviceDesc& d) : desc_(d), dev_(vk::device_ref(d)) {}
   ~App() override {
     if (fence_) vkWaitForFences(dev_.device, 1, &fence_, VK_TRUE, UINT64_MAX);
     vk::destroy_buffer(dev_, &readback_);
@@ -64,17 +60,7 @@ class App final : public EmbeddedApp {
         cmd_, VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
         VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
-    VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
-    color.imageView = image_.view;
-    color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
-    color.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
-    color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
-    rendering.renderArea = {{0, 0}, {uint32_t(image_.width), uint32_t(image_.height)}};
-    rendering.layerCount = 1;
-    rendering.colorAttachmentCount = 1;
-    rendering.pColorAttachments = &color;
-    vkCmdBeginRendering(cmd_, &rendering);
+    vk::begin_rendering(cmd_, image_, VK_ATTACHMENT_LOAD_OP_LOAD);
     return {};
   }
   VulkanFrameTarget target() const override {

@@ -20,20 +20,6 @@ Status create_pool(VkDevice device, uint32_t count, VkQueryPool* out) {
   return check(vkCreateQueryPool(device, &info, nullptr, out), "vkCreateQueryPool");
 }
 
-// The pair's timestamps in device-clock nanoseconds; false while not available.
-bool read_pair(VkDevice device, VkQueryPool pool, uint32_t first, uint64_t mask, double period,
-               uint64_t* begin_ns, uint64_t* end_ns) {
-  uint64_t ticks[2] = {};
-  if (vkGetQueryPoolResults(device, pool, first, 2, sizeof ticks, ticks, sizeof(uint64_t),
-                            VK_QUERY_RESULT_64_BIT) != VK_SUCCESS) {
-    return false;
-  }
-  const uint64_t delta = ((ticks[1] & mask) - (ticks[0] & mask)) & mask;
-  *begin_ns = uint64_t(double(ticks[0] & mask) * period);
-  *end_ns = *begin_ns + uint64_t(double(delta) * period);
-  return true;
-}
-
 }  // namespace
 
 Status VkBackend::create_query_pool() {
@@ -94,15 +80,16 @@ void VkBackend::collect_timings() {
     for (size_t i = 0; i < n; ++i) {
       const TimestampPair p = pending_pairs_.front();
       pending_pairs_.pop_front();
-      uint64_t begin = 0, end = 0;
+      GpuSpan span;
       const uint64_t mask =
           p.upload && separate_uploads_ ? upload_timestamp_mask_ : gfx_timestamp_mask_;
-      if (p.guard.value != 0 && read_pair(dev_.device, query_pool_, p.first_query, mask,
-                                          timestamp_period_ns_, &begin, &end)) {
-        (p.upload ? t.upload_ns : t.draw_ns) += end - begin;
+      if (p.guard.value != 0 && read_timestamp_pair(dev_.device, query_pool_, p.first_query, mask,
+                                                    timestamp_period_ns_, &span)) {
+        (p.upload ? t.upload_ns : t.draw_ns) += span.end_ns - span.begin_ns;
         if (p.upload) {
-          t.upload_begin_ns = t.upload_begin_ns ? std::min(t.upload_begin_ns, begin) : begin;
-          t.upload_end_ns = std::max(t.upload_end_ns, end);
+          t.upload_begin_ns =
+              t.upload_begin_ns ? std::min(t.upload_begin_ns, span.begin_ns) : span.begin_ns;
+          t.upload_end_ns = std::max(t.upload_end_ns, span.end_ns);
         }
       }
       free_pairs_.push_back(p.first_query);
@@ -163,10 +150,11 @@ Result<double> VkBackend::measure_upload_bandwidth(size_t bytes) {
     if (s.ok()) s = wait(dev_.device, done, "measure_upload_bandwidth");
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    uint64_t begin = 0, end = 0;
+    GpuSpan span;
     if (s.ok() && pool &&
-        read_pair(dev_.device, pool, 0, mask, timestamp_period_ns_, &begin, &end) && end > begin) {
-      seconds = double(end - begin) / 1e9;
+        read_timestamp_pair(dev_.device, pool, 0, mask, timestamp_period_ns_, &span) &&
+        span.end_ns > span.begin_ns) {
+      seconds = double(span.end_ns - span.begin_ns) / 1e9;
     }
     if (rep > 0) best_seconds = std::min(best_seconds, seconds);  // rep 0 warms up
   }

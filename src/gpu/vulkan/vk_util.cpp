@@ -299,4 +299,39 @@ Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& des
   return check(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, out), op);
 }
 
+bool read_timestamp_pair(VkDevice device, VkQueryPool pool, uint32_t first, uint64_t mask,
+                         double period_ns, GpuSpan* out) {
+  uint64_t ticks[2] = {};
+  if (vkGetQueryPoolResults(device, pool, first, 2, sizeof ticks, ticks, sizeof(uint64_t),
+                            VK_QUERY_RESULT_64_BIT) != VK_SUCCESS) {
+    return false;
+  }
+  const uint64_t delta = ((ticks[1] & mask) - (ticks[0] & mask)) & mask;
+  out->begin_ns = uint64_t(double(ticks[0] & mask) * period_ns);
+  out->end_ns = out->begin_ns + uint64_t(double(delta) * period_ns);
+  return true;
+}
+
+void begin_rendering(VkCommandBuffer cmd, const Image& target, VkAttachmentLoadOp load) {
+  VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
+  color.imageView = target.view;
+  color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
+  color.loadOp = load;
+  color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+  VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
+  rendering.renderArea = {{0, 0}, {uint32_t(target.width), uint32_t(target.height)}};
+  rendering.layerCount = 1;
+  rendering.colorAttachmentCount = 1;
+  rendering.pColorAttachments = &color;
+  vkCmdBeginRendering(cmd, &rendering);
+}
+
+DeviceRef device_ref(const VulkanDeviceDesc& d) {
+  DeviceRef dev;
+  dev.physical = static_cast<VkPhysicalDevice>(d.physical_device);
+  dev.device = static_cast<VkDevice>(d.device);
+  if (dev.physical) vkGetPhysicalDeviceMemoryProperties(dev.physical, &dev.memory);
+  return dev;
+}
+
 }  // namespace glyphstream::gpu::vk

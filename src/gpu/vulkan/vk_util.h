@@ -11,6 +11,7 @@
 
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
+#include "glyphstream/vulkan.h"
 
 namespace glyphstream::gpu::vk {
 
@@ -28,6 +29,8 @@ struct DeviceRef {
   VkDevice device = VK_NULL_HANDLE;
   VkPhysicalDeviceMemoryProperties memory{};
 };
+// The devices of an application's (or a VulkanContext's) VulkanDeviceDesc, memory included.
+DeviceRef device_ref(const VulkanDeviceDesc& d);
 
 // A buffer with its own memory (a few per ring, never one per glyph or per frame).
 Result<uint32_t> find_memory_type(const DeviceRef& d, uint32_t type_bits,
@@ -83,6 +86,10 @@ Status wait(VkDevice device, const Guard& g, const char* op);
 
 Status begin_one_time(VkCommandBuffer cmd);
 
+// vkCmdBeginRendering over the whole of `target` (one colour attachment in
+// VK_IMAGE_LAYOUT_GENERAL, stored); `load` says what the pass starts from.
+void begin_rendering(VkCommandBuffer cmd, const Image& target, VkAttachmentLoadOp load);
+
 // A shader module from SPIR-V words (vk_shaders.h).
 Status create_module(VkDevice device, std::span<const uint32_t> code, VkShaderModule* out);
 
@@ -92,6 +99,10 @@ uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family);
 inline uint64_t timestamp_mask(uint32_t bits) {
   return bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
 }
+// Two timestamps written at `first` and `first + 1`, on the device clock in ns (the second may
+// have wrapped past `mask`); false while they are not available.
+bool read_timestamp_pair(VkDevice device, VkQueryPool pool, uint32_t first, uint64_t mask,
+                         double period_ns, GpuSpan* out);
 
 // A graphics pipeline for dynamic rendering into one colour attachment: fill, no culling, one
 // sample, viewport and scissor dynamic. Zero means default (sokol style): no vertex input, a
