@@ -190,26 +190,12 @@ class HeadlessGlImpl final : public HeadlessGl {
   }
 
   Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) override {
-    OwnContext own(this);
-    GS_TRY(own.status);
-    GLint prev_draw = 0;
-    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
     const float rgba[4] = {r, g, b, a};
-    Status s = busy_scene_.draw(width_, height_, rgba, work);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
-    return s;
+    return on_framebuffer<Status>([&] { return busy_scene_.draw(width_, height_, rgba, work); });
   }
 
   Result<double> time_busy_scene(uint32_t work) override {
-    OwnContext own(this);
-    GS_TRY(own.status);
-    GLint prev_draw = 0;
-    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
-    auto ms = busy_scene_.time(width_, height_, work);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
-    return ms;
+    return on_framebuffer<Result<double>>([&] { return busy_scene_.time(width_, height_, work); });
   }
 
   Status read_pixels(std::vector<uint8_t>* rgba) override {
@@ -371,6 +357,20 @@ class HeadlessGlImpl final : public HeadlessGl {
   }
 
   bool owns_display() const { return display_ != EGL_NO_DISPLAY; }
+
+  // Runs fn with this context current and its framebuffer bound for drawing; the caller's
+  // context and draw framebuffer are put back afterwards.
+  template <typename R, typename Fn>
+  R on_framebuffer(Fn&& fn) {
+    OwnContext own(this);
+    if (!own.status.ok()) return own.status;
+    GLint prev_draw = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+    R result = fn();
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
+    return result;
+  }
 
   int width_ = 0, height_ = 0;
 
