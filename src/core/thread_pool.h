@@ -36,6 +36,9 @@ class ThreadPool {
   // Queues a job for a worker thread (index >= 1); with no workers, it runs at the next
   // drain_inline() on the caller instead.
   void submit(std::function<void(int worker)> job);
+  // The same for many jobs: queued under one lock, one worker woken (each worker that takes a
+  // job wakes the next while jobs remain, so the caller never wakes them all).
+  void submit_batch(std::vector<std::function<void(int worker)>> jobs);
   // Runs queued jobs on the caller when there are no workers (threads <= 1).
   void drain_inline();
   // Blocks until every submitted job has finished.

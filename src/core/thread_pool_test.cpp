@@ -43,6 +43,26 @@ TEST(ThreadPool, SubmittedJobsRunOnWorkersOrInline) {
   }
 }
 
+TEST(ThreadPool, BatchedJobsRunOnceEachOnWorkersOrInline) {
+  for (int threads : {1, 2, 5}) {
+    ThreadPool pool(threads);
+    std::vector<std::atomic<int>> runs(37);
+    std::atomic<bool> caller_ran{false};
+    std::vector<std::function<void(int)>> jobs;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      jobs.emplace_back([&, i](int worker) {
+        runs[i].fetch_add(1);
+        if (worker == 0) caller_ran = true;
+      });
+    }
+    pool.submit_batch(std::move(jobs));
+    pool.submit_batch({});  // nothing to do
+    pool.wait_idle();
+    for (auto& r : runs) EXPECT_EQ(r.load(), 1);
+    EXPECT_EQ(caller_ran.load(), threads == 1);
+  }
+}
+
 TEST(ThreadPool, ParallelForCompletesWhileWorkersAreBusy) {
   ThreadPool pool(2);
   std::atomic<bool> release{false};

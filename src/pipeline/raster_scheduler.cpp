@@ -58,14 +58,19 @@ void RasterScheduler::prefetch(std::span<const text::ShapedGlyph> glyphs,
 void RasterScheduler::prefetch_keys(std::span<const atlas::GlyphKey> keys,
                                     const atlas::GlyphCache& cache, size_t max_new,
                                     std::vector<atlas::GlyphKey>* submitted) {
+  // The cache is the caller's: it is asked before the lock, which the workers take to publish
+  // results (a long hold made them queue, and unlocking then cost the caller their wake-ups).
+  std::vector<atlas::GlyphKey> candidates;
+  candidates.reserve(std::min(keys.size(), 4 * max_new));
+  for (const atlas::GlyphKey& key : keys) {
+    if (!cache.find(key)) candidates.push_back(key);
+  }
   std::vector<atlas::GlyphKey> fresh;
   {
     std::lock_guard lock(prefetch_mutex_);
-    for (const atlas::GlyphKey& key : keys) {
+    for (const atlas::GlyphKey& key : candidates) {
       if (fresh.size() >= max_new) break;
-      if (cache.find(key) || prefetched_.count(key) || !prefetch_inflight_.insert(key).second) {
-        continue;
-      }
+      if (prefetched_.count(key) || !prefetch_inflight_.insert(key).second) continue;
       fresh.push_back(key);
     }
   }
@@ -78,10 +83,12 @@ void RasterScheduler::submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& k
   // 8, so that a line's colour emoji (each 0.1-0.3 ms: PNG inflate and scaling) spread over the
   // workers instead of queueing on one.
   constexpr size_t kBatch = 8;
+  std::vector<std::function<void(int)>> jobs;
+  jobs.reserve((keys.size() + kBatch - 1) / kBatch);
   for (size_t b = 0; b < keys.size(); b += kBatch) {
     std::vector<atlas::GlyphKey> batch(keys.begin() + long(b),
                                        keys.begin() + long(std::min(keys.size(), b + kBatch)));
-    pool_->submit([this, batch = std::move(batch)](int worker) {
+    jobs.emplace_back([this, batch = std::move(batch)](int worker) {
       // The batch's results are published under one lock: one lock per glyph made 15 workers
       // and the caller's draw_text() queue on prefetch_mutex_.
       std::vector<Result<text::GlyphBitmap>> done;
@@ -97,6 +104,9 @@ void RasterScheduler::submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& k
       prefetch_ready_.notify_all();  // commit() may be waiting for one of these
     });
   }
+  // One hand-off for all: the caller (mid-frame, in draw_text_scaled) does not contend with
+  // the workers it wakes.
+  pool_->submit_batch(std::move(jobs));
 }
 
 Status RasterScheduler::rasterize_and_pack(const atlas::GlyphCache& cache, RasterBatch& batch,
@@ -267,10 +277,12 @@ RasterQueue& RasterScheduler::open_raster_queue(size_t workers) {
   // join as more glyphs come.
   const std::shared_ptr<RasterQueue>& q = raster_queues_.back();
   workers = std::min(workers, size_t(pool_->size() - 1));
+  std::vector<std::function<void(int)>> jobs;
   for (; raster_queue_jobs_ < workers; ++raster_queue_jobs_) {
-    pool_->submit(
+    jobs.emplace_back(
         [this, q](int worker) { q->drain([&](size_t i) { rasterize_item(worker, (*q)[i]); }); });
   }
+  pool_->submit_batch(std::move(jobs));
   return *q;
 }
 
