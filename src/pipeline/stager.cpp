@@ -26,6 +26,7 @@ UploadMode Stager::initial_mode(const TextSystemDesc& desc) {
 void Stager::stage(atlas::AllocHandle handle, const text::GlyphBitmap* bitmap) {
   atlas_->mark_dirty(handle);
   pending_writes_.push_back({handle, bitmap});
+  pending_bytes_ += bitmap->pixels.size();
 }
 
 void Stager::copy_pending(const PendingWrite& w) noexcept {
@@ -36,14 +37,16 @@ void Stager::copy_pending(const PendingWrite& w) noexcept {
 void Stager::write_pending(FrameStats& stats) {
   if (pending_writes_.empty()) return;
   const auto start = Clock::now();
-  if (pool_->size() > 1 && pending_writes_.size() >= kParallelWriteMin) {
-    pool_->parallel_for(pending_writes_.size(), 16,
+  if (pool_->size() > 1 && pending_bytes_ >= kParallelWriteMinBytes) {
+    pool_->parallel_for(pending_writes_.size(), kWritesPerChunk,
                         [this](int, size_t k) { copy_pending(pending_writes_[k]); });
   } else {
     for (const PendingWrite& w : pending_writes_) copy_pending(w);
   }
   pending_writes_.clear();
+  pending_bytes_ = 0;
   stats.pack_ns += ns_since(start);
+  stats.pixel_write_ns += ns_since(start);
 }
 
 void Stager::write_pending_noexcept(FrameStats& stats) noexcept {
@@ -52,6 +55,7 @@ void Stager::write_pending_noexcept(FrameStats& stats) noexcept {
   } catch (...) {
     for (const PendingWrite& w : pending_writes_) copy_pending(w);
     pending_writes_.clear();
+    pending_bytes_ = 0;
   }
 }
 
