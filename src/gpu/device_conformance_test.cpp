@@ -435,6 +435,29 @@ TEST_P(BackendConformance, DrawMatchesReferenceCompositor) {
   ASSERT_TRUE(dev->finish().ok());
 }
 
+// Lists larger than the GL instance ring's first buffer (256 KiB), between small ones: the
+// ring grows, wraps and must never hand a region the GPU still reads to the next draw.
+TEST_P(BackendConformance, LargeAndSmallListsInTurnMatchReferenceCompositor) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  std::mt19937 rng(31);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
+  for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  const std::vector<CpuPage> cpu = cpu_pages(pages);
+  int worst = 0;
+  for (int round = 0; round < 6; ++round) {
+    const int n = round % 2 ? 40 : 9000 + 2000 * round;  // 32 bytes each: up to 416 KiB
+    std::vector<GlyphInstance> inst = random_instances(rng, n, 64, 64);
+    for (GlyphInstance& g : inst) g.w = g.h = float(1 + rng() % 2);  // few overlaps
+    const std::vector<DrawBatch> batches = {{0, 0, uint32_t(inst.size())}};
+    worst = std::max(worst, draw_matches_reference(*dev, inst, batches, cpu, round));
+  }
+  std::printf("large and small lists: max channel difference to the reference: %d\n", worst);
+  ASSERT_TRUE(dev->finish().ok());
+}
+
 // Every InstanceKind at fractional positions (scaled glyphs on both page formats, rects and
 // squiggles, a batch on no page) against the reference compositor's math.
 TEST_P(BackendConformance, InstanceKindsMatchReferenceCompositor) {

@@ -143,32 +143,20 @@ Status QuadRenderer::link_program() {
   return {};
 }
 
-Status QuadRenderer::init() {
+Status QuadRenderer::init(bool persistent_instances) {
+  instances_ = InstanceRing(persistent_instances);
   GS_TRY(link_program());
   GlStateGuard guard(kStateDraw);
   glUseProgram(program_);
   glUniform1i(glGetUniformLocation(program_, "u_tex"), 0);
   glUniform1i(glGetUniformLocation(program_, "u_color_tex"), 1);
   glGenVertexArrays(1, &vao_);
-  glGenBuffers(1, &instance_buffer_);
   glBindVertexArray(vao_);
-  glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
   for (GLuint loc = 0; loc < 4; ++loc) {
     glEnableVertexAttribArray(loc);
     glVertexAttribDivisor(loc, 1);
   }
   return check_gl("create_gl_device");
-}
-
-// Orphan-and-refill: the driver hands out fresh storage while earlier draws still read.
-void QuadRenderer::stream_instances(std::span<const GlyphInstance> instances) {
-  const size_t bytes = instances.size_bytes();
-  glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
-  if (instance_capacity_ < bytes) {
-    instance_capacity_ = std::max(bytes, std::max<size_t>(instance_capacity_ * 2, 64 * 1024));
-  }
-  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(instance_capacity_), nullptr, GL_STREAM_DRAW);
-  glBufferSubData(GL_ARRAY_BUFFER, 0, GLsizeiptr(bytes), instances.data());
 }
 
 // Every piece of state that changes how a quad lands, set to what the shaders assume (the
@@ -198,15 +186,37 @@ void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
   glUniform2f(u_viewport_, float(viewport_width), float(viewport_height));
 }
 
+// The texture of the first batch's page in `list`, if any has one.
+static const PageTexture* first_page(const DrawList& list, const PageTextures& pages) {
+  for (const DrawBatch& b : list.batches) {
+    if (b.page == kNoPage) continue;
+    if (const PageTexture* t = pages.find(b.page)) return t;
+  }
+  return nullptr;
+}
+
+// The texture of the first batch's colour page in `list` (one has one).
+static const PageTexture* first_color_page(const DrawList& list, const PageTextures& pages) {
+  for (const DrawBatch& b : list.batches) {
+    if (b.color_page == kNoPage) continue;
+    if (const PageTexture* t = pages.find(b.color_page)) return t;
+  }
+  return nullptr;
+}
+
 Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, TimerQueries* timers) {
   // Unit 1 (colour pages) is touched, and saved, only by a list that has a colour page.
   const bool color_pages = std::any_of(list.batches.begin(), list.batches.end(),
                                        [](const DrawBatch& b) { return b.color_page != kNoPage; });
   GlStateGuard guard(kStateDraw | kStateTexture | (color_pages ? kStateTextureUnit1 : 0u));
+  GS_ASSIGN_OR_RETURN(const size_t base, instances_.write(list.instances));
   timers->begin(/*upload=*/false);
-  stream_instances(list.instances);
   set_pipeline_state(list.viewport_width, list.viewport_height);
   if (color_pages) glBindSampler(1, 0);
+  // Batches without a colour page never sample unit 1, but it must still hold a complete
+  // texture: with texture 0 there, the NVIDIA driver warned at every such draw ("does not
+  // have a defined base level"). Such batches keep whatever colour page is bound.
+  if (const PageTexture* first = first_page(list, pages)) glBindTexture(GL_TEXTURE_2D, first->tex);
   GLuint unit1 = UINT32_MAX;  // what unit 1 holds (unknown at first)
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
@@ -214,23 +224,26 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
     const PageTexture* page = b.page == kNoPage ? nullptr : pages.find(b.page);
     if (!page && b.page != kNoPage) continue;
     const PageTexture* color = b.color_page == kNoPage ? nullptr : pages.find(b.color_page);
-    if (color_pages && unit1 != (color ? color->tex : 0)) {
-      unit1 = color ? color->tex : 0;  // unflagged batches never sample it: any texture will do
+    if (!color && color_pages && unit1 == UINT32_MAX) color = first_color_page(list, pages);
+    if (color && unit1 != color->tex) {
+      unit1 = color->tex;
       glActiveTexture(GL_TEXTURE1);
       glBindTexture(GL_TEXTURE_2D, unit1);
       glActiveTexture(GL_TEXTURE0);
     }
-    glBindTexture(GL_TEXTURE_2D, page ? page->tex : 0);
+    // A kNoPage batch samples nothing either: it keeps the page bound before it.
+    if (page) glBindTexture(GL_TEXTURE_2D, page->tex);
     glUniform1i(u_color_page_, page && page->desc.format == PixelFormat::kColor32 ? 1 : 0);
-    draw_instances(b);
+    draw_instances(b, base);
   }
+  instances_.fence();
   timers->end();
   return check_gl("draw");
 }
 
 // Base instance without GL 4.2: points the attributes at the batch's first instance.
-void QuadRenderer::draw_instances(const DrawBatch& b) {
-  const uintptr_t base = uintptr_t(b.first) * sizeof(GlyphInstance);
+void QuadRenderer::draw_instances(const DrawBatch& b, size_t instances_base) {
+  const uintptr_t base = uintptr_t(instances_base) + uintptr_t(b.first) * sizeof(GlyphInstance);
   glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(GlyphInstance),
                         reinterpret_cast<const void*>(base + offsetof(GlyphInstance, x)));
   glVertexAttribIPointer(1, 4, GL_UNSIGNED_SHORT, sizeof(GlyphInstance),
@@ -243,10 +256,10 @@ void QuadRenderer::draw_instances(const DrawBatch& b) {
 }
 
 void QuadRenderer::release() {
-  if (instance_buffer_) glDeleteBuffers(1, &instance_buffer_);
+  instances_.release();
   if (vao_) glDeleteVertexArrays(1, &vao_);
   if (program_) glDeleteProgram(program_);
-  instance_buffer_ = vao_ = program_ = 0;
+  vao_ = program_ = 0;
 }
 
 }  // namespace glyphstream::gpu::gl
