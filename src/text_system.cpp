@@ -254,8 +254,10 @@ Status TextSystem::Impl::draw_text_scaled(float x, float y, float scale, std::st
   frame_stats.note_faces(L.faces_used);
   stats().glyphs_requested += uint32_t(L.glyphs.size());
   if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) return {};
+  const auto start = Clock::now();
   scaled->queue({&cache, atlas.get(), &batcher, raster.get(), &stats()}, L, x, y, scale,
                 style.color.to_rgba8());
+  stats().zoom_cpu_ns += ns_since(start);
   return {};
 }
 

@@ -36,12 +36,14 @@ struct FrameStats {
 
   // CPU time, nanoseconds
   uint64_t layout_ns = 0;
-  uint64_t rasterize_ns = 0;   // wall time of rasterization (all threads)
-  uint64_t pack_ns = 0;        // atlas allocation + staging writes
-  uint64_t commit_cpu_ns = 0;  // all of commit(): rasterize + pack + upload
-  uint64_t upload_cpu_ns = 0;  // the upload part of commit()
-  uint64_t draw_cpu_ns = 0;    // flush(): instance build + draw calls
-  uint64_t frame_cpu_ns = 0;   // begin_frame() to the end of flush()
+  uint64_t rasterize_ns = 0;    // wall time of rasterization (all threads)
+  uint64_t pack_ns = 0;         // atlas allocation + staging writes
+  uint64_t pixel_write_ns = 0;  // the part of pack_ns that copies glyph pixels into pages
+  uint64_t zoom_cpu_ns = 0;     // draw_text_scaled(): stand-in lookups and background requests
+  uint64_t commit_cpu_ns = 0;   // all of commit(): rasterize + pack + upload
+  uint64_t upload_cpu_ns = 0;   // the upload part of commit()
+  uint64_t draw_cpu_ns = 0;     // flush(): instance build + draw calls
+  uint64_t frame_cpu_ns = 0;    // begin_frame() to the end of flush()
 
   // Uploads
   uint64_t bytes_uploaded = 0;

@@ -24,6 +24,8 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["layout_ns"] = s.layout_ns;
   j["rasterize_ns"] = s.rasterize_ns;
   j["pack_ns"] = s.pack_ns;
+  j["pixel_write_ns"] = s.pixel_write_ns;
+  j["zoom_cpu_ns"] = s.zoom_cpu_ns;
   j["commit_cpu_ns"] = s.commit_cpu_ns;
   j["upload_cpu_ns"] = s.upload_cpu_ns;
   j["draw_cpu_ns"] = s.draw_cpu_ns;

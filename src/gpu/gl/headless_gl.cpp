@@ -6,6 +6,8 @@
 #include <epoxy/gl.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -86,6 +88,33 @@ void release_display(EGLDisplay d) {
 bool display_in_use(EGLDisplay d) {
   std::lock_guard lock(g_display_mutex);
   return g_display_refs.count(d) != 0;
+}
+
+// GLYPHSTREAM_GL_DEBUG=1: a debug context whose driver messages (performance warnings
+// included) go to stderr, stamped with milliseconds since the context was made, so that a slow
+// frame can be matched with what the driver did then. A diagnostic for benchmarks and bug
+// reports; off by default (a debug context may be slower).
+bool gl_debug_requested() {
+  const char* v = std::getenv("GLYPHSTREAM_GL_DEBUG");
+  return v && std::string_view(v) == "1";
+}
+
+void GLAPIENTRY print_gl_debug_message(GLenum source, GLenum type, GLuint id, GLenum severity,
+                                       GLsizei length, const GLchar* message, const void* start) {
+  (void)source;
+  const auto since = std::chrono::steady_clock::now() -
+                     *static_cast<const std::chrono::steady_clock::time_point*>(start);
+  const double ms = std::chrono::duration<double, std::milli>(since).count();
+  std::fprintf(stderr, "[gl debug %.3f ms] type 0x%x severity 0x%x id %u: %.*s\n", ms, type,
+               severity, id, int(length < 0 ? std::strlen(message) : size_t(length)), message);
+}
+
+void enable_gl_debug_output() {
+  static const std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  glEnable(GL_DEBUG_OUTPUT);
+  glEnable(GL_DEBUG_OUTPUT_SYNCHRONOUS);
+  glDebugMessageCallback(print_gl_debug_message, &start);
+  glDebugMessageControl(GL_DONT_CARE, GL_DONT_CARE, GL_DONT_CARE, 0, nullptr, GL_TRUE);
 }
 
 class HeadlessGlImpl final : public HeadlessGl {
@@ -252,6 +281,8 @@ class HeadlessGlImpl final : public HeadlessGl {
                                 v.minor,
                                 EGL_CONTEXT_OPENGL_PROFILE_MASK,
                                 EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+                                EGL_CONTEXT_OPENGL_DEBUG,
+                                gl_debug_requested() ? EGL_TRUE : EGL_FALSE,
                                 EGL_NONE};
       ctx = eglCreateContext(display, config ? config : EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attribs);
       if (ctx != EGL_NO_CONTEXT) break;
@@ -333,6 +364,7 @@ class HeadlessGlImpl final : public HeadlessGl {
     version_ = str(GL_VERSION);
     while (glGetError() != GL_NO_ERROR) {
     }
+    if (gl_debug_requested()) enable_gl_debug_output();
     return create_framebuffer(platform);
   }
 
