@@ -11,21 +11,39 @@ namespace glyphstream {
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; ++i) {
-    workers_.emplace_back([this, i](std::stop_token st) { worker_loop(st, i); });
+    workers_.emplace_back([this, i] { worker_loop(i); });
   }
 }
 
 ThreadPool::~ThreadPool() {
-  for (auto& w : workers_) w.request_stop();
-  wake_.notify_all();
-  workers_.clear();  // joins
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  epoch_.fetch_add(1, std::memory_order_release);
+  epoch_.notify_all();
+  workers_.clear();  // joins (each leaves once the queue is empty)
 }
 
-void ThreadPool::worker_loop(std::stop_token stop, int index) {
-  std::unique_lock lock(mutex_);
+void ThreadPool::wake_one() {
+  // A futex wake only when a worker sleeps (atomic wait/notify): no mutex is taken, so the
+  // caller never queues behind a worker that is going to sleep or waking up.
+  epoch_.fetch_add(1, std::memory_order_release);
+  epoch_.notify_one();
+}
+
+void ThreadPool::worker_loop(int index) {
   while (true) {
-    wake_.wait(lock, stop, [this] { return !jobs_.empty(); });
-    if (jobs_.empty()) return;  // stop requested
+    // Read before looking at the queue: a job pushed after the look bumps the epoch, and the
+    // wait below then returns at once.
+    const uint32_t seen = epoch_.load(std::memory_order_acquire);
+    std::unique_lock lock(mutex_);
+    if (jobs_.empty()) {
+      if (stopping_) return;
+      lock.unlock();
+      epoch_.wait(seen, std::memory_order_acquire);
+      continue;
+    }
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
     ++running_;
@@ -34,7 +52,7 @@ void ThreadPool::worker_loop(std::stop_token stop, int index) {
     // Wakes chain from worker to worker: the submitter woke one, so that it never pays for
     // waking them all (on the GPU machine's virtual CPUs, waking 15 idle workers cost the
     // render thread up to 1.7 ms).
-    if (more) wake_.notify_one();
+    if (more) wake_one();
     try {
       job(index);
     } catch (...) {
@@ -102,7 +120,7 @@ void ThreadPool::parallel_for(size_t count, size_t grain,
       });
     }
   }
-  wake_.notify_one();  // it wakes the next (worker_loop)
+  wake_one();  // it wakes the next (worker_loop)
   pull(*st, 0);
   std::unique_lock lock(st->m);
   st->cv.wait(lock, [&] { return st->done.load() == count; });
@@ -114,7 +132,7 @@ void ThreadPool::submit(std::function<void(int)> job) {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(job));
   }
-  if (!workers_.empty()) wake_.notify_one();
+  if (!workers_.empty()) wake_one();
 }
 
 void ThreadPool::submit_batch(std::vector<std::function<void(int)>> jobs) {
@@ -123,7 +141,7 @@ void ThreadPool::submit_batch(std::vector<std::function<void(int)>> jobs) {
     std::lock_guard lock(mutex_);
     for (auto& job : jobs) jobs_.push_back(std::move(job));
   }
-  if (!workers_.empty()) wake_.notify_one();  // it wakes the next (worker_loop)
+  if (!workers_.empty()) wake_one();  // it wakes the next (worker_loop)
 }
 
 void ThreadPool::drain_inline() {

@@ -48,13 +48,15 @@ class ThreadPool {
   static int default_threads();
 
  private:
-  void worker_loop(std::stop_token stop, int index);
+  void worker_loop(int index);
+  void wake_one();
 
   std::mutex mutex_;
-  std::condition_variable_any wake_;
   std::condition_variable idle_;
   std::deque<std::function<void(int)>> jobs_;
   size_t running_ = 0;
+  bool stopping_ = false;           // under mutex_
+  std::atomic<uint32_t> epoch_{0};  // bumped after every push: sleeping workers wait on it
   std::vector<std::jthread> workers_;
 };
 
