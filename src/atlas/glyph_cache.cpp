@@ -42,6 +42,12 @@ void GlyphCache::insert(const GlyphKey& key, const CachedGlyph& glyph) {
   if (glyph.handle.valid()) key_by_handle_[glyph.handle] = key;
 }
 
+void GlyphCache::reserve(size_t n) {
+  by_key_.reserve(n);
+  key_by_handle_.reserve(n);
+  sizes_by_glyph_.reserve(n / 4);  // a glyph at a few sizes
+}
+
 void GlyphCache::erase_handle(AllocHandle handle) {
   auto it = key_by_handle_.find(handle);
   if (it == key_by_handle_.end()) return;
