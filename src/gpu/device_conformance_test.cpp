@@ -435,8 +435,8 @@ TEST_P(BackendConformance, DrawMatchesReferenceCompositor) {
   ASSERT_TRUE(dev->finish().ok());
 }
 
-// Lists larger than the GL instance ring's first buffer (256 KiB), between small ones: the
-// ring grows, wraps and must never hand a region the GPU still reads to the next draw.
+// Lists of up to 416 KiB of instances between small ones: the instance memory grows (GL: past
+// its first 64 KiB) and every list is drawn from its own instances, never a neighbour's.
 TEST_P(BackendConformance, LargeAndSmallListsInTurnMatchReferenceCompositor) {
   auto dev = make_device();
   ASSERT_TRUE(dev);

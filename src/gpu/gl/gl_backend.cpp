@@ -20,7 +20,7 @@ Status GlBackend::init() {
   }
   glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_texture_size_);
   timers_.init(enable_timer_queries_);
-  GS_TRY(quads_.init(features_.buffer_storage));
+  GS_TRY(quads_.init());
   return ring_.prefill();
 }
 

@@ -143,20 +143,35 @@ Status QuadRenderer::link_program() {
   return {};
 }
 
-Status QuadRenderer::init(bool persistent_instances) {
-  instances_ = InstanceRing(persistent_instances);
+Status QuadRenderer::init() {
   GS_TRY(link_program());
   GlStateGuard guard(kStateDraw);
   glUseProgram(program_);
   glUniform1i(glGetUniformLocation(program_, "u_tex"), 0);
   glUniform1i(glGetUniformLocation(program_, "u_color_tex"), 1);
   glGenVertexArrays(1, &vao_);
+  glGenBuffers(1, &instance_buffer_);
   glBindVertexArray(vao_);
+  glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
   for (GLuint loc = 0; loc < 4; ++loc) {
     glEnableVertexAttribArray(loc);
     glVertexAttribDivisor(loc, 1);
   }
   return check_gl("create_gl_device");
+}
+
+// Orphan-and-refill: the driver hands out fresh storage while earlier draws still read. (A
+// persistently mapped ring fenced per draw was tried: no gain on the H200, and its extra
+// glFenceSync per frame met the NVIDIA driver's occasional 0.5-3 ms fence stalls more often;
+// docs/PERFORMANCE.md.)
+void QuadRenderer::stream_instances(std::span<const GlyphInstance> instances) {
+  const size_t bytes = instances.size_bytes();
+  glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
+  if (instance_capacity_ < bytes) {
+    instance_capacity_ = std::max(bytes, std::max<size_t>(instance_capacity_ * 2, 64 * 1024));
+  }
+  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(instance_capacity_), nullptr, GL_STREAM_DRAW);
+  glBufferSubData(GL_ARRAY_BUFFER, 0, GLsizeiptr(bytes), instances.data());
 }
 
 // Every piece of state that changes how a quad lands, set to what the shaders assume (the
@@ -209,13 +224,15 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
   const bool color_pages = std::any_of(list.batches.begin(), list.batches.end(),
                                        [](const DrawBatch& b) { return b.color_page != kNoPage; });
   GlStateGuard guard(kStateDraw | kStateTexture | (color_pages ? kStateTextureUnit1 : 0u));
-  GS_ASSIGN_OR_RETURN(const size_t base, instances_.write(list.instances));
   timers->begin(/*upload=*/false);
+  stream_instances(list.instances);
   set_pipeline_state(list.viewport_width, list.viewport_height);
   if (color_pages) glBindSampler(1, 0);
-  // Batches without a colour page never sample unit 1, but it must still hold a complete
-  // texture: with texture 0 there, the NVIDIA driver warned at every such draw ("does not
-  // have a defined base level"). Such batches keep whatever colour page is bound.
+  // Both units always hold a complete texture, also for batches that sample neither: with
+  // texture 0 on unit 1, the NVIDIA driver warned at every such draw ("does not have a defined
+  // base level"), and the draw in a frame that first used a new page took 0.6-0.9 ms instead
+  // of 0.1 ms. A batch without a colour page keeps the colour page bound before it (the
+  // list's first at the start); a kNoPage batch keeps the page.
   if (const PageTexture* first = first_page(list, pages)) glBindTexture(GL_TEXTURE_2D, first->tex);
   GLuint unit1 = UINT32_MAX;  // what unit 1 holds (unknown at first)
   for (const DrawBatch& b : list.batches) {
@@ -231,19 +248,17 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
       glBindTexture(GL_TEXTURE_2D, unit1);
       glActiveTexture(GL_TEXTURE0);
     }
-    // A kNoPage batch samples nothing either: it keeps the page bound before it.
     if (page) glBindTexture(GL_TEXTURE_2D, page->tex);
     glUniform1i(u_color_page_, page && page->desc.format == PixelFormat::kColor32 ? 1 : 0);
-    draw_instances(b, base);
+    draw_instances(b);
   }
-  instances_.fence();
   timers->end();
   return check_gl("draw");
 }
 
 // Base instance without GL 4.2: points the attributes at the batch's first instance.
-void QuadRenderer::draw_instances(const DrawBatch& b, size_t instances_base) {
-  const uintptr_t base = uintptr_t(instances_base) + uintptr_t(b.first) * sizeof(GlyphInstance);
+void QuadRenderer::draw_instances(const DrawBatch& b) {
+  const uintptr_t base = uintptr_t(b.first) * sizeof(GlyphInstance);
   glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(GlyphInstance),
                         reinterpret_cast<const void*>(base + offsetof(GlyphInstance, x)));
   glVertexAttribIPointer(1, 4, GL_UNSIGNED_SHORT, sizeof(GlyphInstance),
@@ -256,10 +271,10 @@ void QuadRenderer::draw_instances(const DrawBatch& b, size_t instances_base) {
 }
 
 void QuadRenderer::release() {
-  instances_.release();
+  if (instance_buffer_) glDeleteBuffers(1, &instance_buffer_);
   if (vao_) glDeleteVertexArrays(1, &vao_);
   if (program_) glDeleteProgram(program_);
-  vao_ = program_ = 0;
+  instance_buffer_ = vao_ = program_ = 0;
 }
 
 }  // namespace glyphstream::gpu::gl

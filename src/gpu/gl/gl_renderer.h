@@ -9,16 +9,14 @@
 
 #include "gpu/backend.h"
 #include "gpu/gl/gl_frames.h"
-#include "gpu/gl/gl_instance_ring.h"
 #include "gpu/gl/gl_textures.h"
 
 namespace glyphstream::gpu::gl {
 
 class QuadRenderer {
  public:
-  // Compiles and links the program and sets up the VAO (restores the state it changes);
-  // `persistent_instances`: ARB_buffer_storage is there for the instance ring.
-  Status init(bool persistent_instances);
+  // Compiles and links the program and sets up the VAO (restores the state it changes).
+  Status init();
   // Draws a checked list (see Backend::draw) from the page textures; `timers` brackets the
   // draw calls with a draw-time query.
   Status draw(const DrawList& list, const PageTextures& pages, TimerQueries* timers);
@@ -27,12 +25,12 @@ class QuadRenderer {
 
  private:
   Status link_program();
+  void stream_instances(std::span<const GlyphInstance> instances);
   void set_pipeline_state(int viewport_width, int viewport_height);
-  // Draws batch b, whose instances start `base` bytes into the bound instance buffer.
-  void draw_instances(const DrawBatch& b, size_t base);
+  void draw_instances(const DrawBatch& b);
 
-  GLuint program_ = 0, vao_ = 0;
-  InstanceRing instances_{false};
+  GLuint program_ = 0, vao_ = 0, instance_buffer_ = 0;
+  size_t instance_capacity_ = 0;
   GLint u_viewport_ = -1, u_color_page_ = -1;
 };
 
