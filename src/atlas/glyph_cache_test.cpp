@@ -53,6 +53,22 @@ TEST(GlyphCacheTest, InsertFindErase) {
   EXPECT_EQ(cache.find(key(2)), nullptr);
 }
 
+TEST(GlyphCacheTest, ReserveKeepsEntriesAndTheirAddresses) {
+  GlyphCache cache;
+  cache.insert(key(1), glyph(1));
+  const CachedGlyph* first = cache.find(key(1));
+  cache.reserve(5000);  // rehashes: nodes stay where they are
+  EXPECT_EQ(cache.find(key(1)), first);
+  const uint64_t epoch = cache.epoch();
+  for (uint32_t g = 2; g <= 4000; ++g) cache.insert(key(g, 16 * 64 + g % 7), glyph(g));
+  EXPECT_EQ(cache.epoch(), epoch);  // inserts never move entries
+  EXPECT_EQ(cache.find(key(1)), first);
+  EXPECT_EQ(cache.size(), 4000u);
+  GlyphKey found;
+  ASSERT_NE(cache.find_nearest_size(key(9, 20 * 64), &found), nullptr);
+  EXPECT_EQ(found.size_26_6, 16u * 64 + 9 % 7);
+}
+
 // Stand-ins for scaled drawing: the next larger size, else the next smaller; pixels before
 // empty rasters; bin 0 among equal sizes; never another glyph; evicted sizes forgotten.
 TEST(GlyphCacheTest, NearestSizePrefersTheNextLargerRaster) {
