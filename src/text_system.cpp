@@ -173,7 +173,7 @@ Status TextSystem::Impl::init() {
                           vulkan && vulkan->uses_transfer_queue());
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
-  const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc);
+  const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc, pool->size());
   scaled = std::make_unique<pipeline::ScaledGlyphs>(zoom);
   raster->set_extras_per_commit(zoom.landed_per_commit);
 

@@ -76,8 +76,10 @@ struct TextSystemDesc {
                                    // sizes are rasterized in the background; default 1. One
                                    // frame later, commit() waits for the exact glyphs still
                                    // missing: exact zoom_stable_frames + 1 frames after a stop
-  int zoom_background_glyphs = 0;  // background rasterizations requested per frame, and
-                                   // background results made resident per commit; default 128
+  int zoom_background_glyphs = 0;  // background rasterizations requested per frame,
+                                   // background results made resident per commit, and (per 4
+                                   // rasterizer threads) exact glyphs never requested that a
+                                   // settling frame waits for; default 128
   int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4
 
   // The graphics API. Left at kGl, GLYPHSTREAM_BACKEND=gl|vulkan may choose (Vulkan then needs

@@ -22,12 +22,13 @@ atlas::GlyphKey scaled_key(const text::ShapedGlyph& g, float x, float y, float s
 
 }  // namespace
 
-ZoomPolicy ZoomPolicy::from(const TextSystemDesc& desc) {
+ZoomPolicy ZoomPolicy::from(const TextSystemDesc& desc, int threads) {
   ZoomPolicy p;
   if (desc.zoom_stable_frames > 0) p.stable_frames = desc.zoom_stable_frames;
   p.settle_frames = p.stable_frames + 1;  // the exact requests had a frame to run
   if (desc.zoom_background_glyphs > 0) p.background_per_frame = size_t(desc.zoom_background_glyphs);
   p.landed_per_commit = p.background_per_frame;
+  p.settle_per_frame = p.background_per_frame * size_t(std::max(1, threads / 4));
   if (desc.zoom_ladder_steps > 0) p.ladder_steps = desc.zoom_ladder_steps;
   return p;
 }
@@ -132,7 +133,7 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
     // several frames instead of one long one).
     if (settle) {
       const bool requested = requested_.count(q.key) > 0;
-      if (requested || waited_this_frame_ < policy_.background_per_frame) {
+      if (requested || waited_this_frame_ < policy_.settle_per_frame) {
         if (t.raster->add_miss(q.key) && !requested) ++waited_this_frame_;
         continue;
       }

@@ -14,7 +14,7 @@
 //                              the exact request (`settle_frames` at the scale) the exact
 //                              glyphs still missing are misses like draw_text's: commit() waits
 //                              for them (most are rasterized by then; of those never
-//                              requested, `background_per_frame` a frame at most), so the
+//                              requested, `settle_per_frame` a frame at most), so the
 //                              output is exact a known number of frames after the scale
 //                              stops, at any thread count;
 //                              the stand-in stays the fallback if one fails
@@ -46,11 +46,15 @@ struct ZoomPolicy {
   int stable_frames = 1;              // a scale drawn this many frames running is "stable"
   int settle_frames = 2;              // ... and this many (stable_frames + 1): exact now
   size_t background_per_frame = 128;  // background raster requests per frame, at most
+  // Settling: exact glyphs never requested that one frame waits for, at most; scaled with the
+  // rasterizer threads (background_per_frame per 4 threads), so that a screen of text settles
+  // in the same frames' time whatever the machine.
+  size_t settle_per_frame = 128;
   // Background results made resident per commit, at most (the same knob: what is requested in
   // a frame can land in one): a ladder rung that finishes at once is spread over frames.
   size_t landed_per_commit = 128;
   int ladder_steps = 4;  // stand-in sizes per octave during an animation
-  static ZoomPolicy from(const TextSystemDesc& desc);
+  static ZoomPolicy from(const TextSystemDesc& desc, int threads);
 };
 
 // The ladder rung (size in 26.6) at or above `size_26_6`: 64 * 2^(k / steps_per_octave).
