@@ -231,7 +231,7 @@ TEST_F(Zoom, SettlingIsBoundedPerFrame) {
     if (ts->last_frame_stats().glyphs_stand_in == 0) break;
   }
   EXPECT_LT(frames, 60);
-  EXPECT_GE(frames, 3);            // more glyphs than the bound: settling took several frames
+  EXPECT_GE(frames, 3);  // more glyphs than the bound: settling took several frames
   // Per frame: the exact glyphs requested before (a frame's requests, plus ladder requests
   // that were the exact size and are still outstanding: more when the workers are slow, 50
   // seen under load), at most kPerFrame fresh ones, at most kPerFrame landed from the
