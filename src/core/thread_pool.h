@@ -37,7 +37,7 @@ class ThreadPool {
   // drain_inline() on the caller instead.
   void submit(std::function<void(int worker)> job);
   // The same for many jobs: queued under one lock, one worker woken (each worker that takes a
-  // job wakes the next while jobs remain, so the caller never wakes them all).
+  // job wakes up to two more while jobs remain, so the caller never wakes them all).
   void submit_batch(std::vector<std::function<void(int worker)>> jobs);
   // Runs queued jobs on the caller when there are no workers (threads <= 1).
   void drain_inline();
@@ -49,7 +49,8 @@ class ThreadPool {
 
  private:
   void worker_loop(int index);
-  void wake_one();
+  // Lets `workers` sleeping workers (if any) look at the queue.
+  void wake(size_t workers);
 
   std::mutex mutex_;
   std::condition_variable idle_;
