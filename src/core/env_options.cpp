@@ -33,18 +33,29 @@ void warn_once(std::once_flag& once, const std::string& warning) {
                  [&] { std::fprintf(stderr, "glyphstream: warning: %s\n", warning.c_str()); });
 }
 
-}  // namespace
-
-std::optional<bool> parse_sync_uploads_env(const char* value, std::string* warning) {
+// An on/off switch: "1" on, "0" or "" off; `use` says what the values mean.
+std::optional<bool> parse_switch(const char* name, const char* value, const char* use,
+                                 std::string* warning) {
   if (value == nullptr) return std::nullopt;
   const std::string_view v(value);
   if (v == "1") return true;
   if (v == "0" || v.empty()) return false;
   if (warning != nullptr) {
-    *warning = "GLYPHSTREAM_SYNC_UPLOADS=" + quoted(v) +
-               " is not understood (use 1 for synchronous uploads, 0 for asynchronous); ignored";
+    *warning = std::string(name) + "=" + quoted(v) + " is not understood (" + use + "); ignored";
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<bool> parse_sync_uploads_env(const char* value, std::string* warning) {
+  return parse_switch("GLYPHSTREAM_SYNC_UPLOADS", value,
+                      "use 1 for synchronous uploads, 0 for asynchronous", warning);
+}
+
+std::optional<bool> parse_gl_debug_env(const char* value, std::string* warning) {
+  return parse_switch("GLYPHSTREAM_GL_DEBUG", value,
+                      "use 1 to print the GL driver's debug messages, 0 not to", warning);
 }
 
 std::optional<int> parse_threads_env(const char* value, std::string* warning) {
@@ -78,6 +89,15 @@ bool sync_uploads_from_environment() {
       parse_sync_uploads_env(std::getenv("GLYPHSTREAM_SYNC_UPLOADS"), &warning);
   warn_once(once, warning);
   return sync.value_or(false);
+}
+
+bool gl_debug_from_environment() {
+  static std::once_flag once;
+  std::string warning;
+  const std::optional<bool> debug =
+      parse_gl_debug_env(std::getenv("GLYPHSTREAM_GL_DEBUG"), &warning);
+  warn_once(once, warning);
+  return debug.value_or(false);
 }
 
 std::optional<int> threads_from_environment() {

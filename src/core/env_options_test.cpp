@@ -18,6 +18,13 @@ TEST(EnvOptions, UnderstoodValuesAndWarningsForTheRest) {
   EXPECT_NE(w.find("GLYPHSTREAM_SYNC_UPLOADS='yes'"), std::string::npos) << w;
 
   w.clear();
+  EXPECT_EQ(parse_gl_debug_env("1", &w), true);
+  EXPECT_EQ(parse_gl_debug_env("0", &w), false);
+  EXPECT_TRUE(w.empty()) << w;
+  EXPECT_FALSE(parse_gl_debug_env("on", &w).has_value());
+  EXPECT_NE(w.find("GLYPHSTREAM_GL_DEBUG='on'"), std::string::npos) << w;
+
+  w.clear();
   EXPECT_FALSE(parse_threads_env(nullptr, &w).has_value());
   EXPECT_FALSE(parse_threads_env("", &w).has_value());
   EXPECT_EQ(parse_threads_env("1", &w), 1);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/env_options.h"
 #include "gpu/gl/gl_busy_scene.h"
 
 namespace glyphstream {
@@ -91,13 +92,10 @@ bool display_in_use(EGLDisplay d) {
 }
 
 // GLYPHSTREAM_GL_DEBUG=1: a debug context whose driver messages (performance warnings
-// included) go to stderr, stamped with milliseconds since the context was made, so that a slow
+// included) go to stderr, stamped with milliseconds since the first such context, so that a slow
 // frame can be matched with what the driver did then. A diagnostic for benchmarks and bug
 // reports; off by default (a debug context may be slower).
-bool gl_debug_requested() {
-  const char* v = std::getenv("GLYPHSTREAM_GL_DEBUG");
-  return v && std::string_view(v) == "1";
-}
+bool gl_debug_requested() { return gl_debug_from_environment(); }
 
 void GLAPIENTRY print_gl_debug_message(GLenum source, GLenum type, GLuint id, GLenum severity,
                                        GLsizei length, const GLchar* message, const void* start) {
