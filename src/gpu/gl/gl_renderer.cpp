@@ -201,20 +201,13 @@ void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
   glUniform2f(u_viewport_, float(viewport_width), float(viewport_height));
 }
 
-// The texture of the first batch's page in `list`, if any has one.
-static const PageTexture* first_page(const DrawList& list, const PageTextures& pages) {
+// The texture of the first batch's page (`which`: &DrawBatch::page or &DrawBatch::color_page)
+// in `list`, if any batch has one.
+static const PageTexture* first_texture(const DrawList& list, const PageTextures& pages,
+                                        uint32_t DrawBatch::*which) {
   for (const DrawBatch& b : list.batches) {
-    if (b.page == kNoPage) continue;
-    if (const PageTexture* t = pages.find(b.page)) return t;
-  }
-  return nullptr;
-}
-
-// The texture of the first batch's colour page in `list` (one has one).
-static const PageTexture* first_color_page(const DrawList& list, const PageTextures& pages) {
-  for (const DrawBatch& b : list.batches) {
-    if (b.color_page == kNoPage) continue;
-    if (const PageTexture* t = pages.find(b.color_page)) return t;
+    if (b.*which == kNoPage) continue;
+    if (const PageTexture* t = pages.find(b.*which)) return t;
   }
   return nullptr;
 }
@@ -233,7 +226,9 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
   // base level"), and the draw in a frame that first used a new page took 0.6-0.9 ms instead
   // of 0.1 ms. A batch without a colour page keeps the colour page bound before it (the
   // list's first at the start); a kNoPage batch keeps the page.
-  if (const PageTexture* first = first_page(list, pages)) glBindTexture(GL_TEXTURE_2D, first->tex);
+  if (const PageTexture* first = first_texture(list, pages, &DrawBatch::page)) {
+    glBindTexture(GL_TEXTURE_2D, first->tex);
+  }
   GLuint unit1 = UINT32_MAX;  // what unit 1 holds (unknown at first)
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
@@ -241,7 +236,9 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
     const PageTexture* page = b.page == kNoPage ? nullptr : pages.find(b.page);
     if (!page && b.page != kNoPage) continue;
     const PageTexture* color = b.color_page == kNoPage ? nullptr : pages.find(b.color_page);
-    if (!color && color_pages && unit1 == UINT32_MAX) color = first_color_page(list, pages);
+    if (!color && color_pages && unit1 == UINT32_MAX) {
+      color = first_texture(list, pages, &DrawBatch::color_page);
+    }
     if (color && unit1 != color->tex) {
       unit1 = color->tex;
       glActiveTexture(GL_TEXTURE1);
