@@ -53,7 +53,7 @@ void ThreadPool::worker_loop(int index) {
     // Wakes spread from worker to worker, two each: the submitter woke one, so that it never
     // pays for waking them all (on the GPU machine's virtual CPUs, waking 15 idle workers cost
     // the render thread up to 1.7 ms), and 15 workers are up after 4 hand-offs, not 15.
-    wake(more);
+    if (more > 0) wake(more);
     try {
       job(index);
     } catch (...) {
@@ -121,7 +121,7 @@ void ThreadPool::parallel_for(size_t count, size_t grain,
       });
     }
   }
-  wake(1);  // it wakes the next (worker_loop)
+  wake(1);  // it wakes two more, and so on (worker_loop)
   pull(*st, 0);
   std::unique_lock lock(st->m);
   st->cv.wait(lock, [&] { return st->done.load() == count; });
@@ -142,7 +142,7 @@ void ThreadPool::submit_batch(std::vector<std::function<void(int)>> jobs) {
     std::lock_guard lock(mutex_);
     for (auto& job : jobs) jobs_.push_back(std::move(job));
   }
-  if (!workers_.empty()) wake(1);  // it wakes two more, each of those two more (worker_loop)
+  if (!workers_.empty()) wake(1);  // it wakes two more, and so on (worker_loop)
 }
 
 void ThreadPool::drain_inline() {
