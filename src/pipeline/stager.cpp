@@ -45,8 +45,9 @@ void Stager::write_pending(FrameStats& stats) {
   }
   pending_writes_.clear();
   pending_bytes_ = 0;
-  stats.pack_ns += ns_since(start);
-  stats.pixel_write_ns += ns_since(start);
+  const uint64_t ns = ns_since(start);
+  stats.pack_ns += ns;
+  stats.pixel_write_ns += ns;
 }
 
 void Stager::write_pending_noexcept(FrameStats& stats) noexcept {

@@ -66,8 +66,8 @@ class Stager {
   // Clause 2: a glyph placed at `handle`; its pixels are copied by write_pending(). The bitmap
   // must stay alive until then.
   void stage(atlas::AllocHandle handle, const text::GlyphBitmap* bitmap);
-  // Copies the staged glyphs into their page images, in parallel when there are many; the time
-  // is added to stats.pack_ns.
+  // Copies the staged glyphs into their page images, in parallel from kParallelWriteMinBytes;
+  // the time is added to stats.pack_ns and stats.pixel_write_ns.
   void write_pending(FrameStats& stats);
   // The same, one by one if the parallel attempt throws (for destructors).
   void write_pending_noexcept(FrameStats& stats) noexcept;
