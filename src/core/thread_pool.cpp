@@ -129,11 +129,9 @@ void ThreadPool::parallel_for(size_t count, size_t grain,
 }
 
 void ThreadPool::submit(std::function<void(int)> job) {
-  {
-    std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
-  }
-  if (!workers_.empty()) wake(1);
+  std::vector<std::function<void(int)>> one;
+  one.push_back(std::move(job));
+  submit_batch(std::move(one));
 }
 
 void ThreadPool::submit_batch(std::vector<std::function<void(int)>> jobs) {
