@@ -16,12 +16,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "glyphstream/paragraph.h"
 #include "glyphstream/stats.h"
 #include "glyphstream/status.h"
+#include "glyphstream/text_layout.h"
 #include "glyphstream/types.h"
 
 namespace glyphstream {
@@ -37,14 +40,15 @@ struct TextStyle {
   Color color{1, 1, 1, 1};       // default colour (markup may override per span)
   float wrap_width = 0;          // px; 0 = no wrapping
   bool markup = false;           // the text is Pango markup
+  ParagraphStyle paragraph;      // alignment, wrap mode, ellipsis, direction, ... (paragraph.h)
 };
 
-struct TextMetrics {
-  float width = 0;
-  float height = 0;
-  float line_height = 0;
-  float baseline = 0;  // first line's baseline from the top
-  int lines = 0;
+// How one draw call places its text (draw_text, draw_text_scaled, draw_layout).
+struct DrawParams {
+  // Nothing outside this rectangle (viewport px) is drawn; a glyph cut by its edge keeps its
+  // exact pixels inside. Any number of different clips cost no extra draw call. Must be finite
+  // with w, h >= 0 (kInvalidArgument otherwise); none: the viewport.
+  std::optional<RectF> clip;
 };
 
 // Zero / empty means default everywhere. A value outside its range makes create() return
@@ -116,7 +120,8 @@ class TextSystem {
   // kInvalidArgument); a position beyond +-kMaxPosition is laid out (and its errors reported)
   // but queues nothing: no viewport can show it.
   static constexpr float kMaxPosition = 16777216.0f;  // 2^24 px
-  Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
+  Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
+                   const DrawParams& params = {});
   // Draws text laid out at the style's size, scaled by `scale` about (x, y): a glyph at layout
   // position p lands at (x, y) + scale * p, exactly as the application's own geometry scales,
   // and its exact raster size is its size * scale. The layout is cached (not redone when only
@@ -132,7 +137,14 @@ class TextSystem {
   // kInvalidArgument); x and y as for draw_text.
   static constexpr float kMaxScale = 256.0f;
   Status draw_text_scaled(float x, float y, float scale, std::string_view utf8,
-                          const TextStyle& style);
+                          const TextStyle& style, const DrawParams& params = {});
+  // Lays out without drawing: the layout an application queries (hit testing, carets,
+  // selections, lines) and draws with draw_layout(). The same object the layout cache holds, so
+  // laying out a text that draw_text() also draws costs one layout. Callable outside a frame.
+  Result<TextLayout> layout(std::string_view utf8, const TextStyle& style);
+  // Draws a layout with its top-left corner at (x, y), in the style's colour it was laid out
+  // with; costs what draw_text() of a cached layout costs. x and y as for draw_text.
+  Status draw_layout(float x, float y, const TextLayout& layout, const DrawParams& params = {});
   // Measures without drawing.
   Result<TextMetrics> measure(std::string_view utf8, const TextStyle& style);
   // Rasterizes, packs and uploads every glyph queued so far; after it, each is on the GPU

@@ -55,4 +55,10 @@ struct Rect {
   friend bool operator==(const Rect&, const Rect&) = default;
 };
 
+// Rectangle in pixels with fractional edges (layout answers, clip rectangles).
+struct RectF {
+  float x = 0, y = 0, w = 0, h = 0;
+  friend bool operator==(const RectF&, const RectF&) = default;
+};
+
 }  // namespace glyphstream

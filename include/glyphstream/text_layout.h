@@ -1,0 +1,95 @@
+// A laid-out text that an application can ask questions of: TextSystem::layout() makes one,
+// TextSystem::draw_layout() draws it, and every answer comes from the same Pango layout that is
+// drawn (Pango's own functions, never recomputed). Immutable and cheap to copy (a shared
+// handle); it stays valid after the TextSystem that made it is gone.
+//
+// Coordinates are px relative to the layout's top-left corner (where draw_layout puts (x, y)),
+// y down. Indices are byte offsets into text(): the text as laid out (for markup, the text with
+// the tags removed, as Pango indexes it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "glyphstream/status.h"
+#include "glyphstream/types.h"
+
+namespace glyphstream {
+
+struct TextMetrics {
+  float width = 0;
+  float height = 0;
+  float line_height = 0;
+  float baseline = 0;  // first line's baseline from the top
+  int lines = 0;
+};
+
+// One line (pango_layout_iter_get_line_extents and friends).
+struct LayoutLine {
+  size_t start = 0;  // byte range of text() the line holds, separators excluded
+  size_t length = 0;
+  RectF logical;       // logical extents, layout coordinates
+  RectF ink;           // ink extents
+  float baseline = 0;  // y of the line's baseline
+  bool is_paragraph_start = false;
+  bool rtl = false;  // the line's resolved direction
+};
+
+// pango_layout_xy_to_index: the grapheme under (x, y) (the nearest when outside), and whether
+// the position is in its trailing half (caret after it: index + trailing graphemes).
+struct HitTest {
+  size_t index = 0;
+  int trailing = 0;
+  bool inside = false;  // (x, y) was inside the layout's logical extents
+};
+
+// pango_layout_get_cursor_pos: the strong caret (where text of the paragraph's direction is
+// inserted) and the weak one (the other direction); equal outside bidi boundaries. Zero width.
+struct Caret {
+  RectF strong;
+  RectF weak;
+};
+
+// pango_layout_move_cursor_visually. index is the new position (a grapheme boundary, already
+// advanced by Pango's `trailing`); off_start / off_end say the move left the layout's first or
+// last position (index is then clamped to 0 or text().size()).
+struct CursorMove {
+  size_t index = 0;
+  bool off_start = false;
+  bool off_end = false;
+};
+
+class TextLayout {
+ public:
+  TextLayout() = default;  // empty: every query answers as for an empty text
+  bool empty() const { return impl_ == nullptr; }
+
+  std::string_view text() const;
+  TextMetrics metrics() const;
+  std::vector<LayoutLine> lines() const;
+  HitTest hit_test(float x, float y) const;
+  // index must be a byte offset in [0, text().size()] (clamped otherwise).
+  Caret caret(size_t index) const;
+  // The rectangles covering [start, end) (bidi text: one per visual run), as
+  // pango_layout_get_line_x_ranges for every line the range touches; start > end is swapped.
+  std::vector<RectF> selection_rects(size_t start, size_t end) const;
+  // direction > 0: right (visually), < 0: left; by one grapheme, bidi-correct. strong: move
+  // along the strong caret (the usual choice), else the weak one.
+  CursorMove move_cursor_visually(size_t index, int direction, bool strong = true) const;
+  // The font description (pango_font_describe) of the font used for the text at `index`;
+  // empty for an index with no glyph (a paragraph separator, the end).
+  std::string font_at(size_t index) const;
+
+  struct Impl;  // src/pipeline/text_layout.cpp
+  explicit TextLayout(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  const std::shared_ptr<const Impl>& impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace glyphstream
