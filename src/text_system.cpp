@@ -426,7 +426,8 @@ Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
   });
 }
 
-Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style) {
+Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
+                             [[maybe_unused]] const DrawParams& params) {
   return owned(impl_->owner, "draw_text", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
@@ -438,7 +439,8 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
 }
 
 Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_view utf8,
-                                    const TextStyle& style) {
+                                    const TextStyle& style,
+                                    [[maybe_unused]] const DrawParams& params) {
   return owned(impl_->owner, "draw_text_scaled", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text_scaled() outside begin_frame()/flush()"};
