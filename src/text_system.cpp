@@ -537,7 +537,7 @@ Result<VulkanFrameSync> TextSystem::vulkan_frame_sync() const {
     const gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*impl_->gpu);
     if (!vulkan)
       return Status(ErrorCode::kUnsupported, "vulkan_frame_sync: not a Vulkan TextSystem");
-    return vulkan->frame_sync();
+    return vulkan->frame_sync(/*frame_open=*/impl_->in_frame);
   });
 }
 

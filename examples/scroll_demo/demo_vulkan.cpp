@@ -5,10 +5,13 @@
 // the overlay's draws into a second one, the transition to present (and for --screenshot the
 // copy into a host buffer), and submits it with its own frame sync; then present. Two
 // glyphstream frames, two submissions: each frame's token is signalled by the submission that
-// carries its draws. The CPU waits only for its own fence of the frame slot it reuses.
+// carries its draws (glyphstream/vulkan_submit.h's entries, appended as they are). The CPU
+// waits only for its own fence of the frame slot it reuses.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+
+#include <glyphstream/vulkan_submit.h>
 
 #include "app.h"
 #include "backends.h"
@@ -123,9 +126,9 @@ class VulkanPresenter : public Presenter {
   gs::Result<std::unique_ptr<gs::TextSystem>> create_text_system(
       const gs::TextSystemDesc& desc) override {
     gs::TextSystemDesc d = desc;
-    const gs::VulkanDeviceDesc device = win_.device_desc();
+    const gs::VulkanDeviceDesc device = win_.device_desc();  // with the swap chain's format
     d.backend = gs::GpuApi::kVulkan;
-    d.vulkan_device = &device;  // copied at create()
+    d.vulkan_device = &device;  // copied at create(), which builds the pipelines for it
     return gs::TextSystem::create(d);
   }
   std::string describe() const override { return win_.describe(); }
@@ -243,7 +246,7 @@ gs::Status VulkanPresenter::begin_pass(gs::TextSystem& ts, RectI area, const flo
   target.command_buffer = cmd;
   target.color_format = uint32_t(win_.format);
   target.width = int(extent.width);
-  target.height = int(extent.height);
+  target.height = int(extent.height);  // no depth/stencil attachment, one sample: as declared
   return ts.set_vulkan_target(target);
 }
 
@@ -276,22 +279,18 @@ void VulkanPresenter::record_final_transition(VkCommandBuffer cmd, bool read_bac
 // Submits a pass with glyphstream's waits and frame-token signal; the first pass also waits for
 // the acquired image, the last signals the present semaphore and the slot's fence.
 gs::Status VulkanPresenter::submit(gs::TextSystem& ts, VkCommandBuffer cmd, bool last) {
-  GS_ASSIGN_OR_RETURN(const gs::VulkanFrameSync sync, ts.vulkan_frame_sync());
+  GS_ASSIGN_OR_RETURN(const gs::VulkanSubmitSemaphores sems, gs::vulkan_submit_semaphores(ts));
   FrameSlot& s = slots_[slot_];
-  VkSemaphoreSubmitInfo waits[3];
+  VkSemaphoreSubmitInfo waits[gs::VulkanFrameSync::kMaxWaits + 1];
   uint32_t wait_count = 0;
-  for (uint32_t i = 0; i < sync.wait_count; ++i) {
-    waits[wait_count++] = semaphore_info(reinterpret_cast<VkSemaphore>(sync.waits[i].semaphore),
-                                         sync.waits[i].value, sync.waits[i].stage_mask);
-  }
+  for (uint32_t i = 0; i < sems.wait_count; ++i) waits[wait_count++] = sems.waits[i];
   if (pass_ == 0) {
     waits[wait_count++] =
         semaphore_info(s.acquired, 0, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT);
   }
   VkSemaphoreSubmitInfo signals[2];
   uint32_t signal_count = 0;
-  signals[signal_count++] = semaphore_info(reinterpret_cast<VkSemaphore>(sync.signal_semaphore),
-                                           sync.signal_value, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+  signals[signal_count++] = sems.signal;  // the frame token: never leave it out
   if (last) {
     signals[signal_count++] =
         semaphore_info(win_.rendered[image_], 0, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);

@@ -98,7 +98,21 @@ gs::Result<std::unique_ptr<VkWindow>> VkWindow::create(GLFWwindow* window) {
                   "glfwCreateWindowSurface"));
   GS_TRY(w->pick_physical_device());
   GS_TRY(w->create_device());
+  w->choose_format();
   return w;
+}
+
+// Once, before glyphstream is created with it (VulkanDeviceDesc::color_format): UNORM as GL's
+// default framebuffer, so glyphstream's blending gives the same bytes.
+void VkWindow::choose_format() {
+  uint32_t nf = 0;
+  vkGetPhysicalDeviceSurfaceFormatsKHR(physical, surface_, &nf, nullptr);
+  std::vector<VkSurfaceFormatKHR> formats(nf);
+  vkGetPhysicalDeviceSurfaceFormatsKHR(physical, surface_, &nf, formats.data());
+  const bool bgra = std::any_of(formats.begin(), formats.end(), [](VkSurfaceFormatKHR f) {
+    return f.format == VK_FORMAT_B8G8R8A8_UNORM;
+  });
+  format = bgra ? VK_FORMAT_B8G8R8A8_UNORM : VK_FORMAT_R8G8B8A8_UNORM;
 }
 
 gs::Status VkWindow::create_instance(bool validation) {
@@ -227,15 +241,6 @@ gs::Status VkWindow::recreate_swapchain(int w, int h, bool vsync) {
   if (!(caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_SRC_BIT)) {
     return {gs::ErrorCode::kUnsupported, "scroll_demo: swap chain images cannot be read back"};
   }
-  uint32_t nf = 0;
-  vkGetPhysicalDeviceSurfaceFormatsKHR(physical, surface_, &nf, nullptr);
-  std::vector<VkSurfaceFormatKHR> formats(nf);
-  vkGetPhysicalDeviceSurfaceFormatsKHR(physical, surface_, &nf, formats.data());
-  // UNORM as GL's default framebuffer: glyphstream's blending gives the same bytes.
-  const bool bgra = std::any_of(formats.begin(), formats.end(), [](VkSurfaceFormatKHR f) {
-    return f.format == VK_FORMAT_B8G8R8A8_UNORM;
-  });
-  format = bgra ? VK_FORMAT_B8G8R8A8_UNORM : VK_FORMAT_R8G8B8A8_UNORM;
   extent =
       caps.currentExtent.width != UINT32_MAX
           ? caps.currentExtent
@@ -313,6 +318,7 @@ gs::VulkanDeviceDesc VkWindow::device_desc() const {
   d.transfer_queue = transfer_queue;
   d.transfer_family = transfer_queue ? transfer_family : UINT32_MAX;
   d.host_query_reset = true;
+  d.color_format = uint32_t(format);  // the swap chain's; no depth, one sample
   return d;
 }
 

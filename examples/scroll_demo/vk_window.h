@@ -39,7 +39,7 @@ class VkWindow {
   uint32_t transfer_family = UINT32_MAX;
 
   VkSwapchainKHR swapchain = VK_NULL_HANDLE;
-  VkFormat format = VK_FORMAT_B8G8R8A8_UNORM;
+  VkFormat format = VK_FORMAT_B8G8R8A8_UNORM;  // chosen once at create()
   VkExtent2D extent{};
   std::vector<VkImage> images;
   std::vector<VkImageView> views;
@@ -52,6 +52,7 @@ class VkWindow {
   glyphstream::Status create_instance(bool validation);
   glyphstream::Status pick_physical_device();
   glyphstream::Status create_device();
+  void choose_format();
   void destroy_swapchain_objects();
 
   VkInstance instance_ = VK_NULL_HANDLE;

@@ -5,12 +5,14 @@
 // Headless (tools, tests, servers): VulkanContext creates its own instance and device and an
 // offscreen RGBA8 image that glyphstream draws into and read_pixels() reads back.
 //
-// Embedded (applications): the application fills VulkanDeviceDesc with its own objects. Per
-// frame it hands glyphstream the command buffer it is recording, inside its own dynamic
-// rendering (VulkanFrameTarget), and after the frame adds VulkanFrameSync's waits and signal to
-// the vkQueueSubmit2 of that command buffer. glyphstream submits its own upload work to the
-// queues it was given (the application must not use them from another thread meanwhile) and
-// never waits for a device or a queue to go idle.
+// Embedded (applications): the application fills VulkanDeviceDesc with its own objects and
+// the formats of the rendering glyphstream draws in. Per frame it hands glyphstream the command
+// buffer it is recording, inside its own dynamic rendering (VulkanFrameTarget), and after the
+// frame adds VulkanFrameSync's waits and signal to the vkQueueSubmit2 of that command buffer
+// (glyphstream/vulkan_submit.h turns them into VkSemaphoreSubmitInfo entries, no casts).
+// glyphstream submits its own upload work to the queues it was given (the application must not
+// use them from another thread meanwhile) and never waits for a device or a queue to go idle.
+// docs/USING.md has the complete code.
 #pragma once
 
 #include <cstdint>
@@ -35,29 +37,48 @@ struct VulkanDeviceDesc {
   void* transfer_queue = nullptr;  // optional VkQueue of a dedicated transfer family
   uint32_t transfer_family = UINT32_MAX;
   bool host_query_reset = false;  // the device enabled hostQueryReset: GPU timestamps on
+
+  // The rendering glyphstream draws in (every VulkanFrameTarget must match it): its pipelines
+  // are built for these formats once, at TextSystem::create(). They neither test nor write
+  // depth or stencil: text lands over whatever the pass holds, in recording order.
+  // color_format 0: not declared; pipelines are then built at the first set_vulkan_target() of
+  // each format set (a stall in that frame).
+  uint32_t color_format = 0;          // VkFormat of the colour attachment
+  uint32_t depth_stencil_format = 0;  // VkFormat of the depth/stencil attachment; 0: none
+  uint32_t samples = 0;               // VkSampleCountFlagBits of the attachments; 0: 1
 };
 
 // Where the next draws go (embedded mode): a command buffer in the recording state, inside
-// vkCmdBeginRendering with one colour attachment of `color_format`. glyphstream binds its own
-// pipeline, descriptor set, vertex buffer, viewport and scissor: rebind yours afterwards.
+// vkCmdBeginRendering with one colour attachment of `color_format` and, when
+// depth_stencil_format is not 0, a depth/stencil attachment of it, all of `samples` samples (a
+// multisampled pass may resolve). The formats must equal VulkanDeviceDesc's (else
+// set_vulkan_target() returns kInvalidArgument). glyphstream binds its own pipeline,
+// descriptor set, vertex buffer, viewport and scissor: rebind yours afterwards.
 struct VulkanFrameTarget {
   void* command_buffer = nullptr;  // VkCommandBuffer
   uint32_t color_format = 0;       // VkFormat of the colour attachment
   int width = 0;                   // render area, px
   int height = 0;
+  uint32_t depth_stencil_format = 0;  // VkFormat of the depth/stencil attachment; 0: none
+  uint32_t samples = 0;               // VkSampleCountFlagBits; 0: 1
 };
 
 // What the application's submission of the frame's command buffer must wait for and signal
-// (VkSemaphoreSubmitInfo entries): the waits make the frame see every upload committed before
-// it; the signal tells glyphstream when the frame's resources (staging, instance data, retired
-// page images) are free again.
+// (VkSemaphoreSubmitInfo entries; glyphstream/vulkan_submit.h converts them): the waits make
+// the frame see every upload committed before it; the signal tells glyphstream when the frame's
+// resources (staging, instance data, retired page images) are free again. A submission that
+// never signals is reported: once more than frames_in_flight + 4 flushed frames are unsignalled
+// and the oldest stays so for 5 s, set_vulkan_target() and flush() return kInvalidArgument
+// saying so (and finish()/throttle() too, instead of waiting forever), rather than holding the
+// resources of every frame.
 struct VulkanFrameSync {
+  static constexpr uint32_t kMaxWaits = 2;
   struct Wait {
     uint64_t semaphore = 0;  // VkSemaphore (timeline)
     uint64_t value = 0;
     uint64_t stage_mask = 0;  // VkPipelineStageFlags2
   };
-  Wait waits[2];
+  Wait waits[kMaxWaits];
   uint32_t wait_count = 0;
   uint64_t signal_semaphore = 0;  // VkSemaphore (timeline)
   uint64_t signal_value = 0;      // the frame token

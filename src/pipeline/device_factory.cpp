@@ -16,8 +16,8 @@ Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc
   if (chosen_backend(desc) == GpuApi::kGl) return gpu::create_gl_device(gpu_desc);
   if ((desc.vulkan_context != nullptr) == (desc.vulkan_device != nullptr)) {
     return Status(ErrorCode::kInvalidArgument,
-                  "TextSystemDesc: the Vulkan backend needs exactly one of vulkan_context "
-                  "(headless) and vulkan_device (embedded)");
+                  "TextSystem::create: the Vulkan backend needs exactly one of "
+                  "TextSystemDesc::vulkan_context (headless) and vulkan_device (embedded)");
   }
   gpu::GpuDeviceDesc d = gpu_desc;
   d.vulkan_transfer_queue = desc.vulkan_transfer_queue;

@@ -15,9 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "cpu_reference.h"
 #include "glyphstream/text_system.h"
 #include "glyphstream/vulkan.h"
+#include "glyphstream/vulkan_submit.h"
 #include "gpu/vulkan/vk_test_app.h"
 #include "image_diff.h"
 
@@ -82,6 +85,15 @@ class EmbeddedVulkan : public ::testing::Test {
     auto app = gpu::vktest::EmbeddedApp::create(device_, kWidth, kHeight);
     ASSERT_TRUE(app.ok()) << app.status().to_string();
     app_ = std::move(app).value();
+  }
+
+  // The application's rendering becomes `pass`, and device_ declares its formats.
+  void use_pass(const gpu::vktest::AppPass& pass) {
+    app_.reset();
+    auto app = gpu::vktest::EmbeddedApp::create(device_, kWidth, kHeight, pass);
+    ASSERT_TRUE(app.ok()) << app.status().to_string();
+    app_ = std::move(app).value();
+    app_->declare_formats(&device_);
   }
 
   // The text systems of a test are gone by now: their teardown is validated too.
@@ -184,5 +196,240 @@ TEST_F(EmbeddedVulkan, FullAtlasMidFrameDrawsNothingWithAReasonThenTheNextFrameI
   ASSERT_TRUE(ts->finish().ok());
 }
 
+// The resident set of the process, in bytes (lavapipe's device memory is host memory).
+size_t resident_bytes() {
+  long pages = 0, resident = 0;
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+  std::fclose(f);
+  return size_t(resident) * size_t(sysconf(_SC_PAGESIZE));
+}
+
+std::vector<uint8_t> reference_image(const std::vector<DrawCall>& calls, const TextStyle& style) {
+  auto ref = testing::CpuReference::create();
+  EXPECT_TRUE(ref.ok()) << ref.status().to_string();
+  if (!ref.ok()) return {};
+  (*ref)->clear(kWidth, kHeight, kBackground);
+  for (const DrawCall& c : calls) EXPECT_TRUE((*ref)->draw_text(c.x, c.y, c.text, style).ok());
+  return (*ref)->image();
+}
+
+struct PassCase {
+  const char* name;
+  gpu::vktest::AppPass pass;
+};
+
+// The application's rendering as applications have it: a depth attachment (depth, or depth
+// and stencil) filled with the nearest depth and depth testing left on, 4x multisampling with
+// a resolve, both. The formats are declared at create() (the pipelines are built there); every
+// frame draws new glyphs and equals the CPU reference; the validation layer with
+// synchronization validation reports nothing (TearDown).
+TEST_F(EmbeddedVulkan, DeclaredFormatsDrawIntoDepthAndMultisampledPasses) {
+  constexpr uint32_t kD32 = 126;    // VK_FORMAT_D32_SFLOAT
+  constexpr uint32_t kD32S8 = 130;  // VK_FORMAT_D32_SFLOAT_S8_UINT
+  const PassCase cases[] = {{"colour only, declared", {0, 1}},
+                            {"depth", {kD32, 1}},
+                            {"depth and stencil", {kD32S8, 1}},
+                            {"4x multisampled, resolved", {0, 4}},
+                            {"4x multisampled with depth and stencil", {kD32S8, 4}}};
+  const std::vector<std::vector<DrawCall>> frames = {
+      {{8, 10, "Depth, stencil, MSAA"}},
+      {{8, 10, "Depth, stencil, MSAA"}, {8, 80, "glyphs 0123456789"}},
+      {{300, 40, "Wxyz? ✓"}}};
+  for (const PassCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    use_pass(c.pass);
+    auto ts = make_system({});
+    ASSERT_NE(ts, nullptr);
+    std::vector<uint8_t> image;
+    for (const std::vector<DrawCall>& calls : frames) {
+      run_frame(ts.get(), calls, &image);
+      const testing::ImageDiff diff =
+          testing::diff_images(image, reference_image(calls, style()), kWidth, kHeight, 2);
+      EXPECT_TRUE(diff.match()) << diff.report;
+    }
+    ASSERT_TRUE(ts->finish().ok());
+    ts.reset();
+    for (const std::string& m : ctx_->take_validation_messages()) ADD_FAILURE() << m;
+  }
+}
+
+// A target whose rendering differs from the declared one is refused, naming the public calls,
+// and nothing is recorded; the declared one then draws.
+TEST_F(EmbeddedVulkan, TargetWithOtherFormatsIsRefusedNamingSetVulkanTarget) {
+  use_pass({});
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  ASSERT_TRUE(app_->begin_frame(kBackground).ok());
+  const VulkanFrameTarget good = app_->target();
+  VulkanFrameTarget depth = good, msaa = good, format = good, odd = good, empty = good;
+  depth.depth_stencil_format = 126;
+  msaa.samples = 4;
+  format.color_format = 37;  // VK_FORMAT_R8G8B8A8_UNORM: not the declared B8G8R8A8
+  odd.samples = 3;
+  empty.command_buffer = nullptr;
+  for (const VulkanFrameTarget* t : {&depth, &msaa, &format, &odd, &empty}) {
+    const Status s = ts->set_vulkan_target(*t);
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << s.to_string();
+    EXPECT_EQ(s.message().rfind("set_vulkan_target:", 0), 0u) << s.message();
+    EXPECT_EQ(s.message().find("set_frame_target"), std::string::npos) << s.message();
+  }
+  const Status mismatch = ts->set_vulkan_target(depth);
+  EXPECT_NE(mismatch.message().find("TextSystem::create"), std::string::npos) << mismatch.message();
+  EXPECT_NE(mismatch.message().find("depth/stencil format 126"), std::string::npos)
+      << mismatch.message();
+  // The frame goes on with the declared rendering.
+  ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+  const std::vector<DrawCall> calls = {{10, 20, "declared"}};
+  ASSERT_TRUE(ts->draw_text(calls[0].x, calls[0].y, calls[0].text, style()).ok());
+  ASSERT_TRUE(ts->set_vulkan_target(good).ok());
+  ASSERT_TRUE(ts->flush().ok());
+  const Result<VulkanFrameSync> sync = ts->vulkan_frame_sync();
+  ASSERT_TRUE(sync.ok()) << sync.status().to_string();
+  ASSERT_TRUE(app_->submit(*sync).ok());
+  std::vector<uint8_t> image;
+  ASSERT_TRUE(app_->pixels(&image).ok());
+  const testing::ImageDiff diff =
+      testing::diff_images(image, reference_image(calls, style()), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
+  ASSERT_TRUE(ts->finish().ok());
+}
+
+// Formats the device cannot render (or that are not formats) fail TextSystem::create, which the
+// message names with the field; so do a missing device and two ways in.
+TEST_F(EmbeddedVulkan, CreateRefusesBadFormatsNamingTextSystemCreate) {
+  struct Bad {
+    uint32_t color, depth, samples;
+    const char* expect;
+  };
+  const Bad bad[] = {{126, 0, 0, "colour format 126"},        // a depth format as colour
+                     {44, 44, 0, "depth/stencil format 44"},  // a colour format as depth
+                     {44, 0, 3, "samples is 3"},
+                     {44, 0, 128, "samples is 128"},
+                     {0, 126, 0, "need color_format"},
+                     {0, 0, 4, "need color_format"},
+                     {999999, 0, 0, "colour format 999999"}};
+  for (const Bad& b : bad) {
+    VulkanDeviceDesc device = device_;
+    device.color_format = b.color;
+    device.depth_stencil_format = b.depth;
+    device.samples = b.samples;
+    TextSystemDesc desc;
+    desc.backend = GpuApi::kVulkan;
+    desc.vulkan_device = &device;
+    const auto ts = TextSystem::create(desc);
+    ASSERT_FALSE(ts.ok()) << b.expect;
+    EXPECT_EQ(ts.status().code(), ErrorCode::kInvalidArgument) << ts.status().to_string();
+    EXPECT_EQ(ts.status().message().rfind("TextSystem::create", 0), 0u) << ts.status().message();
+    EXPECT_NE(ts.status().message().find(b.expect), std::string::npos) << ts.status().message();
+  }
+  VulkanDeviceDesc none;
+  TextSystemDesc desc;
+  desc.backend = GpuApi::kVulkan;
+  desc.vulkan_device = &none;
+  auto ts = TextSystem::create(desc);
+  ASSERT_FALSE(ts.ok());
+  EXPECT_EQ(ts.status().message().rfind("TextSystem::create", 0), 0u) << ts.status().message();
+  EXPECT_NE(ts.status().message().find("physical_device"), std::string::npos);
+  desc.vulkan_context = ctx_.get();  // both ways in
+  ts = TextSystem::create(desc);
+  ASSERT_FALSE(ts.ok());
+  EXPECT_EQ(ts.status().message().rfind("TextSystem::create", 0), 0u) << ts.status().message();
+}
+
+// vulkan_frame_sync() hands out a frame only after its flush(); flush() without a target says
+// which call was missing. The helper's entries are the sync's, ready for VkSubmitInfo2.
+TEST_F(EmbeddedVulkan, FrameSyncAndFlushMisuseNameThePublicCalls) {
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  Result<VulkanFrameSync> sync = ts->vulkan_frame_sync();  // no frame yet
+  ASSERT_FALSE(sync.ok());
+  EXPECT_EQ(sync.status().message().rfind("vulkan_frame_sync:", 0), 0u) << sync.status().message();
+  EXPECT_NE(sync.status().message().find("after a successful flush()"), std::string::npos);
+  ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+  ASSERT_TRUE(ts->draw_text(10, 20, "no target", style()).ok());
+  EXPECT_EQ(ts->vulkan_frame_sync().status().code(), ErrorCode::kInvalidArgument);  // mid-frame
+  const Status flushed = ts->flush();  // no set_vulkan_target this frame
+  EXPECT_EQ(flushed.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(flushed.message().find("set_vulkan_target"), std::string::npos) << flushed.message();
+  EXPECT_EQ(flushed.message().find("set_frame_target"), std::string::npos) << flushed.message();
+  EXPECT_FALSE(ts->vulkan_frame_sync().ok()) << "a failed flush hands out no frame";
+
+  std::vector<uint8_t> image;
+  run_frame(ts.get(), {{10, 20, "with a target"}}, &image);
+  sync = ts->vulkan_frame_sync();
+  ASSERT_TRUE(sync.ok()) << sync.status().to_string();
+  const Result<VulkanSubmitSemaphores> sems = vulkan_submit_semaphores(*ts);
+  ASSERT_TRUE(sems.ok()) << sems.status().to_string();
+  ASSERT_EQ(sems->wait_count, sync->wait_count);
+  for (uint32_t i = 0; i < sems->wait_count; ++i) {
+    EXPECT_EQ(sems->waits[i].sType, VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO);
+    EXPECT_EQ(reinterpret_cast<uint64_t>(sems->waits[i].semaphore), sync->waits[i].semaphore);
+    EXPECT_EQ(sems->waits[i].value, sync->waits[i].value);
+    EXPECT_EQ(sems->waits[i].stageMask, sync->waits[i].stage_mask);
+  }
+  EXPECT_EQ(sems->signal.sType, VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO);
+  EXPECT_EQ(reinterpret_cast<uint64_t>(sems->signal.semaphore), sync->signal_semaphore);
+  EXPECT_EQ(sems->signal.value, sync->signal_value);
+  ASSERT_TRUE(ts->finish().ok());
+}
+
+// The application forgets the signal (its submission carries glyphstream's waits only). Within
+// frames_in_flight + 6 frames set_vulkan_target() and flush() say so, naming what the
+// submission must signal; from then on they refuse frames, and the process stops growing:
+// nothing is held for frames that never complete. finish() reports it instead of hanging.
+TEST_F(EmbeddedVulkan, ForgottenSignalIsReportedWithinBoundedFramesAndMemoryStaysFlat) {
+  TextSystemDesc desc;
+  desc.frames_in_flight = 2;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  HangGuard guard("frames whose signal never arrives");
+  const int kBound = desc.frames_in_flight + 6;
+  auto frame = [&](Status* target_status, Status* flush_status) {
+    ASSERT_TRUE(app_->begin_frame(kBackground).ok());
+    ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+    ASSERT_TRUE(ts->draw_text(10, 20, "signal me", style()).ok());
+    *target_status = ts->set_vulkan_target(app_->target());
+    *flush_status = ts->flush();
+    const Result<VulkanFrameSync> sync = ts->vulkan_frame_sync();
+    EXPECT_EQ(sync.ok(), flush_status->ok());
+    ASSERT_TRUE(app_->submit_without_signal(sync.ok() ? *sync : VulkanFrameSync{}).ok());
+    std::vector<uint8_t> image;
+    ASSERT_TRUE(app_->pixels(&image).ok());
+    (void)ts->take_frame_stats();
+  };
+  int reported_at = 0;
+  Status target_status, flush_status;
+  for (int f = 1; f <= kBound && reported_at == 0; ++f) {
+    frame(&target_status, &flush_status);
+    if (!target_status.ok()) reported_at = f;
+  }
+  ASSERT_NE(reported_at, 0) << "no error within " << kBound << " frames";
+  EXPECT_GT(reported_at, desc.frames_in_flight) << "frames in flight are not an error";
+  const std::string& m = target_status.message();
+  EXPECT_EQ(target_status.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.rfind("set_vulkan_target:", 0), 0u) << m;
+  for (const char* part : {"signal_semaphore", "signal_value", "vulkan_frame_sync", "flush()"}) {
+    EXPECT_NE(m.find(part), std::string::npos) << part << " in: " << m;
+  }
+  EXPECT_EQ(flush_status.message().rfind("flush:", 0), 0u) << flush_status.message();
+
+  // The application goes on forgetting: every frame is refused at once, memory stays flat.
+  const size_t before = resident_bytes();
+  for (int f = 0; f < 300; ++f) {
+    frame(&target_status, &flush_status);
+    ASSERT_FALSE(target_status.ok());
+    ASSERT_FALSE(flush_status.ok());
+  }
+  const size_t after = resident_bytes();
+  ASSERT_GT(before, 0u);
+  // Growing as before (a 64 KiB instance buffer and more per frame) would be 19 MiB and more.
+  EXPECT_LT(after, before + (size_t(2) << 20)) << before << " -> " << after << " bytes";
+  const Status finished = ts->finish();
+  EXPECT_EQ(finished.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(finished.message().rfind("finish:", 0), 0u) << finished.message();
+  EXPECT_EQ(ts->throttle(0).code(), ErrorCode::kInvalidArgument);
+}
 }  // namespace
 }  // namespace glyphstream

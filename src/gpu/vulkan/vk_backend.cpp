@@ -14,6 +14,11 @@ constexpr size_t kDefaultSlotBytes = size_t(4) << 20;
 // Zeroes new pages on a transfer queue; a row of the widest colour page (32768 x 4 bytes) fits.
 constexpr size_t kZeroBufferBytes = size_t(256) << 10;
 constexpr int kReservedCommands = 2;  // per ring, allocated at creation
+constexpr int kDefaultFramesInFlight = 2;
+// Embedded: flushed frames beyond frames_in_flight that may be unsignalled before the oldest
+// is waited for (and, unsignalled after kSignalTimeout, reported): a frame slot of the
+// application may hold several glyphstream frames (the demo: two).
+constexpr size_t kExtraUnsignalledFrames = 4;
 
 // A transfer-only family may restrict copies to whole blocks; ours are texel-exact.
 bool exact_transfer_granularity(VkPhysicalDevice pd, uint32_t family) {
@@ -49,13 +54,15 @@ VkBackend::VkBackend(const VulkanDeviceDesc& device, const VulkanBackendDesc& de
 Status VkBackend::init() {
   if (!dev_.physical || !dev_.device || !gfx_queue_) {
     return {ErrorCode::kInvalidArgument,
-            "create_vulkan_backend: physical device, device and graphics queue are required"};
+            "TextSystem::create: VulkanDeviceDesc needs physical_device, device and "
+            "graphics_queue"};
   }
   vkGetPhysicalDeviceMemoryProperties(dev_.physical, &dev_.memory);
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(dev_.physical, &props);
   if (props.apiVersion < VK_API_VERSION_1_3) {
-    return {ErrorCode::kUnsupported, "create_vulkan_backend: the device lacks Vulkan 1.3"};
+    return {ErrorCode::kUnsupported,
+            "TextSystem::create: the device (VulkanDeviceDesc::physical_device) lacks Vulkan 1.3"};
   }
   renderer_ = std::string(props.deviceName) + " / Vulkan " +
               std::to_string(VK_API_VERSION_MAJOR(props.apiVersion)) + "." +
@@ -64,6 +71,9 @@ Status VkBackend::init() {
   if (desc_.staging_ring_depth <= 0) desc_.staging_ring_depth = kDefaultRingDepth;
   if (desc_.upload_path == VulkanUploadPath::kAuto) desc_.upload_path = upload_path_from_env();
   if (desc_.staging_slot_bytes == 0) desc_.staging_slot_bytes = kDefaultSlotBytes;
+  if (desc_.frames_in_flight <= 0) desc_.frames_in_flight = kDefaultFramesInFlight;
+  max_unsignalled_frames_ = size_t(desc_.frames_in_flight) + kExtraUnsignalledFrames;
+  if (!headless_) GS_TRY(init_embedded_formats());
 
   VkQueue transfer = static_cast<VkQueue>(device_desc_.transfer_queue);
   const bool has_transfer = transfer && device_desc_.transfer_family != gfx_family_ &&
@@ -90,7 +100,9 @@ Status VkBackend::init() {
                               &zero_buffer_));
     std::fill(zero_buffer_.mapped, zero_buffer_.mapped + zero_buffer_.size, uint8_t(0));
   }
-  if (headless_) GS_TRY(create_pipelines(headless_->target().format));
+  if (headless_) target_formats_ = {headless_->target().format};
+  if (headless_ || formats_declared_)
+    GS_TRY(create_pipelines(headless_ ? target_formats_ : declared_));
   return {};
 }
 
@@ -245,6 +257,7 @@ Status VkBackend::end_frame(FrameToken frame) {
     }
     frames_.push_back({frame, {frame_sem_, frame}, {upload_sem_, upload_serial_}});
     target_ = {};
+    sync_ready_ = true;
   }
   last_frame_ = std::max(last_frame_, frame);
   completed_frame();
@@ -272,7 +285,9 @@ FrameToken VkBackend::completed_frame() {
 
 Status VkBackend::wait_frame(FrameToken frame) {
   while (!frames_.empty() && frames_.front().frame <= frame) {
-    GS_TRY(wait(dev_.device, frames_.front().guard, "wait_frame"));
+    // Embedded: the application's signal, which may never come (reported, not waited forever).
+    GS_TRY(headless_ ? wait(dev_.device, frames_.front().guard, "wait_frame")
+                     : wait_frame_signal(frames_.front().guard, "throttle"));
     GS_TRY(wait(dev_.device, frames_.front().uploads, "wait_frame"));
     completed_ = std::max(completed_, frames_.front().frame);
     frames_.pop_front();
@@ -285,7 +300,7 @@ Status VkBackend::wait_frame(FrameToken frame) {
 Status VkBackend::wait_all(bool frames, const char* op) {
   GS_TRY(wait(dev_.device, {gfx_sem_, gfx_serial_}, op));
   GS_TRY(wait(dev_.device, {upload_sem_, upload_serial_}, op));
-  if (frames && !headless_) GS_TRY(wait(dev_.device, {frame_sem_, last_frame_}, op));
+  if (frames && !headless_) GS_TRY(wait_frame_signal({frame_sem_, last_frame_}, op));
   return {};
 }
 
@@ -305,37 +320,6 @@ Status VkBackend::finish() {
   return {};
 }
 
-Status VkBackend::set_frame_target(const VulkanFrameTarget& target) {
-  if (headless_) {
-    return {ErrorCode::kInvalidArgument,
-            "set_frame_target: a headless backend draws into its context's image"};
-  }
-  if (!target.command_buffer || target.color_format == 0 || target.width <= 0 ||
-      target.height <= 0) {
-    return {ErrorCode::kInvalidArgument,
-            "set_frame_target: command buffer, colour format and a positive size are required"};
-  }
-  target_ = target;
-  return {};
-}
-
-VulkanFrameSync VkBackend::frame_sync() const {
-  VulkanFrameSync s;
-  auto add = [&](VkSemaphore sem, uint64_t value) {
-    VulkanFrameSync::Wait& w = s.waits[s.wait_count++];
-    w.semaphore = reinterpret_cast<uint64_t>(sem);
-    w.value = value;
-    // Vertex input reads instance data written by the host (visible at submission); the
-    // fragment shader reads the pages our submissions wrote.
-    w.stage_mask = VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT;
-  };
-  if (gfx_serial_ > 0) add(gfx_sem_, gfx_serial_);
-  if (upload_serial_ > 0) add(upload_sem_, upload_serial_);
-  s.signal_semaphore = reinterpret_cast<uint64_t>(frame_sem_);
-  s.signal_value = last_frame_;
-  return s;
-}
-
 }  // namespace glyphstream::gpu::vk
 
 namespace glyphstream::gpu {
@@ -353,7 +337,12 @@ Result<std::unique_ptr<VulkanBackend>> create_vulkan_backend(VulkanContext& cont
 Result<std::unique_ptr<VulkanBackend>> create_vulkan_backend(const VulkanDeviceDesc& device,
                                                              const VulkanBackendDesc& desc) {
   auto backend = std::make_unique<vk::VkBackend>(device, desc, nullptr);
-  GS_TRY(backend->init());
+  // The application's device: every error names the public call that reports it.
+  const Status s = backend->init();
+  if (!s.ok() && s.message().rfind("TextSystem::create", 0) != 0) {
+    return Status(s.code(), "TextSystem::create (VulkanDeviceDesc): " + s.message());
+  }
+  GS_TRY(s);
   return Result<std::unique_ptr<VulkanBackend>>(std::move(backend));
 }
 

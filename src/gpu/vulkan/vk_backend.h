@@ -31,15 +31,20 @@ struct VulkanBackendDesc {
   size_t staging_slot_bytes = 0;  // default 4 MiB; a bigger upload grows the slot
   bool enable_timestamps = true;
   VulkanUploadPath upload_path = VulkanUploadPath::kAuto;
+  // Embedded: more than frames_in_flight + 4 flushed frames whose token the application never
+  // signalled are an error (vulkan.h, VulkanFrameSync). Default 2.
+  int frames_in_flight = 0;
 };
 
 class VulkanBackend : public Backend {
  public:
-  // Embedded mode: where the next draw() records (see glyphstream/vulkan.h).
+  // Embedded mode: where the next draw() records (see glyphstream/vulkan.h). Errors name the
+  // public call, TextSystem::set_vulkan_target.
   virtual Status set_frame_target(const VulkanFrameTarget& target) = 0;
   // Embedded mode, after end_frame(frame): what the application's submission of that frame
-  // waits for and signals.
-  virtual VulkanFrameSync frame_sync() const = 0;
+  // waits for and signals. `frame_open`: the caller has begun a frame not yet ended (an error:
+  // the sync would be the previous frame's). Errors name TextSystem::vulkan_frame_sync.
+  virtual Result<VulkanFrameSync> frame_sync(bool frame_open) const = 0;
   // True when async copies run in their own submission on a dedicated transfer queue.
   virtual bool uses_transfer_queue() const = 0;
 };

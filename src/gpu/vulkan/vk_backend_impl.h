@@ -72,6 +72,14 @@ struct TimestampPair {
   FrameToken frame = 0;
 };
 
+// The attachments of the rendering the pipelines draw in (their pipeline-rendering formats).
+struct RenderFormats {
+  VkFormat color = VK_FORMAT_UNDEFINED;
+  VkFormat depth_stencil = VK_FORMAT_UNDEFINED;  // none
+  VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+  auto operator<=>(const RenderFormats&) const = default;
+};
+
 // A frame is complete when its graphics work (or the application's frame submission) and
 // the upload submissions before its end have completed.
 struct FrameRecord {
@@ -118,7 +126,7 @@ class VkBackend final : public VulkanBackend {
 
   // VulkanBackend
   Status set_frame_target(const VulkanFrameTarget& target) override;
-  VulkanFrameSync frame_sync() const override;
+  Result<VulkanFrameSync> frame_sync(bool frame_open) const override;
   bool can_wait_within_frame() const override { return headless_ != nullptr; }
   bool uses_transfer_queue() const override {
     return separate_uploads_ && upload_family_ != gfx_family_;
@@ -141,6 +149,18 @@ class VkBackend final : public VulkanBackend {
   void release_completed();
   // Waits for glyphstream's own submissions, and with `frames` for the application's too.
   Status wait_all(bool frames, const char* op);
+
+  // vk_embedded.cpp: the application's formats and frame signals
+  // VulkanDeviceDesc's declared formats, checked against the device (TextSystem::create).
+  Status init_embedded_formats();
+  // The target's formats, checked against the declared ones (set_vulkan_target).
+  Result<RenderFormats> target_formats(const VulkanFrameTarget& target) const;
+  // An error once too many flushed frames were never signalled by the application (`op`: the
+  // public call that reports it).
+  Status check_frame_signals(const char* op);
+  // Waits for an application frame token, at most kSignalTimeout: then the error above.
+  Status wait_frame_signal(const Guard& g, const char* op);
+  std::string unsignalled_message(const char* op) const;
 
   // vk_upload.cpp
   // The first block of page memory, allocated at creation (see MemoryPool::reserve).
@@ -166,15 +186,16 @@ class VkBackend final : public VulkanBackend {
   // vk_draw.cpp
   Status create_draw_objects();
   void destroy_draw_objects();
-  // Every variant for a target format (headless: at creation; embedded: at the first draw).
-  Status create_pipelines(VkFormat color_format);
+  // Every variant for a format set (headless and declared embedded formats: at creation;
+  // undeclared: at the first set_frame_target of each set).
+  Status create_pipelines(const RenderFormats& formats);
   Status reserve_instance_buffers();
   // page_format kRectPipeline: the variant that samples nothing (kNoPage batches).
-  Result<VkPipeline> pipeline(int page_format, VkFormat color_format);
+  Result<VkPipeline> pipeline(int page_format, const RenderFormats& formats);
   Status allocate_descriptor(PageImage* page);
   Result<InstanceBuffer*> instance_buffer(size_t bytes);
   void record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer instances,
-                   VkFormat color_format, std::pair<int, int> target_size);
+                   const RenderFormats& formats, std::pair<int, int> target_size);
   Status validate_draw(const DrawList& list) const;
 
   // vk_timing.cpp
@@ -229,10 +250,18 @@ class VkBackend final : public VulkanBackend {
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;  // set 0: page, set 1: colour page
   VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
-  VkShaderModule rect_frag_ = VK_NULL_HANDLE;            // kNoPage batches: samples nothing
-  std::map<std::pair<int, int>, VkPipeline> pipelines_;  // (page format, colour format)
+  VkShaderModule rect_frag_ = VK_NULL_HANDLE;  // kNoPage batches: samples nothing
+  std::map<std::pair<int, RenderFormats>, VkPipeline> pipelines_;  // (page format, formats)
   std::vector<InstanceBuffer> instance_buffers_;
   VulkanFrameTarget target_;
+  RenderFormats target_formats_;  // the current target's (headless: the context image's)
+
+  // Embedded: the declared formats (VulkanDeviceDesc::color_format != 0) and frame signals.
+  bool formats_declared_ = false;
+  RenderFormats declared_;
+  bool sync_ready_ = false;      // a frame ended since the last set_frame_target
+  bool signal_missing_ = false;  // reported: the oldest unsignalled frame timed out
+  size_t max_unsignalled_frames_ = 0;
 
   // Timestamps.
   VkQueryPool query_pool_ = VK_NULL_HANDLE;

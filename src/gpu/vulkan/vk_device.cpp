@@ -10,6 +10,7 @@ VulkanBackendDesc vulkan_backend_desc(const GpuDeviceDesc& desc) {
   v.staging_ring_depth = d.staging_ring_depth;
   v.staging_slot_bytes = d.staging_slot_bytes;
   v.enable_timestamps = d.enable_timer_queries;
+  v.frames_in_flight = d.frames_in_flight;
   if (!d.vulkan_transfer_queue) v.upload_path = VulkanUploadPath::kGraphicsStream;
   return v;
 }

@@ -79,8 +79,8 @@ void VkBackend::destroy_draw_objects() {
   if (sampler_) vkDestroySampler(dev_.device, sampler_, nullptr);
 }
 
-Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
-  const auto key = std::make_pair(page_format, int(color_format));
+Result<VkPipeline> VkBackend::pipeline(int page_format, const RenderFormats& formats) {
+  const auto key = std::make_pair(page_format, formats);
   if (auto it = pipelines_.find(key); it != pipelines_.end()) return it->second;
   const int color_page = page_format == int(PixelFormat::kColor32) ? 1 : 0;
   VkSpecializationMapEntry entry{0, 0, sizeof(int)};
@@ -105,7 +105,9 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
   desc.vertex_input = &input;
   desc.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
   desc.premultiplied_blend = true;
-  desc.color_format = color_format;
+  desc.color_format = formats.color;
+  desc.depth_stencil_format = formats.depth_stencil;
+  desc.samples = formats.samples;
   desc.layout = pipeline_layout_;
   VkPipeline p = VK_NULL_HANDLE;
   GS_TRY(create_graphics_pipeline(dev_.device, desc, &p, "vkCreateGraphicsPipelines"));
@@ -113,9 +115,9 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, VkFormat color_format) {
   return p;
 }
 
-Status VkBackend::create_pipelines(VkFormat color_format) {
+Status VkBackend::create_pipelines(const RenderFormats& formats) {
   for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline}) {
-    GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, color_format));
+    GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, formats));
   }
   return {};
 }
@@ -186,7 +188,7 @@ Status VkBackend::validate_draw(const DrawList& list) const {
 }
 
 void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer instances,
-                            VkFormat color_format, std::pair<int, int> target_size) {
+                            const RenderFormats& formats, std::pair<int, int> target_size) {
   const VkViewport viewport{0, 0, float(list.viewport_width), float(list.viewport_height), 0, 1};
   vkCmdSetViewport(cmd, 0, 1, &viewport);
   // The scissor stays inside the render target.
@@ -203,8 +205,8 @@ void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer 
   for (const DrawBatch& b : list.batches) {
     if (b.count == 0) continue;
     const PageImage* page = b.page == kNoPage ? nullptr : &pages_[b.page];
-    Result<VkPipeline> p = pipeline(page ? int(page->format) : kRectPipeline, color_format);
-    if (!p.ok()) continue;  // created in draw() before recording; cannot fail here
+    Result<VkPipeline> p = pipeline(page ? int(page->format) : kRectPipeline, formats);
+    if (!p.ok()) continue;  // created with the formats (init, set_frame_target): a lookup
     if (*p != bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, bound = *p);
     if (page) {
       // Set 1 is sampled only by kSampleColorPage glyphs: without a colour page, the page's own
@@ -222,20 +224,25 @@ void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer 
 }
 
 Status VkBackend::draw(const DrawList& list) {
+  if (!headless_) {
+    sync_ready_ = false;  // until end_frame
+    GS_TRY(check_frame_signals("flush"));
+  }
   GS_TRY(validate_draw(list));
   if (list.instances.empty() || list.batches.empty()) return {};
   if (!headless_ && !target_.command_buffer) {
-    return {ErrorCode::kInvalidArgument, "draw: set_frame_target() first (embedded mode)"};
+    return {ErrorCode::kInvalidArgument,
+            "flush: no target for the frame's draws: call TextSystem::set_vulkan_target() with "
+            "the command buffer inside the application's rendering before flush()"};
   }
-  const VkFormat format = headless_ ? headless_->target().format : VkFormat(target_.color_format);
-  GS_TRY(create_pipelines(format));
+  const RenderFormats& formats = target_formats_;
   GS_ASSIGN_OR_RETURN(InstanceBuffer * buffer, instance_buffer(list.instances.size_bytes()));
   std::memcpy(buffer->buffer.mapped, list.instances.data(), list.instances.size_bytes());
   if (!headless_) {
     VkCommandBuffer cmd = static_cast<VkCommandBuffer>(target_.command_buffer);
     uint32_t query = UINT32_MAX;
     begin_timestamp(cmd, /*upload=*/false, &query);
-    record_draw(cmd, list, buffer->buffer.buffer, format, {target_.width, target_.height});
+    record_draw(cmd, list, buffer->buffer.buffer, formats, {target_.width, target_.height});
     if (query != UINT32_MAX) end_timestamp(cmd, query), set_timestamp_guard(query, {}, true);
     buffer->await_frame = true;
     return {};
@@ -252,7 +259,7 @@ Status VkBackend::draw(const DrawList& list) {
       VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
       VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
   begin_rendering(cmd, target, VK_ATTACHMENT_LOAD_OP_LOAD);
-  record_draw(cmd, list, buffer->buffer.buffer, format, {target.width, target.height});
+  record_draw(cmd, list, buffer->buffer.buffer, formats, {target.width, target.height});
   vkCmdEndRendering(cmd);
   if (query != UINT32_MAX) end_timestamp(cmd, query);
   Guard done;

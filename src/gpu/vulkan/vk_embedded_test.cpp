@@ -46,9 +46,10 @@ TEST_F(VulkanTest, EmbeddedDrawsIntoApplicationCommandBuffer) {
       ASSERT_TRUE(backend.set_frame_target((*app)->target()).ok());
       ASSERT_TRUE(dev.draw(glyphs, batches, kWidth, kHeight).ok());
       ASSERT_TRUE(dev.end_frame(uint64_t(f)).ok());
-      const VulkanFrameSync sync = backend.frame_sync();
-      EXPECT_EQ(sync.signal_value, uint64_t(f));
-      ASSERT_TRUE((*app)->submit(sync).ok());
+      const Result<VulkanFrameSync> sync = backend.frame_sync(/*frame_open=*/false);
+      ASSERT_TRUE(sync.ok()) << sync.status().to_string();
+      EXPECT_EQ(sync->signal_value, uint64_t(f));
+      ASSERT_TRUE((*app)->submit(*sync).ok());
       std::vector<uint8_t> got, want(size_t(kWidth) * kHeight * 4, 0);
       for (size_t i = 3; i < want.size(); i += 4) want[i] = 255;
       const std::vector<CpuPage> cpu = {pages[0].cpu(), pages[1].cpu()};

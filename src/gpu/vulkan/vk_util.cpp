@@ -239,6 +239,23 @@ uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family) {
   return family < n ? props[family].timestampValidBits : 0;
 }
 
+VkImageAspectFlags depth_stencil_aspects(VkFormat format) {
+  switch (format) {
+    case VK_FORMAT_D16_UNORM:
+    case VK_FORMAT_X8_D24_UNORM_PACK32:
+    case VK_FORMAT_D32_SFLOAT:
+      return VK_IMAGE_ASPECT_DEPTH_BIT;
+    case VK_FORMAT_S8_UINT:
+      return VK_IMAGE_ASPECT_STENCIL_BIT;
+    case VK_FORMAT_D16_UNORM_S8_UINT:
+    case VK_FORMAT_D24_UNORM_S8_UINT:
+    case VK_FORMAT_D32_SFLOAT_S8_UINT:
+      return VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT;
+    default:
+      return 0;
+  }
+}
+
 Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& desc, VkPipeline* out,
                                 const char* op) {
   VkPipelineShaderStageCreateInfo stages[2] = {
@@ -264,7 +281,10 @@ Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& des
   raster.cullMode = VK_CULL_MODE_NONE;
   raster.lineWidth = 1.f;
   VkPipelineMultisampleStateCreateInfo ms{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-  ms.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
+  ms.rasterizationSamples = desc.samples ? desc.samples : VK_SAMPLE_COUNT_1_BIT;
+  // Depth and stencil untouched: the pass's attachment is the application's.
+  VkPipelineDepthStencilStateCreateInfo depth{
+      VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
   VkPipelineColorBlendAttachmentState blend{};
   if (desc.premultiplied_blend) {
     blend.blendEnable = VK_TRUE;
@@ -284,6 +304,12 @@ Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& des
   VkPipelineRenderingCreateInfo rendering{VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO};
   rendering.colorAttachmentCount = 1;
   rendering.pColorAttachmentFormats = &desc.color_format;
+  const VkImageAspectFlags aspects = depth_stencil_aspects(desc.depth_stencil_format);
+  if (aspects & VK_IMAGE_ASPECT_DEPTH_BIT)
+    rendering.depthAttachmentFormat = desc.depth_stencil_format;
+  if (aspects & VK_IMAGE_ASPECT_STENCIL_BIT) {
+    rendering.stencilAttachmentFormat = desc.depth_stencil_format;
+  }
   VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
   info.pNext = &rendering;
   info.stageCount = 2;
@@ -293,6 +319,7 @@ Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& des
   info.pViewportState = &viewport;
   info.pRasterizationState = &raster;
   info.pMultisampleState = &ms;
+  info.pDepthStencilState = aspects ? &depth : nullptr;
   info.pColorBlendState = &cb;
   info.pDynamicState = &dyn;
   info.layout = desc.layout;

@@ -104,9 +104,10 @@ inline uint64_t timestamp_mask(uint32_t bits) {
 bool read_timestamp_pair(VkDevice device, VkQueryPool pool, uint32_t first, uint64_t mask,
                          double period_ns, GpuSpan* out);
 
-// A graphics pipeline for dynamic rendering into one colour attachment: fill, no culling, one
-// sample, viewport and scissor dynamic. Zero means default (sokol style): no vertex input, a
-// triangle list, no blending.
+// A graphics pipeline for dynamic rendering into one colour attachment (and a depth/stencil
+// attachment it neither tests nor writes): fill, no culling, viewport and scissor dynamic. Zero
+// means default (sokol style): no vertex input, a triangle list, no blending, no depth/stencil
+// attachment, one sample.
 struct GraphicsPipelineDesc {
   VkShaderModule vertex = VK_NULL_HANDLE;
   VkShaderModule fragment = VK_NULL_HANDLE;
@@ -115,8 +116,12 @@ struct GraphicsPipelineDesc {
   VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
   bool premultiplied_blend = false;  // src + dst * (1 - src.a); otherwise src replaces dst
   VkFormat color_format = VK_FORMAT_UNDEFINED;
+  VkFormat depth_stencil_format = VK_FORMAT_UNDEFINED;
+  VkSampleCountFlagBits samples = VkSampleCountFlagBits(0);
   VkPipelineLayout layout = VK_NULL_HANDLE;
 };
+// The aspects of a depth/stencil format (0: none, or not a depth/stencil format).
+VkImageAspectFlags depth_stencil_aspects(VkFormat format);
 Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& desc, VkPipeline* out,
                                 const char* op);
 
