@@ -170,10 +170,13 @@ class TextSystem {
   std::vector<FrameStats> take_frame_stats();
 
   // Vulkan, embedded: where the next flush() records its draws (a command buffer inside the
-  // application's dynamic rendering). kUnsupported on GL and on a headless Vulkan system.
+  // application's dynamic rendering, of the formats declared in VulkanDeviceDesc: else
+  // kInvalidArgument). kUnsupported on GL and on a headless Vulkan system.
   Status set_vulkan_target(const VulkanFrameTarget& target);
-  // Vulkan, embedded, after flush(): the waits and the signal that the application's
-  // submission of that frame's command buffer must carry. kUnsupported on GL.
+  // Vulkan, embedded, after a successful flush(): the waits and the signal that the
+  // application's submission of that frame's command buffer must carry (glyphstream/
+  // vulkan_submit.h makes VkSemaphoreSubmitInfo entries of them). kInvalidArgument before the
+  // first flush() and inside a frame; kUnsupported on GL and on a headless Vulkan system.
   Result<VulkanFrameSync> vulkan_frame_sync() const;
 
   // Diagnostics.

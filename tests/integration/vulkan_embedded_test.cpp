@@ -424,7 +424,8 @@ TEST_F(EmbeddedVulkan, ForgottenSignalIsReportedWithinBoundedFramesAndMemoryStay
   }
   const size_t after = resident_bytes();
   ASSERT_GT(before, 0u);
-  // Growing as before (a 64 KiB instance buffer and more per frame) would be 19 MiB and more.
+  // Growing as before (an instance buffer and more per frame: 70 KiB on lavapipe) would be
+  // 20 MiB.
   EXPECT_LT(after, before + (size_t(2) << 20)) << before << " -> " << after << " bytes";
   const Status finished = ts->finish();
   EXPECT_EQ(finished.code(), ErrorCode::kInvalidArgument);
