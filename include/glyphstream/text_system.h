@@ -174,9 +174,9 @@ class TextSystem {
   // kInvalidArgument). kUnsupported on GL and on a headless Vulkan system.
   Status set_vulkan_target(const VulkanFrameTarget& target);
   // Vulkan, embedded, after a successful flush(): the waits and the signal that the
-  // application's submission of that frame's command buffer must carry (glyphstream/
-  // vulkan_submit.h makes VkSemaphoreSubmitInfo entries of them). kInvalidArgument before the
-  // first flush() and inside a frame; kUnsupported on GL and on a headless Vulkan system.
+  // application's submission of that frame's command buffer must carry
+  // (glyphstream/vulkan_submit.h makes VkSemaphoreSubmitInfo entries of them). kInvalidArgument
+  // before the first flush() and inside a frame; kUnsupported on GL and on a headless system.
   Result<VulkanFrameSync> vulkan_frame_sync() const;
 
   // Diagnostics.
