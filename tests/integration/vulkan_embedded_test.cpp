@@ -423,6 +423,11 @@ TEST_F(EmbeddedVulkan, ForgottenSignalIsReportedWithinBoundedFramesAndMemoryStay
     ASSERT_FALSE(flush_status.ok());
   }
   const size_t after = resident_bytes();
+  // A frame without text has a token to signal too: refused the same way.
+  ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+  const Status empty = ts->flush();
+  EXPECT_EQ(empty.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(empty.message().rfind("flush:", 0), 0u) << empty.message();
   ASSERT_GT(before, 0u);
   // Growing as before (an instance buffer and more per frame: 70 KiB on lavapipe) would be
   // 20 MiB.

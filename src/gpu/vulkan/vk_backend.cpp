@@ -16,7 +16,7 @@ constexpr size_t kZeroBufferBytes = size_t(256) << 10;
 constexpr int kReservedCommands = 2;  // per ring, allocated at creation
 constexpr int kDefaultFramesInFlight = 2;
 // Embedded: flushed frames beyond frames_in_flight that may be unsignalled before the oldest
-// is waited for (and, unsignalled after kSignalTimeout, reported): a frame slot of the
+// is waited for (and, unsignalled after 5 s, reported: vk_embedded.cpp): a frame slot of the
 // application may hold several glyphstream frames (the demo: two).
 constexpr size_t kExtraUnsignalledFrames = 4;
 
@@ -239,6 +239,9 @@ Status VkBackend::submit_graphics(VkCommandBuffer cmd, Guard* guard, VkPipelineS
 
 Status VkBackend::end_frame(FrameToken frame) {
   if (in_pass_) return {ErrorCode::kInvalidArgument, "end_frame: inside an upload pass"};
+  // A frame that drew nothing adds a token to signal too: refused the same way once too many
+  // were never signalled.
+  if (!headless_) GS_TRY(check_frame_signals("flush"));
   for (RetiredImage& r : retired_) {
     if (!r.frame_known) r.frame_known = true, r.frame = frame;
   }
