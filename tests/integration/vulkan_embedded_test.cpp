@@ -221,15 +221,16 @@ struct PassCase {
 };
 
 // The application's rendering as applications have it: a depth attachment (depth, or depth
-// and stencil) filled with the nearest depth and depth testing left on, 4x multisampling with
-// a resolve, both. The formats are declared at create() (the pipelines are built there); every
-// frame draws new glyphs and equals the CPU reference; the validation layer with
+// and stencil) filled with the nearest depth and depth testing left on (or off), 4x
+// multisampling with a resolve, both. The formats are declared at create() (the pipelines are built
+// there); every frame draws new glyphs and equals the CPU reference; the validation layer with
 // synchronization validation reports nothing (TearDown).
 TEST_F(EmbeddedVulkan, DeclaredFormatsDrawIntoDepthAndMultisampledPasses) {
   constexpr uint32_t kD32 = 126;    // VK_FORMAT_D32_SFLOAT
   constexpr uint32_t kD32S8 = 130;  // VK_FORMAT_D32_SFLOAT_S8_UINT
   const PassCase cases[] = {{"colour only, declared", {0, 1}},
-                            {"depth", {kD32, 1}},
+                            {"depth, the application's depth test on", {kD32, 1}},
+                            {"depth, the application's depth test off", {kD32, 1, false}},
                             {"depth and stencil", {kD32S8, 1}},
                             {"4x multisampled, resolved", {0, 4}},
                             {"4x multisampled with depth and stencil", {kD32S8, 4}}};

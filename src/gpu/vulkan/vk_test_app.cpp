@@ -196,7 +196,7 @@ class App final : public EmbeddedApp {
  private:
   // The application's rendering: the colour attachment (multisampled and resolved, or the
   // image itself, cleared above) and the depth/stencil attachment, which the application
-  // fills with the nearest depth and leaves depth testing on for whatever draws next.
+  // fills with the nearest depth and leaves depth testing on (or off) for whatever draws next.
   void begin_rendering(const VkClearColorValue& clear) {
     VkRenderingAttachmentInfo color{VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO};
     color.imageLayout = VK_IMAGE_LAYOUT_GENERAL;
@@ -232,10 +232,11 @@ class App final : public EmbeddedApp {
     nearest.clearValue.depthStencil = {0.0f, 0xff};
     const VkClearRect rect{info.renderArea, 0, 1};
     vkCmdClearAttachments(cmd_, 1, &nearest, 1, &rect);
-    vkCmdSetDepthTestEnable(cmd_, VK_TRUE);
-    vkCmdSetDepthWriteEnable(cmd_, VK_TRUE);
+    const VkBool32 on = pass_.depth_test_on ? VK_TRUE : VK_FALSE;
+    vkCmdSetDepthTestEnable(cmd_, on);
+    vkCmdSetDepthWriteEnable(cmd_, on);
     vkCmdSetDepthCompareOp(cmd_, VK_COMPARE_OP_LESS);
-    vkCmdSetStencilTestEnable(cmd_, VK_TRUE);
+    vkCmdSetStencilTestEnable(cmd_, on);
   }
 
   Status end_and_submit(const VulkanFrameSync& sync, bool signal) {

@@ -22,12 +22,14 @@ namespace glyphstream::gpu::vktest {
 struct AppPass {
   static constexpr uint32_t kColorFormat = 44;  // VK_FORMAT_B8G8R8A8_UNORM
   // VkFormat of a depth/stencil attachment, 0: none. The application clears it, then writes
-  // depth 0 (the nearest) over the whole area inside the rendering, and leaves depth test and
-  // write on (dynamic state) before glyphstream draws: text must land regardless.
+  // depth 0 (the nearest) over the whole area inside the rendering, and with depth_test_on
+  // leaves depth and stencil tests and depth writes on (dynamic state), else off, before
+  // glyphstream draws: text must land regardless.
   uint32_t depth_stencil_format = 0;
   // VkSampleCountFlagBits of the attachments; above 1 the colour attachment is multisampled,
   // cleared by its load operation and resolved (average) into the colour image.
   uint32_t samples = 1;
+  bool depth_test_on = true;
 };
 
 class EmbeddedApp {
