@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <string_view>
 
 namespace glyphstream {
@@ -27,10 +28,34 @@ std::string quoted(std::string_view value) {
   return out + "'";
 }
 
-void warn_once(std::once_flag& once, const std::string& warning) {
-  if (warning.empty()) return;
-  std::call_once(once,
-                 [&] { std::fprintf(stderr, "glyphstream: warning: %s\n", warning.c_str()); });
+// The variables whose warning was printed, by the library or by a tool.
+std::mutex& warned_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::set<std::string>& warned() {
+  static std::set<std::string> names;
+  return names;
+}
+
+// True the first time for `variable` in this process.
+bool first_warning(const char* variable) {
+  std::lock_guard lock(warned_mutex());
+  return warned().insert(variable).second;
+}
+
+void warn_once(const char* variable, const std::string& warning) {
+  if (warning.empty() || !first_warning(variable)) return;
+  std::fprintf(stderr, "glyphstream: warning: %s\n", warning.c_str());
+}
+
+// Reads `variable`, parses it with `parse` and warns once when the value is not understood.
+template <typename Parse>
+auto read_env(const char* variable, Parse parse) {
+  std::string warning;
+  auto value = parse(std::getenv(variable), &warning);
+  warn_once(variable, warning);
+  return value;
 }
 
 // An on/off switch: "1" on, "0" or "" off; `use` says what the values mean.
@@ -58,6 +83,22 @@ std::optional<bool> parse_gl_debug_env(const char* value, std::string* warning) 
                       "use 1 to print the GL driver's debug messages, 0 not to", warning);
 }
 
+std::optional<bool> parse_vk_validation_env(const char* value, std::string* warning) {
+  return parse_switch("GLYPHSTREAM_VK_VALIDATION", value,
+                      "use 1 for the Vulkan validation layer, 0 for none", warning);
+}
+
+std::optional<std::string> parse_vk_upload_path_env(const char* value, std::string* warning) {
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  const std::string_view v(value);
+  if (v == "graphics" || v == "separate" || v == "auto") return std::string(v);
+  if (warning != nullptr) {
+    *warning = "GLYPHSTREAM_VK_UPLOAD_PATH=" + quoted(v) +
+               " is not understood (use graphics, separate or auto); ignored (using auto)";
+  }
+  return std::nullopt;
+}
+
 std::optional<int> parse_threads_env(const char* value, std::string* warning) {
   if (value == nullptr || *value == '\0') return std::nullopt;
   char* end = nullptr;
@@ -83,38 +124,39 @@ std::optional<GpuApi> parse_backend_env(const char* value, std::string* warning)
 }
 
 bool sync_uploads_from_environment() {
-  static std::once_flag once;
-  std::string warning;
-  const std::optional<bool> sync =
-      parse_sync_uploads_env(std::getenv("GLYPHSTREAM_SYNC_UPLOADS"), &warning);
-  warn_once(once, warning);
-  return sync.value_or(false);
+  return read_env("GLYPHSTREAM_SYNC_UPLOADS", parse_sync_uploads_env).value_or(false);
 }
 
 bool gl_debug_from_environment() {
-  static std::once_flag once;
-  std::string warning;
-  const std::optional<bool> debug =
-      parse_gl_debug_env(std::getenv("GLYPHSTREAM_GL_DEBUG"), &warning);
-  warn_once(once, warning);
-  return debug.value_or(false);
+  return read_env("GLYPHSTREAM_GL_DEBUG", parse_gl_debug_env).value_or(false);
+}
+
+bool vk_validation_from_environment() {
+  return read_env("GLYPHSTREAM_VK_VALIDATION", parse_vk_validation_env).value_or(false);
 }
 
 std::optional<int> threads_from_environment() {
-  static std::once_flag once;
-  std::string warning;
-  const std::optional<int> threads =
-      parse_threads_env(std::getenv("GLYPHSTREAM_THREADS"), &warning);
-  warn_once(once, warning);
-  return threads;
+  return read_env("GLYPHSTREAM_THREADS", parse_threads_env);
 }
 
 std::optional<GpuApi> backend_from_environment() {
-  static std::once_flag once;
-  std::string warning;
-  const std::optional<GpuApi> api = parse_backend_env(std::getenv("GLYPHSTREAM_BACKEND"), &warning);
-  warn_once(once, warning);
-  return api;
+  return read_env("GLYPHSTREAM_BACKEND", parse_backend_env);
 }
+
+std::optional<std::string> vk_upload_path_from_environment() {
+  return read_env("GLYPHSTREAM_VK_UPLOAD_PATH", parse_vk_upload_path_env);
+}
+
+std::string vk_device_from_environment() {
+  const char* v = std::getenv("GLYPHSTREAM_VK_DEVICE");
+  return v ? v : "";
+}
+
+std::string egl_platform_from_environment() {
+  const char* v = std::getenv("GLYPHSTREAM_EGL_PLATFORM");
+  return v ? v : "";
+}
+
+void note_env_warning_printed(const char* variable) { first_warning(variable); }
 
 }  // namespace glyphstream

@@ -7,8 +7,8 @@ namespace glyphstream::pipeline {
 GpuApi chosen_backend(const TextSystemDesc& desc) {
   if (desc.backend != GpuApi::kGl) return desc.backend;
   const bool vulkan_given = desc.vulkan_context != nullptr || desc.vulkan_device != nullptr;
-  const std::optional<GpuApi> env = backend_from_environment();
-  return env && vulkan_given ? *env : GpuApi::kGl;
+  if (!vulkan_given) return GpuApi::kGl;  // the environment could not change it: not read
+  return backend_from_environment().value_or(GpuApi::kGl);
 }
 
 Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc,

@@ -438,8 +438,7 @@ Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& des
     return Status(ErrorCode::kInvalidArgument, "HeadlessGl: framebuffer larger than 16384");
   }
   // GLYPHSTREAM_EGL_PLATFORM=device|surfaceless|default restricts the search (debugging).
-  const char* only_env = std::getenv("GLYPHSTREAM_EGL_PLATFORM");
-  const std::string only = only_env ? only_env : "";
+  const std::string only = egl_platform_from_environment();
   auto wanted = [&](const char* p) { return only.empty() || only == p; };
 
   // No client extensions (EGL 1.4 without EXT_client_extensions) leaves only the default.

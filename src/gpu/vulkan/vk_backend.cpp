@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/env_options.h"
 #include "gpu/vulkan/vk_backend_impl.h"
 #include "gpu/vulkan/vk_context.h"
 
@@ -32,11 +33,11 @@ bool exact_transfer_granularity(VkPhysicalDevice pd, uint32_t family) {
 }
 
 // GLYPHSTREAM_VK_UPLOAD_PATH=graphics|separate|auto: the bench compares the paths on one device.
+// An unknown value is ignored with a warning (core/env_options).
 VulkanUploadPath upload_path_from_env() {
-  const char* v = std::getenv("GLYPHSTREAM_VK_UPLOAD_PATH");
-  if (!v) return VulkanUploadPath::kAuto;
-  if (std::strcmp(v, "graphics") == 0) return VulkanUploadPath::kGraphicsStream;
-  if (std::strcmp(v, "separate") == 0) return VulkanUploadPath::kSeparateSubmission;
+  const std::string v = vk_upload_path_from_environment().value_or("auto");
+  if (v == "graphics") return VulkanUploadPath::kGraphicsStream;
+  if (v == "separate") return VulkanUploadPath::kSeparateSubmission;
   return VulkanUploadPath::kAuto;
 }
 

@@ -9,15 +9,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/env_options.h"
+
 namespace glyphstream::gpu::vk {
 namespace {
 
 constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
-
-bool env_flag(const char* name) {
-  const char* v = std::getenv(name);
-  return v && *v && std::strcmp(v, "0") != 0;
-}
 
 std::string lower(std::string s) {
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -233,9 +230,9 @@ Status HeadlessContext::create_device(bool use_transfer) {
 Status HeadlessContext::init(const VulkanContextDesc& desc) {
   width_ = desc.width > 0 ? desc.width : 1024;
   height_ = desc.height > 0 ? desc.height : 768;
-  GS_TRY(create_instance(desc.validation || env_flag("GLYPHSTREAM_VK_VALIDATION")));
+  GS_TRY(create_instance(desc.validation || vk_validation_from_environment()));
   std::string wanted = desc.device_name;
-  if (const char* env = std::getenv("GLYPHSTREAM_VK_DEVICE"); wanted.empty() && env) wanted = env;
+  if (wanted.empty()) wanted = vk_device_from_environment();
   GS_TRY(pick_physical_device(wanted));
   GS_TRY(create_device(desc.use_transfer_queue));
 
