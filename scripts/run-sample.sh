@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ./build/tools/render/glyphstream-render --out glyphstream-sample.png \
-  --stats-json glyphstream-sample.stats.jsonl "$@"
+  --stats-json glyphstream-sample.stats.jsonl "$@" </dev/null

@@ -466,8 +466,11 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
     if (info.size_26_6 == 0 || info.size_26_6 > uint32_t(kMaxFontPx * 64)) {
       // Markup scales (<big> nested, scale=...) multiply sizes past any single attribute.
       return Status(ErrorCode::kInvalidArgument,
-                    "font size " + std::to_string(info.size_26_6 / 64.0) +
-                        " px in markup is out of range (must be > 0 and <= 4096 px)");
+                    "font size " +
+                        (info.size_26_6 == 0 ? std::string("below 1/64")
+                                             : std::to_string(info.size_26_6 / 64)) +
+                        " px (the font description's size with markup scales) is out of range "
+                        "(must be > 0 and <= 4096 px)");
     }
     // The run's baseline includes rise / baseline shift.
     const int64_t baseline = walk->y + pango_layout_iter_get_run_baseline(iter.get());

@@ -6,12 +6,45 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <thread>
 
 #include "core/env_options.h"
 
 namespace glyphstream::tools {
+
+CLI::Validator int_range(int64_t min, int64_t max) {
+  const std::string range = std::to_string(min) + ".." + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& input) -> std::string {
+        int64_t value = 0;
+        if (!CLI::detail::lexical_cast(input, value)) {
+          double number = 0;
+          const bool is_number = CLI::detail::lexical_cast(input, number);
+          return input + (is_number ? " is not an integer" : " is not a number");
+        }
+        if (value < min || value > max) return input + " is not in " + range;
+        return {};
+      },
+      "INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
+}
+
+CLI::Validator number_range(double min, double max) {
+  std::ostringstream text;
+  text << min << ".." << max;
+  const std::string range = text.str();
+  std::ostringstream description;
+  description << "FLOAT in [" << min << " - " << max << "]";
+  return CLI::Validator(
+      [min, max, range](std::string& input) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(input, value)) return input + " is not a number";
+        if (!(value >= min && value <= max)) return input + " is not in " + range;
+        return {};
+      },
+      description.str());
+}
 
 void add_common_options(CLI::App& app, CommonOptions* o) {
   app.add_option("--backend", o->backend,
@@ -26,7 +59,7 @@ void add_common_options(CLI::App& app, CommonOptions* o) {
                "GLYPHSTREAM_SYNC_UPLOADS=1 does the same");
   app.add_option("--threads", o->threads,
                  "Rasterizer threads (default: GLYPHSTREAM_THREADS, else all cores)")
-      ->check(CLI::Range(1, 256));
+      ->check(int_range(1, 256));
   app.add_option("--stats-json", o->stats_json, "Write per-frame statistics as JSON lines");
 }
 
@@ -42,6 +75,13 @@ EnvironmentOptions read_environment(const Getenv& getenv) {
   env.backend = parse_backend_env(getenv("GLYPHSTREAM_BACKEND"), &warning);
   if (!warning.empty()) env.warnings.push_back(warning);
   return env;
+}
+
+void print_environment_warnings(const char* tool, const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) {
+    std::fprintf(stderr, "%s: warning: %s\n", tool, w.c_str());
+    note_env_warning_printed(w.substr(0, w.find('=')).c_str());
+  }
 }
 
 std::optional<int> parse_command_line(CLI::App& app, std::vector<std::string> args,

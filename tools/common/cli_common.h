@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <iosfwd>
@@ -36,6 +37,9 @@ struct EnvironmentOptions {
 };
 using Getenv = std::function<const char*(const char*)>;
 EnvironmentOptions read_environment(const Getenv& getenv);
+// Prints each warning as "<tool>: warning: ..." on stderr and tells the library it was printed
+// (each warning starts with its variable's name), so that no variable is warned about twice.
+void print_environment_warnings(const char* tool, const std::vector<std::string>& warnings);
 
 // Exit status of every tool: 0 on success and for --help, 1 for any error (argument errors
 // included: CLI11's own codes 104..114 are not used).
@@ -45,6 +49,12 @@ constexpr int kExitError = 1;
 // returns the exit status, else nullopt (go on).
 std::optional<int> parse_command_line(CLI::App& app, std::vector<std::string> args,
                                       std::ostream& out, std::ostream& err);
+
+// CLI11's Range for option values, with a message that says what is wrong: "100.5 is not an
+// integer", "abc is not a number", "99999 is not in 16..16352". Values are converted as CLI11
+// converts the option itself, so what the check accepts is what the option holds.
+CLI::Validator int_range(int64_t min, int64_t max);
+CLI::Validator number_range(double min, double max);
 
 // Adds --backend, --upload-mode, --sync-uploads, --threads and --stats-json.
 void add_common_options(CLI::App& app, CommonOptions* options);

@@ -1,5 +1,6 @@
 // glyphstream-render: text in, PNG out, through the whole GPU pipeline (Pango layout, FreeType
 // rasterization, atlas, asynchronous upload, one draw per page), then a profile.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -25,29 +26,40 @@ struct Input {
   bool markup = false;
 };
 
-// --text, --file, standard input, else the built-in sample (markup).
+// Whether standard input brings text: a pipe, a file or a socket does (even an empty one: an
+// empty image); a terminal, /dev/null (character devices) or a closed descriptor does not.
+bool stdin_given() {
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) != 0) return false;
+  return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+// --text (also ""), --file, standard input, else the built-in sample (markup).
 gs::Result<Input> read_input(const gs::tools::RenderOptions& o) {
   Input in{o.text, o.markup};
-  if (!o.text.empty()) return in;
-  if (o.file == "-" || (o.file.empty() && !isatty(STDIN_FILENO))) {
+  if (o.text_given) return in;
+  if (o.file == "-" || (o.file.empty() && stdin_given())) {
     GS_ASSIGN_OR_RETURN(in.text, gs::tools::read_text_fd(STDIN_FILENO, "standard input"));
-    if (!in.text.empty() || !o.file.empty()) return in;
-  } else if (!o.file.empty()) {
+    return in;
+  }
+  if (!o.file.empty()) {
     GS_ASSIGN_OR_RETURN(in.text, gs::tools::read_text_file(o.file));
     return in;
   }
   return Input{gs::tools::sample_markup(), true};
 }
 
-// A frame whose every glyph failed is an error, not a blank image.
+// A frame whose every glyph with pixels failed is an error, not a blank image. Glyphs without
+// pixels (spaces) are neither drawn nor failed: whitespace-only text draws what it has (its
+// backgrounds) and succeeds.
 gs::Status check_something_drawn(const gs::FrameStats& s) {
-  if (s.glyphs_requested == 0 || s.glyphs_drawn > 0) return {};
+  if (s.raster_errors == 0 || s.glyphs_drawn > 0) return {};
   std::string why = s.raster_error_messages.empty() ? std::string("no reason given")
                                                     : s.raster_error_messages.front();
   const bool too_large = why.find("larger than an atlas page") != std::string::npos;
   return {
       too_large ? gs::ErrorCode::kInvalidArgument : gs::ErrorCode::kFontLoadFailed,
-      "none of the " + std::to_string(s.glyphs_requested) + " glyphs could be drawn (" + why + ")"};
+      "none of the " + std::to_string(s.raster_errors) + " glyphs could be drawn (" + why + ")"};
 }
 
 gs::Status dump_atlas(gs::TextSystem* ts, const std::string& dir) {
@@ -136,9 +148,7 @@ int main(int argc, char** argv) {
   if (cl.exit_code) {
     return *cl.exit_code;
   }
-  for (const std::string& w : cl.job.warnings) {
-    std::fprintf(stderr, "glyphstream-render: warning: %s\n", w.c_str());
-  }
+  gs::tools::print_environment_warnings("glyphstream-render", cl.job.warnings);
   gs::Status status = gs::tools::validate_render_job(&cl.job);
   if (status.ok()) status = run(cl.job);
   if (!status.ok()) {

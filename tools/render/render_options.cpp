@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "input_text.h"
+#include "output_paths.h"
 
 namespace glyphstream::tools {
 
@@ -12,7 +13,9 @@ RenderCommandLine parse_render_command_line(const std::vector<std::string>& args
   RenderOptions& o = r.job.options;
   CLI::App app{
       "glyphstream-render: renders UTF-8 text to a PNG through the GPU pipeline.\n"
-      "With no --text, --file or standard input it renders a built-in multilingual sample.\n"
+      "Standard input is read when it is a pipe or a file; with no --text or --file and none\n"
+      "(a terminal, /dev/null) it renders a built-in multilingual sample. Empty text gives an\n"
+      "empty image.\n"
       "Input from --file or standard input is limited to " +
       std::string(kMaxInputText) +
       " of valid UTF-8. Exit status: 0 on success, 1 on any error (arguments included)."};
@@ -24,7 +27,7 @@ RenderCommandLine parse_render_command_line(const std::vector<std::string>& args
   app.add_option("--font", o.font, "Pango font description; sizes in px (0 < size <= 4096)")
       ->capture_default_str();
   app.add_option("--width", o.width, "Wrap width in px")
-      ->check(CLI::Range(kMinWrapWidth, kMaxWrapWidth))
+      ->check(int_range(kMinWrapWidth, kMaxWrapWidth))
       ->capture_default_str();
   app.add_option("--out", o.out, "Output PNG")->capture_default_str();
   app.add_option("--fg", o.fg, "Text colour (#rrggbb[aa])")->capture_default_str();
@@ -38,6 +41,7 @@ RenderCommandLine parse_render_command_line(const std::vector<std::string>& args
   r.out = out.str();
   r.err = err.str();
   if (r.exit_code) return r;
+  o.text_given = app.count("--text") > 0;
   const EnvironmentOptions env = read_environment(getenv);
   r.job.warnings = env.warnings;
   const Status applied = apply_common_options(o.common, env, &r.job.desc);
@@ -56,6 +60,25 @@ Status validate_render_job(RenderJob* job) {
   }
   GS_ASSIGN_OR_RETURN(job->fg, parse_color(o.fg));
   GS_ASSIGN_OR_RETURN(job->bg, parse_color(o.bg));
+  return check_render_paths(o);
+}
+
+Status check_render_paths(const RenderOptions& o) {
+  GS_TRY(check_distinct_paths({{"--file", o.file, /*output=*/false},
+                               {"--out", o.out},
+                               {"--stats-json", o.common.stats_json},
+                               {"--dump-atlas", o.dump_atlas}}));
+  // --dump-atlas DIR writes DIR/page-<n>.png.
+  for (const PathUse& use : {PathUse{"--file", o.file, false}, PathUse{"--out", o.out},
+                             PathUse{"--stats-json", o.common.stats_json}}) {
+    if (o.dump_atlas.empty() ||
+        !matches_written_name(use.path, o.dump_atlas, "page-", NameMiddle::kDigits, ".png")) {
+      continue;
+    }
+    return {ErrorCode::kInvalidArgument,
+            use.option + " " + use.path + " would be replaced by an atlas page: --dump-atlas " +
+                o.dump_atlas + " writes page-<n>.png there (nothing was written)"};
+  }
   return {};
 }
 

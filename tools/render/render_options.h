@@ -19,6 +19,7 @@ constexpr int kMaxWrapWidth = 16384 - 2 * kMargin;
 
 struct RenderOptions {
   std::string text;
+  bool text_given = false;  // --text was given, maybe empty (an empty image, not the sample)
   std::string file;
   bool markup = false;
   std::string font = "Sans 22";
@@ -50,7 +51,10 @@ struct RenderCommandLine {
 // message in `err`.
 RenderCommandLine parse_render_command_line(const std::vector<std::string>& args,
                                             const Getenv& getenv);
-// The checks on option values that CLI11 does not make (colours, option combinations).
+// The checks on option values that CLI11 does not make (colours, option combinations, paths).
 Status validate_render_job(RenderJob* job);
+// No output may be the input or another output, and no --dump-atlas page may replace either
+// (tools/common/output_paths.h): kInvalidArgument naming both options.
+Status check_render_paths(const RenderOptions& options);
 
 }  // namespace glyphstream::tools
