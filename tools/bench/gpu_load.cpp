@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace glyphstream::bench {
@@ -61,6 +62,30 @@ Result<GpuLoad> calibrate_gpu_load(tools::HeadlessTarget* target, double ms) {
   load.work = work;
   GS_ASSIGN_OR_RETURN(load.measured_ms, median_pass_ms(target, work, 5, &load.wall_clock));
   return load;
+}
+
+std::string busy_row_name(const std::string& workload, double measured_ms) {
+  char load[32];
+  if (measured_ms >= 10) {
+    std::snprintf(load, sizeof load, "%.0f", measured_ms);
+  } else {
+    std::snprintf(load, sizeof load, "%.2g", measured_ms);
+  }
+  std::string name = "busy-" + workload + "-" + load + "ms";
+  for (char& c : name) c = c == '.' ? '_' : c;
+  return name;
+}
+
+std::string gpu_load_warning(const GpuLoad& load) {
+  const double ratio = load.measured_ms / load.requested_ms;
+  if (ratio >= 1 - kLoadTolerance && ratio <= 1 + kLoadTolerance) return "";
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "GPU load %.3g ms asked, %.3g ms reached (more than %.0f%% off%s); the rows are "
+                "named after the load reached",
+                load.requested_ms, load.measured_ms, kLoadTolerance * 100,
+                load.work <= 1 ? ": one iteration per pixel is the least this GPU can do" : "");
+  return text;
 }
 
 }  // namespace glyphstream::bench

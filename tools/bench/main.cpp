@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "bench_checks.h"
 #include "cli_common.h"
 #include "gpu_load.h"
 #include "headless_target.h"
@@ -42,15 +43,6 @@ struct Options {
   std::vector<double> frame_gap_ms;  // W5's control: CPU idle after each frame, no GPU load
   std::vector<int> zoom_background;  // TextSystemDesc::zoom_background_glyphs sweep
 };
-
-// W5 "busy GPU" rows are named by workload and load ("busy-scroll-4ms"): one plot each.
-std::string busy_row_name(const std::string& workload, double load_ms) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "busy-%s-%gms", workload.c_str(), load_ms);
-  std::string name = buf;
-  for (char& c : name) c = c == '.' ? '_' : c;
-  return name;
-}
 
 void progress_line(const std::string& label, int done, int total) {
   static const bool tty = isatty(STDERR_FILENO);
@@ -88,11 +80,11 @@ gs::Status write_plots(const gs::bench::ResultFile& results, const std::string& 
   for (const auto& row : results.series) {
     by_workload[row.workload].emplace_back(row.name, row.frame_cpu_ms);
   }
+  if (by_workload.empty()) {
+    return {gs::ErrorCode::kInvalidArgument, "no row has a frame_cpu_ms_series: nothing to plot"};
+  }
   for (const auto& [workload, series] : by_workload) {
-    std::string path = plot_path;
-    const auto dot = path.rfind('.');
-    path =
-        path.substr(0, dot) + "-" + workload + (dot == std::string::npos ? "" : path.substr(dot));
+    const std::string path = gs::bench::plot_path_for(plot_path, workload);
     GS_TRY(gs::bench::plot_frame_times_safely(path, "glyphstream " + workload + " on " + machine,
                                               series));
     std::printf("wrote %s\n", path.c_str());
@@ -136,6 +128,9 @@ gs::Status apply_gpu_load(gs::tools::HeadlessTarget* target, double load_ms,
   std::printf("# GPU load %.3g ms: busy scene work %u, measured %.3f ms%s\n", load_ms, load.work,
               load.measured_ms,
               load.wall_clock ? " (wall clock: the GPU timer missed the pass)" : "");
+  if (const std::string warning = gs::bench::gpu_load_warning(load); !warning.empty()) {
+    std::fprintf(stderr, "glyphstream-bench: warning: %s\n", warning.c_str());
+  }
   spec->busy_work = load.work;
   spec->gpu_load_ms = load.requested_ms;
   spec->gpu_load_measured_ms = load.measured_ms;
@@ -154,7 +149,9 @@ gs::Status run_modes(gs::tools::HeadlessTarget* target, const gs::bench::Workloa
     GS_ASSIGN_OR_RETURN(auto r, gs::bench::run_workload(target, spec, [&](int d, int t) {
                           progress_line(label, d, t);
                         }));
-    if (spec.busy_work) r.summary["workload"] = busy_row_name(spec.workload, spec.gpu_load_ms);
+    if (spec.busy_work) {
+      r.summary["workload"] = gs::bench::busy_row_name(spec.workload, spec.gpu_load_measured_ms);
+    }
     drop_impossible_bandwidth(&r.summary);
     print_row(r.summary);
     r.summary["machine"] = target->description();
@@ -167,7 +164,7 @@ gs::Status run_modes(gs::tools::HeadlessTarget* target, const gs::bench::Workloa
 gs::Status run(const Options& o) {
   if (!o.replot.empty()) {
     GS_ASSIGN_OR_RETURN(gs::bench::ResultFile results, gs::bench::read_result_file(o.replot));
-    return write_plots(results, o.plot_path.empty() ? "plot.png" : o.plot_path, results.machine);
+    return write_plots(results, o.plot_path, results.machine);
   }
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   std::vector<gs::FrameStats> all_frames;
@@ -278,14 +275,14 @@ int main(int argc, char** argv) {
   app.add_option("--gpu-load-ms", o.gpu_load_ms,
                  "GPU time of the application's own drawing before the text, every frame "
                  "(a calibrated full-screen shader; repeatable; W5)")
-      ->check(CLI::Range(0.05, 100.0));
+      ->check(gs::tools::number_range(0.05, 100.0));
   app.add_option("--frame-gap-ms", o.frame_gap_ms,
                  "CPU idle after every frame, outside the measurement (W5's control: the idle "
                  "time a GPU load causes, without the load; repeatable)")
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(gs::tools::number_range(0.0, 100.0));
   app.add_option("--zoom-background-glyphs", o.zoom_background,
                  "TextSystemDesc::zoom_background_glyphs for every run (repeatable: a sweep)")
-      ->check(CLI::Range(1, 100000));
+      ->check(gs::tools::int_range(1, 100000));
   app.add_option("--upload-mode", o.modes,
                  "async, sync, whole-page (repeatable; default all three)")
       ->check(CLI::IsMember({"async", "sync", "whole-page"}));
@@ -296,9 +293,9 @@ int main(int argc, char** argv) {
   bool sync_uploads = false;
   app.add_flag("--sync-uploads", sync_uploads, "= --upload-mode sync");
   app.add_option("--threads", o.threads, "Rasterizer threads (default: all cores)")
-      ->check(CLI::Range(1, 256));
+      ->check(gs::tools::int_range(1, 256));
   app.add_option("--frames", o.frames, "Frames (or runs, for cold and burst)")
-      ->check(CLI::Range(1, 100000));
+      ->check(gs::tools::int_range(1, 100000));
   app.add_option("--json", o.json_path, "Write one JSON object per workload and mode (an array)");
   app.add_option(
       "--plot", o.plot_path,
@@ -308,22 +305,35 @@ int main(int argc, char** argv) {
   app.add_option("--stats-json", o.stats_json,
                  "Write every measured frame's statistics as JSON lines");
   app.add_option("--page-size", o.page_size, "Atlas page size for packing")
-      ->check(CLI::Range(64, 8192));
-  app.add_option("--size", o.width, "Viewport width")->check(CLI::Range(64, 8192));
+      ->check(gs::tools::int_range(64, 8192));
+  app.add_option("--size", o.width, "Viewport width")->check(gs::tools::int_range(64, 8192));
   app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
   if (auto exit_code = gs::tools::parse_command_line(
           app, std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr)) {
     return *exit_code;
   }
+  if (!o.replot.empty() && o.plot_path.empty()) o.plot_path = "plot.png";
+  gs::Status checked = gs::bench::check_upload_modes(sync_uploads, o.modes);
+  if (checked.ok()) checked = gs::bench::check_replot_alone(app);
+  if (checked.ok()) {
+    checked = gs::bench::check_bench_paths({o.json_path, o.stats_json, o.plot_path, o.replot});
+  }
+  if (!checked.ok()) {
+    std::fprintf(stderr, "glyphstream-bench: %s\n", checked.to_string().c_str());
+    return gs::tools::kExitError;
+  }
   if (sync_uploads) o.modes = {"sync"};
   const gs::tools::EnvironmentOptions env = gs::tools::read_environment(std::getenv);
-  for (const std::string& w : env.warnings) {
-    std::fprintf(stderr, "glyphstream-bench: warning: %s\n", w.c_str());
-  }
+  gs::tools::print_environment_warnings("glyphstream-bench", env.warnings);
   o.backend = env.backend.value_or(gs::GpuApi::kGl);
   if (!backend.empty()) gs::parse_gpu_api(backend, &o.backend);
-  const gs::Status status = run(o);
+  gs::Status status;
+  try {
+    status = run(o);
+  } catch (const std::exception& e) {  // a bug: still a message and exit 1, not an abort
+    status = {gs::ErrorCode::kInternal, std::string("unexpected exception: ") + e.what()};
+  }
   if (!status.ok()) {
     std::fprintf(stderr, "glyphstream-bench: %s\n", status.to_string().c_str());
     return gs::tools::kExitError;

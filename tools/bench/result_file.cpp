@@ -16,6 +16,63 @@ Status field_error(const std::string& what, size_t row, const char* key, const c
                                            "\" must be " + expected + ", not " + value.type_name()};
 }
 
+// Builds the DOM (nlohmann's own SAX DOM builder) and stops the parse as soon as a bound is
+// passed. sax_parse calls these by name, so nothing needs to be virtual.
+class BoundedDom {
+ public:
+  BoundedDom(Json* root, const ResultFileLimits& limits) : dom_(*root, false), limits_(limits) {}
+  const std::string& refused() const { return refused_; }
+
+  bool null() { return value() && dom_.null(); }
+  bool boolean(bool v) { return value() && dom_.boolean(v); }
+  bool number_integer(Json::number_integer_t v) { return value() && dom_.number_integer(v); }
+  bool number_unsigned(Json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
+  bool number_float(Json::number_float_t v, const Json::string_t& s) {
+    return value() && dom_.number_float(v, s);
+  }
+  bool string(Json::string_t& v) { return value() && dom_.string(v); }
+  bool binary(Json::binary_t& v) { return value() && dom_.binary(v); }
+  bool key(Json::string_t& v) { return dom_.key(v); }
+  bool start_object(size_t n) { return open() && dom_.start_object(n); }
+  bool end_object() { return close() && dom_.end_object(); }
+  bool start_array(size_t n) { return open() && dom_.start_array(n); }
+  bool end_array() { return close() && dom_.end_array(); }
+  template <typename Exception>
+  bool parse_error(size_t at, const std::string& token, const Exception& e) {
+    return dom_.parse_error(at, token, e);
+  }
+
+ private:
+  bool value() {
+    if (++values_ <= limits_.max_values) return true;
+    refused_ = "holds more than " + std::to_string(limits_.max_values) + " values";
+    return false;
+  }
+  bool open() {
+    if (!value()) return false;
+    if (++containers_ > limits_.max_containers) {
+      refused_ =
+          "holds more than " + std::to_string(limits_.max_containers) + " arrays and objects";
+      return false;
+    }
+    if (++depth_ > limits_.max_depth) {
+      refused_ =
+          "nests arrays and objects deeper than " + std::to_string(limits_.max_depth) + " levels";
+      return false;
+    }
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  ResultFileLimits limits_;
+  size_t values_ = 0, containers_ = 0, depth_ = 0;
+  std::string refused_;
+};
+
 bool safe_name(const std::string& s) {
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
@@ -58,6 +115,10 @@ Result<bool> read_row(const Json& row, size_t index, const std::string& what, Re
                   what + ": row " + std::to_string(index) + ": \"threads\" must be 1..4096");
   }
   out->name = mode->get<std::string>() + " x" + std::to_string(thread_count);
+  if (series->empty()) {
+    return Status(ErrorCode::kInvalidArgument, what + ": row " + std::to_string(index) +
+                                                   ": \"frame_cpu_ms_series\" has no frames");
+  }
   if (series->size() > kMaxSeriesLength) {
     return Status(ErrorCode::kInvalidArgument, what + ": row " + std::to_string(index) +
                                                    ": more than 1,000,000 frames in a series");
@@ -90,12 +151,21 @@ std::string sanitize_label(std::string_view text, size_t max_len) {
   return out;
 }
 
-Result<ResultFile> parse_result_file(std::string_view json, const std::string& what) {
+Result<ResultFile> parse_result_file(std::string_view json, const std::string& what,
+                                     const ResultFileLimits& limits) {
   if (json.size() > kMaxResultFileBytes) {
     return Status(ErrorCode::kInvalidArgument, what + " is larger than 64 MiB");
   }
-  const Json results = Json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (results.is_discarded()) return Status(ErrorCode::kInvalidArgument, what + " is not JSON");
+  Json results;
+  BoundedDom dom(&results, limits);
+  const bool parsed = Json::sax_parse(json, &dom);
+  if (!dom.refused().empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  what + " " + dom.refused() + ": not a bench result file");
+  }
+  if (!parsed || results.is_discarded()) {
+    return Status(ErrorCode::kInvalidArgument, what + " is not JSON");
+  }
   if (!results.is_array()) {
     return Status(ErrorCode::kInvalidArgument,
                   what + " must be a JSON array of result rows, not " + results.type_name());

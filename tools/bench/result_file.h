@@ -15,6 +15,15 @@ namespace glyphstream::bench {
 constexpr size_t kMaxResultFileBytes = size_t{64} << 20;  // 64 MiB
 constexpr size_t kMaxSeriesLength = 1'000'000;            // frames per series
 
+// Bounds on the parse itself, checked while parsing (SAX), so that 64 MiB of tiny or nested
+// arrays is refused after a few MB and milliseconds, not after 2.5 GB and 20 s. A bench result
+// is 3 levels deep (array, row, series), a few hundred rows, up to a few million numbers.
+struct ResultFileLimits {
+  size_t max_depth = 16;            // nested arrays and objects
+  size_t max_values = 4'000'000;    // every value (numbers, strings, arrays, objects ...)
+  size_t max_containers = 100'000;  // arrays and objects
+};
+
 struct PlotSeries {
   std::string workload;  // [A-Za-z0-9_-], 1..32 characters (it becomes part of a file name)
   std::string name;      // "<upload_mode> x<threads>"
@@ -27,8 +36,11 @@ struct ResultFile {
 };
 
 // Parses and validates a result file's text. Errors (kInvalidArgument) name the row and field:
-// "row 3: \"machine\" must be a string, not a number". `what` names the file in messages.
-Result<ResultFile> parse_result_file(std::string_view json, const std::string& what);
+// "row 3: \"machine\" must be a string, not a number". `what` names the file in messages. A
+// series without frames is refused; a file without any series is not (a run of the raster
+// and packing workloads has none): --replot refuses that itself.
+Result<ResultFile> parse_result_file(std::string_view json, const std::string& what,
+                                     const ResultFileLimits& limits = {});
 // Reads `path` (at most kMaxResultFileBytes) and parses it. kIoError when unreadable.
 Result<ResultFile> read_result_file(const std::string& path);
 
