@@ -3,7 +3,8 @@
 // GLYPHSTREAM_THREADS, line 3 GLYPHSTREAM_BACKEND (a lone "-" = unset; any other variable is
 // unset), every further line one argument.
 // Checks: no crash or sanitizer report, exit status only 0 or 1, a parse that goes on has a
-// wrap width inside the range --help states, warnings only for values not understood.
+// wrap width inside the range --help states, warnings only for values not understood, no
+// accepted job whose output is its input or another output (paths spelled alike).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -48,6 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         "a width --help accepts is one the tool accepts");
   check(cl.job.desc.threads >= 1 && cl.job.desc.threads <= 256, "thread count 1..256");
   check(cl.job.warnings.size() <= 3, "at most one warning per variable");
-  (void)tools::validate_render_job(&cl.job);
+  const tools::RenderOptions& o = cl.job.options;
+  if (tools::validate_render_job(&cl.job).ok()) {
+    check(o.out.empty() || o.out != o.common.stats_json, "an output named twice is refused");
+    check(o.file.empty() || o.file == "-" || o.file != o.out, "the input is never the output");
+  }
   return 0;
 }

@@ -1,4 +1,5 @@
 // Runs the main job's command (glyphstream-render with the built-in sample) and checks the PNG.
+// Standard input is /dev/null where the sample is wanted: a pipe or a file is read as the text.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,7 +66,7 @@ TEST_P(RenderTool, MainJobRendersTheSampleWithTextWhereExpected) {
   std::filesystem::remove_all(atlas_dir);
   // The same command scripts/run-sample.sh runs, plus an atlas dump.
   const CommandRun r = run(backend_tool() + " --out " + png + " --stats-json " + stats +
-                           " --dump-atlas " + atlas_dir);
+                           " --dump-atlas " + atlas_dir + " </dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("glyphstream profile"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("rasterized"), std::string::npos);
@@ -156,10 +157,13 @@ TEST_P(RenderTool, FailsWithAClearMessage) {
 TEST_P(RenderTool, SyncUploadsFlagIsPixelIdenticalToAsync) {
   const std::string a = backend_path("async.png"), s = backend_path("sync.png"),
                     w = backend_path("whole.png");
-  ASSERT_EQ(run(backend_tool() + " --quiet --out " + a).exit_code, 0);
-  ASSERT_EQ(run(backend_tool() + " --quiet --sync-uploads --out " + s).exit_code, 0);
-  ASSERT_EQ(run("GLYPHSTREAM_SYNC_UPLOADS=1 " + backend_tool() + " --quiet --out " + w).exit_code,
+  ASSERT_EQ(run(backend_tool() + " --quiet --out " + a + " </dev/null").exit_code, 0);
+  ASSERT_EQ(run(backend_tool() + " --quiet --sync-uploads --out " + s + " </dev/null").exit_code,
             0);
+  ASSERT_EQ(
+      run("GLYPHSTREAM_SYNC_UPLOADS=1 " + backend_tool() + " --quiet --out " + w + " </dev/null")
+          .exit_code,
+      0);
   auto ia = tools::read_png(a), is = tools::read_png(s), iw = tools::read_png(w);
   ASSERT_TRUE(ia.ok() && is.ok() && iw.ok());
   EXPECT_EQ(ia.value().rgba, is.value().rgba);
@@ -174,9 +178,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, RenderTool, ::testing::Values(GpuApi::kGl, Gp
 // The sample drawn by both backends gives the same PNG, byte for byte.
 TEST(RenderToolBackends, VulkanPngEqualsGlPng) {
   const std::string gl = temp_path("backends-gl.png"), vk = temp_path("backends-vk.png");
-  CommandRun r = run(tool() + " --quiet --backend gl --out " + gl);
+  CommandRun r = run(tool() + " --quiet --backend gl --out " + gl + " </dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = run("GLYPHSTREAM_VK_VALIDATION=1 " + tool() + " --quiet --backend vulkan --out " + vk);
+  r = run("GLYPHSTREAM_VK_VALIDATION=1 " + tool() + " --quiet --backend vulkan --out " + vk +
+          " </dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto igl = tools::read_png(gl), ivk = tools::read_png(vk);
   ASSERT_TRUE(igl.ok() && ivk.ok());
@@ -257,6 +262,88 @@ TEST(RenderToolInput, HostileInputCasesGiveTheirDocumentedExitAndMessage) {
   }
 }
 
+// Issue 23: "--text ''" and empty standard input rendered the built-in sample. Now an empty
+// text is an image of the empty layout's size, all background; the sample only comes when no
+// input is given at all (standard input a terminal or /dev/null).
+TEST(RenderToolInput, EmptyTextIsAnEmptyImageAndOnlyNoInputGivesTheSample) {
+  const std::string empty = temp_path("empty-text.png"), piped = temp_path("empty-stdin.png"),
+                    sample = temp_path("no-input.png");
+  CommandRun r = run(tool() + " --quiet --text '' --out " + empty + " </dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run("printf '' | " + tool() + " --quiet --out " + piped);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run(tool() + " --quiet --out " + sample + " </dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto e = tools::read_png(empty), p = tools::read_png(piped), s = tools::read_png(sample);
+  ASSERT_TRUE(e.ok() && p.ok() && s.ok());
+  const Color white{1, 1, 1, 1};
+  const auto& im = e.value();
+  EXPECT_EQ(im.width, 1100 + 2 * 16);
+  EXPECT_LT(im.height, 100);  // margins and at most one empty line
+  EXPECT_EQ(testing::count_ink(im.rgba, im.width, 0, 0, im.width, im.height, white, 1), 0);
+  EXPECT_EQ(p.value().width, im.width);
+  EXPECT_EQ(p.value().height, im.height);
+  EXPECT_EQ(p.value().rgba, im.rgba);
+  EXPECT_GE(s.value().height, 300);  // the sample's 14 lines
+}
+
+// Whitespace-only text failed: "none of the 1 glyphs could be drawn" (spaces were counted as
+// glyphs to draw). Now it succeeds and draws what it has: here a span's background.
+TEST(RenderToolInput, WhitespaceOnlyTextDrawsItsBackground) {
+  const std::string png = temp_path("whitespace-background.png");
+  const CommandRun r = run(tool() + " --quiet --markup --text '<span background=\"#ffd080\">   " +
+                           "</span>' --out " + png + " </dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto image = tools::read_png(png);
+  ASSERT_TRUE(image.ok());
+  const auto& im = image.value();
+  int background = 0;
+  for (size_t i = 0; i + 3 < im.rgba.size(); i += 4) {
+    background += std::abs(im.rgba[i] - 0xff) <= 2 && std::abs(im.rgba[i + 1] - 0xd0) <= 2 &&
+                  std::abs(im.rgba[i + 2] - 0x80) <= 2;
+  }
+  EXPECT_GT(background, 50) << r.output;
+}
+
+// --out equal to --file replaced the user's text, exit 0. Compared by filesystem identity
+// (another spelling, a hard link, a symbolic link) and refused before anything is written.
+TEST(RenderToolInput, OutputsNeverReplaceTheInput) {
+  const std::filesystem::path dir = temp_path("same-file-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path text = dir / "in.txt";
+  std::ofstream(text) << "precious";
+  std::filesystem::create_hard_link(text, dir / "hard.txt");
+  std::filesystem::create_symlink(text, dir / "soft.txt");
+  for (const std::string& out : {text.string(), (dir / "." / "in.txt").string(),
+                                 (dir / "hard.txt").string(), (dir / "soft.txt").string()}) {
+    const CommandRun r = run(tool() + " --file " + text.string() + " --out " + out + " </dev/null");
+    EXPECT_EQ(r.exit_code, 1) << out << ": " << r.output;
+    EXPECT_NE(r.output.find("writing it would destroy the input"), std::string::npos) << r.output;
+  }
+  std::ifstream in(text);
+  std::string kept;
+  std::getline(in, kept);
+  EXPECT_EQ(kept, "precious");
+  // Nothing is written when two outputs collide either.
+  const std::string png = (dir / "out.png").string();
+  const CommandRun r = run(tool() + " --text Hi --out " + png + " --stats-json " + png);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(png));
+  std::filesystem::remove_all(dir);
+}
+
+// GLYPHSTREAM_BACKEND=metal was warned about twice (the tool, then the library).
+TEST(RenderToolInput, EachEnvironmentWarningIsPrintedOnce) {
+  const CommandRun r = run("GLYPHSTREAM_BACKEND=metal " + tool() + " --quiet --text Hi --out " +
+                           temp_path("backend-once.png") + " </dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string warning = "GLYPHSTREAM_BACKEND='metal' is not understood";
+  const size_t first = r.output.find(warning);
+  ASSERT_NE(first, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(warning, first + 1), std::string::npos) << r.output;
+}
+
 std::string bench_tool() {
   return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/bench/glyphstream-bench";
 }
@@ -275,8 +362,11 @@ TEST(BenchTool, ReplotCasesNeverRunCommandsAndCheckEveryType) {
     const HostileCase c = read_case(file, tmp);
     std::filesystem::path json = file;
     json.replace_extension(".json");
-    const CommandRun r =
-        run(bench_tool() + " --replot " + json.string() + " --plot " + tmp + "/" + c.name + ".png");
+    // Optional "env:" and "args:" lines as in the render cases (args may give their own --plot).
+    const std::string plot =
+        c.args.find("--plot") == std::string::npos ? " --plot " + tmp + "/" + c.name + ".png" : "";
+    const CommandRun r = run((c.env.empty() ? "" : "env " + c.env + " ") + bench_tool() +
+                             " --replot " + json.string() + plot + " " + c.args);
     EXPECT_EQ(r.exit_code, c.exit_code) << c.name << "\n" << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos)
         << c.name << ": expected \"" << c.expect << "\" in:\n"
@@ -291,11 +381,61 @@ TEST(BenchTool, ArgumentErrorsExit1AndAFullDiskIsAnError) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   r = run(bench_tool() + " --frames 0");
   EXPECT_EQ(r.exit_code, 1) << r.output;
+  // Issue 23: contradictions are refused as the render tool refuses them (the bench ran sync),
+  // and a value that is not an integer says so.
+  r = run(bench_tool() + " --sync-uploads --upload-mode async --workload packing --quick");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("--sync-uploads contradicts --upload-mode async"), std::string::npos)
+      << r.output;
+  r = run(bench_tool() + " --frames 2.5");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("2.5 is not an integer"), std::string::npos) << r.output;
   EXPECT_EQ(run(bench_tool() + " --help").exit_code, 0);
   // The packing workload needs no GPU: its JSON goes to a full device.
   r = run(bench_tool() + " --workload packing --quick --json /dev/full");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("cannot write /dev/full"), std::string::npos) << r.output;
+}
+
+// --plot DIR/NAME puts the workload into NAME, not at the first dot of the whole path
+// ("my.dir/plot" wrote "my-scroll.dir/plot"), and a missing folder is named as such (it blamed
+// gnuplot's installation).
+TEST(BenchTool, PlotPathsKeepTheirFolderAndErrorsNameTheCause) {
+  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
+  const std::filesystem::path tmp = temp_path("plot-paths-" + std::to_string(getpid()));
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp / "my.dir");
+  const std::string json = std::string(GLYPHSTREAM_SOURCE_DIR) +
+                           "/tests/data/hostile/replot/machine-runs-a-shell-command.json";
+  CommandRun r =
+      run(bench_tool() + " --replot " + json + " --plot " + (tmp / "my.dir/plot").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(tmp / "my.dir/plot-scroll")) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "my-scroll.dir")) << r.output;
+
+  r = run(bench_tool() + " --replot " + json + " --plot " + (tmp / "missing/plot.png").string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("missing does not exist"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("gnuplot-nox"), std::string::npos) << r.output;
+  std::filesystem::remove_all(tmp);
+}
+
+// Without a temporary folder (TMPDIR missing) the plots cannot be drawn: the run says so and
+// keeps its JSON, exit 0 (it aborted with an uncaught std::filesystem_error, exit 134).
+TEST(BenchTool, MissingTmpdirLosesThePlotsOnlyWithAMessage) {
+  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
+  const std::string json = temp_path("tmpdir-" + std::to_string(getpid()) + ".json");
+  const std::string plot = temp_path("tmpdir-" + std::to_string(getpid()) + ".png");
+  const CommandRun r = run("TMPDIR=/nonexistent-glyphstream-tmpdir " + bench_tool() +
+                           " --workload steady --upload-mode async --frames 2 --threads 2 --json " +
+                           json + " --plot " + plot + " </dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("no plots: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("TMPDIR=/nonexistent-glyphstream-tmpdir is not a folder"),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(std::filesystem::exists(json));
+  std::filesystem::remove(json);
 }
 
 // The burst's bandwidth probe: a number is one a host-to-device copy can reach (at most 10,000
