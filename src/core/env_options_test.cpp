@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace glyphstream {
 namespace {
 
@@ -52,6 +54,66 @@ TEST(EnvOptions, BackendNamesAndWarningsForTheRest) {
     EXPECT_FALSE(parse_backend_env(bad, &w).has_value()) << bad;
     EXPECT_NE(w.find("GLYPHSTREAM_BACKEND='"), std::string::npos) << bad << ": " << w;
   }
+}
+
+// Issue 23: "off", "no", "false" turned validation on (any value but "0" did).
+TEST(EnvOptions, VkValidationTakesTheSwitchGrammar) {
+  std::string w;
+  EXPECT_FALSE(parse_vk_validation_env(nullptr, &w).has_value());
+  EXPECT_EQ(parse_vk_validation_env("1", &w), true);
+  EXPECT_EQ(parse_vk_validation_env("0", &w), false);
+  EXPECT_EQ(parse_vk_validation_env("", &w), false);
+  EXPECT_TRUE(w.empty()) << w;
+  for (const char* bad : {"off", "no", "false", "on", "2"}) {
+    w.clear();
+    EXPECT_FALSE(parse_vk_validation_env(bad, &w).has_value()) << bad;
+    EXPECT_NE(w.find("GLYPHSTREAM_VK_VALIDATION='" + std::string(bad) + "'"), std::string::npos)
+        << w;
+  }
+}
+
+// Issue 23: an unknown upload path was taken as auto without a word.
+TEST(EnvOptions, VkUploadPathNamesAndWarningsForTheRest) {
+  std::string w;
+  EXPECT_FALSE(parse_vk_upload_path_env(nullptr, &w).has_value());
+  EXPECT_FALSE(parse_vk_upload_path_env("", &w).has_value());
+  for (const char* good : {"graphics", "separate", "auto"}) {
+    EXPECT_EQ(parse_vk_upload_path_env(good, &w), std::string(good));
+  }
+  EXPECT_TRUE(w.empty()) << w;
+  for (const char* bad : {"Graphics", "transfer", "graphics "}) {
+    w.clear();
+    EXPECT_FALSE(parse_vk_upload_path_env(bad, &w).has_value()) << bad;
+    EXPECT_NE(w.find("GLYPHSTREAM_VK_UPLOAD_PATH='"), std::string::npos) << bad << ": " << w;
+  }
+}
+
+// One warning per variable and process, whoever reads it: the readers repeat nothing, and a
+// warning a tool printed (note_env_warning_printed) is not printed again by the library.
+TEST(EnvOptions, EachVariableIsWarnedAboutOnce) {
+  setenv("GLYPHSTREAM_VK_UPLOAD_PATH", "sideways", 1);
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(vk_upload_path_from_environment().has_value());
+  EXPECT_FALSE(vk_upload_path_from_environment().has_value());
+  std::string printed = testing::internal::GetCapturedStderr();
+  unsetenv("GLYPHSTREAM_VK_UPLOAD_PATH");
+  const std::string warning = "GLYPHSTREAM_VK_UPLOAD_PATH='sideways' is not understood";
+  const size_t first = printed.find(warning);
+  ASSERT_NE(first, std::string::npos) << printed;
+  EXPECT_EQ(printed.find(warning, first + 1), std::string::npos) << printed;
+
+  note_env_warning_printed("GLYPHSTREAM_BACKEND");
+  setenv("GLYPHSTREAM_BACKEND", "metal", 1);
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(backend_from_environment().has_value());
+  printed = testing::internal::GetCapturedStderr();
+  unsetenv("GLYPHSTREAM_BACKEND");
+  EXPECT_EQ(printed, "");
+
+  setenv("GLYPHSTREAM_VK_DEVICE", "llvmpipe", 1);
+  EXPECT_EQ(vk_device_from_environment(), "llvmpipe");
+  unsetenv("GLYPHSTREAM_VK_DEVICE");
+  EXPECT_EQ(vk_device_from_environment(), "");
 }
 
 }  // namespace
