@@ -68,6 +68,11 @@ TEST(ResultFile, NestingAndElementCountAreBoundedDuringTheParse) {
   EXPECT_TRUE(parse_result_file("[" + row_with_series("[1]") + "]", "x", small).ok());
   EXPECT_FALSE(parse_result_file("[[" + row_with_series("[1]") + "]]", "x", small).ok());
   EXPECT_FALSE(parse_result_file("[1, 2", "x").ok());  // still not JSON
+  // nlohmann-json stops at a NUL byte: what follows it would pass unread (result_file_fuzzer).
+  auto nul = parse_result_file(std::string_view("[]\0[[[[[[", 10), "nul.json");
+  ASSERT_FALSE(nul.ok());
+  EXPECT_NE(nul.status().message().find("a NUL byte at offset 2"), std::string::npos)
+      << nul.status().to_string();
 }
 
 TEST(ResultFile, SeriesWithoutFramesIsRefused) {

@@ -156,6 +156,11 @@ Result<ResultFile> parse_result_file(std::string_view json, const std::string& w
   if (json.size() > kMaxResultFileBytes) {
     return Status(ErrorCode::kInvalidArgument, what + " is larger than 64 MiB");
   }
+  // nlohmann-json ends the input at a NUL byte: "[]\0<anything>" would pass unread.
+  if (const size_t nul = json.find('\0'); nul != std::string_view::npos) {
+    return Status(ErrorCode::kInvalidArgument,
+                  what + " is not JSON (a NUL byte at offset " + std::to_string(nul) + ")");
+  }
   Json results;
   BoundedDom dom(&results, limits);
   const bool parsed = Json::sax_parse(json, &dom);
