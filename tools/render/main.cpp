@@ -150,7 +150,11 @@ int main(int argc, char** argv) {
   }
   gs::tools::print_environment_warnings("glyphstream-render", cl.job.warnings);
   gs::Status status = gs::tools::validate_render_job(&cl.job);
-  if (status.ok()) status = run(cl.job);
+  try {
+    if (status.ok()) status = run(cl.job);
+  } catch (const std::exception& e) {  // a bug: still a message and exit 1, not an abort
+    status = {gs::ErrorCode::kInternal, std::string("unexpected exception: ") + e.what()};
+  }
   if (!status.ok()) {
     std::fprintf(stderr, "glyphstream-render: %s\n", status.to_string().c_str());
     return gs::tools::kExitError;
