@@ -300,8 +300,10 @@ int main(int argc, char** argv) {
   app.add_option(
       "--plot", o.plot_path,
       "Write PNG plots of frame CPU time per frame and mode (gnuplot; one per workload)");
-  app.add_option("--replot", o.replot,
-                 "Draw the --plot files from an earlier --json result instead of running");
+  app.add_option(
+      "--replot", o.replot,
+      "Draw the --plot files from an earlier --json result instead of running (no other option "
+      "applies)");
   app.add_option("--stats-json", o.stats_json,
                  "Write every measured frame's statistics as JSON lines");
   app.add_option("--page-size", o.page_size, "Atlas page size for packing")

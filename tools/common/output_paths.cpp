@@ -35,8 +35,7 @@ bool same_file(const std::string& a, const std::string& b) {
   const bool a_exists = fs::exists(a, ec_a), b_exists = fs::exists(b, ec_b);
   if (a_exists && b_exists) {
     std::error_code ec;
-    if (!fs::equivalent(a, b, ec) || ec) return false;
-    return !is_device_or_fifo(a);
+    return fs::equivalent(a, b, ec) && !ec;
   }
   return normalised(a) == normalised(b);
 }
@@ -48,6 +47,8 @@ Status check_distinct_paths(const std::vector<PathUse>& uses) {
       if (!a.output && !b.output) continue;
       if (a.path.empty() || b.path.empty() || a.path == "-" || b.path == "-") continue;
       if (!same_file(a.path, b.path)) continue;
+      // Two writers of a device or FIFO (/dev/null twice) lose nothing.
+      if (a.output && b.output && is_device_or_fifo(a.path)) continue;
       const PathUse& written = a.output ? a : b;
       const PathUse& other = a.output ? b : a;
       return {ErrorCode::kInvalidArgument,

@@ -19,12 +19,12 @@ struct PathUse {
 
 // Whether two paths name one file: by filesystem identity (std::filesystem::equivalent) where
 // both exist, else by their normalised absolute paths (symbolic links of the existing part
-// resolved). Two names of one device or FIFO (/dev/null twice) are not a conflict: writing there
-// loses nothing.
+// resolved).
 bool same_file(const std::string& a, const std::string& b);
 
 // kInvalidArgument naming both options when an output is the same file as another use (input
-// or output). "-" (standard input or output) is never compared.
+// or output). "-" (standard input or output) is never compared; two outputs to one device or
+// FIFO (/dev/null twice) are allowed: writing there loses nothing.
 Status check_distinct_paths(const std::vector<PathUse>& uses);
 
 // Files written into a folder by name pattern (--dump-atlas DIR writes DIR/page-<n>.png):
