@@ -248,6 +248,9 @@ TEST(GpuLoad, RowsAreNamedByTheLoadReachedAndAFarMissWarns) {
   load.work = 1;
   const std::string warning = gpu_load_warning(load);
   EXPECT_NE(warning.find("0.05 ms asked, 1.2 ms reached"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("the least this GPU can do"), std::string::npos) << warning;
+  load.measured_ms = 0.009;  // below the request: more work would do, the hint does not apply
+  EXPECT_EQ(gpu_load_warning(load).find("the least"), std::string::npos);
   load.requested_ms = 4;
   load.measured_ms = 4.5;
   load.work = 100;

@@ -80,11 +80,12 @@ std::string gpu_load_warning(const GpuLoad& load) {
   const double ratio = load.measured_ms / load.requested_ms;
   if (ratio >= 1 - kLoadTolerance && ratio <= 1 + kLoadTolerance) return "";
   char text[200];
-  std::snprintf(text, sizeof text,
-                "GPU load %.3g ms asked, %.3g ms reached (more than %.0f%% off%s); the rows are "
-                "named after the load reached",
-                load.requested_ms, load.measured_ms, kLoadTolerance * 100,
-                load.work <= 1 ? ": one iteration per pixel is the least this GPU can do" : "");
+  std::snprintf(
+      text, sizeof text,
+      "GPU load %.3g ms asked, %.3g ms reached (more than %.0f%% off%s); the rows are "
+      "named after the load reached",
+      load.requested_ms, load.measured_ms, kLoadTolerance * 100,
+      load.work <= 1 && ratio > 1 ? ": one iteration per pixel is the least this GPU can do" : "");
   return text;
 }
 
