@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pipeline/scaled_glyphs.h"
+#include "text/markup_color.h"
 
 namespace glyphstream::pipeline {
 namespace {
@@ -58,8 +59,9 @@ void DrawBatcher::push_decorations(std::span<const text::Decoration> decorations
   for (const text::Decoration& d : decorations) {
     gpu::GlyphInstance quad;
     quad.x = x + d.x, quad.y = y + d.y, quad.w = d.w, quad.h = d.h;
-    if (std::fabs(quad.x) > kFarPx || std::fabs(quad.y) > kFarPx) continue;
-    quad.color = d.has_color ? d.color_rgba : style_color;
+    // Beyond kFarPx (or not a number: a scaled infinity) no decoration reaches a viewport.
+    if (!(std::fabs(quad.x) <= kFarPx && std::fabs(quad.y) <= kFarPx)) continue;
+    quad.color = text::resolve_markup_color(style_color, d.color_rgba, d.has_color, d.has_alpha);
     quad.kind =
         uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
                                                                 : gpu::InstanceKind::kRect);

@@ -11,6 +11,15 @@ namespace {
 
 static_assert(sizeof(float) == sizeof(uint32_t));
 
+// Pen offsets beyond this cannot reach a viewport (the batcher culls quads beyond 2^22 px):
+// clamped, never converted to int out of range (undefined behaviour; in practice a glyph
+// 2^32 px away wrapped into the viewport).
+constexpr double kMaxPenOffset = double(1 << 30);
+int clamp_pen(double v) {
+  if (!(v >= -kMaxPenOffset)) return -int(kMaxPenOffset);  // NaN too
+  return v > kMaxPenOffset ? int(kMaxPenOffset) : int(v);
+}
+
 LayoutKeyRef key_ref(const LayoutKey& k) { return {k.font, k.text, k.wrap_bits, k.markup}; }
 
 size_t hash_key(const LayoutKeyRef& k) {
@@ -88,13 +97,13 @@ atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, flo
   const double px = double(fx) + double(g.x);
   // Colour strikes have no sub-pixel variants: their pen is rounded to the nearest pixel.
   double ix = g.is_color_font ? std::round(px) : std::floor(px);
-  int bin = int(std::lround((px - ix) * 4.0));
+  int bin = std::fabs(px) < kMaxPenOffset ? int(std::lround((px - ix) * 4.0)) : 0;
   if (bin == 4) {
     bin = 0;
     ix += 1;
   }
-  *dx = int(ix);
-  *dy = int(std::lround(double(fy) + double(g.y)));
+  *dx = clamp_pen(ix);
+  *dy = clamp_pen(std::round(double(fy) + double(g.y)));
   atlas::GlyphKey key;
   key.face_id = g.face;
   key.glyph_id = g.glyph_id;
@@ -113,8 +122,8 @@ atlas::GlyphKey glyph_key_for(const text::ShapedGlyph& g, float x, float y, int*
   int dx = 0, dy = 0;
   const atlas::GlyphKey key =
       glyph_key_for_fraction(g, float(double(x) - whole_x), float(double(y) - whole_y), &dx, &dy);
-  *pen_x = int(whole_x) + dx;
-  *pen_y = int(whole_y) + dy;
+  *pen_x = clamp_pen(whole_x + double(dx));
+  *pen_y = clamp_pen(whole_y + double(dy));
   return key;
 }
 

@@ -25,9 +25,9 @@ struct Decoration {
   DecorationKind kind = DecorationKind::kSolidLine;
   DecorationLayer layer = DecorationLayer::kAboveGlyphs;
   float x = 0, y = 0, w = 0, h = 0;  // px, layout coordinates (top-left origin, y down), unrounded
-  uint32_t color_rgba = 0;           // straight RGBA8 (0xRRGGBBAA); meaningful only if has_color
-  bool has_color = false;  // false: draw in the style's colour (as the glyphs without markup
-                           // colour); the style's alpha applies then
+  uint32_t color_rgba = 0;  // straight RGBA8 (0xRRGGBBAA): rgb if has_color, alpha if has_alpha
+  bool has_color = false;   // false: the style's rgb (as the glyphs without markup colour)
+  bool has_alpha = false;   // fgalpha / bgalpha; false: see text/markup_color.h
 };
 
 }  // namespace glyphstream::text

@@ -22,16 +22,19 @@ CollectingRenderer* as_collector(PangoRenderer* r) {
 
 float px(int pango_units) { return float(pango_units) / float(PANGO_SCALE); }
 
-// The part's colour as Pango's renderer resolved it (unset underline/overline/strikethrough
-// colours fall back to the run's foreground), or "use the style colour" when there is none.
+// The part's colour and alpha as Pango's renderer resolved them (unset underline/overline/
+// strikethrough colours fall back to the run's foreground, their alpha to fgalpha); what is
+// unset comes from the style colour when drawn (text/markup_color.h).
 void set_color(PangoRenderer* r, PangoRenderPart part, Decoration* d) {
-  const PangoColor* c = pango_renderer_get_color(r, part);
-  if (c == nullptr) return;
-  const uint16_t alpha = pango_renderer_get_alpha(r, part);  // 0: not set, opaque
-  const uint32_t a8 = alpha == 0 ? 0xFFu : uint32_t(alpha >> 8);
-  d->color_rgba = (uint32_t(c->red >> 8) << 24) | (uint32_t(c->green >> 8) << 16) |
-                  (uint32_t(c->blue >> 8) << 8) | a8;
-  d->has_color = true;
+  if (const PangoColor* c = pango_renderer_get_color(r, part)) {
+    d->color_rgba = (uint32_t(c->red >> 8) << 24) | (uint32_t(c->green >> 8) << 16) |
+                    (uint32_t(c->blue >> 8) << 8) | 0xffu;  // opaque unless alpha is set
+    d->has_color = true;
+  }
+  if (const uint16_t alpha = pango_renderer_get_alpha(r, part); alpha != 0) {  // 0: not set
+    d->color_rgba = (d->color_rgba & 0xffffff00u) | uint32_t(alpha >> 8);
+    d->has_alpha = true;
+  }
 }
 
 void record(PangoRenderer* r, PangoRenderPart part, DecorationKind kind, int x, int y, int w,

@@ -23,6 +23,7 @@
 #include "text/fontconfig_setup.h"
 #include "text/hex_box.h"
 #include "text/layout_input.h"
+#include "text/pango_limits.h"
 #include "text/rasterizer.h"
 
 namespace glyphstream::text {
@@ -37,6 +38,7 @@ struct FontInfo {
   FaceId face = 0;
   uint32_t size_26_6 = 0;
   bool is_color = false;
+  bool zero_size = false;  // a font file, but a size that rounds to 0 px (nested <small>)
 };
 
 template <typename T, void (*Free)(T*)>
@@ -72,6 +74,10 @@ struct Layouter::Impl {
   // PangoFont* -> face, size. Each key holds a reference so that a pointer is never reused by
   // another font while cached.
   std::unordered_map<PangoFont*, FontInfo> fonts;
+  // Of the layout() call in progress (text/pango_limits.h): the longest Pango item of a wrapped
+  // paragraph, and the byte ranges of the parsed text whose marks were dropped.
+  size_t max_item_bytes = 4096;
+  const std::vector<std::pair<size_t, size_t>>* dropped_ranges = nullptr;
 
   ~Impl() {
     clear_fonts();
@@ -127,6 +133,7 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
       FcBool color = FcFalse;
       FcPatternGetBool(pattern, FC_COLOR, 0, &color);
       info.valid = px > 0;
+      info.zero_size = !(px > 0);
       // The low 16 bits of FC_INDEX are the face in a collection; the rest name variations.
       info.face =
           registry->register_file(reinterpret_cast<const char*>(file), index & 0xFFFF,
@@ -246,6 +253,7 @@ struct ParagraphWalk {
   std::unordered_set<FaceId> seen_faces;
   int64_t y = 0;  // top of the next paragraph, Pango units
   int64_t min_x = INT64_MAX, max_end = INT64_MIN;
+  int64_t widest_line = 0;  // of the current paragraph, Pango units
   bool first = true;
 };
 
@@ -321,7 +329,15 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     const double units = double(params.wrap_width) * PANGO_SCALE;
     if (units < INT_MAX) width_units = std::max(1, static_cast<int>(units));
   }
-  return impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units);
+  CappedText capped;  // runs of more than kMaxClusterMarks marks: the excess dropped
+  if (cap_mark_runs(plain, &capped)) plain = capped.text;
+  impl.dropped_ranges = &capped.removed;
+  impl.max_item_bytes = max_item_bytes(largest_font_px(
+      attrs.get(), pango_font_description_get_size(desc.get()) / double(PANGO_SCALE), kMaxFontPx));
+  GS_ASSIGN_OR_RETURN(LayoutResult result,
+                      impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units));
+  result.marks_dropped = capped.dropped;
+  return result;
 }
 
 // Pango's cost per line grows with the text before it (g_utf8_strlen from the start under
@@ -337,6 +353,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   GSList* all = attrs != nullptr ? pango_attr_list_get_attributes(attrs) : nullptr;
   for (GSList* a = all; a != nullptr; a = a->next)
     sorted.push_back(static_cast<PangoAttribute*>(a->data));
+  if (dropped_ranges != nullptr) remap_attributes(sorted, *dropped_ranges);
   std::stable_sort(sorted.begin(), sorted.end(), [](PangoAttribute* x, PangoAttribute* y) {
     return x->start_index < y->start_index;
   });
@@ -406,6 +423,11 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
     pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
   }
   pango_layout_set_attributes(pl, attrs);
+  if (width_units > 0) {
+    if (AttrListPtr split(split_long_items(text, max_item_bytes, attrs)); split.get() != nullptr) {
+      pango_layout_set_attributes(pl, split.get());
+    }
+  }
 
   LayoutResult& result = *walk->result;
   PangoRectangle logical;
@@ -425,7 +447,14 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
   Paragraph paragraph;
   paragraph.width = logical.width;
   paragraph.right_aligned = pango_layout_get_direction(pl, 0) == PANGO_DIRECTION_RTL;
+  walk->widest_line = 0;
   GS_TRY(walk_runs(pl, walk));
+  if (width_units > 0 && walk->widest_line > INT_MAX) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "a paragraph of " + std::to_string(text.size()) +
+                      " bytes could not be wrapped: one of its lines is wider than Pango can "
+                      "measure (2^31 Pango units, about 2 million px)");
+  }
   walk->y += logical.height;
   return paragraph;
 }
@@ -436,7 +465,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
   // Pango positions are int in 1/1024 px, which overflows past ~2 million px (a 1 MB line).
   // The pen is therefore tracked here in 64 bits per line, the way Pango's own renderer walks
   // runs: from the line's left edge, start_x_offset, glyph widths, end_x_offset.
-  int64_t pen = 0;
+  int64_t pen = 0, line_start = 0;
   PangoLayoutLine* current_line = nullptr;
   IterPtr iter(pango_layout_get_iter(pl));
   do {
@@ -445,7 +474,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       current_line = line;
       PangoRectangle line_logical;
       pango_layout_iter_get_line_extents(iter.get(), nullptr, &line_logical);
-      pen = line_logical.x;
+      pen = line_start = line_logical.x;
     }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());
     if (run == nullptr) continue;  // end of a line
@@ -455,6 +484,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
     for (int i = 0; i < glyphs->num_glyphs; ++i) pen += glyphs->glyphs[i].geometry.width;
     pen += run->end_x_offset;
     walk->max_end = std::max(walk->max_end, pen);
+    walk->widest_line = std::max(walk->widest_line, pen - line_start);
 
     PangoFont* font = run->item->analysis.font;
     if (font == nullptr) {
@@ -462,9 +492,10 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       return Status(ErrorCode::kFontNotFound, "no usable font for part of the text");
     }
     const FontInfo& info = font_info(font);
-    if (!info.valid) continue;
-    if (info.size_26_6 == 0 || info.size_26_6 > uint32_t(kMaxFontPx * 64)) {
-      // Markup scales (<big> nested, scale=...) multiply sizes past any single attribute.
+    if (!info.valid && !info.zero_size) continue;
+    if (info.zero_size || info.size_26_6 == 0 || info.size_26_6 > uint32_t(kMaxFontPx * 64)) {
+      // Markup scales (<big>, <small>, <sub> nested, scale=...) multiply sizes past any single
+      // attribute; a size that rounds to 0 px would draw nothing.
       return Status(ErrorCode::kInvalidArgument,
                     "font size " +
                         (info.size_26_6 == 0 ? std::string("below 1/64")
@@ -476,7 +507,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
     const int64_t baseline = walk->y + pango_layout_iter_get_run_baseline(iter.get());
 
     uint32_t color = 0;
-    bool has_color = false;
+    bool has_color = false, has_alpha = false;
     uint16_t alpha = 0xFFFF;
     for (GSList* a = run->item->analysis.extra_attrs; a != nullptr; a = a->next) {
       auto* attr = static_cast<PangoAttribute*>(a->data);
@@ -487,9 +518,10 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
         has_color = true;
       } else if (attr->klass->type == PANGO_ATTR_FOREGROUND_ALPHA) {
         alpha = static_cast<uint16_t>(reinterpret_cast<PangoAttrInt*>(attr)->value);
+        has_alpha = true;
       }
     }
-    if (has_color) color |= uint32_t(alpha >> 8);
+    color |= uint32_t(alpha >> 8);
 
     // Glyphs are in visual order, left to right, also in RTL runs.
     int64_t x = run_start;
@@ -506,6 +538,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       sg.y = static_cast<float>((baseline + g.geometry.y_offset) / double(PANGO_SCALE));
       sg.color_rgba = color;
       sg.has_color = has_color;
+      sg.has_alpha = has_alpha;
       sg.is_color_font = info.is_color;
       const size_t first_new = result.glyphs.size();
       if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) || !append_hex_box(font, g, sg, &result.glyphs)) {

@@ -21,8 +21,9 @@ struct ShapedGlyph {
   uint32_t size_26_6 = 0;   // the face's pixel size in 1/64 px, as the rasterizer must use it
   float x = 0;              // pen position of the glyph origin on the baseline, px, from the
   float y = 0;              // layout's top-left corner, y down; sub-pixel x is kept
-  uint32_t color_rgba = 0;  // from markup (foreground); meaningful only if has_color
-  bool has_color = false;
+  uint32_t color_rgba = 0;  // from markup: rgb if has_color, alpha if has_alpha (markup_color.h)
+  bool has_color = false;   // foreground
+  bool has_alpha = false;   // fgalpha (or the alpha of foreground="#rrggbbaa")
   bool is_color_font = false;  // the face has colour glyphs (emoji)
 };
 
@@ -43,6 +44,8 @@ struct LayoutResult {
   // Backgrounds, underlines, overlines, strikethroughs and error squiggles from markup, in
   // Pango's drawing order (empty for plain text). See text/decoration.h.
   std::vector<Decoration> decorations;
+  // Marks dropped from runs longer than kMaxClusterMarks (text/pango_limits.h).
+  uint32_t marks_dropped = 0;
 };
 
 class Layouter {
