@@ -17,6 +17,7 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["glyphs_rasterized"] = s.glyphs_rasterized;
   j["raster_errors"] = s.raster_errors;
   j["raster_error_messages"] = s.raster_error_messages;
+  j["marks_dropped"] = s.marks_dropped;
   j["glyph_bytes"] = s.glyph_bytes;
   j["glyphs_stand_in"] = s.glyphs_stand_in;
   j["zoom_requests"] = s.zoom_requests;

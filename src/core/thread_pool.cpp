@@ -166,6 +166,15 @@ void ThreadPool::wait_idle() {
   idle_.wait(lock, [this] { return jobs_.empty() && running_ == 0; });
 }
 
+void ThreadPool::cancel_queued() {
+  std::deque<std::function<void(int)>> dropped;  // destroyed outside the lock
+  {
+    std::lock_guard lock(mutex_);
+    dropped.swap(jobs_);
+    if (running_ == 0) idle_.notify_all();
+  }
+}
+
 int ThreadPool::default_threads() {
   if (const std::optional<int> threads = threads_from_environment()) return *threads;
   const unsigned hw = std::thread::hardware_concurrency();

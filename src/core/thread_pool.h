@@ -43,6 +43,9 @@ class ThreadPool {
   void drain_inline();
   // Blocks until every submitted job has finished.
   void wait_idle();
+  // Drops the jobs no thread has started (for shutdown: a TextSystem going away does not wait
+  // for a queue of background rasterizations); running jobs go on.
+  void cancel_queued();
 
   // Default thread count: GLYPHSTREAM_THREADS if set and valid, else hardware concurrency.
   static int default_threads();

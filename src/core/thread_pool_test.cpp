@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <set>
+#include <thread>
 #include <vector>
 
 namespace glyphstream {
@@ -74,6 +76,39 @@ TEST(ThreadPool, ParallelForCompletesWhileWorkersAreBusy) {
   EXPECT_EQ(n.load(), 100);
   release = true;
   pool.wait_idle();
+}
+
+}  // namespace
+}  // namespace glyphstream
+
+namespace glyphstream {
+namespace {
+
+// A TextSystem going away drops its queued background rasterizations instead of running them
+// all (60 KB of CJK prefetched at 1000 px kept the destructor 81 s): jobs not started are
+// dropped, the running one finishes.
+TEST(ThreadPool, CancelQueuedDropsTheJobsNotStartedAndLetsTheRunningOneFinish) {
+  ThreadPool pool(2);  // one worker
+  std::atomic<bool> started{false}, release{false}, finished{false};
+  std::atomic<int> ran{0};
+  pool.submit([&](int) {
+    started = true;
+    while (!release) std::this_thread::yield();
+    finished = true;
+  });
+  while (!started) std::this_thread::yield();
+  std::vector<std::function<void(int)>> jobs;
+  for (int i = 0; i < 100; ++i) jobs.emplace_back([&](int) { ++ran; });
+  pool.submit_batch(std::move(jobs));
+  pool.cancel_queued();
+  release = true;
+  pool.wait_idle();
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(ran, 0);
+  // The pool still works afterwards.
+  pool.submit([&](int) { ++ran; });
+  pool.wait_idle();
+  EXPECT_EQ(ran, 1);
 }
 
 }  // namespace

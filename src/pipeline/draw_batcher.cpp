@@ -26,10 +26,10 @@ bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g
                                FrameStats& stats) const {
   // Far-away quads cannot be on screen (and floats lose whole pixels beyond 2^24).
   constexpr float kLimit = float(kFarPx);
-  if (!g) {  // not resident at its exact size: the stand-in, stretched
-    const StandIn& s = stand_ins_[q.stand_in];
+  if (!g || g->draw_scale > 0) {  // a stand-in, or a raster reduced to fit a page: stretched
+    const StandIn& s = g ? stand_in_for(g, q.key, q.key, q.pen_x, q.pen_y) : stand_ins_[q.stand_in];
     if (s.glyph->empty() || !(std::fabs(s.x) <= kLimit && std::fabs(s.y) <= kLimit)) return false;
-    ++stats.glyphs_stand_in;
+    if (!g) ++stats.glyphs_stand_in;
     *inst = scaled_instance(s, q.color);
     *page = s.glyph->page;
     *format = s.glyph->format;

@@ -46,9 +46,9 @@ void RasterScheduler::prefetch(std::span<const text::ShapedGlyph> glyphs,
     for (const text::ShapedGlyph& g : glyphs) {
       int px, py;
       const atlas::GlyphKey key = glyph_key_for(g, 0, 0, &px, &py);
-      if (cache.find(key) || prefetched_.count(key) || !prefetch_inflight_.insert(key).second) {
-        continue;
-      }
+      if (cache.find(key) || prefetched_.count(key) || prefetch_inflight_.count(key)) continue;
+      if (!reserve_prefetch(key)) continue;
+      prefetch_inflight_.insert(key);
       keys.push_back(key);
     }
   }
@@ -70,7 +70,9 @@ void RasterScheduler::prefetch_keys(std::span<const atlas::GlyphKey> keys,
     std::lock_guard lock(prefetch_mutex_);
     for (const atlas::GlyphKey& key : candidates) {
       if (fresh.size() >= max_new) break;
-      if (prefetched_.count(key) || !prefetch_inflight_.insert(key).second) continue;
+      if (prefetched_.count(key) || prefetch_inflight_.count(key)) continue;
+      if (!reserve_prefetch(key)) break;
+      prefetch_inflight_.insert(key);
       fresh.push_back(key);
     }
   }
@@ -93,12 +95,16 @@ void RasterScheduler::submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& k
       // and the caller's draw_text() queue on prefetch_mutex_.
       std::vector<Result<text::GlyphBitmap>> done;
       done.reserve(batch.size());
-      for (const atlas::GlyphKey& k : batch) done.push_back(rasterize_guarded(worker, k));
+      for (const atlas::GlyphKey& k : batch) {
+        if (cancelled_.load(std::memory_order_relaxed)) break;  // the TextSystem is going
+        done.push_back(rasterize_guarded(worker, k));
+      }
       {
         std::lock_guard lock(prefetch_mutex_);
         for (size_t j = 0; j < batch.size(); ++j) {
           prefetch_inflight_.erase(batch[j]);
-          if (done[j].ok()) prefetched_.emplace(batch[j], std::move(done[j]).value());
+          keep_prefetched(batch[j], j < done.size() ? std::move(done[j])
+                                                    : Status(ErrorCode::kInternal, "cancelled"));
         }
       }
       prefetch_ready_.notify_all();  // commit() may be waiting for one of these
@@ -205,6 +211,7 @@ Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch&
   {
     std::lock_guard lock(prefetch_mutex_);
     for (auto& [key, bitmap] : prefetched_) {
+      prefetch_bytes_ -= std::min(prefetch_bytes_, bitmap.pixels.size());
       if (!cache.find(key) && !miss_set_.count(key))
         batch.extras.emplace_back(key, std::move(bitmap));
     }
@@ -219,6 +226,7 @@ Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch&
   if (batch.extras.size() > extras_per_commit_) {  // the rest land in the next commits
     std::lock_guard lock(prefetch_mutex_);
     for (size_t i = extras_per_commit_; i < batch.extras.size(); ++i) {
+      prefetch_bytes_ += batch.extras[i].second.value().pixels.size();
       prefetched_.emplace(batch.extras[i].first, std::move(batch.extras[i].second).value());
     }
     batch.extras.erase(batch.extras.begin() + std::ptrdiff_t(extras_per_commit_),
@@ -228,9 +236,43 @@ Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch&
   return {};
 }
 
+namespace {
+
+// A prefetch job's bytes before it runs: the em square with gutters, one byte a pixel.
+size_t estimated_bytes(const atlas::GlyphKey& key) {
+  const size_t side = size_t(key.size_26_6 / 64) + 3;
+  return side * side;
+}
+
+}  // namespace
+
+bool RasterScheduler::reserve_prefetch(const atlas::GlyphKey& key) {
+  const size_t bytes = estimated_bytes(key);
+  if (prefetch_bytes_ + bytes > prefetch_budget_) {
+    prefetch_refused_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  prefetch_bytes_ += bytes;
+  return true;
+}
+
+void RasterScheduler::keep_prefetched(const atlas::GlyphKey& key,
+                                      Result<text::GlyphBitmap>&& bitmap) {
+  prefetch_bytes_ -= std::min(prefetch_bytes_, estimated_bytes(key));
+  if (!bitmap.ok()) return;
+  const size_t bytes = bitmap.value().pixels.size();
+  if (cancelled_.load(std::memory_order_relaxed) || prefetch_bytes_ + bytes > prefetch_budget_) {
+    prefetch_refused_.fetch_add(1, std::memory_order_relaxed);
+    return;  // rasterized again if it is drawn
+  }
+  prefetch_bytes_ += bytes;
+  prefetched_.emplace(key, std::move(bitmap).value());
+}
+
 bool RasterScheduler::collect_prefetched(size_t i, RasterBatch& batch) {
   auto it = prefetched_.find(misses_[i]);
   if (it == prefetched_.end()) return false;
+  prefetch_bytes_ -= std::min(prefetch_bytes_, it->second.pixels.size());
   batch.bitmaps[i] = std::move(it->second);
   prefetched_.erase(it);
   batch.have[i] = true;
@@ -264,6 +306,13 @@ void RasterScheduler::forget_unfinished(const atlas::GlyphCache& cache) noexcept
 
 void RasterScheduler::stop() {
   close_raster_queue();
+  pool_->wait_idle();
+}
+
+void RasterScheduler::cancel() {
+  cancelled_.store(true, std::memory_order_relaxed);
+  close_raster_queue();
+  pool_->cancel_queued();
   pool_->wait_idle();
 }
 
@@ -321,7 +370,10 @@ Result<text::GlyphBitmap> RasterScheduler::rasterize_guarded(int worker, const a
 
 void RasterScheduler::rasterize_item(int worker, RasterItem& item) noexcept {
   try {
-    item.bitmap = rasterize_guarded(worker, item.key);
+    // Cancelled (the TextSystem is going): the item keeps its "not rasterized" error.
+    if (!cancelled_.load(std::memory_order_relaxed)) {
+      item.bitmap = rasterize_guarded(worker, item.key);
+    }
   } catch (...) {
     try {
       item.bitmap = Status(ErrorCode::kOutOfMemory, "rasterize: out of memory");

@@ -89,6 +89,10 @@ class RasterScheduler {
   // Bounds the background results one commit makes resident (packing, staging and uploading
   // them is the render thread's work: a zoom's ladder rung of ~400 glyphs is spread over frames).
   void set_extras_per_commit(size_t n) { extras_per_commit_ = n > 0 ? n : SIZE_MAX; }
+  // Rasterizes one key on the caller's thread now (an oversize glyph's smaller raster).
+  Result<text::GlyphBitmap> rasterize_now(const atlas::GlyphKey& k) {
+    return rasterize_guarded(0, k);
+  }
   // Ends the commit interval (its misses were all packed, or failed).
   void end_interval();
   // After an exception in commit() (misses left behind): keeps the misses not yet placed, for
@@ -98,6 +102,17 @@ class RasterScheduler {
   // Closes the open queue (its workers leave once the queued glyphs are done) and waits for
   // every background job.
   void stop();
+  // For destruction: background jobs not started are dropped, running ones skip their remaining
+  // glyphs, queued misses are not rasterized; returns once no job runs (one glyph at most).
+  void cancel();
+
+  // Prefetched bitmaps kept (plus the estimated size of those being rasterized) stay within
+  // this many bytes (TextSystem: the atlas budget, since no more can be resident at once): a
+  // prefetch beyond it starts no more jobs, a result beyond it is not kept. Those glyphs are
+  // rasterized when drawn.
+  void set_prefetch_budget(size_t bytes) { prefetch_budget_ = bytes; }
+  // Glyphs a prefetch did not start or keep for the budget, since creation.
+  uint64_t prefetch_refused() const { return prefetch_refused_.load(std::memory_order_relaxed); }
 
  private:
   // Where a miss went: {queue, index} in the commit interval's raster queues.
@@ -120,6 +135,11 @@ class RasterScheduler {
   // Queues misses [first, end) that nobody rasterizes yet (a full queue leaves the rest to
   // commit()).
   void queue_misses(size_t first);
+  // Reserves a glyph's estimated bytes for a prefetch job; false when over the budget.
+  // prefetch_mutex_ held.
+  bool reserve_prefetch(const atlas::GlyphKey& key);
+  // Keeps a finished prefetch result within the budget (else drops it); prefetch_mutex_ held.
+  void keep_prefetched(const atlas::GlyphKey& key, Result<text::GlyphBitmap>&& bitmap);
   // Hands keys (already marked in flight) to the workers; results land in `prefetched_`.
   void submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& keys);
   // A worker's rasterization; an exception (bad_alloc) becomes an error result, so that whoever
@@ -158,6 +178,10 @@ class RasterScheduler {
   std::unordered_set<atlas::GlyphKey, atlas::GlyphKeyHash> prefetch_inflight_;
   std::condition_variable prefetch_ready_;  // a worker finished a glyph
   size_t extras_per_commit_ = SIZE_MAX;
+  size_t prefetch_budget_ = size_t(32) << 20;
+  size_t prefetch_bytes_ = 0;  // kept bitmaps + estimates of those in flight; prefetch_mutex_
+  std::atomic<uint64_t> prefetch_refused_{0};
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace glyphstream::pipeline

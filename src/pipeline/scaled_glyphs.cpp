@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "text/markup_color.h"
+
 namespace glyphstream::pipeline {
 namespace {
 
@@ -43,13 +45,17 @@ uint32_t ladder_size_at_or_above(uint32_t size_26_6, int steps_per_octave) {
 
 StandIn stand_in_for(const atlas::CachedGlyph* glyph, const atlas::GlyphKey& glyph_key,
                      const atlas::GlyphKey& exact_key, int pen_x, int pen_y) {
-  // A raster of bin b was drawn with the glyph origin b/4 px right of its integer pen.
-  const double r = double(exact_key.size_26_6) / double(glyph_key.size_26_6);
+  // A raster of bin b was drawn with the glyph origin b/4 px right of its integer pen. A raster
+  // reduced to fit a page is of bin 0, at its size / draw_scale.
+  const bool reduced = glyph->draw_scale > 0;
+  const double r = double(exact_key.size_26_6) / double(glyph_key.size_26_6) *
+                   (reduced ? double(glyph->draw_scale) : 1.0);
+  const double bin = reduced ? 0.0 : double(glyph_key.subpixel_bin);
   const double origin_x = double(pen_x) + double(exact_key.subpixel_bin) / 4.0;
   StandIn s;
   s.glyph = glyph;
   s.key = glyph_key;
-  s.x = float(origin_x + r * (double(glyph->bearing_x) - double(glyph_key.subpixel_bin) / 4.0));
+  s.x = float(origin_x + r * (double(glyph->bearing_x) - bin / 4.0));
   s.y = float(double(pen_y) - r * double(glyph->bearing_y));
   s.w = float(r * double(glyph->rect.w));
   s.h = float(r * double(glyph->rect.h));
@@ -112,8 +118,7 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
   for (const text::ShapedGlyph& g : L.glyphs) {
     QueuedGlyph& q = t.batcher->push();
     q.key = scaled_key(g, x, y, scale, &q.pen_x, &q.pen_y);
-    q.color =
-        g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
+    q.color = text::resolve_markup_color(default_color, g.color_rgba, g.has_color, g.has_alpha);
     if (const atlas::CachedGlyph* exact = t.cache->find(q.key)) {
       ++t.stats->glyph_hits;
       q.glyph = exact;

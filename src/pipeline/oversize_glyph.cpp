@@ -1,0 +1,52 @@
+#include "pipeline/oversize_glyph.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace glyphstream::pipeline {
+namespace {
+
+constexpr int kGutters = 2;  // the atlas keeps a 1-px gutter on every side
+
+bool fits(const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
+  return bm.width + kGutters <= c.page_width && bm.height + kGutters <= c.page_max_height;
+}
+
+// The size (26.6) whose raster should fit, from a raster of `size` that is w x h px.
+uint32_t size_to_fit(uint32_t size, const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
+  const double ratio = std::min(double(c.page_width - kGutters) / double(bm.width),
+                                double(c.page_max_height - kGutters) / double(bm.height));
+  // Antialiasing may widen a raster by a pixel at any size: aim 2% below.
+  return uint32_t(std::floor(double(size) * ratio * 0.98));
+}
+
+}  // namespace
+
+Result<float> fit_glyph_to_page(const atlas::GlyphKey& key, text::GlyphBitmap* bitmap,
+                                const atlas::AtlasConfig& config, const RasterizeFn& rasterize) {
+  if (bitmap->width <= 0 || bitmap->height <= 0 || fits(*bitmap, config)) return 0.0f;
+  atlas::GlyphKey reduced = key;
+  reduced.subpixel_bin = 0;  // the batcher places the origin at the exact key's bin
+  text::GlyphBitmap current = *bitmap;
+  uint32_t size = key.size_26_6;
+  constexpr int kTries = 4;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    size = size_to_fit(size, current, config);
+    if (size < 64) break;  // below 1 px: nothing worth drawing
+    reduced.size_26_6 = size;
+    GS_ASSIGN_OR_RETURN(current, rasterize(reduced));
+    if (current.width <= 0 || current.height <= 0) break;
+    if (fits(current, config)) {
+      *bitmap = std::move(current);
+      return float(double(key.size_26_6) / double(size));
+    }
+  }
+  return Status(ErrorCode::kInvalidArgument,
+                std::to_string(bitmap->width) + " x " + std::to_string(bitmap->height) +
+                    " px is larger than an atlas page (" + std::to_string(config.page_width) +
+                    " x " + std::to_string(config.page_max_height) +
+                    " px), and no smaller raster of it fits one");
+}
+
+}  // namespace glyphstream::pipeline
