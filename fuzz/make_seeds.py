@@ -18,6 +18,7 @@ FONTS = [
 ]
 
 MARKUP, WRAP, CUSTOM = 1, 2, 4
+NEST, STRETCH = 64, 128  # issue 23: nesting depth, repeated last code point
 
 
 def family(i):
@@ -42,6 +43,12 @@ TEXT_SEEDS = {
     "controls": (family(2), 14, 0, "tab\there\r\nnew\u2028line\u00ad\ufeff\u200d"),
     "nul": (family(0), 16, 0, "before\0after"),
     "empty": (family(0), 16, 0, ""),
+    # Issue 23: 56 nested <small> (size byte 6: tag 0), 60 nested <big> (tag 1), one base with
+    # 100k marks, a wrapped paragraph of 130k "x" (wider than Pango's int).
+    "nested_small": (NEST, 6, 56, "tiny"),
+    "nested_big": (NEST, 1, 60, "huge"),
+    "mark_run": (STRETCH, 24, 200, "a\u0301"),
+    "long_wrapped": (STRETCH | WRAP, 40, 255, "word x"),
 }
 
 BINARY_TEXT = {

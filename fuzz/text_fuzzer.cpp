@@ -1,6 +1,11 @@
 // Text and Pango markup through layout, rasterization of the laid-out glyphs and the atlas (no
 // GL). Input: three control bytes, then the text (or, with kCustomFont, "font description\n"
 // followed by the text), so that descriptions, sizes and wrapping are fuzzed along with text.
+// Classes a short input cannot reach by itself (issue 23) have flags: kNest wraps the text in
+// up to 255 nested size tags, kStretch repeats its last code point up to ~130k times (mark runs,
+// paragraphs wider than Pango's int), and every glyph is keyed at positions scaled by up to 2^40
+// (the pipeline's pen offsets must never wrap through int: UBSan's float-cast-overflow).
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +16,7 @@
 #include <unordered_set>
 
 #include "atlas/atlas.h"
+#include "pipeline/layout_cache.h"
 #include "text/font_registry.h"
 #include "text/layout.h"
 #include "text/rasterizer.h"
@@ -24,6 +30,9 @@ namespace {
 constexpr uint8_t kMarkup = 1 << 0;
 constexpr uint8_t kWrap = 1 << 1;
 constexpr uint8_t kCustomFont = 1 << 2;
+constexpr uint8_t kNest = 1 << 6;
+constexpr uint8_t kStretch = 1 << 7;
+constexpr const char* kNestingTags[] = {"small", "big", "sub", "sup", "b", "i"};
 // Families that exercise fallback, CJK, colour emoji and an unknown name.
 constexpr const char* kFamilies[] = {"Sans",
                                      "Serif",
@@ -81,13 +90,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     params.font = std::string(kFamilies[(flags >> 3) % 8]) + " " + std::to_string(px) + "px";
   }
 
-  auto laid_out = ctx.layouter->layout(rest, params);
+  std::string text(rest);
+  if ((flags & kStretch) && !text.empty()) {
+    size_t last = text.size() - 1;  // the last code point's first byte
+    while (last > 0 && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
+    const std::string unit = text.substr(last);
+    for (size_t i = 0, n = 1 + size_t(data[2]) * 512; i < n; ++i) text += unit;
+  }
+  if (flags & kNest) {
+    params.markup = true;
+    const std::string tag = kNestingTags[data[1] % 6];
+    std::string nested;
+    for (int i = 0; i < data[2]; ++i) nested += "<" + tag + ">";
+    nested += text;
+    for (int i = 0; i < data[2]; ++i) nested += "</" + tag + ">";
+    text.swap(nested);
+  }
+  auto laid_out = ctx.layouter->layout(text, params);
   if (!laid_out.ok()) {
     check(!laid_out.status().message().empty(), "an error carries a message");
     return 0;
   }
   const gs::text::LayoutResult& layout = laid_out.value();
   check(layout.line_count >= 0, "line count");
+  check(layout.marks_dropped <= text.size(), "marks dropped");
+  const double far = std::ldexp(1.0, data[1] % 41);
+  for (const gs::text::ShapedGlyph& g : layout.glyphs) {
+    // Sizes that round to 0 px are refused, never laid out as nothing.
+    check(g.size_26_6 > 0 && g.size_26_6 <= 4096 * 64, "glyph size in (0, 4096 px]");
+    check(std::isfinite(g.x) && std::isfinite(g.y), "finite glyph position");
+    gs::text::ShapedGlyph scaled = g;
+    scaled.x = float(double(g.x) * far);
+    scaled.y = float(double(g.y) * -far);
+    int pen_x = 0, pen_y = 0;
+    gs::pipeline::glyph_key_for(scaled, 16777216.0f, -16777216.0f, &pen_x, &pen_y);
+  }
 
   gs::atlas::AtlasConfig cfg;
   cfg.page_width = 256;

@@ -15,15 +15,20 @@
 
 namespace glyphstream::text {
 
+// Unicode's Stream-Safe Text Format (UAX #15) allows at most 30 non-starters in a row: no
+// natural language needs more. Counted (text/pango_limits.h): marks (Mn, Mc, Me) and the joiners
+// and grapheme joiner (ZWNJ, ZWJ, CGJ) that do not interrupt a mark stack for the shaper.
+constexpr size_t kMaxClusterMarks = 30;
+
 struct ShapedGlyph {
   FaceId face = 0;
   uint32_t glyph_id = 0;
-  uint32_t size_26_6 = 0;   // the face's pixel size in 1/64 px, as the rasterizer must use it
-  float x = 0;              // pen position of the glyph origin on the baseline, px, from the
-  float y = 0;              // layout's top-left corner, y down; sub-pixel x is kept
-  uint32_t color_rgba = 0;  // from markup: rgb if has_color, alpha if has_alpha (markup_color.h)
-  bool has_color = false;   // foreground
-  bool has_alpha = false;   // fgalpha (or the alpha of foreground="#rrggbbaa")
+  uint32_t size_26_6 = 0;      // the face's pixel size in 1/64 px, as the rasterizer must use it
+  float x = 0;                 // pen position of the glyph origin on the baseline, px, from the
+  float y = 0;                 // layout's top-left corner, y down; sub-pixel x is kept
+  uint32_t color_rgba = 0;     // from markup: rgb if has_color, alpha if has_alpha (markup_color.h)
+  bool has_color = false;      // foreground
+  bool has_alpha = false;      // fgalpha (or the alpha of foreground="#rrggbbaa")
   bool is_color_font = false;  // the face has colour glyphs (emoji)
 };
 

@@ -20,12 +20,9 @@
 #include <utility>
 #include <vector>
 
-namespace glyphstream::text {
+#include "text/layout.h"  // kMaxClusterMarks
 
-// Unicode's Stream-Safe Text Format (UAX #15) allows at most 30 non-starters in a row: no
-// natural language needs more. Counted here: marks (Mn, Mc, Me) and the joiners and
-// grapheme joiner (ZWNJ, ZWJ, CGJ) that do not interrupt a mark stack for the shaper.
-constexpr size_t kMaxClusterMarks = 30;
+namespace glyphstream::text {
 
 struct CappedText {
   std::string text;  // the text without the dropped code points

@@ -349,7 +349,7 @@ TEST_F(BadInput, CorruptOrTruncatedFontInMemoryIsFontLoadFailed) {
 
 // --- Atlas ------------------------------------------------------------------------------------
 
-TEST_F(BadInput, GlyphLargerThanAnyPageIsSkippedAndCounted) {
+TEST_F(BadInput, GlyphLargerThanAnyPageIsDrawnFromASmallerRaster) {
   TextSystemDesc desc;
   desc.page_width = 64;
   desc.page_max_height = 64;
@@ -360,16 +360,11 @@ TEST_F(BadInput, GlyphLargerThanAnyPageIsSkippedAndCounted) {
   EXPECT_TRUE(ts_->commit().ok());
   EXPECT_GT(flush_and_count_good_ink(), 50);
   expect_good_text_exact();
+  // Drawn (was skipped with a raster error): rasterized at the largest size that fits a page
+  // and scaled up to 150 px (pipeline/oversize_glyph.h; the 3000 px case: hostile_engine_test).
   const FrameStats& st = ts_->last_frame_stats();
-  EXPECT_GE(st.raster_errors, 1u);
-  ASSERT_FALSE(st.raster_error_messages.empty());
-  // Names the glyph's size and the page size: "... at 150.00 px: W x H px is larger than an
-  // atlas page (64 x 64 px)".
-  EXPECT_NE(st.raster_error_messages[0].find("at 150.00 px"), std::string::npos)
-      << st.raster_error_messages[0];
-  EXPECT_NE(st.raster_error_messages[0].find("larger than an atlas page (64 x 64 px)"),
-            std::string::npos)
-      << st.raster_error_messages[0];
+  EXPECT_EQ(st.raster_errors, 0u);
+  EXPECT_GT(testing::count_ink(pixels_, kWidth, 200, 0, kWidth, kHeight, kBackground, 60), 1000);
   // Still usable: the next frame draws normally.
   begin_with_good_text();
   EXPECT_GT(flush_and_count_good_ink(), 50);
