@@ -20,8 +20,8 @@
 #include "pipeline/device_factory.h"
 #include "pipeline/draw_batcher.h"
 #include "pipeline/frame_stats.h"
+#include "pipeline/glyph_fit.h"
 #include "pipeline/layout_cache.h"
-#include "pipeline/oversize_glyph.h"
 #include "pipeline/raster_scheduler.h"
 #include "pipeline/scaled_glyphs.h"
 #include "pipeline/stager.h"
@@ -148,8 +148,6 @@ struct TextSystem::Impl {
   void drop_evicted() {
     for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
   }
-  // Why the atlas refused a glyph, in words.
-  std::string refusal_reason(atlas::AllocStatus status, const text::GlyphBitmap& bm) const;
   Status mid_frame_flush();
   Status flush();
   Status finish();
@@ -302,7 +300,7 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
     frame_stats.glyph_error(key, bitmap.status().message());
     return {};
   }
-  // Larger than a page: a smaller raster, drawn scaled up (pipeline/oversize_glyph.h).
+  // Larger than a page: a smaller raster, drawn scaled up (pipeline/glyph_fit.h).
   const auto fitted = pipeline::fit_glyph_to_page(
       key, &bitmap.value(), atlas->config(),
       [this](const atlas::GlyphKey& k) { return raster->rasterize_now(k); });
@@ -329,7 +327,9 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
     }
     if (r.status != atlas::AllocStatus::kOk) {
       // Drawn as nothing; the rest of the frame goes on.
-      frame_stats.glyph_error(key, refusal_reason(r.status, bm));
+      frame_stats.glyph_error(key,
+                              pipeline::refusal_reason(r.status, bm, atlas->config(),
+                                                       gpu->backend().can_wait_within_frame()));
       return {};
     }
     // The copy into the page waits for the stager's write_pending(): there, all of a commit's
@@ -345,28 +345,6 @@ Status TextSystem::Impl::pack_one(const atlas::GlyphKey& key, Result<text::Glyph
   ++stats().glyphs_rasterized;
   if (scaled->take_request(key)) ++stats().glyphs_refined;
   return {};
-}
-
-std::string TextSystem::Impl::refusal_reason(atlas::AllocStatus status,
-                                             const text::GlyphBitmap& bm) const {
-  if (status != atlas::AllocStatus::kTooLarge) {
-    if (!gpu->backend().can_wait_within_frame()) {
-      return "no atlas space: every page is pinned by this frame, and an embedded Vulkan frame "
-             "cannot be flushed early (raise TextSystemDesc::atlas_budget_bytes)";
-    }
-    return "no atlas space: every page is pinned by this frame even after a mid-frame flush";
-  }
-  const atlas::AtlasConfig& c = atlas->config();
-  const std::string size = std::to_string(bm.width) + " x " + std::to_string(bm.height) + " px";
-  // The atlas answers kTooLarge for a glyph larger than a page and for one whose smallest page
-  // is over the budget; with its 1-px gutter on every side, the glyph tells which.
-  constexpr int kGutters = 2;
-  if (bm.width + kGutters > c.page_width || bm.height + kGutters > c.page_max_height) {
-    return size + " is larger than an atlas page (" + std::to_string(c.page_width) + " x " +
-           std::to_string(c.page_max_height) + " px)";
-  }
-  return size + " needs an atlas page larger than the atlas budget of " +
-         std::to_string(c.memory_budget_bytes) + " bytes";
 }
 
 Status TextSystem::Impl::mid_frame_flush() {
@@ -416,9 +394,7 @@ TextSystem::TextSystem(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 TextSystem::~TextSystem() {
   if (!impl_ || !impl_->raster) return;
-  // Queued background work is dropped, not waited for (a prefetch of 60 KB of CJK at 1000 px
-  // kept the destructor 81 s); running jobs finish their current glyph.
-  impl_->raster->cancel();
+  impl_->raster->cancel();  // queued background work is dropped, not waited for
 }
 
 Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& desc) {

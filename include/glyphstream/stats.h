@@ -28,7 +28,7 @@ struct FrameStats {
   std::vector<std::string> raster_error_messages;
   static constexpr size_t kMaxErrorMessages = 8;
   // Combining marks dropped from runs of more than 30 on one base (a warning: Pango's cost is
-  // quadratic in such a run; 30 is Unicode's stream-safe limit, see RELIABILITY.md).
+  // quadratic in such a run; 30 is Unicode's stream-safe limit, see docs/RELIABILITY.md).
   uint32_t marks_dropped = 0;
   uint64_t glyph_bytes = 0;  // padded bytes of the glyphs newly written to the atlas
   // draw_text_scaled(): quads drawn from a raster of another size (stretched), background

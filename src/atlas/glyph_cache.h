@@ -35,7 +35,7 @@ struct CachedGlyph {
   int16_t bearing_x = 0;  // bitmap left edge relative to the (integer) pen position
   int16_t bearing_y = 0;  // bitmap top edge above the baseline (positive up)
   // > 0: the raster is of a smaller size (the exact one is larger than a page) and is drawn
-  // scaled up by this; bearings and rect are the smaller raster's (pipeline/oversize_glyph.h).
+  // scaled up by this; bearings and rect are the smaller raster's (pipeline/glyph_fit.h).
   float draw_scale = 0;
   bool empty() const { return !handle.valid(); }
 };

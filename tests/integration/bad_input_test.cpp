@@ -361,7 +361,7 @@ TEST_F(BadInput, GlyphLargerThanAnyPageIsDrawnFromASmallerRaster) {
   EXPECT_GT(flush_and_count_good_ink(), 50);
   expect_good_text_exact();
   // Drawn (was skipped with a raster error): rasterized at the largest size that fits a page
-  // and scaled up to 150 px (pipeline/oversize_glyph.h; the 3000 px case: hostile_engine_test).
+  // and scaled up to 150 px (pipeline/glyph_fit.h; the 3000 px case: hostile_engine_test).
   const FrameStats& st = ts_->last_frame_stats();
   EXPECT_EQ(st.raster_errors, 0u);
   EXPECT_GT(testing::count_ink(pixels_, kWidth, 200, 0, kWidth, kHeight, kBackground, 60), 1000);

@@ -1,4 +1,4 @@
-#include "pipeline/oversize_glyph.h"
+#include "pipeline/glyph_fit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -47,6 +47,26 @@ Result<float> fit_glyph_to_page(const atlas::GlyphKey& key, text::GlyphBitmap* b
                     " px is larger than an atlas page (" + std::to_string(config.page_width) +
                     " x " + std::to_string(config.page_max_height) +
                     " px), and no smaller raster of it fits one");
+}
+
+std::string refusal_reason(atlas::AllocStatus status, const text::GlyphBitmap& bm,
+                           const atlas::AtlasConfig& c, bool can_wait_within_frame) {
+  if (status != atlas::AllocStatus::kTooLarge) {
+    if (!can_wait_within_frame) {
+      return "no atlas space: every page is pinned by this frame, and an embedded Vulkan frame "
+             "cannot be flushed early (raise TextSystemDesc::atlas_budget_bytes)";
+    }
+    return "no atlas space: every page is pinned by this frame even after a mid-frame flush";
+  }
+  const std::string size = std::to_string(bm.width) + " x " + std::to_string(bm.height) + " px";
+  // The atlas answers kTooLarge for a glyph larger than a page and for one whose smallest page
+  // is over the budget; with its 1-px gutter on every side, the glyph tells which.
+  if (bm.width + kGutters > c.page_width || bm.height + kGutters > c.page_max_height) {
+    return size + " is larger than an atlas page (" + std::to_string(c.page_width) + " x " +
+           std::to_string(c.page_max_height) + " px)";
+  }
+  return size + " needs an atlas page larger than the atlas budget of " +
+         std::to_string(c.memory_budget_bytes) + " bytes";
 }
 
 }  // namespace glyphstream::pipeline
