@@ -332,8 +332,11 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
   CappedText capped;  // runs of more than kMaxClusterMarks marks: the excess dropped
   if (cap_mark_runs(plain, &capped)) plain = capped.text;
   impl.dropped_ranges = &capped.removed;
-  impl.max_item_bytes = max_item_bytes(largest_font_px(
-      attrs.get(), pango_font_description_get_size(desc.get()) / double(PANGO_SCALE), kMaxFontPx));
+  if (width_units > 0) {  // only wrapped paragraphs are cut into items
+    impl.max_item_bytes = max_item_bytes(largest_font_px(
+        attrs.get(), pango_font_description_get_size(desc.get()) / double(PANGO_SCALE),
+        kMaxFontPx));
+  }
   GS_ASSIGN_OR_RETURN(LayoutResult result,
                       impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units));
   result.marks_dropped = capped.dropped;
