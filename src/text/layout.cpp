@@ -18,11 +18,12 @@
 #include <utility>
 
 #include "core/utf8.h"
-#include "text/decoration_collector.h"
 #include "text/font_check.h"
 #include "text/fontconfig_setup.h"
 #include "text/hex_box.h"
 #include "text/layout_input.h"
+#include "text/line_placement.h"
+#include "text/paragraph_options.h"
 #include "text/rasterizer.h"
 
 namespace glyphstream::text {
@@ -60,6 +61,7 @@ using IterPtr = GPtr<PangoLayoutIter, pango_layout_iter_free>;
 using ErrorPtr = GPtr<GError, g_error_free>;
 void free_chars(char* s) { g_free(s); }
 using CharsPtr = GPtr<char, free_chars>;
+using TabsPtr = GPtr<PangoTabArray, pango_tab_array_free>;
 
 struct ParagraphWalk;
 
@@ -69,12 +71,16 @@ struct Layouter::Impl {
   FontRegistry* registry = nullptr;
   PangoFontMap* font_map = nullptr;
   PangoContext* context = nullptr;
+  // Layout contexts per ContextOptions (paragraph_options.h), never changed once made: a few
+  // most recent ones, the newest last (a layout keeps its own reference).
+  std::vector<std::pair<ContextOptions, PangoContext*>> contexts;
   // PangoFont* -> face, size. Each key holds a reference so that a pointer is never reused by
   // another font while cached.
   std::unordered_map<PangoFont*, FontInfo> fonts;
 
   ~Impl() {
     clear_fonts();
+    for (auto& entry : contexts) g_object_unref(entry.second);
     if (context != nullptr) g_object_unref(context);
     if (font_map != nullptr) g_object_unref(font_map);
   }
@@ -83,16 +89,17 @@ struct Layouter::Impl {
   bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                       std::vector<ShapedGlyph>* out);
   Status check_font_available(const PangoFontDescription* desc, const std::string& description);
+  PangoContext* context_for(const ContextOptions& options);
   struct Paragraph {
     int64_t width = 0;  // logical, Pango units
-    bool right_aligned = false;
   };
   Result<LayoutResult> lay_out_paragraphs(std::string_view plain, PangoAttrList* attrs,
-                                          const PangoFontDescription* desc, int width_units);
+                                          const PangoFontDescription* desc, int width_units,
+                                          const ParagraphStyle& style);
   Result<Paragraph> lay_out_paragraph(std::string_view text, PangoAttrList* attrs,
-                                      const PangoFontDescription* desc, int width_units,
+                                      const PangoFontDescription* desc, PangoDirection forced_dir,
                                       ParagraphWalk* walk);
-  Status walk_runs(PangoLayout* pl, ParagraphWalk* walk);
+  Status walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk);
   void clear_fonts() {
     for (auto& [font, info] : fonts) g_object_unref(font);
     fonts.clear();
@@ -242,10 +249,27 @@ namespace {
 
 // State carried from one paragraph to the next while a text is laid out.
 struct ParagraphWalk {
+  ParagraphWalk(const ParagraphStyle& s, int width)
+      : style(s),
+        width_units(width),
+        base_dir(context_options(s).base_dir),
+        alignment(pango_alignment(s)),
+        auto_dir(!s.no_auto_dir),
+        placement(s.spacing != 0 ? pango_units(s.spacing) : 0, s.line_spacing, alignment, auto_dir,
+                  base_dir) {}
   LayoutResult* result = nullptr;
+  const ParagraphStyle& style;
+  int width_units;                  // < 0: no wrap width
+  PangoContext* context = nullptr;  // the text's context (pango-view's settings)
+  PangoDirection base_dir;
+  PangoAlignment alignment;  // the text's layout alignment
+  bool auto_dir;
+  PangoDirection prev_dir = PANGO_DIRECTION_LTR;  // what a neutral paragraph takes (auto_dir)
+  PangoTabArray* tabs = nullptr;
+  TextPlacement placement;  // every line's place in the whole text
   std::unordered_set<FaceId> seen_faces;
-  int64_t y = 0;  // top of the next paragraph, Pango units
   int64_t min_x = INT64_MAX, max_end = INT64_MIN;
+  int64_t widest_line = 0;  // 64-bit line widths
   bool first = true;
 };
 
@@ -278,6 +302,7 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     return Status(ErrorCode::kInvalidArgument,
                   "wrap width " + std::to_string(params.wrap_width) + " must be finite and >= 0");
   }
+  GS_TRY(check_paragraph_style(params.paragraph));
   GS_TRY(impl.check_font_available(desc.get(), params.font));
 
   // Embedded NULs are text: Pango would cut the string at the first one, so each U+0000 is
@@ -321,89 +346,115 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     const double units = double(params.wrap_width) * PANGO_SCALE;
     if (units < INT_MAX) width_units = std::max(1, static_cast<int>(units));
   }
-  return impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units);
+  return impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units, params.paragraph);
+}
+
+PangoContext* Layouter::Impl::context_for(const ContextOptions& options) {
+  constexpr size_t kMaxContexts = 8;
+  for (auto it = contexts.begin(); it != contexts.end(); ++it) {
+    if (it->first == options) {
+      if (it + 1 != contexts.end()) std::rotate(it, it + 1, contexts.end());
+      return contexts.back().second;
+    }
+  }
+  if (contexts.size() == kMaxContexts) {
+    g_object_unref(contexts.front().second);
+    contexts.erase(contexts.begin());
+  }
+  contexts.emplace_back(options, create_context(font_map, options));
+  return contexts.back().second;
 }
 
 // Pango's cost per line grows with the text before it (g_utf8_strlen from the start under
 // pango_layout_get_extents): a 2 MB text of short paragraphs took a minute. One PangoLayout per
-// paragraph keeps the cost linear; paragraphs are stacked as Pango stacks them (line heights
-// add up), and without a wrap width right-to-left paragraphs are aligned to the widest one, as
-// Pango aligns them within one layout.
+// paragraph keeps the cost linear, and the paragraphs land where one layout of the whole text
+// puts them (text/line_placement.h): lines are stacked as Pango stacks them (spacing and line
+// spacing included), a paragraph without a strong direction takes the one before it, and
+// without a wrap width lines are aligned within the widest line of the whole text. Where that
+// cannot be exact (needs_whole_layout: --single-par, a positive --height with an ellipsis) the
+// whole text is one PangoLayout, at the cost above.
 Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
                                                         PangoAttrList* attrs,
                                                         const PangoFontDescription* desc,
-                                                        int width_units) {
-  std::vector<PangoAttribute*> sorted;
-  GSList* all = attrs != nullptr ? pango_attr_list_get_attributes(attrs) : nullptr;
-  for (GSList* a = all; a != nullptr; a = a->next)
-    sorted.push_back(static_cast<PangoAttribute*>(a->data));
-  std::stable_sort(sorted.begin(), sorted.end(), [](PangoAttribute* x, PangoAttribute* y) {
-    return x->start_index < y->start_index;
-  });
-  size_t next_attr = 0;
-  std::vector<PangoAttribute*> active;
-
+                                                        int width_units,
+                                                        const ParagraphStyle& style) {
   LayoutResult result;
-  ParagraphWalk walk;
+  ParagraphWalk walk(style, width_units);
   walk.result = &result;
-  struct Placed {
-    size_t glyph_begin, glyph_end;
-    size_t decoration_begin, decoration_end;
-    int64_t width;
-    bool right_aligned;
-  };
-  std::vector<Placed> placed;
+  walk.context = context_for(context_options(style));
+  const TabsPtr tabs(make_tab_array(style));
+  walk.tabs = tabs.get();
+  if (walk.auto_dir) {
+    // pango_layout_check_lines: a neutral paragraph takes the direction of the one before it;
+    // the first ones, the text's first strong direction, else the base direction.
+    walk.prev_dir = first_strong_direction(plain);
+    if (walk.prev_dir == PANGO_DIRECTION_NEUTRAL) walk.prev_dir = walk.base_dir;
+  }
   int64_t widest = 0;
-  Status status;
-  for_each_paragraph(plain, [&](size_t start, size_t length) {
-    if (!status.ok()) return;
-    AttrListPtr list(paragraph_attributes(sorted, &next_attr, &active, start, length));
-    const size_t first_glyph = result.glyphs.size();
-    const size_t first_decoration = result.decorations.size();
-    auto paragraph =
-        lay_out_paragraph(plain.substr(start, length), list.get(), desc, width_units, &walk);
-    if (!paragraph.ok()) {
-      status = paragraph.status();
-      return;
-    }
-    widest = std::max(widest, paragraph.value().width);
-    placed.push_back({first_glyph, result.glyphs.size(), first_decoration,
-                      result.decorations.size(), paragraph.value().width,
-                      paragraph.value().right_aligned});
-  });
-  for (PangoAttribute* a : sorted) pango_attribute_destroy(a);
-  g_slist_free(all);
-  GS_TRY(status);
-  if (width_units < 0) {
-    for (const Placed& p : placed) {
-      if (!p.right_aligned || p.width == widest) continue;
-      const float shift = static_cast<float>((widest - p.width) / double(PANGO_SCALE));
-      for (size_t i = p.glyph_begin; i < p.glyph_end; ++i) result.glyphs[i].x += shift;
-      for (size_t i = p.decoration_begin; i < p.decoration_end; ++i) {
-        result.decorations[i].x += shift;
+  if (needs_whole_layout(style)) {
+    GS_ASSIGN_OR_RETURN(Paragraph whole,
+                        lay_out_paragraph(plain, attrs, desc, PANGO_DIRECTION_NEUTRAL, &walk));
+    widest = whole.width;
+  } else {
+    ParagraphAttributes split(attrs);
+    Status status;
+    for_each_paragraph(plain, [&](size_t start, size_t length) {
+      if (!status.ok()) return;
+      AttrListPtr list(split.take(start, length));
+      PangoDirection forced = PANGO_DIRECTION_NEUTRAL;  // the paragraph's layout finds it
+      if (walk.auto_dir) {
+        const PangoDirection own = first_strong_direction(plain.substr(start, length));
+        if (own != PANGO_DIRECTION_NEUTRAL) {
+          walk.prev_dir = own;
+        } else if (walk.prev_dir != walk.base_dir) {
+          forced = walk.prev_dir;  // alone, it would take the base direction
+        }
       }
-    }
+      auto paragraph =
+          lay_out_paragraph(plain.substr(start, length), list.get(), desc, forced, &walk);
+      if (!paragraph.ok()) {
+        status = paragraph.status();
+        return;
+      }
+      widest = std::max(widest, paragraph.value().width);
+    });
+    GS_TRY(status);
+  }
+  if (width_units < 0 && widest <= INT_MAX) {
+    align_to_widest(walk.placement.lines(), style.indent != 0 ? pango_units(style.indent) : 0,
+                    int(widest), &result);
   }
   const int64_t min_x = walk.min_x == INT64_MAX ? 0 : std::min<int64_t>(0, walk.min_x);
-  // Pango's own width is wrong once it overflows; the 64-bit line ends are not.
-  result.width = static_cast<float>(std::max<double>(widest, double(walk.max_end - min_x)) /
-                                    double(PANGO_SCALE));
-  result.height = static_cast<float>(walk.y / double(PANGO_SCALE));
+  // Without a wrap width Pango's width is the widest line's; with one, the lines' reach from
+  // the left edge. Pango's own width is wrong once it overflows; the 64-bit line ends are not.
+  const int64_t width = width_units < 0 ? std::max(widest, walk.widest_line) : walk.max_end - min_x;
+  result.width = static_cast<float>(std::max<double>(0, double(width)) / double(PANGO_SCALE));
+  result.height = static_cast<float>(walk.placement.bottom() / double(PANGO_SCALE));
   return result;
 }
 
 Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
-    std::string_view text, PangoAttrList* attrs, const PangoFontDescription* desc, int width_units,
-    ParagraphWalk* walk) {
-  LayoutPtr layout(pango_layout_new(context));
+    std::string_view text, PangoAttrList* attrs, const PangoFontDescription* desc,
+    PangoDirection forced_dir, ParagraphWalk* walk) {
+  PangoContext* paragraph_context = walk->context;
+  if (forced_dir != PANGO_DIRECTION_NEUTRAL) {
+    ContextOptions forced = context_options(walk->style);
+    forced.base_dir = forced_dir;
+    paragraph_context = context_for(forced);
+  }
+  LayoutPtr layout(pango_layout_new(paragraph_context));
   PangoLayout* pl = static_cast<PangoLayout*>(layout.get());
   pango_layout_set_font_description(pl, desc);
   pango_layout_set_text(pl, text.data(), static_cast<int>(text.size()));
-  if (width_units > 0) {
-    pango_layout_set_width(pl, width_units);
-    // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and
-    // counts its width when choosing the break), as pango-view draws it: kept.
-    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+  // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and counts
+  // its width when choosing the break), as pango-view draws it: kept.
+  apply_layout_options(pl, walk->style, walk->width_units, walk->tabs);
+  if (forced_dir != PANGO_DIRECTION_NEUTRAL) {
+    // The direction the whole text's layout gives this paragraph: its context's base direction
+    // without auto_dir, and the alignment that layout gives a line of that direction.
+    pango_layout_set_auto_dir(pl, FALSE);
+    pango_layout_set_alignment(pl,
+                               line_alignment(walk->alignment, true, walk->base_dir, forced_dir));
   }
   pango_layout_set_attributes(pl, attrs);
 
@@ -424,19 +475,18 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
   walk->min_x = std::min<int64_t>(walk->min_x, logical.x);
   Paragraph paragraph;
   paragraph.width = logical.width;
-  paragraph.right_aligned = pango_layout_get_direction(pl, 0) == PANGO_DIRECTION_RTL;
-  GS_TRY(walk_runs(pl, walk));
-  walk->y += logical.height;
+  GS_TRY(walk_runs(pl, logical.width, walk));
   return paragraph;
 }
 
-// Appends the glyphs of every run of `pl`, placed at walk->y.
-Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
+// Appends the glyphs of every run of `pl` (a layout `layout_width` wide), each line placed
+// where the whole text's layout puts it.
+Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk) {
   LayoutResult& result = *walk->result;
   // Pango positions are int in 1/1024 px, which overflows past ~2 million px (a 1 MB line).
   // The pen is therefore tracked here in 64 bits per line, the way Pango's own renderer walks
   // runs: from the line's left edge, start_x_offset, glyph widths, end_x_offset.
-  int64_t pen = 0;
+  int64_t pen = 0, line_start = 0, dy = 0;
   PangoLayoutLine* current_line = nullptr;
   IterPtr iter(pango_layout_get_iter(pl));
   do {
@@ -445,7 +495,8 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       current_line = line;
       PangoRectangle line_logical;
       pango_layout_iter_get_line_extents(iter.get(), nullptr, &line_logical);
-      pen = line_logical.x;
+      pen = line_start = line_logical.x;
+      dy = walk->placement.begin_line(iter.get(), layout_width, result.glyphs.size());
     }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());
     if (run == nullptr) continue;  // end of a line
@@ -455,6 +506,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
     for (int i = 0; i < glyphs->num_glyphs; ++i) pen += glyphs->glyphs[i].geometry.width;
     pen += run->end_x_offset;
     walk->max_end = std::max(walk->max_end, pen);
+    walk->widest_line = std::max(walk->widest_line, pen - line_start);
 
     PangoFont* font = run->item->analysis.font;
     if (font == nullptr) {
@@ -473,7 +525,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
                         "(must be > 0 and <= 4096 px)");
     }
     // The run's baseline includes rise / baseline shift.
-    const int64_t baseline = walk->y + pango_layout_iter_get_run_baseline(iter.get());
+    const int64_t baseline = dy + pango_layout_iter_get_run_baseline(iter.get());
 
     uint32_t color = 0;
     bool has_color = false;
@@ -518,13 +570,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       }
     }
   } while (pango_layout_iter_next_run(iter.get()));
-  if (has_decorations(pl)) {
-    const size_t first = result.decorations.size();
-    collect_decorations(pl, &result.decorations);
-    // Pango placed them in this paragraph's own layout: move them down to where it stands.
-    const float dy = static_cast<float>(walk->y / double(PANGO_SCALE));
-    for (size_t k = first; k < result.decorations.size(); ++k) result.decorations[k].y += dy;
-  }
+  walk->placement.end_paragraph(pl, result.glyphs.size(), &result.decorations);
   return Status::ok_status();
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "glyphstream/paragraph.h"
 #include "glyphstream/status.h"
 #include "text/decoration.h"
 #include "text/font_registry.h"
@@ -30,6 +31,7 @@ struct LayoutParams {
   std::string font = "Sans 16";  // Pango font description; sizes are in pixels
   float wrap_width = 0;          // px; 0 = no wrapping
   bool markup = false;           // parse Pango markup (<span foreground=...>, <b>, ...)
+  ParagraphStyle paragraph;      // pango-view's paragraph options (text/paragraph_options.h)
 };
 
 struct LayoutResult {
@@ -53,7 +55,8 @@ class Layouter {
   ~Layouter();
 
   // Validates UTF-8 (kInvalidUtf8 with the byte offset), the size (kInvalidArgument for <= 0
-  // or > 4096 px) and markup (kInvalidArgument with Pango's message), then lays out.
+  // or > 4096 px), the paragraph style (check_paragraph_style) and markup (kInvalidArgument
+  // with Pango's message), then lays out.
   Result<LayoutResult> layout(std::string_view utf8, const LayoutParams& params);
 
   // Makes an application font file available to layout (fontconfig app font).
