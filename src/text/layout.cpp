@@ -71,16 +71,13 @@ struct Layouter::Impl {
   FontRegistry* registry = nullptr;
   PangoFontMap* font_map = nullptr;
   PangoContext* context = nullptr;
-  // Layout contexts per ContextOptions (paragraph_options.h), never changed once made: a few
-  // most recent ones, the newest last (a layout keeps its own reference).
-  std::vector<std::pair<ContextOptions, PangoContext*>> contexts;
+  ContextCache contexts;  // the layouts' contexts, per ContextOptions (paragraph_options.h)
   // PangoFont* -> face, size. Each key holds a reference so that a pointer is never reused by
   // another font while cached.
   std::unordered_map<PangoFont*, FontInfo> fonts;
 
   ~Impl() {
     clear_fonts();
-    for (auto& entry : contexts) g_object_unref(entry.second);
     if (context != nullptr) g_object_unref(context);
     if (font_map != nullptr) g_object_unref(font_map);
   }
@@ -89,7 +86,7 @@ struct Layouter::Impl {
   bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                       std::vector<ShapedGlyph>* out);
   Status check_font_available(const PangoFontDescription* desc, const std::string& description);
-  PangoContext* context_for(const ContextOptions& options);
+  PangoContext* context_for(const ContextOptions& o) { return contexts.get(font_map, o); }
   struct Paragraph {
     int64_t width = 0;  // logical, Pango units
   };
@@ -148,8 +145,8 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
 
 // A missing glyph as pango-cairo draws it (pangocairo-render.c, draw_unknown_glyph): a stroked
 // frame (a kHexFrameGlyphFlag glyph, placed at the frame's top-left corner) and the code
-// point's hex digits in the mini font. `at` is the glyph as placed by Pango. False if the font
-// has no hex box metrics.
+// point's hex digits in the mini font; a shown line or paragraph separator, an arrow. `at` is the
+// glyph as placed by Pango. False if the font has no hex box metrics.
 bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                                     std::vector<ShapedGlyph>* out) {
   const HexBoxInfo* hbi = hex_box_info(font);
@@ -157,6 +154,19 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   const FontInfo& mini = font_info(hbi->mini_font);
   if (!mini.valid) return false;
   const double pad = hbi->pad, cx = at.x, cy = at.y;
+  const uint32_t ch = g.glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+  if (ch == '\n' || ch == 0x2028 || ch == 0x2029) {  // a shown separator: an arrow instead
+    const double width = g.geometry.width / double(PANGO_SCALE), length = 0.6 * width;
+    ShapedGlyph arrow = at;
+    arrow.is_color_font = false;
+    arrow.glyph_id =
+        line_break_arrow_glyph_id(std::min(hbi->digit_width, 0.75 * length), hbi->line_width);
+    arrow.size_26_6 = uint32_t(std::lround(length * 64));
+    arrow.x = float(cx + 0.2 * width);
+    arrow.y = float(cy - (hbi->box_height - length) / 2);
+    out->push_back(arrow);
+    return true;
+  }
   ShapedGlyph frame = at;
   frame.is_color_font = false;
   frame.glyph_id =
@@ -165,7 +175,6 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   frame.x = float(cx + 1.5 * pad);
   frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
   out->push_back(frame);
-  const uint32_t ch = g.glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
   const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
   if (cols * rows < 4) return true;  // invalid input: the frame alone
   char digits[8];
@@ -347,22 +356,6 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     if (units < INT_MAX) width_units = std::max(1, static_cast<int>(units));
   }
   return impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units, params.paragraph);
-}
-
-PangoContext* Layouter::Impl::context_for(const ContextOptions& options) {
-  constexpr size_t kMaxContexts = 8;
-  for (auto it = contexts.begin(); it != contexts.end(); ++it) {
-    if (it->first == options) {
-      if (it + 1 != contexts.end()) std::rotate(it, it + 1, contexts.end());
-      return contexts.back().second;
-    }
-  }
-  if (contexts.size() == kMaxContexts) {
-    g_object_unref(contexts.front().second);
-    contexts.erase(contexts.begin());
-  }
-  contexts.emplace_back(options, create_context(font_map, options));
-  return contexts.back().second;
 }
 
 // Pango's cost per line grows with the text before it (g_utf8_strlen from the start under

@@ -1,5 +1,6 @@
 #include "text/paragraph_options.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -169,6 +170,25 @@ PangoContext* create_context(PangoFontMap* map, const ContextOptions& o) {
   pango_context_set_base_gravity(context, PANGO_GRAVITY_SOUTH);
   pango_context_set_gravity_hint(context, o.gravity_hint);
   return context;
+}
+
+ContextCache::~ContextCache() {
+  for (auto& entry : contexts_) g_object_unref(entry.second);
+}
+
+PangoContext* ContextCache::get(PangoFontMap* map, const ContextOptions& options) {
+  for (auto it = contexts_.begin(); it != contexts_.end(); ++it) {
+    if (it->first == options) {
+      std::rotate(it, it + 1, contexts_.end());
+      return contexts_.back().second;
+    }
+  }
+  if (contexts_.size() == kMaxContexts) {
+    g_object_unref(contexts_.front().second);
+    contexts_.erase(contexts_.begin());
+  }
+  contexts_.emplace_back(options, create_context(map, options));
+  return contexts_.back().second;
 }
 
 PangoAlignment pango_alignment(const ParagraphStyle& p) {

@@ -8,6 +8,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "glyphstream/paragraph.h"
 #include "glyphstream/status.h"
@@ -33,6 +35,21 @@ ContextOptions context_options(const ParagraphStyle& p);
 // A new context of `map` (caller owns it) at glyphstream's settings (glyph positions not
 // rounded) with `o` applied; gravity stays south (check_paragraph_style refuses the rest).
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o);
+
+// Contexts per ContextOptions, made on first use and never changed: the few most recent ones
+// (a layout holds its own reference, so dropping one here is safe).
+class ContextCache {
+ public:
+  ContextCache() = default;
+  ContextCache(const ContextCache&) = delete;
+  ContextCache& operator=(const ContextCache&) = delete;
+  ~ContextCache();
+  PangoContext* get(PangoFontMap* map, const ContextOptions& options);
+
+ private:
+  static constexpr size_t kMaxContexts = 8;
+  std::vector<std::pair<ContextOptions, PangoContext*>> contexts_;  // the newest last
+};
 
 // The layout's alignment as pango-view sets it: left and right swapped when the base direction
 // is right-to-left (Pango swaps them back for lines of the base direction).
