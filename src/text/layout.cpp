@@ -423,6 +423,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   const int64_t width = width_units < 0 ? std::max(widest, walk.widest_line) : walk.max_end - min_x;
   result.width = static_cast<float>(std::max<double>(0, double(width)) / double(PANGO_SCALE));
   result.height = static_cast<float>(walk.placement.bottom() / double(PANGO_SCALE));
+  walk.placement.write_offsets(&result);
   return result;
 }
 

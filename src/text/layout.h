@@ -45,6 +45,13 @@ struct LayoutResult {
   // Backgrounds, underlines, overlines, strikethroughs and error squiggles from markup, in
   // Pango's drawing order (empty for plain text). See text/decoration.h.
   std::vector<Decoration> decorations;
+  // Each line, in text order, as it moved from its paragraph's own PangoLayout to the whole
+  // text (text/line_placement.h), px: a paragraph layout's coordinates plus these are the
+  // text's (for questions asked of a paragraph's layout, such as hit tests).
+  struct LineOffset {
+    float dx = 0, dy = 0;
+  };
+  std::vector<LineOffset> line_offsets;
 };
 
 class Layouter {

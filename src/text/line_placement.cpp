@@ -68,16 +68,16 @@ int64_t LineStacker::place(int logical_y, int logical_height, int height) {
   return baseline;
 }
 
-bool align_to_widest(const std::vector<PlacedLine>& lines, int indent, int widest,
-                     LayoutResult* result) {
+bool align_to_widest(std::vector<PlacedLine>* lines, int indent, int widest, LayoutResult* result) {
   bool moved = false;
-  for (const PlacedLine& line : lines) {
+  for (PlacedLine& line : *lines) {
     const int want =
         line_x_offset(line.alignment, widest, line.width, indent, line.paragraph_start);
     const int had =
         line_x_offset(line.alignment, line.layout_width, line.width, indent, line.paragraph_start);
     if (want == had) continue;
     moved = true;
+    line.dx = want - had;
     const float dx = static_cast<float>((int64_t(want) - had) / double(PANGO_SCALE));
     for (size_t i = line.glyph_begin; i < line.glyph_end; ++i) result->glyphs[i].x += dx;
     for (size_t i = line.decoration_begin; i < line.decoration_end; ++i) {
@@ -107,8 +107,17 @@ int64_t TextPlacement::begin_line(PangoLayoutIter* iter, int layout_width, size_
   placed.alignment = line_alignment(alignment_, auto_dir_, base_dir_,
                                     static_cast<PangoDirection>(line->resolved_dir));
   placed.paragraph_start = line->is_paragraph_start;
+  placed.dy = dy;
   lines_.push_back(placed);
   return dy;
+}
+
+void TextPlacement::write_offsets(LayoutResult* result) const {
+  result->line_offsets.resize(lines_.size());
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    result->line_offsets[i] = {static_cast<float>(lines_[i].dx / double(PANGO_SCALE)),
+                               static_cast<float>(lines_[i].dy / double(PANGO_SCALE))};
+  }
 }
 
 void TextPlacement::end_paragraph(PangoLayout* layout, size_t glyph_end,

@@ -52,13 +52,14 @@ struct PlacedLine {
   int layout_width = 0;                         // the logical width of its paragraph's layout
   PangoAlignment alignment = PANGO_ALIGN_LEFT;  // line_alignment() in the whole text
   bool paragraph_start = false;
+  int64_t dy = 0;  // from its paragraph's layout to the text, Pango units (LineStacker)
+  int dx = 0;      // the same, horizontally (align_to_widest)
 };
 
 // Without a wrap width Pango aligns each line within the widest line of the whole layout
 // (`widest`); each paragraph's layout aligned it within its own widest line. Moves every line by
 // the difference of the two offsets. Returns true if any line moved.
-bool align_to_widest(const std::vector<PlacedLine>& lines, int indent, int widest,
-                     LayoutResult* result);
+bool align_to_widest(std::vector<PlacedLine>* lines, int indent, int widest, LayoutResult* result);
 
 // The lines of a whole text, fed one paragraph's layout at a time, in order.
 class TextPlacement {
@@ -79,7 +80,9 @@ class TextPlacement {
   // appended to `decorations`, each line's moved as the line's glyphs were.
   void end_paragraph(PangoLayout* layout, size_t glyph_end, std::vector<Decoration>* decorations);
 
-  const std::vector<PlacedLine>& lines() const { return lines_; }
+  std::vector<PlacedLine>* lines() { return &lines_; }
+  // LayoutResult::line_offsets from the lines placed.
+  void write_offsets(LayoutResult* result) const;
   int64_t bottom() const { return stacker_.bottom(); }
 
  private:

@@ -346,6 +346,15 @@ TEST(ParagraphLayout, OptionsChangeTheLayoutAsTheirNamesSay) {
   EXPECT_FLOAT_EQ(right.width, left.width);
   const LayoutResult spaced = lay(two, 0, [](ParagraphStyle& p) { p.spacing = 10; });
   EXPECT_NEAR(spaced.height, left.height + 10, 0.01);  // between the two paragraphs too
+  // Where each paragraph's own layout moved to (what questions asked of it must add).
+  ASSERT_EQ(right.line_offsets.size(), 2u);
+  EXPECT_EQ(right.line_offsets[0].dx, 0);
+  EXPECT_EQ(right.line_offsets[0].dy, 0);
+  EXPECT_NEAR(right.line_offsets[1].dx, right.glyphs.back().x - left.glyphs.back().x, 0.01);
+  EXPECT_NEAR(right.line_offsets[1].dy, left.line_height, 0.01);
+  ASSERT_EQ(spaced.line_offsets.size(), 2u);
+  EXPECT_NEAR(spaced.line_offsets[1].dy, left.line_height + 10, 0.01);
+  EXPECT_EQ(spaced.line_offsets[1].dx, 0);
   const LayoutResult spread = lay(two, 0, [](ParagraphStyle& p) { p.line_spacing = 2; });
   EXPECT_GT(spread.glyphs.back().y, left.glyphs.back().y + 10);
   const LayoutResult single = lay(two, 0, [](ParagraphStyle& p) { p.single_par = true; });
