@@ -157,6 +157,9 @@ const std::vector<TextCase>& texts() {
        true},
       {"cjk_emoji", "漢字とかなの文章です。😀 絵文字も入ります\n中文段落，包含标点。🎉 再见", false},
       {"tabs", "a\tb\tc\nlonger word\tx\ty\n\tlead", false},
+      {"empty", "", false},
+      {"separators_only", "\n\n\r\n\u2029", false},
+      {"rtl_then_empty", "\u05e9\u05dc\u05d5\u05dd\n\n42\n", false},
   };
   return cases;
 }
