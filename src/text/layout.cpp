@@ -159,8 +159,8 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
     const double width = g.geometry.width / double(PANGO_SCALE), length = 0.6 * width;
     ShapedGlyph arrow = at;
     arrow.is_color_font = false;
-    arrow.glyph_id =
-        line_break_arrow_glyph_id(std::min(hbi->digit_width, 0.75 * length), hbi->line_width);
+    arrow.glyph_id = line_break_arrow_glyph_id(length, std::min(hbi->digit_width, 0.75 * length),
+                                               hbi->line_width);
     arrow.size_26_6 = uint32_t(std::lround(length * 64));
     arrow.x = float(cx + 0.2 * width);
     arrow.y = float(cy - (hbi->box_height - length) / 2);

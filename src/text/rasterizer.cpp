@@ -112,8 +112,10 @@ std::vector<std::pair<double, double>> clip(const std::vector<std::pair<double, 
 // The line-break arrow (pangocairo-render.c, draw_unknown_glyph for \n, U+2028, U+2029),
 // filled with each pixel covered by its exact area (the polygon clipped to the pixel).
 GlyphBitmap render_line_break_arrow(const RasterRequest& r) {
-  const double tl = ((r.glyph_id >> 14) & 0x3FFF) / 16.0, lw = (r.glyph_id & 0x3FFF) / 16.0;
-  const double al = r.size_26_6 / 64.0, ah = al - 0.5 * tl, tw2 = 2.5 * lw, lw2 = 0.5 * lw;
+  const double al = r.size_26_6 / 64.0;
+  const double tl = al * ((r.glyph_id >> 14) & 0x3FFF) / 4096.0;
+  const double lw = al * (r.glyph_id & 0x3FFF) / 4096.0;
+  const double ah = al - 0.5 * tl, tw2 = 2.5 * lw, lw2 = 0.5 * lw;
   const double x = r.subpixel_bin / 4.0;
   const std::vector<std::pair<double, double>> arrow = {{x, 0},
                                                         {x + tl, -tw2},
@@ -149,11 +151,11 @@ GlyphBitmap render_line_break_arrow(const RasterRequest& r) {
 
 }  // namespace
 
-uint32_t line_break_arrow_glyph_id(double tip_length_px, double line_width_px) {
-  const auto sixteenths = [](double v) {
-    return uint32_t(std::clamp(std::lround(v * 16), 0L, 0x3FFFL));
+uint32_t line_break_arrow_glyph_id(double length_px, double tip_length_px, double line_width_px) {
+  const auto fraction = [length_px](double v) {
+    return uint32_t(length_px > 0 ? std::clamp(std::lround(v / length_px * 4096), 0L, 0x3FFFL) : 0);
   };
-  return kLineBreakArrowGlyphFlag | (sixteenths(tip_length_px) << 14) | sixteenths(line_width_px);
+  return kLineBreakArrowGlyphFlag | (fraction(tip_length_px) << 14) | fraction(line_width_px);
 }
 
 uint32_t hex_frame_glyph_id(double width_px, double line_width_px) {
