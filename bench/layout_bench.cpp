@@ -60,4 +60,37 @@ BENCHMARK(BM_WrappedParagraphs)
     ->Iterations(1)
     ->UseRealTime();
 
+// The same paragraphs centred without a wrap width, with line spacing and a hanging indent:
+// every line is placed within the widest line of the whole text (text/line_placement.h), still
+// one PangoLayout per paragraph, so the time per MB stays flat too.
+void BM_CentredParagraphsNoWidth(benchmark::State& state) {
+  FontRegistry registry;
+  auto layouter = Layouter::create(&registry);
+  if (!layouter.ok()) {
+    state.SkipWithError(layouter.status().to_string().c_str());
+    return;
+  }
+  const std::string text = paragraphs(size_t(state.range(0)) << 20);
+  LayoutParams params;
+  params.font = "Sans 22";
+  params.paragraph.align = glyphstream::Align::kCenter;
+  params.paragraph.line_spacing = 1.2f;
+  params.paragraph.indent = -20;
+  for (auto _ : state) {
+    auto result = layouter.value()->layout(text, params);
+    if (!result.ok()) state.SkipWithError(result.status().to_string().c_str());
+    benchmark::DoNotOptimize(result);
+  }
+  state.counters["MB"] = double(state.range(0));
+  state.counters["s_per_MB"] =
+      benchmark::Counter(double(state.range(0)), benchmark::Counter::kIsIterationInvariantRate |
+                                                     benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_CentredParagraphsNoWidth)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
+
 }  // namespace

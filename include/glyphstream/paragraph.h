@@ -26,6 +26,7 @@ struct ParagraphStyle {
   static constexpr int kMaxHeightLines = 1 << 20;   // height < 0: lines per paragraph
   static constexpr size_t kMaxTabStops = 1024;
   static constexpr size_t kMaxLanguageBytes = 64;
+  static constexpr float kMaxRotateDegrees = 360.0f;  // |rotate|
 
   Align align = Align::kLeft;           // --align
   bool justify = false;                 // --justify (needs a wrap width)
@@ -35,14 +36,20 @@ struct ParagraphStyle {
   float line_spacing = 0;               // --line-spacing, factor of the font height; 0 = the font's
   WrapMode wrap = WrapMode::kWordChar;  // --wrap
   EllipsizeMode ellipsize = EllipsizeMode::kNone;  // --ellipsize (needs a wrap width)
-  float height = 0;          // --height: > 0 px, < 0 lines per paragraph, 0 = unlimited; with
-                             // ellipsize
-  bool single_par = false;   // --single-par: line separators are drawn, not broken
+  float height = 0;          // --height, with ellipsize and a wrap width: > 0 px for the whole
+                             // text, < 0 (a whole number) lines per paragraph, 0 = pango-view's
+                             // default (Pango's -1: one line per paragraph). No effect without
+                             // ellipsize. > 0 lays the whole text out as one PangoLayout (its
+                             // cost grows faster than linearly with the lines).
+  bool single_par = false;   // --single-par: line separators are drawn, not broken (the
+                             // whole text is one PangoLayout, as one long paragraph is)
   bool rtl = false;          // --rtl: base direction right-to-left
   bool no_auto_dir = false;  // --no-auto-dir: the base direction is not taken from the text
   std::string language;      // --language, a BCP 47 tag ("ja", "zh-cn"); empty = the locale's
+  // --gravity and --rotate other than upright (kSouth, or kAuto at rotate 0, which Pango
+  // resolves to kSouth) are refused with kUnsupported: rotated glyphs are not implemented yet.
   Gravity gravity = Gravity::kSouth;                 // --gravity
-  GravityHint gravity_hint = GravityHint::kNatural;  // --gravity-hint
+  GravityHint gravity_hint = GravityHint::kNatural;  // --gravity-hint (no effect upright)
   float rotate = 0;         // --rotate, degrees, counter-clockwise as pango-view
   std::vector<float> tabs;  // tab stops, px from the left edge, ascending; empty = every 8
                             // spaces (Pango's default)

@@ -20,21 +20,45 @@ int clamp_pen(double v) {
   return v > kMaxPenOffset ? int(kMaxPenOffset) : int(v);
 }
 
-LayoutKeyRef key_ref(const LayoutKey& k) { return {k.font, k.text, k.wrap_bits, k.markup}; }
+LayoutKeyRef key_ref(const LayoutKey& k) {
+  return {k.font, k.text, k.wrap_bits, k.markup, &k.paragraph};
+}
+
+void mix(size_t* h, size_t v) { *h ^= v + 0x9e3779b97f4a7c15ull + (*h << 6) + (*h >> 2); }
+
+size_t float_hash(float v) {
+  if (v == 0) v = 0;  // -0 equals 0
+  uint32_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
 
 size_t hash_key(const LayoutKeyRef& k) {
   size_t h = std::hash<std::string_view>()(k.text);
-  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
-  mix(std::hash<std::string_view>()(k.font));
-  mix((size_t(k.wrap_bits) << 1) | size_t(k.markup));
+  mix(&h, std::hash<std::string_view>()(k.font));
+  mix(&h, (size_t(k.wrap_bits) << 1) | size_t(k.markup));
+  mix(&h, hash_paragraph_style(*k.paragraph));
   return h;
 }
 
 bool keys_equal(const LayoutKeyRef& x, const LayoutKeyRef& y) {
-  return x.wrap_bits == y.wrap_bits && x.markup == y.markup && x.font == y.font && x.text == y.text;
+  return x.wrap_bits == y.wrap_bits && x.markup == y.markup && x.font == y.font &&
+         x.text == y.text && *x.paragraph == *y.paragraph;
 }
 
 }  // namespace
+
+size_t hash_paragraph_style(const ParagraphStyle& p) {
+  size_t h = size_t(p.align) | size_t(p.wrap) << 2 | size_t(p.ellipsize) << 4 |
+             size_t(p.gravity) << 6 | size_t(p.gravity_hint) << 9 | size_t(p.justify) << 11 |
+             size_t(p.justify_last_line) << 12 | size_t(p.single_par) << 13 | size_t(p.rtl) << 14 |
+             size_t(p.no_auto_dir) << 15;
+  for (float v : {p.indent, p.spacing, p.line_spacing, p.height, p.rotate}) mix(&h, float_hash(v));
+  mix(&h, std::hash<std::string_view>()(p.language));
+  mix(&h, p.tabs.size());
+  for (float v : p.tabs) mix(&h, float_hash(v));
+  return h;
+}
 
 size_t LayoutKeyHash::operator()(const LayoutKeyRef& key) const { return hash_key(key); }
 size_t LayoutKeyHash::operator()(const LayoutKey& key) const { return hash_key(key_ref(key)); }
@@ -55,13 +79,14 @@ Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
                                                        std::string_view utf8,
                                                        const TextStyle& style,
                                                        uint64_t* layout_ns) {
-  LayoutKeyRef key{style.font, utf8, 0, style.markup};
+  LayoutKeyRef key{style.font, utf8, 0, style.markup, &style.paragraph};
   std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
   if (auto hit = find(key)) return hit;
   text::LayoutParams params;
   params.font = style.font;
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
+  params.paragraph = style.paragraph;
   const auto start = Clock::now();
   GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter.layout(utf8, params));
   *layout_ns += ns_since(start);
@@ -83,7 +108,8 @@ void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> 
     it->second->second = std::move(value);
     return;
   }
-  LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup};
+  LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup,
+                  *key.paragraph};
   lru_.emplace_front(owned, std::move(value));
   index_.emplace(std::move(owned), lru_.begin());
   while (lru_.size() > capacity_) {

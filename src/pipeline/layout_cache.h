@@ -1,5 +1,5 @@
-// Layout cache: (font, text, wrap width, markup) -> a Pango layout, kept with what a steady
-// frame needs to draw it again without recomputing anything: the glyph keys with their
+// Layout cache: (font, text, wrap width, markup, paragraph style) -> a Pango layout, kept with what
+// a steady frame needs to draw it again without recomputing anything: the glyph keys with their
 // sub-pixel bins and integer pen offsets for the fractional position it was last drawn at, and
 // the glyph-cache entries they resolved to.
 #pragma once
@@ -49,17 +49,22 @@ struct CachedLayout : text::LayoutResult {
 };
 
 // What a layout depends on. Looked up through LayoutKeyRef, so that a steady frame's
-// draw_text() builds no string (an allocation and a copy of the text per call, before).
+// draw_text() builds no string or vector (an allocation and a copy of the text per call,
+// before): the paragraph style is compared where it is, and hashed without a copy.
 struct LayoutKeyRef {
   std::string_view font, text;
   uint32_t wrap_bits = 0;  // the float's bits: every value, NaN too, equals itself
   bool markup = false;
+  const ParagraphStyle* paragraph = nullptr;  // never null in a lookup
 };
 struct LayoutKey {
   std::string font, text;
   uint32_t wrap_bits = 0;
   bool markup = false;
+  ParagraphStyle paragraph;
 };
+// Every field of the style (0 and -0 hash alike, as they compare equal).
+size_t hash_paragraph_style(const ParagraphStyle& p);
 struct LayoutKeyHash {
   using is_transparent = void;
   size_t operator()(const LayoutKeyRef& key) const;

@@ -120,11 +120,25 @@ bool has_decorations(PangoLayout* layout) {
   return found;
 }
 
-void collect_decorations(PangoLayout* layout, std::vector<Decoration>* out) {
+void collect_decorations(PangoLayout* layout, std::vector<Decoration>* out,
+                         std::vector<size_t>* line_ends) {
   auto* renderer =
       static_cast<CollectingRenderer*>(g_object_new(collecting_renderer_get_type(), nullptr));
   renderer->out = out;
-  pango_renderer_draw_layout(&renderer->parent, layout, 0, 0);
+  PangoRenderer* base = &renderer->parent;
+  // pango_renderer_draw_layout's own loop, so that each line's share is known.
+  pango_renderer_set_matrix(base, pango_context_get_matrix(pango_layout_get_context(layout)));
+  pango_renderer_activate(base);
+  PangoLayoutIter* iter = pango_layout_get_iter(layout);
+  do {
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+    pango_renderer_draw_layout_line(base, pango_layout_iter_get_line_readonly(iter), logical.x,
+                                    pango_layout_iter_get_baseline(iter));
+    if (line_ends != nullptr) line_ends->push_back(out->size());
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+  pango_renderer_deactivate(base);
   g_object_unref(renderer);
 }
 

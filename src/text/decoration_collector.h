@@ -14,7 +14,10 @@ namespace glyphstream::text {
 // skip the renderer pass.
 bool has_decorations(PangoLayout* layout);
 
-// Appends the layout's decorations to `out`, in Pango's drawing order.
-void collect_decorations(PangoLayout* layout, std::vector<Decoration>* out);
+// Appends the layout's decorations to `out`, in Pango's drawing order: line by line, as
+// pango_renderer_draw_layout draws them. With `line_ends`, appends for each line the size of
+// `out` after that line's decorations.
+void collect_decorations(PangoLayout* layout, std::vector<Decoration>* out,
+                         std::vector<size_t>* line_ends = nullptr);
 
 }  // namespace glyphstream::text

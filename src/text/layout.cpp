@@ -18,12 +18,13 @@
 #include <utility>
 
 #include "core/utf8.h"
-#include "text/decoration_collector.h"
 #include "text/font_check.h"
 #include "text/fontconfig_setup.h"
 #include "text/hex_box.h"
 #include "text/layout_input.h"
+#include "text/line_placement.h"
 #include "text/pango_limits.h"
+#include "text/paragraph_options.h"
 #include "text/rasterizer.h"
 
 namespace glyphstream::text {
@@ -62,6 +63,7 @@ using IterPtr = GPtr<PangoLayoutIter, pango_layout_iter_free>;
 using ErrorPtr = GPtr<GError, g_error_free>;
 void free_chars(char* s) { g_free(s); }
 using CharsPtr = GPtr<char, free_chars>;
+using TabsPtr = GPtr<PangoTabArray, pango_tab_array_free>;
 
 struct ParagraphWalk;
 
@@ -71,13 +73,13 @@ struct Layouter::Impl {
   FontRegistry* registry = nullptr;
   PangoFontMap* font_map = nullptr;
   PangoContext* context = nullptr;
+  ContextCache contexts;  // the layouts' contexts, per ContextOptions (paragraph_options.h)
   // PangoFont* -> face, size. Each key holds a reference so that a pointer is never reused by
   // another font while cached.
   std::unordered_map<PangoFont*, FontInfo> fonts;
   // Of the layout() call in progress (text/pango_limits.h): the longest Pango item of a wrapped
-  // paragraph, and the byte ranges of the parsed text whose marks were dropped.
+  // paragraph.
   size_t max_item_bytes = 4096;
-  const std::vector<std::pair<size_t, size_t>>* dropped_ranges = nullptr;
 
   ~Impl() {
     clear_fonts();
@@ -89,16 +91,17 @@ struct Layouter::Impl {
   bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                       std::vector<ShapedGlyph>* out);
   Status check_font_available(const PangoFontDescription* desc, const std::string& description);
+  PangoContext* context_for(const ContextOptions& o) { return contexts.get(font_map, o); }
   struct Paragraph {
     int64_t width = 0;  // logical, Pango units
-    bool right_aligned = false;
   };
   Result<LayoutResult> lay_out_paragraphs(std::string_view plain, PangoAttrList* attrs,
-                                          const PangoFontDescription* desc, int width_units);
+                                          const PangoFontDescription* desc, int width_units,
+                                          const ParagraphStyle& style);
   Result<Paragraph> lay_out_paragraph(std::string_view text, PangoAttrList* attrs,
-                                      const PangoFontDescription* desc, int width_units,
+                                      const PangoFontDescription* desc, PangoDirection forced_dir,
                                       ParagraphWalk* walk);
-  Status walk_runs(PangoLayout* pl, ParagraphWalk* walk);
+  Status walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk);
   void clear_fonts() {
     for (auto& [font, info] : fonts) g_object_unref(font);
     fonts.clear();
@@ -148,8 +151,8 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
 
 // A missing glyph as pango-cairo draws it (pangocairo-render.c, draw_unknown_glyph): a stroked
 // frame (a kHexFrameGlyphFlag glyph, placed at the frame's top-left corner) and the code
-// point's hex digits in the mini font. `at` is the glyph as placed by Pango. False if the font
-// has no hex box metrics.
+// point's hex digits in the mini font; a shown line or paragraph separator, an arrow. `at` is the
+// glyph as placed by Pango. False if the font has no hex box metrics.
 bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                                     std::vector<ShapedGlyph>* out) {
   const HexBoxInfo* hbi = hex_box_info(font);
@@ -157,6 +160,19 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   const FontInfo& mini = font_info(hbi->mini_font);
   if (!mini.valid) return false;
   const double pad = hbi->pad, cx = at.x, cy = at.y;
+  const uint32_t ch = g.glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+  if (ch == '\n' || ch == 0x2028 || ch == 0x2029) {  // a shown separator: an arrow instead
+    const double width = g.geometry.width / double(PANGO_SCALE), length = 0.6 * width;
+    ShapedGlyph arrow = at;
+    arrow.is_color_font = false;
+    arrow.glyph_id = line_break_arrow_glyph_id(length, std::min(hbi->digit_width, 0.75 * length),
+                                               hbi->line_width);
+    arrow.size_26_6 = uint32_t(std::lround(length * 64));
+    arrow.x = float(cx + 0.2 * width);
+    arrow.y = float(cy - (hbi->box_height - length) / 2);
+    out->push_back(arrow);
+    return true;
+  }
   ShapedGlyph frame = at;
   frame.is_color_font = false;
   frame.glyph_id =
@@ -165,7 +181,6 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   frame.x = float(cx + 1.5 * pad);
   frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
   out->push_back(frame);
-  const uint32_t ch = g.glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
   const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
   if (cols * rows < 4) return true;  // invalid input: the frame alone
   char digits[8];
@@ -249,11 +264,28 @@ namespace {
 
 // State carried from one paragraph to the next while a text is laid out.
 struct ParagraphWalk {
+  ParagraphWalk(const ParagraphStyle& s, int width)
+      : style(s),
+        width_units(width),
+        base_dir(context_options(s).base_dir),
+        alignment(pango_alignment(s)),
+        auto_dir(!s.no_auto_dir),
+        placement(s.spacing != 0 ? pango_units(s.spacing) : 0, s.line_spacing, alignment, auto_dir,
+                  base_dir) {}
   LayoutResult* result = nullptr;
+  const ParagraphStyle& style;
+  int width_units;                  // < 0: no wrap width
+  PangoContext* context = nullptr;  // the text's context (pango-view's settings)
+  PangoDirection base_dir;
+  PangoAlignment alignment;  // the text's layout alignment
+  bool auto_dir;
+  PangoDirection prev_dir = PANGO_DIRECTION_LTR;  // what a neutral paragraph takes (auto_dir)
+  PangoTabArray* tabs = nullptr;
+  TextPlacement placement;  // every line's place in the whole text
   std::unordered_set<FaceId> seen_faces;
-  int64_t y = 0;  // top of the next paragraph, Pango units
   int64_t min_x = INT64_MAX, max_end = INT64_MIN;
-  int64_t widest_line = 0;  // of the current paragraph, Pango units
+  int64_t widest_line = 0;            // 64-bit line widths, the whole text
+  int64_t paragraph_widest_line = 0;  // of the current paragraph (Pango's int limit)
   bool first = true;
 };
 
@@ -286,6 +318,7 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     return Status(ErrorCode::kInvalidArgument,
                   "wrap width " + std::to_string(params.wrap_width) + " must be finite and >= 0");
   }
+  GS_TRY(check_paragraph_style(params.paragraph));
   GS_TRY(impl.check_font_available(desc.get(), params.font));
 
   // Embedded NULs are text: Pango would cut the string at the first one, so each U+0000 is
@@ -330,103 +363,118 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     if (units < INT_MAX) width_units = std::max(1, static_cast<int>(units));
   }
   CappedText capped;  // runs of more than kMaxClusterMarks marks: the excess dropped
-  if (cap_mark_runs(plain, &capped)) plain = capped.text;
-  impl.dropped_ranges = &capped.removed;
+  if (cap_mark_runs(plain, &capped)) {
+    plain = capped.text;
+    if (attrs.get() != nullptr) {
+      AttrListPtr remapped(remapped_attributes(attrs.get(), capped.removed));
+      std::swap(attrs.p, remapped.p);
+    }
+  }
   if (width_units > 0) {  // only wrapped paragraphs are cut into items
     impl.max_item_bytes = max_item_bytes(largest_font_px(
         attrs.get(), pango_font_description_get_size(desc.get()) / double(PANGO_SCALE),
         kMaxFontPx));
   }
-  GS_ASSIGN_OR_RETURN(LayoutResult result,
-                      impl.lay_out_paragraphs(plain, attrs.get(), desc.get(), width_units));
+  GS_ASSIGN_OR_RETURN(LayoutResult result, impl.lay_out_paragraphs(plain, attrs.get(), desc.get(),
+                                                                   width_units, params.paragraph));
   result.marks_dropped = capped.dropped;
   return result;
 }
 
 // Pango's cost per line grows with the text before it (g_utf8_strlen from the start under
 // pango_layout_get_extents): a 2 MB text of short paragraphs took a minute. One PangoLayout per
-// paragraph keeps the cost linear; paragraphs are stacked as Pango stacks them (line heights
-// add up), and without a wrap width right-to-left paragraphs are aligned to the widest one, as
-// Pango aligns them within one layout.
+// paragraph keeps the cost linear, and the paragraphs land where one layout of the whole text
+// puts them (text/line_placement.h): lines are stacked as Pango stacks them (spacing and line
+// spacing included), a paragraph without a strong direction takes the one before it, and
+// without a wrap width lines are aligned within the widest line of the whole text. Where that
+// cannot be exact (needs_whole_layout: --single-par, a positive --height with an ellipsis) the
+// whole text is one PangoLayout, at the cost above.
 Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
                                                         PangoAttrList* attrs,
                                                         const PangoFontDescription* desc,
-                                                        int width_units) {
-  std::vector<PangoAttribute*> sorted;
-  GSList* all = attrs != nullptr ? pango_attr_list_get_attributes(attrs) : nullptr;
-  for (GSList* a = all; a != nullptr; a = a->next)
-    sorted.push_back(static_cast<PangoAttribute*>(a->data));
-  if (dropped_ranges != nullptr) remap_attributes(sorted, *dropped_ranges);
-  std::stable_sort(sorted.begin(), sorted.end(), [](PangoAttribute* x, PangoAttribute* y) {
-    return x->start_index < y->start_index;
-  });
-  size_t next_attr = 0;
-  std::vector<PangoAttribute*> active;
-
+                                                        int width_units,
+                                                        const ParagraphStyle& style) {
   LayoutResult result;
-  ParagraphWalk walk;
+  ParagraphWalk walk(style, width_units);
   walk.result = &result;
-  struct Placed {
-    size_t glyph_begin, glyph_end;
-    size_t decoration_begin, decoration_end;
-    int64_t width;
-    bool right_aligned;
-  };
-  std::vector<Placed> placed;
+  walk.context = context_for(context_options(style));
+  const TabsPtr tabs(make_tab_array(style));
+  walk.tabs = tabs.get();
+  if (walk.auto_dir) {
+    // pango_layout_check_lines: a neutral paragraph takes the direction of the one before it;
+    // the first ones, the text's first strong direction, else the base direction.
+    walk.prev_dir = first_strong_direction(plain);
+    if (walk.prev_dir == PANGO_DIRECTION_NEUTRAL) walk.prev_dir = walk.base_dir;
+  }
   int64_t widest = 0;
-  Status status;
-  for_each_paragraph(plain, [&](size_t start, size_t length) {
-    if (!status.ok()) return;
-    AttrListPtr list(paragraph_attributes(sorted, &next_attr, &active, start, length));
-    const size_t first_glyph = result.glyphs.size();
-    const size_t first_decoration = result.decorations.size();
-    auto paragraph =
-        lay_out_paragraph(plain.substr(start, length), list.get(), desc, width_units, &walk);
-    if (!paragraph.ok()) {
-      status = paragraph.status();
-      return;
-    }
-    widest = std::max(widest, paragraph.value().width);
-    placed.push_back({first_glyph, result.glyphs.size(), first_decoration,
-                      result.decorations.size(), paragraph.value().width,
-                      paragraph.value().right_aligned});
-  });
-  for (PangoAttribute* a : sorted) pango_attribute_destroy(a);
-  g_slist_free(all);
-  GS_TRY(status);
-  if (width_units < 0) {
-    for (const Placed& p : placed) {
-      if (!p.right_aligned || p.width == widest) continue;
-      const float shift = static_cast<float>((widest - p.width) / double(PANGO_SCALE));
-      for (size_t i = p.glyph_begin; i < p.glyph_end; ++i) result.glyphs[i].x += shift;
-      for (size_t i = p.decoration_begin; i < p.decoration_end; ++i) {
-        result.decorations[i].x += shift;
+  if (needs_whole_layout(style)) {
+    GS_ASSIGN_OR_RETURN(Paragraph whole,
+                        lay_out_paragraph(plain, attrs, desc, PANGO_DIRECTION_NEUTRAL, &walk));
+    widest = whole.width;
+  } else {
+    ParagraphAttributes split(attrs);
+    Status status;
+    for_each_paragraph(plain, [&](size_t start, size_t length) {
+      if (!status.ok()) return;
+      AttrListPtr list(split.take(start, length));
+      PangoDirection forced = PANGO_DIRECTION_NEUTRAL;  // the paragraph's layout finds it
+      if (walk.auto_dir) {
+        const PangoDirection own = first_strong_direction(plain.substr(start, length));
+        if (own != PANGO_DIRECTION_NEUTRAL) {
+          walk.prev_dir = own;
+        } else if (walk.prev_dir != walk.base_dir) {
+          forced = walk.prev_dir;  // alone, it would take the base direction
+        }
       }
-    }
+      auto paragraph =
+          lay_out_paragraph(plain.substr(start, length), list.get(), desc, forced, &walk);
+      if (!paragraph.ok()) {
+        status = paragraph.status();
+        return;
+      }
+      widest = std::max(widest, paragraph.value().width);
+    });
+    GS_TRY(status);
+  }
+  if (width_units < 0 && widest <= INT_MAX) {
+    align_to_widest(walk.placement.lines(), style.indent != 0 ? pango_units(style.indent) : 0,
+                    int(widest), &result);
   }
   const int64_t min_x = walk.min_x == INT64_MAX ? 0 : std::min<int64_t>(0, walk.min_x);
-  // Pango's own width is wrong once it overflows; the 64-bit line ends are not.
-  result.width = static_cast<float>(std::max<double>(widest, double(walk.max_end - min_x)) /
-                                    double(PANGO_SCALE));
-  result.height = static_cast<float>(walk.y / double(PANGO_SCALE));
+  // Without a wrap width Pango's width is the widest line's; with one, the lines' reach from
+  // the left edge. Pango's own width is wrong once it overflows; the 64-bit line ends are not.
+  const int64_t width = width_units < 0 ? std::max(widest, walk.widest_line) : walk.max_end - min_x;
+  result.width = static_cast<float>(std::max<double>(0, double(width)) / double(PANGO_SCALE));
+  result.height = static_cast<float>(walk.placement.bottom() / double(PANGO_SCALE));
+  walk.placement.write_offsets(&result);
   return result;
 }
 
 Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
-    std::string_view text, PangoAttrList* attrs, const PangoFontDescription* desc, int width_units,
-    ParagraphWalk* walk) {
-  LayoutPtr layout(pango_layout_new(context));
+    std::string_view text, PangoAttrList* attrs, const PangoFontDescription* desc,
+    PangoDirection forced_dir, ParagraphWalk* walk) {
+  PangoContext* paragraph_context = walk->context;
+  if (forced_dir != PANGO_DIRECTION_NEUTRAL) {
+    ContextOptions forced = context_options(walk->style);
+    forced.base_dir = forced_dir;
+    paragraph_context = context_for(forced);
+  }
+  LayoutPtr layout(pango_layout_new(paragraph_context));
   PangoLayout* pl = static_cast<PangoLayout*>(layout.get());
   pango_layout_set_font_description(pl, desc);
   pango_layout_set_text(pl, text.data(), static_cast<int>(text.size()));
-  if (width_units > 0) {
-    pango_layout_set_width(pl, width_units);
-    // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and
-    // counts its width when choosing the break), as pango-view draws it: kept.
-    pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+  // Where Pango breaks inside a word it shapes a hyphen into the line's last run (and counts
+  // its width when choosing the break), as pango-view draws it: kept.
+  apply_layout_options(pl, walk->style, walk->width_units, walk->tabs);
+  if (forced_dir != PANGO_DIRECTION_NEUTRAL) {
+    // The direction the whole text's layout gives this paragraph: its context's base direction
+    // without auto_dir, and the alignment that layout gives a line of that direction.
+    pango_layout_set_auto_dir(pl, FALSE);
+    pango_layout_set_alignment(pl,
+                               line_alignment(walk->alignment, true, walk->base_dir, forced_dir));
   }
   pango_layout_set_attributes(pl, attrs);
-  if (width_units > 0) {
+  if (walk->width_units > 0) {
     if (AttrListPtr split(split_long_items(text, max_item_bytes, attrs)); split.get() != nullptr) {
       pango_layout_set_attributes(pl, split.get());
     }
@@ -449,26 +497,25 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
   walk->min_x = std::min<int64_t>(walk->min_x, logical.x);
   Paragraph paragraph;
   paragraph.width = logical.width;
-  paragraph.right_aligned = pango_layout_get_direction(pl, 0) == PANGO_DIRECTION_RTL;
-  walk->widest_line = 0;
-  GS_TRY(walk_runs(pl, walk));
-  if (width_units > 0 && walk->widest_line > INT_MAX) {
+  walk->paragraph_widest_line = 0;
+  GS_TRY(walk_runs(pl, logical.width, walk));
+  if (walk->width_units > 0 && walk->paragraph_widest_line > INT_MAX) {
     return Status(ErrorCode::kInvalidArgument,
                   "a paragraph of " + std::to_string(text.size()) +
                       " bytes could not be wrapped: one of its lines is wider than Pango can "
                       "measure (2^31 Pango units, about 2 million px)");
   }
-  walk->y += logical.height;
   return paragraph;
 }
 
-// Appends the glyphs of every run of `pl`, placed at walk->y.
-Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
+// Appends the glyphs of every run of `pl` (a layout `layout_width` wide), each line placed
+// where the whole text's layout puts it.
+Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk) {
   LayoutResult& result = *walk->result;
   // Pango positions are int in 1/1024 px, which overflows past ~2 million px (a 1 MB line).
   // The pen is therefore tracked here in 64 bits per line, the way Pango's own renderer walks
   // runs: from the line's left edge, start_x_offset, glyph widths, end_x_offset.
-  int64_t pen = 0, line_start = 0;
+  int64_t pen = 0, line_start = 0, dy = 0;
   PangoLayoutLine* current_line = nullptr;
   IterPtr iter(pango_layout_get_iter(pl));
   do {
@@ -478,6 +525,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       PangoRectangle line_logical;
       pango_layout_iter_get_line_extents(iter.get(), nullptr, &line_logical);
       pen = line_start = line_logical.x;
+      dy = walk->placement.begin_line(iter.get(), layout_width, result.glyphs.size());
     }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());
     if (run == nullptr) continue;  // end of a line
@@ -488,6 +536,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
     pen += run->end_x_offset;
     walk->max_end = std::max(walk->max_end, pen);
     walk->widest_line = std::max(walk->widest_line, pen - line_start);
+    walk->paragraph_widest_line = std::max(walk->paragraph_widest_line, pen - line_start);
 
     PangoFont* font = run->item->analysis.font;
     if (font == nullptr) {
@@ -507,7 +556,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
                         "(must be > 0 and <= 4096 px)");
     }
     // The run's baseline includes rise / baseline shift.
-    const int64_t baseline = walk->y + pango_layout_iter_get_run_baseline(iter.get());
+    const int64_t baseline = dy + pango_layout_iter_get_run_baseline(iter.get());
 
     uint32_t color = 0;
     bool has_color = false, has_alpha = false;
@@ -554,13 +603,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, ParagraphWalk* walk) {
       }
     }
   } while (pango_layout_iter_next_run(iter.get()));
-  if (has_decorations(pl)) {
-    const size_t first = result.decorations.size();
-    collect_decorations(pl, &result.decorations);
-    // Pango placed them in this paragraph's own layout: move them down to where it stands.
-    const float dy = static_cast<float>(walk->y / double(PANGO_SCALE));
-    for (size_t k = first; k < result.decorations.size(); ++k) result.decorations[k].y += dy;
-  }
+  walk->placement.end_paragraph(pl, result.glyphs.size(), &result.decorations);
   return Status::ok_status();
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "glyphstream/paragraph.h"
 #include "glyphstream/status.h"
 #include "text/decoration.h"
 #include "text/font_registry.h"
@@ -36,6 +37,7 @@ struct LayoutParams {
   std::string font = "Sans 16";  // Pango font description; sizes are in pixels
   float wrap_width = 0;          // px; 0 = no wrapping
   bool markup = false;           // parse Pango markup (<span foreground=...>, <b>, ...)
+  ParagraphStyle paragraph;      // pango-view's paragraph options (text/paragraph_options.h)
 };
 
 struct LayoutResult {
@@ -51,6 +53,13 @@ struct LayoutResult {
   std::vector<Decoration> decorations;
   // Marks dropped from runs longer than kMaxClusterMarks (text/pango_limits.h).
   uint32_t marks_dropped = 0;
+  // Each line, in text order, as it moved from its paragraph's own PangoLayout to the whole
+  // text (text/line_placement.h), px: a paragraph layout's coordinates plus these are the
+  // text's (for questions asked of a paragraph's layout, such as hit tests).
+  struct LineOffset {
+    float dx = 0, dy = 0;
+  };
+  std::vector<LineOffset> line_offsets;
 };
 
 class Layouter {
@@ -61,7 +70,8 @@ class Layouter {
   ~Layouter();
 
   // Validates UTF-8 (kInvalidUtf8 with the byte offset), the size (kInvalidArgument for <= 0
-  // or > 4096 px) and markup (kInvalidArgument with Pango's message), then lays out.
+  // or > 4096 px), the paragraph style (check_paragraph_style) and markup (kInvalidArgument
+  // with Pango's message), then lays out.
   Result<LayoutResult> layout(std::string_view utf8, const LayoutParams& params);
 
   // Makes an application font file available to layout (fontconfig app font).

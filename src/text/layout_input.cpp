@@ -87,4 +87,19 @@ PangoAttrList* paragraph_attributes(const std::vector<PangoAttribute*>& sorted, 
   return list;
 }
 
+ParagraphAttributes::ParagraphAttributes(PangoAttrList* attrs) {
+  all_ = attrs != nullptr ? pango_attr_list_get_attributes(attrs) : nullptr;
+  for (GSList* a = all_; a != nullptr; a = a->next) {
+    sorted_.push_back(static_cast<PangoAttribute*>(a->data));
+  }
+  std::stable_sort(sorted_.begin(), sorted_.end(), [](PangoAttribute* x, PangoAttribute* y) {
+    return x->start_index < y->start_index;
+  });
+}
+
+ParagraphAttributes::~ParagraphAttributes() {
+  for (PangoAttribute* a : sorted_) pango_attribute_destroy(a);
+  g_slist_free(all_);
+}
+
 }  // namespace glyphstream::text

@@ -58,4 +58,22 @@ PangoAttrList* paragraph_attributes(const std::vector<PangoAttribute*>& sorted, 
                                     std::vector<PangoAttribute*>* active, size_t start,
                                     size_t length);
 
+// paragraph_attributes over a text's attribute list (null: none), paragraph after paragraph.
+class ParagraphAttributes {
+ public:
+  explicit ParagraphAttributes(PangoAttrList* attrs);
+  ~ParagraphAttributes();
+  ParagraphAttributes(const ParagraphAttributes&) = delete;
+  ParagraphAttributes& operator=(const ParagraphAttributes&) = delete;
+  // The next paragraph's attributes (a new list, owned by the caller).
+  PangoAttrList* take(size_t start, size_t length) {
+    return paragraph_attributes(sorted_, &next_, &active_, start, length);
+  }
+
+ private:
+  GSList* all_ = nullptr;
+  std::vector<PangoAttribute*> sorted_, active_;
+  size_t next_ = 0;
+};
+
 }  // namespace glyphstream::text

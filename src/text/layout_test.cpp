@@ -446,7 +446,7 @@ TEST_F(LayoutTest, AddFontFileMakesANewFamilyAvailable) {
   FontRegistry other_registry;
   auto other = Layouter::create(&other_registry);
   ASSERT_TRUE(other.ok());
-  auto r = (*other)->layout("abc", LayoutParams{"Glyphs Sans 20", 0, false});
+  auto r = (*other)->layout("abc", LayoutParams{"Glyphs Sans 20", 0, false, {}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(other_registry.source(r->faces_used[0]).path, path);
 }

@@ -107,6 +107,20 @@ void remap_attributes(const std::vector<PangoAttribute*>& attrs,
   }
 }
 
+PangoAttrList* remapped_attributes(PangoAttrList* attrs,
+                                   const std::vector<std::pair<size_t, size_t>>& removed) {
+  std::vector<PangoAttribute*> copies;
+  GSList* all = pango_attr_list_get_attributes(attrs);  // copies, owned here
+  for (GSList* a = all; a != nullptr; a = a->next) {
+    copies.push_back(static_cast<PangoAttribute*>(a->data));
+  }
+  g_slist_free(all);
+  remap_attributes(copies, removed);
+  PangoAttrList* list = pango_attr_list_new();
+  for (PangoAttribute* a : copies) pango_attr_list_insert(list, a);  // takes ownership
+  return list;
+}
+
 double largest_font_px(PangoAttrList* attrs, double base_px, double max_px) {
   double largest = base_px, scale = 1;
   GSList* all = attrs != nullptr ? pango_attr_list_get_attributes(attrs) : nullptr;

@@ -38,6 +38,9 @@ bool cap_mark_runs(std::string_view utf8, CappedText* out);
 // range goes to where the range was).
 void remap_attributes(const std::vector<PangoAttribute*>& attrs,
                       const std::vector<std::pair<size_t, size_t>>& removed);
+// A new list (owned by the caller) of `attrs`' attributes remapped as above.
+PangoAttrList* remapped_attributes(PangoAttrList* attrs,
+                                   const std::vector<std::pair<size_t, size_t>>& removed);
 
 // An upper bound of the font sizes a paragraph with these markup attributes uses (its sizes and
 // the product of its scales over `base_px`), at most `max_px`.

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "text/font_check.h"
 #include "text/resize.h"
@@ -76,7 +78,85 @@ GlyphBitmap render_hex_frame(const RasterRequest& r) {
   return out;
 }
 
+// Twice the signed area of a polygon.
+double twice_area(const std::vector<std::pair<double, double>>& p) {
+  double a = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const auto& [x0, y0] = p[i];
+    const auto& [x1, y1] = p[(i + 1) % p.size()];
+    a += x0 * y1 - x1 * y0;
+  }
+  return a;
+}
+
+// `poly` clipped to the half-plane where sign * (coordinate `axis` - edge) >= 0.
+std::vector<std::pair<double, double>> clip(const std::vector<std::pair<double, double>>& poly,
+                                            int axis, double edge, double sign) {
+  std::vector<std::pair<double, double>> out;
+  const auto inside = [&](const std::pair<double, double>& v) {
+    return sign * ((axis == 0 ? v.first : v.second) - edge) >= 0;
+  };
+  for (size_t i = 0; i < poly.size(); ++i) {
+    const auto& a = poly[i];
+    const auto& b = poly[(i + 1) % poly.size()];
+    if (inside(a)) out.push_back(a);
+    if (inside(a) != inside(b)) {
+      const double ca = axis == 0 ? a.first : a.second, cb = axis == 0 ? b.first : b.second;
+      const double t = (edge - ca) / (cb - ca);
+      out.emplace_back(a.first + t * (b.first - a.first), a.second + t * (b.second - a.second));
+    }
+  }
+  return out;
+}
+
+// The line-break arrow (pangocairo-render.c, draw_unknown_glyph for \n, U+2028, U+2029),
+// filled with each pixel covered by its exact area (the polygon clipped to the pixel).
+GlyphBitmap render_line_break_arrow(const RasterRequest& r) {
+  const double al = r.size_26_6 / 64.0;
+  const double tl = al * ((r.glyph_id >> 14) & 0x3FFF) / 4096.0;
+  const double lw = al * (r.glyph_id & 0x3FFF) / 4096.0;
+  const double ah = al - 0.5 * tl, tw2 = 2.5 * lw, lw2 = 0.5 * lw;
+  const double x = r.subpixel_bin / 4.0;
+  const std::vector<std::pair<double, double>> arrow = {{x, 0},
+                                                        {x + tl, -tw2},
+                                                        {x + tl, -lw2},
+                                                        {x + al - lw2, -lw2},
+                                                        {x + al - lw2, -ah},
+                                                        {x + al + lw2, -ah},
+                                                        {x + al + lw2, lw2},
+                                                        {x + tl, lw2},
+                                                        {x + tl, tw2}};
+  double min_x = x, max_x = x, min_y = 0, max_y = 0;
+  for (const auto& [vx, vy] : arrow) {
+    min_x = std::min(min_x, vx), max_x = std::max(max_x, vx);
+    min_y = std::min(min_y, vy), max_y = std::max(max_y, vy);
+  }
+  GlyphBitmap out;
+  const int x0 = int(std::floor(min_x)), x1 = int(std::ceil(max_x));
+  const int y0 = int(std::floor(min_y)), y1 = int(std::ceil(max_y));
+  if (x1 <= x0 || y1 <= y0 || !(al > 0)) return out;
+  out.width = x1 - x0, out.height = y1 - y0, out.left = x0, out.top = -y0;
+  out.format = PixelFormat::kCoverage8;
+  out.pixels.resize(size_t(out.width) * size_t(out.height));
+  for (int py = y0; py < y1; ++py) {
+    for (int px = x0; px < x1; ++px) {
+      auto cell = clip(clip(clip(clip(arrow, 0, px, 1), 0, px + 1, -1), 1, py, 1), 1, py + 1, -1);
+      const double a = cell.size() < 3 ? 0 : std::fabs(twice_area(cell)) / 2;
+      out.pixels[size_t(py - y0) * size_t(out.width) + size_t(px - x0)] =
+          uint8_t(std::lround(std::clamp(a, 0.0, 1.0) * 255));
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+uint32_t line_break_arrow_glyph_id(double length_px, double tip_length_px, double line_width_px) {
+  const auto fraction = [length_px](double v) {
+    return uint32_t(length_px > 0 ? std::clamp(std::lround(v / length_px * 4096), 0L, 0x3FFFL) : 0);
+  };
+  return kLineBreakArrowGlyphFlag | (fraction(tip_length_px) << 14) | fraction(line_width_px);
+}
 
 uint32_t hex_frame_glyph_id(double width_px, double line_width_px) {
   const auto sixteenths = [](double v, long max) {
@@ -399,6 +479,7 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
                   "subpixel bin " + std::to_string(request.subpixel_bin) + " out of range (0..3)");
   }
   if (request.glyph_id & kHexFrameGlyphFlag) return render_hex_frame(request);
+  if (request.glyph_id & kLineBreakArrowGlyphFlag) return render_line_break_arrow(request);
   Status error;
   FaceEntry* e = impl.open(request.face, &error);
   if (e == nullptr) return error;

@@ -23,6 +23,14 @@ namespace glyphstream::text {
 // the path's top edge, not a baseline).
 constexpr uint32_t kHexFrameGlyphFlag = 0x10000000u;
 uint32_t hex_frame_glyph_id(double width_px, double line_width_px);
+// Also not glyphs of the face: the arrow pango-cairo fills for a line or paragraph separator it
+// shows (\n, U+2028, U+2029: single-paragraph mode, or a line separator in text), its
+// draw_unknown_glyph's polygon. size_26_6 holds the arrow's length; bits 14..27 the tip length
+// and bits 0..13 the line width, each as a fraction of the length (1/4096), so that a scaled
+// size (draw_text_scaled) scales the whole arrow. The polygon's first point (the tip) sits at
+// the pen position.
+constexpr uint32_t kLineBreakArrowGlyphFlag = 0x20000000u;
+uint32_t line_break_arrow_glyph_id(double length_px, double tip_length_px, double line_width_px);
 
 struct RasterRequest {
   FaceId face = 0;

@@ -398,5 +398,47 @@ TEST_F(RasterizerTest, HexBoxFrameIsTheStrokedRectangleItsIdEncodes) {
   for (int bin = 1; bin < 4; ++bin) EXPECT_NEAR(centre[bin] - centre[0], bin * 0.25, 0.01);
 }
 
+TEST_F(RasterizerTest, LineBreakArrowIsThePolygonItsIdEncodes) {
+  // pango-cairo's arrow for a shown separator: 12 px long, a 4 px tip, lines 1 px wide. Its
+  // area: the tip's triangle (4 x 2.5 * 2 / 2 = 10), the shaft from the tip to the right edge
+  // (8.5 x 1) and the upright bar above it (1 x (12 - 2 - 0.5) = 9.5): 28 px of ink, each
+  // pixel covered by its exact area. The tip sits at the pen, the bar at its right end.
+  Rasterizer r(&registry_);
+  const std::vector<ShapedGlyph> g = shape("a", "Sans 16");
+  ASSERT_EQ(g.size(), 1u);
+  RasterRequest req{g[0].face, line_break_arrow_glyph_id(12, 4, 1), 12 * 64, 0};
+  double centre[4] = {};
+  for (uint8_t bin = 0; bin < 4; ++bin) {
+    req.subpixel_bin = bin;
+    const GlyphBitmap b = raster(r, req);
+    ASSERT_EQ(b.format, PixelFormat::kCoverage8);
+    EXPECT_EQ(b.left, 0);
+    // The bar's top: the arrow's height less half the tip (a row more holds no ink: the
+    // fractions of the length are kept to 1/4096).
+    EXPECT_NEAR(b.top, 10, 1);
+    double ink = 0, moment = 0;
+    for (int y = 0; y < b.height; ++y) {
+      for (int x = 0; x < b.width; ++x) {
+        const double v = b.pixels[size_t(y) * size_t(b.width) + size_t(x)] / 255.0;
+        ink += v;
+        moment += v * (b.left + x + 0.5);
+      }
+    }
+    EXPECT_NEAR(ink, 28.0, 0.1) << "bin " << int(bin);
+    centre[bin] = moment / ink;
+  }
+  // The ink moves with the bin; the tip's diagonal edges make sampled area coverage follow a
+  // shift only to about 1/50 px (the frame's axis-aligned edges follow it exactly).
+  for (int bin = 1; bin < 4; ++bin) EXPECT_NEAR(centre[bin] - centre[0], bin * 0.25, 0.03);
+  // Twice the size (draw_text_scaled at scale 2): the same arrow twice as large, 4x the ink.
+  req.subpixel_bin = 0;
+  req.size_26_6 = 24 * 64;
+  const GlyphBitmap twice = raster(r, req);
+  double ink = 0;
+  for (uint8_t v : twice.pixels) ink += v / 255.0;
+  EXPECT_NEAR(ink, 4 * 28.0, 0.3);
+  EXPECT_NEAR(twice.top, 20, 1);
+}
+
 }  // namespace
 }  // namespace glyphstream::text

@@ -467,5 +467,51 @@ TEST(BenchTool, BandwidthIsBelievableOrUnavailable) {
   }
 }
 
+// The paragraph flags reach the layout: --align moves the ink within --width, --ellipsize
+// keeps a long paragraph on one line, --single-par joins the lines.
+TEST(RenderToolParagraph, FlagsChangeTheLayoutAsPangoViewsDo) {
+  struct Ink {
+    int width = 0, height = 0, left = -1, right = -1;
+  };
+  auto render = [](const std::string& flags) {
+    const std::string png = temp_path("paragraph.png");
+    const CommandRun r =
+        run(tool() + " --quiet --out " + png + " --font 'DejaVu Sans 16' " + flags);
+    EXPECT_EQ(r.exit_code, 0) << flags << "\n" << r.output;
+    Ink ink;
+    auto image = tools::read_png(png);
+    if (!image.ok()) return ink;
+    ink.width = image->width, ink.height = image->height;
+    for (int y = 0; y < image->height; ++y) {
+      for (int x = 0; x < image->width; ++x) {
+        if (image->rgba[(size_t(y) * size_t(image->width) + size_t(x)) * 4 + 1] > 128) continue;
+        if (ink.left < 0 || x < ink.left) ink.left = x;
+        ink.right = std::max(ink.right, x);
+      }
+    }
+    return ink;
+  };
+  const std::string short_text = " --width 400 --text 'Hi there'";
+  const Ink left = render(short_text), right = render(short_text + " --align right"),
+            centre = render(short_text + " --align center"),
+            rtl_right = render(short_text + " --rtl --align right"),
+            hebrew = render(" --width 400 --rtl --text 'שלום עולם'");
+  EXPECT_LT(left.left, 20);
+  EXPECT_GT(right.left, 300);
+  EXPECT_NEAR(right.right, 16 + 400, 3);
+  EXPECT_NEAR((centre.left + centre.right) / 2.0, 16 + 200, 3);
+  // As pango-view draws them: Latin with --rtl --align right on the right; a right-to-left
+  // paragraph under --rtl (align left, the default) starts at the right edge.
+  EXPECT_NEAR(rtl_right.left, right.left, 1);
+  EXPECT_NEAR(hebrew.right, 16 + 400, 3);
+  const std::string long_text =
+      " --width 200 --text 'A paragraph far too long for one line at this width of the image'";
+  const Ink wrapped = render(long_text), ellipsized = render(long_text + " --ellipsize end");
+  EXPECT_GT(wrapped.height, ellipsized.height + 30);
+  const Ink joined = render(" --width 400 --text \"$(printf 'one\\ntwo')\" --single-par");
+  const Ink split = render(" --width 400 --text \"$(printf 'one\\ntwo')\"");
+  EXPECT_LT(joined.height, split.height);
+}
+
 }  // namespace
 }  // namespace glyphstream

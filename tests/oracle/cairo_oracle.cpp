@@ -28,8 +28,9 @@ void set_source(cairo_t* cr, uint32_t rgba) {
 }
 
 // pango-view --pixels --hinting none --subpixel-positions --antialias gray: 72 dpi (pt == px),
-// unhinted outlines and metrics, positions not rounded to whole pixels, grey antialiasing.
-PangoContext* make_context(PangoFontMap* map) {
+// unhinted outlines and metrics, positions not rounded to whole pixels, grey antialiasing; and
+// what its do_output() sets on the context: --language (else the locale's) and --rtl.
+PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p) {
   PangoContext* context = pango_font_map_create_context(map);
   OptionsPtr options(cairo_font_options_create());
   cairo_font_options_set_antialias(options.get(), CAIRO_ANTIALIAS_GRAY);
@@ -38,16 +39,58 @@ PangoContext* make_context(PangoFontMap* map) {
   pango_cairo_context_set_font_options(context, options.get());
   pango_cairo_context_set_resolution(context, 72);
   pango_context_set_round_glyph_positions(context, FALSE);
+  pango_context_set_language(context, p.language.empty()
+                                          ? pango_language_get_default()
+                                          : pango_language_from_string(p.language.c_str()));
+  pango_context_set_base_dir(context, p.rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
   return context;
+}
+
+int units(float px) { return int(std::lround(double(px) * PANGO_SCALE)); }
+
+// pango-view's make_layout() (utils/viewer-render.c, Pango 1.50) for the paragraph flags, with
+// --pixels: px are points. Written from pango-view, not from the library's code.
+void set_paragraph_options(PangoLayout* layout, const ParagraphStyle& p, float width) {
+  pango_layout_set_auto_dir(layout, !p.no_auto_dir);
+  static constexpr PangoEllipsizeMode kEllipsize[] = {PANGO_ELLIPSIZE_NONE, PANGO_ELLIPSIZE_START,
+                                                      PANGO_ELLIPSIZE_MIDDLE, PANGO_ELLIPSIZE_END};
+  pango_layout_set_ellipsize(layout, kEllipsize[int(p.ellipsize)]);
+  pango_layout_set_justify(layout, p.justify);
+  pango_layout_set_justify_last_line(layout, p.justify_last_line);
+  pango_layout_set_single_paragraph_mode(layout, p.single_par);
+  static constexpr PangoWrapMode kWrap[] = {PANGO_WRAP_WORD_CHAR, PANGO_WRAP_WORD, PANGO_WRAP_CHAR};
+  pango_layout_set_wrap(layout, kWrap[int(p.wrap)]);
+  if (width > 0) pango_layout_set_width(layout, units(width));
+  if (p.height > 0) pango_layout_set_height(layout, units(p.height));
+  if (p.height < 0) pango_layout_set_height(layout, int(p.height));  // lines
+  if (p.indent != 0) pango_layout_set_indent(layout, units(p.indent));
+  if (p.spacing != 0) {
+    pango_layout_set_spacing(layout, units(p.spacing));
+    pango_layout_set_line_spacing(layout, 0.0f);
+  }
+  if (p.line_spacing > 0) pango_layout_set_line_spacing(layout, p.line_spacing);
+  PangoAlignment align = p.align == Align::kCenter  ? PANGO_ALIGN_CENTER
+                         : p.align == Align::kRight ? PANGO_ALIGN_RIGHT
+                                                    : PANGO_ALIGN_LEFT;
+  // pango-view: "pango reverses left and right if base dir is rtl", so it swaps them first.
+  if (align != PANGO_ALIGN_CENTER && p.rtl) {
+    align = align == PANGO_ALIGN_LEFT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+  }
+  pango_layout_set_alignment(layout, align);
+  if (!p.tabs.empty()) {
+    PangoTabArray* tabs = pango_tab_array_new(int(p.tabs.size()), FALSE);
+    for (size_t i = 0; i < p.tabs.size(); ++i) {
+      pango_tab_array_set_tab(tabs, int(i), PANGO_TAB_LEFT, units(p.tabs[i]));
+    }
+    pango_layout_set_tabs(layout, tabs);
+    pango_tab_array_free(tabs);
+  }
 }
 
 Status fill_layout(PangoLayout* layout, const OracleCase& c) {
   DescPtr desc(pango_font_description_from_string(c.font.c_str()));
   pango_layout_set_font_description(layout, desc.get());
-  if (c.width > 0) {
-    pango_layout_set_width(layout, int(c.width * PANGO_SCALE));
-    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-  }
+  set_paragraph_options(layout, c.paragraph, c.width);
   if (!c.markup) {
     pango_layout_set_text(layout, c.text.data(), int(c.text.size()));
     return {};
@@ -100,7 +143,7 @@ std::vector<LineBand> line_bands(PangoLayout* layout, int margin) {
 Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path) {
   // A font map of its own: the fontconfig configuration is the process's, as the library's.
   ObjectPtr map(pango_cairo_font_map_new());
-  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get())));
+  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph));
   ObjectPtr layout_object(pango_layout_new(PANGO_CONTEXT(context.get())));
   PangoLayout* layout = PANGO_LAYOUT(layout_object.get());
   GS_TRY(fill_layout(layout, c));
@@ -108,7 +151,9 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
   PangoRectangle logical;
   pango_layout_get_extents(layout, nullptr, &logical);
   OracleImage image;
-  image.width = int(std::ceil(c.width)) + 2 * c.margin;
+  // No wrap width: as wide as the layout (pango-view's image too).
+  const double width = c.width > 0 ? c.width : logical.width / double(PANGO_SCALE);
+  image.width = int(std::ceil(width)) + 2 * c.margin;
   image.height = int(std::ceil(logical.height / double(PANGO_SCALE))) + 2 * c.margin;
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, image.width, image.height));
   CairoPtr cr(cairo_create(surface.get()));

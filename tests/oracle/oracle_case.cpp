@@ -19,11 +19,68 @@ Result<uint32_t> parse_rgba(const std::string& v) {
   return uint32_t(std::stoul(v.substr(1), nullptr, 16));
 }
 
+Result<bool> parse_yes_no(const std::string& key, const std::string& v) {
+  if (v == "yes" || v == "no") return v == "yes";
+  return Status(ErrorCode::kInvalidArgument, key + ": '" + v + "' is not yes or no");
+}
+
+// One of `names` (its index is the enum's value).
+template <typename E>
+Result<E> parse_choice(const std::string& key, const std::string& v,
+                       std::initializer_list<const char*> names) {
+  int i = 0;
+  for (const char* name : names) {
+    if (v == name) return static_cast<E>(i);
+    ++i;
+  }
+  return Status(ErrorCode::kInvalidArgument, key + ": unknown value '" + v + "'");
+}
+
+// The paragraph keys; false if `key` is none of them.
+Result<bool> apply_paragraph(ParagraphStyle* p, const std::string& key, const std::string& v) {
+  if (key == "align") {
+    GS_ASSIGN_OR_RETURN(p->align, parse_choice<Align>(key, v, {"left", "center", "right"}));
+  } else if (key == "justify") {
+    GS_ASSIGN_OR_RETURN(p->justify, parse_yes_no(key, v));
+  } else if (key == "justify-last-line") {
+    GS_ASSIGN_OR_RETURN(p->justify_last_line, parse_yes_no(key, v));
+  } else if (key == "indent") {
+    p->indent = std::stof(v);
+  } else if (key == "spacing") {
+    p->spacing = std::stof(v);
+  } else if (key == "line-spacing") {
+    p->line_spacing = std::stof(v);
+  } else if (key == "wrap") {
+    GS_ASSIGN_OR_RETURN(p->wrap, parse_choice<WrapMode>(key, v, {"word-char", "word", "char"}));
+  } else if (key == "ellipsize") {
+    GS_ASSIGN_OR_RETURN(p->ellipsize,
+                        parse_choice<EllipsizeMode>(key, v, {"none", "start", "middle", "end"}));
+  } else if (key == "height") {
+    p->height = std::stof(v);
+  } else if (key == "single-par") {
+    GS_ASSIGN_OR_RETURN(p->single_par, parse_yes_no(key, v));
+  } else if (key == "rtl") {
+    GS_ASSIGN_OR_RETURN(p->rtl, parse_yes_no(key, v));
+  } else if (key == "no-auto-dir") {
+    GS_ASSIGN_OR_RETURN(p->no_auto_dir, parse_yes_no(key, v));
+  } else if (key == "language") {
+    p->language = v;
+  } else if (key == "tabs") {
+    std::istringstream words(v);
+    for (std::string w; words >> w;) p->tabs.push_back(std::stof(w));
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Status apply(OracleCase* c, const std::string& key, const std::string& value) {
+  GS_ASSIGN_OR_RETURN(const bool paragraph_key, apply_paragraph(&c->paragraph, key, value));
+  if (paragraph_key) return {};
   if (key == "font") {
     c->font = value;
   } else if (key == "width") {
-    c->width = std::stof(value);
+    c->width = value == "none" ? 0 : std::stof(value);
   } else if (key == "markup") {
     c->markup = value == "yes";
   } else if (key == "margin") {

@@ -1,17 +1,26 @@
 // One oracle case: a data file tests/oracle/cases/<name>.txt. A header of "key: value" lines,
 // a line "---", then the text (everything after it, the final newline dropped).
-//   font: Pango font description (sizes in px)      width: wrap width, px
+//   font: Pango font description (sizes in px)      width: wrap width, px; none (or 0): no
+//                                                     wrapping, the image as wide as the text
 //   markup: yes|no                                   margin: px around the text (default 16)
 //   fg: #RRGGBBAA text colour                        bg: #RRGGBBAA clear colour (straight)
 //   expect: pass (default) | a reason to skip the case (reported as skipped with that reason)
 //   check: space-separated extra checks: straight-alpha-png
 //   about: what the case covers (free text)
+// Paragraph options, named and spelled like glyphstream-render's and pango-view's flags
+// (glyphstream/paragraph.h):
+//   align: left|center|right     justify: yes|no       justify-last-line: yes|no
+//   indent: px (negative: hanging)   spacing: px        line-spacing: factor
+//   wrap: word|char|word-char    ellipsize: none|start|middle|end
+//   height: px (> 0) or -lines   single-par: yes|no    rtl: yes|no    no-auto-dir: yes|no
+//   language: BCP 47 tag         tabs: px px ... (left-aligned stops)
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "glyphstream/paragraph.h"
 #include "glyphstream/status.h"
 
 namespace glyphstream::oracle {
@@ -27,6 +36,7 @@ struct OracleCase {
   std::string expect = "pass";
   std::vector<std::string> checks;
   std::string about;
+  ParagraphStyle paragraph;
   std::string text;
   bool has_check(const std::string& c) const;
 };

@@ -81,10 +81,14 @@ std::vector<uint8_t> render_on_gpu(Gpu& gpu, const OracleCase& c, int width, int
   style.color = Color::from_rgba8(c.fg);
   style.wrap_width = c.width;
   style.markup = c.markup;
+  style.paragraph = c.paragraph;
   auto metrics = gpu.ts->measure(c.text, style);
   EXPECT_TRUE(metrics.ok()) << metrics.status().to_string();
   if (!metrics.ok()) return {};
   EXPECT_EQ(int(std::ceil(metrics->height)) + 2 * c.margin, height) << "layout height differs";
+  if (c.width <= 0) {
+    EXPECT_EQ(int(std::ceil(metrics->width)) + 2 * c.margin, width) << "layout width differs";
+  }
   EXPECT_TRUE(gpu.gl->resize(width, height).ok());
   EXPECT_TRUE(gpu.gl->make_current().ok());
   const Color bg = Color::from_rgba8(c.bg);

@@ -64,6 +64,7 @@ Status CpuReference::draw_text_scaled(float x, float y, float scale, const std::
   params.font = style.font;
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
+  params.paragraph = style.paragraph;
   GS_ASSIGN_OR_RETURN(text::LayoutResult layout, layouter_->layout(utf8, params));
   return draw_glyphs(x, y, scale, layout, style, boxes);
 }

@@ -97,6 +97,7 @@ gs::Status run(const gs::tools::RenderJob& job) {
   style.color = job.fg;
   style.wrap_width = float(o.width);
   style.markup = input.markup;
+  style.paragraph = job.paragraph;
   GS_ASSIGN_OR_RETURN(gs::TextMetrics metrics, ts->measure(input.text, style));
   if (!std::isfinite(metrics.height) || metrics.height > 16384) {
     return {gs::ErrorCode::kInvalidArgument,

@@ -9,6 +9,7 @@
 #include "cli_common.h"
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
+#include "paragraph_flags.h"
 
 namespace glyphstream::tools {
 
@@ -29,6 +30,7 @@ struct RenderOptions {
   std::string bg = "#ffffff";
   std::string dump_atlas;
   bool quiet = false;
+  ParagraphFlags paragraph;  // pango-view's paragraph flags (paragraph_flags.h)
   CommonOptions common;
 };
 
@@ -37,6 +39,7 @@ struct RenderOptions {
 struct RenderJob {
   RenderOptions options;
   Color fg, bg;
+  ParagraphStyle paragraph;  // from options.paragraph
   TextSystemDesc desc;
   std::vector<std::string> warnings;  // environment values that were not understood
 };
