@@ -16,12 +16,14 @@
 #include "atlas/glyph_cache.h"
 #include "core/thread_pool.h"
 #include "gpu/gpu_device.h"
+#include "pipeline/clip.h"
 #include "pipeline/clock.h"
 #include "pipeline/device_factory.h"
 #include "pipeline/draw_batcher.h"
 #include "pipeline/frame_stats.h"
 #include "pipeline/glyph_fit.h"
 #include "pipeline/layout_cache.h"
+#include "pipeline/queue_text.h"
 #include "pipeline/raster_scheduler.h"
 #include "pipeline/scaled_glyphs.h"
 #include "pipeline/stager.h"
@@ -133,9 +135,15 @@ struct TextSystem::Impl {
   FrameStats& stats() { return frame_stats.current(); }
   Status init();
   Status begin_frame(int width, int height);
-  Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style);
+  Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
+                   const DrawParams& params);
   Status draw_text_scaled(float x, float y, float scale, std::string_view utf8,
-                          const TextStyle& style);
+                          const TextStyle& style, const DrawParams& params);
+  // The parts one draw call queues into, with its clip (pipeline/clip.h).
+  pipeline::ScaledDrawTarget target(const DrawParams& params) {
+    return {&cache,       atlas.get(), &batcher,
+            raster.get(), &stats(),    pipeline::clip_pixels(params.clip, viewport_w, viewport_h)};
+  }
   Result<std::shared_ptr<pipeline::CachedLayout>> layout(std::string_view utf8,
                                                          const TextStyle& style) {
     // Layout outside a frame (measure(), prefetch()) counts in the next frame's stats.
@@ -204,46 +212,25 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   return {};
 }
 
-Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8,
-                                   const TextStyle& style) {
+Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
+                                   const DrawParams& params) {
   GS_ASSIGN_OR_RETURN(auto laid_out, layout(utf8, style));
   pipeline::CachedLayout& L = *laid_out;
-  const uint32_t default_color = style.color.to_rgba8();
   frame_stats.note_faces(L.faces_used);
   stats().glyphs_requested += uint32_t(L.glyphs.size());
   stats().marks_dropped += L.marks_dropped;
-  // Beyond kMaxPosition no glyph can reach a viewport, and the integer pen positions below
-  // could overflow: such text is culled whole.
-  if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) return {};
-  const size_t misses_before = raster->miss_count();
-  const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
-  pipeline::prepare_layout(L, float(double(x) - whole_x), float(double(y) - whole_y),
-                           cache.epoch());
-  const int ix = int(whole_x), iy = int(whole_y);
-  for (size_t i = 0; i < L.glyphs.size(); ++i) {
-    pipeline::PreparedGlyph& p = L.prepared[i];
-    const text::ShapedGlyph& g = L.glyphs[i];
-    pipeline::QueuedGlyph& q = batcher.push();
-    q.key = p.key;
-    q.pen_x = ix + p.dx;
-    q.pen_y = iy + p.dy;
-    q.color = text::resolve_markup_color(default_color, g.color_rgba, g.has_color, g.has_alpha);
-    if (!p.glyph) p.glyph = cache.find(p.key);  // inserts keep pointers: no epoch change
-    if (p.glyph) {
-      ++stats().glyph_hits;
-      q.glyph = p.glyph;
-      if (!p.glyph->empty()) atlas->touch(p.glyph->handle);
-    } else {
-      raster->add_miss(q.key);
-    }
+  // Beyond kMaxPosition no glyph can reach a viewport, and the integer pen positions could
+  // overflow: such text is culled whole.
+  if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) {
+    stats().glyphs_culled += uint32_t(L.glyphs.size());
+    return {};
   }
-  raster->dispatch(misses_before);
-  batcher.push_decorations(L.decorations, x, y, default_color);
+  pipeline::queue_text(target(params), L, x, y, style.color.to_rgba8());
   return {};
 }
 
 Status TextSystem::Impl::draw_text_scaled(float x, float y, float scale, std::string_view utf8,
-                                          const TextStyle& style) {
+                                          const TextStyle& style, const DrawParams& params) {
   GS_ASSIGN_OR_RETURN(auto laid_out, layout(utf8, style));
   pipeline::CachedLayout& L = *laid_out;
   constexpr double kMaxSize26_6 = 4096.0 * 64.0;  // the layer's largest font size
@@ -255,10 +242,12 @@ Status TextSystem::Impl::draw_text_scaled(float x, float y, float scale, std::st
   frame_stats.note_faces(L.faces_used);
   stats().glyphs_requested += uint32_t(L.glyphs.size());
   stats().marks_dropped += L.marks_dropped;
-  if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) return {};
+  if (std::fabs(x) > kMaxPosition || std::fabs(y) > kMaxPosition) {
+    stats().glyphs_culled += uint32_t(L.glyphs.size());
+    return {};
+  }
   const auto start = Clock::now();
-  scaled->queue({&cache, atlas.get(), &batcher, raster.get(), &stats()}, L, x, y, scale,
-                style.color.to_rgba8());
+  scaled->queue(target(params), L, x, y, scale, style.color.to_rgba8());
   stats().zoom_cpu_ns += ns_since(start);
   return {};
 }
@@ -418,20 +407,20 @@ Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
 }
 
 Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
-                             [[maybe_unused]] const DrawParams& params) {
+                             const DrawParams& params) {
   return owned(impl_->owner, "draw_text", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
     if (!std::isfinite(x) || !std::isfinite(y)) {
       return {ErrorCode::kInvalidArgument, "text position must be finite"};
     }
-    return impl_->draw_text(x, y, utf8, style);
+    GS_TRY(pipeline::check_clip(params.clip, "draw_text"));
+    return impl_->draw_text(x, y, utf8, style, params);
   });
 }
 
 Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_view utf8,
-                                    const TextStyle& style,
-                                    [[maybe_unused]] const DrawParams& params) {
+                                    const TextStyle& style, const DrawParams& params) {
   return owned(impl_->owner, "draw_text_scaled", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text_scaled() outside begin_frame()/flush()"};
@@ -441,7 +430,8 @@ Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_v
     if (!std::isfinite(scale) || scale <= 0 || scale > kMaxScale) {
       return {ErrorCode::kInvalidArgument, "draw_text_scaled: scale must be in (0, 256]"};
     }
-    return impl_->draw_text_scaled(x, y, scale, utf8, style);
+    GS_TRY(pipeline::check_clip(params.clip, "draw_text_scaled"));
+    return impl_->draw_text_scaled(x, y, scale, utf8, style, params);
   });
 }
 

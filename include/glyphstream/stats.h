@@ -18,7 +18,10 @@ struct FrameStats {
   bool transfer_queue = false;
 
   // Glyphs
-  uint32_t glyphs_requested = 0;   // glyph quads asked for by draw_text (including spaces)
+  uint32_t glyphs_requested = 0;  // glyph quads asked for by draw_text (including spaces)
+  // Of those, wholly outside the viewport or their DrawParams::clip (by a conservative box of
+  // their ink, known before rasterization): neither rasterized nor queued for drawing.
+  uint32_t glyphs_culled = 0;
   uint32_t glyphs_drawn = 0;       // quads with pixels, drawn
   uint32_t glyph_hits = 0;         // found in the cache
   uint32_t glyphs_rasterized = 0;  // new this frame

@@ -80,7 +80,17 @@ enum class InstanceKind : uint32_t {
   kErrorSquiggle = 3  // Pango's error underline (pango-cairo's zigzag) inside the rect
 };
 
-// One quad (32 bytes).
+// The pixels an instance may write: columns x0 <= px < x1, rows y0 <= py < y1 (viewport px, y
+// down). A pixel whose centre lies outside is never drawn (the vertex shaders clamp the quad to
+// it; the CPU reference skips those pixels). The default clips nothing. The pipeline turns a
+// DrawParams::clip (fractional) into it by the pixel-centre rule (pipeline/clip.h).
+struct InstanceClip {
+  uint16_t x0 = 0, y0 = 0;
+  uint16_t x1 = UINT16_MAX, y1 = UINT16_MAX;
+  friend bool operator==(const InstanceClip&, const InstanceClip&) = default;
+};
+
+// One quad (40 bytes).
 struct GlyphInstance {
   float x = 0, y = 0;       // destination top-left, px, y down (whole px for kGlyph)
   float w = 0, h = 0;       // destination size, px
@@ -89,8 +99,9 @@ struct GlyphInstance {
   uint32_t color = 0;       // straight RGBA8 (0xRRGGBBAA); colour pages: alpha scale
   uint32_t kind = 0;        // InstanceKind (a plain integer, as the shaders read it), with
                             // kSampleColorPage or'ed in for a glyph of the batch's color_page
+  InstanceClip clip;        // per instance: any number of clips in one draw call
 };
-static_assert(sizeof(GlyphInstance) == 32, "the shaders' vertex layout assumes 32 bytes");
+static_assert(sizeof(GlyphInstance) == 40, "the shaders' vertex layout assumes 40 bytes");
 
 // A flag of GlyphInstance::kind: this glyph (kGlyph or kScaledGlyph) samples the batch's
 // color_page (a colour page) instead of its page. One draw call thus draws text from a coverage

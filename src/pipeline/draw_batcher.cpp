@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "pipeline/clip.h"
 #include "pipeline/scaled_glyphs.h"
 #include "text/markup_color.h"
 
@@ -31,6 +32,7 @@ bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g
     if (s.glyph->empty() || !(std::fabs(s.x) <= kLimit && std::fabs(s.y) <= kLimit)) return false;
     if (!g) ++stats.glyphs_stand_in;
     *inst = scaled_instance(s, q.color);
+    inst->clip = q.clip;
     *page = s.glyph->page;
     *format = s.glyph->format;
     return true;
@@ -49,22 +51,30 @@ bool DrawBatcher::instance_for(const QueuedGlyph& q, const atlas::CachedGlyph* g
   inst->th = uint16_t(g->rect.h);
   inst->color = q.color;
   inst->kind = uint32_t(gpu::InstanceKind::kGlyph);
+  inst->clip = q.clip;
   *page = g->page;
   *format = g->format;
   return true;
 }
 
 void DrawBatcher::push_decorations(std::span<const text::Decoration> decorations, float x, float y,
-                                   uint32_t style_color) {
+                                   uint32_t style_color, const gpu::InstanceClip& clip) {
+  if (clip_empty(clip)) return;
   for (const text::Decoration& d : decorations) {
     gpu::GlyphInstance quad;
     quad.x = x + d.x, quad.y = y + d.y, quad.w = d.w, quad.h = d.h;
     // Beyond kFarPx (or not a number: a scaled infinity) no decoration reaches a viewport.
     if (!(std::fabs(quad.x) <= kFarPx && std::fabs(quad.y) <= kFarPx)) continue;
+    const bool squiggle = d.kind == text::DecorationKind::kErrorSquiggle;
+    // What the vertex shaders cover: a squiggle's ends reach past its rect by up to h / 2.
+    const double grow = squiggle ? 0.5 * double(quad.h) : 0.0;
+    if (outside(clip, double(quad.x) - grow, double(quad.y), double(quad.x) + quad.w + grow,
+                double(quad.y) + quad.h)) {
+      continue;
+    }
     quad.color = text::resolve_markup_color(style_color, d.color_rgba, d.has_color, d.has_alpha);
-    quad.kind =
-        uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
-                                                                : gpu::InstanceKind::kRect);
+    quad.kind = uint32_t(squiggle ? gpu::InstanceKind::kErrorSquiggle : gpu::InstanceKind::kRect);
+    quad.clip = clip;
     (d.layer == text::DecorationLayer::kBelowGlyphs ? below_ : above_).push_back(quad);
   }
 }

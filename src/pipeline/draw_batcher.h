@@ -28,6 +28,7 @@ struct QueuedGlyph {
   int pen_y = 0;  // baseline, px, y down
   uint32_t color = 0;
   uint32_t stand_in = UINT32_MAX;  // scaled drawing: index of the raster drawn until `key` is in
+  gpu::InstanceClip clip;  // the pixels it may write (its draw call's clip, pipeline/clip.h)
 };
 
 // A raster of another size drawn in place of a glyph (scaled_glyphs.h), and where it goes.
@@ -46,9 +47,10 @@ class DrawBatcher {
     stand_ins_.push_back(s);
   }
   // Queues a layout's decorations drawn at (x, y) (their positions are relative to the text
-  // origin); those without a colour of their own take `style_color` (straight RGBA8).
+  // origin); those without a colour of their own take `style_color` (straight RGBA8). Each is
+  // drawn inside `clip`; one wholly outside it is dropped.
   void push_decorations(std::span<const text::Decoration> decorations, float x, float y,
-                        uint32_t style_color);
+                        uint32_t style_color, const gpu::InstanceClip& clip);
   void clear() {
     queued_.clear();
     stand_ins_.clear();

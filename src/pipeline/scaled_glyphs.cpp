@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pipeline/clip.h"
 #include "text/markup_color.h"
+#include "text/rasterizer.h"
 
 namespace glyphstream::pipeline {
 namespace {
@@ -20,6 +22,12 @@ atlas::GlyphKey scaled_key(const text::ShapedGlyph& g, float x, float y, float s
   s.y = g.y * scale;
   s.size_26_6 = uint32_t(std::max<long>(1, std::lround(double(g.size_26_6) * double(scale))));
   return glyph_key_for(s, x, y, pen_x, pen_y);
+}
+
+// The scale of a glyph's ink box: a hex box's frame keeps its width unscaled (its glyph id holds
+// the width in px), so its box never shrinks.
+float ink_scale(const text::ShapedGlyph& g, float scale) {
+  return (g.glyph_id & text::kHexFrameGlyphFlag) != 0 ? std::max(scale, 1.0f) : scale;
 }
 
 }  // namespace
@@ -116,8 +124,19 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
   const size_t misses_before = t.raster->miss_count();
   wanted_.clear();
   for (const text::ShapedGlyph& g : L.glyphs) {
+    int pen_x = 0, pen_y = 0;
+    const atlas::GlyphKey key = scaled_key(g, x, y, scale, &pen_x, &pen_y);
+    // Wholly outside the clip: neither queued nor rasterized, nor a stand-in looked up (a
+    // stand-in is drawn where its exact glyph is, and culled with it).
+    if (glyph_outside(t.clip, g.ink, pen_x, pen_y, ink_scale(g, scale))) {
+      ++t.stats->glyphs_culled;
+      continue;
+    }
     QueuedGlyph& q = t.batcher->push();
-    q.key = scaled_key(g, x, y, scale, &q.pen_x, &q.pen_y);
+    q.key = key;
+    q.pen_x = pen_x;
+    q.pen_y = pen_y;
+    q.clip = t.clip;
     q.color = text::resolve_markup_color(default_color, g.color_rgba, g.has_color, g.has_alpha);
     if (const atlas::CachedGlyph* exact = t.cache->find(q.key)) {
       ++t.stats->glyph_hits;
@@ -154,7 +173,7 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
   for (text::Decoration& d : decorations_) {
     d.x *= scale, d.y *= scale, d.w *= scale, d.h *= scale;
   }
-  t.batcher->push_decorations(decorations_, x, y, default_color);
+  t.batcher->push_decorations(decorations_, x, y, default_color, t.clip);
 }
 
 void ScaledGlyphs::submit_wanted(const ScaledDrawTarget& t) {

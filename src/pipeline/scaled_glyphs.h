@@ -74,6 +74,7 @@ struct ScaledDrawTarget {
   DrawBatcher* batcher = nullptr;
   RasterScheduler* raster = nullptr;
   FrameStats* stats = nullptr;
+  gpu::InstanceClip clip;  // the call's pixels (pipeline/clip.h): glyphs wholly outside are culled
 };
 
 class ScaledGlyphs {

@@ -40,6 +40,7 @@ struct FontInfo {
   uint32_t size_26_6 = 0;
   bool is_color = false;
   bool zero_size = false;  // a font file, but a size that rounds to 0 px (nested <small>)
+  InkBox ink;  // of every glyph (ink_box.h)
 };
 
 template <typename T, void (*Free)(T*)>
@@ -143,6 +144,7 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
                                   family != nullptr ? reinterpret_cast<const char*>(family) : "");
       info.size_26_6 = static_cast<uint32_t>(std::lround(px * 64));
       info.is_color = color == FcTrue;
+      info.ink = font_ink_box(font, px, info.is_color);
     }
   }
   g_object_ref(font);
@@ -170,6 +172,10 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
     arrow.size_26_6 = uint32_t(std::lround(length * 64));
     arrow.x = float(cx + 0.2 * width);
     arrow.y = float(cy - (hbi->box_height - length) / 2);
+    // Its raster: from the pen to past the length across, the length up, the tip's width down.
+    const double reach = length + 3 * hbi->line_width;
+    arrow.ink = ink_box_around(arrow.x, arrow.y - reach, arrow.x + 2 * reach, arrow.y + reach,
+                               arrow.x, arrow.y);
     out->push_back(arrow);
     return true;
   }
@@ -180,7 +186,22 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   frame.size_26_6 = uint32_t(std::lround((hbi->box_height - pad) * 64));
   frame.x = float(cx + 1.5 * pad);
   frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
+  // Every piece's ink lies in the box's frame (its stroke reaching out by half a line width).
+  const double lw = hbi->line_width, box_x1 = cx + g.geometry.width / double(PANGO_SCALE);
+  const double box_y0 = frame.y - lw, box_y1 = cy + hbi->box_descent + lw;
+  const size_t first = out->size();
   out->push_back(frame);
+  struct SetInk {  // on every return below
+    std::vector<ShapedGlyph>* out;
+    size_t first;
+    double x0, y0, x1, y1;
+    ~SetInk() {
+      for (size_t k = first; k < out->size(); ++k) {
+        ShapedGlyph& p = (*out)[k];
+        p.ink = ink_box_around(x0, y0, x1, y1, p.x, p.y);
+      }
+    }
+  } set_ink{out, first, cx - lw, box_y0, box_x1 + lw, box_y1};
   const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
   if (cols * rows < 4) return true;  // invalid input: the frame alone
   char digits[8];
@@ -592,6 +613,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       sg.has_color = has_color;
       sg.has_alpha = has_alpha;
       sg.is_color_font = info.is_color;
+      sg.ink = info.ink;
       const size_t first_new = result.glyphs.size();
       if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) || !append_hex_box(font, g, sg, &result.glyphs)) {
         sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;  // .notdef stands in

@@ -13,6 +13,7 @@
 #include "glyphstream/status.h"
 #include "text/decoration.h"
 #include "text/font_registry.h"
+#include "text/ink_box.h"
 
 namespace glyphstream::text {
 
@@ -31,6 +32,7 @@ struct ShapedGlyph {
   bool has_color = false;      // foreground
   bool has_alpha = false;      // fgalpha (or the alpha of foreground="#rrggbbaa")
   bool is_color_font = false;  // the face has colour glyphs (emoji)
+  InkBox ink;                  // where its raster can be, from the pen (culling; ink_box.h)
 };
 
 struct LayoutParams {

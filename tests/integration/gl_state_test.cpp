@@ -4,6 +4,7 @@
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -395,6 +396,52 @@ TEST_P(GlState, DrawsTheSamePixelsWhateverTheApplicationsState) {
 TEST_P(GlState, DrawsFilledQuadsUnderAWireframePolygonMode) {
   EXPECT_EQ(compare_clean_and_hostile(/*wireframe=*/true), 0)
       << "bytes that differ when the application left glPolygonMode(GL_FRONT_AND_BACK, GL_LINE)";
+}
+
+// An application that scissors its panel keeps its scissor for glyphstream's draws: nothing is
+// lit outside the box, the pixels inside equal an unscissored frame's, and the scissor test and
+// box are still the application's afterwards.
+TEST_P(GlState, KeepsTheApplicationsScissor) {
+  // The panel in top-down pixels, and as glScissor takes it (bottom-up).
+  constexpr int kX = 60, kY = 20, kW = 200, kH = 60;
+  const GLint box[4] = {kX, kHeight - kY - kH, kW, kH};
+  std::vector<uint8_t> images[2];
+  for (int scissored = 0; scissored < 2; ++scissored) {
+    auto ts = make_system();
+    ASSERT_NE(ts, nullptr);
+    reset_state(fb_);
+    gl_->clear(1, 1, 1, 1);
+    if (scissored) {
+      glEnable(GL_SCISSOR_TEST);
+      glScissor(box[0], box[1], box[2], box[3]);
+    }
+    frame(ts.get(), 1);
+    if (scissored) {
+      EXPECT_TRUE(glIsEnabled(GL_SCISSOR_TEST));
+      GLint after[4] = {};
+      glGetIntegerv(GL_SCISSOR_BOX, after);
+      EXPECT_TRUE(std::equal(after, after + 4, box)) << "the scissor box changed";
+    }
+    EXPECT_TRUE(ts->finish().ok());
+    images[scissored] = read_back();
+  }
+  int lit_outside = 0, differing_inside = 0, ink_inside = 0, ink_outside = 0;
+  for (int y = 0; y < kHeight; ++y) {
+    for (int x = 0; x < kWidth; ++x) {
+      const size_t i = (size_t(y) * kWidth + size_t(x)) * 4;
+      const bool inside = x >= kX && x < kX + kW && y >= kY && y < kY + kH;
+      const bool ink = images[0][i] != 255 || images[0][i + 1] != 255 || images[0][i + 2] != 255;
+      const bool white = images[1][i] == 255 && images[1][i + 1] == 255 && images[1][i + 2] == 255;
+      const bool same = std::equal(&images[1][i], &images[1][i] + 4, &images[0][i]);
+      (inside ? ink_inside : ink_outside) += ink;
+      if (!inside && !white) ++lit_outside;
+      if (inside && !same) ++differing_inside;
+    }
+  }
+  EXPECT_GT(ink_inside, 100) << "the case draws text inside the scissor box";
+  EXPECT_GT(ink_outside, 100) << "and outside it";
+  EXPECT_EQ(lit_outside, 0) << "pixels lit outside the application's scissor box";
+  EXPECT_EQ(differing_inside, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, GlState,

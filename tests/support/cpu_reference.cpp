@@ -16,7 +16,7 @@ uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 
 // compositor's rect kinds), scaled about the text origin as draw_text_scaled scales them.
 void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer layer, float x,
                       float y, float scale, uint32_t style_rgba, int width, int height,
-                      std::vector<uint8_t>* image) {
+                      const gpu::InstanceClip& clip, std::vector<uint8_t>* image) {
   std::vector<gpu::GlyphInstance> quads;
   for (const text::Decoration& d : layout.decorations) {
     if (d.layer != layer) continue;
@@ -26,6 +26,7 @@ void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer la
     q.kind =
         uint32_t(d.kind == text::DecorationKind::kErrorSquiggle ? gpu::InstanceKind::kErrorSquiggle
                                                                 : gpu::InstanceKind::kRect);
+    q.clip = clip;
     quads.push_back(q);
   }
   const gpu::DrawBatch batch{gpu::kNoPage, 0, uint32_t(quads.size())};
@@ -72,8 +73,19 @@ Status CpuReference::draw_text_scaled(float x, float y, float scale, const std::
 Status CpuReference::draw_glyphs(float x, float y, float scale, const text::LayoutResult& layout,
                                  const TextStyle& style, std::vector<Rect>* boxes) {
   const uint32_t default_color = style.color.to_rgba8();
+  // The compositor's clip: the columns and rows in_clip() keeps.
+  int x0 = width_, x1 = 0, y0 = height_, y1 = 0;
+  for (int px = 0; px < width_; ++px) {
+    if (in_clip(px, -1)) x0 = std::min(x0, px), x1 = std::max(x1, px + 1);
+  }
+  for (int py = 0; py < height_; ++py) {
+    if (in_clip(-1, py)) y0 = std::min(y0, py), y1 = std::max(y1, py + 1);
+  }
+  gpu::InstanceClip clip;
+  clip.x0 = uint16_t(std::min(x0, x1)), clip.x1 = uint16_t(x1);
+  clip.y0 = uint16_t(std::min(y0, y1)), clip.y1 = uint16_t(y1);
   draw_decorations(layout, text::DecorationLayer::kBelowGlyphs, x, y, scale, default_color, width_,
-                   height_, &image_);
+                   height_, clip, &image_);
   for (const text::ShapedGlyph& layout_glyph : layout.glyphs) {
     // Scaled about the layout's origin (scale 1: the glyph as laid out).
     text::ShapedGlyph g = layout_glyph;
@@ -104,7 +116,7 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
     }
   }
   draw_decorations(layout, text::DecorationLayer::kAboveGlyphs, x, y, scale, default_color, width_,
-                   height_, &image_);
+                   height_, clip, &image_);
   return {};
 }
 
@@ -114,7 +126,7 @@ void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
     if (ty < 0 || ty >= height_) continue;
     for (int col = 0; col < bm.width; ++col) {
       const int tx = x0 + col;
-      if (tx < 0 || tx >= width_) continue;
+      if (tx < 0 || tx >= width_ || !in_clip(tx, ty)) continue;
       float sr, sg, sb, sa;
       if (bm.format == PixelFormat::kCoverage8) {
         const float cov = float(bm.pixels[size_t(row) * size_t(bm.width) + size_t(col)]) / 255.f;
@@ -133,6 +145,15 @@ void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
       d[3] = to_byte(sa + float(d[3]) / 255.f * k);
     }
   }
+}
+
+bool CpuReference::in_clip(int x, int y) const {
+  if (!clip_) return true;
+  // A coordinate of -1 asks about the other axis only.
+  const double cx = double(x) + 0.5, cy = double(y) + 0.5;
+  const double x0 = clip_->x, y0 = clip_->y;
+  const double x1 = x0 + double(clip_->w), y1 = y0 + double(clip_->h);
+  return (x < 0 || (cx >= x0 && cx < x1)) && (y < 0 || (cy >= y0 && cy < y1));
 }
 
 int count_ink(const std::vector<uint8_t>& rgba, int width, int x0, int y0, int x1, int y1, Color bg,

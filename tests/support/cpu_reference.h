@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ class CpuReference {
   Status draw_text_scaled(float x, float y, float scale, const std::string& utf8,
                           const TextStyle& style, std::vector<Rect>* boxes = nullptr);
   const std::vector<uint8_t>& image() const { return image_; }  // RGBA8, top row first
+  // Draws that follow keep only the pixels whose centre lies inside `clip` (DrawParams::clip's
+  // rule, computed here on its own); none: the whole image.
+  void set_clip(std::optional<RectF> clip) { clip_ = clip; }
+  // Whether pixel (x, y) is inside the clip.
+  bool in_clip(int x, int y) const;
 
  private:
   Status draw_glyphs(float x, float y, float scale, const text::LayoutResult& layout,
@@ -44,6 +50,7 @@ class CpuReference {
   std::unique_ptr<text::Rasterizer> rasterizer_;
   int width_ = 0, height_ = 0;
   std::vector<uint8_t> image_;
+  std::optional<RectF> clip_;
 };
 
 // Number of pixels that differ from the background colour by more than `threshold`.

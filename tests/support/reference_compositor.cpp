@@ -131,9 +131,11 @@ void draw_instance(const GlyphInstance& g, const Source& s, int w, int h, uint8_
   // past its rect).
   const float grow =
       instance_kind(g.kind) == uint32_t(InstanceKind::kErrorSquiggle) ? 0.5f * g.h : 0.f;
-  const int x0 = std::max(0, int(std::floor(g.x - grow))), y0 = std::max(0, int(std::floor(g.y)));
-  const int x1 = std::min(w, int(std::ceil(g.x + g.w + grow)));
-  const int y1 = std::min(h, int(std::ceil(g.y + g.h)));
+  // Then clamped to the instance's clip: pixels whose centre lies outside it are never drawn.
+  const int x0 = std::max({0, int(std::floor(g.x - grow)), int(g.clip.x0)});
+  const int y0 = std::max({0, int(std::floor(g.y)), int(g.clip.y0)});
+  const int x1 = std::min({w, int(std::ceil(g.x + g.w + grow)), int(g.clip.x1)});
+  const int y1 = std::min({h, int(std::ceil(g.y + g.h)), int(g.clip.y1)});
   for (int py = y0; py < y1; ++py) {
     for (int px = x0; px < x1; ++px) {
       Rgba src;

@@ -34,7 +34,8 @@ struct CpuPage {
 //   kRect:         src = vec4(rgb * a, a) * (the pixel's overlap with the rect)
 //   kErrorSquiggle: the same with the zigzag's coverage (8 columns per pixel, exact in y)
 //   dst = src + dst * (1 - src.a), rounded to 8 bits.
-// Pixels outside the viewport and kGlyph texels outside the page are skipped, as on the GPU;
+// Pixels outside the viewport or the instance's clip and kGlyph texels outside the page are
+// skipped, as on the GPU;
 // kNoPage batches draw their rect kinds; glyphs flagged kSampleColorPage sample the batch's
 // color_page (a colour page), as on the GPU.
 void composite(std::span<const GlyphInstance> instances, std::span<const DrawBatch> batches,

@@ -36,6 +36,7 @@ struct Options {
   std::string stats_json;
   bool all = false;
   bool quick = false;
+  bool clip = false;  // W4 draws with DrawParams::clip
   int page_size = 1024;
   int width = 1280, height = 800;
   gs::GpuApi backend = gs::GpuApi::kGl;
@@ -230,6 +231,7 @@ gs::Status run(const Options& o) {
         base.threads = threads;
         base.frames = o.frames;
         base.quick = o.quick;
+        base.clip = o.clip;
         GS_TRY(apply_gpu_load(target.get(), load_ms, &base));
         for (const double gap_ms : gaps) {
           for (const int zoom_background : zooms) {
@@ -310,6 +312,7 @@ int main(int argc, char** argv) {
       ->check(gs::tools::int_range(64, 8192));
   app.add_option("--size", o.width, "Viewport width")->check(gs::tools::int_range(64, 8192));
   app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
+  app.add_flag("--clip", o.clip, "steady (W4): every draw with a DrawParams::clip");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
   if (auto exit_code = gs::tools::parse_command_line(
           app, std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr)) {

@@ -100,7 +100,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   std::vector<double> commit_us;
   std::vector<double> bytes, copies;
   uint64_t total_bytes = 0, glyph_bytes = 0, copy_total = 0, stalls = 0, evictions = 0,
-           rasterized = 0, drawn = 0;
+           rasterized = 0, drawn = 0, culled = 0;
   double stall_ms = 0;
   // Timings arrive late, each in exactly one frame's statistics; frame numbers repeat across the
   // fresh text systems of cold and burst runs, so they are listed, not keyed by frame.
@@ -118,6 +118,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
     evictions += s.evictions;
     rasterized += s.glyphs_rasterized;
     drawn += s.glyphs_drawn;
+    culled += s.glyphs_culled;
     if (s.gpu_timing_available) {
       gpu_available = true;
       gpu_by_frame.emplace_back(s.gpu_upload_ns, s.gpu_draw_ns);
@@ -130,6 +131,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   j["threads"] = spec.threads;
   if (spec.frame_gap_ms > 0) j["frame_gap_ms"] = spec.frame_gap_ms;
   if (spec.zoom_background_glyphs > 0) j["zoom_background_glyphs"] = spec.zoom_background_glyphs;
+  if (spec.clip) j["clip"] = true;
   if (spec.busy_work) {
     j["gpu_load_ms"] = spec.gpu_load_ms;
     j["gpu_load_measured_ms"] = spec.gpu_load_measured_ms;
@@ -154,6 +156,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   j["stall_ms"] = stall_ms;
   j["glyphs_rasterized"] = rasterized;
   j["glyphs_drawn"] = drawn;
+  j["glyphs_culled"] = culled;
   j["evictions"] = evictions;
   if (gpu_available && !gpu_by_frame.empty()) {
     double up = 0, dr = 0;
@@ -178,6 +181,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
 struct Scene {
   int width = 0, height = 0;
   std::vector<std::string> lines;
+  bool clip = false;  // WorkloadSpec::clip
 };
 
 // What a workload adds to the summary, from its run.
@@ -266,9 +270,14 @@ Status draw_zoom(TextSystem& ts, const Scene& scene, int frame) {
 // target is 20k in 1 ms of CPU).
 Status draw_steady(TextSystem& ts, const Scene& scene, int) {
   for (int block = 0; block < 32; ++block) {
+    DrawParams params;
+    if (scene.clip) {
+      params.clip = RectF{2.0f + float(block % 2), 2.0f, float(scene.width) - 4.0f,
+                          float(scene.height) - 4.0f};
+    }
     for (size_t i = 0; i < scene.lines.size(); ++i) {
       GS_TRY(ts.draw_text(float(block % 2) * 8, float(block) * 32 + float(i) * 3, scene.lines[i],
-                          style("Sans 11")));
+                          style("Sans 11"), params));
     }
   }
   return {};
@@ -489,7 +498,7 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
   if (spec.zoom_background_glyphs > 0) {
     workload_desc.zoom_background_glyphs = spec.zoom_background_glyphs;
   }
-  const Scene scene{target->width(), target->height(), wl->lines()};
+  const Scene scene{target->width(), target->height(), wl->lines(), spec.clip};
   const int measured = spec.frames ? spec.frames : (spec.quick ? wl->quick_frames : wl->frames);
   const int warmup = spec.quick ? wl->quick_warmup : wl->warmup;
 

@@ -33,6 +33,9 @@ struct WorkloadSpec {
   double frame_gap_ms = 0;
   // TextSystemDesc::zoom_background_glyphs for this run; 0: the library's default.
   int zoom_background_glyphs = 0;
+  // W4 (steady): every draw_text carries a DrawParams::clip (the viewport less 2 px on each
+  // side, alternating between two clips), to measure what clipping costs.
+  bool clip = false;
 };
 
 struct WorkloadResult {

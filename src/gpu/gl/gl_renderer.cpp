@@ -9,15 +9,16 @@
 namespace glyphstream::gpu::gl {
 namespace {
 
-static_assert(sizeof(GlyphInstance) == 32, "the vertex layout below assumes 32-byte instances");
+static_assert(sizeof(GlyphInstance) == 40, "the vertex layout below assumes 40-byte instances");
 static_assert(offsetof(GlyphInstance, u) == 16 && offsetof(GlyphInstance, color) == 24 &&
-              offsetof(GlyphInstance, kind) == 28);
+              offsetof(GlyphInstance, kind) == 28 && offsetof(GlyphInstance, clip) == 32);
 
 const char* kVertexShader = R"(#version 330 core
 layout(location = 0) in vec4 a_rect;      // x, y, w, h: destination, px, y down
 layout(location = 1) in uvec4 a_tex;      // u, v, tw, th: source texels
 layout(location = 2) in uint a_color;     // straight 0xRRGGBBAA
 layout(location = 3) in uint a_kind;      // InstanceKind | kSampleColorPage (0x100)
+layout(location = 4) in uvec4 a_clip;     // x0, y0, x1, y1: the pixels it may write, px
 uniform vec2 u_viewport;
 flat out vec4 v_rect;
 flat out ivec4 v_tex;
@@ -29,6 +30,9 @@ void main() {
   // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
   vec2 grow = vec2((a_kind & ~256u) == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
   vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
+  // The clip (whole px): only pixels whose centre lies inside it are rasterized; the fragment
+  // shader's math does not depend on the quad (flat inputs, gl_FragCoord), so it stays exact.
+  p = clamp(p, vec2(a_clip.xy), vec2(a_clip.zw));
   gl_Position = vec4(p.x * 2.0 / u_viewport.x - 1.0, 1.0 - p.y * 2.0 / u_viewport.y, 0.0, 1.0);
   v_rect = a_rect;
   v_tex = ivec4(a_tex);
@@ -153,7 +157,7 @@ Status QuadRenderer::init() {
   glGenBuffers(1, &instance_buffer_);
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
-  for (GLuint loc = 0; loc < 4; ++loc) {
+  for (GLuint loc = 0; loc < 5; ++loc) {
     glEnableVertexAttribArray(loc);
     glVertexAttribDivisor(loc, 1);
   }
@@ -184,7 +188,7 @@ void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
   glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   glBlendEquation(GL_FUNC_ADD);
   glDisable(GL_DEPTH_TEST);
-  glDisable(GL_SCISSOR_TEST);
+  // The application's scissor test and box stay as they are: its clipping holds for text too.
   glDisable(GL_CULL_FACE);
   glDisable(GL_STENCIL_TEST);
   glDisable(GL_FRAMEBUFFER_SRGB);
@@ -264,6 +268,8 @@ void QuadRenderer::draw_instances(const DrawBatch& b) {
                          reinterpret_cast<const void*>(base + offsetof(GlyphInstance, color)));
   glVertexAttribIPointer(3, 1, GL_UNSIGNED_INT, sizeof(GlyphInstance),
                          reinterpret_cast<const void*>(base + offsetof(GlyphInstance, kind)));
+  glVertexAttribIPointer(4, 4, GL_UNSIGNED_SHORT, sizeof(GlyphInstance),
+                         reinterpret_cast<const void*>(base + offsetof(GlyphInstance, clip)));
   glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(b.count));
 }
 

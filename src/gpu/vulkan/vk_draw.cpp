@@ -13,7 +13,7 @@
 namespace glyphstream::gpu::vk {
 namespace {
 
-static_assert(sizeof(GlyphInstance) == 32, "the vertex layout below assumes 32-byte instances");
+static_assert(sizeof(GlyphInstance) == 40, "the vertex layout below assumes 40-byte instances");
 
 // The pipeline key of kNoPage batches (not a PixelFormat).
 constexpr int kRectPipeline = -1;
@@ -21,7 +21,7 @@ constexpr int kRectPipeline = -1;
 constexpr uint32_t kMaxPageSets = 1024;
 constexpr size_t kMinInstanceBytes = 64 * 1024;
 // Created with the backend: the first frame's draw and the next one's (the first still in
-// flight) find a buffer (2,000 glyphs each) without a vkAllocateMemory.
+// flight) find a buffer (1,600 glyphs each) without a vkAllocateMemory.
 constexpr size_t kReservedInstanceBuffers = 2;
 
 }  // namespace
@@ -87,16 +87,17 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, const RenderFormats& for
   VkSpecializationInfo spec{1, &entry, sizeof(int), &color_page};
   const VkVertexInputBindingDescription binding{0, sizeof(GlyphInstance),
                                                 VK_VERTEX_INPUT_RATE_INSTANCE};
-  const VkVertexInputAttributeDescription attrs[4] = {
+  const VkVertexInputAttributeDescription attrs[5] = {
       {0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, uint32_t(offsetof(GlyphInstance, x))},
       {1, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, u))},
       {2, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, color))},
-      {3, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, kind))}};
+      {3, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, kind))},
+      {4, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, clip))}};
   VkPipelineVertexInputStateCreateInfo input{
       VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
   input.vertexBindingDescriptionCount = 1;
   input.pVertexBindingDescriptions = &binding;
-  input.vertexAttributeDescriptionCount = 4;
+  input.vertexAttributeDescriptionCount = 5;
   input.pVertexAttributeDescriptions = attrs;
   GraphicsPipelineDesc desc;
   desc.vertex = vert_;

@@ -5,6 +5,7 @@ layout(location = 0) in vec4 a_rect;  // x, y, w, h: destination, px, y down
 layout(location = 1) in uvec4 a_tex;  // u, v, tw, th: source texels
 layout(location = 2) in uint a_color; // straight 0xRRGGBBAA
 layout(location = 3) in uint a_kind;  // InstanceKind | kSampleColorPage (0x100)
+layout(location = 4) in uvec4 a_clip; // x0, y0, x1, y1: the pixels it may write, px
 layout(push_constant) uniform Push {
   vec2 viewport;
 } pc;
@@ -18,6 +19,8 @@ void main() {
   // ends reach past its rect by up to 0.35 h (whole units are centred, plus the end caps).
   vec2 grow = vec2((a_kind & ~256u) == 3u ? 0.5 * a_rect.w : 0.0, 0.0);
   vec2 p = mix(floor(a_rect.xy - grow), ceil(a_rect.xy + a_rect.zw + grow), corner);
+  // The clip (whole px): only pixels whose centre lies inside it are rasterized.
+  p = clamp(p, vec2(a_clip.xy), vec2(a_clip.zw));
   // Vulkan's framebuffer origin is the top-left corner: y needs no flip.
   gl_Position = vec4(p.x * 2.0 / pc.viewport.x - 1.0, p.y * 2.0 / pc.viewport.y - 1.0, 0.0, 1.0);
   v_rect = a_rect;
