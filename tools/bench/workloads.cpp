@@ -266,8 +266,9 @@ Status draw_zoom(TextSystem& ts, const Scene& scene, int frame) {
   return {};
 }
 
-// W4: the same screen every frame with a warm atlas: 20,320 glyph quads with pixels (the
-// target is 20k in 1 ms of CPU).
+// W4: the same screen every frame with a warm atlas: 20,320 glyph quads with pixels queued (the
+// target is 20k in 1 ms of CPU); at the default 1280 x 800 viewport 15,950 of them are on
+// screen and drawn, the rest culled (glyphs_culled, 5,223 a frame with the spaces).
 Status draw_steady(TextSystem& ts, const Scene& scene, int) {
   for (int block = 0; block < 32; ++block) {
     DrawParams params;
