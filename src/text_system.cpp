@@ -141,8 +141,8 @@ struct TextSystem::Impl {
                           const TextStyle& style, const DrawParams& params);
   // The parts one draw call queues into, with its clip (pipeline/clip.h).
   pipeline::ScaledDrawTarget target(const DrawParams& params) {
-    return {&cache,       atlas.get(), &batcher,
-            raster.get(), &stats(),    pipeline::clip_pixels(params.clip, viewport_w, viewport_h)};
+    const gpu::InstanceClip clip = pipeline::clip_pixels(params.clip, viewport_w, viewport_h);
+    return {&cache, atlas.get(), &batcher, raster.get(), &stats(), clip};
   }
   Result<std::shared_ptr<pipeline::CachedLayout>> layout(std::string_view utf8,
                                                          const TextStyle& style) {
