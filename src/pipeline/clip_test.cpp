@@ -125,7 +125,7 @@ TEST(Clip, InkBoxesHoldEveryRaster) {
       "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \ufdfd \ufdfa",
       "\U0001f600\U0001f680 \U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 "
       "\U0001f3f3\ufe0f\u200d\U0001f308",
-      "hex boxes: \u0378 \U0010fffd \ue000",
+      "hex boxes: \u0378 \U0010fffd \ue000, a shown separator: a\u2028b",
       "fjord \u0192 \u0283 \u222b \u222e \u2a0c \u01fa \u1e68 \U0001d56c",
       "\u0e17\u0e35\u0e48 \u0e19\u0e31\u0e49\u0e19 \u0f62\u0f92\u0fb1 \u0928\u092e\u0938\u094d"
       "\u0924\u0947",

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "text/rasterizer.h"
+
 namespace glyphstream::text {
 namespace {
 
@@ -59,8 +61,20 @@ InkBox font_ink_box(PangoFont* font, double size_px, bool color) {
   return b;
 }
 
-InkBox ink_box_around(double x0, double y0, double x1, double y1, double pen_x, double pen_y) {
-  return box(x0 - pen_x, y0 - pen_y, x1 - pen_x, y1 - pen_y, 2.0);
+InkBox flagged_glyph_ink(uint32_t id, uint32_t size_26_6) {
+  // The geometry rasterizer.cpp decodes (render_hex_frame, render_line_break_arrow), rounded
+  // out by the margins; the sub-pixel shift is inside them.
+  const double size = size_26_6 / 64.0;
+  if (id & kHexFrameGlyphFlag) {  // a stroked rectangle, w x size, from the pen down
+    const double w = ((id >> 12) & 0xFFFF) / 16.0, half = (id & 0xFFF) / 32.0;
+    return box(-half, -half, w + half, size + half, margin(size));
+  }
+  if (id & kLineBreakArrowGlyphFlag) {  // an arrow `size` long, pointing left, its stem up
+    const double tip = size * ((id >> 14) & 0x3FFF) / 4096.0, lw = size * (id & 0x3FFF) / 4096.0;
+    const double up = std::max(size - 0.5 * tip, 2.5 * lw), down = 2.5 * lw;
+    return box(0, -up, size + 0.5 * lw, down, margin(size));
+  }
+  return {};
 }
 
 }  // namespace glyphstream::text

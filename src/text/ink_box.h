@@ -26,9 +26,10 @@ struct InkBox {
 // (the default box) without a 'head' table.
 InkBox font_ink_box(PangoFont* font, double size_px, bool color);
 
-// The box of a glyph whose ink lies in [x0, x1) x [y0, y1) (layout px) and whose pen is at
-// (pen_x, pen_y) (layout px), with the same margins (hex boxes).
-InkBox ink_box_around(double x0, double y0, double x1, double y1, double pen_x, double pen_y);
+// The box of a glyph the rasterizer draws itself (a hex box's frame, kHexFrameGlyphFlag; a shown
+// line separator's arrow, kLineBreakArrowGlyphFlag: rasterizer.h), from its id and size, with
+// the same margins; unknown for any other glyph.
+InkBox flagged_glyph_ink(uint32_t glyph_id, uint32_t size_26_6);
 
 // From a 'head' table's bytes (big-endian, at least 54 bytes); unknown if it is not one.
 InkBox ink_box_from_head(const uint8_t* head, unsigned bytes, double size_px, bool color);

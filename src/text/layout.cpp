@@ -40,7 +40,7 @@ struct FontInfo {
   uint32_t size_26_6 = 0;
   bool is_color = false;
   bool zero_size = false;  // a font file, but a size that rounds to 0 px (nested <small>)
-  InkBox ink;  // of every glyph (ink_box.h)
+  InkBox ink;              // of every glyph (ink_box.h)
 };
 
 template <typename T, void (*Free)(T*)>
@@ -172,10 +172,7 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
     arrow.size_26_6 = uint32_t(std::lround(length * 64));
     arrow.x = float(cx + 0.2 * width);
     arrow.y = float(cy - (hbi->box_height - length) / 2);
-    // Its raster: from the pen to past the length across, the length up, the tip's width down.
-    const double reach = length + 3 * hbi->line_width;
-    arrow.ink = ink_box_around(arrow.x, arrow.y - reach, arrow.x + 2 * reach, arrow.y + reach,
-                               arrow.x, arrow.y);
+    arrow.ink = flagged_glyph_ink(arrow.glyph_id, arrow.size_26_6);
     out->push_back(arrow);
     return true;
   }
@@ -186,22 +183,8 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   frame.size_26_6 = uint32_t(std::lround((hbi->box_height - pad) * 64));
   frame.x = float(cx + 1.5 * pad);
   frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
-  // Every piece's ink lies in the box's frame (its stroke reaching out by half a line width).
-  const double lw = hbi->line_width, box_x1 = cx + g.geometry.width / double(PANGO_SCALE);
-  const double box_y0 = frame.y - lw, box_y1 = cy + hbi->box_descent + lw;
-  const size_t first = out->size();
+  frame.ink = flagged_glyph_ink(frame.glyph_id, frame.size_26_6);
   out->push_back(frame);
-  struct SetInk {  // on every return below
-    std::vector<ShapedGlyph>* out;
-    size_t first;
-    double x0, y0, x1, y1;
-    ~SetInk() {
-      for (size_t k = first; k < out->size(); ++k) {
-        ShapedGlyph& p = (*out)[k];
-        p.ink = ink_box_around(x0, y0, x1, y1, p.x, p.y);
-      }
-    }
-  } set_ink{out, first, cx - lw, box_y0, box_x1 + lw, box_y1};
   const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
   if (cols * rows < 4) return true;  // invalid input: the frame alone
   char digits[8];
@@ -212,6 +195,7 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
       ShapedGlyph digit = frame;
       digit.face = mini.face;
       digit.size_26_6 = mini.size_26_6;
+      digit.ink = mini.ink;
       digit.glyph_id = pango_fc_font_get_glyph(PANGO_FC_FONT(hbi->mini_font),
                                                gunichar(digits[row * cols + col]));
       digit.x = float(cx + 3 * pad + col * (hbi->digit_width + pad));
