@@ -17,7 +17,9 @@
 #include "core/thread_pool.h"
 #include "gpu/gpu_device.h"
 #include "pipeline/clip.h"
+#include "pipeline/atlas_report.h"
 #include "pipeline/clock.h"
+#include "pipeline/desc_validation.h"
 #include "pipeline/device_factory.h"
 #include "pipeline/draw_batcher.h"
 #include "pipeline/frame_stats.h"
@@ -27,6 +29,7 @@
 #include "pipeline/raster_scheduler.h"
 #include "pipeline/scaled_glyphs.h"
 #include "pipeline/stager.h"
+#include "pipeline/text_layout.h"
 #include "text/font_registry.h"
 #include "text/layout.h"
 #include "text/markup_color.h"
@@ -49,49 +52,6 @@ auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
   } catch (...) {
     return Status(ErrorCode::kInternal, std::string(what) + ": unknown exception");
   }
-}
-
-bool valid_upload_mode(UploadMode mode) {
-  return mode == UploadMode::kAsync || mode == UploadMode::kSync || mode == UploadMode::kWholePage;
-}
-
-Status out_of_range(const char* field, long long max) {
-  return Status(ErrorCode::kInvalidArgument,
-                std::string(field) + " must be 0 (default) or 1.." + std::to_string(max));
-}
-
-// Every value of the description against its documented bound (text_system.h).
-Status validate(const TextSystemDesc& desc) {
-  using D = TextSystemDesc;
-  if (desc.threads < 0 || desc.threads > D::kMaxThreads)
-    return out_of_range("threads", D::kMaxThreads);
-  for (const int size : {desc.page_width, desc.page_max_height, desc.page_initial_height}) {
-    if (size < 0 || size > D::kMaxPageSize)
-      return out_of_range("atlas page sizes", D::kMaxPageSize);
-  }
-  if (desc.atlas_budget_bytes > D::kMaxAtlasBudgetBytes) {
-    return out_of_range("atlas_budget_bytes", (long long)D::kMaxAtlasBudgetBytes);
-  }
-  if (desc.staging_ring_depth < 0 || desc.staging_ring_depth > D::kMaxStagingRingDepth) {
-    return out_of_range("staging_ring_depth", D::kMaxStagingRingDepth);
-  }
-  if (desc.frames_in_flight < 0 || desc.frames_in_flight > D::kMaxFramesInFlight) {
-    return out_of_range("frames_in_flight", D::kMaxFramesInFlight);
-  }
-  if (desc.layout_cache_entries > D::kMaxLayoutCacheEntries) {
-    return out_of_range("layout_cache_entries", (long long)D::kMaxLayoutCacheEntries);
-  }
-  for (const int knob :
-       {desc.zoom_stable_frames, desc.zoom_background_glyphs, desc.zoom_ladder_steps}) {
-    if (knob < 0 || knob > D::kMaxZoomKnob) return out_of_range("zoom knobs", D::kMaxZoomKnob);
-  }
-  if (desc.backend != GpuApi::kGl && desc.backend != GpuApi::kVulkan) {
-    return Status(ErrorCode::kInvalidArgument, "backend is not a GpuApi value");
-  }
-  if (!valid_upload_mode(desc.upload_mode)) {
-    return Status(ErrorCode::kInvalidArgument, "upload_mode is not an UploadMode value");
-  }
-  return {};
 }
 
 // The public entry points of a TextSystem: only its owner thread may run them (the pipeline is
@@ -137,6 +97,8 @@ struct TextSystem::Impl {
   Status begin_frame(int width, int height);
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
                    const DrawParams& params);
+  Status draw_cached(float x, float y, pipeline::CachedLayout& L, uint32_t default_color,
+                     const DrawParams& params);  // draw_text's body (draw_layout's too)
   Status draw_text_scaled(float x, float y, float scale, std::string_view utf8,
                           const TextStyle& style, const DrawParams& params);
   // The parts one draw call queues into, with its clip (pipeline/clip.h).
@@ -145,10 +107,11 @@ struct TextSystem::Impl {
     return {&cache, atlas.get(), &batcher, raster.get(), &stats(), clip};
   }
   Result<std::shared_ptr<pipeline::CachedLayout>> layout(std::string_view utf8,
-                                                         const TextStyle& style) {
-    // Layout outside a frame (measure(), prefetch()) counts in the next frame's stats.
+                                                         const TextStyle& style,
+                                                         bool with_queries = false) {
+    // Layout outside a frame (measure(), prefetch(), layout()) counts in the next frame's stats.
     return layouts.get(*layouter, utf8, style,
-                       in_frame ? &stats().layout_ns : &layout_ns_between_frames);
+                       in_frame ? &stats().layout_ns : &layout_ns_between_frames, with_queries);
   }
   Status commit();
   // Places one rasterized glyph in the atlas and the glyph cache (a failed bitmap is counted).
@@ -215,7 +178,11 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
 Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
                                    const DrawParams& params) {
   GS_ASSIGN_OR_RETURN(auto laid_out, layout(utf8, style));
-  pipeline::CachedLayout& L = *laid_out;
+  return draw_cached(x, y, *laid_out, style.color.to_rgba8(), params);
+}
+
+Status TextSystem::Impl::draw_cached(float x, float y, pipeline::CachedLayout& L,
+                                     uint32_t default_color, const DrawParams& params) {
   frame_stats.note_faces(L.faces_used);
   stats().glyphs_requested += uint32_t(L.glyphs.size());
   stats().marks_dropped += L.marks_dropped;
@@ -225,7 +192,7 @@ Status TextSystem::Impl::draw_text(float x, float y, std::string_view utf8, cons
     stats().glyphs_culled += uint32_t(L.glyphs.size());
     return {};
   }
-  pipeline::queue_text(target(params), L, x, y, style.color.to_rgba8());
+  pipeline::queue_text(target(params), L, x, y, default_color);
   return {};
 }
 
@@ -388,7 +355,7 @@ TextSystem::~TextSystem() {
 
 Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& desc) {
   return guarded("TextSystem::create", [&]() -> Result<std::unique_ptr<TextSystem>> {
-    GS_TRY(validate(desc));
+    GS_TRY(pipeline::validate_desc(desc));
     auto impl = std::make_unique<Impl>();
     impl->desc = desc;
     GS_TRY(impl->init());
@@ -435,6 +402,26 @@ Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_v
   });
 }
 
+Result<TextLayout> TextSystem::layout(std::string_view utf8, const TextStyle& style) {
+  return owned(impl_->owner, "layout", [&]() -> Result<TextLayout> {
+    GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style, /*with_queries=*/true));
+    return pipeline::make_text_layout(std::move(laid_out), style.color, impl_->layouts);
+  });
+}
+
+Status TextSystem::draw_layout(float x, float y, const TextLayout& layout,
+                               const DrawParams& params) {
+  return owned(impl_->owner, "draw_layout", [&]() -> Status {
+    if (!impl_->in_frame)
+      return {ErrorCode::kInvalidArgument, "draw_layout() outside begin_frame()/flush()"};
+    if (!std::isfinite(x) || !std::isfinite(y))
+      return {ErrorCode::kInvalidArgument, "text position must be finite"};
+    GS_TRY(pipeline::check_clip(params.clip, "draw_layout"));
+    GS_ASSIGN_OR_RETURN(auto L, pipeline::layout_to_draw(layout, impl_->layouts));
+    return L ? impl_->draw_cached(x, y, *L->layout, L->color, params) : Status();
+  });
+}
+
 Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& style) {
   return owned(impl_->owner, "measure", [&]() -> Result<TextMetrics> {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
@@ -474,7 +461,7 @@ Status TextSystem::set_upload_mode(UploadMode mode) {
   if (!impl_->on_owner_thread()) {
     return {ErrorCode::kWrongThread, "set_upload_mode: called from a thread other than the owner"};
   }
-  if (!valid_upload_mode(mode)) {
+  if (!pipeline::valid_upload_mode(mode)) {
     return {ErrorCode::kInvalidArgument,
             "set_upload_mode: " + std::to_string(int(mode)) + " is not an UploadMode value"};
   }
@@ -551,14 +538,7 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images(
 
 std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images_unguarded(
     std::vector<std::pair<int, int>>* sizes) const {
-  std::vector<std::vector<uint8_t>> images;
-  if (sizes) sizes->clear();
-  for (size_t p = 0; p < impl_->atlas->page_count(); ++p) {
-    const atlas::PageInfo info = impl_->atlas->page_info(p);
-    images.push_back(impl_->atlas->debug_image(p));
-    if (sizes) sizes->emplace_back(info.width, info.height);
-  }
-  return images;
+  return pipeline::atlas_debug_images(*impl_->atlas, sizes);
 }
 
 Status TextSystem::throttle(int max_in_flight) {

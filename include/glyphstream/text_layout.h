@@ -5,7 +5,14 @@
 //
 // Coordinates are px relative to the layout's top-left corner (where draw_layout puts (x, y)),
 // y down. Indices are byte offsets into text(): the text as laid out (for markup, the text with
-// the tags removed, as Pango indexes it).
+// the tags removed, as Pango indexes it; each U+0000 is laid out as U+FFFD). An index inside a
+// UTF-8 character is taken as that character's start, one inside a paragraph separator (\r\n)
+// as the paragraph's end, one past the end as the end.
+//
+// Threads: any thread may ask (the answers hold the font map's lock while Pango works);
+// draw_layout() belongs to the owner of the TextSystem that made the layout, and only that
+// TextSystem draws it. Memory: the layout keeps its paragraphs' PangoLayouts (about 45 bytes of
+// heap per byte of text, docs/ARCHITECTURE.md), shared with the layout cache's entry.
 #pragma once
 
 #include <cstddef>
@@ -40,11 +47,15 @@ struct LayoutLine {
 };
 
 // pango_layout_xy_to_index: the grapheme under (x, y) (the nearest when outside), and whether
-// the position is in its trailing half (caret after it: index + trailing graphemes).
+// the position is in its trailing half (the caret goes after it: caret_index).
 struct HitTest {
   size_t index = 0;
-  int trailing = 0;
-  bool inside = false;  // (x, y) was inside the layout's logical extents
+  int trailing = 0;        // 0 (leading half) or the grapheme's number of characters
+  size_t caret_index = 0;  // where a click puts the caret: index advanced past `trailing`
+                           // characters (bytes of text())
+  // Pango's answer: (x, y) was over a line's logical extents (false when the point was
+  // clamped: above the first line, below the last, or beside a line).
+  bool inside = false;
 };
 
 // pango_layout_get_cursor_pos: the strong caret (where text of the paragraph's direction is

@@ -1,5 +1,6 @@
 #include "pipeline/layout_cache.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -77,22 +78,28 @@ bool LayoutKeyEq::operator()(const LayoutKey& a, const LayoutKeyRef& b) const {
 
 Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
                                                        std::string_view utf8,
-                                                       const TextStyle& style,
-                                                       uint64_t* layout_ns) {
+                                                       const TextStyle& style, uint64_t* layout_ns,
+                                                       bool with_queries) {
   LayoutKeyRef key{style.font, utf8, 0, style.markup, &style.paragraph};
   std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
-  if (auto hit = find(key)) return hit;
+  if (auto hit = find(key); hit && (hit->queries || !with_queries)) return hit;
   text::LayoutParams params;
   params.font = style.font;
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
   params.paragraph = style.paragraph;
+  params.keep_queries = with_queries;
   const auto start = Clock::now();
   GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter.layout(utf8, params));
   *layout_ns += ns_since(start);
   auto shared = std::make_shared<CachedLayout>(std::move(result));
   if (utf8.size() <= kMaxCachedLayoutBytes) insert(key, shared);
   return shared;
+}
+
+uint64_t LayoutCache::next_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::shared_ptr<CachedLayout> LayoutCache::find(const LayoutKeyRef& key) {

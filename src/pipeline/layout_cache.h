@@ -86,9 +86,14 @@ class LayoutCache {
   static constexpr size_t kDefaultCapacity = 1024;
 
   void set_capacity(size_t entries) { capacity_ = entries; }
-  // The cached layout, or a new one (its Pango time added to *layout_ns).
+  // Unique in the process: a TextLayout remembers which text system's cache made it.
+  uint64_t id() const { return id_; }
+  // The cached layout, or a new one (its Pango time added to *layout_ns). with_queries: one
+  // that keeps its PangoLayouts (TextLayout's answers); a cached one without is laid out again
+  // and replaced (draw_text alone never pays for them).
   Result<std::shared_ptr<CachedLayout>> get(text::Layouter& layouter, std::string_view utf8,
-                                            const TextStyle& style, uint64_t* layout_ns);
+                                            const TextStyle& style, uint64_t* layout_ns,
+                                            bool with_queries = false);
 
  private:
   using Entry = std::pair<LayoutKey, std::shared_ptr<CachedLayout>>;
@@ -98,6 +103,8 @@ class LayoutCache {
   std::list<Entry> lru_;  // front = most recent
   std::unordered_map<LayoutKey, std::list<Entry>::iterator, LayoutKeyHash, LayoutKeyEq> index_;
   size_t capacity_ = kDefaultCapacity;
+  const uint64_t id_ = next_id();
+  static uint64_t next_id();
 };
 
 // --- sub-pixel keys: four horizontal bins; the fraction of the pen position is baked into the

@@ -25,6 +25,7 @@
 #include "text/line_placement.h"
 #include "text/pango_limits.h"
 #include "text/paragraph_options.h"
+#include "text/layout_queries.h"
 #include "text/rasterizer.h"
 
 namespace glyphstream::text {
@@ -81,8 +82,12 @@ struct Layouter::Impl {
   // Of the layout() call in progress (text/pango_limits.h): the longest Pango item of a wrapped
   // paragraph.
   size_t max_item_bytes = 4096;
+  // The font map's lock, held while laying out: kept layouts (LayoutQueries) share its fonts.
+  PangoLock pango_lock;
+  bool keep_queries = false;  // of the layout() call in progress
 
   ~Impl() {
+    std::lock_guard<std::recursive_mutex> guard(*pango_lock);
     clear_fonts();
     if (context != nullptr) g_object_unref(context);
     if (font_map != nullptr) g_object_unref(font_map);
@@ -221,11 +226,14 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   // TextSystem then finds the fonts already loaded instead of opening and matching them again.
   struct ThreadFontMap {
     PangoFontMap* map = nullptr;
+    PangoLock lock = std::make_shared<std::recursive_mutex>();
     ~ThreadFontMap() {
       if (map != nullptr) g_object_unref(map);
     }
   };
   static thread_local ThreadFontMap shared;
+  impl.pango_lock = shared.lock;
+  std::lock_guard<std::recursive_mutex> guard(*impl.pango_lock);
   if (shared.map == nullptr) {
     ensure_color_bitmaps_scale();
     shared.map = pango_ft2_font_map_new();
@@ -236,6 +244,8 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
     pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(shared.map), substitute_no_hinting,
                                              nullptr, nullptr);
   }
+  // Kept layouts (LayoutQueries) are laid out again by Pango when this context's serial moves:
+  // it is never changed after this point.
   impl.font_map = PANGO_FONT_MAP(g_object_ref(shared.map));
   impl.context = pango_font_map_create_context(impl.font_map);
   pango_context_set_round_glyph_positions(impl.context, FALSE);
@@ -256,6 +266,7 @@ Status Layouter::add_font_file(const std::string& path) {
   // Checks reachability and structure first: fontconfig would accept some truncated files and
   // only fail much later, or report nothing useful.
   GS_TRY(check_sfnt_file(path, 0));
+  std::lock_guard<std::recursive_mutex> guard(*impl_->pango_lock);
   // Null: the current configuration, the one the font map uses.
   FcConfig* config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(impl_->font_map));
   if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(path.c_str()))) {
@@ -287,6 +298,8 @@ struct ParagraphWalk {
   PangoDirection prev_dir = PANGO_DIRECTION_LTR;  // what a neutral paragraph takes (auto_dir)
   PangoTabArray* tabs = nullptr;
   TextPlacement placement;  // every line's place in the whole text
+  std::shared_ptr<LayoutQueries> queries;  // the paragraphs' PangoLayouts, kept
+  size_t start = 0;                        // of the paragraph being laid out, in the text
   std::unordered_set<FaceId> seen_faces;
   int64_t min_x = INT64_MAX, max_end = INT64_MIN;
   int64_t widest_line = 0;            // 64-bit line widths, the whole text
@@ -299,6 +312,7 @@ struct ParagraphWalk {
 Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams& params) {
   Impl& impl = *impl_;
   GS_TRY(validate_utf8(utf8));
+  std::lock_guard<std::recursive_mutex> guard(*impl.pango_lock);
   // Every size is a distinct PangoFont (a zoom animation makes hundreds): keep the cache
   // bounded. Face ids stay stable in the registry, so a refill costs one lookup per font.
   if (impl.fonts.size() > kMaxCachedFonts) impl.clear_fonts();
@@ -380,6 +394,7 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
         attrs.get(), pango_font_description_get_size(desc.get()) / double(PANGO_SCALE),
         kMaxFontPx));
   }
+  impl.keep_queries = params.keep_queries;
   GS_ASSIGN_OR_RETURN(LayoutResult result, impl.lay_out_paragraphs(plain, attrs.get(), desc.get(),
                                                                    width_units, params.paragraph));
   result.marks_dropped = capped.dropped;
@@ -402,6 +417,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   LayoutResult result;
   ParagraphWalk walk(style, width_units);
   walk.result = &result;
+  if (keep_queries) walk.queries = std::make_shared<LayoutQueries>(std::string(plain), pango_lock);
   walk.context = context_for(context_options(style));
   const TabsPtr tabs(make_tab_array(style));
   walk.tabs = tabs.get();
@@ -422,6 +438,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
     for_each_paragraph(plain, [&](size_t start, size_t length) {
       if (!status.ok()) return;
       AttrListPtr list(split.take(start, length));
+      walk.start = start;
       PangoDirection forced = PANGO_DIRECTION_NEUTRAL;  // the paragraph's layout finds it
       if (walk.auto_dir) {
         const PangoDirection own = first_strong_direction(plain.substr(start, length));
@@ -452,6 +469,12 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   result.width = static_cast<float>(std::max<double>(0, double(width)) / double(PANGO_SCALE));
   result.height = static_cast<float>(walk.placement.bottom() / double(PANGO_SCALE));
   walk.placement.write_offsets(&result);
+  if (walk.queries) {
+    std::vector<LayoutQueries::LineOffset> offsets;
+    for (const PlacedLine& line : *walk.placement.lines()) offsets.push_back({line.dx, line.dy});
+    walk.queries->set_line_offsets(std::move(offsets));
+    result.queries = std::move(walk.queries);
+  }
   return result;
 }
 
@@ -510,6 +533,7 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
                       " bytes could not be wrapped: one of its lines is wider than Pango can "
                       "measure (2^31 Pango units, about 2 million px)");
   }
+  if (walk->queries) walk->queries->add_paragraph(pl, walk->start);
   return paragraph;
 }
 

@@ -14,6 +14,7 @@
 #include "text/decoration.h"
 #include "text/font_registry.h"
 #include "text/ink_box.h"
+#include "text/layout_queries.h"
 
 namespace glyphstream::text {
 
@@ -40,6 +41,7 @@ struct LayoutParams {
   float wrap_width = 0;          // px; 0 = no wrapping
   bool markup = false;           // parse Pango markup (<span foreground=...>, <b>, ...)
   ParagraphStyle paragraph;      // pango-view's paragraph options (text/paragraph_options.h)
+  bool keep_queries = false;     // keep the paragraphs' PangoLayouts (LayoutResult::queries)
 };
 
 struct LayoutResult {
@@ -62,6 +64,9 @@ struct LayoutResult {
     float dx = 0, dy = 0;
   };
   std::vector<LineOffset> line_offsets;
+  // The Pango layouts this was made of, for an application's questions (TextLayout); null
+  // unless LayoutParams::keep_queries.
+  std::shared_ptr<const LayoutQueries> queries;
 };
 
 class Layouter {

@@ -10,6 +10,8 @@
 #include "glyphstream/status.h"
 #include "oracle_case.h"
 
+typedef struct _PangoLayout PangoLayout;  // pango/pango-layout.h
+
 namespace glyphstream::oracle {
 
 struct LineBand {
@@ -25,5 +27,9 @@ struct OracleImage {
 // Renders `c` at (margin, margin) on a (width + 2 margin) x (layout height + 2 margin) surface
 // cleared to c.bg. With `png_path` set, also writes the surface with cairo's own PNG writer.
 Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path = "");
+
+// The PangoLayout of the whole text that render_with_pango_cairo draws (its own font map and
+// context, held by the layout), for tests that ask Pango's own answers. g_object_unref it.
+Result<PangoLayout*> pango_cairo_layout(const OracleCase& c);
 
 }  // namespace glyphstream::oracle

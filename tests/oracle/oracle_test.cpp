@@ -33,6 +33,7 @@
 #include "glyphstream/text_system.h"
 #include "ink.h"
 #include "oracle_case.h"
+#include "oracle_style.h"
 #include "png_io.h"
 #include "reference_compositor.h"
 
@@ -76,12 +77,7 @@ Result<Gpu> make_gpu() {
 
 // Draws the case through TextSystem's public API into a framebuffer of the oracle's size.
 std::vector<uint8_t> render_on_gpu(Gpu& gpu, const OracleCase& c, int width, int height) {
-  TextStyle style;
-  style.font = c.font;
-  style.color = Color::from_rgba8(c.fg);
-  style.wrap_width = c.width;
-  style.markup = c.markup;
-  style.paragraph = c.paragraph;
+  const TextStyle style = text_style(c);
   auto metrics = gpu.ts->measure(c.text, style);
   EXPECT_TRUE(metrics.ok()) << metrics.status().to_string();
   if (!metrics.ok()) return {};

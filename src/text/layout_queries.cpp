@@ -1,0 +1,357 @@
+#include "text/layout_queries.h"
+
+#include <pango/pango.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+namespace glyphstream::text {
+namespace {
+
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+float px(int64_t units) { return static_cast<float>(double(units) / PANGO_SCALE); }
+
+RectF rect_at(const PangoRectangle& r, int64_t dx, int64_t dy) {
+  return {px(r.x + dx), px(r.y + dy), px(r.width), px(r.height)};
+}
+
+// px to Pango units, rounded to the nearest unit; NaN is 0, infinities are far away.
+int64_t to_units(float v) {
+  if (std::isnan(v)) return 0;
+  constexpr double kFar = 4.0e15;
+  return std::llround(std::clamp(double(v) * PANGO_SCALE, -kFar, kFar));
+}
+
+// A coordinate relative to a paragraph, in the range Pango's int arithmetic takes safely.
+int local_units(int64_t v) {
+  constexpr int64_t kFar = int64_t(1) << 30;
+  return static_cast<int>(std::clamp(v, -kFar, kFar));
+}
+
+struct Cursor {
+  int x = 0;
+  int pos = 0;
+};
+
+// pango_layout_line_get_cursors (pango-layout.c, static there): the cursor positions of line
+// `line_no`, the line end included when it ends its paragraph, ordered by the x of the strong
+// (or weak) caret, as pango_layout_move_cursor_visually orders them.
+std::vector<Cursor> line_cursors(PangoLayout* layout, int line_no, bool strong) {
+  std::vector<Cursor> cursors;
+  PangoLayoutLine* line = pango_layout_get_line_readonly(layout, line_no);
+  if (line == nullptr) return cursors;
+  const char* text = pango_layout_get_text(layout);
+  int n_attrs = 0;
+  const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+  const int start = line->start_index, end = start + line->length;
+  int end_line = -1;
+  pango_layout_index_to_line_x(layout, end, FALSE, &end_line, nullptr);
+  const int last = end_line == line_no ? end : end - 1;
+  long j = g_utf8_pointer_to_offset(text, text + start);
+  for (int p = start; p <= last && j < n_attrs; ++j) {
+    if (attrs[j].is_cursor_position) {
+      PangoRectangle pos;
+      pango_layout_get_cursor_pos(layout, p, strong ? &pos : nullptr, strong ? nullptr : &pos);
+      cursors.push_back({pos.x, p});
+    }
+    if (p == end) break;
+    p = int(g_utf8_next_char(text + p) - text);
+  }
+  std::stable_sort(cursors.begin(), cursors.end(),
+                   [](const Cursor& a, const Cursor& b) { return a.x < b.x; });
+  return cursors;
+}
+
+int line_of(PangoLayout* layout, int index) {
+  int line = 0;
+  pango_layout_index_to_line_x(layout, index, FALSE, &line, nullptr);
+  return std::max(line, 0);
+}
+
+}  // namespace
+
+LayoutQueries::LayoutQueries(std::string text, PangoLock lock)
+    : text_(std::move(text)), lock_(std::move(lock)) {}
+
+LayoutQueries::~LayoutQueries() {
+  // Unreferencing may free fonts, which their font map's caches hold: under its lock.
+  Lock guard(*lock_);
+  for (const Paragraph& p : paragraphs_) g_object_unref(p.layout);
+}
+
+void LayoutQueries::add_paragraph(PangoLayout* layout, size_t start) {
+  Paragraph p;
+  p.start = start;
+  p.length = std::strlen(pango_layout_get_text(layout));
+  p.first_line = lines_;
+  lines_ += size_t(pango_layout_get_line_count(layout));
+  paragraphs_.reserve(paragraphs_.size() + 1);
+  p.layout = PANGO_LAYOUT(g_object_ref(layout));
+  paragraphs_.push_back(p);
+}
+
+size_t LayoutQueries::advance(size_t index, int characters) const {
+  for (; characters > 0 && index < text_.size(); --characters) {
+    index = size_t(g_utf8_next_char(text_.data() + index) - text_.data());
+  }
+  return std::min(index, text_.size());
+}
+
+size_t LayoutQueries::clean_index(size_t index) const {
+  index = std::min(index, text_.size());
+  while (index > 0 && index < text_.size() && (uint8_t(text_[index]) & 0xC0) == 0x80) --index;
+  return index;
+}
+
+size_t LayoutQueries::paragraph_at(size_t index) const {
+  auto it = std::upper_bound(paragraphs_.begin(), paragraphs_.end(), index,
+                             [](size_t i, const Paragraph& p) { return i < p.start; });
+  return it == paragraphs_.begin() ? 0 : size_t(it - paragraphs_.begin()) - 1;
+}
+
+std::vector<LayoutLine> LayoutQueries::lines() const {
+  Lock guard(*lock_);
+  std::vector<LayoutLine> out;
+  for (const Paragraph& p : paragraphs_) {
+    PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
+    int line_no = 0;
+    do {
+      const PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+      const LineOffset o = offset(p, line_no++);
+      PangoRectangle ink, logical;
+      pango_layout_iter_get_line_extents(iter, &ink, &logical);
+      LayoutLine l;
+      l.start = p.start + size_t(line->start_index);
+      l.length = size_t(line->length);
+      l.logical = rect_at(logical, o.dx, o.dy);
+      l.ink = rect_at(ink, o.dx, o.dy);
+      l.baseline = px(o.dy + pango_layout_iter_get_baseline(iter));
+      l.is_paragraph_start = line->is_paragraph_start;
+      l.rtl = line->resolved_dir == PANGO_DIRECTION_RTL;
+      out.push_back(l);
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+  }
+  return out;
+}
+
+HitTest LayoutQueries::hit_test(float x, float y) const {
+  HitTest hit;
+  if (paragraphs_.empty()) return hit;
+  Lock guard(*lock_);
+  const int64_t ux = to_units(x), uy = to_units(y);
+  // The line whose band (from its top to the next line's) holds y, in the whole text's
+  // coordinates: the last line whose top is at or above y, else the first.
+  const auto top = [&](const Paragraph& p, int line_no, PangoLayoutIter* iter) {
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+    return std::pair<int64_t, PangoRectangle>(offset(p, line_no).dy + logical.y, logical);
+  };
+  auto first_top = [&](const Paragraph& p) {
+    PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
+    const int64_t t = top(p, 0, iter).first;
+    pango_layout_iter_free(iter);
+    return t;
+  };
+  auto it = std::upper_bound(paragraphs_.begin() + 1, paragraphs_.end(), uy,
+                             [&](int64_t v, const Paragraph& p) { return v < first_top(p); });
+  const Paragraph& p = *(it - 1);
+  const bool last_paragraph = it == paragraphs_.end();
+  PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
+  int line_no = 0, chosen = 0;
+  std::pair<int64_t, PangoRectangle> band = top(p, 0, iter);
+  bool last_line = !pango_layout_iter_next_line(iter);
+  while (!last_line) {
+    const auto next = top(p, line_no + 1, iter);
+    if (next.first > uy) break;
+    band = next;
+    chosen = ++line_no;
+    last_line = !pango_layout_iter_next_line(iter);
+  }
+  pango_layout_iter_free(iter);
+  const LineOffset o = offset(p, chosen);
+  // Inside the text's lines, Pango is asked inside the chosen line's own band; above the first
+  // or below the last, as asked (Pango then says outside).
+  int64_t local_y = uy - o.dy;
+  const PangoRectangle& r = band.second;
+  const bool above = &p == &paragraphs_.front() && chosen == 0 && uy < band.first;
+  const bool below = last_paragraph && last_line && uy >= band.first + r.height;
+  if (!above && !below) local_y = std::clamp<int64_t>(local_y, r.y, r.y + std::max(r.height - 1, 0));
+  int index = 0, trailing = 0;
+  hit.inside = pango_layout_xy_to_index(p.layout, local_units(ux - o.dx), local_units(local_y),
+                                        &index, &trailing);
+  hit.index = p.start + size_t(index);
+  hit.trailing = trailing;
+  hit.caret_index = advance(hit.index, trailing);
+  return hit;
+}
+
+Caret LayoutQueries::caret(size_t index) const {
+  Caret caret;
+  if (paragraphs_.empty()) return caret;
+  Lock guard(*lock_);
+  index = clean_index(index);
+  const Paragraph& p = paragraphs_[paragraph_at(index)];
+  const int local = int(std::min(index - p.start, p.length));
+  PangoRectangle strong, weak;
+  pango_layout_get_cursor_pos(p.layout, local, &strong, &weak);
+  const LineOffset o = offset(p, line_of(p.layout, local));
+  caret.strong = rect_at(strong, o.dx, o.dy);
+  caret.weak = rect_at(weak, o.dx, o.dy);
+  return caret;
+}
+
+std::vector<RectF> LayoutQueries::selection_rects(size_t start, size_t end) const {
+  std::vector<RectF> out;
+  start = clean_index(start), end = clean_index(end);
+  if (start > end) std::swap(start, end);
+  if (start == end || paragraphs_.empty()) return out;
+  Lock guard(*lock_);
+  for (size_t i = paragraph_at(start); i <= paragraph_at(end); ++i) {
+    const Paragraph& p = paragraphs_[i];
+    // Indices relative to the paragraph, clamped to one past either end (the separators).
+    const int length = int(p.length);
+    const auto local = [&](size_t v) {
+      return int(std::clamp<int64_t>(int64_t(v) - int64_t(p.start), -1, length + 1));
+    };
+    const size_t next_start = i + 1 < paragraphs_.size() ? paragraphs_[i + 1].start : text_.size();
+    PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
+    int line_no = -1;
+    do {
+      PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+      const LineOffset o = offset(p, ++line_no);
+      const size_t line_start = p.start + size_t(line->start_index);
+      const bool last = line->start_index + line->length >= length;
+      const size_t line_end = last ? next_start : line_start + size_t(line->length);
+      if (start >= line_end || end <= line_start) continue;  // the range does not touch it
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+      int* ranges = nullptr;
+      int n = 0;
+      pango_layout_line_get_x_ranges(line, local(start), local(end), &ranges, &n);
+      // Pango pads a selection that goes on before the line (after it, right to left) from the
+      // layout's left edge, x = 0, to the line when the line starts right of it. The edge is
+      // the whole text's: a line moved right (dx) needs the pad its layout did not see.
+      const bool rtl = line->resolved_dir == PANGO_DIRECTION_RTL;
+      const bool goes_on =
+          rtl ? local(end) > line->start_index + line->length : local(start) < line->start_index;
+      if (goes_on && logical.x <= 0 && logical.x + o.dx > 0) {
+        out.push_back({0, px(o.dy + logical.y), px(logical.x + o.dx), px(logical.height)});
+      }
+      for (int r = 0; r < n; ++r) {
+        const int x0 = ranges[2 * r], x1 = ranges[2 * r + 1];
+        const bool pad = r == 0 && x0 == 0 && logical.x > 0 && x1 == logical.x;
+        const int64_t left = pad ? 0 : x0 + o.dx;
+        out.push_back({px(left), px(o.dy + logical.y), px(x1 + o.dx - left), px(logical.height)});
+      }
+      g_free(ranges);
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+  }
+  return out;
+}
+
+CursorMove LayoutQueries::move_cursor_visually(size_t index, int direction, bool strong) const {
+  CursorMove move;
+  direction = direction >= 0 ? 1 : -1;  // as Pango takes it
+  if (paragraphs_.empty()) {
+    move.off_start = direction < 0;
+    move.off_end = direction > 0;
+    return move;
+  }
+  Lock guard(*lock_);
+  index = clean_index(index);
+  const size_t i = paragraph_at(index);
+  const Paragraph& p = paragraphs_[i];
+  const int local = int(std::min(index - p.start, p.length));
+  int new_index = 0, trailing = 0;
+  pango_layout_move_cursor_visually(p.layout, strong, local, 0, direction, &new_index, &trailing);
+  if (new_index == -1 || new_index == G_MAXINT) {
+    const bool off_end = new_index == G_MAXINT;
+    if (off_end ? i + 1 < paragraphs_.size() : i > 0) {
+      return cross_paragraph(i, local, direction, strong, off_end);
+    }
+    move.index = off_end ? text_.size() : 0;
+    move.off_start = !off_end;
+    move.off_end = off_end;
+    return move;
+  }
+  move.index = advance(p.start + size_t(new_index), trailing);
+  return move;
+}
+
+// Paragraph i's Pango layout has no line beyond `local` in this direction; one layout of the
+// whole text has: the next paragraph's first line (off_end) or the previous one's last line.
+// pango_layout_move_cursor_visually (pango-layout.c, 1.50) then takes that line's cursors
+// ordered by x and steps from position -1 (off the end, moving right), past the last (off the
+// start, moving left: a paragraph boundary counts as one more position), or else from the old
+// line's visual position; a position past either end of the array is the line's end.
+CursorMove LayoutQueries::cross_paragraph(size_t i, int local, int direction, bool strong,
+                                          bool off_end) const {
+  const Paragraph& old_p = paragraphs_[i];
+  const Paragraph& new_p = paragraphs_[off_end ? i + 1 : i - 1];
+  int vis_pos = 0;
+  if (off_end && direction > 0) {
+    vis_pos = -1;
+  } else if (!off_end && direction < 0) {
+    vis_pos = int(line_cursors(new_p.layout, pango_layout_get_line_count(new_p.layout) - 1, strong)
+                      .size()) +
+              1;
+  } else {
+    // Right to left line: its visual position, the leftmost match moving left, else the
+    // rightmost (Pango's rule, so that the motion never gets stuck).
+    const int old_line = line_of(old_p.layout, local);
+    const std::vector<Cursor> old = line_cursors(old_p.layout, old_line, strong);
+    PangoRectangle pos;
+    pango_layout_get_cursor_pos(old_p.layout, local, strong ? &pos : nullptr,
+                                strong ? nullptr : &pos);
+    vis_pos = -1;
+    for (size_t j = 0; j < old.size(); ++j) {
+      if (old[j].x != pos.x) continue;
+      vis_pos = int(j);
+      if (direction < 0) break;
+    }
+    PangoLayoutLine* line = pango_layout_get_line_readonly(old_p.layout, old_line);
+    if (vis_pos == -1 && line != nullptr && local == line->start_index + line->length) {
+      vis_pos = line->resolved_dir == PANGO_DIRECTION_LTR ? int(old.size()) : 0;
+    }
+  }
+  vis_pos += direction;
+  const int new_line = off_end ? 0 : pango_layout_get_line_count(new_p.layout) - 1;
+  const std::vector<Cursor> cursors = line_cursors(new_p.layout, new_line, strong);
+  CursorMove move;
+  if (vis_pos >= 0 && size_t(vis_pos) < cursors.size()) {
+    move.index = new_p.start + size_t(cursors[size_t(vis_pos)].pos);
+  } else if (PangoLayoutLine* line = pango_layout_get_line_readonly(new_p.layout, new_line)) {
+    move.index = new_p.start + size_t(line->start_index + line->length);
+  }
+  return move;
+}
+
+std::string LayoutQueries::font_at(size_t index) const {
+  if (paragraphs_.empty()) return {};
+  Lock guard(*lock_);
+  index = clean_index(index);
+  const Paragraph& p = paragraphs_[paragraph_at(index)];
+  if (index - p.start >= p.length) return {};  // a separator, or the end
+  const int local = int(index - p.start);
+  PangoLayoutLine* line = pango_layout_get_line_readonly(p.layout, line_of(p.layout, local));
+  for (GSList* r = line != nullptr ? line->runs : nullptr; r != nullptr; r = r->next) {
+    const PangoItem* item = static_cast<PangoLayoutRun*>(r->data)->item;
+    if (local < item->offset || local >= item->offset + item->length) continue;
+    if (item->analysis.font == nullptr) return {};
+    PangoFontDescription* desc = pango_font_describe(item->analysis.font);
+    char* name = pango_font_description_to_string(desc);
+    std::string out = name != nullptr ? name : "";
+    g_free(name);
+    pango_font_description_free(desc);
+    return out;
+  }
+  return {};
+}
+
+}  // namespace glyphstream::text
