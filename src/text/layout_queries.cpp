@@ -180,7 +180,8 @@ HitTest LayoutQueries::hit_test(float x, float y) const {
   const PangoRectangle& r = band.second;
   const bool above = &p == &paragraphs_.front() && chosen == 0 && uy < band.first;
   const bool below = last_paragraph && last_line && uy >= band.first + r.height;
-  if (!above && !below) local_y = std::clamp<int64_t>(local_y, r.y, r.y + std::max(r.height - 1, 0));
+  if (!above && !below)
+    local_y = std::clamp<int64_t>(local_y, r.y, r.y + std::max(r.height - 1, 0));
   int index = 0, trailing = 0;
   hit.inside = pango_layout_xy_to_index(p.layout, local_units(ux - o.dx), local_units(local_y),
                                         &index, &trailing);

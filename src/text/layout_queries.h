@@ -7,10 +7,11 @@
 // The layouter lays a text out as N PangoLayouts (one per paragraph, for linear cost; N = 1 is
 // as valid), each with its byte offset in the laid-out text, and every line with the offset
 // that moves it from its paragraph's layout to where one layout of the whole text puts it
-// (text/line_placement.h: alignment within the widest line, spacing between paragraphs). The answers equal those of one PangoLayout of the whole text
-// (tests/oracle/layout_query_test.cpp holds them to that for every oracle case); the one step
-// Pango cannot answer across two layouts, a cursor move over a paragraph separator, follows
-// pango_layout_move_cursor_visually's own rule for moving between lines, with Pango's carets.
+// (text/line_placement.h: alignment within the widest line, spacing between paragraphs). The
+// answers equal those of one PangoLayout of the whole text (tests/oracle/layout_query_test.cpp
+// holds them to that for every oracle case); the one step Pango cannot answer across two layouts, a
+// cursor move over a paragraph separator, follows pango_layout_move_cursor_visually's own rule for
+// moving between lines, with Pango's carets.
 //
 // Threads: PangoLayout and the fonts it holds are not thread-safe, and the owner thread's
 // Layouter uses the same fonts: every query, and the destructor, hold the font map's lock
@@ -21,9 +22,9 @@
 // with glyph strings: about 24 bytes per glyph) and about 1 KiB per paragraph of Pango objects.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>

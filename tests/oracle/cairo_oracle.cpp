@@ -178,7 +178,7 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
 
 Result<PangoLayout*> pango_cairo_layout(const OracleCase& c) {
   ObjectPtr map(pango_cairo_font_map_new());
-  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get())));
+  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph));
   ObjectPtr layout(pango_layout_new(PANGO_CONTEXT(context.get())));
   GS_TRY(fill_layout(PANGO_LAYOUT(layout.get()), c));
   return PANGO_LAYOUT(layout.release());
