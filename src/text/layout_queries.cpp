@@ -144,47 +144,67 @@ HitTest LayoutQueries::hit_test(float x, float y) const {
   if (paragraphs_.empty()) return hit;
   Lock guard(*lock_);
   const int64_t ux = to_units(x), uy = to_units(y);
-  // The line whose band (from its top to the next line's) holds y, in the whole text's
-  // coordinates: the last line whose top is at or above y, else the first.
-  const auto top = [&](const Paragraph& p, int line_no, PangoLayoutIter* iter) {
+  const auto top_of = [&](const Paragraph& p) {
     PangoRectangle logical;
-    pango_layout_iter_get_line_extents(iter, nullptr, &logical);
-    return std::pair<int64_t, PangoRectangle>(offset(p, line_no).dy + logical.y, logical);
-  };
-  auto first_top = [&](const Paragraph& p) {
     PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
-    const int64_t t = top(p, 0, iter).first;
+    pango_layout_iter_get_line_extents(iter, nullptr, &logical);
     pango_layout_iter_free(iter);
-    return t;
+    return offset(p, 0).dy + logical.y;
   };
+  // The last paragraph whose first line starts at or above y; the line Pango would pick is in
+  // it or at the end of the one before.
   auto it = std::upper_bound(paragraphs_.begin() + 1, paragraphs_.end(), uy,
-                             [&](int64_t v, const Paragraph& p) { return v < first_top(p); });
-  const Paragraph& p = *(it - 1);
-  const bool last_paragraph = it == paragraphs_.end();
-  PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
-  int line_no = 0, chosen = 0;
-  std::pair<int64_t, PangoRectangle> band = top(p, 0, iter);
-  bool last_line = !pango_layout_iter_next_line(iter);
-  while (!last_line) {
-    const auto next = top(p, line_no + 1, iter);
-    if (next.first > uy) break;
-    band = next;
-    chosen = ++line_no;
-    last_line = !pango_layout_iter_next_line(iter);
+                             [&](int64_t v, const Paragraph& p) { return v < top_of(p); });
+  const size_t from = size_t(it - paragraphs_.begin()) - 1 - (it - paragraphs_.begin() > 1);
+  // pango_layout_xy_to_index over the whole text's lines: each line's y range
+  // (pango_layout_iter_get_line_yrange: half the spacing above and below, none above the first
+  // line or below the last), a point between two ranges going to the nearer.
+  struct Found {
+    size_t paragraph = 0;
+    int line = 0;
+    PangoRectangle logical{};  // in its paragraph's layout
+  } found, prev;
+  bool has_prev = from > 0, outside = false, done = false;
+  int64_t prev_last = INT64_MIN / 4;
+  for (size_t q = from; q < paragraphs_.size() && !done; ++q) {
+    const Paragraph& p = paragraphs_[q];
+    const int spacing = pango_layout_get_spacing(p.layout), half = spacing / 2;
+    PangoLayoutIter* iter = pango_layout_get_iter(p.layout);
+    int line_no = 0;
+    do {
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+      const bool first = q == 0 && line_no == 0;
+      const bool last = q + 1 == paragraphs_.size() && pango_layout_iter_at_last_line(iter);
+      const int64_t top = offset(p, line_no).dy + logical.y;
+      const int64_t first_y = first ? top : top - (spacing - half);
+      const int64_t last_y = last ? top + logical.height : top + logical.height + half;
+      const Found here{q, line_no, logical};
+      if (uy < first_y) {
+        const bool take_prev = has_prev && uy < prev_last + (first_y - prev_last) / 2;
+        outside = !has_prev;
+        found = take_prev ? prev : here;
+        done = true;
+      } else if (uy < last_y) {
+        found = here;
+        done = true;
+      } else {
+        prev = here, prev_last = last_y, has_prev = true;
+        ++line_no;
+      }
+    } while (!done && pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
   }
-  pango_layout_iter_free(iter);
-  const LineOffset o = offset(p, chosen);
-  // Inside the text's lines, Pango is asked inside the chosen line's own band; above the first
-  // or below the last, as asked (Pango then says outside).
-  int64_t local_y = uy - o.dy;
-  const PangoRectangle& r = band.second;
-  const bool above = &p == &paragraphs_.front() && chosen == 0 && uy < band.first;
-  const bool below = last_paragraph && last_line && uy >= band.first + r.height;
-  if (!above && !below)
-    local_y = std::clamp<int64_t>(local_y, r.y, r.y + std::max(r.height - 1, 0));
+  if (!done) found = prev, outside = true;  // below the last line
+  const Paragraph& p = paragraphs_[found.paragraph];
+  const LineOffset o = offset(p, found.line);
+  // The paragraph's layout is asked inside the found line's own band, so that it picks it.
+  const PangoRectangle& r = found.logical;
+  const int local_y = int(r.y + std::max(r.height, 1) / 2);
   int index = 0, trailing = 0;
-  hit.inside = pango_layout_xy_to_index(p.layout, local_units(ux - o.dx), local_units(local_y),
-                                        &index, &trailing);
+  const bool in_line =
+      pango_layout_xy_to_index(p.layout, local_units(ux - o.dx), local_y, &index, &trailing);
+  hit.inside = in_line && !outside;
   hit.index = p.start + size_t(index);
   hit.trailing = trailing;
   hit.caret_index = advance(hit.index, trailing);
