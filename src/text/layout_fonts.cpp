@@ -1,0 +1,189 @@
+// The Layouter's fonts: what a PangoFont means to the pipeline (face, size, colour, ink box),
+// missing glyphs as pango-cairo's hex boxes, the font map, application font files.
+#include "text/layout_impl.h"
+
+namespace glyphstream::text {
+
+const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
+  auto it = fonts.find(font);
+  if (it != fonts.end()) return it->second;
+  FontInfo info;
+  if (PANGO_IS_FC_FONT(font)) {
+    FcPattern* pattern = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcChar8* file = nullptr;
+    int index = 0;
+    if (pattern != nullptr && FcPatternGetString(pattern, FC_FILE, 0, &file) == FcResultMatch) {
+      FcPatternGetInteger(pattern, FC_INDEX, 0, &index);
+      FcChar8* family = nullptr;
+      FcPatternGetString(pattern, FC_FAMILY, 0, &family);
+      double px = 0;
+      if (FcPatternGetDouble(pattern, FC_PIXEL_SIZE, 0, &px) != FcResultMatch || !(px > 0)) {
+        // At 72 dpi points and pixels agree, so the description's size serves either way.
+        FontDescPtr desc(pango_font_describe_with_absolute_size(font));
+        px = pango_font_description_get_size(desc.get()) / double(PANGO_SCALE);
+      }
+      // Bitmap-only fonts (CBDT emoji) match at their strike size, and a matrix scales them to
+      // the requested size: the size the glyph is laid out at is the product.
+      FcMatrix* matrix = nullptr;
+      if (FcPatternGetMatrix(pattern, FC_MATRIX, 0, &matrix) == FcResultMatch &&
+          matrix != nullptr && matrix->yy > 0) {
+        px *= matrix->yy;
+      }
+      FcBool color = FcFalse;
+      FcPatternGetBool(pattern, FC_COLOR, 0, &color);
+      info.valid = px > 0;
+      info.zero_size = !(px > 0);
+      // The low 16 bits of FC_INDEX are the face in a collection; the rest name variations.
+      info.face =
+          registry->register_file(reinterpret_cast<const char*>(file), index & 0xFFFF,
+                                  family != nullptr ? reinterpret_cast<const char*>(family) : "");
+      info.size_26_6 = static_cast<uint32_t>(std::lround(px * 64));
+      info.is_color = color == FcTrue;
+      info.ink = font_ink_box(font, px, info.is_color);
+    }
+  }
+  g_object_ref(font);
+  return fonts.emplace(font, info).first->second;
+}
+
+// A missing glyph as pango-cairo draws it (pangocairo-render.c, draw_unknown_glyph): a stroked
+// frame (a kHexFrameGlyphFlag glyph, placed at the frame's top-left corner) and the code
+// point's hex digits in the mini font; a shown line or paragraph separator, an arrow. `at` is the
+// glyph as placed by Pango. False if the font has no hex box metrics.
+bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
+                                    std::vector<ShapedGlyph>* out) {
+  const HexBoxInfo* hbi = hex_box_info(font);
+  if (hbi == nullptr) return false;
+  const FontInfo& mini = font_info(hbi->mini_font);
+  if (!mini.valid) return false;
+  const double pad = hbi->pad, cx = at.x, cy = at.y;
+  const uint32_t ch = g.glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+  if (ch == '\n' || ch == 0x2028 || ch == 0x2029) {  // a shown separator: an arrow instead
+    const double width = g.geometry.width / double(PANGO_SCALE), length = 0.6 * width;
+    ShapedGlyph arrow = at;
+    arrow.is_color_font = false;
+    arrow.glyph_id = line_break_arrow_glyph_id(length, std::min(hbi->digit_width, 0.75 * length),
+                                               hbi->line_width);
+    arrow.size_26_6 = uint32_t(std::lround(length * 64));
+    arrow.x = float(cx + 0.2 * width);
+    arrow.y = float(cy - (hbi->box_height - length) / 2);
+    arrow.ink = flagged_glyph_ink(arrow.glyph_id, arrow.size_26_6);
+    out->push_back(arrow);
+    return true;
+  }
+  ShapedGlyph frame = at;
+  frame.is_color_font = false;
+  frame.glyph_id =
+      hex_frame_glyph_id(g.geometry.width / double(PANGO_SCALE) - 3 * pad, hbi->line_width);
+  frame.size_26_6 = uint32_t(std::lround((hbi->box_height - pad) * 64));
+  frame.x = float(cx + 1.5 * pad);
+  frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
+  frame.ink = flagged_glyph_ink(frame.glyph_id, frame.size_26_6);
+  out->push_back(frame);
+  const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
+  if (cols * rows < 4) return true;  // invalid input: the frame alone
+  char digits[8];
+  std::snprintf(digits, sizeof digits, ch > 0xFFFF ? "%06X" : "%04X", ch);
+  for (int row = 0; row < rows; ++row) {
+    const double y = cy + hbi->box_descent - 2 * pad - (rows - 1 - row) * (hbi->digit_height + pad);
+    for (int col = 0; col < cols; ++col) {
+      ShapedGlyph digit = frame;
+      digit.face = mini.face;
+      digit.size_26_6 = mini.size_26_6;
+      digit.ink = mini.ink;
+      digit.glyph_id = pango_fc_font_get_glyph(PANGO_FC_FONT(hbi->mini_font),
+                                               gunichar(digits[row * cols + col]));
+      digit.x = float(cx + 3 * pad + col * (hbi->digit_width + pad));
+      digit.y = float(y);
+      out->push_back(digit);
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
+  if (registry == nullptr)
+    return Status(ErrorCode::kInvalidArgument, "Layouter needs a FontRegistry");
+  std::unique_ptr<Layouter> layouter(new Layouter());
+  layouter->impl_ = std::make_unique<Impl>();
+  Impl& impl = *layouter->impl_;
+  impl.registry = registry;
+
+  // The process's current fontconfig configuration, not a private one: Pango 1.50 never
+  // releases the reference pango_fc_font_map_set_config takes, so a private config (a full copy
+  // of the font list) would leak with every Layouter. Hence application fonts are process-wide.
+  // One font map per thread, shared by every Layouter on it (as pango_cairo does): a new
+  // TextSystem then finds the fonts already loaded instead of opening and matching them again.
+  struct ThreadFontMap {
+    PangoFontMap* map = nullptr;
+    PangoLock lock = std::make_shared<std::recursive_mutex>();
+    ~ThreadFontMap() {
+      if (map != nullptr) g_object_unref(map);
+    }
+  };
+  static thread_local ThreadFontMap shared;
+  impl.pango_lock = shared.lock;
+  std::lock_guard<std::recursive_mutex> guard(*impl.pango_lock);
+  if (shared.map == nullptr) {
+    ensure_color_bitmaps_scale();
+    shared.map = pango_ft2_font_map_new();
+    if (shared.map == nullptr) {
+      return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+    }
+    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(shared.map), 72, 72);  // pt == px
+    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(shared.map), substitute_no_hinting,
+                                             nullptr, nullptr);
+  }
+  // Kept layouts (LayoutQueries) are laid out again by Pango when this context's serial moves:
+  // it is never changed after this point.
+  impl.font_map = PANGO_FONT_MAP(g_object_ref(shared.map));
+  impl.context = pango_font_map_create_context(impl.font_map);
+  pango_context_set_round_glyph_positions(impl.context, FALSE);
+  install_hex_box_metrics(impl.font_map, impl.context);
+  return layouter;
+}
+
+Layouter::~Layouter() = default;
+
+Status Layouter::add_font_file(const std::string& path) {
+  // A FIFO or device would block the reads below forever (or never end): only regular files.
+  // A path that does not exist is left to check_sfnt_file (kIoError).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "font file '" + path + "' is not a regular file (a directory, FIFO or device)");
+  }
+  // Checks reachability and structure first: fontconfig would accept some truncated files and
+  // only fail much later, or report nothing useful.
+  GS_TRY(check_sfnt_file(path, 0));
+  std::lock_guard<std::recursive_mutex> guard(*impl_->pango_lock);
+  // Null: the current configuration, the one the font map uses.
+  FcConfig* config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(impl_->font_map));
+  if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(path.c_str()))) {
+    return Status(ErrorCode::kFontLoadFailed, "fontconfig could not load font file '" + path + "'");
+  }
+  pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->font_map));
+  return Status::ok_status();
+}
+
+// With no usable font (an empty font folder), Pango lays out with no font and returns
+// uninitialised extents: refused here, before any layout, as kFontNotFound.
+Status Layouter::Impl::check_font_available(const PangoFontDescription* desc,
+                                            const std::string& description) {
+  PangoFont* font = pango_font_map_load_font(font_map, context, desc);
+  if (font == nullptr) {
+    return Status(ErrorCode::kFontNotFound,
+                  "no usable font for \"" + description +
+                      "\": fontconfig lists no font file (check FONTCONFIG_FILE and the font "
+                      "folders it names)");
+  }
+  const bool valid = font_info(font).valid;
+  g_object_unref(font);
+  if (!valid) {
+    return Status(ErrorCode::kFontNotFound,
+                  "no usable font for \"" + description + "\": the matched font has no file");
+  }
+  return Status::ok_status();
+}
+
+}  // namespace glyphstream::text
