@@ -68,7 +68,11 @@ void App::cycle_mode() {
                               : ts->upload_mode() == gs::UploadMode::kSync
                                   ? gs::UploadMode::kWholePage
                                   : gs::UploadMode::kAsync;
-  (void)ts->set_upload_mode(next);  // `next` is always a valid mode
+  const gs::Status st = ts->set_upload_mode(next);
+  if (!st.ok()) {  // kWrongThread, or a mode this build does not know: say so and stop
+    std::fprintf(stderr, "scroll_demo: set_upload_mode: %s\n", st.to_string().c_str());
+    failed = true;
+  }
 }
 
 namespace {

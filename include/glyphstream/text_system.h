@@ -7,11 +7,14 @@
 // accessors return empty values (0, kAsync, "", an empty vector, a default FrameStats). Use one
 // TextSystem per thread.
 //
-//   auto ts = glyphstream::TextSystem::create({}).value();
-//   ts->begin_frame(width, height);
-//   ts->draw_text(10, 10, "Hello, 世界 👋", style);
-//   ts->commit();   // new glyphs rasterized, packed, uploaded (asynchronously)
-//   ts->flush();    // one draw call per atlas page; ends the frame
+//   auto created = glyphstream::TextSystem::create();  // check it: no GL context is an error
+//   if (!created.ok()) return created.status();
+//   std::unique_ptr<glyphstream::TextSystem> ts = std::move(created).value();
+//   GS_TRY(ts->begin_frame(width, height));
+//   GS_TRY(ts->draw_text(10, 10, "Hello, 世界 👋", style));
+//   GS_TRY(ts->commit());  // new glyphs rasterized, packed, uploaded (asynchronously)
+//   GS_TRY(ts->flush());   // one draw call per atlas page; ends the frame
+// (README.md and docs/USING.md show this as complete programs, compiled by the tests.)
 #pragma once
 
 #include <cstdint>
