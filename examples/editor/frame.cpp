@@ -1,0 +1,195 @@
+// One frame of the editor on OpenGL, its read-back and its check (see frame.h).
+#include "frame.h"
+
+#include <GLFW/glfw3.h>  // brings <GL/gl.h>: only GL 1.x entry points are used here
+#include <png.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace gs = glyphstream;
+
+namespace {
+
+void clear_box(Box b, Rgb c, int h) {
+  if (b.empty()) return;
+  glScissor(b.x0, h - b.y1, b.x1 - b.x0, b.y1 - b.y0);
+  glClearColor(float(c.r) / 255, float(c.g) / 255, float(c.b) / 255, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
+gs::RectF to_rect(Box b) {
+  return gs::RectF{float(b.x0), float(b.y0), float(b.x1 - b.x0), float(b.y1 - b.y0)};
+}
+
+}  // namespace
+
+gs::Status draw_frame_gl(const Editor& editor, gs::TextSystem& ts, int w, int h) {
+  glViewport(0, 0, w, h);
+  glEnable(GL_SCISSOR_TEST);
+  clear_box(Box{0, 0, w, h}, kBackgroundColor, h);
+  clear_box(editor.panel(), kPanelColor, h);
+  for (const Box& b : editor.selection_boxes()) clear_box(b, kSelectionColor, h);
+  glDisable(GL_SCISSOR_TEST);
+
+  GS_TRY(ts.begin_frame(w, h));
+  gs::DrawParams params;
+  params.clip = to_rect(editor.panel());
+  GS_TRY(ts.draw_layout(editor.origin_x(), editor.origin_y(), editor.layout(), params));
+  GS_TRY(ts.commit());
+  GS_TRY(ts.flush());
+
+  glEnable(GL_SCISSOR_TEST);
+  clear_box(editor.caret_box(), kCaretColor, h);
+  glDisable(GL_SCISSOR_TEST);
+  return gs::Status();
+}
+
+std::vector<uint8_t> read_back_rgb(int w, int h) {
+  std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4), rgb(size_t(w) * size_t(h) * 3);
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  for (int y = 0; y < h; ++y) {
+    const uint8_t* src = rgba.data() + size_t(h - 1 - y) * size_t(w) * 4;
+    uint8_t* dst = rgb.data() + size_t(y) * size_t(w) * 3;
+    for (int x = 0; x < w; ++x) std::memcpy(dst + x * 3, src + x * 4, 3);
+  }
+  return rgb;
+}
+
+bool write_png_rgb(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return false;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (!png || !info || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    std::fclose(f);
+    return false;
+  }
+  png_init_io(png, f);
+  png_set_IHDR(png, info, png_uint_32(w), png_uint_32(h), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (int y = 0; y < h; ++y) png_write_row(png, rgb.data() + size_t(y) * size_t(w) * 3);
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return std::fclose(f) == 0;
+}
+
+namespace {
+
+struct Image {
+  const std::vector<uint8_t>& rgb;
+  int w, h;
+  Rgb at(int x, int y) const {
+    const uint8_t* p = rgb.data() + (size_t(y) * size_t(w) + size_t(x)) * 3;
+    return Rgb{p[0], p[1], p[2]};
+  }
+};
+
+bool inside(Box b, int x, int y) { return x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1; }
+Box grow(Box b, int d) { return Box{b.x0 - d, b.y0 - d, b.x1 + d, b.y1 + d}; }
+
+std::string box_text(Box b) {
+  return "[" + std::to_string(b.x0) + "," + std::to_string(b.y0) + ")-[" + std::to_string(b.x1) +
+         "," + std::to_string(b.y1) + ")";
+}
+
+// The caret: every pixel of its box is the caret colour, and no other pixel is.
+void check_caret(const Image& img, Box caret, std::vector<std::string>* fails) {
+  int wrong = 0, stray = 0;
+  for (int y = 0; y < img.h; ++y) {
+    for (int x = 0; x < img.w; ++x) {
+      const bool is_caret = img.at(x, y) == kCaretColor;
+      if (inside(caret, x, y) && !is_caret) ++wrong;
+      if (!inside(caret, x, y) && is_caret) ++stray;
+    }
+  }
+  if (wrong)
+    fails->push_back("caret " + box_text(caret) + ": " + std::to_string(wrong) +
+                     " pixels are not the caret colour");
+  if (stray) fails->push_back(std::to_string(stray) + " caret-coloured pixels outside the caret");
+}
+
+// The selection: behind the text inside its boxes, absent elsewhere.
+void check_selection(const Image& img, const std::vector<Box>& boxes, Box caret,
+                     std::vector<std::string>* fails) {
+  for (const Box& b : boxes) {
+    int panel = 0, selection = 0, total = 0;
+    const Box core = grow(b, -1);  // edges rounded to the pixel: 1 px of tolerance
+    for (int y = core.y0; y < core.y1; ++y) {
+      for (int x = core.x0; x < core.x1; ++x) {
+        if (inside(caret, x, y)) continue;
+        ++total;
+        const Rgb c = img.at(x, y);
+        panel += c == kPanelColor;
+        selection += c == kSelectionColor;
+      }
+    }
+    if (panel > 0)
+      fails->push_back("selection " + box_text(b) + ": " + std::to_string(panel) +
+                       " pixels show the panel, not the selection");
+    if (total > 0 && selection * 2 < total) {
+      fails->push_back("selection " + box_text(b) + ": only " + std::to_string(selection) + " of " +
+                       std::to_string(total) + " pixels are the selection colour");
+    }
+  }
+  int stray = 0;
+  for (int y = 0; y < img.h; ++y) {
+    for (int x = 0; x < img.w; ++x) {
+      if (img.at(x, y) != kSelectionColor) continue;
+      const bool covered =
+          std::any_of(boxes.begin(), boxes.end(), [&](Box b) { return inside(grow(b, 1), x, y); });
+      if (!covered) ++stray;
+    }
+  }
+  if (stray) fails->push_back(std::to_string(stray) + " selection-coloured pixels outside it");
+}
+
+// Text stays inside the panel (the clip), and the panel shows some.
+void check_clip(const Image& img, Box panel, std::vector<std::string>* fails) {
+  int outside = 0, ink = 0;
+  for (int y = 0; y < img.h; ++y) {
+    for (int x = 0; x < img.w; ++x) {
+      const Rgb c = img.at(x, y);
+      if (!inside(panel, x, y)) {
+        outside += c != kBackgroundColor;
+      } else {
+        ink += c != kPanelColor && c != kSelectionColor && c != kCaretColor;
+      }
+    }
+  }
+  if (outside)
+    fails->push_back(std::to_string(outside) + " pixels drawn outside the panel " +
+                     box_text(panel) + " (the clip)");
+  if (ink < 2000)
+    fails->push_back("the panel shows almost no text (" + std::to_string(ink) + " pixels)");
+}
+
+}  // namespace
+
+std::vector<std::string> check_frame(const std::vector<uint8_t>& rgb, int w, int h,
+                                     const Editor& editor) {
+  const Image img{rgb, w, h};
+  const gs::TextLayout& layout = editor.layout();
+  const float ox = editor.origin_x(), oy = editor.origin_y();
+  const Box panel = editor.panel();
+  // The layout's own answers, placed as the editor places what it draws.
+  const Box caret = place_caret(layout.caret(editor.caret()).strong, ox, oy, panel);
+  std::vector<Box> selection;
+  if (editor.has_selection()) {
+    for (const gs::RectF& r :
+         layout.selection_rects(editor.selection_start(), editor.selection_end())) {
+      const Box b = place(r, ox, oy, panel);
+      if (!b.empty()) selection.push_back(b);
+    }
+  }
+  std::vector<std::string> fails;
+  check_caret(img, caret, &fails);
+  check_selection(img, selection, caret, &fails);
+  check_clip(img, panel, &fails);
+  return fails;
+}

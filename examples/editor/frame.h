@@ -1,0 +1,40 @@
+// One frame of the editor on OpenGL, and what its screenshot must show.
+//
+// glyphstream draws text only; the window, the panel, the selection and the caret are the
+// editor's own GL: scissored clears (exact rectangles, exact colours). Order: background, panel,
+// selection (behind the text), the layout through glyphstream's draw_layout clipped to the
+// panel, then the caret over it.
+#pragma once
+
+#include <glyphstream/text_system.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "editor.h"
+
+struct Rgb {
+  uint8_t r, g, b;
+  friend bool operator==(const Rgb&, const Rgb&) = default;
+};
+constexpr Rgb kBackgroundColor{208, 214, 224};
+constexpr Rgb kPanelColor{255, 255, 255};
+constexpr Rgb kSelectionColor{166, 204, 255};
+constexpr Rgb kCaretColor{214, 18, 120};
+
+// Draws the frame into the current GL context's default framebuffer (w x h px).
+glyphstream::Status draw_frame_gl(const Editor& editor, glyphstream::TextSystem& ts, int w, int h);
+// Reads the back buffer as RGB, top row first.
+std::vector<uint8_t> read_back_rgb(int w, int h);
+
+bool write_png_rgb(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h);
+
+// Checks a screenshot against the layout's own answers (TextLayout::caret, selection_rects,
+// placed as the editor places them): the caret's pixels are all the caret colour and there is
+// no caret colour elsewhere; inside each selection rectangle no pixel is the panel's colour
+// (the selection is behind the text) and most are the selection colour; outside them (1 px of
+// rounding aside) none is; the panel holds text; outside the panel every pixel is the
+// background (no text beyond the clip). Returns the failures, one line each (empty: passed).
+std::vector<std::string> check_frame(const std::vector<uint8_t>& rgb, int w, int h,
+                                     const Editor& editor);
