@@ -1,7 +1,6 @@
-// One frame of the editor on OpenGL, its read-back and its check (see frame.h).
+// One frame of the editor, its screenshot and its check (see frame.h).
 #include "frame.h"
 
-#include <GLFW/glfw3.h>  // brings <GL/gl.h>: only GL 1.x entry points are used here
 #include <png.h>
 
 #include <algorithm>
@@ -12,11 +11,10 @@ namespace gs = glyphstream;
 
 namespace {
 
-void clear_box(Box b, Rgb c, int h) {
-  if (b.empty()) return;
-  glScissor(b.x0, h - b.y1, b.x1 - b.x0, b.y1 - b.y0);
-  glClearColor(float(c.r) / 255, float(c.g) / 255, float(c.b) / 255, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
+gs::Status clear_box(Presenter& presenter, Box b, Rgb c) {
+  if (b.empty()) return gs::Status();
+  const float color[3] = {float(c.r) / 255, float(c.g) / 255, float(c.b) / 255};
+  return presenter.clear(RectI{b.x0, b.y0, b.x1, b.y1}, color);
 }
 
 gs::RectF to_rect(Box b) {
@@ -25,38 +23,21 @@ gs::RectF to_rect(Box b) {
 
 }  // namespace
 
-gs::Status draw_frame_gl(const Editor& editor, gs::TextSystem& ts, int w, int h) {
-  glViewport(0, 0, w, h);
-  glEnable(GL_SCISSOR_TEST);
-  clear_box(Box{0, 0, w, h}, kBackgroundColor, h);
-  clear_box(editor.panel(), kPanelColor, h);
-  for (const Box& b : editor.selection_boxes()) clear_box(b, kSelectionColor, h);
-  glDisable(GL_SCISSOR_TEST);
-
+gs::Status draw_frame(Presenter& presenter, const Editor& editor, gs::TextSystem& ts, int w, int h,
+                      std::vector<uint8_t>* rgb) {
   GS_TRY(ts.begin_frame(w, h));
+  const float background[3] = {float(kBackgroundColor.r) / 255, float(kBackgroundColor.g) / 255,
+                               float(kBackgroundColor.b) / 255};
+  GS_TRY(presenter.begin_pass(ts, RectI{0, 0, w, h}, background));
+  GS_TRY(clear_box(presenter, editor.panel(), kPanelColor));
+  for (const Box& b : editor.selection_boxes()) GS_TRY(clear_box(presenter, b, kSelectionColor));
   gs::DrawParams params;
   params.clip = to_rect(editor.panel());
   GS_TRY(ts.draw_layout(editor.origin_x(), editor.origin_y(), editor.layout(), params));
   GS_TRY(ts.commit());
   GS_TRY(ts.flush());
-
-  glEnable(GL_SCISSOR_TEST);
-  clear_box(editor.caret_box(), kCaretColor, h);
-  glDisable(GL_SCISSOR_TEST);
-  return gs::Status();
-}
-
-std::vector<uint8_t> read_back_rgb(int w, int h) {
-  std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4), rgb(size_t(w) * size_t(h) * 3);
-  glReadBuffer(GL_BACK);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
-  for (int y = 0; y < h; ++y) {
-    const uint8_t* src = rgba.data() + size_t(h - 1 - y) * size_t(w) * 4;
-    uint8_t* dst = rgb.data() + size_t(y) * size_t(w) * 3;
-    for (int x = 0; x < w; ++x) std::memcpy(dst + x * 3, src + x * 4, 3);
-  }
-  return rgb;
+  GS_TRY(clear_box(presenter, editor.caret_box(), kCaretColor));
+  return presenter.end_pass(ts, true, rgb);
 }
 
 bool write_png_rgb(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h) {

@@ -1,9 +1,11 @@
-// One frame of the editor on OpenGL, and what its screenshot must show.
+// One frame of the editor, on OpenGL or Vulkan (scroll_demo's Presenter), and what its
+// screenshot must show.
 //
 // glyphstream draws text only; the window, the panel, the selection and the caret are the
-// editor's own GL: scissored clears (exact rectangles, exact colours). Order: background, panel,
-// selection (behind the text), the layout through glyphstream's draw_layout clipped to the
-// panel, then the caret over it.
+// editor's own clears (GL: scissored glClear; Vulkan: vkCmdClearAttachments in the frame's
+// command buffer): exact rectangles, exact colours. Order: background, panel, selection (behind
+// the text), the layout through glyphstream's draw_layout clipped to the panel, then the caret
+// over it.
 #pragma once
 
 #include <glyphstream/text_system.h>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "editor.h"
+#include "presenter.h"
 
 struct Rgb {
   uint8_t r, g, b;
@@ -23,10 +26,11 @@ constexpr Rgb kPanelColor{255, 255, 255};
 constexpr Rgb kSelectionColor{166, 204, 255};
 constexpr Rgb kCaretColor{214, 18, 120};
 
-// Draws the frame into the current GL context's default framebuffer (w x h px).
-glyphstream::Status draw_frame_gl(const Editor& editor, glyphstream::TextSystem& ts, int w, int h);
-// Reads the back buffer as RGB, top row first.
-std::vector<uint8_t> read_back_rgb(int w, int h);
+// Draws one frame of w x h px (after presenter.begin_frame); with `rgb`, reads it back as RGB,
+// top row first.
+glyphstream::Status draw_frame(Presenter& presenter, const Editor& editor,
+                               glyphstream::TextSystem& ts, int w, int h,
+                               std::vector<uint8_t>* rgb);
 
 bool write_png_rgb(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The editor under Xvfb (GL on llvmpipe), driven through its input layer by --script (synthetic
+# The editor under Xvfb (GL on llvmpipe, Vulkan on lavapipe with the validation layer), driven through its input layer by --script (synthetic
 # clicks, drags and keys, one event per frame; no X input is faked). Each run's last frame is
 # checked by the editor against the layout's own answers (--check: the caret's pixels where
 # TextLayout::caret() puts it, the selection's where selection_rects() puts it, behind the text,
@@ -17,17 +17,31 @@ fail() {
   exit 1
 }
 
-# run NAME SCRIPT: one scripted run in its own X server; the log in $out/NAME.log.
-run() {
+here=$(cd "$(dirname "$0")" && pwd)
+
+# run1 NAME SCRIPT ARGS...: one scripted run in its own X server; the log in $out/NAME.log.
+run1() {
   local name=$1 script=$2
-  echo "editor screenshot_test: $name: $script"
+  shift 2
   if ! timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$editor" --size 900x620 \
-    --script "$script" --trace --screenshot "$out/$name.png" --check >"$out/$name.log" 2>&1; then
+    --script "$script" --trace --screenshot "$out/$name.png" --check "$@" >"$out/$name.log" 2>&1; then
     cat "$out/$name.log" >&2
     fail "$name (log above)"
   fi
   grep "editor: final\|editor: check" "$out/$name.log"
   grep -q "editor: check: OK" "$out/$name.log" || fail "$name: the frame was not checked"
+  if grep -q "vulkan validation" "$out/$name.log"; then fail "$name: validation messages"; fi
+}
+
+# run NAME SCRIPT: on GL (NAME) and on Vulkan (NAME-vulkan), the same picture.
+run() {
+  local name=$1 script=$2
+  echo "editor screenshot_test: $name: $script"
+  run1 "$name" "$script" --backend gl
+  GLYPHSTREAM_VK_VALIDATION=1 run1 "$name-vulkan" "$script" --backend vulkan
+  grep -q "validation)" "$out/$name-vulkan.log" || fail "$name: Vulkan ran without validation"
+  python3 "$here/../scroll_demo/compare_png.py" "$out/$name.png" "$out/$name-vulkan.png" ||
+    fail "$name: the Vulkan frame differs from the GL one ($out/$name{,-vulkan}.png)"
 }
 
 # final NAME: the final state line of a run.
@@ -64,4 +78,5 @@ read -r -a c <<<"$steps"
 read -r s e <<<"$(selection keys)"
 [ "$s" -lt "$e" ] || fail "keys: Shift+Home selected nothing"
 
-echo "editor screenshot_test: OK: caret, selection and clip match the layout in every run"
+echo "editor screenshot_test: OK: caret, selection and clip match the layout in every run;" \
+  "Vulkan == GL, no validation message"
