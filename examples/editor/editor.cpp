@@ -87,13 +87,20 @@ void Editor::move_horizontally(int direction, bool shift) {
 }
 
 void Editor::move_vertically(int direction, bool shift) {
+  // The caret's line is the one whose logical extents hold the caret's middle (a caret may be
+  // shorter than its line: Pango gives it the height of its run's font).
   const gs::RectF c = layout_.caret(caret_).strong;
   if (desired_x_ < 0) desired_x_ = c.x;
-  const float y = direction > 0 ? c.y + c.h + 1 : c.y - 1;
-  if (y < 0 || y > layout_.metrics().height) {
+  const std::vector<gs::LayoutLine> lines = layout_.lines();
+  const float middle = c.y + c.h / 2;
+  size_t line = 0;
+  while (line + 1 < lines.size() && lines[line].logical.y + lines[line].logical.h <= middle) ++line;
+  if (lines.empty() || (direction < 0 && line == 0) ||
+      (direction > 0 && line + 1 >= lines.size())) {
     set_caret(direction > 0 ? layout_.text().size() : 0, shift);
   } else {
-    set_caret(index_at(origin_x() + desired_x_, origin_y() + y), shift);
+    const gs::RectF& target = lines[direction > 0 ? line + 1 : line - 1].logical;
+    set_caret(index_at(origin_x() + desired_x_, origin_y() + target.y + target.h / 2), shift);
   }
   keep_caret_visible();
 }

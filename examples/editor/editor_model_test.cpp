@@ -151,14 +151,28 @@ TEST_F(EditorModel, AlignmentCyclesLeftCenterRight) {
   EXPECT_EQ(e->style().paragraph.align, gs::Align::kLeft);
 }
 
-TEST_F(EditorModel, TheCaretStaysInsideThePanelAsItMovesDown) {
+TEST_F(EditorModel, UpAndDownMoveByLineAndTheCaretStaysInsideThePanel) {
   auto e = make(make_editor_markup(), true);
   ASSERT_GT(e->layout().metrics().height, float(kPanel.y1 - kPanel.y0)) << "must scroll";
-  for (int i = 0; i < 60; ++i) {
+  // Every Down goes a line lower (the caret's y grows) until the last line, whose Down goes to
+  // the end; the caret stays visible all the way.
+  int presses = 0;
+  while (e->caret() != e->layout().text().size() && presses < 200) {
+    const float y = e->layout().caret(e->caret()).strong.y;
     send(*e, "key down");
-    EXPECT_FALSE(e->caret_box().empty()) << "after " << i + 1 << " presses";
+    ++presses;
+    EXPECT_FALSE(e->caret_box().empty()) << "after " << presses << " presses";
+    if (e->caret() != e->layout().text().size()) {
+      EXPECT_GT(e->layout().caret(e->caret()).strong.y, y) << "press " << presses;
+    }
   }
+  EXPECT_EQ(e->caret(), e->layout().text().size());
+  EXPECT_GE(size_t(presses), e->layout().lines().size() - 1);
   EXPECT_GT(e->scroll(), 0.0f);
+  // And Up climbs back to the first line.
+  for (int i = 0; i < presses + 1; ++i) send(*e, "key up");
+  EXPECT_EQ(e->caret(), 0u);
+  EXPECT_FALSE(e->caret_box().empty());
   send(*e, "scroll -100000");
   EXPECT_EQ(e->scroll(), 0.0f);
 }
