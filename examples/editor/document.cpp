@@ -48,8 +48,8 @@ std::string make_editor_markup() {
   const std::string filler =
       "The panel scrolls with the wheel or as the caret moves; nothing is drawn outside it, "
       "and a line cut by its edge keeps its exact pixels inside.";
-  for (int i = 1; i <= 6; ++i) {
-    markup += escape_markup(std::to_string(i) + ". " + filler) + (i < 6 ? "\n" : "");
+  for (int i = 1; i <= 10; ++i) {
+    markup += escape_markup(std::to_string(i) + ". " + filler) + (i < 10 ? "\n" : "");
   }
   return markup;
 }
