@@ -115,8 +115,9 @@ def check_block(block, index, args, cflags, libs):
     exe = src.with_suffix("")
     doc_abs = os.path.abspath(block.doc)
     src.write_text(f'#line {block.line} "{doc_abs}"\n' + block.code, encoding="utf-8")
+    extra = shlex.split(args.flags)
     compile_cmd = [args.cxx, "-std=c++20", "-g", "-Wall", "-Wextra", "-Werror", "-I", args.include
-                   ] + cflags + ["-c", str(src), "-o", str(obj)]
+                   ] + extra + cflags + ["-c", str(src), "-o", str(obj)]
     rc, out = run(compile_cmd)
     if rc != 0:
         return errors + ["does not compile:\n" + out]
@@ -130,7 +131,8 @@ def check_block(block, index, args, cflags, libs):
             if rc != 0:
                 sys.exit("snippets_test: cannot compile the stub main():\n" + out)
         link_inputs.append(str(stub))
-    rc, out = run([args.cxx] + link_inputs + [args.lib] + libs + ["-pthread", "-o", str(exe)])
+    rc, out = run([args.cxx] + extra + link_inputs + [args.lib] + libs +
+                  ["-pthread", "-o", str(exe)])
     if rc != 0:
         # The line numbers are the document's already (#line); name the document, not the copy.
         return errors + ["does not link:\n" + out.replace(f"{src}:", f"{doc_abs}:")]
@@ -195,6 +197,9 @@ def main():
     p.add_argument("--lib", required=True, help="the built library (libglyphstream.a)")
     p.add_argument("--pkg", default="", help="pkg-config modules to compile and link with")
     p.add_argument("--work", required=True, help="where the generated files go")
+    p.add_argument("--flags", default="",
+                   help="more compile and link flags (the build's sanitizers: the library is "
+                        "instrumented, so its users must link the runtime)")
     p.add_argument("--self-test", action="store_true")
     p.add_argument("docs", nargs="*")
     args = p.parse_args()
