@@ -41,16 +41,8 @@ gs::Status Editor::relayout() {
 }
 
 size_t Editor::index_at(float x, float y) const {
-  const gs::HitTest hit = layout_.hit_test(x - origin_x(), y - origin_y());
-  // Pango's `trailing` counts the code points of the grapheme hit in its trailing half: the
-  // caret goes after them.
-  const std::string_view text = layout_.text();
-  size_t index = std::min(hit.index, text.size());
-  for (int n = 0; n < hit.trailing && index < text.size(); ++n) {
-    ++index;
-    while (index < text.size() && (uint8_t(text[index]) & 0xC0) == 0x80) ++index;
-  }
-  return index;
+  // Where a click puts the caret: after the grapheme when (x, y) is in its trailing half.
+  return layout_.hit_test(x - origin_x(), y - origin_y()).caret_index;
 }
 
 void Editor::set_caret(size_t index, bool keep_anchor) {
