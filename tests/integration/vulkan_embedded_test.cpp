@@ -27,6 +27,18 @@
 namespace glyphstream {
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizedHeap = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitizedHeap = true;
+#else
+constexpr bool kSanitizedHeap = false;
+#endif
+#else
+constexpr bool kSanitizedHeap = false;
+#endif
+
 constexpr int kWidth = 720;
 constexpr int kHeight = 160;
 const Color kBackground{1, 1, 1, 1};
@@ -432,7 +444,11 @@ TEST_F(EmbeddedVulkan, ForgottenSignalIsReportedWithinBoundedFramesAndMemoryStay
   ASSERT_GT(before, 0u);
   // Growing as before (an instance buffer and more per frame: 70 KiB on lavapipe) would be
   // 20 MiB.
-  EXPECT_LT(after, before + (size_t(2) << 20)) << before << " -> " << after << " bytes";
+  // Under a sanitizer the heap keeps freed blocks in quarantine (ASan) or shadow (TSan), so
+  // resident memory grows with the test's own per-frame read-backs: only the errors count there.
+  if (!kSanitizedHeap) {
+    EXPECT_LT(after, before + (size_t(2) << 20)) << before << " -> " << after << " bytes";
+  }
   const Status finished = ts->finish();
   EXPECT_EQ(finished.code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(finished.message().rfind("finish:", 0), 0u) << finished.message();
