@@ -34,7 +34,8 @@ std::string make_editor_markup() {
       "مرحبا بالعالم! هذا نص عربي يمتد على عدة كلمات، ليرى المحرر الاتجاه من اليمين إلى اليسار.",
       "שלום עולם — זהו טקסט בעברית עם המספר 2026 באמצע, כדי לבדוק את הסמן.",
       "日本語のテキストと中文文本，还有한국어 텍스트도 있습니다。縦横に動くカーソル。",
-      "Emoji: 👋 🎉 👩‍💻 🇫🇷 ❤️ — each one grapheme for the caret, however many "
+      "Emoji: 👋 🎉 👩‍💻 🇫🇷 ❤️ — each one grapheme for the caret, however "
+      "many "
       "code "
       "points.",
       "Mixed: English with עברית inside, then العربية, then English again (bidi runs).",
