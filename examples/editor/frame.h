@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "editor.h"
+#include "png_write.h"
 #include "presenter.h"
 
 struct Rgb {
@@ -33,7 +34,7 @@ glyphstream::Status draw_frame(Presenter& presenter, const Editor& editor,
                                glyphstream::TextSystem& ts, int w, int h,
                                std::vector<uint8_t>* rgb);
 
-bool write_png_rgb(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h);
+// write_png_rgb comes from scroll_demo/png_write.h (shared by both examples).
 
 // Checks a screenshot against the layout's own answers (TextLayout::caret, selection_rects,
 // placed as the editor places them): the caret's pixels are all the caret colour and there is

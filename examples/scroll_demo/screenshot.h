@@ -8,7 +8,7 @@
 
 #include "app.h"
 
-bool write_png_rgb(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h);
+#include "png_write.h"  // write_png_rgb
 
 // What the last frame must show.
 struct ScreenshotLayout {
