@@ -262,6 +262,28 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
   return paragraph;
 }
 
+// Markup scales (<big>, <small>, <sub> nested, size="larger") multiply sizes past any single
+// attribute's check: 100 nested <big> overflow Pango's int sizes, and its line metrics with
+// them. A size that rounds to 0 px would draw nothing. Both are refused for the whole text.
+Status Layouter::Impl::check_run_sizes(PangoLayoutLine* line) {
+  for (GSList* r = line->runs; r != nullptr; r = r->next) {
+    const auto* run = static_cast<const PangoLayoutRun*>(r->data);
+    if (run->item->analysis.font == nullptr) continue;
+    const FontInfo& info = font_info(run->item->analysis.font);
+    if (!info.valid && !info.zero_size) continue;
+    if (!info.zero_size && info.size_26_6 != 0 && info.size_26_6 <= uint32_t(kMaxFontPx * 64)) {
+      continue;
+    }
+    return Status(ErrorCode::kInvalidArgument,
+                  "font size " +
+                      (info.size_26_6 == 0 ? std::string("below 1/64")
+                                           : std::to_string(info.size_26_6 / 64)) +
+                      " px (the font description's size with markup scales) is out of range "
+                      "(must be > 0 and <= 4096 px)");
+  }
+  return Status::ok_status();
+}
+
 // Appends the glyphs of every run of `pl` (a layout `layout_width` wide), each line placed
 // where the whole text's layout puts it.
 Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk) {
@@ -279,6 +301,8 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       PangoRectangle line_logical;
       pango_layout_iter_get_line_extents(iter.get(), nullptr, &line_logical);
       pen = line_start = line_logical.x;
+      // Before Pango's line metrics are used: an out-of-range size made them garbage.
+      GS_TRY(check_run_sizes(line));
       dy = walk->placement.begin_line(iter.get(), layout_width, result.glyphs.size());
     }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());
@@ -298,17 +322,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       return Status(ErrorCode::kFontNotFound, "no usable font for part of the text");
     }
     const FontInfo& info = font_info(font);
-    if (!info.valid && !info.zero_size) continue;
-    if (info.zero_size || info.size_26_6 == 0 || info.size_26_6 > uint32_t(kMaxFontPx * 64)) {
-      // Markup scales (<big>, <small>, <sub> nested, scale=...) multiply sizes past any single
-      // attribute; a size that rounds to 0 px would draw nothing.
-      return Status(ErrorCode::kInvalidArgument,
-                    "font size " +
-                        (info.size_26_6 == 0 ? std::string("below 1/64")
-                                             : std::to_string(info.size_26_6 / 64)) +
-                        " px (the font description's size with markup scales) is out of range "
-                        "(must be > 0 and <= 4096 px)");
-    }
+    if (!info.valid) continue;  // sizes were checked when the line began
     // The run's baseline includes rise / baseline shift.
     const int64_t baseline = dy + pango_layout_iter_get_run_baseline(iter.get());
 

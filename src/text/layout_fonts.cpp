@@ -2,6 +2,8 @@
 // missing glyphs as pango-cairo's hex boxes, the font map, application font files.
 #include "text/layout_impl.h"
 
+#include <algorithm>
+
 namespace glyphstream::text {
 
 const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
@@ -37,7 +39,8 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
       info.face =
           registry->register_file(reinterpret_cast<const char*>(file), index & 0xFFFF,
                                   family != nullptr ? reinterpret_cast<const char*>(family) : "");
-      info.size_26_6 = static_cast<uint32_t>(std::lround(px * 64));
+      // Clamped, never wrapped: a size past uint32 must still read as out of range.
+      info.size_26_6 = static_cast<uint32_t>(std::lround(std::min(px * 64, 4294967295.0)));
       info.is_color = color == FcTrue;
       info.ink = font_ink_box(font, px, info.is_color);
     }

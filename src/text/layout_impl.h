@@ -114,6 +114,7 @@ struct Layouter::Impl {
                                       const PangoFontDescription* desc, PangoDirection forced_dir,
                                       ParagraphWalk* walk);
   Status walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk);
+  Status check_run_sizes(PangoLayoutLine* line);
   void clear_fonts() {
     for (auto& [font, info] : fonts) g_object_unref(font);
     fonts.clear();

@@ -504,6 +504,13 @@ TEST_F(LayoutTest, EverySizeFromDescriptionOrMarkupIsChecked) {
   std::string big = "Hi";
   for (int i = 0; i < 40; ++i) big = "<big>" + big + "</big>";  // 1.2^40 x 24 px
   EXPECT_EQ(lay_error(big, "Sans 24", true).code(), ErrorCode::kInvalidArgument);
+  // 102 levels: 1.2^102 x 2 px overflows Pango's int sizes and its line metrics (the fuzzer's
+  // nested_big_overflow); refused before those metrics are used, not wrapped into range.
+  std::string huge = "hug";
+  for (int i = 0; i < 102; ++i) huge = "<big>" + huge + "</big>";
+  const Status overflow = lay_error(huge, "Sans 2px", true);
+  EXPECT_EQ(overflow.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(overflow.message().find("markup scales"), std::string::npos);
   // In range: fine.
   EXPECT_FALSE(lay("<span size='30720'>Hi</span>", "Sans Bold 22", 0, true).glyphs.empty());
 }
