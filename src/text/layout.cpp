@@ -100,6 +100,7 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
     owned_plain.p = parsed;
     plain = parsed;
     GS_TRY(check_markup_sizes(attrs.get()));
+    GS_TRY(check_scaled_sizes(attrs.get(), pango_font_description_get_size(desc.get())));
   }
   int width_units = -1;
   if (params.wrap_width > 0) {

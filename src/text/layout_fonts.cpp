@@ -71,7 +71,7 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
     arrow.x = float(cx + 0.2 * width);
     arrow.y = float(cy - (hbi->box_height - length) / 2);
     arrow.ink = flagged_glyph_ink(arrow.glyph_id, arrow.size_26_6);
-    out->push_back(arrow);
+    if (arrow.size_26_6 > 0) out->push_back(arrow);  // below 1/64 px: nothing to draw
     return true;
   }
   ShapedGlyph frame = at;
@@ -82,7 +82,10 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   frame.x = float(cx + 1.5 * pad);
   frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
   frame.ink = flagged_glyph_ink(frame.glyph_id, frame.size_26_6);
+  // A box below 1/64 px (a tiny font under nested <sub>) draws nothing: neither do its parts.
+  if (frame.size_26_6 == 0) return true;
   out->push_back(frame);
+  if (mini.size_26_6 == 0) return true;
   const int rows = hbi->rows, cols = hex_box_columns(g.glyph, rows);
   if (cols * rows < 4) return true;  // invalid input: the frame alone
   char digits[8];

@@ -63,6 +63,45 @@ Status check_markup_sizes(PangoAttrList* attrs) {
   return status;
 }
 
+Status check_scaled_sizes(PangoAttrList* attrs, int base_size) {
+  if (attrs == nullptr) return Status::ok_status();
+  // Markup scales (<big>, size="larger") multiply the size in effect; 100 nested <big> give
+  // 1.2^100 and Pango's int sizes overflow while it shapes (its font's metrics, our hex boxes'
+  // extents), before any run can be checked. The exact 4096 px bound is checked per run after
+  // layout; this bound (64x that, still far inside Pango's int) only keeps garbage out of Pango.
+  constexpr double kFarBeyondPx = kMaxFontPx * 64;
+  Status status;
+  PangoAttrIterator* it = pango_attr_list_get_iterator(attrs);
+  do {
+    double size = base_size;
+    for (PangoAttrType type : {PANGO_ATTR_SIZE, PANGO_ATTR_ABSOLUTE_SIZE}) {
+      if (PangoAttribute* a = pango_attr_iterator_get(it, type)) {
+        size = reinterpret_cast<PangoAttrSize*>(a)->size;
+      }
+    }
+    if (PangoAttribute* a = pango_attr_iterator_get(it, PANGO_ATTR_FONT_DESC)) {
+      const PangoFontDescription* d = reinterpret_cast<PangoAttrFontDesc*>(a)->desc;
+      if (pango_font_description_get_set_fields(d) & PANGO_FONT_MASK_SIZE) {
+        size = std::max(size, double(pango_font_description_get_size(d)));
+      }
+    }
+    double scale = 1;
+    if (PangoAttribute* a = pango_attr_iterator_get(it, PANGO_ATTR_SCALE)) {
+      scale = reinterpret_cast<PangoAttrFloat*>(a)->value;
+    }
+    const double px = size * scale / PANGO_SCALE;
+    if (!(px <= kFarBeyondPx)) {
+      status = Status(ErrorCode::kInvalidArgument,
+                      "font size " + std::to_string(px) +
+                          " px (a size in markup times its markup scales, <big>, "
+                          "size=\"larger\") is out of range (must be > 0 and <= 4096 px)");
+      break;
+    }
+  } while (pango_attr_iterator_next(it));
+  pango_attr_iterator_destroy(it);
+  return status;
+}
+
 struct ParagraphWalk;
 
 PangoAttrList* paragraph_attributes(const std::vector<PangoAttribute*>& sorted, size_t* next,

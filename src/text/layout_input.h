@@ -26,6 +26,9 @@ bool check_size_words(const std::string& desc, std::string* message, bool* has_s
 Status check_pango_size(int64_t size, const std::string& what);
 // Every attribute of parsed markup that sets a size (size, absolute size, font description).
 Status check_markup_sizes(PangoAttrList* attrs);
+// Sizes times markup scales, range by range, far past the 4096 px bound: refused before Pango
+// shapes with them (base_size in Pango units).
+Status check_scaled_sizes(PangoAttrList* attrs, int base_size);
 
 // Pango's paragraph separators: \n, \r, \r\n and U+2029. Calls fn(start, length) for each
 // paragraph, separators excluded; a text ending in a separator ends with an empty paragraph,

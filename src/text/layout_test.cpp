@@ -511,6 +511,13 @@ TEST_F(LayoutTest, EverySizeFromDescriptionOrMarkupIsChecked) {
   const Status overflow = lay_error(huge, "Sans 2px", true);
   EXPECT_EQ(overflow.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(overflow.message().find("markup scales"), std::string::npos);
+  // 45 nested <sub> shrink a control character's hex box below 1/64 px: nothing of it is
+  // emitted at size 0 (the fuzzer's nested_sub_hex_box).
+  std::string tiny = ",FGy\x13";
+  for (int i = 0; i < 45; ++i) tiny = "<sub>" + tiny + "</sub>";
+  const LayoutResult small = lay(tiny, "Sans 43px", 0, true);
+  EXPECT_FALSE(small.glyphs.empty());
+  for (const ShapedGlyph& g : small.glyphs) EXPECT_GT(g.size_26_6, 0u);
   // In range: fine.
   EXPECT_FALSE(lay("<span size='30720'>Hi</span>", "Sans Bold 22", 0, true).glyphs.empty());
 }
