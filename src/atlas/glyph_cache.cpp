@@ -20,7 +20,8 @@ uint64_t mix(uint64_t x) {
 
 size_t GlyphKeyHash::operator()(const GlyphKey& k) const {
   const uint64_t a = (uint64_t(k.face_id) << 32) | k.glyph_id;
-  const uint64_t b = (uint64_t(k.size_26_6) << 16) | (uint64_t(k.subpixel_bin) << 8) | k.flags;
+  const uint64_t b = (uint64_t(k.angle_bin) << 48) | (uint64_t(k.size_26_6) << 16) |
+                     (uint64_t(k.subpixel_bin) << 8) | k.flags;
   return size_t(mix(a ^ mix(b)));
 }
 
@@ -68,14 +69,15 @@ void GlyphCache::clear() {
 }
 
 void GlyphCache::index_size(const GlyphKey& key, const CachedGlyph* glyph) {
-  sizes_by_glyph_[glyph_id_of(key)].push_back({key.size_26_6, key.subpixel_bin, glyph});
+  sizes_by_glyph_[glyph_id_of(key)].push_back({key.size_26_6, key.subpixel_bin, key.angle_bin, glyph});
 }
 
 void GlyphCache::unindex_size(const GlyphKey& key) {
   auto it = sizes_by_glyph_.find(glyph_id_of(key));
   if (it == sizes_by_glyph_.end()) return;
   std::erase_if(it->second, [&](const SizeEntry& e) {
-    return e.size_26_6 == key.size_26_6 && e.subpixel_bin == key.subpixel_bin;
+    return e.size_26_6 == key.size_26_6 && e.subpixel_bin == key.subpixel_bin &&
+           e.angle_bin == key.angle_bin;
   });
   if (it->second.empty()) sizes_by_glyph_.erase(it);
 }
@@ -91,8 +93,10 @@ const CachedGlyph* GlyphCache::find_nearest_size(const GlyphKey& key, GlyphKey* 
     return std::tuple(e.glyph->empty(), below, distance, e.subpixel_bin);
   };
   for (const SizeEntry& e : it->second) {
+    if (e.angle_bin != key.angle_bin) continue;  // another angle is another shape
     if (!best || rank(e) < rank(*best)) best = &e;
   }
+  if (best == nullptr) return nullptr;
   *found = key;
   found->size_26_6 = best->size_26_6;
   found->subpixel_bin = best->subpixel_bin;

@@ -20,6 +20,9 @@ struct GlyphKey {
   uint32_t size_26_6 = 0;    // pixel size in 1/64 px
   uint8_t subpixel_bin = 0;  // horizontal pen offset in quarters of a pixel (0..3)
   uint8_t flags = 0;         // reserved (render mode)
+  // Rotated text (--rotate, vertical gravity): the raster is turned counter-clockwise by
+  // angle_bin / 16 degrees about the pen (text/rotation.h); 0 upright.
+  uint16_t angle_bin = 0;
   friend bool operator==(const GlyphKey&, const GlyphKey&) = default;
 };
 
@@ -48,7 +51,7 @@ class GlyphCache {
   GlyphCache() { reserve(kInitialEntries); }
   const CachedGlyph* find(const GlyphKey& key) const;
   void insert(const GlyphKey& key, const CachedGlyph& glyph);
-  // The raster of `key`'s glyph (same face and glyph id, any size and sub-pixel bin) nearest to
+  // The raster of `key`'s glyph (same face, glyph id and angle, any size and sub-pixel bin) nearest to
   // key.size_26_6, for drawing scaled in its place: the smallest size at or above it, else the
   // largest below; rasters with pixels before empty ones, bin 0 before other bins. Null when
   // no size of the glyph is cached; *found gets the stand-in's key.
@@ -77,6 +80,7 @@ class GlyphCache {
   struct SizeEntry {
     uint32_t size_26_6 = 0;
     uint8_t subpixel_bin = 0;
+    uint16_t angle_bin = 0;
     const CachedGlyph* glyph = nullptr;
   };
   struct GlyphIdHash {

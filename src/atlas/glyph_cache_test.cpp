@@ -97,6 +97,30 @@ TEST(GlyphCacheTest, NearestSizePrefersTheNextLargerRaster) {
   EXPECT_EQ(cache.find_nearest_size(key(1, 20 * 64), &found), nullptr);
 }
 
+// Rotated rasters (GlyphKey::angle_bin) are other glyphs, also for zoom stand-ins: a glyph at
+// another angle is another shape.
+TEST(GlyphCacheTest, AngleBinsAreDistinctKeysAndStandInsKeepTheAngle) {
+  GlyphCache cache;
+  GlyphKey turned = key(1);
+  turned.angle_bin = 480;  // 30 degrees
+  cache.insert(key(1), glyph(10));
+  EXPECT_EQ(cache.find(turned), nullptr);
+  EXPECT_NE(GlyphKeyHash()(turned), GlyphKeyHash()(key(1)));
+  GlyphKey found;
+  GlyphKey turned_larger = turned;
+  turned_larger.size_26_6 = 20 * 64;
+  EXPECT_EQ(cache.find_nearest_size(turned_larger, &found), nullptr);  // only upright cached
+  cache.insert(turned, glyph(11));
+  ASSERT_NE(cache.find(turned), nullptr);
+  EXPECT_EQ(cache.find(turned)->handle, (AllocHandle{11, 1}));
+  ASSERT_NE(cache.find_nearest_size(turned_larger, &found), nullptr);
+  EXPECT_EQ(found.angle_bin, 480);
+  EXPECT_EQ(cache.find_nearest_size(turned_larger, &found)->handle, (AllocHandle{11, 1}));
+  cache.erase_handle(AllocHandle{11, 1});
+  EXPECT_EQ(cache.find_nearest_size(turned_larger, &found), nullptr);
+  EXPECT_NE(cache.find(key(1)), nullptr);
+}
+
 TEST(GlyphCacheTest, ReinsertMovesTheEntryToTheNewAllocation) {
   GlyphCache cache;
   cache.insert(key(1), glyph(10));

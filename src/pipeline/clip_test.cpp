@@ -72,10 +72,12 @@ TEST(Clip, OutsideTestsEveryPixelAQuadTouches) {
 // Every glyph of `text`, drawn at four fractional origins and four scales, rasterized as the
 // pipeline keys it: its raster's edge pixels are never outside its ink box.
 void expect_boxes_hold(text::Layouter& layouter, text::Rasterizer& raster, const std::string& text,
-                       const std::string& font, bool markup, int* checked) {
+                       const std::string& font, bool markup, int* checked,
+                       const ParagraphStyle& paragraph = {}) {
   text::LayoutParams params;
   params.font = font;
   params.markup = markup;
+  params.paragraph = paragraph;
   auto layout = layouter.layout(text, params);
   ASSERT_TRUE(layout.ok()) << layout.status().to_string();
   for (const text::ShapedGlyph& g : layout.value().glyphs) {
@@ -90,7 +92,8 @@ void expect_boxes_hold(text::Layouter& layouter, text::Rasterizer& raster, const
         s.size_26_6 = uint32_t(std::max<long>(1, std::lround(double(g.size_26_6) * scale)));
         int pen_x = 0, pen_y = 0;
         const atlas::GlyphKey key = glyph_key_for(s, 300 + frac, 400 + frac, &pen_x, &pen_y);
-        auto bm = raster.rasterize({key.face_id, key.glyph_id, key.size_26_6, key.subpixel_bin});
+        auto bm = raster.rasterize(
+            {key.face_id, key.glyph_id, key.size_26_6, key.subpixel_bin, key.angle_bin});
         ASSERT_TRUE(bm.ok()) << bm.status().to_string();
         const text::GlyphBitmap& b = bm.value();
         if (b.width == 0 || b.height == 0) continue;
@@ -141,6 +144,31 @@ TEST(Clip, InkBoxesHoldEveryRaster) {
                     "<span font='40'>big</span><i>italic f</i>",
                     "Sans 14", true, &checked);
   EXPECT_GT(checked, 2000);
+}
+
+// Rotated text (--rotate, vertical gravity): the boxes are the upright ones turned, and still
+// hold every raster made under the rotation, decorations drawn as rotated rectangles included.
+TEST(Clip, RotatedInkBoxesHoldEveryRotatedRaster) {
+  text::FontRegistry registry;
+  auto layouter = text::Layouter::create(&registry);
+  ASSERT_TRUE(layouter.ok()) << layouter.status().to_string();
+  text::Rasterizer raster(&registry);
+  int checked = 0;
+  for (const float angle : {30.f, -45.f, 90.f, 187.f}) {
+    ParagraphStyle p;
+    p.rotate = angle;
+    expect_boxes_hold(*layouter.value(), raster,
+                      "fjord \u0192 <u>under</u> <span background='#ccc'>back</span> "
+                      "<s>struck</s> \U0001f600 \u0378 a\u2028b",
+                      "Sans Italic 23", true, &checked, p);
+  }
+  for (const Gravity g : {Gravity::kEast, Gravity::kWest, Gravity::kNorth}) {
+    ParagraphStyle p;
+    p.gravity = g;
+    expect_boxes_hold(*layouter.value(), raster, "\u65e5\u672c\u8a9e Latin \u3001\u3002",
+                      "Sans 19", false, &checked, p);
+  }
+  EXPECT_GT(checked, 400);
 }
 
 }  // namespace

@@ -143,6 +143,7 @@ atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, flo
   key.size_26_6 = g.size_26_6;
   // Colour bitmaps are scaled from a strike: sub-pixel variants would only waste atlas space.
   key.subpixel_bin = g.is_color_font ? 0 : uint8_t(bin);
+  key.angle_bin = g.angle_bin;
   return key;
 }
 

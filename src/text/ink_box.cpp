@@ -74,6 +74,10 @@ InkBox flagged_glyph_ink(uint32_t id, uint32_t size_26_6) {
     const double up = std::max(size - 0.5 * tip, 2.5 * lw), down = 2.5 * lw;
     return box(0, -up, size + 0.5 * lw, down, margin(size));
   }
+  if (id & kRotatedRectGlyphFlag) {  // w x h from the pen down, before its rotation
+    const double h = size * double(id & 0xFFFFFF) / double(1 << 24);
+    return box(0, 0, size - h, h, 2.0);
+  }
   return {};
 }
 

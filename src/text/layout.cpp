@@ -195,6 +195,21 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   result.width = static_cast<float>(std::max<double>(0, double(width)) / double(PANGO_SCALE));
   result.height = static_cast<float>(walk.placement.bottom() / double(PANGO_SCALE));
   walk.placement.write_offsets(&result);
+  for (ShapedGlyph& g : result.glyphs) {
+    if (g.angle_bin != 0) g.ink = rotate_ink(g.ink, angle_degrees(g.angle_bin));
+  }
+  if (style.rotate != 0) {
+    // pango-view's canvas: the logical box (right edge, bottom, at least the layout's width and
+    // height) turned by the context's matrix; the layout is drawn from its top-left corner.
+    const int64_t right = width_units < 0 ? width : walk.max_end;
+    const int height_units = style.height > 0   ? pango_units(style.height)
+                             : style.height < 0 ? static_cast<int>(style.height)
+                                                : -1;
+    PangoMatrix m = PANGO_MATRIX_INIT;
+    if (const PangoMatrix* matrix = pango_context_get_matrix(walk.context)) m = *matrix;
+    rotate_result(&result, style.rotate,
+                  rotated_canvas(m, right, width_units, walk.placement.bottom(), height_units));
+  }
   if (walk.queries) {
     std::vector<LayoutQueries::LineOffset> offsets;
     for (const PlacedLine& line : *walk.placement.lines()) offsets.push_back({line.dx, line.dy});
@@ -324,6 +339,9 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
     }
     const FontInfo& info = font_info(font);
     if (!info.valid) continue;  // sizes were checked when the line began
+    // --rotate and the run's gravity (vertical CJK: east) turn its rasters.
+    const uint16_t angle =
+        angle_bin(double(walk->style.rotate) + gravity_degrees(static_cast<PangoGravity>(run->item->analysis.gravity)));
     // The run's baseline includes rise / baseline shift.
     const int64_t baseline = dy + pango_layout_iter_get_run_baseline(iter.get());
 
@@ -362,6 +380,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       sg.has_alpha = has_alpha;
       sg.is_color_font = info.is_color;
       sg.ink = info.ink;
+      sg.angle_bin = angle;
       const size_t first_new = result.glyphs.size();
       if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) || !append_hex_box(font, g, sg, &result.glyphs)) {
         sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;  // .notdef stands in

@@ -34,6 +34,8 @@ struct ShapedGlyph {
   bool has_alpha = false;      // fgalpha (or the alpha of foreground="#rrggbbaa")
   bool is_color_font = false;  // the face has colour glyphs (emoji)
   InkBox ink;                  // where its raster can be, from the pen (culling; ink_box.h)
+  uint16_t angle_bin = 0;      // raster rotation, 1/16 degree counter-clockwise: --rotate plus
+                               // the run's gravity (text/rotation.h); 0 upright
 };
 
 struct LayoutParams {

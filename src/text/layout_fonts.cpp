@@ -25,11 +25,15 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
         px = pango_font_description_get_size(desc.get()) / double(PANGO_SCALE);
       }
       // Bitmap-only fonts (CBDT emoji) match at their strike size, and a matrix scales them to
-      // the requested size: the size the glyph is laid out at is the product.
+      // the requested size: the size the glyph is laid out at is the product. The matrix also
+      // holds a rotated context's turn (--rotate): its scale factor is what counts (as
+      // pango_matrix_get_font_scale_factors finds it: the determinant over the x scale).
       FcMatrix* matrix = nullptr;
       if (FcPatternGetMatrix(pattern, FC_MATRIX, 0, &matrix) == FcResultMatch &&
-          matrix != nullptr && matrix->yy > 0) {
-        px *= matrix->yy;
+          matrix != nullptr) {
+        const double x_scale = std::hypot(matrix->xx, matrix->yx);
+        const double det = matrix->xx * matrix->yy - matrix->xy * matrix->yx;
+        if (x_scale > 0 && std::fabs(det) > 0) px *= std::fabs(det) / x_scale;
       }
       FcBool color = FcFalse;
       FcPatternGetBool(pattern, FC_COLOR, 0, &color);

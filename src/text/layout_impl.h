@@ -32,6 +32,7 @@
 #include "text/pango_limits.h"
 #include "text/paragraph_options.h"
 #include "text/rasterizer.h"
+#include "text/rotation.h"
 
 namespace glyphstream::text {
 namespace detail {

@@ -386,7 +386,7 @@ TEST(ParagraphLayout, OptionsChangeTheLayoutAsTheirNamesSay) {
   EXPECT_NEAR(second_line_x(hanging), 20, 0.01);
 }
 
-TEST(ParagraphLayout, InvalidAndUnsupportedStylesAreRefusedBeforeLayout) {
+TEST(ParagraphLayout, InvalidStylesAreRefusedBeforeLayout) {
   FontRegistry registry;
   auto created = Layouter::create(&registry);
   ASSERT_TRUE(created.ok());
@@ -394,8 +394,10 @@ TEST(ParagraphLayout, InvalidAndUnsupportedStylesAreRefusedBeforeLayout) {
   params.paragraph.line_spacing = std::nanf("");
   EXPECT_EQ((*created)->layout("x", params).status().code(), ErrorCode::kInvalidArgument);
   params.paragraph = {};
-  params.paragraph.gravity = Gravity::kEast;
-  EXPECT_EQ((*created)->layout("x", params).status().code(), ErrorCode::kUnsupported);
+  params.paragraph.rotate = 1e30f;
+  EXPECT_EQ((*created)->layout("x", params).status().code(), ErrorCode::kInvalidArgument);
+  params.paragraph.rotate = std::nanf("");
+  EXPECT_EQ((*created)->layout("x", params).status().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

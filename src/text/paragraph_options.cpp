@@ -126,16 +126,6 @@ Status check_paragraph_style(const ParagraphStyle& p) {
     return invalid("rotate", number(p.rotate) + " must be finite degrees within +-" +
                                  number(P::kMaxRotateDegrees));
   }
-  // Upright only: Pango resolves kAuto to south when nothing rotates the text.
-  if (p.gravity != Gravity::kSouth && !(p.gravity == Gravity::kAuto && p.rotate == 0)) {
-    return Status(ErrorCode::kUnsupported,
-                  "paragraph style: gravity other than south (vertical or upside-down text) is "
-                  "not implemented yet");
-  }
-  if (p.rotate != 0) {
-    return Status(ErrorCode::kUnsupported, "paragraph style: rotate " + number(p.rotate) +
-                                               " degrees: rotated text is not implemented yet");
-  }
   return {};
 }
 
@@ -156,19 +146,30 @@ ContextOptions context_options(const ParagraphStyle& p) {
       o.gravity_hint = PANGO_GRAVITY_HINT_LINE;
       break;
   }
+  static constexpr PangoGravity kGravity[] = {PANGO_GRAVITY_SOUTH, PANGO_GRAVITY_EAST,
+                                              PANGO_GRAVITY_NORTH, PANGO_GRAVITY_WEST,
+                                              PANGO_GRAVITY_AUTO};
+  o.base_gravity = kGravity[static_cast<unsigned>(p.gravity)];
+  o.rotate = p.rotate == 0 ? 0.0 : double(p.rotate);  // -0 is 0: one context
   return o;
 }
 
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o) {
   PangoContext* context = pango_font_map_create_context(map);
   pango_context_set_round_glyph_positions(context, FALSE);
-  // pango-view's do_output(): language, base direction, base gravity, gravity hint.
+  // pango-view's do_output(): language, base direction, base gravity, gravity hint, and the
+  // matrix of --rotate (which also resolves --gravity auto: pango_gravity_get_for_matrix).
   pango_context_set_language(context, o.language.empty()
                                           ? pango_language_get_default()
                                           : pango_language_from_string(o.language.c_str()));
   pango_context_set_base_dir(context, o.base_dir);
-  pango_context_set_base_gravity(context, PANGO_GRAVITY_SOUTH);
+  pango_context_set_base_gravity(context, o.base_gravity);
   pango_context_set_gravity_hint(context, o.gravity_hint);
+  if (o.rotate != 0) {
+    PangoMatrix matrix = PANGO_MATRIX_INIT;
+    pango_matrix_rotate(&matrix, o.rotate);
+    pango_context_set_matrix(context, &matrix);
+  }
   return context;
 }
 

@@ -16,8 +16,7 @@
 
 namespace glyphstream::text {
 
-// Every field within its bounds (kInvalidArgument naming the field and the bound), then what
-// is not implemented (kUnsupported: gravity other than upright, rotation).
+// Every field within its bounds (kInvalidArgument naming the field and the bound).
 Status check_paragraph_style(const ParagraphStyle& p);
 
 // A checked length in px as Pango units (|px| <= kMaxLength keeps it inside int).
@@ -29,11 +28,13 @@ struct ContextOptions {
   PangoDirection base_dir = PANGO_DIRECTION_LTR;  // --rtl
   std::string language;                           // empty: pango_language_get_default()
   PangoGravityHint gravity_hint = PANGO_GRAVITY_HINT_NATURAL;
+  PangoGravity base_gravity = PANGO_GRAVITY_SOUTH;  // --gravity
+  double rotate = 0;  // --rotate, degrees: the context's matrix (pango_matrix_rotate)
   friend bool operator==(const ContextOptions&, const ContextOptions&) = default;
 };
 ContextOptions context_options(const ParagraphStyle& p);
 // A new context of `map` (caller owns it) at glyphstream's settings (glyph positions not
-// rounded) with `o` applied; gravity stays south (check_paragraph_style refuses the rest).
+// rounded) with `o` applied: pango-view's base gravity, gravity hint and matrix.
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o);
 
 // Contexts per ContextOptions, made on first use and never changed: the few most recent ones

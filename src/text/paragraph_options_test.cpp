@@ -151,21 +151,43 @@ TEST(ParagraphStyleCheck, LanguageTags) {
   }
 }
 
-TEST(ParagraphStyleCheck, RotatedAndVerticalTextAreNotImplementedYet) {
-  for (Gravity g : {Gravity::kEast, Gravity::kNorth, Gravity::kWest}) {
-    ParagraphStyle p;
-    p.gravity = g;
-    const Status s = check_paragraph_style(p);
-    EXPECT_EQ(s.code(), ErrorCode::kUnsupported);
-    EXPECT_NE(s.message().find("not implemented yet"), std::string::npos) << s.message();
+TEST(ParagraphStyleCheck, EveryGravityAndAngleWithinBoundsIsAccepted) {
+  for (Gravity g : {Gravity::kSouth, Gravity::kEast, Gravity::kNorth, Gravity::kWest,
+                    Gravity::kAuto}) {
+    for (float angle : {0.f, 30.f, -45.f, 90.f, 360.f, -360.f}) {
+      ParagraphStyle p;
+      p.gravity = g;
+      p.rotate = angle;
+      EXPECT_TRUE(check_paragraph_style(p).ok()) << int(g) << " " << angle;
+    }
   }
+}
+
+// --gravity and --rotate reach the context as pango-view's do_output() sets them: the base
+// gravity, and the matrix of pango_matrix_rotate (which resolves kAuto).
+TEST(ParagraphOptions, GravityAndRotationReachTheContext) {
+  PangoFontMap* map = pango_ft2_font_map_new();
   ParagraphStyle p;
+  p.gravity = Gravity::kEast;
+  PangoContext* east = create_context(map, context_options(p));
+  EXPECT_EQ(pango_context_get_base_gravity(east), PANGO_GRAVITY_EAST);
+  EXPECT_EQ(pango_context_get_matrix(east), nullptr);
+  p.gravity = Gravity::kAuto;
   p.rotate = 90;
-  Status s = check_paragraph_style(p);
-  EXPECT_EQ(s.code(), ErrorCode::kUnsupported);
-  EXPECT_NE(s.message().find("rotate"), std::string::npos) << s.message();
-  p.gravity = Gravity::kAuto;  // follows the rotation: not upright either
-  EXPECT_EQ(check_paragraph_style(p).code(), ErrorCode::kUnsupported);
+  PangoContext* rotated = create_context(map, context_options(p));
+  const PangoMatrix* m = pango_context_get_matrix(rotated);
+  ASSERT_NE(m, nullptr);
+  EXPECT_NEAR(m->xx, 0, 1e-9);
+  EXPECT_NEAR(m->xy, 1, 1e-9);  // pango_matrix_rotate: counter-clockwise on screen
+  // Auto, from the matrix (pango_gravity_get_for_matrix): a quarter turn counter-clockwise puts
+  // the glyphs' bottoms to the west.
+  EXPECT_EQ(pango_context_get_gravity(rotated), PANGO_GRAVITY_WEST);
+  ParagraphStyle minus_zero;
+  minus_zero.rotate = -0.f;
+  EXPECT_EQ(context_options(minus_zero), context_options(ParagraphStyle{}));
+  g_object_unref(east);
+  g_object_unref(rotated);
+  g_object_unref(map);
 }
 
 TEST(ParagraphOptions, PangoSideValues) {

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "text/font_check.h"
+#include "text/polygon_fill.h"
 #include "text/resize.h"
+#include "text/rotation.h"
 
 namespace glyphstream::text {
 namespace {
@@ -38,7 +40,8 @@ struct FaceEntry {
   uint32_t size_26_6 = 0;  // the size last set on the face
   int strike = -1;         // the selected strike for colour bitmap faces
   float strike_ppem = 0;
-  int bin = -1;  // the subpixel bin whose transform is set
+  int bin = -1;  // the subpixel bin and angle whose transform is set
+  int angle = 0;
 };
 
 // A failed FreeType call on one glyph: "<font>: cannot <what> glyph <id>: FreeType error ...".
@@ -58,6 +61,17 @@ double overlap(double a0, double a1, double b0, double b1) {
 GlyphBitmap render_hex_frame(const RasterRequest& r) {
   const double w = ((r.glyph_id >> 12) & 0xFFFF) / 16.0, lw = (r.glyph_id & 0xFFF) / 16.0;
   const double h = r.size_26_6 / 64.0, shift = r.subpixel_bin / 4.0, half = lw / 2;
+  if (r.angle_bin != 0) {  // rotated text: the two rectangles turned, the inner one a hole
+    const auto rect = [](double x0, double y0, double x1, double y1) {
+      return Polygon{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
+    };
+    const double degrees = angle_degrees(r.angle_bin);
+    std::vector<Polygon> shapes{turned(rect(-half, -half, w + half, h + half), degrees, shift)};
+    if (w > lw && h > lw) {
+      shapes.push_back(turned(rect(half, half, w - half, h - half), degrees, shift));
+    }
+    return fill_polygons(shapes, {1.0, -1.0});
+  }
   const double ox0 = shift - half, ox1 = shift + w + half, oy0 = -half, oy1 = h + half;
   const double ix0 = shift + half, ix1 = shift + w - half, iy0 = half, iy1 = h - half;
   GlyphBitmap out;
@@ -78,37 +92,6 @@ GlyphBitmap render_hex_frame(const RasterRequest& r) {
   return out;
 }
 
-// Twice the signed area of a polygon.
-double twice_area(const std::vector<std::pair<double, double>>& p) {
-  double a = 0;
-  for (size_t i = 0; i < p.size(); ++i) {
-    const auto& [x0, y0] = p[i];
-    const auto& [x1, y1] = p[(i + 1) % p.size()];
-    a += x0 * y1 - x1 * y0;
-  }
-  return a;
-}
-
-// `poly` clipped to the half-plane where sign * (coordinate `axis` - edge) >= 0.
-std::vector<std::pair<double, double>> clip(const std::vector<std::pair<double, double>>& poly,
-                                            int axis, double edge, double sign) {
-  std::vector<std::pair<double, double>> out;
-  const auto inside = [&](const std::pair<double, double>& v) {
-    return sign * ((axis == 0 ? v.first : v.second) - edge) >= 0;
-  };
-  for (size_t i = 0; i < poly.size(); ++i) {
-    const auto& a = poly[i];
-    const auto& b = poly[(i + 1) % poly.size()];
-    if (inside(a)) out.push_back(a);
-    if (inside(a) != inside(b)) {
-      const double ca = axis == 0 ? a.first : a.second, cb = axis == 0 ? b.first : b.second;
-      const double t = (edge - ca) / (cb - ca);
-      out.emplace_back(a.first + t * (b.first - a.first), a.second + t * (b.second - a.second));
-    }
-  }
-  return out;
-}
-
 // The line-break arrow (pangocairo-render.c, draw_unknown_glyph for \n, U+2028, U+2029),
 // filled with each pixel covered by its exact area (the polygon clipped to the pixel).
 GlyphBitmap render_line_break_arrow(const RasterRequest& r) {
@@ -116,37 +99,19 @@ GlyphBitmap render_line_break_arrow(const RasterRequest& r) {
   const double tl = al * ((r.glyph_id >> 14) & 0x3FFF) / 4096.0;
   const double lw = al * (r.glyph_id & 0x3FFF) / 4096.0;
   const double ah = al - 0.5 * tl, tw2 = 2.5 * lw, lw2 = 0.5 * lw;
-  const double x = r.subpixel_bin / 4.0;
-  const std::vector<std::pair<double, double>> arrow = {{x, 0},
-                                                        {x + tl, -tw2},
-                                                        {x + tl, -lw2},
-                                                        {x + al - lw2, -lw2},
-                                                        {x + al - lw2, -ah},
-                                                        {x + al + lw2, -ah},
-                                                        {x + al + lw2, lw2},
-                                                        {x + tl, lw2},
-                                                        {x + tl, tw2}};
-  double min_x = x, max_x = x, min_y = 0, max_y = 0;
-  for (const auto& [vx, vy] : arrow) {
-    min_x = std::min(min_x, vx), max_x = std::max(max_x, vx);
-    min_y = std::min(min_y, vy), max_y = std::max(max_y, vy);
-  }
-  GlyphBitmap out;
-  const int x0 = int(std::floor(min_x)), x1 = int(std::ceil(max_x));
-  const int y0 = int(std::floor(min_y)), y1 = int(std::ceil(max_y));
-  if (x1 <= x0 || y1 <= y0 || !(al > 0)) return out;
-  out.width = x1 - x0, out.height = y1 - y0, out.left = x0, out.top = -y0;
-  out.format = PixelFormat::kCoverage8;
-  out.pixels.resize(size_t(out.width) * size_t(out.height));
-  for (int py = y0; py < y1; ++py) {
-    for (int px = x0; px < x1; ++px) {
-      auto cell = clip(clip(clip(clip(arrow, 0, px, 1), 0, px + 1, -1), 1, py, 1), 1, py + 1, -1);
-      const double a = cell.size() < 3 ? 0 : std::fabs(twice_area(cell)) / 2;
-      out.pixels[size_t(py - y0) * size_t(out.width) + size_t(px - x0)] =
-          uint8_t(std::lround(std::clamp(a, 0.0, 1.0) * 255));
-    }
-  }
-  return out;
+  if (!(al > 0)) return {};
+  const Polygon arrow = {{0, 0},         {tl, -tw2},       {tl, -lw2},
+                         {al - lw2, -lw2}, {al - lw2, -ah},  {al + lw2, -ah},
+                         {al + lw2, lw2},  {tl, lw2},        {tl, tw2}};
+  return fill_polygons({turned(arrow, angle_degrees(r.angle_bin), r.subpixel_bin / 4.0)}, {1.0});
+}
+
+// A decoration of rotated text (kRotatedRectGlyphFlag): its rectangle turned about the pen.
+GlyphBitmap render_rotated_rect(const RasterRequest& r) {
+  const double length = r.size_26_6 / 64.0;
+  const double h = length * double(r.glyph_id & 0xFFFFFF) / double(1 << 24), w = length - h;
+  const Polygon rect = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  return fill_polygons({turned(rect, angle_degrees(r.angle_bin), r.subpixel_bin / 4.0)}, {1.0});
 }
 
 }  // namespace
@@ -156,6 +121,15 @@ uint32_t line_break_arrow_glyph_id(double length_px, double tip_length_px, doubl
     return uint32_t(length_px > 0 ? std::clamp(std::lround(v / length_px * 4096), 0L, 0x3FFFL) : 0);
   };
   return kLineBreakArrowGlyphFlag | (fraction(tip_length_px) << 14) | fraction(line_width_px);
+}
+
+void rotated_rect_glyph(double w, double h, uint32_t* glyph_id, uint32_t* size_26_6) {
+  w = std::max(0.0, w), h = std::max(0.0, h);
+  const double length = std::min(w + h, 4096.0);
+  const double ratio = w + h > 0 ? h / (w + h) : 0;
+  *size_26_6 = uint32_t(std::clamp(std::lround(length * 64), 1L, long(kMaxSize26_6)));
+  *glyph_id = kRotatedRectGlyphFlag |
+              uint32_t(std::clamp(std::lround(ratio * (1 << 24)), 0L, long(0xFFFFFF)));
 }
 
 uint32_t hex_frame_glyph_id(double width_px, double line_width_px) {
@@ -317,10 +291,21 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline_direct(FaceEntry& e, const 
 }
 
 Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterRequest& r) {
-  if (e.bin != r.subpixel_bin) {
+  if (e.bin != r.subpixel_bin || e.angle != r.angle_bin) {
     FT_Vector delta{static_cast<FT_Pos>(r.subpixel_bin) * 16, 0};  // bin / 4 px in 26.6
-    FT_Set_Transform(e.face, nullptr, &delta);
+    if (r.angle_bin == 0) {
+      FT_Set_Transform(e.face, nullptr, &delta);
+    } else {
+      // Rotated text: the outline turned about its origin, then shifted (FreeType applies the
+      // matrix first). 16.16; y up, so counter-clockwise is the usual rotation matrix.
+      const double a = angle_degrees(r.angle_bin) * 3.14159265358979323846 / 180.0;
+      const FT_Fixed c = FT_Fixed(std::lround(std::cos(a) * 65536.0));
+      const FT_Fixed s = FT_Fixed(std::lround(std::sin(a) * 65536.0));
+      FT_Matrix m{c, -s, s, c};
+      FT_Set_Transform(e.face, &m, &delta);
+    }
     e.bin = r.subpixel_bin;
+    e.angle = r.angle_bin;
   }
   // No hinting: layout positions are unhinted and sub-pixel, so hinted shapes would fight the
   // 4 bins. No embedded bitmaps: they ignore the transform and may be 1-bit.
@@ -447,6 +432,8 @@ Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const Ra
   out.pixels.resize(size_t(out.width) * size_t(out.height) * 4);
   resize_box_rgba(pixels, pitch, sw, sh, /*src_bgra=*/true, out.pixels.data(), out.width,
                   out.height);
+  // Rotated text: the scaled strike resampled under the rotation (a strike has no outline).
+  if (r.angle_bin != 0) return turn_color_bitmap(out, angle_degrees(r.angle_bin), 0);
   return out;
 }
 
@@ -478,8 +465,14 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
     return Status(ErrorCode::kInvalidArgument,
                   "subpixel bin " + std::to_string(request.subpixel_bin) + " out of range (0..3)");
   }
+  if (request.angle_bin >= kAngleBins) {
+    return Status(ErrorCode::kInvalidArgument, "angle bin " + std::to_string(request.angle_bin) +
+                                                   " out of range (0.." +
+                                                   std::to_string(kAngleBins - 1) + ")");
+  }
   if (request.glyph_id & kHexFrameGlyphFlag) return render_hex_frame(request);
   if (request.glyph_id & kLineBreakArrowGlyphFlag) return render_line_break_arrow(request);
+  if (request.glyph_id & kRotatedRectGlyphFlag) return render_rotated_rect(request);
   Status error;
   FaceEntry* e = impl.open(request.face, &error);
   if (e == nullptr) return error;

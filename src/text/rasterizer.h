@@ -32,11 +32,22 @@ uint32_t hex_frame_glyph_id(double width_px, double line_width_px);
 constexpr uint32_t kLineBreakArrowGlyphFlag = 0x20000000u;
 uint32_t line_break_arrow_glyph_id(double length_px, double tip_length_px, double line_width_px);
 
+// Also not glyphs of a face: a decoration (background, line) of text rotated by an angle that
+// is not a multiple of 90 degrees (text/rotation.h), a w x h rectangle from its top-left corner
+// at the pen, turned by the request's angle. size_26_6 holds w + h; bits 0..23 h / (w + h) in
+// 1/2^24, so that a scaled size scales both.
+constexpr uint32_t kRotatedRectGlyphFlag = 0x40000000u;
+// The glyph id and size of a w x h rectangle (w + h at most 4096 px: larger ones are clamped).
+void rotated_rect_glyph(double w, double h, uint32_t* glyph_id, uint32_t* size_26_6);
+
 struct RasterRequest {
   FaceId face = 0;
   uint32_t glyph_id = 0;
   uint32_t size_26_6 = 0;    // pixel size in 1/64 px
   uint8_t subpixel_bin = 0;  // the outline is shifted right by subpixel_bin / 4 px
+  // Turned counter-clockwise by angle_bin / 16 degrees about the pen before the shift
+  // (FreeType's outline transform; text/rotation.h). Colour strikes are resampled.
+  uint16_t angle_bin = 0;
 };
 
 struct GlyphBitmap {

@@ -137,14 +137,20 @@ TEST_F(Paragraph, CentredWrappedMarkupDrawnScaledLandsWhereTheLayoutSays) {
   }
 }
 
-TEST_F(Paragraph, BadAndUnsupportedStylesAreRefusedByEveryEntryPoint) {
+TEST_F(Paragraph, BadStylesAreRefusedByEveryEntryPoint) {
   TextStyle bad = centred_style();
   bad.paragraph.indent = std::nanf("");
-  TextStyle vertical = centred_style();
-  vertical.paragraph.gravity = Gravity::kEast;
+  TextStyle huge_angle = centred_style();
+  huge_angle.paragraph.rotate = 1e30f;
+  TextStyle nan_angle = centred_style();
+  nan_angle.paragraph.rotate = std::nanf("");
+  TextStyle beyond = centred_style();
+  beyond.paragraph.rotate = -361;
   ASSERT_TRUE(ts_->begin_frame(kWidth, kHeight).ok());
   for (const auto& [style, code] : {std::pair{bad, ErrorCode::kInvalidArgument},
-                                    std::pair{vertical, ErrorCode::kUnsupported}}) {
+                                    std::pair{huge_angle, ErrorCode::kInvalidArgument},
+                                    std::pair{nan_angle, ErrorCode::kInvalidArgument},
+                                    std::pair{beyond, ErrorCode::kInvalidArgument}}) {
     EXPECT_EQ(ts_->draw_text(1, 1, "x", style).code(), code);
     EXPECT_EQ(ts_->draw_text_scaled(1, 1, 2, "x", style).code(), code);
     EXPECT_EQ(ts_->measure("x", style).status().code(), code);

@@ -43,6 +43,13 @@ PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p) {
                                           ? pango_language_get_default()
                                           : pango_language_from_string(p.language.c_str()));
   pango_context_set_base_dir(context, p.rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
+  static constexpr PangoGravity kGravity[] = {PANGO_GRAVITY_SOUTH, PANGO_GRAVITY_EAST,
+                                              PANGO_GRAVITY_NORTH, PANGO_GRAVITY_WEST,
+                                              PANGO_GRAVITY_AUTO};
+  static constexpr PangoGravityHint kHint[] = {
+      PANGO_GRAVITY_HINT_NATURAL, PANGO_GRAVITY_HINT_STRONG, PANGO_GRAVITY_HINT_LINE};
+  pango_context_set_base_gravity(context, kGravity[int(p.gravity)]);
+  pango_context_set_gravity_hint(context, kHint[int(p.gravity_hint)]);
   return context;
 }
 
@@ -138,6 +145,30 @@ std::vector<LineBand> line_bands(PangoLayout* layout, int margin) {
   return bands;
 }
 
+
+// pango-view's do_output() with --rotate (utils/viewer-render.c, viewer-pangocairo.c): the
+// layout's box in pixels (output_body: at least the layout's width and height) turned by the
+// matrix gives the image; the matrix's translation puts that box's corner at the margin, and
+// cairo draws under it (pangocairo_view_transform: cairo_set_matrix, pango_cairo_update_context).
+PangoMatrix rotated_placement(PangoLayout* layout, double degrees, int margin, int* w, int* h) {
+  PangoMatrix matrix = PANGO_MATRIX_INIT;
+  pango_matrix_rotate(&matrix, degrees);
+  pango_context_set_matrix(pango_layout_get_context(layout), &matrix);
+  pango_layout_context_changed(layout);
+  PangoRectangle logical;
+  pango_layout_get_pixel_extents(layout, nullptr, &logical);
+  PangoRectangle rect{0, 0,
+                      std::max(logical.x + logical.width, PANGO_PIXELS(pango_layout_get_width(layout))),
+                      std::max(logical.y + logical.height,
+                               PANGO_PIXELS(pango_layout_get_height(layout)))};
+  pango_matrix_transform_pixel_rectangle(&matrix, &rect);
+  matrix.x0 = margin - rect.x;
+  matrix.y0 = margin - rect.y;
+  *w = rect.width + 2 * margin;
+  *h = rect.height + 2 * margin;
+  return matrix;
+}
+
 }  // namespace
 
 Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path) {
@@ -148,13 +179,19 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
   PangoLayout* layout = PANGO_LAYOUT(layout_object.get());
   GS_TRY(fill_layout(layout, c));
 
-  PangoRectangle logical;
-  pango_layout_get_extents(layout, nullptr, &logical);
   OracleImage image;
-  // No wrap width: as wide as the layout (pango-view's image too).
-  const double width = c.width > 0 ? c.width : logical.width / double(PANGO_SCALE);
-  image.width = int(std::ceil(width)) + 2 * c.margin;
-  image.height = int(std::ceil(logical.height / double(PANGO_SCALE))) + 2 * c.margin;
+  const bool rotated = c.paragraph.rotate != 0;
+  PangoMatrix matrix = PANGO_MATRIX_INIT;
+  if (rotated) {
+    matrix = rotated_placement(layout, c.paragraph.rotate, c.margin, &image.width, &image.height);
+  } else {
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, nullptr, &logical);
+    // No wrap width: as wide as the layout (pango-view's image too).
+    const double width = c.width > 0 ? c.width : logical.width / double(PANGO_SCALE);
+    image.width = int(std::ceil(width)) + 2 * c.margin;
+    image.height = int(std::ceil(logical.height / double(PANGO_SCALE))) + 2 * c.margin;
+  }
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, image.width, image.height));
   CairoPtr cr(cairo_create(surface.get()));
   cairo_set_operator(cr.get(), CAIRO_OPERATOR_SOURCE);
@@ -162,13 +199,24 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
   cairo_paint(cr.get());
   cairo_set_operator(cr.get(), CAIRO_OPERATOR_OVER);
   set_source(cr.get(), c.fg);
-  cairo_move_to(cr.get(), c.margin, c.margin);
+  if (rotated) {
+    cairo_matrix_t m;
+    cairo_matrix_init(&m, matrix.xx, matrix.yx, matrix.xy, matrix.yy, matrix.x0, matrix.y0);
+    cairo_set_matrix(cr.get(), &m);
+    pango_cairo_update_context(cr.get(), PANGO_CONTEXT(context.get()));
+    pango_layout_context_changed(layout);
+    cairo_move_to(cr.get(), 0, 0);
+  } else {
+    cairo_move_to(cr.get(), c.margin, c.margin);
+  }
   pango_cairo_show_layout(cr.get(), layout);
+  cairo_identity_matrix(cr.get());
   if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
     return Status(ErrorCode::kInternal, cairo_status_to_string(cairo_status(cr.get())));
   }
   image.rgba = to_rgba(surface.get(), image.width, image.height);
-  image.lines = line_bands(layout, c.margin);
+  // Rotated: lines are not rows; the whole image is one band.
+  image.lines = rotated ? std::vector<LineBand>{{0, image.height}} : line_bands(layout, c.margin);
   if (!png_path.empty() &&
       cairo_surface_write_to_png(surface.get(), png_path.c_str()) != CAIRO_STATUS_SUCCESS) {
     return Status(ErrorCode::kIoError, "cairo could not write " + png_path);

@@ -65,6 +65,14 @@ Result<bool> apply_paragraph(ParagraphStyle* p, const std::string& key, const st
     GS_ASSIGN_OR_RETURN(p->no_auto_dir, parse_yes_no(key, v));
   } else if (key == "language") {
     p->language = v;
+  } else if (key == "gravity") {
+    GS_ASSIGN_OR_RETURN(p->gravity, parse_choice<Gravity>(
+                                        key, v, {"south", "east", "north", "west", "auto"}));
+  } else if (key == "gravity-hint") {
+    GS_ASSIGN_OR_RETURN(p->gravity_hint,
+                        parse_choice<GravityHint>(key, v, {"natural", "strong", "line"}));
+  } else if (key == "rotate") {
+    p->rotate = std::stof(v);
   } else if (key == "tabs") {
     std::istringstream words(v);
     for (std::string w; words >> w;) p->tabs.push_back(std::stof(w));

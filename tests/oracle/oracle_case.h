@@ -14,6 +14,8 @@
 //   wrap: word|char|word-char    ellipsize: none|start|middle|end
 //   height: px (> 0) or -lines   single-par: yes|no    rtl: yes|no    no-auto-dir: yes|no
 //   language: BCP 47 tag         tabs: px px ... (left-aligned stops)
+//   gravity: south|east|north|west|auto   gravity-hint: natural|strong|line
+//   rotate: degrees (counter-clockwise; the image is the rotated layout's box, as pango-view's)
 #pragma once
 
 #include <cstdint>

@@ -86,9 +86,10 @@ void add_paragraph_flags(CLI::App& app, ParagraphFlags* f) {
   app.add_option("--language", f->language,
                  "BCP 47 language tag for font selection and shaping (ja, zh-CN, ...)");
   add_choice(app, "--gravity", &f->gravity, kGravity,
-             "Base gravity (only south and auto: vertical text is not implemented yet)");
+             "Base gravity (east: vertical CJK turned, auto: from --rotate)");
   add_choice(app, "--gravity-hint", &f->gravity_hint, kGravityHint, "Gravity hint");
-  app.add_option("--rotate", f->rotate, "Angle in degrees (only 0: not implemented yet)")
+  app.add_option("--rotate", f->rotate,
+                 "Angle in degrees, counter-clockwise; the image is the turned layout's box")
       ->check(finite_within(-P::kMaxRotateDegrees, P::kMaxRotateDegrees, " degrees"));
 }
 
@@ -117,13 +118,6 @@ Result<ParagraphStyle> paragraph_style(const ParagraphFlags& f) {
   p.gravity = lookup(kGravity, f.gravity);
   p.gravity_hint = lookup(kGravityHint, f.gravity_hint);
   p.rotate = f.rotate;
-  if (p.gravity != Gravity::kSouth && !(p.gravity == Gravity::kAuto && p.rotate == 0)) {
-    return Status(ErrorCode::kUnsupported,
-                  "--gravity " + f.gravity + ": vertical text is not implemented yet");
-  }
-  if (p.rotate != 0) {
-    return Status(ErrorCode::kUnsupported, "--rotate: rotated text is not implemented yet");
-  }
   return p;
 }
 

@@ -35,7 +35,7 @@ struct ParagraphFlags {
 // Adds the flags; values outside their range or spelling are argument errors (exit status 1).
 void add_paragraph_flags(CLI::App& app, ParagraphFlags* flags);
 // The style; kInvalidArgument for what a flag's check cannot see (a fractional negative
-// --height), kUnsupported for rotated or vertical text (not implemented yet). The language tag
+// --height). The language tag
 // is checked by the library (TextSystem::measure), which names the field.
 Result<ParagraphStyle> paragraph_style(const ParagraphFlags& flags);
 
