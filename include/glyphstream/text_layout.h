@@ -35,6 +35,10 @@ struct TextMetrics {
   int lines = 0;
 };
 
+struct PointF {
+  float x = 0, y = 0;
+};
+
 // One line (pango_layout_iter_get_line_extents and friends).
 struct LayoutLine {
   size_t start = 0;  // byte range of text() the line holds, separators excluded
@@ -94,6 +98,16 @@ class TextLayout {
   // The font description (pango_font_describe) of the font used for the text at `index`;
   // empty for an index with no glyph (a paragraph separator, the end).
   std::string font_at(size_t index) const;
+
+  // Rotated text (ParagraphStyle::rotate != 0): lines(), hit_test(), caret() and
+  // selection_rects() answer in the layout's own, unrotated coordinates, as Pango does (the
+  // lines run along x); metrics() has the turned layout's box (width, height: what draw_layout
+  // covers) but the first line's height and baseline unrotated. These map a point between the
+  // two: to_drawn() from layout coordinates to where draw_layout(0, 0, ...) draws it (the
+  // rotation, then the box's top-left corner at the origin, as pango-view places it), and
+  // from_drawn() back (a click: hit_test(from_drawn(p))). Identity for upright text.
+  PointF to_drawn(PointF layout_point) const;
+  PointF from_drawn(PointF drawn_point) const;
 
   struct Impl;  // src/pipeline/text_layout.cpp
   explicit TextLayout(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}

@@ -49,6 +49,21 @@ TextMetrics TextLayout::metrics() const {
   return m;
 }
 
+PointF TextLayout::to_drawn(PointF p) const {
+  if (!impl_) return p;
+  const double* m = impl_->layout->matrix;
+  return {float(m[0] * p.x + m[1] * p.y + m[4]), float(m[2] * p.x + m[3] * p.y + m[5])};
+}
+
+PointF TextLayout::from_drawn(PointF p) const {
+  if (!impl_) return p;
+  const double* m = impl_->layout->matrix;
+  const double det = m[0] * m[3] - m[1] * m[2];  // a rotation: 1
+  if (det == 0) return p;
+  const double x = p.x - m[4], y = p.y - m[5];
+  return {float((m[3] * x - m[1] * y) / det), float((m[0] * y - m[2] * x) / det)};
+}
+
 std::vector<LayoutLine> TextLayout::lines() const {
   const text::LayoutQueries* q = queries(impl_);
   return q ? q->lines() : std::vector<LayoutLine>();

@@ -66,6 +66,10 @@ struct LayoutResult {
     float dx = 0, dy = 0;
   };
   std::vector<LineOffset> line_offsets;
+  // Rotated text (--rotate): the matrix from layout coordinates (Pango's answers) to the drawn
+  // ones, pango-view's: the context's rotation, then the turned box's top-left corner at the
+  // origin (x' = xx x + xy y + x0, y' = yx x + yy y + y0). Identity when upright.
+  double matrix[6] = {1, 0, 0, 1, 0, 0};  // xx, xy, yx, yy, x0, y0
   // The Pango layouts this was made of, for an application's questions (TextLayout); null
   // unless LayoutParams::keep_queries.
   std::shared_ptr<const LayoutQueries> queries;

@@ -15,6 +15,9 @@ int16_t clamp16(double v) { return int16_t(std::clamp(v, -32767.0, 32766.0)); }
 
 // PANGO_PIXELS for 64-bit Pango units (round half up, as the macro).
 int64_t pixels(int64_t units) { return (units + 512) >> 10; }
+// PANGO_PIXELS_CEIL: pango_layout_get_pixel_extents rounds a logical rectangle out
+// (pango_extents_to_pixels' inclusive rounding).
+int64_t pixels_ceil(int64_t units) { return (units + 1023) >> 10; }
 
 }  // namespace
 
@@ -56,8 +59,9 @@ InkBox rotate_ink(const InkBox& box, double degrees_ccw) {
 PangoRectangle rotated_canvas(const PangoMatrix& m, int64_t right_units, int64_t width_units,
                               int64_t bottom_units, int height_units) {
   // output_body(): MAX(logical right, PANGO_PIXELS(layout width)) and the same for the height.
-  const int64_t w = std::max(pixels(right_units), width_units > 0 ? pixels(width_units) : 0);
-  const int64_t h = std::max(pixels(bottom_units), int64_t(PANGO_PIXELS(height_units)));
+  const int64_t w =
+      std::max(pixels_ceil(right_units), width_units > 0 ? pixels(width_units) : 0);
+  const int64_t h = std::max(pixels_ceil(bottom_units), int64_t(PANGO_PIXELS(height_units)));
   PangoRectangle rect{0, 0, int(std::clamp<int64_t>(w, 0, INT32_MAX / 2)),
                       int(std::clamp<int64_t>(h, 0, INT32_MAX / 2))};
   pango_matrix_transform_pixel_rectangle(&m, &rect);
@@ -106,6 +110,8 @@ void rotate_result(LayoutResult* result, double degrees, const PangoRectangle& c
   result->decorations = std::move(kept);
   if (!below.empty()) result->glyphs.insert(result->glyphs.begin(), below.begin(), below.end());
   result->glyphs.insert(result->glyphs.end(), above.begin(), above.end());
+  const double matrix[6] = {m.xx, m.xy, m.yx, m.yy, m.x0, m.y0};
+  std::copy(matrix, matrix + 6, result->matrix);
   result->width = float(canvas.width);
   result->height = float(canvas.height);
 }

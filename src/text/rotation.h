@@ -32,7 +32,8 @@ double gravity_degrees(PangoGravity gravity);
 InkBox rotate_ink(const InkBox& box, double degrees_ccw);
 
 // pango-view's canvas for a rotated layout: the layout's logical box in whole pixels
-// (pango_extents_to_pixels: right edge `right_units`, bottom `bottom_units`, at least the
+// (pango_layout_get_pixel_extents rounds it out: right edge `right_units`, bottom
+// `bottom_units`, at least the
 // layout's width and height in px, Pango units in; `height_units` as pango_layout_get_height)
 // turned by the matrix (pango_matrix_transform_pixel_rectangle).
 PangoRectangle rotated_canvas(const PangoMatrix& m, int64_t right_units, int64_t width_units,

@@ -1,6 +1,8 @@
 #include "cairo_oracle.h"
 
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pango/pangoft2.h>
 
 #include <cmath>
 #include <memory>
@@ -50,6 +52,11 @@ PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p) {
       PANGO_GRAVITY_HINT_NATURAL, PANGO_GRAVITY_HINT_STRONG, PANGO_GRAVITY_HINT_LINE};
   pango_context_set_base_gravity(context, kGravity[int(p.gravity)]);
   pango_context_set_gravity_hint(context, kHint[int(p.gravity_hint)]);
+  if (p.rotate != 0) {  // --rotate: the matrix (also what resolves --gravity auto)
+    PangoMatrix matrix = PANGO_MATRIX_INIT;
+    pango_matrix_rotate(&matrix, p.rotate);
+    pango_context_set_matrix(context, &matrix);
+  }
   return context;
 }
 
@@ -228,6 +235,28 @@ Result<PangoLayout*> pango_cairo_layout(const OracleCase& c) {
   ObjectPtr map(pango_cairo_font_map_new());
   ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph));
   ObjectPtr layout(pango_layout_new(PANGO_CONTEXT(context.get())));
+  GS_TRY(fill_layout(PANGO_LAYOUT(layout.get()), c));
+  return PANGO_LAYOUT(layout.release());
+}
+
+}  // namespace glyphstream::oracle
+
+namespace glyphstream::oracle {
+
+Result<PangoLayout*> pango_ft2_layout(const OracleCase& c) {
+  PangoFontMap* map = pango_ft2_font_map_new();
+  pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(map), 72, 72);
+  pango_fc_font_map_set_default_substitute(
+      PANGO_FC_FONT_MAP(map),
+      [](FcPattern* pattern, gpointer) {
+        FcPatternDel(pattern, FC_HINTING);
+        FcPatternAddBool(pattern, FC_HINTING, FcFalse);
+      },
+      nullptr, nullptr);
+  PangoContext* context = make_context(map, c.paragraph);
+  g_object_unref(map);  // the context holds it
+  ObjectPtr layout(pango_layout_new(context));
+  g_object_unref(context);  // the layout holds it
   GS_TRY(fill_layout(PANGO_LAYOUT(layout.get()), c));
   return PANGO_LAYOUT(layout.release());
 }

@@ -31,5 +31,10 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
 // The PangoLayout of the whole text that render_with_pango_cairo draws (its own font map and
 // context, held by the layout), for tests that ask Pango's own answers. g_object_unref it.
 Result<PangoLayout*> pango_cairo_layout(const OracleCase& c);
+// The same layout in Pango's FT2 font map (the library's backend: 72 dpi, hinting off). Vertical
+// and upside-down runs get other line extents there than in pango-cairo (pangocairo-font.c
+// centres a vertical font's extents on the baseline, FT2 keeps the font's ascent): the layout
+// queries of a case with a gravity are compared with this one.
+Result<PangoLayout*> pango_ft2_layout(const OracleCase& c);
 
 }  // namespace glyphstream::oracle

@@ -103,6 +103,8 @@ Status apply(OracleCase* c, const std::string& key, const std::string& value) {
     for (std::string w; words >> w;) c->checks.push_back(w);
   } else if (key == "about") {
     c->about = value;
+  } else if (key == "tolerance-px") {
+    c->tolerance_px = std::stof(value);
   } else {
     return Status(ErrorCode::kInvalidArgument, "unknown header key '" + key + "'");
   }

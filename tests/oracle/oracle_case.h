@@ -7,6 +7,8 @@
 //   expect: pass (default) | a reason to skip the case (reported as skipped with that reason)
 //   check: space-separated extra checks: straight-alpha-png
 //   about: what the case covers (free text)
+//   tolerance-px: a looser bound for ink centre, ink box and image size, px (default: the
+//     test's own, 0.3 / 1 / 0); a case that sets it says why in `about`
 // Paragraph options, named and spelled like glyphstream-render's and pango-view's flags
 // (glyphstream/paragraph.h):
 //   align: left|center|right     justify: yes|no       justify-last-line: yes|no
@@ -38,6 +40,7 @@ struct OracleCase {
   std::string expect = "pass";
   std::vector<std::string> checks;
   std::string about;
+  float tolerance_px = 0;  // 0: oracle_test's bounds
   ParagraphStyle paragraph;
   std::string text;
   bool has_check(const std::string& c) const;

@@ -82,7 +82,7 @@ gs::Status run(const gs::tools::RenderJob& job) {
 
   // A small context first: the text's height is known only after layout, which needs the
   // text system, which needs a context.
-  const int image_w = o.width + 2 * margin;
+  int image_w = o.width + 2 * margin;
   gs::tools::HeadlessTargetDesc target_desc;
   target_desc.api = job.desc.backend;
   target_desc.width = image_w;
@@ -107,6 +107,16 @@ gs::Status run(const gs::tools::RenderJob& job) {
   if (image_h > 16384) {
     return {gs::ErrorCode::kInvalidArgument,
             "the text is " + std::to_string(image_h) + " px tall; the limit is 16384 px"};
+  }
+  // --rotate: as pango-view, the image is the turned layout's box (the metrics' width), not the
+  // wrap width.
+  if (style.paragraph.rotate != 0) {
+    if (!std::isfinite(metrics.width) || metrics.width > 16384) {
+      return {gs::ErrorCode::kInvalidArgument,
+              "the rotated text is " + std::to_string(metrics.width) +
+                  " px wide; the limit is 16384 px"};
+    }
+    image_w = std::max(1, int(std::ceil(metrics.width)) + 2 * margin);
   }
   GS_TRY(target->resize(image_w, image_h));
 
