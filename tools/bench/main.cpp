@@ -19,6 +19,7 @@
 #include "plot.h"
 #include "raster_workload.h"
 #include "result_file.h"
+#include "rotate_workload.h"
 #include "workloads.h"
 
 namespace gs = glyphstream;
@@ -176,7 +177,8 @@ gs::Status run(const Options& o) {
   const int hw = int(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<int> thread_counts = {o.threads ? o.threads : hw};
   if (o.all || o.quick)
-    workloads = {"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "raster", "packing"};
+    workloads = {"cold",  "scroll", "zoom",    "zoom-relayout", "steady",
+                 "burst", "raster", "packing", "rotate"};
   // W5: scroll and the burst under the application's GPU load (default 1, 4 and 8 ms).
   std::vector<double> loads = o.gpu_load_ms;
   if (o.workload == "busy" && !o.all) {
@@ -221,6 +223,19 @@ gs::Status run(const Options& o) {
       GS_ASSIGN_OR_RETURN(target,
                           gs::tools::HeadlessTarget::create({o.backend, o.width, o.height}));
       std::printf("# %s, %d hardware threads\n", target->description().c_str(), hw);
+    }
+    if (workload == "rotate") {  // issue 22: a cold page at a new angle against upright
+      for (const std::string& mode_name : modes) {
+        gs::bench::RotateOptions ro;
+        ro.threads = thread_counts.back();
+        gs::parse_upload_mode(mode_name, &ro.mode);
+        ro.runs = o.frames;
+        ro.quick = o.quick;
+        GS_ASSIGN_OR_RETURN(auto row, gs::bench::run_rotate_workload(target.get(), ro));
+        std::printf("rotate   %s\n", row.dump().c_str());
+        results.push_back(row);
+      }
+      continue;
     }
     // The thread sweep matters where rasterization does: the cold page (W1) and the burst.
     const bool sweep = workload == "cold" || workload == "burst";
@@ -270,9 +285,10 @@ int main(int argc, char** argv) {
          "--workload", o.workload,
          "cold (W1), scroll (W2), zoom (W3, draw_text_scaled), zoom-relayout (W3 laid out again "
          "every frame: the baseline), steady (W4), burst (2,000 new glyphs), busy (W5: scroll "
-         "and burst under --gpu-load-ms, default 1, 4 and 8), raster, packing")
+         "and burst under --gpu-load-ms, default 1, 4 and 8), raster, packing, rotate (a cold "
+         "page turned by a new angle against the same page upright; --frames: pairs of runs)")
       ->check(CLI::IsMember({"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "busy",
-                             "raster", "packing"}))
+                             "raster", "packing", "rotate"}))
       ->capture_default_str();
   app.add_option("--gpu-load-ms", o.gpu_load_ms,
                  "GPU time of the application's own drawing before the text, every frame "
