@@ -511,6 +511,23 @@ TEST(RenderToolParagraph, FlagsChangeTheLayoutAsPangoViewsDo) {
   const Ink joined = render(" --width 400 --text \"$(printf 'one\\ntwo')\" --single-par");
   const Ink split = render(" --width 400 --text \"$(printf 'one\\ntwo')\"");
   EXPECT_LT(joined.height, split.height);
+  // --rotate: the image is the turned layout's box, as pango-view's (its size for these flags,
+  // measured with pango-view 1.50 --pixels --margin 16: 562 x 349 and 71 x 332); a quarter turn
+  // swaps the upright image's sides, and the ink stands upright.
+  const std::string para = " --text 'A paragraph that wraps over several lines, centred, then "
+                           "turned. 縦書き'";
+  const Ink turned = render(para + " --width 600 --rotate 30");
+  EXPECT_EQ(turned.width, 562);
+  EXPECT_EQ(turned.height, 349);
+  const Ink quarter = render(para + " --width 300 --align center --rotate 90");
+  EXPECT_EQ(quarter.width, 71);
+  EXPECT_EQ(quarter.height, 332);
+  const Ink upright = render(para + " --width 300 --align center");
+  // (the upright image's height is the layout's, rounded up; pango-view's box rounds the
+  // pixel extents: they may differ by 1)
+  EXPECT_NEAR(quarter.width, upright.height, 1);
+  EXPECT_EQ(quarter.height, upright.width);
+  EXPECT_LT(quarter.right - quarter.left, 50);  // the lines run up the image
 }
 
 }  // namespace
