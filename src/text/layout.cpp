@@ -206,7 +206,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
                              : style.height < 0 ? static_cast<int>(style.height)
                                                 : -1;
     PangoMatrix m = PANGO_MATRIX_INIT;
-    if (const PangoMatrix* matrix = pango_context_get_matrix(walk.context)) m = *matrix;
+    pango_matrix_rotate(&m, double(style.rotate));
     rotate_result(&result, style.rotate,
                   rotated_canvas(m, right, width_units, walk.placement.bottom(), height_units));
   }

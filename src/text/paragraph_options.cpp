@@ -150,26 +150,30 @@ ContextOptions context_options(const ParagraphStyle& p) {
                                               PANGO_GRAVITY_NORTH, PANGO_GRAVITY_WEST,
                                               PANGO_GRAVITY_AUTO};
   o.base_gravity = kGravity[static_cast<unsigned>(p.gravity)];
-  o.rotate = p.rotate == 0 ? 0.0 : double(p.rotate);  // -0 is 0: one context
+  if (o.base_gravity == PANGO_GRAVITY_AUTO) {
+    // What pango_context_get_gravity resolves auto to under pango-view's matrix. The context
+    // itself carries no matrix: Pango keys its fonts by the matrix, so every new angle would
+    // load every font again (3x the layout time of a cold page, docs/PERFORMANCE.md), while a
+    // pure rotation leaves Pango's positions as they are (layout_query_test compares with
+    // layouts made under the matrix). The matrix is applied after layout (text/rotation.h).
+    PangoMatrix matrix = PANGO_MATRIX_INIT;
+    pango_matrix_rotate(&matrix, double(p.rotate));
+    o.base_gravity = pango_gravity_get_for_matrix(&matrix);
+  }
   return o;
 }
 
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o) {
   PangoContext* context = pango_font_map_create_context(map);
   pango_context_set_round_glyph_positions(context, FALSE);
-  // pango-view's do_output(): language, base direction, base gravity, gravity hint, and the
-  // matrix of --rotate (which also resolves --gravity auto: pango_gravity_get_for_matrix).
+  // pango-view's do_output(): language, base direction, base gravity, gravity hint (--rotate's
+  // matrix is not set: context_options says why).
   pango_context_set_language(context, o.language.empty()
                                           ? pango_language_get_default()
                                           : pango_language_from_string(o.language.c_str()));
   pango_context_set_base_dir(context, o.base_dir);
   pango_context_set_base_gravity(context, o.base_gravity);
   pango_context_set_gravity_hint(context, o.gravity_hint);
-  if (o.rotate != 0) {
-    PangoMatrix matrix = PANGO_MATRIX_INIT;
-    pango_matrix_rotate(&matrix, o.rotate);
-    pango_context_set_matrix(context, &matrix);
-  }
   return context;
 }
 

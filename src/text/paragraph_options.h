@@ -28,13 +28,14 @@ struct ContextOptions {
   PangoDirection base_dir = PANGO_DIRECTION_LTR;  // --rtl
   std::string language;                           // empty: pango_language_get_default()
   PangoGravityHint gravity_hint = PANGO_GRAVITY_HINT_NATURAL;
-  PangoGravity base_gravity = PANGO_GRAVITY_SOUTH;  // --gravity
-  double rotate = 0;  // --rotate, degrees: the context's matrix (pango_matrix_rotate)
+  // --gravity; auto is resolved here as Pango resolves it under --rotate's matrix
+  // (pango_gravity_get_for_matrix), since the context carries no matrix.
+  PangoGravity base_gravity = PANGO_GRAVITY_SOUTH;
   friend bool operator==(const ContextOptions&, const ContextOptions&) = default;
 };
 ContextOptions context_options(const ParagraphStyle& p);
 // A new context of `map` (caller owns it) at glyphstream's settings (glyph positions not
-// rounded) with `o` applied: pango-view's base gravity, gravity hint and matrix.
+// rounded) with `o` applied: pango-view's base gravity and gravity hint.
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o);
 
 // Contexts per ContextOptions, made on first use and never changed: the few most recent ones

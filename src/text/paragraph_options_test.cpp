@@ -163,9 +163,10 @@ TEST(ParagraphStyleCheck, EveryGravityAndAngleWithinBoundsIsAccepted) {
   }
 }
 
-// --gravity and --rotate reach the context as pango-view's do_output() sets them: the base
-// gravity, and the matrix of pango_matrix_rotate (which resolves kAuto).
-TEST(ParagraphOptions, GravityAndRotationReachTheContext) {
+// --gravity reaches the context as pango-view's do_output() sets it; auto is resolved as Pango
+// resolves it under --rotate's matrix (pango_gravity_get_for_matrix), and the context carries
+// no matrix (every angle shares its fonts).
+TEST(ParagraphOptions, GravityReachesTheContextAndAutoFollowsTheRotation) {
   PangoFontMap* map = pango_ft2_font_map_new();
   ParagraphStyle p;
   p.gravity = Gravity::kEast;
@@ -175,18 +176,25 @@ TEST(ParagraphOptions, GravityAndRotationReachTheContext) {
   p.gravity = Gravity::kAuto;
   p.rotate = 90;
   PangoContext* rotated = create_context(map, context_options(p));
-  const PangoMatrix* m = pango_context_get_matrix(rotated);
-  ASSERT_NE(m, nullptr);
-  EXPECT_NEAR(m->xx, 0, 1e-9);
-  EXPECT_NEAR(m->xy, 1, 1e-9);  // pango_matrix_rotate: counter-clockwise on screen
-  // Auto, from the matrix (pango_gravity_get_for_matrix): a quarter turn counter-clockwise puts
+  EXPECT_EQ(pango_context_get_matrix(rotated), nullptr);
+  // Pango's own answer for a context under the matrix: a quarter turn counter-clockwise puts
   // the glyphs' bottoms to the west.
+  PangoContext* under_matrix = pango_font_map_create_context(map);
+  pango_context_set_base_gravity(under_matrix, PANGO_GRAVITY_AUTO);
+  PangoMatrix m = PANGO_MATRIX_INIT;
+  pango_matrix_rotate(&m, 90);
+  pango_context_set_matrix(under_matrix, &m);
+  EXPECT_EQ(pango_context_get_gravity(under_matrix), PANGO_GRAVITY_WEST);
   EXPECT_EQ(pango_context_get_gravity(rotated), PANGO_GRAVITY_WEST);
-  ParagraphStyle minus_zero;
-  minus_zero.rotate = -0.f;
-  EXPECT_EQ(context_options(minus_zero), context_options(ParagraphStyle{}));
+  p.rotate = 0;
+  EXPECT_EQ(context_options(p).base_gravity, PANGO_GRAVITY_SOUTH);
+  p.rotate = 30;  // different angles, one context
+  ParagraphStyle q = p;
+  q.rotate = 31;
+  EXPECT_EQ(context_options(p), context_options(q));
   g_object_unref(east);
   g_object_unref(rotated);
+  g_object_unref(under_matrix);
   g_object_unref(map);
 }
 

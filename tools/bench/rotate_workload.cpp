@@ -36,8 +36,9 @@ std::vector<std::string> lines_of(std::string_view text) {
 }
 
 struct Run {
-  double complete_ms = 0;
+  double complete_ms = 0, layout_ms = 0, rasterize_ms = 0;
   uint32_t rasterized = 0, culled = 0;
+  uint64_t glyph_bytes = 0;
 };
 
 // W1's page in a fresh text system, every line turned by `degrees` (0: upright).
@@ -63,8 +64,12 @@ Result<Run> cold_page(tools::HeadlessTarget* target, const TextSystemDesc& desc,
   GS_TRY(ts->finish());
   Run run;
   run.complete_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  run.rasterized = ts->last_frame_stats().glyphs_rasterized;
-  run.culled = ts->last_frame_stats().glyphs_culled;
+  const FrameStats& stats = ts->last_frame_stats();
+  run.rasterized = stats.glyphs_rasterized;
+  run.culled = stats.glyphs_culled;
+  run.layout_ms = double(stats.layout_ns) / 1e6;
+  run.rasterize_ms = double(stats.rasterize_ns) / 1e6;
+  run.glyph_bytes = stats.glyph_bytes;
   return run;
 }
 
@@ -81,6 +86,7 @@ Result<nlohmann::ordered_json> run_rotate_workload(tools::HeadlessTarget* target
   const int pairs = o.runs > 0 ? o.runs : (o.quick ? 2 : 7);
   // One unmeasured pair first: the process's first runs load fonts (see W1).
   std::vector<double> upright_ms, rotated_ms, upright_per_glyph, rotated_per_glyph;
+  std::vector<double> layout[2], raster[2], bytes[2];
   uint32_t upright_glyphs = 0, rotated_glyphs = 0, rotated_culled = 0;
   for (int i = -1; i < pairs; ++i) {
     // A new angle every run, never a multiple of 90 degrees: 7.3, 14.6, ... within (0, 45).
@@ -92,6 +98,12 @@ Result<nlohmann::ordered_json> run_rotate_workload(tools::HeadlessTarget* target
     rotated_ms.push_back(turned.complete_ms);
     upright_per_glyph.push_back(upright.complete_ms / std::max(1u, upright.rasterized));
     rotated_per_glyph.push_back(turned.complete_ms / std::max(1u, turned.rasterized));
+    for (int k = 0; k < 2; ++k) {
+      const Run& r = k == 0 ? upright : turned;
+      layout[k].push_back(r.layout_ms);
+      raster[k].push_back(r.rasterize_ms);
+      bytes[k].push_back(double(r.glyph_bytes));
+    }
     upright_glyphs = upright.rasterized;
     rotated_glyphs = turned.rasterized;
     rotated_culled = turned.culled;
@@ -106,6 +118,14 @@ Result<nlohmann::ordered_json> run_rotate_workload(tools::HeadlessTarget* target
   row["upright_glyphs_rasterized"] = upright_glyphs;
   row["rotated_glyphs_rasterized"] = rotated_glyphs;
   row["rotated_glyphs_culled"] = rotated_culled;
+  // Where the time goes (p50 of each part): Pango's layout, FreeType (all threads' wall time)
+  // and the atlas bytes written (a turned glyph's box is larger).
+  row["upright_layout_ms_p50"] = median(layout[0]);
+  row["rotated_layout_ms_p50"] = median(layout[1]);
+  row["upright_rasterize_ms_p50"] = median(raster[0]);
+  row["rotated_rasterize_ms_p50"] = median(raster[1]);
+  row["upright_glyph_bytes"] = median(bytes[0]);
+  row["rotated_glyph_bytes"] = median(bytes[1]);
   row["rotated_over_upright"] = median(rotated_ms) / std::max(1e-9, median(upright_ms));
   row["rotated_over_upright_per_glyph"] =
       median(rotated_per_glyph) / std::max(1e-12, median(upright_per_glyph));
