@@ -46,8 +46,10 @@ struct ParagraphStyle {
   bool rtl = false;          // --rtl: base direction right-to-left
   bool no_auto_dir = false;  // --no-auto-dir: the base direction is not taken from the text
   std::string language;      // --language, a BCP 47 tag ("ja", "zh-cn"); empty = the locale's
-  // --gravity and --rotate other than upright (kSouth, or kAuto at rotate 0, which Pango
-  // resolves to kSouth) are refused with kUnsupported: rotated glyphs are not implemented yet.
+  // --gravity: Pango's base gravity (kEast: vertical CJK, wide glyphs turned a quarter
+  // counter-clockwise; kAuto: from `rotate`). --rotate turns the whole layout; measure() and
+  // draw_text's (x, y) are then the turned layout's bounding box, as pango-view sizes its image
+  // (docs/USING.md, "Rotation and gravity").
   Gravity gravity = Gravity::kSouth;                 // --gravity
   GravityHint gravity_hint = GravityHint::kNatural;  // --gravity-hint (no effect upright)
   float rotate = 0;         // --rotate, degrees, counter-clockwise as pango-view
