@@ -230,3 +230,56 @@ TEST_F(TextLayoutTest, MisuseGetsClearErrors) {
 
 }  // namespace
 }  // namespace glyphstream
+
+namespace glyphstream {
+namespace {
+
+// Rotated layouts (issue 22): the answers stay in layout coordinates (Pango's); to_drawn maps
+// them into the turned box that measure() and draw_layout cover, from_drawn back, so a click on
+// the drawn text hits the grapheme drawn there.
+TEST_F(TextLayoutTest, RotatedLayoutsMapAnswersIntoTheDrawnBox) {
+  auto ts = make_system();
+  ASSERT_NE(ts, nullptr);
+  for (const float angle : {30.f, -45.f, 90.f, 200.f}) {
+    TextStyle s = style(false);
+    s.paragraph.rotate = angle;
+    auto made = ts->layout(kText, s);
+    ASSERT_TRUE(made.ok()) << made.status().to_string();
+    const TextLayout& layout = *made;
+    const TextMetrics box = layout.metrics();
+    auto measured = ts->measure(kText, s);
+    ASSERT_TRUE(measured.ok());
+    EXPECT_EQ(measured->width, box.width);
+    EXPECT_EQ(measured->height, box.height);
+    // Every line's logical corners land inside the turned box (it rounds the extents out).
+    for (const LayoutLine& line : layout.lines()) {
+      for (const float x : {line.logical.x, line.logical.x + line.logical.w}) {
+        for (const float y : {line.logical.y, line.logical.y + line.logical.h}) {
+          const PointF p = layout.to_drawn({x, y});
+          EXPECT_GE(p.x, -0.01f) << angle;
+          EXPECT_LE(p.x, box.width + 0.01f) << angle;
+          EXPECT_GE(p.y, -0.01f) << angle;
+          EXPECT_LE(p.y, box.height + 0.01f) << angle;
+          const PointF back = layout.from_drawn(p);
+          EXPECT_NEAR(back.x, x, 1e-3) << angle;
+          EXPECT_NEAR(back.y, y, 1e-3) << angle;
+        }
+      }
+    }
+    // The middle of a grapheme, drawn turned, hit from where it is drawn.
+    const Caret at = layout.caret(10), next = layout.caret(11);
+    const PointF mid{(at.strong.x + next.strong.x) / 2, at.strong.y + at.strong.h / 2};
+    const PointF drawn = layout.to_drawn(mid);
+    const PointF hit = layout.from_drawn(drawn);
+    EXPECT_EQ(layout.hit_test(hit.x, hit.y).index, 10u) << angle;
+  }
+  // Upright: the identity.
+  auto upright = ts->layout(kText, style(false));
+  ASSERT_TRUE(upright.ok());
+  const PointF p = upright->to_drawn({12.5f, 7.25f});
+  EXPECT_EQ(p.x, 12.5f);
+  EXPECT_EQ(p.y, 7.25f);
+}
+
+}  // namespace
+}  // namespace glyphstream
