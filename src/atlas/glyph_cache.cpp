@@ -69,7 +69,8 @@ void GlyphCache::clear() {
 }
 
 void GlyphCache::index_size(const GlyphKey& key, const CachedGlyph* glyph) {
-  sizes_by_glyph_[glyph_id_of(key)].push_back({key.size_26_6, key.subpixel_bin, key.angle_bin, glyph});
+  sizes_by_glyph_[glyph_id_of(key)].push_back(
+      {key.size_26_6, key.subpixel_bin, key.angle_bin, glyph});
 }
 
 void GlyphCache::unindex_size(const GlyphKey& key) {

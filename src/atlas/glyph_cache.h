@@ -51,8 +51,8 @@ class GlyphCache {
   GlyphCache() { reserve(kInitialEntries); }
   const CachedGlyph* find(const GlyphKey& key) const;
   void insert(const GlyphKey& key, const CachedGlyph& glyph);
-  // The raster of `key`'s glyph (same face, glyph id and angle, any size and sub-pixel bin) nearest to
-  // key.size_26_6, for drawing scaled in its place: the smallest size at or above it, else the
+  // The raster of `key`'s glyph (same face, glyph id and angle, any size and sub-pixel bin) nearest
+  // to key.size_26_6, for drawing scaled in its place: the smallest size at or above it, else the
   // largest below; rasters with pixels before empty ones, bin 0 before other bins. Null when
   // no size of the glyph is cached; *found gets the stand-in's key.
   const CachedGlyph* find_nearest_size(const GlyphKey& key, GlyphKey* found) const;

@@ -165,8 +165,8 @@ TEST(Clip, RotatedInkBoxesHoldEveryRotatedRaster) {
   for (const Gravity g : {Gravity::kEast, Gravity::kWest, Gravity::kNorth}) {
     ParagraphStyle p;
     p.gravity = g;
-    expect_boxes_hold(*layouter.value(), raster, "\u65e5\u672c\u8a9e Latin \u3001\u3002",
-                      "Sans 19", false, &checked, p);
+    expect_boxes_hold(*layouter.value(), raster, "\u65e5\u672c\u8a9e Latin \u3001\u3002", "Sans 19",
+                      false, &checked, p);
   }
   EXPECT_GT(checked, 400);
 }

@@ -341,7 +341,8 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
     if (!info.valid) continue;  // sizes were checked when the line began
     // --rotate and the run's gravity (vertical CJK: east) turn its rasters.
     const uint16_t angle =
-        angle_bin(double(walk->style.rotate) + gravity_degrees(static_cast<PangoGravity>(run->item->analysis.gravity)));
+        angle_bin(double(walk->style.rotate) +
+                  gravity_degrees(static_cast<PangoGravity>(run->item->analysis.gravity)));
     // The run's baseline includes rise / baseline shift.
     const int64_t baseline = dy + pango_layout_iter_get_run_baseline(iter.get());
 

@@ -152,8 +152,8 @@ TEST(ParagraphStyleCheck, LanguageTags) {
 }
 
 TEST(ParagraphStyleCheck, EveryGravityAndAngleWithinBoundsIsAccepted) {
-  for (Gravity g : {Gravity::kSouth, Gravity::kEast, Gravity::kNorth, Gravity::kWest,
-                    Gravity::kAuto}) {
+  for (Gravity g :
+       {Gravity::kSouth, Gravity::kEast, Gravity::kNorth, Gravity::kWest, Gravity::kAuto}) {
     for (float angle : {0.f, 30.f, -45.f, 90.f, 360.f, -360.f}) {
       ParagraphStyle p;
       p.gravity = g;

@@ -40,7 +40,8 @@ Polygon clip(const Polygon& poly, int axis, double edge, double sign) {
 }
 
 double area_in_pixel(const Polygon& poly, int px, int py) {
-  const Polygon cell = clip(clip(clip(clip(poly, 0, px, 1), 0, px + 1, -1), 1, py, 1), 1, py + 1, -1);
+  const Polygon cell =
+      clip(clip(clip(clip(poly, 0, px, 1), 0, px + 1, -1), 1, py, 1), 1, py + 1, -1);
   return cell.size() < 3 ? 0 : std::fabs(twice_area(cell)) / 2;
 }
 

@@ -100,9 +100,9 @@ GlyphBitmap render_line_break_arrow(const RasterRequest& r) {
   const double lw = al * (r.glyph_id & 0x3FFF) / 4096.0;
   const double ah = al - 0.5 * tl, tw2 = 2.5 * lw, lw2 = 0.5 * lw;
   if (!(al > 0)) return {};
-  const Polygon arrow = {{0, 0},         {tl, -tw2},       {tl, -lw2},
-                         {al - lw2, -lw2}, {al - lw2, -ah},  {al + lw2, -ah},
-                         {al + lw2, lw2},  {tl, lw2},        {tl, tw2}};
+  const Polygon arrow = {{0, 0},           {tl, -tw2},      {tl, -lw2},
+                         {al - lw2, -lw2}, {al - lw2, -ah}, {al + lw2, -ah},
+                         {al + lw2, lw2},  {tl, lw2},       {tl, tw2}};
   return fill_polygons({turned(arrow, angle_degrees(r.angle_bin), r.subpixel_bin / 4.0)}, {1.0});
 }
 

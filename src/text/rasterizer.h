@@ -40,6 +40,13 @@ constexpr uint32_t kRotatedRectGlyphFlag = 0x40000000u;
 // The glyph id and size of a w x h rectangle (w + h at most 4096 px: larger ones are clamped).
 void rotated_rect_glyph(double w, double h, uint32_t* glyph_id, uint32_t* size_26_6);
 
+// Raster angles are quantized to 1/16 degree: bin = round(degrees * 16) mod 5760, counter-
+// clockwise on screen (Pango's sense); bin 0 is upright (text/rotation.cpp).
+constexpr int kAngleBinsPerDegree = 16;
+constexpr uint32_t kAngleBins = 360 * kAngleBinsPerDegree;
+uint16_t angle_bin(double degrees_ccw);
+double angle_degrees(uint16_t bin);
+
 struct RasterRequest {
   FaceId face = 0;
   uint32_t glyph_id = 0;

@@ -59,8 +59,7 @@ InkBox rotate_ink(const InkBox& box, double degrees_ccw) {
 PangoRectangle rotated_canvas(const PangoMatrix& m, int64_t right_units, int64_t width_units,
                               int64_t bottom_units, int height_units) {
   // output_body(): MAX(logical right, PANGO_PIXELS(layout width)) and the same for the height.
-  const int64_t w =
-      std::max(pixels_ceil(right_units), width_units > 0 ? pixels(width_units) : 0);
+  const int64_t w = std::max(pixels_ceil(right_units), width_units > 0 ? pixels(width_units) : 0);
   const int64_t h = std::max(pixels_ceil(bottom_units), int64_t(PANGO_PIXELS(height_units)));
   PangoRectangle rect{0, 0, int(std::clamp<int64_t>(w, 0, INT32_MAX / 2)),
                       int(std::clamp<int64_t>(h, 0, INT32_MAX / 2))};

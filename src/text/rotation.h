@@ -15,12 +15,7 @@
 
 namespace glyphstream::text {
 
-// Raster angles are quantized to 1/16 degree: bin = round(degrees * 16) mod 5760, counter-
-// clockwise on screen (Pango's sense); bin 0 is upright.
-constexpr int kAngleBinsPerDegree = 16;
-constexpr uint32_t kAngleBins = 360 * kAngleBinsPerDegree;
-uint16_t angle_bin(double degrees_ccw);
-double angle_degrees(uint16_t bin);
+// Angle bins (angle_bin, angle_degrees): text/rasterizer.h.
 
 // The rotation of a run's glyphs by its gravity, degrees counter-clockwise on screen: 0 south,
 // 90 east, 180 north, -90 west (from pango_gravity_to_rotation).

@@ -514,8 +514,9 @@ TEST(RenderToolParagraph, FlagsChangeTheLayoutAsPangoViewsDo) {
   // --rotate: the image is the turned layout's box, as pango-view's (its size for these flags,
   // measured with pango-view 1.50 --pixels --margin 16: 562 x 349 and 71 x 332); a quarter turn
   // swaps the upright image's sides, and the ink stands upright.
-  const std::string para = " --text 'A paragraph that wraps over several lines, centred, then "
-                           "turned. 縦書き'";
+  const std::string para =
+      " --text 'A paragraph that wraps over several lines, centred, then "
+      "turned. 縦書き'";
   const Ink turned = render(para + " --width 600 --rotate 30");
   EXPECT_EQ(turned.width, 562);
   EXPECT_EQ(turned.height, 349);

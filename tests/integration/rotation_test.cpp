@@ -113,8 +113,7 @@ class Rotation : public ::testing::TestWithParam<GpuApi> {
                     const std::string& what) {
     const testing::ImageDiff diff = testing::diff_images(gpu, want, kWidth, kHeight, 2);
     EXPECT_TRUE(diff.match()) << what << ": " << diff.report;
-    EXPECT_GT(testing::count_ink(gpu, kWidth, 0, 0, kWidth, kHeight, kBackground, 40), 500)
-        << what;
+    EXPECT_GT(testing::count_ink(gpu, kWidth, 0, 0, kWidth, kHeight, kBackground, 40), 500) << what;
   }
 
   std::unique_ptr<tools::HeadlessTarget> target_;

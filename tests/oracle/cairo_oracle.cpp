@@ -48,8 +48,8 @@ PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p) {
   static constexpr PangoGravity kGravity[] = {PANGO_GRAVITY_SOUTH, PANGO_GRAVITY_EAST,
                                               PANGO_GRAVITY_NORTH, PANGO_GRAVITY_WEST,
                                               PANGO_GRAVITY_AUTO};
-  static constexpr PangoGravityHint kHint[] = {
-      PANGO_GRAVITY_HINT_NATURAL, PANGO_GRAVITY_HINT_STRONG, PANGO_GRAVITY_HINT_LINE};
+  static constexpr PangoGravityHint kHint[] = {PANGO_GRAVITY_HINT_NATURAL,
+                                               PANGO_GRAVITY_HINT_STRONG, PANGO_GRAVITY_HINT_LINE};
   pango_context_set_base_gravity(context, kGravity[int(p.gravity)]);
   pango_context_set_gravity_hint(context, kHint[int(p.gravity_hint)]);
   if (p.rotate != 0) {  // --rotate: the matrix (also what resolves --gravity auto)
@@ -152,7 +152,6 @@ std::vector<LineBand> line_bands(PangoLayout* layout, int margin) {
   return bands;
 }
 
-
 // pango-view's do_output() with --rotate (utils/viewer-render.c, viewer-pangocairo.c): the
 // layout's box in pixels (output_body: at least the layout's width and height) turned by the
 // matrix gives the image; the matrix's translation puts that box's corner at the margin, and
@@ -164,10 +163,9 @@ PangoMatrix rotated_placement(PangoLayout* layout, double degrees, int margin, i
   pango_layout_context_changed(layout);
   PangoRectangle logical;
   pango_layout_get_pixel_extents(layout, nullptr, &logical);
-  PangoRectangle rect{0, 0,
-                      std::max(logical.x + logical.width, PANGO_PIXELS(pango_layout_get_width(layout))),
-                      std::max(logical.y + logical.height,
-                               PANGO_PIXELS(pango_layout_get_height(layout)))};
+  PangoRectangle rect{
+      0, 0, std::max(logical.x + logical.width, PANGO_PIXELS(pango_layout_get_width(layout))),
+      std::max(logical.y + logical.height, PANGO_PIXELS(pango_layout_get_height(layout)))};
   pango_matrix_transform_pixel_rectangle(&matrix, &rect);
   matrix.x0 = margin - rect.x;
   matrix.y0 = margin - rect.y;

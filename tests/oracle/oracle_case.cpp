@@ -66,8 +66,8 @@ Result<bool> apply_paragraph(ParagraphStyle* p, const std::string& key, const st
   } else if (key == "language") {
     p->language = v;
   } else if (key == "gravity") {
-    GS_ASSIGN_OR_RETURN(p->gravity, parse_choice<Gravity>(
-                                        key, v, {"south", "east", "north", "west", "auto"}));
+    GS_ASSIGN_OR_RETURN(p->gravity,
+                        parse_choice<Gravity>(key, v, {"south", "east", "north", "west", "auto"}));
   } else if (key == "gravity-hint") {
     GS_ASSIGN_OR_RETURN(p->gravity_hint,
                         parse_choice<GravityHint>(key, v, {"natural", "strong", "line"}));

@@ -106,8 +106,9 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
     const int pen_x = int(whole_x) + int(ix);
     const int pen_y =
         int(whole_y) + int(std::lround(double(float(double(y) - whole_y)) + double(g.y)));
-    GS_ASSIGN_OR_RETURN(text::GlyphBitmap bm,
-                        rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin), g.angle_bin}));
+    GS_ASSIGN_OR_RETURN(
+        text::GlyphBitmap bm,
+        rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin), g.angle_bin}));
     const uint32_t rgba =
         g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
     blend(bm, pen_x + bm.left, pen_y - bm.top, Color::from_rgba8(rgba));

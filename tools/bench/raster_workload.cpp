@@ -53,6 +53,24 @@ Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& threa
       }
     }
     const double bare = baseline::bare_freetype_rate(registry, requests, min_seconds);
+    // Issue 22: the same glyphs turned by 30 degrees (FreeType's outline transform), one
+    // thread, alternating with upright passes so that the ratio is a same-run ratio.
+    double upright_s = 0, turned_s = 0;
+    {
+      text::Rasterizer raster(&registry);
+      std::vector<text::RasterRequest> turned = requests;
+      for (text::RasterRequest& r : turned) r.angle_bin = text::angle_bin(30);
+      for (const auto& r : turned) (void)raster.rasterize(r);  // warm-up
+      for (int pass = 0; pass < (quick ? 1 : 3); ++pass) {
+        for (const auto* set_of : {&requests, &turned}) {
+          const auto t0 = std::chrono::steady_clock::now();
+          for (const auto& r : *set_of) (void)raster.rasterize(r);
+          const double sec =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          (set_of == &requests ? upright_s : turned_s) += sec;
+        }
+      }
+    }
     double one_thread = 0;
     for (int threads : thread_counts) {
       ThreadPool pool(threads);
@@ -86,6 +104,7 @@ Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& threa
       row["bare_freetype_glyphs_per_s"] = bare;
       row["vs_bare_freetype"] = bare > 0 ? rate / bare : 0.0;
       if (one_thread > 0) row["parallel_efficiency"] = rate / (one_thread * threads);
+      if (threads == 1 && upright_s > 0) row["turned_30_over_upright_time"] = turned_s / upright_s;
       row["errors"] = errors;
       rows.push_back(row);
     }

@@ -112,9 +112,9 @@ gs::Status run(const gs::tools::RenderJob& job) {
   // wrap width.
   if (style.paragraph.rotate != 0) {
     if (!std::isfinite(metrics.width) || metrics.width > 16384) {
-      return {gs::ErrorCode::kInvalidArgument,
-              "the rotated text is " + std::to_string(metrics.width) +
-                  " px wide; the limit is 16384 px"};
+      return {gs::ErrorCode::kInvalidArgument, "the rotated text is " +
+                                                   std::to_string(metrics.width) +
+                                                   " px wide; the limit is 16384 px"};
     }
     image_w = std::max(1, int(std::ceil(metrics.width)) + 2 * margin);
   }
