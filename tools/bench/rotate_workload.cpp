@@ -10,30 +10,14 @@
 
 #include "glyphstream/text_system.h"
 #include "texts/bench_texts.h"
+#include "workloads.h"
 
 namespace glyphstream::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::vector<std::string> lines_of(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    lines.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
+double median(const std::vector<double>& v) { return percentile(v, 0.5); }
 
 struct Run {
   double complete_ms = 0, layout_ms = 0, rasterize_ms = 0;
@@ -82,7 +66,7 @@ Result<nlohmann::ordered_json> run_rotate_workload(tools::HeadlessTarget* target
   desc.upload_mode_set = true;
   desc.upload_mode = o.mode;
   target->configure(&desc);
-  const std::vector<std::string> lines = lines_of(kMixedScreen);
+  const std::vector<std::string> lines = split_lines(kMixedScreen);
   const int pairs = o.runs > 0 ? o.runs : (o.quick ? 2 : 7);
   // One unmeasured pair first: the process's first runs load fonts (see W1).
   std::vector<double> upright_ms, rotated_ms, upright_per_glyph, rotated_per_glyph;

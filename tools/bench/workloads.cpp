@@ -12,18 +12,6 @@
 #include "glyphstream/text_system.h"
 
 namespace glyphstream::bench {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-struct FrameTime {
-  Clock::time_point start;  // before begin_frame
-  double cpu_ms = 0;        // begin_frame .. flush
-};
-
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -43,6 +31,19 @@ std::vector<std::string> split_lines(std::string_view text) {
     start = end + 1;
   }
   return lines;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct FrameTime {
+  Clock::time_point start;  // before begin_frame
+  double cpu_ms = 0;        // begin_frame .. flush
+};
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
 // 2,000 distinct CJK characters (each a new glyph), 40 to a line.

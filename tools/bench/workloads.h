@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "glyphstream/stats.h"
@@ -51,6 +52,11 @@ using Progress = std::function<void(int, int)>;
 // run.
 Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const WorkloadSpec& spec,
                                     const Progress& progress);
+
+// The p-th percentile (0..1) of v, interpolated; 0 for none.
+double percentile(std::vector<double> v, double p);
+// The lines of a text (no empty last line for a final newline).
+std::vector<std::string> split_lines(std::string_view text);
 
 // Writes a PNG plot of frame CPU time over frames, one line per series (gnuplot).
 Status plot_frame_times(const std::string& path, const std::string& title,
