@@ -200,7 +200,7 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
   }
   if (style.rotate != 0) {
     // pango-view's canvas: the logical box (right edge, bottom, at least the layout's width and
-    // height) turned by the context's matrix; the layout is drawn from its top-left corner.
+    // height) turned by pango-view's matrix; the layout is drawn from its top-left corner.
     const int64_t right = width_units < 0 ? width : walk.max_end;
     const int height_units = style.height > 0   ? pango_units(style.height)
                              : style.height < 0 ? static_cast<int>(style.height)
