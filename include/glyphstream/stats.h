@@ -22,8 +22,11 @@ struct FrameStats {
   // Of those, wholly outside the viewport or their DrawParams::clip (by a conservative box of
   // their ink, known before rasterization): neither rasterized nor queued for drawing.
   uint32_t glyphs_culled = 0;
-  uint32_t glyphs_drawn = 0;       // quads with pixels, drawn
-  uint32_t glyph_hits = 0;         // found in the cache
+  uint32_t glyphs_drawn = 0;  // quads with pixels, drawn
+  uint32_t glyph_hits = 0;    // found in the cache
+  // Of the hits, drawn from their layout's memo (its instances built in an earlier draw and
+  // copied: nothing changed since; docs/ARCHITECTURE.md, "Steady frames").
+  uint32_t glyphs_memoized = 0;
   uint32_t glyphs_rasterized = 0;  // new this frame
   uint32_t raster_errors = 0;      // glyphs that failed to rasterize or place (drawn as nothing)
   // Why, for the first kMaxErrorMessages of them: each names the glyph, its font and size, and

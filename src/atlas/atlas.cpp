@@ -192,6 +192,8 @@ AtlasCounters Atlas::counters() const {
   return c;
 }
 
+uint64_t Atlas::growths() const { return impl_->store.growths(); }
+
 void set_page_allocation_failure_for_testing(size_t min_bytes) {
   set_page_failure_threshold(min_bytes);
 }

@@ -131,6 +131,8 @@ class Atlas {
   std::vector<AllocHandle> take_evicted();
 
   AtlasCounters counters() const;
+  // counters().growths alone (cheap: asked at every draw by the layout memo).
+  uint64_t growths() const;
 
   // Checks every invariant (no overlap, inside the page, bookkeeping consistent, occupancy
   // equals the sum of live allocations); returns the first violation as kInternal.

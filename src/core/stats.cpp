@@ -13,6 +13,7 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["transfer_queue"] = s.transfer_queue;
   j["glyphs_requested"] = s.glyphs_requested;
   j["glyphs_culled"] = s.glyphs_culled;
+  j["glyphs_memoized"] = s.glyphs_memoized;
   j["glyphs_drawn"] = s.glyphs_drawn;
   j["glyph_hits"] = s.glyph_hits;
   j["glyphs_rasterized"] = s.glyphs_rasterized;

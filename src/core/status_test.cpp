@@ -50,9 +50,11 @@ TEST(Stats, JsonSaysUnavailableWithoutTimerQueries) {
   FrameStats s;
   s.bytes_uploaded = 1234;
   s.glyphs_culled = 987;
+  s.glyphs_memoized = 654;
   const std::string json = frame_stats_to_json(s);
   EXPECT_NE(json.find("\"bytes_uploaded\":1234"), std::string::npos);
   EXPECT_NE(json.find("\"glyphs_culled\":987"), std::string::npos);
+  EXPECT_NE(json.find("\"glyphs_memoized\":654"), std::string::npos);
   EXPECT_NE(json.find("\"gpu_upload_ns\":\"unavailable\""), std::string::npos);
   EXPECT_EQ(json.find('\n'), std::string::npos);
 }

@@ -82,6 +82,49 @@ void BatchOrder::add(const gpu::GlyphInstance& quad, uint32_t page, PixelFormat 
   if (batch > 0) insert(quad, cells, int32_t(batch));
 }
 
+void BatchOrder::add_run(const gpu::GlyphInstance* quads, const uint32_t* pages, size_t n,
+                         const RunPages& run) {
+  if (n == 0) return;
+  const auto fits = [](uint32_t slot, uint32_t page) {
+    return page == gpu::kNoPage || slot == gpu::kNoPage || slot == page;
+  };
+  if (!run.mixed && used_ <= 1 &&
+      (used_ == 0 || (fits(batches_[0].slot[kCoverageSlot], run.coverage) &&
+                      fits(batches_[0].slot[kColorSlot], run.color)))) {
+    // What add() does quad by quad when everything joins the first batch: no grid, no test.
+    if (used_ == 0) new_batch();
+    Batch& b = batches_[0];
+    const size_t first = b.instances.size();
+    for (const uint32_t page : {run.coverage, run.color}) {
+      if (page != gpu::kNoPage && page >= newest_of_page_.size()) {
+        newest_of_page_.resize(size_t(page) + 1, -1);
+      }
+    }
+    if (run.color != gpu::kNoPage && b.slot[kColorSlot] == gpu::kNoPage) {
+      b.slot[kColorSlot] = run.color;
+      newest_of_page_[run.color] = 0;
+    }
+    if (run.coverage != gpu::kNoPage && b.slot[kCoverageSlot] == gpu::kNoPage) {
+      b.slot[kCoverageSlot] = run.coverage;
+      newest_of_page_[run.coverage] = 0;
+      // The quads already there are all colour: they now sample color_page (join()).
+      for (size_t i = 0; i < first; ++i) b.instances[i].kind |= gpu::kSampleColorPage;
+    }
+    b.instances.insert(b.instances.end(), quads, quads + n);
+    if (b.slot[kCoverageSlot] == gpu::kNoPage) {  // colour only: its page, no flag
+      for (size_t i = first; i < first + n; ++i) b.instances[i].kind &= ~gpu::kSampleColorPage;
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    gpu::GlyphInstance quad = quads[i];
+    const bool color = (quad.kind & gpu::kSampleColorPage) != 0;
+    quad.kind &= ~gpu::kSampleColorPage;  // join() flags it where the batch has both pages
+    const uint32_t page = run.mixed ? pages[i] & ~kColorPageBit : color ? run.color : run.coverage;
+    add(quad, page, color ? PixelFormat::kColor32 : PixelFormat::kCoverage8);
+  }
+}
+
 BatchOrder::Cells BatchOrder::cells_of(const gpu::GlyphInstance& q) const {
   // Only the part on the viewport can meet another quad's pixels.
   const float x0 = std::max(q.x, 0.0f), y0 = std::max(q.y, 0.0f);

@@ -26,6 +26,28 @@
 
 namespace glyphstream::pipeline {
 
+// The pages a run of instances samples: at most one coverage page and one colour page, or
+// `mixed` (more than one page of a format: the batcher then orders it quad by quad).
+struct RunPages {
+  uint32_t coverage = gpu::kNoPage, color = gpu::kNoPage;
+  bool mixed = false;
+  // Adds a quad's page; false if that made the run mixed.
+  bool add(uint32_t page, bool color_page) {
+    uint32_t& slot = color_page ? color : coverage;
+    if (slot == gpu::kNoPage) slot = page;
+    if (slot != page) mixed = true;
+    return !mixed;
+  }
+  void merge(const RunPages& o) {
+    if (o.coverage != gpu::kNoPage) add(o.coverage, false);
+    if (o.color != gpu::kNoPage) add(o.color, true);
+    mixed = mixed || o.mixed;
+  }
+};
+
+// A page id with the colour format in its top bit (the batcher's per-quad page).
+constexpr uint32_t kColorPageBit = 0x80000000u;
+
 class BatchOrder {
  public:
   // Starts a frame drawn into a viewport of `width` x `height` px.
@@ -33,6 +55,12 @@ class BatchOrder {
   // The next quad in draw order, sampling `page` of that format.
   void add(const gpu::GlyphInstance& quad, uint32_t page,
            PixelFormat format = PixelFormat::kCoverage8);
+  // `n` quads in draw order that together sample `run`, colour glyphs flagged kSampleColorPage;
+  // for a mixed run, quad i samples pages[i] (kColorPageBit: of the colour format), otherwise
+  // the run's page of its format (pages may be null). A run that fits the only batch joins it
+  // whole; any other is added quad by quad.
+  void add_run(const gpu::GlyphInstance* quads, const uint32_t* pages, size_t n,
+               const RunPages& run);
   size_t batch_count() const { return used_; }
   // A batch as DrawBatch wants it: its coverage page with the colour page as color_page (the
   // colour quads flagged kSampleColorPage), or its one page with unflagged quads.

@@ -163,5 +163,52 @@ TEST(BatchOrder, EveryOverlappingPairKeepsItsOrder) { check_random_order(false);
 
 TEST(BatchOrder, EveryOverlappingPairKeepsItsOrderWithTwoFormats) { check_random_order(true); }
 
+// add_run() (a layout memo's quads, colour glyphs flagged as memos flag them) gives the same
+// batches, in the same order with the same flags, as add() quad by quad: whole runs on the first
+// batch (text, text and emoji, emoji alone then text) and quad by quad otherwise (a mixed run,
+// a run on a second page of a format).
+TEST(BatchOrder, RunsBatchAsTheirQuadsDo) {
+  using Runs = std::vector<std::vector<Quad>>;
+  const std::vector<Runs> cases = {
+      {{{0, 0, 8, 8, 0}, {8, 0, 8, 8, 0}}, {{0, 4, 8, 8, 0}}},
+      {{{0, 0, 8, 8, 0}, {4, 0, 8, 8, 1, true}}, {{2, 2, 8, 8, 1, true}, {6, 0, 8, 8, 0}}},
+      {{{0, 0, 8, 8, 1, true}}, {{2, 2, 8, 8, 0}, {3, 3, 8, 8, 1, true}}},
+      {{{0, 0, 8, 8, 0}}, {{0, 0, 8, 8, 2}, {20, 0, 8, 8, 0}}, {{1, 1, 8, 8, 2}}},
+      {{{0, 0, 8, 8, 0}, {2, 0, 8, 8, 2}}, {{1, 1, 8, 8, 0}, {1, 2, 8, 8, 1, true}}},
+  };
+  for (size_t c = 0; c < cases.size(); ++c) {
+    std::vector<Quad> all;
+    BatchOrder runs;
+    runs.begin(64, 64);
+    for (const std::vector<Quad>& run : cases[c]) {
+      std::vector<gpu::GlyphInstance> insts;
+      std::vector<uint32_t> pages;
+      RunPages rp;
+      for (const Quad& q : run) {
+        gpu::GlyphInstance inst = instance(q, uint32_t(all.size()));
+        if (q.color) inst.kind |= gpu::kSampleColorPage;
+        insts.push_back(inst);
+        pages.push_back(q.page | (q.color ? kColorPageBit : 0u));
+        rp.add(q.page, q.color);
+        all.push_back(q);
+      }
+      runs.add_run(insts.data(), pages.data(), insts.size(), rp);
+    }
+    const BatchOrder quads = batched(all, 64, 64);
+    ASSERT_EQ(runs.batch_count(), quads.batch_count()) << "case " << c;
+    for (size_t b = 0; b < quads.batch_count(); ++b) {
+      EXPECT_EQ(runs.page_of(b), quads.page_of(b)) << "case " << c;
+      EXPECT_EQ(runs.color_page_of(b), quads.color_page_of(b)) << "case " << c;
+      const auto r = runs.instances_of(b), q = quads.instances_of(b);
+      ASSERT_EQ(r.size(), q.size()) << "case " << c;
+      for (size_t i = 0; i < r.size(); ++i) {
+        EXPECT_EQ(r[i].color, q[i].color) << "case " << c;
+        EXPECT_EQ(r[i].kind, q[i].kind) << "case " << c;
+      }
+    }
+    drawn_positions(runs, all);
+  }
+}
+
 }  // namespace
 }  // namespace glyphstream::pipeline

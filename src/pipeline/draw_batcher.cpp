@@ -79,12 +79,28 @@ void DrawBatcher::push_decorations(std::span<const text::Decoration> decorations
   }
 }
 
-Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, gpu::GpuDevice& gpu,
-                         int viewport_w, int viewport_h, FrameStats& stats) {
-  order_.begin(viewport_w, viewport_h);
-  unresolved_scratch_.clear();
-  uint32_t glyph_count = 0;
-  for (const QueuedGlyph& q : queued_) {
+void DrawBatcher::ready_end(size_t k, const RunPages& pages) {
+  if (k == 0) return;
+  ready_.commit(k);
+  ready_pages_.commit(k);
+  if (!segments_.empty() && segments_.back().queued_before == queued_.size()) {
+    RunPages merged = segments_.back().pages;
+    merged.merge(pages);
+    // Runs that sample the same pages join; a run on another page starts a segment of its own,
+    // so that each stays on BatchOrder's whole-run path (and a mixed one keeps its own pages).
+    if (!merged.mixed) {
+      segments_.back().pages = merged;
+      segments_.back().ready_end = ready_.size();
+      return;
+    }
+  }
+  segments_.push_back({queued_.size(), ready_.size() - k, ready_.size(), pages});
+}
+
+void DrawBatcher::order_queued(size_t from, size_t to, const atlas::GlyphCache& cache,
+                               bool keep_unresolved, uint32_t* glyph_count, FrameStats& stats) {
+  for (size_t i = from; i < to; ++i) {
+    const QueuedGlyph& q = queued_[i];
     const atlas::CachedGlyph* g = q.glyph ? q.glyph : cache.find(q.key);
     if (!g && q.stand_in == UINT32_MAX) {
       if (keep_unresolved) unresolved_scratch_.push_back(q);
@@ -95,18 +111,78 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, g
     PixelFormat format = PixelFormat::kCoverage8;
     if (!instance_for(q, g, &inst, &page, &format, stats)) continue;
     order_.add(inst, page, format);
-    ++glyph_count;
+    ++*glyph_count;
+  }
+}
+
+bool DrawBatcher::ready_only() const {
+  return queued_.empty() && segments_.size() == 1 && !segments_[0].pages.mixed && below_.empty();
+}
+
+Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, gpu::GpuDevice& gpu,
+                         int viewport_w, int viewport_h, FrameStats& stats) {
+  unresolved_scratch_.clear();
+  uint32_t glyph_count = 0;
+  // A frame of ready quads on one page of each format (a steady frame of memoized layouts) is
+  // one batch in draw order as it stands: drawn from ready_ itself, no copy.
+  const bool direct = ready_only();
+  if (direct) {
+    glyph_count = uint32_t(ready_.size());
+  } else {
+    order_.begin(viewport_w, viewport_h);
+    size_t q = 0;
+    for (const Segment& s : segments_) {
+      order_queued(q, s.queued_before, cache, keep_unresolved, &glyph_count, stats);
+      q = s.queued_before;
+      order_.add_run(ready_.data() + s.ready_begin, ready_pages_.data() + s.ready_begin,
+                     s.ready_end - s.ready_begin, s.pages);
+      glyph_count += uint32_t(s.ready_end - s.ready_begin);
+    }
+    order_queued(q, queued_.size(), cache, keep_unresolved, &glyph_count, stats);
   }
   stand_ins_.clear();  // every stand-in was drawn (a mid-frame flush keeps only unresolved)
   queued_.swap(unresolved_scratch_);   // both keep their capacity for the next frame
   const bool lines = queued_.empty();  // lines wait for the last glyphs of the frame
-  assemble(lines);
+  if (direct) {
+    assemble_ready(lines);
+  } else {
+    assemble(lines);
+  }
   below_.clear();
   if (lines) above_.clear();
-  if (draw_instances_.empty()) return {};
-  stats.glyphs_drawn += glyph_count;
-  stats.draw_calls += uint32_t(draw_batches_.size());
-  return gpu.draw(draw_instances_, draw_batches_, viewport_w, viewport_h);
+  const std::span<const gpu::GlyphInstance> instances =
+      direct ? std::span<const gpu::GlyphInstance>(ready_.data(), ready_.size())
+             : std::span<const gpu::GlyphInstance>(draw_instances_);
+  Status status;
+  if (!instances.empty()) {
+    stats.glyphs_drawn += glyph_count;
+    stats.draw_calls += uint32_t(draw_batches_.size());
+    status = gpu.draw(instances, draw_batches_, viewport_w, viewport_h);
+  }
+  ready_.clear();
+  ready_pages_.clear();
+  segments_.clear();
+  return status;
+}
+
+void DrawBatcher::assemble_ready(bool lines) {
+  const RunPages& p = segments_[0].pages;
+  const size_t n = ready_.size();
+  draw_batches_.clear();
+  if (p.coverage == gpu::kNoPage) {
+    // Colour glyphs only: the batch's page is the colour page, sampled without the flag.
+    gpu::GlyphInstance* inst = ready_.data();
+    for (size_t i = 0; i < n; ++i) inst[i].kind &= ~gpu::kSampleColorPage;
+  }
+  const size_t above = lines ? above_.size() : 0;
+  if (above) {
+    std::memcpy(static_cast<void*>(ready_.extend(above)), above_.data(),
+                above * sizeof(gpu::GlyphInstance));
+    ready_.commit(above);
+  }
+  const bool coverage = p.coverage != gpu::kNoPage;
+  draw_batches_.push_back(
+      {coverage ? p.coverage : p.color, 0, uint32_t(n + above), coverage ? p.color : gpu::kNoPage});
 }
 
 void DrawBatcher::assemble(bool lines) {

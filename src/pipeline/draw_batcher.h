@@ -5,8 +5,13 @@
 // the first batch, lines (underlines, overlines, strikethroughs, squiggles) at the end of the last.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "atlas/atlas.h"
@@ -14,6 +19,7 @@
 #include "glyphstream/stats.h"
 #include "gpu/gpu_device.h"
 #include "pipeline/batch_order.h"
+#include "pipeline/layout_memo.h"
 #include "text/decoration.h"
 
 namespace glyphstream::pipeline {
@@ -38,9 +44,57 @@ struct StandIn {
   float x = 0, y = 0, w = 0, h = 0;           // destination, px
 };
 
+// A growable array of a trivially copyable type whose new elements are not initialized: the
+// ready instances are written once, where they are built (a vector's resize would clear them
+// first, a second pass over the frame's instances).
+template <typename T>
+class PodBuffer {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  PodBuffer() = default;
+  PodBuffer(const PodBuffer&) = delete;
+  PodBuffer& operator=(const PodBuffer&) = delete;
+  ~PodBuffer() { std::free(data_); }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  // Room for n more elements after size(); returns where they start.
+  T* extend(size_t n) {
+    if (size_ + n > capacity_) {
+      const size_t cap = std::max(size_ + n, capacity_ * 2 + 1024);
+      T* bigger = static_cast<T*>(std::malloc(cap * sizeof(T)));
+      if (!bigger) throw std::bad_alloc();
+      if (size_) std::memcpy(static_cast<void*>(bigger), data_, size_ * sizeof(T));
+      std::free(data_);
+      data_ = bigger;
+      capacity_ = cap;
+    }
+    return data_ + size_;
+  }
+  void commit(size_t n) { size_ += n; }  // n elements written after size()
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 class DrawBatcher {
  public:
   QueuedGlyph& push() { return queued_.emplace_back(); }
+  // Ready instances: built at draw time (a layout memo, layout_memo.h), drawn in draw order
+  // with the queued glyphs, colour glyphs flagged kSampleColorPage. ready_begin(n) gives room
+  // for up to n quads and their pages (kColorPageBit for a colour page; written only for a run
+  // that is `mixed`, the others' pages follow from the flag); ready_end(k, pages) queues the
+  // first k of them, which sample `pages`.
+  struct ReadyRun {
+    gpu::GlyphInstance* instances;
+    uint32_t* pages;
+  };
+  ReadyRun ready_begin(size_t n) { return {ready_.extend(n), ready_pages_.extend(n)}; }
+  void ready_end(size_t k, const RunPages& pages);
   // Draws `q` from `s` unless q.key is resident by the time it is drawn.
   void set_stand_in(QueuedGlyph& q, const StandIn& s) {
     q.stand_in = uint32_t(stand_ins_.size());
@@ -53,6 +107,9 @@ class DrawBatcher {
                         uint32_t style_color, const gpu::InstanceClip& clip);
   void clear() {
     queued_.clear();
+    ready_.clear();
+    ready_pages_.clear();
+    segments_.clear();
     stand_ins_.clear();
     below_.clear();
     above_.clear();
@@ -75,8 +132,25 @@ class DrawBatcher {
   // front of the first batch and, if `lines`, the lines after the last (a batch on no page
   // when there is no glyph).
   void assemble(bool lines);
+  // The frame is one run of ready quads and nothing else: drawn straight from ready_.
+  bool ready_only() const;
+  void assemble_ready(bool lines);
+  // Adds the queued glyphs [from, to) to order_ (those not resolved kept if keep_unresolved).
+  void order_queued(size_t from, size_t to, const atlas::GlyphCache& cache, bool keep_unresolved,
+                    uint32_t* glyph_count, FrameStats& stats);
+
+  // A run of ready quads [ready_begin, ready_end) that follows the first `queued_before`
+  // queued glyphs in draw order.
+  struct Segment {
+    size_t queued_before = 0;
+    size_t ready_begin = 0, ready_end = 0;
+    RunPages pages;
+  };
 
   std::vector<QueuedGlyph> queued_;
+  PodBuffer<gpu::GlyphInstance> ready_;
+  PodBuffer<uint32_t> ready_pages_;
+  std::vector<Segment> segments_;
   std::vector<StandIn> stand_ins_;
   std::vector<gpu::GlyphInstance> below_, above_;  // decorations (kept: steady frames reuse)
   // Per-frame scratch, kept to avoid allocations in steady frames.

@@ -172,6 +172,7 @@ void prepare_layout(CachedLayout& layout, float fx, float fy, uint64_t cache_epo
     layout.frac_x = fx;
     layout.frac_y = fy;
     layout.cache_epoch = ~uint64_t(0);
+    layout.memo.valid = false;
   }
   if (layout.cache_epoch != cache_epoch) {
     for (PreparedGlyph& p : layout.prepared) p.glyph = nullptr;  // re-resolved by the caller

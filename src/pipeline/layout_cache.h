@@ -15,6 +15,7 @@
 #include "atlas/glyph_cache.h"
 #include "glyphstream/status.h"
 #include "glyphstream/text_system.h"
+#include "pipeline/layout_memo.h"
 #include "text/layout.h"
 
 namespace glyphstream::pipeline {
@@ -45,6 +46,7 @@ struct CachedLayout : text::LayoutResult {
   float frac_x = -1, frac_y = -1;
   uint64_t cache_epoch = ~uint64_t(0);
   std::vector<PreparedGlyph> prepared;
+  LayoutMemo memo;  // the prepared glyphs' instances (layout_memo.h); dropped when rekeyed
   ScaleHistory scales;
 };
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pipeline/clip.h"
+#include "pipeline/layout_memo.h"
 #include "text/markup_color.h"
 
 namespace glyphstream::pipeline {
@@ -13,6 +14,19 @@ void queue_text(const ScaledDrawTarget& t, CachedLayout& L, float x, float y,
   const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
   prepare_layout(L, float(double(x) - whole_x), float(double(y) - whole_y), t.cache->epoch());
   const int ix = int(whole_x), iy = int(whole_y);
+  // Drawn before with nothing changed, or every glyph cached: the memo's instances are copied.
+  const uint64_t growths = t.atlas->growths();
+  const bool reused = memo_current(L.memo, t.cache->epoch(), growths, default_color);
+  if (reused || build_memo(&L.memo, L.glyphs, L.prepared, *t.cache, growths, default_color)) {
+    const MemoDraw d = draw_memo(L.memo, ix, iy, t.clip, default_color, *t.atlas, *t.batcher);
+    if (d.drawn) {
+      t.stats->glyphs_culled += d.culled;
+      t.stats->glyph_hits += d.hits;
+      if (reused) t.stats->glyphs_memoized += d.hits;
+      t.batcher->push_decorations(L.decorations, x, y, default_color, t.clip);
+      return;
+    }
+  }
   for (size_t i = 0; i < L.glyphs.size(); ++i) {
     PreparedGlyph& p = L.prepared[i];
     const text::ShapedGlyph& g = L.glyphs[i];
