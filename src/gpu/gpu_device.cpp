@@ -257,6 +257,15 @@ Status GpuDevice::upload_staged(std::span<const PageUpload> pages, const std::ve
 static Status check_instances(std::span<const GlyphInstance> instances, const DrawBatch& b) {
   const bool no_page = b.page == kNoPage;
   const bool color_page = b.color_page != kNoPage;
+  // One pass without branches first (a steady frame's tens of thousands of instances); the loop
+  // below, which names the fault, runs only when there is one.
+  bool bad = false;
+  for (uint32_t i = b.first; i < b.first + b.count; ++i) {
+    const uint32_t kind = instances[i].kind;
+    bad |= (no_page & !is_rect_kind(kind)) |
+           (samples_color_page(kind) & (!color_page | is_rect_kind(instance_kind(kind))));
+  }
+  if (!bad) return {};
   for (uint32_t i = b.first; i < b.first + b.count; ++i) {
     const uint32_t kind = instances[i].kind;
     if (no_page && !is_rect_kind(kind)) {

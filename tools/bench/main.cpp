@@ -327,6 +327,10 @@ int main(int argc, char** argv) {
   app.add_option("--page-size", o.page_size, "Atlas page size for packing")
       ->check(gs::tools::int_range(64, 8192));
   app.add_option("--size", o.width, "Viewport width")->check(gs::tools::int_range(64, 8192));
+  app.add_option("--height", o.height,
+                 "Viewport height (default 800; W4 culls nothing from 1100: the quads of "
+                 "builds without culling)")
+      ->check(gs::tools::int_range(64, 8192));
   app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
   app.add_flag("--clip", o.clip, "steady (W4): every draw with a DrawParams::clip");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
