@@ -29,14 +29,25 @@ inline bool box_outside(const gpu::InstanceClip& c, int64_t x0, int64_t y0, int6
 
 bool build_memo(LayoutMemo* memo, const std::vector<text::ShapedGlyph>& glyphs,
                 std::vector<PreparedGlyph>& prepared, const atlas::GlyphCache& cache,
-                uint64_t atlas_growths, uint32_t default_color) {
+                uint64_t atlas_growths, uint32_t default_color, int ix, int iy,
+                const gpu::InstanceClip& clip) {
   LayoutMemo& m = *memo;
   m.valid = false;
   // Every glyph drawn 1:1, or no memo (the per-glyph path handles the rest). A glyph not
-  // cached may stay so while it is culled (never rasterized: text past an edge).
-  for (PreparedGlyph& p : prepared) {
+  // cached may stay so while it is culled (never rasterized: text past an edge); one that this
+  // draw shows is a miss, for the per-glyph path (no memo is built to be dropped at once).
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    PreparedGlyph& p = prepared[i];
     if (!p.glyph) p.glyph = cache.find(p.key);
     if (p.glyph && p.glyph->draw_scale > 0) return false;
+    if (!p.glyph) {
+      const text::InkBox& ink = glyphs[i].ink;
+      const int64_t px = int64_t(ix) + p.dx, py = int64_t(iy) + p.dy;
+      if (!clip_empty(clip) && (!ink.known() || !box_outside(clip, px + ink.x0, py + ink.y0,
+                                                             px + ink.x1, py + ink.y1))) {
+        return false;
+      }
+    }
   }
   const size_t n = glyphs.size();
   m.glyphs.resize(n);

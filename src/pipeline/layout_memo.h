@@ -74,11 +74,12 @@ inline bool memo_current(const LayoutMemo& memo, uint64_t cache_epoch, uint64_t 
 }
 
 // Builds the memo from the layout's glyphs and prepared keys (resolving cache entries into
-// `prepared` as queue_text does). False (memo left invalid) when a glyph is not cached or is
-// drawn scaled.
+// `prepared` as queue_text does), for a draw at integer origin (ix, iy) into `clip`. False
+// (memo left invalid) when a glyph is drawn scaled or this draw shows a glyph not cached.
 bool build_memo(LayoutMemo* memo, const std::vector<text::ShapedGlyph>& glyphs,
                 std::vector<PreparedGlyph>& prepared, const atlas::GlyphCache& cache,
-                uint64_t atlas_growths, uint32_t default_color);
+                uint64_t atlas_growths, uint32_t default_color, int ix, int iy,
+                const gpu::InstanceClip& clip);
 
 // What drawing the memo at integer origin (ix, iy) into `clip` did.
 struct MemoDraw {

@@ -17,7 +17,8 @@ void queue_text(const ScaledDrawTarget& t, CachedLayout& L, float x, float y,
   // Drawn before with nothing changed, or every glyph cached: the memo's instances are copied.
   const uint64_t growths = t.atlas->growths();
   const bool reused = memo_current(L.memo, t.cache->epoch(), growths, default_color);
-  if (reused || build_memo(&L.memo, L.glyphs, L.prepared, *t.cache, growths, default_color)) {
+  if (reused ||
+      build_memo(&L.memo, L.glyphs, L.prepared, *t.cache, growths, default_color, ix, iy, t.clip)) {
     const MemoDraw d = draw_memo(L.memo, ix, iy, t.clip, default_color, *t.atlas, *t.batcher);
     if (d.drawn) {
       t.stats->glyphs_culled += d.culled;
