@@ -197,6 +197,42 @@ TEST_P(LayoutMemo, EvictedOrGrownGlyphsAreNeverDrawnFromAStaleMemo) {
   }
 }
 
+// Frames that repeat the previous one and frames that change one thing in it (a layout's
+// colour, clip or position, the order of the layouts, a frame of emoji alone, whose quads the
+// batcher unflags) equal a cold text system's frame of the same calls, byte for byte.
+TEST_P(LayoutMemo, ChangedFramesEqualColdFrames) {
+  const TextStyle text = style_of("Sans 16");
+  const Call a{4, 4, "Static line one 你好", text, std::nullopt};
+  const Call b{4, 30, "Static line two 😀", text, std::nullopt};
+  const Call emoji{4, 60, "😀🚀", text, std::nullopt};
+  Call recoloured = b;
+  recoloured.style.color = Color::from_rgba8(0xb03030ffu);
+  Call clipped = b;
+  clipped.clip = RectF{0, 30, 60, 40};
+  Call moved = b;
+  moved.y = 34;
+  const std::vector<std::vector<Call>> frames = {
+      {a, b},     {a, b},     {a, b},     {a, recoloured}, {a, b},  {a, clipped},
+      {a, b},     {a, moved}, {moved, a}, {a, b},          {emoji}, {emoji},
+      {emoji, a}, {emoji, a}, {b, a},     {a, b},          {a, b},
+  };
+  for (UploadMode mode : {UploadMode::kAsync, UploadMode::kSync}) {
+    const std::string what(upload_mode_name(mode));
+    TextSystemDesc desc;
+    desc.upload_mode_set = true;
+    desc.upload_mode = mode;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    for (size_t f = 0; f < frames.size(); ++f) {
+      const std::vector<uint8_t> warm = frame(ts.get(), frames[f]);
+      auto cold_system = make_system(desc);
+      ASSERT_NE(cold_system, nullptr);
+      const std::vector<uint8_t> cold = frame(cold_system.get(), frames[f]);
+      EXPECT_EQ(warm, cold) << what << " frame " << f;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LayoutMemo, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
                          [](const ::testing::TestParamInfo<GpuApi>& info) {
                            return std::string(gpu_api_name(info.param));
