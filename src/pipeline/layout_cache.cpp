@@ -123,7 +123,8 @@ void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> 
     return;
   }
   LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup,
-                  *key.paragraph,        key.rendering};
+                  *key.paragraph};
+  owned.rendering = key.rendering;
   lru_.emplace_front(owned, std::move(value));
   index_.emplace(std::move(owned), lru_.begin());
   while (lru_.size() > capacity_) {

@@ -63,7 +63,7 @@ struct LayoutKey {
   uint32_t wrap_bits = 0;
   bool markup = false;
   ParagraphStyle paragraph;
-  RenderingStyle rendering;
+  RenderingStyle rendering{};
 };
 // Every field of the style (0 and -0 hash alike, as they compare equal).
 size_t hash_paragraph_style(const ParagraphStyle& p);
