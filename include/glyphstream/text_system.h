@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "glyphstream/paragraph.h"
+#include "glyphstream/rendering.h"
 #include "glyphstream/stats.h"
 #include "glyphstream/status.h"
 #include "glyphstream/text_layout.h"
@@ -44,6 +45,7 @@ struct TextStyle {
   float wrap_width = 0;          // px; 0 = no wrapping
   bool markup = false;           // the text is Pango markup
   ParagraphStyle paragraph;      // alignment, wrap mode, ellipsis, direction, ... (paragraph.h)
+  RenderingStyle rendering{};    // antialiasing, hinting, glyph positions (rendering.h)
 };
 
 // How one draw call places its text (draw_text, draw_text_scaled, draw_layout).

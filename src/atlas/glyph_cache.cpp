@@ -70,7 +70,7 @@ void GlyphCache::clear() {
 
 void GlyphCache::index_size(const GlyphKey& key, const CachedGlyph* glyph) {
   sizes_by_glyph_[glyph_id_of(key)].push_back(
-      {key.size_26_6, key.subpixel_bin, key.angle_bin, glyph});
+      {key.size_26_6, key.subpixel_bin, key.angle_bin, key.flags, glyph});
 }
 
 void GlyphCache::unindex_size(const GlyphKey& key) {
@@ -78,7 +78,7 @@ void GlyphCache::unindex_size(const GlyphKey& key) {
   if (it == sizes_by_glyph_.end()) return;
   std::erase_if(it->second, [&](const SizeEntry& e) {
     return e.size_26_6 == key.size_26_6 && e.subpixel_bin == key.subpixel_bin &&
-           e.angle_bin == key.angle_bin;
+           e.angle_bin == key.angle_bin && e.flags == key.flags;
   });
   if (it->second.empty()) sizes_by_glyph_.erase(it);
 }
@@ -95,6 +95,8 @@ const CachedGlyph* GlyphCache::find_nearest_size(const GlyphKey& key, GlyphKey* 
   };
   for (const SizeEntry& e : it->second) {
     if (e.angle_bin != key.angle_bin) continue;  // another angle is another shape
+    // Another render mode (hinting, monochrome) is another look: never a stand-in.
+    if (e.flags != key.flags) continue;
     if (!best || rank(e) < rank(*best)) best = &e;
   }
   if (best == nullptr) return nullptr;

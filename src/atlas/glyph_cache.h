@@ -19,7 +19,7 @@ struct GlyphKey {
   uint32_t glyph_id = 0;
   uint32_t size_26_6 = 0;    // pixel size in 1/64 px
   uint8_t subpixel_bin = 0;  // horizontal pen offset in quarters of a pixel (0..3)
-  uint8_t flags = 0;         // reserved (render mode)
+  uint8_t flags = 0;         // render mode: hinting, monochrome (text/rendering_options.h)
   // Rotated text (--rotate, vertical gravity): the raster is turned counter-clockwise by
   // angle_bin / 16 degrees about the pen (text/rotation.h); 0 upright.
   uint16_t angle_bin = 0;
@@ -51,7 +51,8 @@ class GlyphCache {
   GlyphCache() { reserve(kInitialEntries); }
   const CachedGlyph* find(const GlyphKey& key) const;
   void insert(const GlyphKey& key, const CachedGlyph& glyph);
-  // The raster of `key`'s glyph (same face, glyph id and angle, any size and sub-pixel bin) nearest
+  // The raster of `key`'s glyph (same face, glyph id, angle and flags, any size and sub-pixel bin)
+  // nearest
   // to key.size_26_6, for drawing scaled in its place: the smallest size at or above it, else the
   // largest below; rasters with pixels before empty ones, bin 0 before other bins. Null when
   // no size of the glyph is cached; *found gets the stand-in's key.
@@ -81,6 +82,7 @@ class GlyphCache {
     uint32_t size_26_6 = 0;
     uint8_t subpixel_bin = 0;
     uint16_t angle_bin = 0;
+    uint8_t flags = 0;
     const CachedGlyph* glyph = nullptr;
   };
   struct GlyphIdHash {

@@ -121,6 +121,26 @@ TEST(GlyphCacheTest, AngleBinsAreDistinctKeysAndStandInsKeepTheAngle) {
   EXPECT_NE(cache.find(key(1)), nullptr);
 }
 
+TEST(GlyphCacheTest, RenderModesAreSeparateEntriesAndNeverStandInForEachOther) {
+  GlyphCache cache;
+  GlyphKey hinted = key(1, 20 * 64);
+  hinted.flags = 0x06;
+  cache.insert(key(1, 20 * 64), glyph(1));
+  cache.insert(hinted, glyph(2));
+  EXPECT_EQ(cache.find(key(1, 20 * 64))->handle, (AllocHandle{1, 1}));
+  EXPECT_EQ(cache.find(hinted)->handle, (AllocHandle{2, 1}));
+  GlyphKey wanted = hinted, found;
+  wanted.size_26_6 = 24 * 64;
+  EXPECT_EQ(cache.find_nearest_size(wanted, &found)->handle, (AllocHandle{2, 1}));
+  EXPECT_EQ(found, hinted);
+  GlyphKey mono = wanted;
+  mono.flags = 0x01;
+  EXPECT_EQ(cache.find_nearest_size(mono, &found), nullptr) << "no monochrome raster cached";
+  // Erasing one mode's entry keeps the other's stand-in.
+  cache.erase_handle(AllocHandle{1, 1});
+  EXPECT_EQ(cache.find_nearest_size(wanted, &found)->handle, (AllocHandle{2, 1}));
+}
+
 TEST(GlyphCacheTest, ReinsertMovesTheEntryToTheNewAllocation) {
   GlyphCache cache;
   cache.insert(key(1), glyph(10));

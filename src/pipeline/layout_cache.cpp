@@ -22,7 +22,7 @@ int clamp_pen(double v) {
 }
 
 LayoutKeyRef key_ref(const LayoutKey& k) {
-  return {k.font, k.text, k.wrap_bits, k.markup, &k.paragraph};
+  return {k.font, k.text, k.wrap_bits, k.markup, &k.paragraph, k.rendering};
 }
 
 void mix(size_t* h, size_t v) { *h ^= v + 0x9e3779b97f4a7c15ull + (*h << 6) + (*h >> 2); }
@@ -39,12 +39,13 @@ size_t hash_key(const LayoutKeyRef& k) {
   mix(&h, std::hash<std::string_view>()(k.font));
   mix(&h, (size_t(k.wrap_bits) << 1) | size_t(k.markup));
   mix(&h, hash_paragraph_style(*k.paragraph));
+  mix(&h, hash_rendering_style(k.rendering));
   return h;
 }
 
 bool keys_equal(const LayoutKeyRef& x, const LayoutKeyRef& y) {
   return x.wrap_bits == y.wrap_bits && x.markup == y.markup && x.font == y.font &&
-         x.text == y.text && *x.paragraph == *y.paragraph;
+         x.text == y.text && x.rendering == y.rendering && *x.paragraph == *y.paragraph;
 }
 
 }  // namespace
@@ -59,6 +60,11 @@ size_t hash_paragraph_style(const ParagraphStyle& p) {
   mix(&h, p.tabs.size());
   for (float v : p.tabs) mix(&h, float_hash(v));
   return h;
+}
+
+size_t hash_rendering_style(const RenderingStyle& r) {
+  return size_t(r.antialias) | size_t(r.subpixel_order) << 2 | size_t(r.hinting) << 4 |
+         size_t(r.hint_metrics) << 7 | size_t(r.whole_pixel_positions) << 8;
 }
 
 size_t LayoutKeyHash::operator()(const LayoutKeyRef& key) const { return hash_key(key); }
@@ -80,7 +86,7 @@ Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
                                                        std::string_view utf8,
                                                        const TextStyle& style, uint64_t* layout_ns,
                                                        bool with_queries) {
-  LayoutKeyRef key{style.font, utf8, 0, style.markup, &style.paragraph};
+  LayoutKeyRef key{style.font, utf8, 0, style.markup, &style.paragraph, style.rendering};
   std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
   if (auto hit = find(key); hit && (hit->queries || !with_queries)) return hit;
   text::LayoutParams params;
@@ -88,6 +94,7 @@ Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
   params.paragraph = style.paragraph;
+  params.rendering = style.rendering;
   params.keep_queries = with_queries;
   const auto start = Clock::now();
   GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter.layout(utf8, params));
@@ -117,6 +124,7 @@ void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> 
   }
   LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup,
                   *key.paragraph};
+  owned.rendering = key.rendering;
   lru_.emplace_front(owned, std::move(value));
   index_.emplace(std::move(owned), lru_.begin());
   while (lru_.size() > capacity_) {
@@ -128,8 +136,9 @@ void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> 
 atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, float fy, int* dx,
                                        int* dy) {
   const double px = double(fx) + double(g.x);
-  // Colour strikes have no sub-pixel variants: their pen is rounded to the nearest pixel.
-  double ix = g.is_color_font ? std::round(px) : std::floor(px);
+  // Colour strikes have no sub-pixel variants, and whole-pixel positions (RenderingStyle) none
+  // by choice: their pen is rounded to the nearest pixel.
+  double ix = g.is_color_font || g.whole_pixel ? std::round(px) : std::floor(px);
   int bin = std::fabs(px) < kMaxPenOffset ? int(std::lround((px - ix) * 4.0)) : 0;
   if (bin == 4) {
     bin = 0;
@@ -142,8 +151,9 @@ atlas::GlyphKey glyph_key_for_fraction(const text::ShapedGlyph& g, float fx, flo
   key.glyph_id = g.glyph_id;
   key.size_26_6 = g.size_26_6;
   // Colour bitmaps are scaled from a strike: sub-pixel variants would only waste atlas space.
-  key.subpixel_bin = g.is_color_font ? 0 : uint8_t(bin);
+  key.subpixel_bin = g.is_color_font || g.whole_pixel ? 0 : uint8_t(bin);
   key.angle_bin = g.angle_bin;
+  key.flags = g.render;
   return key;
 }
 

@@ -1,7 +1,7 @@
-// Layout cache: (font, text, wrap width, markup, paragraph style) -> a Pango layout, kept with what
-// a steady frame needs to draw it again without recomputing anything: the glyph keys with their
-// sub-pixel bins and integer pen offsets for the fractional position it was last drawn at, and
-// the glyph-cache entries they resolved to.
+// Layout cache: (font, text, wrap width, markup, paragraph and rendering styles) -> a layout, kept
+// with what a steady frame needs to draw it again without recomputing anything: the glyph keys with
+// their sub-pixel bins and integer pen offsets for the fractional position it was last drawn at,
+// and the glyph-cache entries they resolved to.
 #pragma once
 
 #include <cstdint>
@@ -58,15 +58,18 @@ struct LayoutKeyRef {
   uint32_t wrap_bits = 0;  // the float's bits: every value, NaN too, equals itself
   bool markup = false;
   const ParagraphStyle* paragraph = nullptr;  // never null in a lookup
+  RenderingStyle rendering;
 };
 struct LayoutKey {
   std::string font, text;
   uint32_t wrap_bits = 0;
   bool markup = false;
   ParagraphStyle paragraph;
+  RenderingStyle rendering{};
 };
 // Every field of the style (0 and -0 hash alike, as they compare equal).
 size_t hash_paragraph_style(const ParagraphStyle& p);
+size_t hash_rendering_style(const RenderingStyle& r);
 struct LayoutKeyHash {
   using is_transparent = void;
   size_t operator()(const LayoutKeyRef& key) const;

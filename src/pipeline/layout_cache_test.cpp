@@ -1,5 +1,5 @@
-// The layout cache keys on the whole paragraph style, and a hit allocates nothing (a steady
-// frame's draw_text builds no string or vector).
+// The layout cache keys on the whole paragraph and rendering styles, and a hit allocates nothing (a
+// steady frame's draw_text builds no string or vector).
 #include "pipeline/layout_cache.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +91,46 @@ TEST_F(LayoutCacheTest, EveryParagraphFieldIsPartOfTheKey) {
     seen.push_back(layout);
   }
   EXPECT_EQ(get(base, &ns), seen.front());
+}
+
+TEST_F(LayoutCacheTest, EveryRenderingFieldIsPartOfTheKeyAndOfTheGlyphKeys) {
+  const std::vector<std::function<void(RenderingStyle&)>> changes = {
+      [](RenderingStyle& r) { r.antialias = Antialias::kNone; },
+      [](RenderingStyle& r) { r.subpixel_order = SubpixelOrder::kVbgr; },
+      [](RenderingStyle& r) { r.hinting = HintStyle::kSlight; },
+      [](RenderingStyle& r) { r.hinting = HintStyle::kFull; },
+      [](RenderingStyle& r) { r.whole_pixel_positions = true; },
+  };
+  TextStyle base;
+  base.font = "DejaVu Sans 16";
+  uint64_t ns = 0;
+  const auto plain = get(base, &ns);
+  std::vector<std::shared_ptr<CachedLayout>> seen{plain};
+  for (size_t i = 0; i < changes.size(); ++i) {
+    TextStyle changed = base;
+    changes[i](changed.rendering);
+    const auto layout = get(changed, &ns);
+    for (const auto& other : seen) EXPECT_NE(layout, other) << "change " << i;
+    EXPECT_EQ(get(changed, &ns), layout) << "change " << i << " is cached";
+    seen.push_back(layout);
+  }
+  // The render mode reaches the glyph keys: the same glyph hinted or monochrome is another
+  // atlas entry; a whole-pixel glyph has no sub-pixel bin whatever the origin's fraction.
+  int dx = 0, dy = 0;
+  const atlas::GlyphKey grey = glyph_key_for_fraction(plain->glyphs[0], 0.3f, 0, &dx, &dy);
+  const atlas::GlyphKey mono = glyph_key_for_fraction(seen[1]->glyphs[0], 0.3f, 0, &dx, &dy);
+  const atlas::GlyphKey full = glyph_key_for_fraction(seen[4]->glyphs[0], 0.3f, 0, &dx, &dy);
+  EXPECT_EQ(grey.flags, 0);
+  EXPECT_NE(mono.flags, 0);
+  EXPECT_NE(full.flags, 0);
+  EXPECT_NE(mono.flags, full.flags);
+  EXPECT_EQ(grey.subpixel_bin, 1);
+  EXPECT_EQ(mono.subpixel_bin, 0);
+  EXPECT_EQ(full.subpixel_bin, 0);
+  const atlas::GlyphKey whole = glyph_key_for_fraction(seen[5]->glyphs[0], 0.6f, 0, &dx, &dy);
+  EXPECT_EQ(whole.flags, 0);
+  EXPECT_EQ(whole.subpixel_bin, 0);
+  EXPECT_EQ(dx, 1) << "0.6 px rounds to the next pixel";
 }
 
 TEST_F(LayoutCacheTest, MinusZeroIsZeroAndAHitAllocatesNothing) {

@@ -220,8 +220,8 @@ Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch&
   std::sort(batch.extras.begin(), batch.extras.end(), [](const auto& a, const auto& b) {
     const auto& x = a.first;
     const auto& y = b.first;
-    return std::tie(x.face_id, x.glyph_id, x.size_26_6, x.subpixel_bin, x.angle_bin) <
-           std::tie(y.face_id, y.glyph_id, y.size_26_6, y.subpixel_bin, y.angle_bin);
+    return std::tie(x.face_id, x.glyph_id, x.size_26_6, x.subpixel_bin, x.angle_bin, x.flags) <
+           std::tie(y.face_id, y.glyph_id, y.size_26_6, y.subpixel_bin, y.angle_bin, y.flags);
   });
   if (batch.extras.size() > extras_per_commit_) {  // the rest land in the next commits
     std::lock_guard lock(prefetch_mutex_);
@@ -281,8 +281,8 @@ bool RasterScheduler::collect_prefetched(size_t i, RasterBatch& batch) {
 
 void RasterScheduler::rasterize_here(size_t i, RasterBatch& batch) {
   const atlas::GlyphKey& k = misses_[i];
-  batch.bitmaps[i] =
-      rasterizers_[0]->rasterize({k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin, k.angle_bin});
+  batch.bitmaps[i] = rasterizers_[0]->rasterize(
+      {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin, k.angle_bin, k.flags});
   batch.have[i] = true;
 }
 
@@ -362,7 +362,7 @@ void RasterScheduler::queue_misses(size_t first) {
 Result<text::GlyphBitmap> RasterScheduler::rasterize_guarded(int worker, const atlas::GlyphKey& k) {
   try {
     return rasterizers_[size_t(worker)]->rasterize(
-        {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin, k.angle_bin});
+        {k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin, k.angle_bin, k.flags});
   } catch (const std::exception& e) {
     return Status(ErrorCode::kInternal, std::string("rasterize: ") + e.what());
   }

@@ -63,6 +63,7 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
                   "wrap width " + std::to_string(params.wrap_width) + " must be finite and >= 0");
   }
   GS_TRY(check_paragraph_style(params.paragraph));
+  GS_TRY(check_rendering_style(params.rendering));
   GS_TRY(impl.check_font_available(desc.get(), params.font));
 
   // Embedded NULs are text: Pango would cut the string at the first one, so each U+0000 is
@@ -121,6 +122,7 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
         kMaxFontPx));
   }
   impl.keep_queries = params.keep_queries;
+  impl.rendering = params.rendering;
   GS_ASSIGN_OR_RETURN(LayoutResult result, impl.lay_out_paragraphs(plain, attrs.get(), desc.get(),
                                                                    width_units, params.paragraph));
   result.marks_dropped = capped.dropped;
@@ -365,6 +367,9 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
 
     // Glyphs are in visual order, left to right, also in RTL runs.
     int64_t x = run_start;
+    // Colour glyphs have one way to be drawn (render mode 0).
+    const uint8_t render = info.is_color ? 0 : render_mode_of(rendering, info.hinting);
+    const bool whole_pixel = lands_on_whole_pixel(rendering, render);
     for (int i = 0; i < glyphs->num_glyphs; ++i) {
       const PangoGlyphInfo& g = glyphs->glyphs[i];
       const int64_t gx = x + g.geometry.x_offset;
@@ -382,6 +387,8 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       sg.is_color_font = info.is_color;
       sg.ink = info.ink;
       sg.angle_bin = angle;
+      sg.render = render;
+      sg.whole_pixel = whole_pixel;
       const size_t first_new = result.glyphs.size();
       if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) || !append_hex_box(font, g, sg, &result.glyphs)) {
         sg.glyph_id = (g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? 0 : g.glyph;  // .notdef stands in

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "glyphstream/paragraph.h"
+#include "glyphstream/rendering.h"
 #include "glyphstream/status.h"
 #include "text/decoration.h"
 #include "text/font_registry.h"
@@ -33,6 +34,9 @@ struct ShapedGlyph {
   bool has_color = false;      // foreground
   bool has_alpha = false;      // fgalpha (or the alpha of foreground="#rrggbbaa")
   bool is_color_font = false;  // the face has colour glyphs (emoji)
+  uint8_t render = 0;          // render mode (text/rendering_options.h; atlas GlyphKey::flags)
+  bool whole_pixel = false;    // the pen lands on a whole pixel (--subpixel-positions off, a
+                               // hinted or a monochrome glyph)
   InkBox ink;                  // where its raster can be, from the pen (culling; ink_box.h)
   uint16_t angle_bin = 0;      // raster rotation, 1/16 degree counter-clockwise: --rotate plus
                                // the run's gravity (text/rotation.h); 0 upright
@@ -43,6 +47,7 @@ struct LayoutParams {
   float wrap_width = 0;          // px; 0 = no wrapping
   bool markup = false;           // parse Pango markup (<span foreground=...>, <b>, ...)
   ParagraphStyle paragraph;      // pango-view's paragraph options (text/paragraph_options.h)
+  RenderingStyle rendering{};    // antialiasing, hinting, positions (text/rendering_options.h)
   bool keep_queries = false;     // keep the paragraphs' PangoLayouts (LayoutResult::queries)
 };
 
@@ -78,13 +83,16 @@ struct LayoutResult {
 class Layouter {
  public:
   // Creates a Pango font map (fontconfig) at 72 dpi so that font sizes are pixels, with glyph
-  // positions not rounded (sub-pixel positioning) and hinting of metrics off.
+  // positions not rounded (sub-pixel positioning, unless a style asks for whole pixels) and
+  // hinting of metrics off.
   static Result<std::unique_ptr<Layouter>> create(FontRegistry* registry);
   ~Layouter();
 
   // Validates UTF-8 (kInvalidUtf8 with the byte offset), the size (kInvalidArgument for <= 0
-  // or > 4096 px), the paragraph style (check_paragraph_style) and markup (kInvalidArgument
-  // with Pango's message), then lays out.
+  // or > 4096 px), the paragraph and rendering styles (check_paragraph_style,
+  // check_rendering_style) and markup (kInvalidArgument with Pango's message), then lays out.
+  // rendering.whole_pixel_positions: Pango rounds glyph positions and advances to whole pixels
+  // (pango_context_set_round_glyph_positions, as pango-view without --subpixel-positions).
   Result<LayoutResult> layout(std::string_view utf8, const LayoutParams& params);
 
   // Makes an application font file available to layout (fontconfig app font).

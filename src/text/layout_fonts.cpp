@@ -47,6 +47,7 @@ const FontInfo& Layouter::Impl::font_info(PangoFont* font) {
       info.size_26_6 = static_cast<uint32_t>(std::lround(std::min(px * 64, 4294967295.0)));
       info.is_color = color == FcTrue;
       info.ink = font_ink_box(font, px, info.is_color);
+      info.hinting = font_hinting(pattern);
     }
   }
   g_object_ref(font);

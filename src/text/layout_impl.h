@@ -32,6 +32,7 @@
 #include "text/pango_limits.h"
 #include "text/paragraph_options.h"
 #include "text/rasterizer.h"
+#include "text/rendering_options.h"
 #include "text/rotation.h"
 
 namespace glyphstream::text {
@@ -48,6 +49,7 @@ struct FontInfo {
   bool is_color = false;
   bool zero_size = false;  // a font file, but a size that rounds to 0 px (nested <small>)
   InkBox ink;              // of every glyph (ink_box.h)
+  FontHinting hinting;     // what fontconfig says about hinting it (rendering_options.h)
 };
 
 template <typename T, void (*Free)(T*)>
@@ -92,6 +94,7 @@ struct Layouter::Impl {
   // The font map's lock, held while laying out: kept layouts (LayoutQueries) share its fonts.
   PangoLock pango_lock;
   bool keep_queries = false;  // of the layout() call in progress
+  RenderingStyle rendering;   // of the layout() call in progress
 
   ~Impl() {
     std::lock_guard<std::recursive_mutex> guard(*pango_lock);
@@ -104,7 +107,10 @@ struct Layouter::Impl {
   bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                       std::vector<ShapedGlyph>* out);
   Status check_font_available(const PangoFontDescription* desc, const std::string& description);
-  PangoContext* context_for(const ContextOptions& o) { return contexts.get(font_map, o); }
+  PangoContext* context_for(ContextOptions o) {
+    o.round_positions = rendering.whole_pixel_positions;
+    return contexts.get(font_map, o);
+  }
   struct Paragraph {
     int64_t width = 0;  // logical, Pango units
   };

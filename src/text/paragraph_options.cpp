@@ -165,7 +165,7 @@ ContextOptions context_options(const ParagraphStyle& p) {
 
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o) {
   PangoContext* context = pango_font_map_create_context(map);
-  pango_context_set_round_glyph_positions(context, FALSE);
+  pango_context_set_round_glyph_positions(context, o.round_positions ? TRUE : FALSE);
   // pango-view's do_output(): language, base direction, base gravity, gravity hint (--rotate's
   // matrix is not set: context_options says why).
   pango_context_set_language(context, o.language.empty()

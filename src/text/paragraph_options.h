@@ -31,11 +31,12 @@ struct ContextOptions {
   // --gravity; auto is resolved here as Pango resolves it under --rotate's matrix
   // (pango_gravity_get_for_matrix), since the context carries no matrix.
   PangoGravity base_gravity = PANGO_GRAVITY_SOUTH;
+  bool round_positions = false;  // RenderingStyle::whole_pixel_positions
   friend bool operator==(const ContextOptions&, const ContextOptions&) = default;
 };
 ContextOptions context_options(const ParagraphStyle& p);
-// A new context of `map` (caller owns it) at glyphstream's settings (glyph positions not
-// rounded) with `o` applied: pango-view's base gravity and gravity hint.
+// A new context of `map` (caller owns it) at glyphstream's settings (glyph positions rounded
+// only with o.round_positions) with `o` applied: pango-view's base gravity and gravity hint.
 PangoContext* create_context(PangoFontMap* map, const ContextOptions& o);
 
 // Contexts per ContextOptions, made on first use and never changed: the few most recent ones

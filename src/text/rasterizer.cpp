@@ -14,6 +14,7 @@
 
 #include "text/font_check.h"
 #include "text/polygon_fill.h"
+#include "text/rendering_options.h"
 #include "text/resize.h"
 #include "text/rotation.h"
 
@@ -115,6 +116,22 @@ GlyphBitmap render_rotated_rect(const RasterRequest& r) {
 }
 
 }  // namespace
+
+// FreeType's load flags for a render mode, as cairo chooses them (cairo-ft-font.c,
+// _cairo_ft_options_merge and _cairo_ft_scaled_glyph_load_glyph): unhinted, else monochrome
+// hinting for antialias none, light hinting for slight, normal hinting for medium and full.
+static FT_Int32 load_flags_for(uint8_t mode) {
+  const uint8_t hint = render_mode::hint(mode);
+  if (hint == render_mode::kHintNone) return FT_LOAD_NO_HINTING | FT_LOAD_TARGET_NORMAL;
+  FT_Int32 flags = FT_LOAD_TARGET_NORMAL;
+  if (mode & render_mode::kMono) {
+    flags = FT_LOAD_TARGET_MONO | FT_LOAD_MONOCHROME;
+  } else if (hint == render_mode::kHintSlight) {
+    flags = FT_LOAD_TARGET_LIGHT;
+  }
+  if (mode & render_mode::kAutohint) flags |= FT_LOAD_FORCE_AUTOHINT;
+  return flags;
+}
 
 uint32_t line_break_arrow_glyph_id(double length_px, double tip_length_px, double line_width_px) {
   const auto fraction = [length_px](double v) {
@@ -307,15 +324,18 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
     e.bin = r.subpixel_bin;
     e.angle = r.angle_bin;
   }
-  // No hinting: layout positions are unhinted and sub-pixel, so hinted shapes would fight the
-  // 4 bins. No embedded bitmaps: they ignore the transform and may be 1-bit.
-  FT_Int32 flags = FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_NORMAL;
+  // No embedded bitmaps: they ignore the transform and may be 1-bit. The sub-pixel shift is
+  // applied after hinting (FT_Set_Transform), as cairo shifts a hinted glyph by its phase.
+  const bool mono = (r.render & render_mode::kMono) != 0;
+  FT_Int32 flags = FT_LOAD_NO_BITMAP | load_flags_for(r.render);
   if (e.has_color) flags |= FT_LOAD_COLOR | FT_LOAD_RENDER;  // COLR fonts render to BGRA
   FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, flags);
   if (ft != 0) return glyph_failure(e, "load", r.glyph_id, ft);
-  if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE) return render_outline_direct(e, r);
+  if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE && !mono) {
+    return render_outline_direct(e, r);
+  }
   if (e.face->glyph->format != FT_GLYPH_FORMAT_BITMAP) {
-    ft = FT_Render_Glyph(e.face->glyph, FT_RENDER_MODE_NORMAL);
+    ft = FT_Render_Glyph(e.face->glyph, mono ? FT_RENDER_MODE_MONO : FT_RENDER_MODE_NORMAL);
     if (ft != 0) return glyph_failure(e, "render", r.glyph_id, ft);
   }
   const FT_GlyphSlot slot = e.face->glyph;
@@ -469,6 +489,10 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
     return Status(ErrorCode::kInvalidArgument, "angle bin " + std::to_string(request.angle_bin) +
                                                    " out of range (0.." +
                                                    std::to_string(kAngleBins - 1) + ")");
+  }
+  if ((request.render & ~render_mode::kAllBits) != 0) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "render mode " + std::to_string(request.render) + " has unknown bits");
   }
   if (request.glyph_id & kHexFrameGlyphFlag) return render_hex_frame(request);
   if (request.glyph_id & kLineBreakArrowGlyphFlag) return render_line_break_arrow(request);

@@ -1,5 +1,6 @@
 // Glyph rasterization with FreeType: one Rasterizer per thread (its own FT_Library and faces),
-// never shared. Grayscale antialiased coverage, or premultiplied RGBA for colour glyphs.
+// never shared. Grayscale antialiased (or monochrome) coverage, or premultiplied RGBA for colour
+// glyphs; outlines hinted as cairo asks FreeType to hint them for the request's render mode.
 #pragma once
 
 #include <cstddef>
@@ -55,6 +56,7 @@ struct RasterRequest {
   // Turned counter-clockwise by angle_bin / 16 degrees about the pen before the shift
   // (FreeType's outline transform; text/rotation.h). Colour strikes are resampled.
   uint16_t angle_bin = 0;
+  uint8_t render = 0;  // render mode: hinting, monochrome (text/rendering_options.h)
 };
 
 struct GlyphBitmap {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "text/layout.h"
+#include "text/rendering_options.h"
 
 namespace glyphstream::text {
 namespace {
@@ -438,6 +439,38 @@ TEST_F(RasterizerTest, LineBreakArrowIsThePolygonItsIdEncodes) {
   for (uint8_t v : twice.pixels) ink += v / 255.0;
   EXPECT_NEAR(ink, 4 * 28.0, 0.3);
   EXPECT_NEAR(twice.top, 20, 1);
+}
+
+TEST_F(RasterizerTest, RenderModesHintAndMonochromeAsCairoAsksFreeType) {
+  const std::vector<ShapedGlyph> g = shape("m", "DejaVu Sans 13");
+  ASSERT_EQ(g.size(), 1u);
+  Rasterizer r(&registry_);
+  RasterRequest req = request(g[0]);
+  const GlyphBitmap unhinted = raster(r, req);
+  req.render = uint8_t(render_mode::kHintFull << render_mode::kHintShift);
+  const GlyphBitmap full = raster(r, req);
+  req.render = uint8_t(render_mode::kHintSlight << render_mode::kHintShift);
+  const GlyphBitmap slight = raster(r, req);
+  EXPECT_FALSE(same(unhinted, full));
+  EXPECT_FALSE(same(slight, full));
+  // (Which pixels each mode gives is cairo's: tests/oracle/cases/quality_*.txt.)
+  const auto solid = [](const GlyphBitmap& b) {
+    return std::count(b.pixels.begin(), b.pixels.end(), uint8_t(255));
+  };
+  // The same request again gives the same pixels (the per-face state is reset between modes).
+  req.render = 0;
+  EXPECT_TRUE(same(raster(r, req), unhinted));
+  for (uint8_t mono :
+       {uint8_t(render_mode::kMono), uint8_t(render_mode::kMono | (render_mode::kHintFull << 1))}) {
+    req.render = mono;
+    const GlyphBitmap b = raster(r, req);
+    ASSERT_GT(b.width, 0);
+    EXPECT_EQ(b.format, PixelFormat::kCoverage8);
+    for (uint8_t p : b.pixels) EXPECT_TRUE(p == 0 || p == 255) << int(p);
+    EXPECT_GT(solid(b), 10);
+  }
+  req.render = 0x80;
+  EXPECT_EQ(r.rasterize(req).status().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -29,18 +29,32 @@ void set_source(cairo_t* cr, uint32_t rgba) {
                         ((rgba >> 8) & 0xff) / 255.0, (rgba & 0xff) / 255.0);
 }
 
-// pango-view --pixels --hinting none --subpixel-positions --antialias gray: 72 dpi (pt == px),
-// unhinted outlines and metrics, positions not rounded to whole pixels, grey antialiasing; and
-// what its do_output() sets on the context: --language (else the locale's) and --rtl.
-PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p) {
+// pango-view --pixels with the case's --antialias, --subpixel-order, --hinting, --hint-metrics
+// and --subpixel-positions (by default --hinting none --hint-metrics off --subpixel-positions
+// --antialias gray: unhinted outlines and metrics, positions not rounded to whole pixels, grey
+// antialiasing), as its viewer-pangocairo.c sets them on the context's cairo font options
+// (--hinting auto: the hint style left to fontconfig); and what its do_output() sets on the
+// context: --language (else the locale's) and --rtl.
+PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p, const RenderingStyle& r) {
   PangoContext* context = pango_font_map_create_context(map);
   OptionsPtr options(cairo_font_options_create());
-  cairo_font_options_set_antialias(options.get(), CAIRO_ANTIALIAS_GRAY);
-  cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
+  static constexpr cairo_antialias_t kAntialias[] = {CAIRO_ANTIALIAS_GRAY, CAIRO_ANTIALIAS_NONE,
+                                                     CAIRO_ANTIALIAS_SUBPIXEL};
+  static constexpr cairo_subpixel_order_t kOrder[] = {
+      CAIRO_SUBPIXEL_ORDER_RGB, CAIRO_SUBPIXEL_ORDER_BGR, CAIRO_SUBPIXEL_ORDER_VRGB,
+      CAIRO_SUBPIXEL_ORDER_VBGR};
+  static constexpr cairo_hint_style_t kHintStyle[] = {
+      CAIRO_HINT_STYLE_NONE, CAIRO_HINT_STYLE_DEFAULT, CAIRO_HINT_STYLE_SLIGHT,
+      CAIRO_HINT_STYLE_MEDIUM, CAIRO_HINT_STYLE_FULL};
+  cairo_font_options_set_antialias(options.get(), kAntialias[int(r.antialias)]);
+  cairo_font_options_set_subpixel_order(options.get(), kOrder[int(r.subpixel_order)]);
+  cairo_font_options_set_hint_style(options.get(), kHintStyle[int(r.hinting)]);
+  cairo_font_options_set_hint_metrics(options.get(), r.hint_metrics == HintMetrics::kOn
+                                                         ? CAIRO_HINT_METRICS_ON
+                                                         : CAIRO_HINT_METRICS_OFF);
   pango_cairo_context_set_font_options(context, options.get());
   pango_cairo_context_set_resolution(context, 72);
-  pango_context_set_round_glyph_positions(context, FALSE);
+  pango_context_set_round_glyph_positions(context, r.whole_pixel_positions);
   pango_context_set_language(context, p.language.empty()
                                           ? pango_language_get_default()
                                           : pango_language_from_string(p.language.c_str()));
@@ -179,7 +193,7 @@ PangoMatrix rotated_placement(PangoLayout* layout, double degrees, int margin, i
 Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path) {
   // A font map of its own: the fontconfig configuration is the process's, as the library's.
   ObjectPtr map(pango_cairo_font_map_new());
-  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph));
+  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph, c.rendering));
   ObjectPtr layout_object(pango_layout_new(PANGO_CONTEXT(context.get())));
   PangoLayout* layout = PANGO_LAYOUT(layout_object.get());
   GS_TRY(fill_layout(layout, c));
@@ -231,7 +245,7 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
 
 Result<PangoLayout*> pango_cairo_layout(const OracleCase& c) {
   ObjectPtr map(pango_cairo_font_map_new());
-  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph));
+  ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph, c.rendering));
   ObjectPtr layout(pango_layout_new(PANGO_CONTEXT(context.get())));
   GS_TRY(fill_layout(PANGO_LAYOUT(layout.get()), c));
   return PANGO_LAYOUT(layout.release());
@@ -251,7 +265,7 @@ Result<PangoLayout*> pango_ft2_layout(const OracleCase& c) {
         FcPatternAddBool(pattern, FC_HINTING, FcFalse);
       },
       nullptr, nullptr);
-  PangoContext* context = make_context(map, c.paragraph);
+  PangoContext* context = make_context(map, c.paragraph, c.rendering);
   g_object_unref(map);  // the context holds it
   ObjectPtr layout(pango_layout_new(context));
   g_object_unref(context);  // the layout holds it

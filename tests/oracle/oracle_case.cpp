@@ -82,9 +82,33 @@ Result<bool> apply_paragraph(ParagraphStyle* p, const std::string& key, const st
   return true;
 }
 
+// The text quality keys; false if `key` is none of them.
+Result<bool> apply_rendering(RenderingStyle* r, const std::string& key, const std::string& v) {
+  if (key == "antialias") {
+    GS_ASSIGN_OR_RETURN(r->antialias,
+                        parse_choice<Antialias>(key, v, {"gray", "none", "subpixel"}));
+  } else if (key == "subpixel-order") {
+    GS_ASSIGN_OR_RETURN(r->subpixel_order,
+                        parse_choice<SubpixelOrder>(key, v, {"rgb", "bgr", "vrgb", "vbgr"}));
+  } else if (key == "hinting") {
+    GS_ASSIGN_OR_RETURN(
+        r->hinting, parse_choice<HintStyle>(key, v, {"none", "auto", "slight", "medium", "full"}));
+  } else if (key == "hint-metrics") {
+    GS_ASSIGN_OR_RETURN(r->hint_metrics, parse_choice<HintMetrics>(key, v, {"off", "on"}));
+  } else if (key == "subpixel-positions") {
+    GS_ASSIGN_OR_RETURN(const bool on, parse_yes_no(key, v));
+    r->whole_pixel_positions = !on;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Status apply(OracleCase* c, const std::string& key, const std::string& value) {
   GS_ASSIGN_OR_RETURN(const bool paragraph_key, apply_paragraph(&c->paragraph, key, value));
   if (paragraph_key) return {};
+  GS_ASSIGN_OR_RETURN(const bool rendering_key, apply_rendering(&c->rendering, key, value));
+  if (rendering_key) return {};
   if (key == "font") {
     c->font = value;
   } else if (key == "width") {

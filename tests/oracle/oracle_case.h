@@ -18,6 +18,10 @@
 //   language: BCP 47 tag         tabs: px px ... (left-aligned stops)
 //   gravity: south|east|north|west|auto   gravity-hint: natural|strong|line
 //   rotate: degrees (counter-clockwise; the image is the rotated layout's box, as pango-view's)
+// Text quality options, pango-view's flags (glyphstream/rendering.h; defaults glyphstream's):
+//   antialias: none|gray|subpixel    subpixel-order: rgb|bgr|vrgb|vbgr
+//   hinting: none|auto|slight|medium|full    hint-metrics: on|off
+//   subpixel-positions: yes (default) | no (whole pixels, pango-view without the flag)
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "glyphstream/paragraph.h"
+#include "glyphstream/rendering.h"
 #include "glyphstream/status.h"
 
 namespace glyphstream::oracle {
@@ -42,6 +47,7 @@ struct OracleCase {
   std::string about;
   float tolerance_px = 0;  // 0: oracle_test's bounds
   ParagraphStyle paragraph;
+  RenderingStyle rendering;
   std::string text;
   bool has_check(const std::string& c) const;
 };

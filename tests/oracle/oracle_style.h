@@ -15,6 +15,7 @@ inline TextStyle text_style(const OracleCase& c) {
   style.wrap_width = c.width;
   style.markup = c.markup;
   style.paragraph = c.paragraph;
+  style.rendering = c.rendering;
   return style;
 }
 

@@ -66,6 +66,7 @@ Status CpuReference::draw_text_scaled(float x, float y, float scale, const std::
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
   params.paragraph = style.paragraph;
+  params.rendering = style.rendering;
   GS_ASSIGN_OR_RETURN(text::LayoutResult layout, layouter_->layout(utf8, params));
   return draw_glyphs(x, y, scale, layout, style, boxes);
 }
@@ -99,16 +100,18 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
     // fractional part, in quarter-pixel bins horizontally.
     const double whole_x = std::floor(double(x)), whole_y = std::floor(double(y));
     const double px = double(float(double(x) - whole_x)) + double(g.x);
-    // Colour strikes have no sub-pixel variants: their pen is rounded to the nearest pixel.
-    double ix = g.is_color_font ? std::round(px) : std::floor(px);
-    int bin = g.is_color_font ? 0 : int(std::lround((px - ix) * 4.0));
+    // Colour strikes have no sub-pixel variants and whole-pixel glyphs (hinted, monochrome,
+    // --subpixel-positions off) none by choice: their pen is rounded to the nearest pixel.
+    const bool whole = g.is_color_font || g.whole_pixel;
+    double ix = whole ? std::round(px) : std::floor(px);
+    int bin = whole ? 0 : int(std::lround((px - ix) * 4.0));
     if (bin == 4) bin = 0, ix += 1;
     const int pen_x = int(whole_x) + int(ix);
     const int pen_y =
         int(whole_y) + int(std::lround(double(float(double(y) - whole_y)) + double(g.y)));
-    GS_ASSIGN_OR_RETURN(
-        text::GlyphBitmap bm,
-        rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin), g.angle_bin}));
+    GS_ASSIGN_OR_RETURN(text::GlyphBitmap bm,
+                        rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin),
+                                                g.angle_bin, g.render}));
     const uint32_t rgba =
         g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
     blend(bm, pen_x + bm.left, pen_y - bm.top, Color::from_rgba8(rgba));

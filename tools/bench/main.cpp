@@ -18,6 +18,7 @@
 #include "packing_workload.h"
 #include "plot.h"
 #include "raster_workload.h"
+#include "rendering_flags.h"
 #include "result_file.h"
 #include "rotate_workload.h"
 #include "workloads.h"
@@ -37,7 +38,9 @@ struct Options {
   std::string stats_json;
   bool all = false;
   bool quick = false;
-  bool clip = false;  // W4 draws with DrawParams::clip
+  bool clip = false;                          // W4 draws with DrawParams::clip
+  gs::tools::RenderingFlags rendering_flags;  // --antialias, --hinting, ... of every draw
+  gs::RenderingStyle rendering;
   int page_size = 1024;
   int width = 1280, height = 800;
   gs::GpuApi backend = gs::GpuApi::kGl;
@@ -247,6 +250,7 @@ gs::Status run(const Options& o) {
         base.frames = o.frames;
         base.quick = o.quick;
         base.clip = o.clip;
+        base.rendering = o.rendering;
         GS_TRY(apply_gpu_load(target.get(), load_ms, &base));
         for (const double gap_ms : gaps) {
           for (const int zoom_background : zooms) {
@@ -334,6 +338,7 @@ int main(int argc, char** argv) {
   app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
   app.add_flag("--clip", o.clip, "steady (W4): every draw with a DrawParams::clip");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
+  gs::tools::add_rendering_flags(app, &o.rendering_flags);
   if (auto exit_code = gs::tools::parse_command_line(
           app, std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr)) {
     return *exit_code;
@@ -341,6 +346,11 @@ int main(int argc, char** argv) {
   if (!o.replot.empty() && o.plot_path.empty()) o.plot_path = "plot.png";
   gs::Status checked = gs::bench::check_upload_modes(sync_uploads, o.modes);
   if (checked.ok()) checked = gs::bench::check_replot_alone(app);
+  if (checked.ok()) {
+    auto rendering = gs::tools::rendering_style(o.rendering_flags);
+    checked = rendering.status();
+    if (rendering.ok()) o.rendering = *rendering;
+  }
   if (checked.ok()) {
     checked = gs::bench::check_bench_paths({o.json_path, o.stats_json, o.plot_path, o.replot});
   }

@@ -230,8 +230,8 @@ Result<std::vector<Box>> collect_boxes(const GlyphSetSpec& spec, size_t enough_a
         int bin = int(std::lround((x - std::floor(x)) * 4.0f)) % 4;
         if (g.is_color_font) bin = 0;
         if (!seen.insert({g.face, g.glyph_id, g.size_26_6, bin}).second) continue;
-        auto bitmap =
-            rasterizer.rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin), g.angle_bin});
+        auto bitmap = rasterizer.rasterize(
+            {g.face, g.glyph_id, g.size_26_6, uint8_t(bin), g.angle_bin, g.render});
         if (!bitmap.ok() || bitmap->width <= 0 || bitmap->height <= 0) continue;
         if (bitmap->format != PixelFormat::kCoverage8) continue;  // colour glyphs: other pages
         boxes.push_back({bitmap->width, bitmap->height});

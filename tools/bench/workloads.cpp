@@ -64,9 +64,10 @@ std::vector<std::string> burst_lines(int count) {
   return lines;
 }
 
-TextStyle style(const std::string& font) {
+TextStyle style(const std::string& font, const RenderingStyle& rendering = {}) {
   TextStyle s;
   s.font = font;
+  s.rendering = rendering;
   s.color = Color{0.1f, 0.1f, 0.1f, 1};
   return s;
 }
@@ -133,6 +134,11 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   if (spec.frame_gap_ms > 0) j["frame_gap_ms"] = spec.frame_gap_ms;
   if (spec.zoom_background_glyphs > 0) j["zoom_background_glyphs"] = spec.zoom_background_glyphs;
   if (spec.clip) j["clip"] = true;
+  if (spec.rendering != RenderingStyle{}) {
+    j["antialias"] = int(spec.rendering.antialias);
+    j["hinting"] = int(spec.rendering.hinting);
+    j["whole_pixel_positions"] = spec.rendering.whole_pixel_positions;
+  }
   if (spec.busy_work) {
     j["gpu_load_ms"] = spec.gpu_load_ms;
     j["gpu_load_measured_ms"] = spec.gpu_load_measured_ms;
@@ -182,7 +188,8 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
 struct Scene {
   int width = 0, height = 0;
   std::vector<std::string> lines;
-  bool clip = false;  // WorkloadSpec::clip
+  bool clip = false;         // WorkloadSpec::clip
+  RenderingStyle rendering;  // WorkloadSpec::rendering
 };
 
 // What a workload adds to the summary, from its run.
@@ -222,7 +229,7 @@ Status draw_cold(TextSystem& ts, const Scene& scene, int) {
   float y = 4;
   for (const char* font : {"Sans 14", "Sans 20", "Sans 28"}) {
     for (const auto& line : scene.lines) {
-      GS_TRY(ts.draw_text(4, y, line, style(font)));
+      GS_TRY(ts.draw_text(4, y, line, style(font, scene.rendering)));
       y += float(std::atoi(font + 5)) * 1.3f;
     }
   }
@@ -235,7 +242,7 @@ Status draw_scroll(TextSystem& ts, const Scene& scene, int frame) {
   const int visible = int(float(scene.height) / line_h) + 1;
   for (int i = 0; i < visible; ++i) {
     const auto& line = scene.lines[size_t(frame + i) % scene.lines.size()];
-    GS_TRY(ts.draw_text(4, 2 + line_h * float(i), line, style("Sans 20")));
+    GS_TRY(ts.draw_text(4, 2 + line_h * float(i), line, style("Sans 20", scene.rendering)));
   }
   return {};
 }
@@ -248,7 +255,7 @@ Status draw_zoom_scaled(TextSystem& ts, const Scene& scene, int frame) {
   const float scale = float(zoom_size(frame) / 12.0);
   for (size_t i = 0; i < scene.lines.size(); ++i) {
     GS_TRY(ts.draw_text_scaled(4, 2 + float(i) * 12.0f * 1.35f * scale, scale, scene.lines[i],
-                               style("Sans 12")));
+                               style("Sans 12", scene.rendering)));
   }
   return {};
 }
@@ -261,7 +268,7 @@ Status draw_zoom(TextSystem& ts, const Scene& scene, int frame) {
   std::snprintf(font, sizeof font, "Sans %.2f", size);
   float y = 2;
   for (const auto& line : scene.lines) {
-    GS_TRY(ts.draw_text(4, y, line, style(font)));
+    GS_TRY(ts.draw_text(4, y, line, style(font, scene.rendering)));
     y += float(size) * 1.35f;
   }
   return {};
@@ -279,7 +286,7 @@ Status draw_steady(TextSystem& ts, const Scene& scene, int) {
     }
     for (size_t i = 0; i < scene.lines.size(); ++i) {
       GS_TRY(ts.draw_text(float(block % 2) * 8, float(block) * 32 + float(i) * 3, scene.lines[i],
-                          style("Sans 11"), params));
+                          style("Sans 11", scene.rendering), params));
     }
   }
   return {};
@@ -288,7 +295,7 @@ Status draw_steady(TextSystem& ts, const Scene& scene, int) {
 // 2,000 new 32 px glyphs in one frame (issue 4's upload benchmark).
 Status draw_burst(TextSystem& ts, const Scene& scene, int) {
   for (size_t i = 0; i < scene.lines.size(); ++i) {
-    GS_TRY(ts.draw_text(2, 2 + 16 * float(i), scene.lines[i], style("Sans 32")));
+    GS_TRY(ts.draw_text(2, 2 + 16 * float(i), scene.lines[i], style("Sans 32", scene.rendering)));
   }
   return {};
 }
@@ -500,7 +507,7 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
   if (spec.zoom_background_glyphs > 0) {
     workload_desc.zoom_background_glyphs = spec.zoom_background_glyphs;
   }
-  const Scene scene{target->width(), target->height(), wl->lines(), spec.clip};
+  const Scene scene{target->width(), target->height(), wl->lines(), spec.clip, spec.rendering};
   const int measured = spec.frames ? spec.frames : (spec.quick ? wl->quick_frames : wl->frames);
   const int warmup = spec.quick ? wl->quick_warmup : wl->warmup;
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "glyphstream/rendering.h"
 #include "glyphstream/stats.h"
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
@@ -37,6 +38,8 @@ struct WorkloadSpec {
   // W4 (steady): every draw_text carries a DrawParams::clip (the viewport less 2 px on each
   // side, alternating between two clips), to measure what clipping costs.
   bool clip = false;
+  // TextStyle::rendering of every draw (--antialias, --hinting, ...): what a render mode costs.
+  RenderingStyle rendering;
 };
 
 struct WorkloadResult {

@@ -98,6 +98,7 @@ gs::Status run(const gs::tools::RenderJob& job) {
   style.wrap_width = float(o.width);
   style.markup = input.markup;
   style.paragraph = job.paragraph;
+  style.rendering = job.rendering;
   GS_ASSIGN_OR_RETURN(gs::TextMetrics metrics, ts->measure(input.text, style));
   if (!std::isfinite(metrics.height) || metrics.height > 16384) {
     return {gs::ErrorCode::kInvalidArgument,

@@ -36,6 +36,7 @@ RenderCommandLine parse_render_command_line(const std::vector<std::string>& args
                  "Write every atlas page (with its shelves) as PNG here");
   app.add_flag("--quiet", o.quiet, "Print nothing on success (errors still go to stderr)");
   add_paragraph_flags(app, &o.paragraph);
+  add_rendering_flags(app, &o.rendering);
   add_common_options(app, &o.common);
   std::ostringstream out, err;
   r.exit_code = parse_command_line(app, args, out, err);
@@ -62,6 +63,7 @@ Status validate_render_job(RenderJob* job) {
   GS_ASSIGN_OR_RETURN(job->fg, parse_color(o.fg));
   GS_ASSIGN_OR_RETURN(job->bg, parse_color(o.bg));
   GS_ASSIGN_OR_RETURN(job->paragraph, paragraph_style(o.paragraph));
+  GS_ASSIGN_OR_RETURN(job->rendering, rendering_style(o.rendering));
   return check_render_paths(o);
 }
 

@@ -10,6 +10,7 @@
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
 #include "paragraph_flags.h"
+#include "rendering_flags.h"
 
 namespace glyphstream::tools {
 
@@ -31,6 +32,7 @@ struct RenderOptions {
   std::string dump_atlas;
   bool quiet = false;
   ParagraphFlags paragraph;  // pango-view's paragraph flags (paragraph_flags.h)
+  RenderingFlags rendering;  // pango-view's antialias and hinting flags (rendering_flags.h)
   CommonOptions common;
 };
 
@@ -40,6 +42,7 @@ struct RenderJob {
   RenderOptions options;
   Color fg, bg;
   ParagraphStyle paragraph;  // from options.paragraph
+  RenderingStyle rendering;  // from options.rendering
   TextSystemDesc desc;
   std::vector<std::string> warnings;  // environment values that were not understood
 };

@@ -1,0 +1,46 @@
+// Text quality options (TextStyle::rendering): antialiasing, hinting and glyph positions, with
+// pango-view's names and meanings (its cairo font options), so that one command line drives
+// glyphstream-render and pango-view alike. Zero is the default everywhere and is what
+// glyphstream always drew: grey antialiasing, no hinting, unhinted metrics, quarter-pixel
+// positions, i.e. pango-view --hinting none --hint-metrics off --subpixel-positions
+// --antialias gray. Every field is part of the layout cache key and of the glyph cache key,
+// so one frame may mix styles.
+#pragma once
+
+#include <cstdint>
+
+namespace glyphstream {
+
+// --antialias: how glyph edges are drawn. kNone: every pixel fully covered or not at all
+// (FreeType's monochrome rasterizer, hinted for monochrome as cairo hints it), each glyph at a
+// whole pixel (a quarter-pixel shift of on-or-off pixels only moves or doubles a stem). kSubpixel
+// (LCD glyphs with one coverage per colour channel) is not implemented yet: kUnsupported.
+enum class Antialias : uint8_t { kGray = 0, kNone, kSubpixel };
+// --subpixel-order: the order of a pixel's colour stripes (with kSubpixel only).
+enum class SubpixelOrder : uint8_t { kRgb = 0, kBgr, kVrgb, kVbgr };
+// --hinting: how outlines are fitted to the pixel grid, as cairo asks FreeType: kNone
+// unhinted; kSlight FreeType's light hinting; kMedium and kFull its normal hinting (with
+// antialias none: its monochrome hinting); kAuto the font's hint style in fontconfig's
+// configuration. A font that fontconfig's configuration keeps unhinted (Debian: WenQuanYi
+// Micro Hei, DejaVu below 7.5 px) stays unhinted, and one it gives the auto-hinter gets it, as
+// in cairo. A hinted glyph is drawn at a whole pixel (its outline is fitted to the grid; a
+// quarter-pixel shift would undo that), as cairo's image backend draws it.
+enum class HintStyle : uint8_t { kNone = 0, kAuto, kSlight, kMedium, kFull };
+// --hint-metrics: kOn rounds font metrics (ascent, descent, line height) to whole pixels as
+// pango-cairo does; not implemented yet (kUnsupported).
+enum class HintMetrics : uint8_t { kOff = 0, kOn };
+
+struct RenderingStyle {
+  Antialias antialias = Antialias::kGray;              // --antialias
+  SubpixelOrder subpixel_order = SubpixelOrder::kRgb;  // --subpixel-order
+  HintStyle hinting = HintStyle::kNone;                // --hinting
+  HintMetrics hint_metrics = HintMetrics::kOff;        // --hint-metrics
+  // --subpixel-positions off (pango-view's default): glyph positions are rounded to whole
+  // pixels by Pango (advances too) and every glyph lands on a whole pixel of the target. false
+  // (--subpixel-positions): positions are kept to a quarter pixel.
+  bool whole_pixel_positions = false;
+
+  friend bool operator==(const RenderingStyle&, const RenderingStyle&) = default;
+};
+
+}  // namespace glyphstream
