@@ -40,22 +40,6 @@ class HeadlessGl {
   }
   // Clears the framebuffer to a straight-alpha colour.
   virtual void clear(float r, float g, float b, float a) = 0;
-  // Benchmark aid (the bench's W5 "busy GPU"): the application's own drawing before the text.
-  // Covers the framebuffer with one full-screen pass whose fragment shader runs `work`
-  // iterations of dependent arithmetic per pixel and leaves the straight-alpha colour
-  // (r, g, b, a), exactly. Queued, never waited for; its GPU time grows linearly with `work`
-  // (time_busy_scene measures it). Restores the GL state it changes. kInvalidArgument for work
-  // above kMaxBusySceneWork.
-  virtual Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) {
-    (void)r, (void)g, (void)b, (void)a, (void)work;
-    return {ErrorCode::kUnsupported, "draw_busy_scene is not implemented by this context"};
-  }
-  // Draws one busy scene inside a GL_TIME_ELAPSED query, waits for it and returns its GPU time
-  // in milliseconds.
-  virtual Result<double> time_busy_scene(uint32_t work) {
-    (void)work;
-    return Status(ErrorCode::kUnsupported, "time_busy_scene is not implemented by this context");
-  }
   // Reads the framebuffer back as RGBA8, top row first (width * height * 4 bytes); waits for
   // the GPU to finish. The pixels are premultiplied by alpha (what TextSystem's blending
   // leaves in the framebuffer, see text_system.h): un-premultiply before storing them in a

@@ -33,11 +33,6 @@ enum class PixelFormat : uint8_t {
 constexpr int bytes_per_pixel(PixelFormat f) { return f == PixelFormat::kCoverage8 ? 1 : 4; }
 constexpr int kPixelFormatCount = 2;
 
-// The most iterations per pixel a busy scene (HeadlessGl / VulkanContext::draw_busy_scene, a
-// benchmark aid) accepts: about 9 s of GPU time on an H200 at 1280 x 800, so that a bad value
-// is an error, not a GPU that stays busy for hours.
-constexpr uint32_t kMaxBusySceneWork = 1u << 20;
-
 // Straight (not premultiplied) RGBA colour, components 0..1.
 struct Color {
   float r = 0, g = 0, b = 0, a = 1;

@@ -84,8 +84,8 @@ struct VulkanFrameSync {
   uint64_t signal_value = 0;      // the frame token
 };
 
-// A span of the device's timestamp clock, in nanoseconds (VulkanContext::last_busy_scene_span,
-// FrameStats::gpu_upload_begin_ns / gpu_upload_end_ns).
+// A span of the device's timestamp clock, in nanoseconds (FrameStats::gpu_upload_begin_ns /
+// gpu_upload_end_ns).
 struct GpuSpan {
   uint64_t begin_ns = 0;
   uint64_t end_ns = 0;
@@ -130,20 +130,6 @@ class VulkanContext {
   // Reads the offscreen image back as premultiplied RGBA8, top row first, tight rows; waits for
   // the work submitted before it (on glyphstream's own timeline, never device idle).
   virtual Status read_pixels(std::vector<uint8_t>* rgba) = 0;
-
-  // Benchmark aid (the bench's W5 "busy GPU"), as HeadlessGl::draw_busy_scene: the
-  // application's own drawing before the text, one full-screen pass over the offscreen image
-  // whose fragment shader runs `work` iterations of arithmetic per pixel, leaving the
-  // straight-alpha colour. Submitted to the graphics queue without waiting: glyphstream's next
-  // graphics submission comes after it, as an application's draws would. kInvalidArgument for
-  // work above kMaxBusySceneWork.
-  virtual Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) = 0;
-  // Draws one busy scene, waits for it and returns its GPU time in milliseconds (timestamps).
-  virtual Result<double> time_busy_scene(uint32_t work) = 0;
-  // Where the most recent busy scene ran on the device clock (waits for it): compare with a
-  // frame's FrameStats::gpu_upload_begin_ns / gpu_upload_end_ns to see uploads on the transfer
-  // queue overlap the application's drawing.
-  virtual Result<GpuSpan> last_busy_scene_span() = 0;
 };
 
 }  // namespace glyphstream

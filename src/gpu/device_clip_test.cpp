@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "gpu/device_test_support.h"
+#include "device_test_support.h"
 
 namespace glyphstream::gpu {
 namespace {

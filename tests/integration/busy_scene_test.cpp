@@ -1,6 +1,6 @@
-// The bench's W5 busy scene (HeadlessGl / VulkanContext::draw_busy_scene) on both backends: it
-// leaves exactly its colour, and text drawn after it, with uploads in flight while it runs, is
-// pixel-identical to the same text drawn after a plain clear (Vulkan under synchronization
+// The bench's W5 busy scene (bench/busy_scene/busy_scene.h, through HeadlessTarget) on both
+// backends: it leaves exactly its colour, and text drawn after it, with uploads in flight while it
+// runs, is pixel-identical to the same text drawn after a plain clear (Vulkan under synchronization
 // validation: the scene and the uploads are ordered, any message fails).
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "busy_scene.h"
 #include "glyphstream/text_system.h"
 #include "headless_target.h"
 
@@ -83,7 +84,7 @@ TEST_P(BusyScene, LeavesExactlyItsColour) {
 }
 
 TEST_P(BusyScene, RefusesWorkAboveTheBound) {
-  EXPECT_EQ(target_->draw_busy_scene(Color{0, 0, 0, 1}, kMaxBusySceneWork + 1).code(),
+  EXPECT_EQ(target_->draw_busy_scene(Color{0, 0, 0, 1}, bench::kMaxBusySceneWork + 1).code(),
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(target_->time_busy_scene(UINT32_MAX).status().code(), ErrorCode::kInvalidArgument);
 }

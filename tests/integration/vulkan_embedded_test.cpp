@@ -21,8 +21,8 @@
 #include "glyphstream/text_system.h"
 #include "glyphstream/vulkan.h"
 #include "glyphstream/vulkan_submit.h"
-#include "gpu/vulkan/vk_test_app.h"
 #include "image_diff.h"
+#include "vk_test_app.h"
 
 namespace glyphstream {
 namespace {

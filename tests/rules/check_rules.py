@@ -101,19 +101,52 @@ def rule_text_includes(root):
         "src/text must not include gpu/ or atlas/ headers (the pipeline joins the layers)")
 
 
-# (c) The GPU layer never reaches into the text layer.
+# (c) The GPU layer never reaches into the text layer or the pipeline above it: src/gpu/
+# includes no text/ or pipeline/ header and none of the public headers of the text side
+# (TextSystem, TextLayout, paragraphs); the pipeline drives it through GpuDevice.
+GPU_FORBIDDEN_PUBLIC = ("glyphstream/text_system.h", "glyphstream/text_layout.h",
+                        "glyphstream/paragraph.h")
+
+
 def rule_gpu_includes(root):
     return forbidden_includes(
-        root, "src/gpu", "gpu-includes", lambda path, header: header.startswith("text/"),
-        "src/gpu must not include text/ headers")
+        root, "src/gpu", "gpu-includes",
+        lambda path, header: header.startswith(("text/", "pipeline/"))
+        or header in GPU_FORBIDDEN_PUBLIC,
+        "src/gpu must not include text/ or pipeline/ headers or the text side's public headers "
+        "(text_system.h, text_layout.h, paragraph.h)")
 
 
-# (d) Graphics API headers only in the GPU backends; the public API, the rest of the library,
-# the tools, the benchmarks and the fuzzers go through glyphstream/headless_gl.h. Tests and
-# examples are applications (they check or own GL state) and may include them. The one
-# exception is the header-only submission helper of embedded Vulkan, which exists to hand the
+# (c') The pipeline joins the modules below the facade: it includes the public value types it
+# needs (types.h, status.h, stats.h, text_style.h, text_system_desc.h, ...) but never the
+# facade's header glyphstream/text_system.h, and never a backend header (gpu/gl/, gpu/vulkan/):
+# what is backend-specific reaches the backend through GpuDevice.
+def rule_pipeline_includes(root):
+    return forbidden_includes(
+        root, "src/pipeline", "pipeline-includes",
+        lambda path, header: header == "glyphstream/text_system.h"
+        or header.startswith(("gpu/gl/", "gpu/vulkan/")),
+        "src/pipeline must not include glyphstream/text_system.h (the facade) or a backend "
+        "header (gpu/gl/, gpu/vulkan/): include the public type headers it needs and reach the "
+        "backend through gpu/gpu_device.h")
+
+
+# (d) Graphics API headers only in the GPU backends and in the bench's busy scene (bench support
+# that draws with GL and Vulkan itself; its header, busy_scene.h, stays free of them); the
+# public API, the rest of the library, the tools, the other benchmarks and the fuzzers go
+# through glyphstream/headless_gl.h. Tests (tests/support included) and examples are
+# applications (they check or own GL state) and may include them. The one exception in the
+# public API is the header-only submission helper of embedded Vulkan, which exists to hand the
 # application VkSemaphoreSubmitInfo entries (no library file includes it).
 GRAPHICS_HEADER_EXCEPTIONS = ("include/glyphstream/vulkan_submit.h",)
+GRAPHICS_FOLDERS = ("src/gpu/",)
+GRAPHICS_SOURCE_FOLDERS = ("bench/busy_scene/",)  # .cpp files only
+
+
+def graphics_allowed(path):
+    if path.startswith(GRAPHICS_FOLDERS) or path in GRAPHICS_HEADER_EXCEPTIONS:
+        return True
+    return path.startswith(GRAPHICS_SOURCE_FOLDERS) and path.endswith(".cpp")
 
 
 def rule_graphics_headers(root):
@@ -122,9 +155,21 @@ def rule_graphics_headers(root):
         violations += forbidden_includes(
             root, folder, "graphics-headers",
             lambda path, header: GRAPHICS_RE.match(header) is not None
-            and not path.startswith("src/gpu/") and path not in GRAPHICS_HEADER_EXCEPTIONS,
-            "graphics headers (epoxy, EGL, GL, Vulkan, GLFW) belong under src/gpu/ only")
+            and not graphics_allowed(path),
+            "graphics headers (epoxy, EGL, GL, Vulkan, GLFW) belong under src/gpu/ (and the "
+            "sources of bench/busy_scene/) only")
     return violations
+
+
+# (d') Test support is not library code: no file of src/ but a *_test.cpp includes GoogleTest
+# (harnesses, fixtures and helpers shared by tests live in tests/support/).
+def rule_test_support(root):
+    return forbidden_includes(
+        root, "src", "test-support",
+        lambda path, header: header.startswith(("gtest/", "gmock/"))
+        and not path.endswith("_test.cpp"),
+        "test support belongs in tests/support/, not in src/ (only *_test.cpp files there "
+        "include GoogleTest)")
 
 
 TEXT_LIBRARY_RE = re.compile(r"^(pango/|harfbuzz/|hb\.h$|hb-|fontconfig/|ft2build\.h$|freetype2?/)")
@@ -345,6 +390,7 @@ RULES = {
     "atlas-includes": rule_atlas_includes,
     "text-includes": rule_text_includes,
     "gpu-includes": rule_gpu_includes,
+    "test-support": rule_test_support,
     "graphics-headers": rule_graphics_headers,
     "text-libraries": rule_text_libraries,
     "file-length": rule_file_length,

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "busy_scene.h"
+
 namespace glyphstream::bench {
 namespace {
 

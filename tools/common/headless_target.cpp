@@ -1,10 +1,20 @@
 #include "headless_target.h"
 
+#include "busy_scene.h"
 #include "glyphstream/headless_gl.h"
 #include "glyphstream/vulkan.h"
 
 namespace glyphstream::tools {
 namespace {
+
+// The target's busy scene (bench support, bench/busy_scene), made at its first use.
+template <typename Context>
+Result<bench::BusyScene*> busy_scene(Context* context, std::unique_ptr<bench::BusyScene>* scene) {
+  if (!*scene) {
+    GS_ASSIGN_OR_RETURN(*scene, bench::BusyScene::create(context));
+  }
+  return scene->get();
+}
 
 class GlTarget final : public HeadlessTarget {
  public:
@@ -27,12 +37,17 @@ class GlTarget final : public HeadlessTarget {
   }
   Status read_pixels(std::vector<uint8_t>* rgba) override { return gl_->read_pixels(rgba); }
   Status draw_busy_scene(const Color& c, uint32_t work) override {
-    return gl_->draw_busy_scene(c.r, c.g, c.b, c.a, work);
+    GS_ASSIGN_OR_RETURN(bench::BusyScene * scene, busy_scene(gl_.get(), &busy_));
+    return scene->draw(c, work);
   }
-  Result<double> time_busy_scene(uint32_t work) override { return gl_->time_busy_scene(work); }
+  Result<double> time_busy_scene(uint32_t work) override {
+    GS_ASSIGN_OR_RETURN(bench::BusyScene * scene, busy_scene(gl_.get(), &busy_));
+    return scene->time(work);
+  }
 
  private:
   std::unique_ptr<HeadlessGl> gl_;
+  std::unique_ptr<bench::BusyScene> busy_;  // before the context goes
 };
 
 class VulkanTarget final : public HeadlessTarget {
@@ -51,16 +66,24 @@ class VulkanTarget final : public HeadlessTarget {
   Status clear(const Color& c) override { return vk_->clear(c.r, c.g, c.b, c.a); }
   Status read_pixels(std::vector<uint8_t>* rgba) override { return vk_->read_pixels(rgba); }
   Status draw_busy_scene(const Color& c, uint32_t work) override {
-    return vk_->draw_busy_scene(c.r, c.g, c.b, c.a, work);
+    GS_ASSIGN_OR_RETURN(bench::BusyScene * scene, busy_scene(vk_.get(), &busy_));
+    return scene->draw(c, work);
   }
-  Result<double> time_busy_scene(uint32_t work) override { return vk_->time_busy_scene(work); }
-  Result<GpuSpan> last_busy_scene_span() override { return vk_->last_busy_scene_span(); }
+  Result<double> time_busy_scene(uint32_t work) override {
+    GS_ASSIGN_OR_RETURN(bench::BusyScene * scene, busy_scene(vk_.get(), &busy_));
+    return scene->time(work);
+  }
+  Result<GpuSpan> last_busy_scene_span() override {
+    if (!busy_) return Status(ErrorCode::kInvalidArgument, "busy scene: none drawn yet");
+    return busy_->last_span();
+  }
   std::vector<std::string> take_validation_messages() override {
     return vk_->take_validation_messages();
   }
 
  private:
   std::unique_ptr<VulkanContext> vk_;
+  std::unique_ptr<bench::BusyScene> busy_;  // before the context goes
 };
 
 }  // namespace

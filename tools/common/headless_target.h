@@ -45,7 +45,8 @@ class HeadlessTarget {
   // Premultiplied RGBA8, top row first, tight rows; waits for the GPU.
   virtual Status read_pixels(std::vector<uint8_t>* rgba) = 0;
   // The bench's W5 "busy GPU": the application's own drawing before the text, replacing the
-  // clear (HeadlessGl::draw_busy_scene / VulkanContext::draw_busy_scene); not waited for.
+  // clear (bench/busy_scene/busy_scene.h, bench support made at the first call); not waited
+  // for. kInvalidArgument for work above bench::kMaxBusySceneWork.
   virtual Status draw_busy_scene(const Color& color, uint32_t work) = 0;
   // One busy scene's GPU time, ms (waits for it).
   virtual Result<double> time_busy_scene(uint32_t work) = 0;

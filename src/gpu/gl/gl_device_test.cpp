@@ -10,8 +10,8 @@
 #include <cstring>
 #include <random>
 
+#include "device_test_support.h"
 #include "glyphstream/headless_gl.h"
-#include "gpu/device_test_support.h"
 #include "gpu/gpu_device.h"
 
 namespace glyphstream::gpu {

@@ -1,4 +1,5 @@
-// Compiling and linking a GLSL program, shared by the quad renderer and the busy scene.
+// Compiling and linking a GLSL program, shared by the quad renderer and the bench's busy scene
+// (bench/busy_scene/gl_busy_scene.cpp).
 #pragma once
 
 #include <epoxy/gl.h>

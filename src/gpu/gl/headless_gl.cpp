@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "core/env_options.h"
-#include "gpu/gl/gl_busy_scene.h"
 
 namespace glyphstream {
 namespace {
@@ -122,7 +121,6 @@ class HeadlessGlImpl final : public HeadlessGl {
       eglMakeCurrent(display_, surface_, surface_, context_);
       if (fbo_) glDeleteFramebuffers(1, &fbo_);
       if (rbo_) glDeleteRenderbuffers(1, &rbo_);
-      busy_scene_.release();
       eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
       eglDestroyContext(display_, context_);
     }
@@ -214,15 +212,6 @@ class HeadlessGlImpl final : public HeadlessGl {
     glClearColor(r, g, b, a);
     glClear(GL_COLOR_BUFFER_BIT);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
-  }
-
-  Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) override {
-    const float rgba[4] = {r, g, b, a};
-    return on_framebuffer<Status>([&] { return busy_scene_.draw(width_, height_, rgba, work); });
-  }
-
-  Result<double> time_busy_scene(uint32_t work) override {
-    return on_framebuffer<Result<double>>([&] { return busy_scene_.time(width_, height_, work); });
   }
 
   Status read_pixels(std::vector<uint8_t>* rgba) override {
@@ -388,20 +377,6 @@ class HeadlessGlImpl final : public HeadlessGl {
 
   bool owns_display() const { return display_ != EGL_NO_DISPLAY; }
 
-  // Runs fn with this context current and its framebuffer bound for drawing; the caller's
-  // context and draw framebuffer are put back afterwards.
-  template <typename R, typename Fn>
-  R on_framebuffer(Fn&& fn) {
-    OwnContext own(this);
-    if (!own.status.ok()) return own.status;
-    GLint prev_draw = 0;
-    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
-    R result = fn();
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
-    return result;
-  }
-
   int width_ = 0, height_ = 0;
 
  private:
@@ -409,7 +384,6 @@ class HeadlessGlImpl final : public HeadlessGl {
   EGLContext context_ = EGL_NO_CONTEXT;
   EGLSurface surface_ = EGL_NO_SURFACE;
   GLuint fbo_ = 0, rbo_ = 0;
-  gpu::gl::BusyScene busy_scene_;
   std::string platform_, renderer_, version_;
 };
 

@@ -4,8 +4,8 @@
 #include <vulkan/vulkan.h>
 
 #include "gpu/vulkan/vk_memory.h"
-#include "gpu/vulkan/vk_test_support.h"
 #include "gpu/vulkan/vk_util.h"
+#include "vk_test_support.h"
 
 namespace glyphstream::gpu::vktest {
 namespace {

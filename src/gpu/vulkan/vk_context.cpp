@@ -75,7 +75,6 @@ HeadlessContext::~HeadlessContext() {
     // Our own work only: the context's fence and whatever the backend left is already done
     // (the backend waits for its timeline in its destructor).
     if (fence_) vkWaitForFences(dev_.device, 1, &fence_, VK_TRUE, UINT64_MAX);
-    busy_scene_.destroy();
     destroy_buffer(dev_, &readback_);
     destroy_image(dev_, &target_);
     if (fence_) vkDestroyFence(dev_.device, fence_, nullptr);
@@ -248,8 +247,6 @@ Status HeadlessContext::init(const VulkanContextDesc& desc) {
   VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   fence.flags = VK_FENCE_CREATE_SIGNALED_BIT;  // the destructor's wait returns if never used
   GS_TRY(check(vkCreateFence(dev_.device, &fence, nullptr, &fence_), "vkCreateFence"));
-  GS_TRY(busy_scene_.init(dev_, graphics_family_));
-
   return create_target(width_, height_);
 }
 
@@ -357,20 +354,6 @@ Status HeadlessContext::read_pixels(std::vector<uint8_t>* rgba) {
   rgba->assign(readback_.mapped, readback_.mapped + size_t(width_) * size_t(height_) * 4);
   return {};
 }
-
-Status HeadlessContext::draw_busy_scene(float r, float g, float b, float a, uint32_t work) {
-  const float rgba[4] = {r, g, b, a};
-  return busy_scene_.draw(graphics_queue_, target_, rgba, work);
-}
-
-Result<double> HeadlessContext::time_busy_scene(uint32_t work) {
-  const float black[4] = {0, 0, 0, 1};
-  GS_TRY(busy_scene_.draw(graphics_queue_, target_, black, work));
-  GS_ASSIGN_OR_RETURN(const GpuSpan span, busy_scene_.last_span());
-  return double(span.end_ns - span.begin_ns) / 1e6;
-}
-
-Result<GpuSpan> HeadlessContext::last_busy_scene_span() { return busy_scene_.last_span(); }
 
 }  // namespace glyphstream::gpu::vk
 

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "glyphstream/vulkan.h"
-#include "gpu/vulkan/vk_busy_scene.h"
 #include "gpu/vulkan/vk_util.h"
 
 namespace glyphstream::gpu::vk {
@@ -33,9 +32,6 @@ class HeadlessContext final : public VulkanContext {
   Status resize(int width, int height) override;
   Status clear(float r, float g, float b, float a) override;
   Status read_pixels(std::vector<uint8_t>* rgba) override;
-  Status draw_busy_scene(float r, float g, float b, float a, uint32_t work) override;
-  Result<double> time_busy_scene(uint32_t work) override;
-  Result<GpuSpan> last_busy_scene_span() override;
 
   // The offscreen colour image (R8G8B8A8_UNORM, always in VK_IMAGE_LAYOUT_GENERAL).
   const Image& target() const { return target_; }
@@ -63,7 +59,6 @@ class HeadlessContext final : public VulkanContext {
   VkFence fence_ = VK_NULL_HANDLE;
   Image target_;
   Buffer readback_;
-  BusyScene busy_scene_;
   int width_ = 0, height_ = 0;
   std::string renderer_;
 };

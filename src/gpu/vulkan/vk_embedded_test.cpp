@@ -4,10 +4,10 @@
 // driven through GpuDevice as the pipeline drives it.
 #include <random>
 
-#include "gpu/device_test_support.h"
-#include "gpu/vulkan/vk_test_app.h"
-#include "gpu/vulkan/vk_test_support.h"
+#include "device_test_support.h"
 #include "image_diff.h"
+#include "vk_test_app.h"
+#include "vk_test_support.h"
 
 namespace glyphstream::gpu::vktest {
 namespace {

@@ -13,19 +13,11 @@ constexpr uint32_t kFragment[] =
 constexpr uint32_t kRectFragment[] =
 #include "glyph_rects.frag.inc"
     ;
-constexpr uint32_t kBusyVertex[] =
-#include "busy_scene.vert.inc"
-    ;
-constexpr uint32_t kBusyFragment[] =
-#include "busy_scene.frag.inc"
-    ;
 
 }  // namespace
 
 std::span<const uint32_t> glyph_vertex_spirv() { return kVertex; }
 std::span<const uint32_t> glyph_fragment_spirv() { return kFragment; }
 std::span<const uint32_t> rect_fragment_spirv() { return kRectFragment; }
-std::span<const uint32_t> busy_scene_vertex_spirv() { return kBusyVertex; }
-std::span<const uint32_t> busy_scene_fragment_spirv() { return kBusyFragment; }
 
 }  // namespace glyphstream::gpu::vk

@@ -12,8 +12,5 @@ std::span<const uint32_t> glyph_vertex_spirv();
 std::span<const uint32_t> glyph_fragment_spirv();
 // The fragment shader without a sampler: kNoPage batches (rect kinds only).
 std::span<const uint32_t> rect_fragment_spirv();
-// shaders/busy_scene.{vert,frag}: VulkanContext's busy scene (a benchmark aid).
-std::span<const uint32_t> busy_scene_vertex_spirv();
-std::span<const uint32_t> busy_scene_fragment_spirv();
 
 }  // namespace glyphstream::gpu::vk

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "device_test_support.h"
 #include "glyphstream/vulkan.h"
-#include "gpu/device_test_support.h"
 #include "gpu/gpu_device.h"
 #include "gpu/vulkan/vk_backend.h"
 

@@ -1,10 +1,12 @@
-#include "gpu/gl/gl_busy_scene.h"
+// The busy scene on GL (busy_scene.h): HeadlessGl's offscreen framebuffer.
+#include <epoxy/gl.h>
 
 #include <string>
 
+#include "busy_scene.h"
 #include "gpu/gl/gl_program.h"
 
-namespace glyphstream::gpu::gl {
+namespace glyphstream::bench {
 namespace {
 
 // One triangle covering the viewport (no vertex buffer).
@@ -29,11 +31,35 @@ void main() {
 }
 )";
 
-}  // namespace
+class GlBusyScene final : public BusyScene {
+ public:
+  explicit GlBusyScene(HeadlessGl* gl) : gl_(gl) {}
+  ~GlBusyScene() override;
+  Status draw(const Color& color, uint32_t work) override;
+  Result<double> time(uint32_t work) override;
 
-Status BusyScene::init() {
+ private:
+  Status init();
+  // Into the bound draw framebuffer over (0, 0, width, height), the straight-alpha colour
+  // stored premultiplied; saves and restores the state it changes. Queued: no wait.
+  Status draw_pass(const float rgba[4], uint32_t work);
+
+  HeadlessGl* gl_;
+  GLuint program_ = 0, vao_ = 0, query_ = 0;
+  GLint u_work_ = -1, u_color_ = -1;
+};
+
+GlBusyScene::~GlBusyScene() {
+  if (!program_ && !vao_ && !query_) return;
+  if (!gl_->make_current().ok()) return;  // current on another thread: its names stay
+  if (program_) glDeleteProgram(program_);
+  if (vao_) glDeleteVertexArrays(1, &vao_);
+  if (query_) glDeleteQueries(1, &query_);
+}
+
+Status GlBusyScene::init() {
   if (program_) return {};
-  GS_ASSIGN_OR_RETURN(program_, link_program(kVertexShader, kFragmentShader));
+  GS_ASSIGN_OR_RETURN(program_, gpu::gl::link_program(kVertexShader, kFragmentShader));
   u_work_ = glGetUniformLocation(program_, "u_work");
   u_color_ = glGetUniformLocation(program_, "u_color");
   glGenVertexArrays(1, &vao_);
@@ -41,12 +67,20 @@ Status BusyScene::init() {
   return {};
 }
 
-Status BusyScene::draw(int width, int height, const float rgba[4], uint32_t work) {
+Status GlBusyScene::draw(const Color& color, uint32_t work) {
+  const float rgba[4] = {color.r, color.g, color.b, color.a};
+  return draw_pass(rgba, work);
+}
+
+Status GlBusyScene::draw_pass(const float rgba[4], uint32_t work) {
   if (work > kMaxBusySceneWork) {
     return {ErrorCode::kInvalidArgument, "busy scene: work " + std::to_string(work) + " is above " +
                                              std::to_string(kMaxBusySceneWork)};
   }
+  // The context current on this thread, its offscreen framebuffer bound.
+  GS_TRY(gl_->make_current());
   GS_TRY(init());
+  const int width = gl_->width(), height = gl_->height();
   GLint prev_program = 0, prev_vao = 0, prev_viewport[4] = {};
   glGetIntegerv(GL_CURRENT_PROGRAM, &prev_program);
   glGetIntegerv(GL_VERTEX_ARRAY_BINDING, &prev_vao);
@@ -74,11 +108,13 @@ Status BusyScene::draw(int width, int height, const float rgba[4], uint32_t work
   return {};
 }
 
-Result<double> BusyScene::time(int width, int height, uint32_t work) {
+Result<double> GlBusyScene::time(uint32_t work) {
+  if (work > kMaxBusySceneWork) return draw_pass(nullptr, work);  // the same error
+  GS_TRY(gl_->make_current());
   GS_TRY(init());
   const float black[4] = {0, 0, 0, 1};
   glBeginQuery(GL_TIME_ELAPSED, query_);
-  Status s = draw(width, height, black, work);
+  Status s = draw_pass(black, work);
   glEndQuery(GL_TIME_ELAPSED);
   GS_TRY(s);
   GLuint64 ns = 0;
@@ -87,11 +123,11 @@ Result<double> BusyScene::time(int width, int height, uint32_t work) {
   return double(ns) / 1e6;
 }
 
-void BusyScene::release() {
-  if (program_) glDeleteProgram(program_);
-  if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (query_) glDeleteQueries(1, &query_);
-  program_ = vao_ = query_ = 0;
+}  // namespace
+
+Result<std::unique_ptr<BusyScene>> BusyScene::create(HeadlessGl* gl) {
+  if (!gl) return Status(ErrorCode::kInvalidArgument, "busy scene: no GL context");
+  return Result<std::unique_ptr<BusyScene>>(std::make_unique<GlBusyScene>(gl));
 }
 
-}  // namespace glyphstream::gpu::gl
+}  // namespace glyphstream::bench

@@ -1,4 +1,4 @@
-#include "gpu/vulkan/vk_test_app.h"
+#include "vk_test_app.h"
 
 #include <vulkan/vulkan.h>
 

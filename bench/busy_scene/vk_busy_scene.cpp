@@ -1,20 +1,66 @@
-#include "gpu/vulkan/vk_busy_scene.h"
+// The busy scene on Vulkan (busy_scene.h): VulkanContext's offscreen image, submitted to its
+// graphics queue without waiting (a ring of command buffers, each waited for only when reused),
+// with timestamps around each pass.
+#include <vulkan/vulkan.h>
 
+#include <array>
+#include <span>
 #include <string>
 
-#include "gpu/vulkan/vk_shaders.h"
+#include "busy_scene.h"
+#include "gpu/vulkan/vk_context.h"
+#include "gpu/vulkan/vk_util.h"
 
-namespace glyphstream::gpu::vk {
+namespace glyphstream::bench {
 namespace {
+
+using namespace gpu::vk;
+
+// shaders/busy_scene.{vert,frag}, compiled by glslc at build time (CMakeLists.txt).
+constexpr uint32_t kBusyVertex[] =
+#include "busy_scene.vert.inc"
+    ;
+constexpr uint32_t kBusyFragment[] =
+#include "busy_scene.frag.inc"
+    ;
 
 struct BusyPush {
   float color[4];
   uint32_t work;
 };
 
-}  // namespace
+class Pass {
+ public:
+  Status init(const DeviceRef& dev, uint32_t graphics_family);
+  // Waits for its own submissions and destroys everything (before the device).
+  void destroy();
+  // Records and submits one pass into `target` (VK_IMAGE_LAYOUT_GENERAL, a colour attachment),
+  // after every earlier write of it on `queue`; the colour is straight alpha.
+  Status draw(VkQueue queue, const Image& target, const float rgba[4], uint32_t work);
+  // The most recent pass's device-clock span (ns); waits for it.
+  Result<GpuSpan> last_span();
 
-Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
+ private:
+  struct Slot {
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
+    VkFence fence = VK_NULL_HANDLE;
+  };
+  Status create_pipeline(VkFormat format);
+
+  DeviceRef dev_;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+  std::array<Slot, 3> slots_{};
+  int next_ = 0, last_ = -1;
+  VkQueryPool queries_ = VK_NULL_HANDLE;  // two per slot
+  double period_ns_ = 1;
+  uint64_t mask_ = 0;
+  VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+  VkFormat pipeline_format_ = VK_FORMAT_UNDEFINED;
+};
+
+Status Pass::init(const DeviceRef& dev, uint32_t graphics_family) {
   dev_ = dev;
   VkCommandPoolCreateInfo pool{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   pool.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -40,8 +86,8 @@ Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
     info.queryCount = uint32_t(slots_.size() * 2);
     GS_TRY(check(vkCreateQueryPool(dev_.device, &info, nullptr, &queries_), "busy scene queries"));
   }
-  GS_TRY(create_module(dev_.device, busy_scene_vertex_spirv(), &vert_));
-  GS_TRY(create_module(dev_.device, busy_scene_fragment_spirv(), &frag_));
+  GS_TRY(create_module(dev_.device, std::span<const uint32_t>(kBusyVertex), &vert_));
+  GS_TRY(create_module(dev_.device, std::span<const uint32_t>(kBusyFragment), &frag_));
   VkPushConstantRange push{VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(BusyPush)};
   VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   pl.pushConstantRangeCount = 1;
@@ -49,7 +95,7 @@ Status BusyScene::init(const DeviceRef& dev, uint32_t graphics_family) {
   return check(vkCreatePipelineLayout(dev_.device, &pl, nullptr, &layout_), "busy scene layout");
 }
 
-void BusyScene::destroy() {
+void Pass::destroy() {
   if (!dev_.device) return;
   for (Slot& slot : slots_) {
     if (!slot.fence) continue;
@@ -62,11 +108,11 @@ void BusyScene::destroy() {
   if (frag_) vkDestroyShaderModule(dev_.device, frag_, nullptr);
   if (queries_) vkDestroyQueryPool(dev_.device, queries_, nullptr);
   if (pool_) vkDestroyCommandPool(dev_.device, pool_, nullptr);
-  *this = BusyScene();
+  *this = Pass();
 }
 
 // No blending, no vertex input, viewport and scissor dynamic.
-Status BusyScene::create_pipeline(VkFormat format) {
+Status Pass::create_pipeline(VkFormat format) {
   if (pipeline_ && pipeline_format_ == format) return {};
   if (pipeline_) vkDestroyPipeline(dev_.device, pipeline_, nullptr), pipeline_ = VK_NULL_HANDLE;
   GraphicsPipelineDesc desc;
@@ -79,7 +125,7 @@ Status BusyScene::create_pipeline(VkFormat format) {
   return {};
 }
 
-Status BusyScene::draw(VkQueue queue, const Image& target, const float rgba[4], uint32_t work) {
+Status Pass::draw(VkQueue queue, const Image& target, const float rgba[4], uint32_t work) {
   if (work > kMaxBusySceneWork) {
     return {ErrorCode::kInvalidArgument, "busy scene: work " + std::to_string(work) + " is above " +
                                              std::to_string(kMaxBusySceneWork)};
@@ -128,7 +174,7 @@ Status BusyScene::draw(VkQueue queue, const Image& target, const float rgba[4], 
   return {};
 }
 
-Result<GpuSpan> BusyScene::last_span() {
+Result<GpuSpan> Pass::last_span() {
   if (last_ < 0) return Status(ErrorCode::kInvalidArgument, "busy scene: none drawn yet");
   if (!queries_) return Status(ErrorCode::kUnsupported, "busy scene: no timestamps");
   const Slot& slot = slots_[size_t(last_)];
@@ -140,4 +186,42 @@ Result<GpuSpan> BusyScene::last_span() {
   return span;
 }
 
-}  // namespace glyphstream::gpu::vk
+class VkBusyScene final : public BusyScene {
+ public:
+  explicit VkBusyScene(HeadlessContext* context) : context_(context) {}
+  ~VkBusyScene() override { pass_.destroy(); }
+  Status init() {
+    const VulkanDeviceDesc d = context_->device_desc();
+    queue_ = static_cast<VkQueue>(d.graphics_queue);
+    return pass_.init(device_ref(d), d.graphics_family);
+  }
+  Status draw(const Color& c, uint32_t work) override {
+    const float rgba[4] = {c.r, c.g, c.b, c.a};
+    return pass_.draw(queue_, context_->target(), rgba, work);
+  }
+  Result<double> time(uint32_t work) override {
+    const float black[4] = {0, 0, 0, 1};
+    GS_TRY(pass_.draw(queue_, context_->target(), black, work));
+    GS_ASSIGN_OR_RETURN(const GpuSpan span, pass_.last_span());
+    return double(span.end_ns - span.begin_ns) / 1e6;
+  }
+  Result<GpuSpan> last_span() override { return pass_.last_span(); }
+
+ private:
+  HeadlessContext* context_;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  Pass pass_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BusyScene>> BusyScene::create(VulkanContext* vk) {
+  // Every VulkanContext is the library's headless context (VulkanContext::create).
+  auto* context = dynamic_cast<HeadlessContext*>(vk);
+  if (!context) return Status(ErrorCode::kInvalidArgument, "busy scene: no VulkanContext");
+  auto scene = std::make_unique<VkBusyScene>(context);
+  GS_TRY(scene->init());
+  return Result<std::unique_ptr<BusyScene>>(std::move(scene));
+}
+
+}  // namespace glyphstream::bench

@@ -1,4 +1,4 @@
-#include "gpu/device_test_support.h"
+#include "device_test_support.h"
 
 #include <algorithm>
 #include <cstring>

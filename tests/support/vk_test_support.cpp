@@ -1,4 +1,4 @@
-#include "gpu/vulkan/vk_test_support.h"
+#include "vk_test_support.h"
 
 #include <utility>
 
