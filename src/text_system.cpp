@@ -15,6 +15,7 @@
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
 #include "core/thread_pool.h"
+#include "glyphstream/vulkan.h"
 #include "gpu/gpu_device.h"
 #include "pipeline/atlas_report.h"
 #include "pipeline/clip.h"
@@ -139,9 +140,7 @@ Status TextSystem::Impl::init() {
     workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
   };
   GS_ASSIGN_OR_RETURN(gpu, pipeline::create_device(desc, gdesc));
-  const gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*gpu);
-  frame_stats.set_backend(vulkan ? GpuApi::kVulkan : GpuApi::kGl,
-                          vulkan && vulkan->uses_transfer_queue());
+  frame_stats.set_backend(gpu->api(), gpu->uses_transfer_queue());
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
   const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc, pool->size());
@@ -490,22 +489,21 @@ std::vector<FrameStats> TextSystem::take_frame_stats() {
 
 Status TextSystem::set_vulkan_target(const VulkanFrameTarget& target) {
   return owned(impl_->owner, "set_vulkan_target", [&]() -> Status {
-    gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*impl_->gpu);
-    if (!vulkan) return {ErrorCode::kUnsupported, "set_vulkan_target: not a Vulkan TextSystem"};
+    if (impl_->gpu->api() != GpuApi::kVulkan)
+      return {ErrorCode::kUnsupported, "set_vulkan_target: not a Vulkan TextSystem"};
     if (impl_->desc.vulkan_device == nullptr) {
       return {ErrorCode::kUnsupported,
               "set_vulkan_target: a headless TextSystem draws into its VulkanContext"};
     }
-    return vulkan->set_frame_target(target);
+    return impl_->gpu->set_vulkan_frame_target(target);
   });
 }
 
 Result<VulkanFrameSync> TextSystem::vulkan_frame_sync() const {
   return owned(impl_->owner, "vulkan_frame_sync", [&]() -> Result<VulkanFrameSync> {
-    const gpu::VulkanBackend* vulkan = pipeline::vulkan_backend(*impl_->gpu);
-    if (!vulkan)
+    if (impl_->gpu->api() != GpuApi::kVulkan)
       return Status(ErrorCode::kUnsupported, "vulkan_frame_sync: not a Vulkan TextSystem");
-    return vulkan->frame_sync(/*frame_open=*/impl_->in_frame);
+    return impl_->gpu->vulkan_frame_sync(/*frame_open=*/impl_->in_frame);
   });
 }
 

@@ -33,6 +33,11 @@
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
 
+namespace glyphstream {
+struct VulkanFrameTarget;  // glyphstream/vulkan.h
+struct VulkanFrameSync;
+}  // namespace glyphstream
+
 namespace glyphstream::gpu {
 
 // Frame numbers as the text system counts them (one per begin_frame()). A backend maps them to
@@ -219,6 +224,7 @@ class Backend {
   // frame (embedded Vulkan: its command buffer carries the draws): the pipeline must then never
   // wait for the current frame, so a full atlas cannot be flushed mid-frame.
   virtual bool can_wait_within_frame() const { return true; }
+  virtual GpuApi api() const = 0;
   virtual std::string name() const = 0;        // "gl", "vulkan"
   virtual std::string async_path() const = 0;  // how async uploads travel (for profiles)
   virtual std::string renderer() const = 0;    // the driver's device name
@@ -227,6 +233,14 @@ class Backend {
   // pixels is not null (checked by the common side).
   virtual Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width,
                               int* height) = 0;
+
+  // --- what one API alone has, reached through GpuDevice (no caller names a backend class).
+  // Embedded Vulkan's frame target and frame sync (VulkanBackend, vk_backend.h); every other
+  // backend: kUnsupported (gpu_device.cpp).
+  virtual Status set_frame_target(const VulkanFrameTarget& target);
+  virtual Result<VulkanFrameSync> frame_sync(bool frame_open) const;
+  // True when async copies run in their own submission on a dedicated transfer queue (Vulkan).
+  virtual bool uses_transfer_queue() const { return false; }
 };
 
 }  // namespace glyphstream::gpu

@@ -11,6 +11,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "glyphstream/vulkan.h"
+
 namespace glyphstream::gpu {
 namespace {
 
@@ -334,6 +336,23 @@ std::string GpuDevice::backend_name() const { return backend_->name(); }
 std::string GpuDevice::async_path() const { return backend_->async_path(); }
 
 std::string GpuDevice::renderer() const { return backend_->renderer(); }
+
+Status GpuDevice::set_vulkan_frame_target(const VulkanFrameTarget& target) {
+  return backend_->set_frame_target(target);
+}
+
+Result<VulkanFrameSync> GpuDevice::vulkan_frame_sync(bool frame_open) const {
+  return backend_->frame_sync(frame_open);
+}
+
+// What only embedded Vulkan has: every other backend refuses.
+Status Backend::set_frame_target(const VulkanFrameTarget&) {
+  return {ErrorCode::kUnsupported, "set_frame_target: the " + name() + " backend has none"};
+}
+
+Result<VulkanFrameSync> Backend::frame_sync(bool) const {
+  return Status(ErrorCode::kUnsupported, "frame_sync: the " + name() + " backend has none");
+}
 
 Status GpuDevice::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width,
                                int* height) {

@@ -22,6 +22,8 @@
 namespace glyphstream {
 class VulkanContext;  // glyphstream/vulkan.h
 struct VulkanDeviceDesc;
+struct VulkanFrameTarget;
+struct VulkanFrameSync;
 }  // namespace glyphstream
 
 namespace glyphstream::gpu {
@@ -99,7 +101,15 @@ class GpuDevice {
   // Test hook: reads a page texture back (tight rows, the page's format).
   Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width, int* height);
 
-  // The backend, for what only one API has (Vulkan's frame target and frame sync).
+  // The API, and what only one API has, so that no caller names a backend class: whether async
+  // copies run on a dedicated transfer queue (Vulkan), embedded Vulkan's frame target and frame
+  // sync (glyphstream/vulkan.h; kUnsupported on every other backend).
+  GpuApi api() const { return backend_->api(); }
+  bool uses_transfer_queue() const { return backend_->uses_transfer_queue(); }
+  Status set_vulkan_frame_target(const VulkanFrameTarget& target);
+  Result<VulkanFrameSync> vulkan_frame_sync(bool frame_open) const;
+
+  // The backend (its own tests; the pipeline asks can_wait_within_frame()).
   Backend& backend() { return *backend_; }
   const Backend& backend() const { return *backend_; }
 

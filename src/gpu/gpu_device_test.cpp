@@ -13,6 +13,8 @@
 #include <random>
 #include <thread>
 
+#include "glyphstream/vulkan.h"
+
 namespace glyphstream::gpu {
 namespace {
 
@@ -122,6 +124,7 @@ class RecordingBackend final : public Backend {
   bool timer_queries_available() const override { return false; }
   std::vector<GpuTimings> take_timings() override { return {}; }
   Result<double> measure_upload_bandwidth(size_t) override { return 1.0; }
+  GpuApi api() const override { return GpuApi::kGl; }
   std::string name() const override { return "recording"; }
   std::string async_path() const override { return "memory"; }
   std::string renderer() const override { return "test"; }
@@ -411,4 +414,15 @@ TEST(GpuDeviceDispatch, AFailedStepStillEndsThePass) {
 }
 
 }  // namespace
+// What only one API has goes through the device, and a backend without it refuses: the
+// pipeline never names a backend class.
+TEST(GpuDeviceDispatch, ApiSpecificCallsReachTheBackendThroughTheDevice) {
+  auto [backend, dev] = make_device(1);
+  EXPECT_EQ(dev->api(), GpuApi::kGl);
+  EXPECT_FALSE(dev->uses_transfer_queue());
+  EXPECT_EQ(dev->set_vulkan_frame_target(VulkanFrameTarget{}).code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(dev->vulkan_frame_sync(false).status().code(), ErrorCode::kUnsupported);
+  EXPECT_TRUE(backend->log.empty()) << "nothing else reached the backend";
+}
+
 }  // namespace glyphstream::gpu

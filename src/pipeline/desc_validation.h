@@ -3,7 +3,8 @@
 #pragma once
 
 #include "glyphstream/status.h"
-#include "glyphstream/text_system.h"
+#include "glyphstream/text_system_desc.h"
+#include "glyphstream/types.h"
 
 namespace glyphstream::pipeline {
 

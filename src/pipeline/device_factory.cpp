@@ -25,12 +25,4 @@ Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc
   return gpu::create_vulkan_device(*desc.vulkan_device, d);
 }
 
-gpu::VulkanBackend* vulkan_backend(gpu::GpuDevice& device) {
-  return dynamic_cast<gpu::VulkanBackend*>(&device.backend());
-}
-
-const gpu::VulkanBackend* vulkan_backend(const gpu::GpuDevice& device) {
-  return dynamic_cast<const gpu::VulkanBackend*>(&device.backend());
-}
-
 }  // namespace glyphstream::pipeline

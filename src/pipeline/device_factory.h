@@ -1,12 +1,15 @@
 // The GPU device a TextSystemDesc asks for: GL in the current context, or Vulkan headless (the
-// application's VulkanContext) or embedded (the application's device).
+// application's VulkanContext) or embedded (the application's device). Only gpu_device.h:
+// what is Vulkan's alone (frame target, frame sync, transfer queue) the facade reaches through
+// GpuDevice, never a backend header.
 #pragma once
 
 #include <memory>
 
-#include "glyphstream/text_system.h"
+#include "glyphstream/status.h"
+#include "glyphstream/text_system_desc.h"
+#include "glyphstream/types.h"
 #include "gpu/gpu_device.h"
-#include "gpu/vulkan/vk_backend.h"
 
 namespace glyphstream::pipeline {
 
@@ -17,9 +20,5 @@ GpuApi chosen_backend(const TextSystemDesc& desc);
 // kInvalidArgument for Vulkan without exactly one of vulkan_context / vulkan_device.
 Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc,
                                                       const gpu::GpuDeviceDesc& gpu_desc);
-
-// The device's Vulkan backend, or null on GL.
-gpu::VulkanBackend* vulkan_backend(gpu::GpuDevice& device);
-const gpu::VulkanBackend* vulkan_backend(const gpu::GpuDevice& device);
 
 }  // namespace glyphstream::pipeline

@@ -14,7 +14,7 @@
 
 #include "atlas/glyph_cache.h"
 #include "glyphstream/status.h"
-#include "glyphstream/text_system.h"
+#include "glyphstream/text_style.h"
 #include "pipeline/layout_memo.h"
 #include "text/layout.h"
 

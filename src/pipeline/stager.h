@@ -36,7 +36,8 @@
 #include "atlas/atlas.h"
 #include "core/thread_pool.h"
 #include "glyphstream/stats.h"
-#include "glyphstream/text_system.h"
+#include "glyphstream/text_system_desc.h"
+#include "glyphstream/types.h"
 #include "gpu/gpu_device.h"
 #include "text/rasterizer.h"
 

@@ -390,6 +390,7 @@ RULES = {
     "atlas-includes": rule_atlas_includes,
     "text-includes": rule_text_includes,
     "gpu-includes": rule_gpu_includes,
+    "pipeline-includes": rule_pipeline_includes,
     "test-support": rule_test_support,
     "graphics-headers": rule_graphics_headers,
     "text-libraries": rule_text_libraries,

@@ -49,6 +49,7 @@ class GlBackend final : public Backend {
   bool timer_queries_available() const override { return timers_.available(); }
   std::vector<GpuTimings> take_timings() override;
   Result<double> measure_upload_bandwidth(size_t bytes) override;
+  GpuApi api() const override { return GpuApi::kGl; }
   std::string name() const override { return "gl"; }
   std::string async_path() const override;
   std::string renderer() const override { return renderer_; }

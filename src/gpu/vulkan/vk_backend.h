@@ -38,15 +38,16 @@ struct VulkanBackendDesc {
 
 class VulkanBackend : public Backend {
  public:
+  GpuApi api() const override { return GpuApi::kVulkan; }
   // Embedded mode: where the next draw() records (see glyphstream/vulkan.h). Errors name the
   // public call, TextSystem::set_vulkan_target.
-  virtual Status set_frame_target(const VulkanFrameTarget& target) = 0;
+  Status set_frame_target(const VulkanFrameTarget& target) override = 0;
   // Embedded mode, after end_frame(frame): what the application's submission of that frame
   // waits for and signals. `frame_open`: the caller has begun a frame not yet ended (an error:
   // the sync would be the previous frame's). Errors name TextSystem::vulkan_frame_sync.
-  virtual Result<VulkanFrameSync> frame_sync(bool frame_open) const = 0;
+  Result<VulkanFrameSync> frame_sync(bool frame_open) const override = 0;
   // True when async copies run in their own submission on a dedicated transfer queue.
-  virtual bool uses_transfer_queue() const = 0;
+  bool uses_transfer_queue() const override = 0;
 };
 
 // What create_vulkan_device() makes of `desc` (tests then pick an upload_path of their own).
