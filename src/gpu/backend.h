@@ -150,15 +150,8 @@ struct UploadStats {
   uint64_t stall_ns = 0;       // CPU time spent waiting for a free staging slot
   uint32_t stalls = 0;
   uint32_t textures_recreated = 0;  // page growth
-  // The one merge of upload statistics (a commit, a mid-frame flush and the bench all use it).
-  UploadStats& operator+=(const UploadStats& o) {
-    bytes += o.bytes;
-    copy_commands += o.copy_commands;
-    stall_ns += o.stall_ns;
-    stalls += o.stalls;
-    textures_recreated += o.textures_recreated;
-    return *this;
-  }
+  // GpuDevice::upload() adds to these; a frame's statistics take them through the one merge,
+  // pipeline::merge_upload_stats (src/pipeline/stager.h).
 };
 
 // GPU times measured with timer queries / timestamps; they arrive a few frames late.

@@ -246,7 +246,8 @@ TEST_P(BackendConformance, StallAccountingWithOneSlot) {
     ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
     EXPECT_LE(st.stalls, 1u);  // one slot, one wait at most per upload
     EXPECT_EQ(st.stalls == 0, st.stall_ns == 0);
-    total += st;
+    total.stalls += st.stalls;
+    total.stall_ns += st.stall_ns;
     ASSERT_TRUE(dev->end_frame(uint64_t(f)).ok());
     EXPECT_LE(dev->completed_frame(), uint64_t(f));
   }

@@ -1,9 +1,10 @@
 // The device the text system talks to: the part common to every GPU backend (sokol-style split).
 // It validates what it is given, picks the upload path per page (async staging ring, sync,
 // whole page), lays the dirty rects out in staging memory and writes them (in parallel bands
-// with streaming stores), counts stalls and keeps the statistics, once for every backend. A
-// Backend (backend.h; src/gpu/gl/ today) only moves bytes, draws and tracks frame completion.
-// Nothing here names a graphics API type.
+// with streaming stores), counts stalls into UploadStats (the upload contract's clause 4,
+// src/pipeline/stager.h, whose Stager merges them into the frame's statistics), once for every
+// backend. A Backend (backend.h; src/gpu/gl/ and src/gpu/vulkan/) only moves bytes, draws and
+// tracks frame completion. Nothing here names a graphics API type.
 #pragma once
 
 #include <cstddef>

@@ -308,7 +308,8 @@ TEST(GpuDeviceStaging, SlotsRotateAndABusySlotIsAStall) {
     // Slots 0, 1, 0, 1: the third and fourth uploads find their slot still busy.
     EXPECT_EQ(st.stalls, i >= 2 ? 1u : 0u) << i;
     EXPECT_EQ(st.stall_ns > 0, st.stalls > 0) << i;
-    total += st;
+    total.stalls += st.stalls;
+    total.copy_commands += st.copy_commands;
   }
   std::vector<std::string> slots_used;
   for (const std::string& line : backend->log) {

@@ -18,11 +18,13 @@
 //  3. Only dirty pixels move, coalesced per shelf band and merged when that wastes little.
 //     -> atlas::Atlas::take_dirty_rects() coalesces; Stager::upload() hands only those rects
 //        (gpu::PageUpload::dirty) to the device.
-//  4. No stalls, and stalls are counted. A ring slot is rewritten only after its fence has
-//     signalled; a wait for it is measured (stall_ns, stalls).
-//     -> the device's staging ring (src/gpu/gl) waits and counts into gpu::UploadStats;
-//        Stager::upload() merges those into the frame's statistics in ONE place
-//        (merge_upload_stats()), for commits and mid-frame flushes alike.
+//  4. No stalls, and stalls are counted. A staging slot is rewritten only after the GPU is done
+//     with it (GL fence, Vulkan timeline value); a wait for it is measured (stall_ns, stalls).
+//     -> gpu::GpuDevice::upload() (src/gpu/gpu_device.cpp: acquire_slot()) asks the backend
+//        whether the slot is idle (Backend::staging_slot_idle), times Backend::wait_staging_slot
+//        when it is not and counts it into gpu::UploadStats; Stager::upload() merges those into
+//        the frame's statistics in ONE place (merge_upload_stats()), for commits and mid-frame
+//        flushes alike.
 //  5. Kill switch: --sync-uploads, GLYPHSTREAM_SYNC_UPLOADS=1, or
 //     TextSystem::set_upload_mode(UploadMode::kSync); pixel-identical (tests prove it).
 //     -> Stager::initial_mode() reads the environment; Stager::set_mode() switches.
@@ -43,7 +45,7 @@
 
 namespace glyphstream::pipeline {
 
-// Adds one upload's statistics to a frame's (the only place that does).
+// Adds one upload's statistics to a frame's: the one merge of upload statistics (clause 4).
 void merge_upload_stats(FrameStats& frame, const gpu::UploadStats& upload);
 
 class Stager {
