@@ -1,5 +1,7 @@
-// The layout cache keys on the whole paragraph and rendering styles, and a hit allocates nothing (a
-// steady frame's draw_text builds no string or vector).
+// The layout cache keys on everything a layout depends on (font, text, wrap width, markup, the
+// whole paragraph and rendering styles), a hit lays nothing out and allocates nothing (a steady
+// frame's draw_text builds no string or vector), the least recently used layout goes first, and
+// texts too large to keep are laid out every time.
 #include "pipeline/layout_cache.h"
 
 #include <gtest/gtest.h>
@@ -48,6 +50,12 @@ class LayoutCacheTest : public ::testing::Test {
   }
   std::shared_ptr<CachedLayout> get(const TextStyle& style, uint64_t* ns) {
     auto r = cache_.get(*layouter_, kText, style, ns);
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    return r.ok() ? r.value() : nullptr;
+  }
+  std::shared_ptr<CachedLayout> get(std::string_view text, const TextStyle& style, uint64_t* ns,
+                                    bool with_queries = false) {
+    auto r = cache_.get(*layouter_, text, style, ns, with_queries);
     EXPECT_TRUE(r.ok()) << r.status().to_string();
     return r.ok() ? r.value() : nullptr;
   }
@@ -154,6 +162,80 @@ TEST_F(LayoutCacheTest, MinusZeroIsZeroAndAHitAllocatesNothing) {
   EXPECT_EQ(hit.value(), first);
   EXPECT_EQ(after, before) << "a cached layout's lookup allocated";
   EXPECT_EQ(ns, ns_before) << "a hit lays nothing out";
+}
+
+TEST_F(LayoutCacheTest, AMissLaysOutAHitDoesNotAndTheLeastRecentlyUsedGoesFirst) {
+  cache_.set_capacity(2);
+  TextStyle style;
+  style.font = "DejaVu Sans 16";
+  uint64_t ns = 0;
+  const auto a = get("alpha", style, &ns);
+  EXPECT_GT(ns, 0u) << "a miss is laid out";
+  const auto b = get("beta", style, &ns);
+  uint64_t before = ns;
+  EXPECT_EQ(get("alpha", style, &ns), a);  // a hit, and alpha is now the most recent
+  EXPECT_EQ(ns, before);
+  const auto c = get("gamma", style, &ns);  // evicts beta, the least recently used
+  before = ns;
+  EXPECT_EQ(get("alpha", style, &ns), a);
+  EXPECT_EQ(get("gamma", style, &ns), c);
+  EXPECT_EQ(ns, before);
+  const auto b2 = get("beta", style, &ns);
+  EXPECT_NE(b2, b) << "beta was evicted and laid out again";
+  EXPECT_GT(ns, before);
+  EXPECT_NE(get("alpha", style, &ns), a) << "alpha went when beta came back";
+}
+
+TEST_F(LayoutCacheTest, FontTextWrapWidthAndMarkupArePartOfTheKey) {
+  TextStyle base;
+  base.font = "DejaVu Sans 16";
+  uint64_t ns = 0;
+  const auto first = get(kText, base, &ns);
+  TextStyle font = base, wrap = base, markup = base;
+  font.font = "DejaVu Sans 17";
+  wrap.wrap_width = 40;
+  markup.markup = true;
+  const std::vector<std::shared_ptr<CachedLayout>> others = {
+      get(kText, font, &ns), get(kText, wrap, &ns), get(kText, markup, &ns),
+      get("Two paragraphs\nof text!", base, &ns)};
+  for (size_t i = 0; i < others.size(); ++i) {
+    EXPECT_NE(others[i], first) << i;
+    for (size_t j = 0; j < i; ++j) EXPECT_NE(others[i], others[j]) << i << " " << j;
+  }
+  EXPECT_EQ(get(kText, base, &ns), first);
+  TextStyle colour = base;  // the colour is applied when drawing: the same layout
+  colour.color = Color{1, 0, 0, 1};
+  EXPECT_EQ(get(kText, colour, &ns), first);
+}
+
+TEST_F(LayoutCacheTest, LargeTextsAndAZeroCapacityAreNeverKept) {
+  TextStyle style;
+  style.font = "DejaVu Sans 16";
+  uint64_t ns = 0;
+  const std::string large(LayoutCache::kMaxCachedLayoutBytes + 1, 'x');
+  const auto once = get(large, style, &ns);
+  EXPECT_NE(get(large, style, &ns), once) << "a text over kMaxCachedLayoutBytes is not kept";
+  LayoutCache none;
+  none.set_capacity(0);
+  auto x = none.get(*layouter_, kText, style, &ns);
+  auto y = none.get(*layouter_, kText, style, &ns);
+  ASSERT_TRUE(x.ok() && y.ok());
+  EXPECT_NE(x.value(), y.value());
+}
+
+// TextLayout's queries need the PangoLayouts: a cached layout without them is replaced by one
+// with them, which then serves plain draws too.
+TEST_F(LayoutCacheTest, ALayoutWithQueriesReplacesOneWithout) {
+  TextStyle style;
+  style.font = "DejaVu Sans 16";
+  uint64_t ns = 0;
+  const auto plain = get(kText, style, &ns);
+  EXPECT_FALSE(plain->queries);
+  const auto with = get(kText, style, &ns, /*with_queries=*/true);
+  EXPECT_NE(with, plain);
+  EXPECT_TRUE(with->queries);
+  EXPECT_EQ(get(kText, style, &ns), with);
+  EXPECT_EQ(get(kText, style, &ns, /*with_queries=*/true), with);
 }
 
 }  // namespace

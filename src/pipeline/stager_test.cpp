@@ -1,0 +1,194 @@
+// The stager keeps the upload contract (stager.h): on a real atlas and a real GL device
+// (HeadlessGl, llvmpipe here), glyphs staged and uploaded are on the GPU exactly as the CPU page
+// images hold them, in every mode; only dirty pixels move except in whole-page mode; a failed
+// upload loses nothing (its pages go whole at the next one); the upload statistics are merged
+// in one place; the kill switch picks the mode.
+#include "pipeline/stager.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "glyphstream/headless_gl.h"
+
+namespace glyphstream::pipeline {
+namespace {
+
+constexpr int kPageWidth = 128;
+
+class StagerTest : public ::testing::TestWithParam<UploadMode> {
+ protected:
+  void SetUp() override {
+    auto gl = HeadlessGl::create({64, 64});
+    if (!gl.ok()) GTEST_SKIP() << "no GL: " << gl.status().to_string();
+    gl_ = std::move(gl).value();
+    ASSERT_TRUE(gl_->make_current().ok());
+    auto dev = gpu::create_gl_device();
+    ASSERT_TRUE(dev.ok()) << dev.status().to_string();
+    device_ = std::move(dev).value();
+    atlas::AtlasConfig config;
+    config.page_width = kPageWidth;
+    config.page_initial_height = 64;
+    config.page_max_height = 128;
+    atlas_ = std::make_unique<atlas::Atlas>(config);
+    atlas_->begin_frame(1);
+    stager_ = std::make_unique<Stager>(atlas_.get(), device_.get(), &pool_, GetParam());
+  }
+
+  // Allocates a w x h coverage glyph with a pattern of its own and stages it.
+  atlas::Allocation place(int w, int h, uint8_t seed) {
+    text::GlyphBitmap& b = bitmaps_.emplace_back();
+    b.width = w, b.height = h;
+    b.pixels.resize(size_t(w) * size_t(h));
+    for (size_t i = 0; i < b.pixels.size(); ++i) b.pixels[i] = uint8_t(seed + i * 7);
+    const atlas::AllocResult r = atlas_->allocate(PixelFormat::kCoverage8, w, h);
+    EXPECT_NE(r.status, atlas::AllocStatus::kFull);
+    stager_->stage(r.alloc.handle, &b);
+    return r.alloc;
+  }
+
+  // The page's texture equals its CPU image, row by row.
+  void expect_texture_equals_page(size_t page) {
+    std::vector<uint8_t> tex;
+    int w = 0, h = 0;
+    ASSERT_TRUE(device_->read_texture(uint32_t(page), &tex, &w, &h).ok());
+    const atlas::PageInfo info = atlas_->page_info(page);
+    ASSERT_EQ(w, info.width);
+    ASSERT_EQ(h, info.height);
+    const uint8_t* cpu = atlas_->page_pixels(page);
+    size_t rows_differing = 0;
+    for (int y = 0; y < h; ++y) {
+      const uint8_t* a = tex.data() + size_t(y) * size_t(w);
+      const uint8_t* b = cpu + size_t(y) * atlas_->page_stride(page);
+      rows_differing += !std::equal(a, a + w, b);
+    }
+    EXPECT_EQ(rows_differing, 0u) << "page " << page << " on the GPU differs from its CPU image";
+  }
+
+  size_t page_bytes(size_t page) const {
+    const atlas::PageInfo info = atlas_->page_info(page);
+    return size_t(info.width) * size_t(info.height);
+  }
+
+  ThreadPool pool_{2};
+  std::unique_ptr<HeadlessGl> gl_;
+  std::unique_ptr<gpu::GpuDevice> device_;
+  std::unique_ptr<atlas::Atlas> atlas_;
+  std::unique_ptr<Stager> stager_;
+  std::deque<text::GlyphBitmap> bitmaps_;  // alive until written
+};
+
+// Clauses 1-3 and 6: pixels are copied into the page image before the dirty rects are taken,
+// and after upload() the texture is the page image; only the dirty rects move (whole pages in
+// kWholePage); a second commit adds to the page without losing the first.
+TEST_P(StagerTest, UploadedPagesEqualTheirCpuImagesAndOnlyDirtyPixelsMove) {
+  const atlas::Allocation a = place(10, 12, 3);
+  place(7, 9, 40);
+  place(20, 5, 90);
+  EXPECT_TRUE(stager_->has_work());
+  FrameStats stats;
+  stager_->write_pending(stats);
+  // Clause 2: the page image holds the glyph before anything is uploaded.
+  const uint8_t* row = atlas_->page_pixels(a.page) + size_t(a.rect.y) * atlas_->page_stride(a.page);
+  EXPECT_EQ(row[a.rect.x], bitmaps_[0].pixels[0]);
+  EXPECT_EQ(row[a.rect.x + 9], bitmaps_[0].pixels[9]);
+
+  ASSERT_TRUE(stager_->upload(stats).ok());
+  EXPECT_FALSE(stager_->has_work()) << "the upload took every dirty rect";
+  ASSERT_EQ(atlas_->page_count(), 1u);
+  expect_texture_equals_page(0);
+  if (GetParam() == UploadMode::kWholePage) {
+    EXPECT_EQ(stats.bytes_uploaded, page_bytes(0));
+  } else {
+    EXPECT_GT(stats.bytes_uploaded, 0u);
+    EXPECT_LT(stats.bytes_uploaded, page_bytes(0)) << "clause 3: only dirty pixels move";
+  }
+  EXPECT_GE(stats.copy_commands, 1u);
+
+  // The next commit: one more glyph; everything uploaded before is still there.
+  FrameStats second;
+  place(6, 6, 200);
+  stager_->write_pending(second);
+  ASSERT_TRUE(stager_->upload(second).ok());
+  expect_texture_equals_page(0);
+  if (GetParam() != UploadMode::kWholePage) {
+    EXPECT_LT(second.bytes_uploaded, stats.bytes_uploaded) << "the second commit moved more";
+  }
+}
+
+// Clause 2: an upload that fails (another GL context is current) has taken its dirty rects
+// already; the stager sends those pages whole at the next upload, and nothing is lost.
+TEST_P(StagerTest, AFailedUploadResendsItsPagesWholeAndLosesNothing) {
+  place(10, 10, 1);
+  FrameStats stats;
+  stager_->write_pending(stats);
+  auto other = HeadlessGl::create({16, 16});
+  ASSERT_TRUE(other.ok()) << other.status().to_string();
+  ASSERT_TRUE(other.value()->make_current().ok());
+  EXPECT_FALSE(stager_->upload(stats).ok()) << "an upload in another GL context";
+  EXPECT_TRUE(stager_->resend_pending());
+  EXPECT_TRUE(stager_->has_work());
+
+  ASSERT_TRUE(gl_->make_current().ok());
+  place(5, 5, 77);
+  FrameStats retry;
+  stager_->write_pending(retry);
+  ASSERT_TRUE(stager_->upload(retry).ok());
+  EXPECT_FALSE(stager_->resend_pending());
+  EXPECT_GE(retry.bytes_uploaded, page_bytes(0)) << "the page went whole";
+  expect_texture_equals_page(0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, StagerTest,
+                         ::testing::Values(UploadMode::kAsync, UploadMode::kSync,
+                                           UploadMode::kWholePage),
+                         [](const ::testing::TestParamInfo<UploadMode>& info) {
+                           return info.param == UploadMode::kAsync  ? "Async"
+                                  : info.param == UploadMode::kSync ? "Sync"
+                                                                    : "WholePage";
+                         });
+
+// Clause 4's counters reach the frame through merge_upload_stats, the one merge of upload
+// statistics (commits and mid-frame flushes alike): every counter adds up.
+TEST(StagerStats, MergeUploadStatsAddsEveryCounter) {
+  gpu::UploadStats upload;
+  upload.bytes = 1000;
+  upload.copy_commands = 3;
+  upload.stall_ns = 250;
+  upload.stalls = 1;
+  FrameStats frame;
+  frame.bytes_uploaded = 5;
+  merge_upload_stats(frame, upload);
+  merge_upload_stats(frame, upload);
+  EXPECT_EQ(frame.bytes_uploaded, 2005u);
+  EXPECT_EQ(frame.copy_commands, 6u);
+  EXPECT_EQ(frame.stall_ns, 500u);
+  EXPECT_EQ(frame.stalls, 2u);
+}
+
+// Clause 5: the description's mode when set, else GLYPHSTREAM_SYNC_UPLOADS=1 selects sync.
+TEST(StagerMode, TheKillSwitchPicksTheInitialMode) {
+  const char* saved = std::getenv("GLYPHSTREAM_SYNC_UPLOADS");
+  const std::string old = saved ? saved : "";
+  TextSystemDesc desc;
+  unsetenv("GLYPHSTREAM_SYNC_UPLOADS");
+  EXPECT_EQ(Stager::initial_mode(desc), UploadMode::kAsync);
+  setenv("GLYPHSTREAM_SYNC_UPLOADS", "1", 1);
+  EXPECT_EQ(Stager::initial_mode(desc), UploadMode::kSync);
+  desc.upload_mode_set = true;
+  desc.upload_mode = UploadMode::kWholePage;
+  EXPECT_EQ(Stager::initial_mode(desc), UploadMode::kWholePage) << "the desc wins";
+  desc.upload_mode = UploadMode::kAsync;
+  EXPECT_EQ(Stager::initial_mode(desc), UploadMode::kAsync);
+  if (saved) {
+    setenv("GLYPHSTREAM_SYNC_UPLOADS", old.c_str(), 1);
+  } else {
+    unsetenv("GLYPHSTREAM_SYNC_UPLOADS");
+  }
+}
+
+}  // namespace
+}  // namespace glyphstream::pipeline
