@@ -1,0 +1,111 @@
+// The frame pipeline's commit, glyph placement and mid-frame flush, moved from
+// src/text_system.cpp unchanged (issue 25).
+#include "pipeline/frame_pipeline.h"
+
+#include "pipeline/clock.h"
+#include "pipeline/glyph_fit.h"
+
+namespace glyphstream::pipeline {
+
+Status FramePipeline::commit() {
+  // A steady frame (everything cached, nothing staged) costs nothing here.
+  if (!raster->has_misses() && !stager->has_work() && raster->prefetch_idle()) return {};
+  const auto start = Clock::now();
+  pipeline::RasterBatch batch;
+  // The stager's pending writes point into `batch`: whatever ends this call (an exception
+  // included), the placed glyphs reach their pages before it goes.
+  struct OnExit {
+    FramePipeline* self;
+    ~OnExit() {
+      self->stager->write_pending_noexcept(self->stats());
+      self->raster->forget_unfinished(self->cache);
+    }
+  } on_exit{this};
+  const pipeline::PackFn pack = [this](const atlas::GlyphKey& key,
+                                       Result<text::GlyphBitmap>& bitmap) {
+    return pack_one(key, bitmap);
+  };
+  Status status = raster->rasterize_and_pack(cache, batch, pack, &stats().rasterize_ns);
+  stager->write_pending(stats());  // before the bitmaps go, and before the dirty rects are taken
+  raster->end_interval();
+  if (status.ok()) status = stager->upload(stats());
+  stats().commit_cpu_ns += ns_since(start);
+  return status;
+}
+
+Status FramePipeline::pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap) {
+  const auto start = Clock::now();
+  struct AddPackTime {
+    FrameStats& stats;
+    Clock::time_point start;
+    ~AddPackTime() { stats.pack_ns += ns_since(start); }
+  } add_pack_time{stats(), start};
+  if (!bitmap.ok()) {
+    frame_stats.glyph_error(key, bitmap.status().message());
+    return {};
+  }
+  // Larger than a page: a smaller raster, drawn scaled up (pipeline/glyph_fit.h).
+  const auto fitted = pipeline::fit_glyph_to_page(
+      key, &bitmap.value(), atlas->config(),
+      [this](const atlas::GlyphKey& k) { return raster->rasterize_now(k); });
+  if (!fitted.ok()) {
+    frame_stats.glyph_error(key, fitted.status().message());
+    return {};
+  }
+  const text::GlyphBitmap& bm = bitmap.value();
+  atlas::CachedGlyph entry;
+  entry.draw_scale = fitted.value();
+  entry.bearing_x = int16_t(bm.left);
+  entry.bearing_y = int16_t(bm.top);
+  entry.format = bm.format;
+  if (bm.width > 0 && bm.height > 0) {
+    atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
+    drop_evicted();
+    if (r.status == atlas::AllocStatus::kFull && gpu->backend().can_wait_within_frame()) {
+      // Everything left is pinned by this frame: draw what is queued, start a new frame
+      // (which unpins it once the GPU is done), and try again. Embedded Vulkan cannot: the
+      // frame ends only when the application submits it, so waiting here would never return.
+      GS_TRY(mid_frame_flush());
+      r = atlas->allocate(bm.format, bm.width, bm.height);
+      drop_evicted();
+    }
+    if (r.status != atlas::AllocStatus::kOk) {
+      // Drawn as nothing; the rest of the frame goes on.
+      frame_stats.glyph_error(key,
+                              pipeline::refusal_reason(r.status, bm, atlas->config(),
+                                                       gpu->backend().can_wait_within_frame()));
+      return {};
+    }
+    // The copy into the page waits for the stager's write_pending(): there, all of a commit's
+    // glyphs are copied by every thread, instead of one by one on the caller between allocations.
+    stager->stage(r.alloc.handle, &bm);
+    entry.handle = r.alloc.handle;
+    entry.page = r.alloc.page;
+    entry.rect = r.alloc.rect;
+    stats().glyph_bytes +=
+        uint64_t(bm.width + 2) * uint64_t(bm.height + 2) * uint64_t(bytes_per_pixel(bm.format));
+  }
+  cache.insert(key, entry);
+  ++stats().glyphs_rasterized;
+  if (scaled->take_request(key)) ++stats().glyphs_refined;
+  return {};
+}
+
+Status FramePipeline::mid_frame_flush() {
+  // Upload what is staged, draw every queued glyph that is resident, close the frame and wait
+  // for the GPU: afterwards nothing is pinned but what is still queued.
+  stager->write_pending(stats());
+  GS_TRY(stager->upload(stats()));
+  GS_TRY(batcher.draw(cache, /*keep_unresolved=*/true, *gpu, viewport_w, viewport_h, stats()));
+  GS_TRY(gpu->end_frame(frame));
+  GS_TRY(gpu->finish());
+  ++stats().mid_frame_flushes;
+  ++frame;
+  atlas->begin_frame(frame);
+  atlas->set_completed_frame(gpu->completed_frame());
+  atlas->lift_eviction_limit();  // nothing is in flight now: evict whatever it takes
+  batcher.touch_queued(cache, *atlas);
+  return {};
+}
+
+}  // namespace glyphstream::pipeline

@@ -1,0 +1,63 @@
+// The frame pipeline (issue 25, first step): the parts that turn a frame's draws into uploads
+// and draw calls, and the code that runs them between draw_text() and flush(). TextSystem's
+// facade (src/text_system.cpp) validates, checks the owner thread and lays out; its Impl derives
+// from this while the extraction goes on (the frame packet and the render-thread mode are the
+// next steps).
+//
+//   commit()            every miss rasterized (RasterScheduler, first-use order) and placed by
+//                       pack_one(); the stager writes the pixels and uploads (the upload
+//                       contract, stager.h)
+//   pack_one()          one bitmap into the atlas and the glyph cache; a full atlas pinned by
+//                       this frame is flushed mid-frame, else the glyph is refused with a reason
+//                       (glyph_fit.h: refusal_reason) and drawn as nothing
+//   mid_frame_flush()   uploads, draws what is resident, closes the frame, waits for the GPU and
+//                       starts the next frame number, so that nothing is pinned but the queue
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "atlas/atlas.h"
+#include "atlas/glyph_cache.h"
+#include "core/thread_pool.h"
+#include "glyphstream/stats.h"
+#include "glyphstream/status.h"
+#include "gpu/gpu_device.h"
+#include "pipeline/draw_batcher.h"
+#include "pipeline/frame_stats.h"
+#include "pipeline/raster_scheduler.h"
+#include "pipeline/scaled_glyphs.h"
+#include "pipeline/stager.h"
+#include "text/font_registry.h"
+#include "text/rasterizer.h"
+
+namespace glyphstream::pipeline {
+
+struct FramePipeline {
+  // The parts, in the order they are made (and the reverse of the order they go).
+  text::FontRegistry registry;
+  std::unique_ptr<ThreadPool> pool;
+  std::unique_ptr<gpu::GpuDevice> gpu;
+  std::unique_ptr<atlas::Atlas> atlas;
+  atlas::GlyphCache cache;
+  std::unique_ptr<RasterScheduler> raster;
+  std::unique_ptr<Stager> stager;
+  DrawBatcher batcher;
+  FrameStatsAccumulator frame_stats{&registry};
+  std::unique_ptr<ScaledGlyphs> scaled;  // draw_text_scaled()
+
+  // The frame number (the backends' frame token) and the viewport of the frame being built.
+  uint64_t frame = 0;
+  int viewport_w = 0, viewport_h = 0;
+
+  FrameStats& stats() { return frame_stats.current(); }
+  Status commit();
+  // Places one rasterized glyph in the atlas and the glyph cache (a failed bitmap is counted).
+  Status pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap);
+  void drop_evicted() {
+    for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
+  }
+  Status mid_frame_flush();
+};
+
+}  // namespace glyphstream::pipeline
