@@ -14,6 +14,7 @@
 
 #include "cpu_reference.h"
 #include "glyphstream/text_system.h"
+#include "gpu_pixel_test.h"
 #include "headless_target.h"
 #include "image_diff.h"
 
@@ -70,27 +71,13 @@ int differing(const std::vector<uint8_t>& image, const std::vector<uint8_t>& oth
   return n;
 }
 
-class Clip : public ::testing::TestWithParam<GpuApi> {
+class Clip : public testing::GpuPixelTest {
  protected:
-  void SetUp() override {
-    auto target = tools::HeadlessTarget::create({GetParam(), kWidth, kHeight, /*validation=*/true});
-    ASSERT_TRUE(target.ok()) << target.status().to_string();
-    target_ = std::move(target).value();
-    auto ref = testing::CpuReference::create();
-    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
-    ref_ = std::move(ref).value();
-  }
-  void TearDown() override {
-    if (!target_) return;
-    for (const std::string& m : target_->take_validation_messages()) ADD_FAILURE() << m;
-  }
+  Clip() : GpuPixelTest(kWidth, kHeight) {}
 
   std::unique_ptr<TextSystem> make_system() {
     TextSystemDesc desc;
-    target_->configure(&desc);
-    auto ts = TextSystem::create(desc);
-    EXPECT_TRUE(ts.ok()) << ts.status().to_string();
-    return ts.ok() ? std::move(ts).value() : nullptr;
+    return create_system(desc);
   }
 
   // One frame of `calls` on a fresh system (the same rasters whatever else was drawn before);
@@ -116,9 +103,6 @@ class Clip : public ::testing::TestWithParam<GpuApi> {
     EXPECT_TRUE(target_->read_pixels(&image).ok());
     return image;
   }
-
-  std::unique_ptr<tools::HeadlessTarget> target_;
-  std::unique_ptr<testing::CpuReference> ref_;
 };
 
 const std::string kDecorated =

@@ -12,6 +12,7 @@
 
 #include "cpu_reference.h"
 #include "glyphstream/text_system.h"
+#include "gpu_pixel_test.h"
 #include "headless_target.h"
 #include "image_diff.h"
 
@@ -48,27 +49,11 @@ std::string cjk(char32_t first, int count) {
   return s;
 }
 
-class LayoutMemo : public ::testing::TestWithParam<GpuApi> {
+class LayoutMemo : public testing::GpuPixelTest {
  protected:
-  void SetUp() override {
-    auto target = tools::HeadlessTarget::create({GetParam(), kWidth, kHeight, /*validation=*/true});
-    ASSERT_TRUE(target.ok()) << target.status().to_string();
-    target_ = std::move(target).value();
-    auto ref = testing::CpuReference::create();
-    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
-    ref_ = std::move(ref).value();
-  }
-  void TearDown() override {
-    if (!target_) return;
-    for (const std::string& m : target_->take_validation_messages()) ADD_FAILURE() << m;
-  }
+  LayoutMemo() : GpuPixelTest(kWidth, kHeight) {}
 
-  std::unique_ptr<TextSystem> make_system(TextSystemDesc desc) {
-    target_->configure(&desc);
-    auto ts = TextSystem::create(desc);
-    EXPECT_TRUE(ts.ok()) << ts.status().to_string();
-    return ts.ok() ? std::move(ts).value() : nullptr;
-  }
+  std::unique_ptr<TextSystem> make_system(TextSystemDesc desc) { return create_system(desc); }
 
   // One frame of `calls`; the pixels read back.
   std::vector<uint8_t> frame(TextSystem* ts, const std::vector<Call>& calls) {
@@ -95,9 +80,6 @@ class LayoutMemo : public ::testing::TestWithParam<GpuApi> {
     const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
     EXPECT_TRUE(diff.match()) << what << ": " << diff.report;
   }
-
-  std::unique_ptr<tools::HeadlessTarget> target_;
-  std::unique_ptr<testing::CpuReference> ref_;
 };
 
 // The cold frame is drawn glyph by glyph (every glyph is a miss); the same calls again come from

@@ -12,6 +12,7 @@
 
 #include "cpu_reference.h"
 #include "glyphstream/text_system.h"
+#include "gpu_pixel_test.h"
 #include "headless_target.h"
 #include "image_diff.h"
 
@@ -60,28 +61,14 @@ std::vector<Call> rotated_calls() {
   };
 }
 
-class Rotation : public ::testing::TestWithParam<GpuApi> {
+class Rotation : public testing::GpuPixelTest {
  protected:
-  void SetUp() override {
-    auto target = tools::HeadlessTarget::create({GetParam(), kWidth, kHeight, /*validation=*/true});
-    ASSERT_TRUE(target.ok()) << target.status().to_string();
-    target_ = std::move(target).value();
-    auto ref = testing::CpuReference::create();
-    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
-    ref_ = std::move(ref).value();
-  }
-  void TearDown() override {
-    if (!target_) return;
-    for (const std::string& m : target_->take_validation_messages()) ADD_FAILURE() << m;
-  }
+  Rotation() : GpuPixelTest(kWidth, kHeight) {}
   std::unique_ptr<TextSystem> make_system(UploadMode mode = UploadMode::kAsync) {
     TextSystemDesc desc;
     desc.upload_mode_set = true;
     desc.upload_mode = mode;
-    target_->configure(&desc);
-    auto ts = TextSystem::create(desc);
-    EXPECT_TRUE(ts.ok()) << ts.status().to_string();
-    return ts.ok() ? std::move(ts).value() : nullptr;
+    return create_system(desc);
   }
   // One frame of `calls` on the GPU (scale 0: draw_text, else draw_text_scaled); the pixels.
   std::vector<uint8_t> gpu_frame(TextSystem* ts, const std::vector<Call>& calls, float scale = 0,
@@ -115,9 +102,6 @@ class Rotation : public ::testing::TestWithParam<GpuApi> {
     EXPECT_TRUE(diff.match()) << what << ": " << diff.report;
     EXPECT_GT(testing::count_ink(gpu, kWidth, 0, 0, kWidth, kHeight, kBackground, 40), 500) << what;
   }
-
-  std::unique_ptr<tools::HeadlessTarget> target_;
-  std::unique_ptr<testing::CpuReference> ref_;
 };
 
 TEST_P(Rotation, RotatedAndVerticalTextMatchTheCpuReferenceInEveryMode) {

@@ -1,0 +1,48 @@
+// The fixture of the pixel tests that run on GL and on Vulkan (clip, rotation, layout memo): a
+// headless target of the test's size under the validation layer (any message it reports fails
+// the test) and the CPU reference that frames are compared with.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "cpu_reference.h"
+#include "glyphstream/text_system.h"
+#include "headless_target.h"
+
+namespace glyphstream::testing {
+
+class GpuPixelTest : public ::testing::TestWithParam<GpuApi> {
+ protected:
+  GpuPixelTest(int width, int height) : width_(width), height_(height) {}
+
+  void SetUp() override {
+    auto target = tools::HeadlessTarget::create({GetParam(), width_, height_, /*validation=*/true});
+    ASSERT_TRUE(target.ok()) << target.status().to_string();
+    target_ = std::move(target).value();
+    auto ref = CpuReference::create();
+    ASSERT_TRUE(ref.ok()) << ref.status().to_string();
+    ref_ = std::move(ref).value();
+  }
+  void TearDown() override {
+    if (!target_) return;
+    for (const std::string& m : target_->take_validation_messages()) ADD_FAILURE() << m;
+  }
+
+  // A system drawing into target_: `desc` with the target's device fields filled in.
+  std::unique_ptr<TextSystem> create_system(TextSystemDesc desc) {
+    target_->configure(&desc);
+    auto ts = TextSystem::create(desc);
+    EXPECT_TRUE(ts.ok()) << ts.status().to_string();
+    return ts.ok() ? std::move(ts).value() : nullptr;
+  }
+
+  const int width_, height_;
+  std::unique_ptr<tools::HeadlessTarget> target_;
+  std::unique_ptr<CpuReference> ref_;
+};
+
+}  // namespace glyphstream::testing
