@@ -261,13 +261,17 @@ static Status check_instances(std::span<const GlyphInstance> instances, const Dr
   const bool color_page = b.color_page != kNoPage;
   // One pass without branches first (a steady frame's tens of thousands of instances); the loop
   // below, which names the fault, runs only when there is one.
-  bool bad = false;
+  // Integers, not bools: clang's -Wbitwise-instead-of-logical (a branch-free | on purpose).
+  const unsigned glyphs_forbidden = no_page ? 1u : 0u, color_missing = color_page ? 0u : 1u;
+  unsigned bad = 0;
   for (uint32_t i = b.first; i < b.first + b.count; ++i) {
     const uint32_t kind = instances[i].kind;
-    bad |= (no_page & !is_rect_kind(kind)) |
-           (samples_color_page(kind) & (!color_page | is_rect_kind(instance_kind(kind))));
+    const unsigned rect = is_rect_kind(kind) ? 1u : 0u;
+    const unsigned samples = samples_color_page(kind) ? 1u : 0u;
+    const unsigned inner_rect = is_rect_kind(instance_kind(kind)) ? 1u : 0u;
+    bad |= (glyphs_forbidden & (rect ^ 1u)) | (samples & (color_missing | inner_rect));
   }
-  if (!bad) return {};
+  if (bad == 0) return {};
   for (uint32_t i = b.first; i < b.first + b.count; ++i) {
     const uint32_t kind = instances[i].kind;
     if (no_page && !is_rect_kind(kind)) {
