@@ -311,6 +311,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
   // runs: from the line's left edge, start_x_offset, glyph widths, end_x_offset.
   int64_t pen = 0, line_start = 0, dy = 0;
   PangoLayoutLine* current_line = nullptr;
+  int64_t previous_line_y = INT_MIN;  // as int64: no difference below can overflow
   IterPtr iter(pango_layout_get_iter(pl));
   do {
     PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter.get());
@@ -321,6 +322,16 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       pen = line_start = line_logical.x;
       // Before Pango's line metrics are used: an out-of-range size made them garbage.
       GS_TRY(check_run_sizes(line));
+      // Pango's y is an int in 1/1024 px: a wrapped paragraph taller than ~2 million px (130k
+      // letters at 64 px in a 256 px column) wraps it around, and every line below is garbage.
+      // (A negative --spacing moves a line up by at most 1e6 px, less than 2^30 units.)
+      if (previous_line_y - line_logical.y > (int64_t(1) << 30) ||
+          int64_t(line_logical.y) + line_logical.height > INT_MAX) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "a paragraph is taller than Pango can measure (2^31 Pango units, about 2 "
+                      "million px): wrap it wider or split it into paragraphs");
+      }
+      previous_line_y = line_logical.y;
       dy = walk->placement.begin_line(iter.get(), layout_width, result.glyphs.size());
     }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());

@@ -522,6 +522,19 @@ TEST_F(LayoutTest, EverySizeFromDescriptionOrMarkupIsChecked) {
   EXPECT_FALSE(lay("<span size='30720'>Hi</span>", "Sans Bold 22", 0, true).glyphs.empty());
 }
 
+// A wrapped paragraph taller than Pango's int y (130k letters at 64 px in a 256 px column, ~2.6
+// million px) is refused, never laid out with wrapped-around line positions (the fuzzer's
+// tall_wrapped_paragraph; UBSan in the line placement).
+TEST_F(LayoutTest, ParagraphTallerThanPangoCanMeasureIsRefused) {
+  LayoutParams p;
+  p.font = "Sans 64px";
+  p.wrap_width = 256;
+  const auto r = layouter_->layout(std::string(130562, 'O'), p);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("taller than Pango can measure"), std::string::npos);
+}
+
 // Paragraphs are laid out one by one: each one's glyphs sit below the previous paragraph's
 // height, markup spanning a paragraph break colours both sides, and without a wrap width a
 // right-to-left paragraph is aligned to the widest paragraph as within one Pango layout.
