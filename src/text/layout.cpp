@@ -302,6 +302,22 @@ Status Layouter::Impl::check_run_sizes(PangoLayoutLine* line) {
   return Status::ok_status();
 }
 
+// Before Pango's line metrics are used: an out-of-range size made them garbage, and so does a
+// paragraph taller than Pango's int y (130k letters at 64 px in a 256 px column wrap it around).
+Status Layouter::Impl::check_line(PangoLayoutLine* line, const PangoRectangle& logical,
+                                  int64_t* previous_y) {
+  GS_TRY(check_run_sizes(line));
+  // A negative --spacing moves a line up by at most 1e6 px, less than 2^30 units.
+  if (*previous_y - logical.y > (int64_t(1) << 30) ||
+      int64_t(logical.y) + logical.height > INT_MAX) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "a paragraph is taller than Pango can measure (2^31 Pango units, about 2 "
+                  "million px): wrap it wider or split it into paragraphs");
+  }
+  *previous_y = logical.y;
+  return Status::ok_status();
+}
+
 // Appends the glyphs of every run of `pl` (a layout `layout_width` wide), each line placed
 // where the whole text's layout puts it.
 Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk) {
@@ -320,18 +336,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
       PangoRectangle line_logical;
       pango_layout_iter_get_line_extents(iter.get(), nullptr, &line_logical);
       pen = line_start = line_logical.x;
-      // Before Pango's line metrics are used: an out-of-range size made them garbage.
-      GS_TRY(check_run_sizes(line));
-      // Pango's y is an int in 1/1024 px: a wrapped paragraph taller than ~2 million px (130k
-      // letters at 64 px in a 256 px column) wraps it around, and every line below is garbage.
-      // (A negative --spacing moves a line up by at most 1e6 px, less than 2^30 units.)
-      if (previous_line_y - line_logical.y > (int64_t(1) << 30) ||
-          int64_t(line_logical.y) + line_logical.height > INT_MAX) {
-        return Status(ErrorCode::kInvalidArgument,
-                      "a paragraph is taller than Pango can measure (2^31 Pango units, about 2 "
-                      "million px): wrap it wider or split it into paragraphs");
-      }
-      previous_line_y = line_logical.y;
+      GS_TRY(check_line(line, line_logical, &previous_line_y));
       dy = walk->placement.begin_line(iter.get(), layout_width, result.glyphs.size());
     }
     PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter.get());

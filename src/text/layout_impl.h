@@ -122,6 +122,7 @@ struct Layouter::Impl {
                                       ParagraphWalk* walk);
   Status walk_runs(PangoLayout* pl, int layout_width, ParagraphWalk* walk);
   Status check_run_sizes(PangoLayoutLine* line);
+  Status check_line(PangoLayoutLine* line, const PangoRectangle& logical, int64_t* previous_y);
   void clear_fonts() {
     for (auto& [font, info] : fonts) g_object_unref(font);
     fonts.clear();
