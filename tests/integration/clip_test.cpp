@@ -25,13 +25,7 @@ constexpr int kWidth = 480;
 constexpr int kHeight = 160;
 const Color kBackground{1, 1, 1, 1};
 
-TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu, bool markup = false) {
-  TextStyle s;
-  s.font = font;
-  s.color = Color::from_rgba8(rgba);
-  s.markup = markup;
-  return s;
-}
+using testing::style_of;
 
 struct Call {
   float x, y;

@@ -24,13 +24,7 @@ constexpr int kHeight = 160;
 const Color kBackground{1, 1, 1, 1};
 const UploadMode kModes[] = {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage};
 
-TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu, bool markup = false) {
-  TextStyle s;
-  s.font = font;
-  s.color = Color::from_rgba8(rgba);
-  s.markup = markup;
-  return s;
-}
+using testing::style_of;
 
 struct Call {
   float x, y;
@@ -102,10 +96,7 @@ TEST_P(LayoutMemo, MemoizedFramesEqualTheColdFrame) {
   };
   for (UploadMode mode : kModes) {
     const std::string what(upload_mode_name(mode));
-    TextSystemDesc desc;
-    desc.upload_mode_set = true;
-    desc.upload_mode = mode;
-    auto ts = make_system(desc);
+    auto ts = make_system(desc_in(mode));
     ASSERT_NE(ts, nullptr);
     const std::vector<uint8_t> cold = frame(ts.get(), calls);
     const FrameStats cold_stats = ts->last_frame_stats();
@@ -139,9 +130,7 @@ TEST_P(LayoutMemo, EvictedOrGrownGlyphsAreNeverDrawnFromAStaleMemo) {
   for (UploadMode mode : kModes) {
     for (const bool grow : {false, true}) {
       const std::string what = std::string(upload_mode_name(mode)) + (grow ? " growing" : "");
-      TextSystemDesc desc;
-      desc.upload_mode_set = true;
-      desc.upload_mode = mode;
+      TextSystemDesc desc = desc_in(mode);
       desc.page_width = 128;
       desc.page_initial_height = grow ? 32 : 128;
       desc.page_max_height = 128;
@@ -200,14 +189,11 @@ TEST_P(LayoutMemo, ChangedFramesEqualColdFrames) {
   };
   for (UploadMode mode : {UploadMode::kAsync, UploadMode::kSync}) {
     const std::string what(upload_mode_name(mode));
-    TextSystemDesc desc;
-    desc.upload_mode_set = true;
-    desc.upload_mode = mode;
-    auto ts = make_system(desc);
+    auto ts = make_system(desc_in(mode));
     ASSERT_NE(ts, nullptr);
     for (size_t f = 0; f < frames.size(); ++f) {
       const std::vector<uint8_t> warm = frame(ts.get(), frames[f]);
-      auto cold_system = make_system(desc);
+      auto cold_system = make_system(desc_in(mode));
       ASSERT_NE(cold_system, nullptr);
       const std::vector<uint8_t> cold = frame(cold_system.get(), frames[f]);
       EXPECT_EQ(warm, cold) << what << " frame " << f;

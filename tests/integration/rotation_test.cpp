@@ -65,10 +65,7 @@ class Rotation : public testing::GpuPixelTest {
  protected:
   Rotation() : GpuPixelTest(kWidth, kHeight) {}
   std::unique_ptr<TextSystem> make_system(UploadMode mode = UploadMode::kAsync) {
-    TextSystemDesc desc;
-    desc.upload_mode_set = true;
-    desc.upload_mode = mode;
-    return create_system(desc);
+    return create_system(desc_in(mode));
   }
   // One frame of `calls` on the GPU (scale 0: draw_text, else draw_text_scaled); the pixels.
   std::vector<uint8_t> gpu_frame(TextSystem* ts, const std::vector<Call>& calls, float scale = 0,

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +15,16 @@
 #include "headless_target.h"
 
 namespace glyphstream::testing {
+
+// A style of `font` in `rgba` (dark grey by default), markup optional.
+inline TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu,
+                          bool markup = false) {
+  TextStyle s;
+  s.font = font;
+  s.color = Color::from_rgba8(rgba);
+  s.markup = markup;
+  return s;
+}
 
 class GpuPixelTest : public ::testing::TestWithParam<GpuApi> {
  protected:
@@ -32,6 +43,13 @@ class GpuPixelTest : public ::testing::TestWithParam<GpuApi> {
     for (const std::string& m : target_->take_validation_messages()) ADD_FAILURE() << m;
   }
 
+  // A description in `mode` (everything else default).
+  static TextSystemDesc desc_in(UploadMode mode) {
+    TextSystemDesc desc;
+    desc.upload_mode_set = true;
+    desc.upload_mode = mode;
+    return desc;
+  }
   // A system drawing into target_: `desc` with the target's device fields filled in.
   std::unique_ptr<TextSystem> create_system(TextSystemDesc desc) {
     target_->configure(&desc);
