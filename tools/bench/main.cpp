@@ -13,6 +13,7 @@
 
 #include "bench_checks.h"
 #include "cli_common.h"
+#include "cold_page_workload.h"
 #include "gpu_load.h"
 #include "headless_target.h"
 #include "packing_workload.h"
@@ -211,6 +212,19 @@ gs::Status run(const Options& o) {
       }
       continue;
     }
+    if (workload == "cold-page") {  // issue 26: one cold page per process, part by part
+      for (const std::string& mode_name : modes) {
+        gs::bench::ColdPageOptions co;
+        co.backend = o.backend;
+        co.threads = thread_counts.back();
+        gs::parse_upload_mode(mode_name, &co.mode);
+        co.runs = o.frames;
+        GS_ASSIGN_OR_RETURN(auto row, gs::bench::run_cold_page_workload(co));
+        std::printf("cold-page %s\n", row.dump().c_str());
+        results.push_back(row);
+      }
+      continue;
+    }
     if (workload == "packing") {
       gs::bench::PackingOptions po;
       po.page_size = o.page_size;
@@ -290,9 +304,11 @@ int main(int argc, char** argv) {
          "cold (W1), scroll (W2), zoom (W3, draw_text_scaled), zoom-relayout (W3 laid out again "
          "every frame: the baseline), steady (W4), burst (2,000 new glyphs), busy (W5: scroll "
          "and burst under --gpu-load-ms, default 1, 4 and 8), raster, packing, rotate (a cold "
-         "page turned by a new angle against the same page upright; --frames: pairs of runs)")
+         "page turned by a new angle against the same page upright; --frames: pairs of runs), "
+         "cold-page (6,630 distinct CJK and Cyrillic glyphs at 14, 20 and 32 px, part by part; "
+         "--frames: fresh text systems, the first one cold)")
       ->check(CLI::IsMember({"cold", "scroll", "zoom", "zoom-relayout", "steady", "burst", "busy",
-                             "raster", "packing", "rotate"}))
+                             "raster", "packing", "rotate", "cold-page"}))
       ->capture_default_str();
   app.add_option("--gpu-load-ms", o.gpu_load_ms,
                  "GPU time of the application's own drawing before the text, every frame "
