@@ -145,6 +145,22 @@ void Atlas::copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_strid
   }
 }
 
+uint8_t* Atlas::clear_for_render(AllocHandle handle, size_t* stride) {
+  Impl& m = *impl_;
+  const Impl::Record* rec = m.live_record(handle);
+  if (!rec) return nullptr;
+  const ShelfPacker::Slot& slot = m.packer.slot(handle.index);
+  const int py = m.packer.shelf(slot.shelf).y;
+  const StoredPage& p = m.store.page(rec->alloc.page);
+  const size_t bpp = size_t(bytes_per_pixel(p.format));
+  *stride = p.stride();
+  uint8_t* row = m.store.pixels(rec->alloc.page) + size_t(py) * *stride + size_t(slot.x) * bpp;
+  // The gutter rows and columns too: the slot may hold an old glyph's pixels.
+  for (int y = 0; y < slot.h; ++y, row += *stride) std::memset(row, 0, size_t(slot.w) * bpp);
+  const Rect& r = rec->alloc.rect;
+  return m.store.pixels(rec->alloc.page) + size_t(r.y) * *stride + size_t(r.x) * bpp;
+}
+
 void Atlas::mark_dirty(AllocHandle handle) {
   Impl& m = *impl_;
   const Impl::Record* rec = m.live_record(handle);

@@ -115,6 +115,11 @@ class Atlas {
   // other call mutates the atlas. The dirty rect must be taken only after the copy.
   void mark_dirty(AllocHandle handle);
   void copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_stride);
+  // For a glyph rendered straight into its page (issue 26): zeroes the allocation's padded rect
+  // (gutter and content: a slot may hold an old glyph's pixels) and returns where its content
+  // starts, rows *stride bytes apart; nullptr for a stale handle. Valid until the page changes
+  // (as page_pixels()); the same threading as copy_pixels(). Mark it dirty as for a copy.
+  uint8_t* clear_for_render(AllocHandle handle, size_t* stride);
 
   size_t page_count() const;
   PageInfo page_info(size_t page) const;

@@ -574,3 +574,48 @@ TEST(AtlasTest, EvictionNeverReusesRegionsOfFramesInFlight) {
 
 }  // namespace
 }  // namespace glyphstream::atlas
+
+namespace glyphstream::atlas {
+namespace {
+
+// Issue 26: a glyph rendered straight into its page gets a zeroed padded rect (its slot's old
+// pixels gone) and the address of its content; its neighbours keep theirs.
+TEST(AtlasTest, ClearForRenderZeroesThePaddedRectOnly) {
+  AtlasConfig cfg = small_config();
+  Atlas atlas(cfg);
+  atlas.begin_frame(1);
+  AllocResult a = atlas.allocate(PixelFormat::kCoverage8, 10, 7);
+  AllocResult b = atlas.allocate(PixelFormat::kCoverage8, 10, 7);
+  ASSERT_EQ(a.status, AllocStatus::kOk);
+  ASSERT_EQ(b.status, AllocStatus::kOk);
+  const std::vector<uint8_t> full(70, 0xFF);
+  atlas.write(a.alloc.handle, full.data(), 10);
+  atlas.write(b.alloc.handle, full.data(), 10);
+  // Dirty the gutter as an evicted neighbour's pixels would.
+  size_t stride = 0;
+  const size_t page_stride = atlas.page_stride(b.alloc.page);
+  uint8_t* page = const_cast<uint8_t*>(atlas.page_pixels(b.alloc.page));
+  const Rect& r = b.alloc.rect;
+  page[size_t(r.y - 1) * page_stride + size_t(r.x - 1)] = 0x55;
+  uint8_t* dst = atlas.clear_for_render(b.alloc.handle, &stride);
+  ASSERT_NE(dst, nullptr);
+  EXPECT_EQ(stride, page_stride);
+  EXPECT_EQ(dst, page + size_t(r.y) * stride + size_t(r.x));
+  for (int y = r.y - 1; y <= r.y + r.h; ++y) {
+    for (int x = r.x - 1; x <= r.x + r.w; ++x) {
+      ASSERT_EQ(page[size_t(y) * stride + size_t(x)], 0) << x << "," << y;
+    }
+  }
+  const Rect& ra = a.alloc.rect;  // the neighbour is untouched
+  for (int y = ra.y; y < ra.y + ra.h; ++y) {
+    for (int x = ra.x; x < ra.x + ra.w; ++x) {
+      ASSERT_EQ(page[size_t(y) * stride + size_t(x)], 0xFF) << x << "," << y;
+    }
+  }
+  atlas.release(a.alloc.handle);
+  EXPECT_EQ(atlas.clear_for_render(a.alloc.handle, &stride), nullptr);  // stale
+  EXPECT_INVARIANTS(atlas);
+}
+
+}  // namespace
+}  // namespace glyphstream::atlas

@@ -25,7 +25,10 @@ Status FramePipeline::commit() {
                                        Result<text::GlyphBitmap>& bitmap) {
     return pack_one(key, bitmap);
   };
-  Status status = raster->rasterize_and_pack(cache, batch, pack, &stats().rasterize_ns);
+  const pipeline::PackDirectFn pack_here =
+      [this](const atlas::GlyphKey& key, text::Rasterizer& rasterizer,
+             Result<text::GlyphBitmap>& spare) { return pack_direct(key, rasterizer, spare); };
+  Status status = raster->rasterize_and_pack(cache, batch, pack, &stats().rasterize_ns, pack_here);
   stager->write_pending(stats());  // before the bitmaps go, and before the dirty rects are taken
   raster->end_interval();
   if (status.ok()) status = stager->upload(stats());
@@ -53,42 +56,102 @@ Status FramePipeline::pack_one(const atlas::GlyphKey& key, Result<text::GlyphBit
     return {};
   }
   const text::GlyphBitmap& bm = bitmap.value();
+  atlas::Allocation alloc;
+  GS_ASSIGN_OR_RETURN(const bool placed, allocate_for(key, bm, &alloc));
+  if (!placed) return {};
+  // The copy into the page waits for the stager's write_pending(): there, all of a commit's
+  // glyphs are copied by every thread, instead of one by one on the caller between allocations.
+  if (bm.width > 0 && bm.height > 0) stager->stage(alloc.handle, &bm);
+  enter(key, bm, fitted.value(), alloc);
+  return {};
+}
+
+Status FramePipeline::pack_direct(const atlas::GlyphKey& key, text::Rasterizer& rasterizer,
+                                  Result<text::GlyphBitmap>& spare) {
+  auto t = Clock::now();
+  Result<text::PreparedGlyph> prepared = rasterizer.prepare(
+      {key.face_id, key.glyph_id, key.size_26_6, key.subpixel_bin, key.angle_bin, key.flags});
+  if (!prepared.ok() || !prepared->direct ||
+      !pipeline::fits_page(prepared->bitmap, atlas->config())) {
+    // The copying way: an error, a whole raster (colour, monochrome, ...), or a glyph larger
+    // than a page (rendered into its own pixels, then fitted).
+    if (!prepared.ok()) {
+      spare = prepared.status();
+    } else if (prepared->direct) {
+      text::GlyphBitmap& bm = prepared->bitmap;
+      bm.pixels.assign(size_t(bm.width) * size_t(bm.height), 0);
+      const Status rendered = rasterizer.render_prepared(bm.pixels.data(), size_t(bm.width));
+      spare = rendered.ok() ? Result<text::GlyphBitmap>(std::move(bm)) : rendered;
+    } else {
+      spare = std::move(prepared->bitmap);
+    }
+    stats().rasterize_ns += ns_since(t);
+    return pack_one(key, spare);
+  }
+  const text::GlyphBitmap& box = prepared->bitmap;  // no pixels: they go to the page
+  const auto packed = Clock::now();
+  stats().rasterize_ns += ns_between(t, packed);
+  atlas::Allocation alloc;
+  const Result<bool> placed = allocate_for(key, box, &alloc);
+  t = Clock::now();
+  stats().pack_ns += ns_between(packed, t);
+  if (!placed.ok() || !placed.value()) return placed.status();
+  size_t stride = 0;
+  uint8_t* dst = atlas->clear_for_render(alloc.handle, &stride);
+  const Status rendered = rasterizer.render_prepared(dst, stride);
+  atlas->mark_dirty(alloc.handle);  // cleared in any case
+  const auto rendered_at = Clock::now();
+  stats().rasterize_ns += ns_between(t, rendered_at);
+  if (!rendered.ok()) {
+    atlas->release(alloc.handle);
+    frame_stats.glyph_error(key, rendered.message());
+    return {};
+  }
+  enter(key, box, 0.0f, alloc);
+  stats().pack_ns += ns_since(rendered_at);
+  return {};
+}
+
+Result<bool> FramePipeline::allocate_for(const atlas::GlyphKey& key, const text::GlyphBitmap& bm,
+                                         atlas::Allocation* out) {
+  if (bm.width <= 0 || bm.height <= 0) return true;  // no pixels: nothing to place
+  atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
+  drop_evicted();
+  if (r.status == atlas::AllocStatus::kFull && gpu->backend().can_wait_within_frame()) {
+    // Everything left is pinned by this frame: draw what is queued, start a new frame
+    // (which unpins it once the GPU is done), and try again. Embedded Vulkan cannot: the
+    // frame ends only when the application submits it, so waiting here would never return.
+    GS_TRY(mid_frame_flush());
+    r = atlas->allocate(bm.format, bm.width, bm.height);
+    drop_evicted();
+  }
+  if (r.status != atlas::AllocStatus::kOk) {
+    // Drawn as nothing; the rest of the frame goes on.
+    frame_stats.glyph_error(key, pipeline::refusal_reason(r.status, bm, atlas->config(),
+                                                          gpu->backend().can_wait_within_frame()));
+    return false;
+  }
+  *out = r.alloc;
+  return true;
+}
+
+void FramePipeline::enter(const atlas::GlyphKey& key, const text::GlyphBitmap& bm, float draw_scale,
+                          const atlas::Allocation& alloc) {
   atlas::CachedGlyph entry;
-  entry.draw_scale = fitted.value();
+  entry.draw_scale = draw_scale;
   entry.bearing_x = int16_t(bm.left);
   entry.bearing_y = int16_t(bm.top);
   entry.format = bm.format;
   if (bm.width > 0 && bm.height > 0) {
-    atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
-    drop_evicted();
-    if (r.status == atlas::AllocStatus::kFull && gpu->backend().can_wait_within_frame()) {
-      // Everything left is pinned by this frame: draw what is queued, start a new frame
-      // (which unpins it once the GPU is done), and try again. Embedded Vulkan cannot: the
-      // frame ends only when the application submits it, so waiting here would never return.
-      GS_TRY(mid_frame_flush());
-      r = atlas->allocate(bm.format, bm.width, bm.height);
-      drop_evicted();
-    }
-    if (r.status != atlas::AllocStatus::kOk) {
-      // Drawn as nothing; the rest of the frame goes on.
-      frame_stats.glyph_error(key,
-                              pipeline::refusal_reason(r.status, bm, atlas->config(),
-                                                       gpu->backend().can_wait_within_frame()));
-      return {};
-    }
-    // The copy into the page waits for the stager's write_pending(): there, all of a commit's
-    // glyphs are copied by every thread, instead of one by one on the caller between allocations.
-    stager->stage(r.alloc.handle, &bm);
-    entry.handle = r.alloc.handle;
-    entry.page = r.alloc.page;
-    entry.rect = r.alloc.rect;
+    entry.handle = alloc.handle;
+    entry.page = alloc.page;
+    entry.rect = alloc.rect;
     stats().glyph_bytes +=
         uint64_t(bm.width + 2) * uint64_t(bm.height + 2) * uint64_t(bytes_per_pixel(bm.format));
   }
   cache.insert(key, entry);
   ++stats().glyphs_rasterized;
   if (scaled->take_request(key)) ++stats().glyphs_refined;
-  return {};
 }
 
 Status FramePipeline::mid_frame_flush() {

@@ -7,6 +7,7 @@
 //   commit()            every miss rasterized (RasterScheduler, first-use order) and placed by
 //                       pack_one(); the stager writes the pixels and uploads (the upload
 //                       contract, stager.h)
+//   pack_direct()       a glyph rasterized here, straight into its atlas rectangle
 //   pack_one()          one bitmap into the atlas and the glyph cache; a full atlas pinned by
 //                       this frame is flushed mid-frame, else the glyph is refused with a reason
 //                       (glyph_fit.h: refusal_reason) and drawn as nothing
@@ -54,6 +55,20 @@ struct FramePipeline {
   Status commit();
   // Places one rasterized glyph in the atlas and the glyph cache (a failed bitmap is counted).
   Status pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap);
+  // Rasterizes one glyph on this thread straight into its atlas rectangle (issue 26): the
+  // outline's box is allocated, then rendered into the page's memory at the page's stride (no
+  // glyph buffer, no copy). A glyph that cannot go that way (colour, monochrome, larger than a
+  // page, an error) lands in `spare` and goes through pack_one(); the caller keeps `spare`
+  // alive until the stager has written it.
+  Status pack_direct(const atlas::GlyphKey& key, text::Rasterizer& rasterizer,
+                     Result<text::GlyphBitmap>& spare);
+  // Room for a glyph of bm's box (none for an empty one), flushing mid-frame when the atlas is
+  // full and pinned; false when refused (counted, drawn as nothing).
+  Result<bool> allocate_for(const atlas::GlyphKey& key, const text::GlyphBitmap& bm,
+                            atlas::Allocation* out);
+  // Enters a placed glyph in the glyph cache and the frame's counts.
+  void enter(const atlas::GlyphKey& key, const text::GlyphBitmap& bm, float draw_scale,
+             const atlas::Allocation& alloc);
   void drop_evicted() {
     for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
   }

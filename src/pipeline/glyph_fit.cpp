@@ -9,10 +9,6 @@ namespace {
 
 constexpr int kGutters = 2;  // the atlas keeps a 1-px gutter on every side
 
-bool fits(const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
-  return bm.width + kGutters <= c.page_width && bm.height + kGutters <= c.page_max_height;
-}
-
 // The size (26.6) whose raster should fit, from a raster of `size` that is w x h px.
 uint32_t size_to_fit(uint32_t size, const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
   const double ratio = std::min(double(c.page_width - kGutters) / double(bm.width),
@@ -25,7 +21,7 @@ uint32_t size_to_fit(uint32_t size, const text::GlyphBitmap& bm, const atlas::At
 
 Result<float> fit_glyph_to_page(const atlas::GlyphKey& key, text::GlyphBitmap* bitmap,
                                 const atlas::AtlasConfig& config, const RasterizeFn& rasterize) {
-  if (bitmap->width <= 0 || bitmap->height <= 0 || fits(*bitmap, config)) return 0.0f;
+  if (bitmap->width <= 0 || bitmap->height <= 0 || fits_page(*bitmap, config)) return 0.0f;
   atlas::GlyphKey reduced = key;
   reduced.subpixel_bin = 0;  // the batcher places the origin at the exact key's bin
   text::GlyphBitmap current = *bitmap;
@@ -37,7 +33,7 @@ Result<float> fit_glyph_to_page(const atlas::GlyphKey& key, text::GlyphBitmap* b
     reduced.size_26_6 = size;
     GS_ASSIGN_OR_RETURN(current, rasterize(reduced));
     if (current.width <= 0 || current.height <= 0) break;
-    if (fits(current, config)) {
+    if (fits_page(current, config)) {
       *bitmap = std::move(current);
       return float(double(key.size_26_6) / double(size));
     }
@@ -67,6 +63,10 @@ std::string refusal_reason(atlas::AllocStatus status, const text::GlyphBitmap& b
   }
   return size + " needs an atlas page larger than the atlas budget of " +
          std::to_string(c.memory_budget_bytes) + " bytes";
+}
+
+bool fits_page(const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
+  return bm.width + kGutters <= c.page_width && bm.height + kGutters <= c.page_max_height;
 }
 
 }  // namespace glyphstream::pipeline

@@ -15,6 +15,9 @@
 
 namespace glyphstream::pipeline {
 
+// Whether a raster of bm's box, with its gutters, fits a page of `config`.
+bool fits_page(const text::GlyphBitmap& bm, const atlas::AtlasConfig& config);
+
 using RasterizeFn = std::function<Result<text::GlyphBitmap>(const atlas::GlyphKey&)>;
 
 // When `bitmap` (the raster of `key`) with its gutters does not fit a page of `config`, replaces

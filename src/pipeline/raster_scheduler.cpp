@@ -116,16 +116,21 @@ void RasterScheduler::submit_prefetch_jobs(const std::vector<atlas::GlyphKey>& k
 }
 
 Status RasterScheduler::rasterize_and_pack(const atlas::GlyphCache& cache, RasterBatch& batch,
-                                           const PackFn& pack, uint64_t* rasterize_ns) {
+                                           const PackFn& pack, uint64_t* rasterize_ns,
+                                           const PackDirectFn& pack_here) {
   // Nothing more comes for this interval: the workers finish what is queued and leave.
   close_raster_queue();
   plan(batch);
-  start_unclaimed(batch, rasterize_ns);
+  start_unclaimed(batch, rasterize_ns, pack_here != nullptr);
   // The caller packs each glyph in miss order (the atlas layout does not depend on thread
   // timing) as soon as its bitmap is there, and rasterizes the next glyph nobody has taken
   // while it would otherwise wait: packing overlaps rasterization instead of following it.
   Status status;
   for (size_t i = 0; i < misses_.size() && status.ok(); ++i) {
+    if (batch.here[i]) {
+      status = pack_here(misses_[i], *rasterizers_[0], batch.bitmaps[i]);
+      continue;
+    }
     if (!batch.have[i]) await_miss(i, batch, rasterize_ns);
     status = pack(misses_[i], batch.bitmaps[i]);
   }
@@ -140,6 +145,7 @@ void RasterScheduler::plan(RasterBatch& batch) {
   miss_queued_.resize(n);
   batch.bitmaps.reserve(n);
   batch.have.assign(n, false);
+  batch.here.assign(n, false);
   pool_->drain_inline();
   std::lock_guard lock(prefetch_mutex_);
   const bool prefetching = !prefetched_.empty() || !prefetch_inflight_.empty();
@@ -155,7 +161,7 @@ void RasterScheduler::plan(RasterBatch& batch) {
   }
 }
 
-void RasterScheduler::start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns) {
+void RasterScheduler::start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns, bool pack_here) {
   // Glyphs nobody started: a few are quicker here than any hand-off; more go to a queue that
   // the workers and the caller share.
   std::vector<size_t>& to_rasterize = batch.to_rasterize;
@@ -168,7 +174,9 @@ void RasterScheduler::start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns
     q.close();
     to_rasterize.swap(overflow);
   }
-  if (!to_rasterize.empty()) {
+  if (pack_here) {  // rasterized as they are packed, straight into their pages
+    for (size_t i : to_rasterize) batch.here[i] = true;
+  } else if (!to_rasterize.empty()) {
     const auto t = Clock::now();
     for (size_t i : to_rasterize) rasterize_here(i, batch);
     *rasterize_ns += ns_since(t);

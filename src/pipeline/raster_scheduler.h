@@ -44,12 +44,18 @@ struct RasterBatch {
   std::vector<Result<text::GlyphBitmap>> bitmaps;  // parallel to the misses
   std::vector<std::pair<atlas::GlyphKey, Result<text::GlyphBitmap>>> extras;  // prefetched
   std::vector<bool> have;
+  std::vector<bool> here;            // rasterized by the caller as it packs (PackDirectFn)
   std::vector<size_t> to_rasterize;  // misses nobody has started
   bool any_in_flight = false;        // a miss is in a prefetch job
 };
 
 // Places one rasterized glyph (or counts its error).
 using PackFn = std::function<Status(const atlas::GlyphKey&, Result<text::GlyphBitmap>&)>;
+// Rasterizes one glyph with `rasterizer` (the caller's) and places it, straight into the page
+// where it can (FramePipeline::pack_direct); a glyph that goes the copying way keeps its bitmap
+// in the third argument (the batch's) until the stager has written it.
+using PackDirectFn =
+    std::function<Status(const atlas::GlyphKey&, text::Rasterizer&, Result<text::GlyphBitmap>&)>;
 
 class RasterScheduler {
  public:
@@ -83,9 +89,11 @@ class RasterScheduler {
 
   // commit(): every miss, then the prefetched extras (at most extras_per_commit, the rest wait
   // for the next commit), are handed to `pack` (in a fixed order); rasterization time is added
-  // to *rasterize_ns.
+  // to *rasterize_ns. With `pack_here`, the misses nobody has started are rasterized by the
+  // caller as it reaches them in that order, by pack_here (straight into the page), instead of
+  // ahead into bitmaps; the order of placement, and so the atlas, is the same.
   Status rasterize_and_pack(const atlas::GlyphCache& cache, RasterBatch& batch, const PackFn& pack,
-                            uint64_t* rasterize_ns);
+                            uint64_t* rasterize_ns, const PackDirectFn& pack_here = nullptr);
   // Bounds the background results one commit makes resident (packing, staging and uploading
   // them is the render thread's work: a zoom's ladder rung of ~400 glyphs is spread over frames).
   void set_extras_per_commit(size_t n) { extras_per_commit_ = n > 0 ? n : SIZE_MAX; }
@@ -153,7 +161,7 @@ class RasterScheduler {
   // commit()'s first step: where each miss's bitmap will come from.
   void plan(RasterBatch& batch);
   // Starts the misses nobody has taken: on the workers when many, else here.
-  void start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns);
+  void start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns, bool pack_here);
   // Waits for miss i's bitmap (taking queued glyphs meanwhile).
   void await_miss(size_t i, RasterBatch& batch, uint64_t* rasterize_ns);
   // Prefetched glyphs nobody asked for yet, made resident too, in key order.

@@ -173,9 +173,16 @@ struct Rasterizer::Impl {
 
   FaceEntry* open(FaceId id, Status* error);
   Status set_size(FaceEntry& e, uint32_t size_26_6);
-  Result<GlyphBitmap> render_outline(FaceEntry& e, const RasterRequest& r);
-  Result<GlyphBitmap> render_outline_direct(FaceEntry& e, const RasterRequest& r);
+  Result<PreparedGlyph> render_outline(FaceEntry& e, const RasterRequest& r);
+  Status measure_outline(FaceEntry& e, const RasterRequest& r, GlyphBitmap* out);
+  Status render_measured(uint8_t* dst, size_t stride);
   Result<GlyphBitmap> render_color_bitmap(FaceEntry& e, const RasterRequest& r);
+
+  // The last prepare()'s direct outline (in prepared_face's glyph slot) and its box.
+  FaceEntry* prepared_face = nullptr;
+  FaceEntry* prepared_face_for_errors = nullptr;
+  uint32_t prepared_glyph = 0;
+  GlyphBitmap prepared;
 };
 
 FaceEntry* Rasterizer::Impl::open(FaceId id, Status* error) {
@@ -272,42 +279,46 @@ Status Rasterizer::Impl::set_size(FaceEntry& e, uint32_t size_26_6) {
   return Status::ok_status();
 }
 
-// Renders the loaded outline straight into the output vector: FreeType's own render path
-// allocates and frees a slot bitmap per glyph and the result would need a copy.
-Result<GlyphBitmap> Rasterizer::Impl::render_outline_direct(FaceEntry& e, const RasterRequest& r) {
+// Measures the loaded outline (its pixel box, in *out without pixels) and moves it to the
+// box's origin, for render_measured(): FreeType's own render path allocates and frees a slot
+// bitmap per glyph and the result would need a copy.
+Status Rasterizer::Impl::measure_outline(FaceEntry& e, const RasterRequest& r, GlyphBitmap* out) {
   FT_Outline& outline = e.face->glyph->outline;
-  GlyphBitmap out;
-  if (outline.n_points == 0) return out;  // space and friends: no pixels
+  if (outline.n_points == 0) return {};  // space and friends: no pixels
   FT_BBox box;
   FT_Outline_Get_CBox(&outline, &box);
   const FT_Pos x0 = box.xMin >> 6, y0 = box.yMin >> 6;                // floor
   const FT_Pos x1 = (box.xMax + 63) >> 6, y1 = (box.yMax + 63) >> 6;  // ceil
-  if (x1 <= x0 || y1 <= y0) return out;
+  if (x1 <= x0 || y1 <= y0) return {};
   if (x1 - x0 > 0x7FFF || y1 - y0 > 0x7FFF) {
     return Status(ErrorCode::kInvalidArgument, e.name + ": glyph " + std::to_string(r.glyph_id) +
                                                    " is too large to rasterize at this size");
   }
-  out.width = static_cast<int>(x1 - x0);
-  out.height = static_cast<int>(y1 - y0);
-  out.left = static_cast<int>(x0);
-  out.top = static_cast<int>(y1);
-  out.format = PixelFormat::kCoverage8;
-  out.pixels.assign(size_t(out.width) * out.height, 0);  // the rasterizer only adds coverage
+  out->width = static_cast<int>(x1 - x0);
+  out->height = static_cast<int>(y1 - y0);
+  out->left = static_cast<int>(x0);
+  out->top = static_cast<int>(y1);
+  out->format = PixelFormat::kCoverage8;
   FT_Outline_Translate(&outline, -x0 * 64, -y0 * 64);
-  FT_Bitmap target;
-  FT_Bitmap_Init(&target);
-  target.rows = static_cast<unsigned>(out.height);
-  target.width = static_cast<unsigned>(out.width);
-  target.pitch = out.width;  // positive pitch: row 0 of the buffer is the top row
-  target.buffer = out.pixels.data();
-  target.num_grays = 256;
-  target.pixel_mode = FT_PIXEL_MODE_GRAY;
-  FT_Error ft = FT_Outline_Get_Bitmap(library, &outline, &target);
-  if (ft != 0) return glyph_failure(e, "render", r.glyph_id, ft);
-  return out;
+  return {};
 }
 
-Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterRequest& r) {
+Status Rasterizer::Impl::render_measured(uint8_t* dst, size_t stride) {
+  FT_Bitmap target;
+  FT_Bitmap_Init(&target);
+  target.rows = static_cast<unsigned>(prepared.height);
+  target.width = static_cast<unsigned>(prepared.width);
+  target.pitch = static_cast<int>(stride);  // positive pitch: row 0 of the buffer is the top row
+  target.buffer = dst;
+  target.num_grays = 256;
+  target.pixel_mode = FT_PIXEL_MODE_GRAY;
+  FT_Error ft = FT_Outline_Get_Bitmap(library, &prepared_face->face->glyph->outline, &target);
+  prepared_face = nullptr;
+  if (ft != 0) return glyph_failure(*prepared_face_for_errors, "render", prepared_glyph, ft);
+  return {};
+}
+
+Result<PreparedGlyph> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterRequest& r) {
   if (e.bin != r.subpixel_bin || e.angle != r.angle_bin) {
     FT_Vector delta{static_cast<FT_Pos>(r.subpixel_bin) * 16, 0};  // bin / 4 px in 26.6
     if (r.angle_bin == 0) {
@@ -332,7 +343,14 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
   FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, flags);
   if (ft != 0) return glyph_failure(e, "load", r.glyph_id, ft);
   if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE && !mono) {
-    return render_outline_direct(e, r);
+    PreparedGlyph p;
+    GS_TRY(measure_outline(e, r, &p.bitmap));
+    p.direct = p.bitmap.width > 0;
+    prepared = p.bitmap;
+    prepared_face = p.direct ? &e : nullptr;
+    prepared_face_for_errors = &e;
+    prepared_glyph = r.glyph_id;
+    return p;
   }
   if (e.face->glyph->format != FT_GLYPH_FORMAT_BITMAP) {
     ft = FT_Render_Glyph(e.face->glyph, mono ? FT_RENDER_MODE_MONO : FT_RENDER_MODE_NORMAL);
@@ -341,7 +359,8 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
   const FT_GlyphSlot slot = e.face->glyph;
   const FT_Bitmap& bm = slot->bitmap;
   GlyphBitmap out;
-  if (bm.width == 0 || bm.rows == 0) return out;  // space and friends: no pixels
+  if (bm.width == 0 || bm.rows == 0)
+    return PreparedGlyph{false, std::move(out)};  // space and friends: no pixels
   out.width = static_cast<int>(bm.width);
   out.height = static_cast<int>(bm.rows);
   out.left = slot->bitmap_left;
@@ -395,7 +414,7 @@ Result<GlyphBitmap> Rasterizer::Impl::render_outline(FaceEntry& e, const RasterR
                                                  " rendered in unsupported pixel mode " +
                                                  std::to_string(bm.pixel_mode));
   }
-  return out;
+  return PreparedGlyph{false, std::move(out)};
 }
 
 Result<GlyphBitmap> Rasterizer::Impl::render_color_bitmap(FaceEntry& e, const RasterRequest& r) {
@@ -472,7 +491,25 @@ Rasterizer::Rasterizer(const FontRegistry* registry, ColorStrikeCache* strikes)
 Rasterizer::~Rasterizer() = default;
 
 Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
+  GS_ASSIGN_OR_RETURN(PreparedGlyph p, prepare(request));
+  if (p.direct) {
+    GlyphBitmap& out = p.bitmap;
+    out.pixels.assign(size_t(out.width) * size_t(out.height), 0);
+    GS_TRY(render_prepared(out.pixels.data(), size_t(out.width)));
+  }
+  return std::move(p.bitmap);
+}
+
+Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
+  if (impl_->prepared_face == nullptr) {
+    return Status(ErrorCode::kInternal, "render_prepared without a prepared outline");
+  }
+  return impl_->render_measured(dst, stride);
+}
+
+Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
   Impl& impl = *impl_;
+  impl.prepared_face = nullptr;
   if (impl.library == nullptr) return impl.library_error;
   if (impl.registry == nullptr)
     return Status(ErrorCode::kInvalidArgument, "rasterizer has no font registry");
@@ -494,9 +531,10 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
     return Status(ErrorCode::kInvalidArgument,
                   "render mode " + std::to_string(request.render) + " has unknown bits");
   }
-  if (request.glyph_id & kHexFrameGlyphFlag) return render_hex_frame(request);
-  if (request.glyph_id & kLineBreakArrowGlyphFlag) return render_line_break_arrow(request);
-  if (request.glyph_id & kRotatedRectGlyphFlag) return render_rotated_rect(request);
+  const auto whole = [](GlyphBitmap b) { return PreparedGlyph{false, std::move(b)}; };
+  if (request.glyph_id & kHexFrameGlyphFlag) return whole(render_hex_frame(request));
+  if (request.glyph_id & kLineBreakArrowGlyphFlag) return whole(render_line_break_arrow(request));
+  if (request.glyph_id & kRotatedRectGlyphFlag) return whole(render_rotated_rect(request));
   Status error;
   FaceEntry* e = impl.open(request.face, &error);
   if (e == nullptr) return error;
@@ -507,7 +545,9 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
                       " glyphs)");
   }
   GS_TRY(impl.set_size(*e, request.size_26_6));
-  return e->color_bitmap ? impl.render_color_bitmap(*e, request) : impl.render_outline(*e, request);
+  if (!e->color_bitmap) return impl.render_outline(*e, request);
+  GS_ASSIGN_OR_RETURN(GlyphBitmap colour, impl.render_color_bitmap(*e, request));
+  return whole(std::move(colour));
 }
 
 // ---- ColorStrikeCache ------------------------------------------------------------------------

@@ -102,6 +102,15 @@ class ColorStrikeCache {
   std::unordered_map<uint64_t, Entry> map_;
 };
 
+// A glyph loaded and measured but not rendered yet (Rasterizer::prepare): `direct` when its
+// outline waits in the rasterizer for render_prepared() into memory the caller chose (an atlas
+// page, issue 26), `bitmap` then holding the box only (width, height, left, top, format; no
+// pixels); otherwise `bitmap` is the whole raster (colour, monochrome, hex boxes, ...).
+struct PreparedGlyph {
+  bool direct = false;
+  GlyphBitmap bitmap;
+};
+
 class Rasterizer {
  public:
   // `strikes` (optional, may be shared by several rasterizers) keeps decoded colour strikes.
@@ -113,7 +122,14 @@ class Rasterizer {
   // Renders one glyph. Colour bitmap fonts (CBDT emoji) are scaled from their strike to the
   // requested size. Errors: kFontLoadFailed (bad font), kInvalidArgument (size out of range,
   // glyph id outside the face).
+  // The same as prepare() then, when direct, render_prepared() into the bitmap's own pixels.
   Result<GlyphBitmap> rasterize(const RasterRequest& request);
+  // Loads the glyph and measures it (the first half of rasterize(); the same errors).
+  Result<PreparedGlyph> prepare(const RasterRequest& request);
+  // Renders the last prepare()'s direct outline into its box at `dst`, rows `stride` bytes
+  // apart, which must be zero (FreeType writes only covered pixels); no other call of this
+  // rasterizer in between. The pixels equal rasterize()'s.
+  Status render_prepared(uint8_t* dst, size_t stride);
 
  private:
   struct Impl;

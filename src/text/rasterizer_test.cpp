@@ -475,3 +475,56 @@ TEST_F(RasterizerTest, RenderModesHintAndMonochromeAsCairoAsksFreeType) {
 
 }  // namespace
 }  // namespace glyphstream::text
+
+namespace glyphstream::text {
+namespace {
+
+// Issue 26: prepare() + render_prepared() into a page-like buffer (a wide stride, neighbours
+// holding other pixels) writes rasterize()'s pixels inside the box and nothing outside it.
+TEST_F(RasterizerTest, RenderPreparedIntoAStrideEqualsRasterize) {
+  auto glyphs = shape("Ag 漢字 Привет", "Sans 20");
+  ASSERT_GT(glyphs.size(), 8u);
+  Rasterizer a(&registry_), b(&registry_);
+  constexpr size_t kStride = 97, kRows = 80, kX = 5, kY = 3;
+  size_t direct = 0;
+  for (const ShapedGlyph& g : glyphs) {
+    for (uint8_t bin = 0; bin < 4; ++bin) {
+      const GlyphBitmap expected = raster(a, request(g, bin));
+      auto p = b.prepare(request(g, bin));
+      ASSERT_TRUE(p.ok()) << p.status().to_string();
+      EXPECT_EQ(p->bitmap.width, expected.width);
+      EXPECT_EQ(p->bitmap.height, expected.height);
+      EXPECT_EQ(p->bitmap.left, expected.left);
+      EXPECT_EQ(p->bitmap.top, expected.top);
+      if (!p->direct) {
+        EXPECT_TRUE(same(p->bitmap, expected));
+        continue;
+      }
+      ++direct;
+      EXPECT_TRUE(p->bitmap.pixels.empty());
+      ASSERT_LE(size_t(expected.width) + kX, kStride);
+      ASSERT_LE(size_t(expected.height) + kY, kRows);
+      std::vector<uint8_t> page(kStride * kRows, 0xAB);
+      for (int y = 0; y < expected.height; ++y) {
+        std::fill_n(page.begin() + long((kY + size_t(y)) * kStride + kX), expected.width, 0);
+      }
+      ASSERT_TRUE(b.render_prepared(page.data() + kY * kStride + kX, kStride).ok());
+      for (size_t y = 0; y < kRows; ++y) {
+        for (size_t x = 0; x < kStride; ++x) {
+          const bool inside = y >= kY && y < kY + size_t(expected.height) && x >= kX &&
+                              x < kX + size_t(expected.width);
+          const uint8_t want =
+              inside ? expected.pixels[(y - kY) * size_t(expected.width) + (x - kX)] : 0xAB;
+          ASSERT_EQ(page[y * kStride + x], want)
+              << "glyph " << g.glyph_id << " at " << x << "," << y;
+        }
+      }
+      // Once: a second render without a new prepare() is refused.
+      EXPECT_EQ(b.render_prepared(page.data(), kStride).code(), ErrorCode::kInternal);
+    }
+  }
+  EXPECT_GT(direct, glyphs.size());
+}
+
+}  // namespace
+}  // namespace glyphstream::text
