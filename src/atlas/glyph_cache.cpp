@@ -25,85 +25,171 @@ size_t GlyphKeyHash::operator()(const GlyphKey& k) const {
   return size_t(mix(a ^ mix(b)));
 }
 
+uint64_t GlyphCache::hash_id(uint64_t id) { return mix(id); }
+
+uint32_t GlyphCache::find_entry(const GlyphKey& key) const {
+  return by_key_.find(GlyphKeyHash()(key), [&](uint32_t e) { return entries_[e].key == key; });
+}
+
 const CachedGlyph* GlyphCache::find(const GlyphKey& key) const {
-  auto it = by_key_.find(key);
-  return it == by_key_.end() ? nullptr : &it->second;
+  const uint32_t e = find_entry(key);
+  return e == kNone ? nullptr : &entries_[e].glyph;
 }
 
 void GlyphCache::insert(const GlyphKey& key, const CachedGlyph& glyph) {
-  auto [it, inserted] = by_key_.try_emplace(key, glyph);
-  if (!inserted) {
+  if (const uint32_t e = find_entry(key); e != kNone) {
     // Replacing: the old allocation no longer belongs to this key.
-    if (it->second.handle.valid()) key_by_handle_.erase(it->second.handle);
-    it->second = glyph;
+    unmap_handle(e);
+    entries_[e].glyph = glyph;
+    map_handle(e);
     ++epoch_;
-  } else {
-    index_size(key, &it->second);
+    return;
   }
-  if (glyph.handle.valid()) key_by_handle_[glyph.handle] = key;
+  uint32_t e;
+  if (!free_entries_.empty()) {
+    e = free_entries_.back();
+    free_entries_.pop_back();
+  } else {
+    e = uint32_t(entries_.size());
+    entries_.emplace_back();
+  }
+  Entry& entry = entries_[e];
+  entry.glyph = glyph;
+  entry.key = key;
+  entry.live = true;
+  by_key_.insert(GlyphKeyHash()(key), e, [this](uint32_t v) { return key_hash(v); });
+  link_size(e);
+  map_handle(e);
+  ++live_;
 }
 
 void GlyphCache::reserve(size_t n) {
-  by_key_.reserve(n);
-  key_by_handle_.reserve(n);
-  sizes_by_glyph_.reserve(n / 4);  // a glyph at a few sizes
+  by_key_.reserve(n, [this](uint32_t v) { return key_hash(v); });
+  first_size_.reserve(n / 4, [this](uint32_t v) {  // a glyph at a few sizes
+    return hash_id(glyph_id_of(entries_[v].key));
+  });
+  entries_.reserve(n);
 }
 
 void GlyphCache::erase_handle(AllocHandle handle) {
-  auto it = key_by_handle_.find(handle);
-  if (it == key_by_handle_.end()) return;
-  auto kit = by_key_.find(it->second);
-  if (kit != by_key_.end() && kit->second.handle == handle) {
-    unindex_size(kit->first);
-    by_key_.erase(kit);
-    ++epoch_;
+  if (!handle.valid()) return;
+  uint32_t e = handle.index < by_handle_.size() ? by_handle_[handle.index] : kNone;
+  if (e == kNone || entries_[e].glyph.handle != handle) {
+    auto it = handle_overflow_.find((uint64_t(handle.index) << 32) | handle.generation);
+    if (it == handle_overflow_.end()) return;
+    e = it->second;
   }
-  key_by_handle_.erase(it);
+  erase_entry(e);
+}
+
+void GlyphCache::erase_entry(uint32_t e) {
+  Entry& entry = entries_[e];
+  const GlyphKey key = entry.key;
+  by_key_.erase(GlyphKeyHash()(key), [e](uint32_t v) { return v == e; });
+  unlink_size(e);
+  unmap_handle(e);
+  entry.live = false;
+  entry.glyph = {};
+  free_entries_.push_back(e);
+  --live_;
+  ++epoch_;
+}
+
+void GlyphCache::map_handle(uint32_t e) {
+  const AllocHandle h = entries_[e].glyph.handle;
+  if (!h.valid()) return;
+  if (h.index >= by_handle_.size()) by_handle_.resize(size_t(h.index) + 1, kNone);
+  uint32_t& slot = by_handle_[h.index];
+  if (slot != kNone && slot != e && entries_[slot].live && entries_[slot].glyph.handle.valid() &&
+      entries_[slot].glyph.handle.index == h.index) {
+    // An older generation's entry that nobody erased: it keeps its own way out.
+    const AllocHandle old = entries_[slot].glyph.handle;
+    handle_overflow_[(uint64_t(old.index) << 32) | old.generation] = slot;
+  }
+  slot = e;
+}
+
+void GlyphCache::unmap_handle(uint32_t e) {
+  const AllocHandle h = entries_[e].glyph.handle;
+  if (!h.valid()) return;
+  if (h.index < by_handle_.size() && by_handle_[h.index] == e) {
+    by_handle_[h.index] = kNone;
+  } else if (!handle_overflow_.empty()) {
+    handle_overflow_.erase((uint64_t(h.index) << 32) | h.generation);
+  }
+}
+
+void GlyphCache::link_size(uint32_t e) {
+  const uint64_t id = glyph_id_of(entries_[e].key);
+  const uint64_t h = hash_id(id);
+  const auto same_id = [&](uint32_t v) { return glyph_id_of(entries_[v].key) == id; };
+  const uint32_t first = first_size_.find(h, same_id);
+  if (first == kNone) {
+    entries_[e].next_size = kNone;
+    first_size_.insert(h, e, [this](uint32_t v) { return hash_id(glyph_id_of(entries_[v].key)); });
+    return;
+  }
+  // After the first, so that the index keeps its value.
+  entries_[e].next_size = entries_[first].next_size;
+  entries_[first].next_size = e;
+}
+
+void GlyphCache::unlink_size(uint32_t e) {
+  const uint64_t id = glyph_id_of(entries_[e].key);
+  const uint64_t h = hash_id(id);
+  const auto same_id = [&](uint32_t v) { return glyph_id_of(entries_[v].key) == id; };
+  const uint32_t first = first_size_.find(h, same_id);
+  if (first == kNone) return;
+  if (first == e) {
+    first_size_.erase(h, [e](uint32_t v) { return v == e; });
+    const uint32_t next = entries_[e].next_size;
+    if (next != kNone) {
+      first_size_.insert(h, next,
+                         [this](uint32_t v) { return hash_id(glyph_id_of(entries_[v].key)); });
+    }
+  } else {
+    uint32_t p = first;
+    while (entries_[p].next_size != kNone && entries_[p].next_size != e) p = entries_[p].next_size;
+    if (entries_[p].next_size == e) entries_[p].next_size = entries_[e].next_size;
+  }
+  entries_[e].next_size = kNone;
 }
 
 void GlyphCache::clear() {
   ++epoch_;
+  entries_ = {};
+  free_entries_.clear();
   by_key_.clear();
-  key_by_handle_.clear();
-  sizes_by_glyph_.clear();
-}
-
-void GlyphCache::index_size(const GlyphKey& key, const CachedGlyph* glyph) {
-  sizes_by_glyph_[glyph_id_of(key)].push_back(
-      {key.size_26_6, key.subpixel_bin, key.angle_bin, key.flags, glyph});
-}
-
-void GlyphCache::unindex_size(const GlyphKey& key) {
-  auto it = sizes_by_glyph_.find(glyph_id_of(key));
-  if (it == sizes_by_glyph_.end()) return;
-  std::erase_if(it->second, [&](const SizeEntry& e) {
-    return e.size_26_6 == key.size_26_6 && e.subpixel_bin == key.subpixel_bin &&
-           e.angle_bin == key.angle_bin && e.flags == key.flags;
-  });
-  if (it->second.empty()) sizes_by_glyph_.erase(it);
+  first_size_.clear();
+  by_handle_.clear();
+  handle_overflow_.clear();
+  live_ = 0;
+  reserve(kInitialEntries);
 }
 
 const CachedGlyph* GlyphCache::find_nearest_size(const GlyphKey& key, GlyphKey* found) const {
-  auto it = sizes_by_glyph_.find(glyph_id_of(key));
-  if (it == sizes_by_glyph_.end()) return nullptr;
+  const uint64_t id = glyph_id_of(key);
+  const uint32_t first =
+      first_size_.find(hash_id(id), [&](uint32_t v) { return glyph_id_of(entries_[v].key) == id; });
+  if (first == kNone) return nullptr;
   // Rank: pixels first, then at-or-above the size, then the nearest size, then bin 0.
-  const SizeEntry* best = nullptr;
-  auto rank = [&](const SizeEntry& e) {
-    const bool below = e.size_26_6 < key.size_26_6;
-    const uint32_t distance = below ? key.size_26_6 - e.size_26_6 : e.size_26_6 - key.size_26_6;
-    return std::tuple(e.glyph->empty(), below, distance, e.subpixel_bin);
+  const Entry* best = nullptr;
+  auto rank = [&](const Entry& e) {
+    const bool below = e.key.size_26_6 < key.size_26_6;
+    const uint32_t distance =
+        below ? key.size_26_6 - e.key.size_26_6 : e.key.size_26_6 - key.size_26_6;
+    return std::tuple(e.glyph.empty(), below, distance, e.key.subpixel_bin);
   };
-  for (const SizeEntry& e : it->second) {
-    if (e.angle_bin != key.angle_bin) continue;  // another angle is another shape
+  for (uint32_t i = first; i != kNone; i = entries_[i].next_size) {
+    const Entry& e = entries_[i];
+    if (e.key.angle_bin != key.angle_bin) continue;  // another angle is another shape
     // Another render mode (hinting, monochrome) is another look: never a stand-in.
-    if (e.flags != key.flags) continue;
+    if (e.key.flags != key.flags) continue;
     if (!best || rank(e) < rank(*best)) best = &e;
   }
   if (best == nullptr) return nullptr;
-  *found = key;
-  found->size_26_6 = best->size_26_6;
-  found->subpixel_bin = best->subpixel_bin;
-  return best->glyph;
+  *found = best->key;
+  return &best->glyph;
 }
 
 }  // namespace glyphstream::atlas

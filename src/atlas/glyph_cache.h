@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "atlas/atlas.h"
+#include "atlas/chunked_vector.h"
+#include "atlas/flat_index.h"
 #include "glyphstream/types.h"
 
 namespace glyphstream::atlas {
@@ -59,7 +61,7 @@ class GlyphCache {
   const CachedGlyph* find_nearest_size(const GlyphKey& key, GlyphKey* found) const;
   // Drops the entry that owns this allocation (after eviction); no-op if none does.
   void erase_handle(AllocHandle handle);
-  size_t size() const { return by_key_.size(); }
+  size_t size() const { return live_; }
   // Room for `n` entries without rehashing: a rehash relinks every entry (~0.1-0.2 ms at 4k
   // entries), and the cache grows mid-animation (a zoom's ladder rungs).
   void reserve(size_t n);
@@ -69,31 +71,39 @@ class GlyphCache {
   void clear();
 
  private:
-  struct HandleHash {
-    size_t operator()(const AllocHandle& h) const {
-      return std::hash<uint64_t>()((uint64_t(h.index) << 32) | h.generation);
-    }
-  };
-  std::unordered_map<GlyphKey, CachedGlyph, GlyphKeyHash> by_key_;
-  std::unordered_map<AllocHandle, GlyphKey, HandleHash> key_by_handle_;
-  // Every cached (size, bin) of a glyph: the sizes a scaled draw may stand in with. Entries
-  // point into by_key_ (node-based: inserts never move them).
-  struct SizeEntry {
-    uint32_t size_26_6 = 0;
-    uint8_t subpixel_bin = 0;
-    uint16_t angle_bin = 0;
-    uint8_t flags = 0;
-    const CachedGlyph* glyph = nullptr;
-  };
-  struct GlyphIdHash {
-    size_t operator()(uint64_t id) const { return std::hash<uint64_t>()(id); }
+  static constexpr uint32_t kNone = FlatIndex::kNone;
+  // Entries live in chunks and never move (find()'s pointers stay valid while the epoch holds);
+  // an erased one is reused by a later insert. Each is reached three ways, none allocating per
+  // entry (issue 26: the cold page's bookkeeping): its key (by_key_), its allocation's slot
+  // index (by_handle_), and, for scaled drawing's stand-ins, a chain of the entries of one glyph
+  // id at every size (first_size_ -> next_size).
+  struct Entry {
+    CachedGlyph glyph;
+    GlyphKey key;
+    uint32_t next_size = kNone;
+    bool live = false;
   };
   static uint64_t glyph_id_of(const GlyphKey& k) {
     return (uint64_t(k.face_id) << 32) | k.glyph_id;
   }
-  void index_size(const GlyphKey& key, const CachedGlyph* glyph);
-  void unindex_size(const GlyphKey& key);
-  std::unordered_map<uint64_t, std::vector<SizeEntry>, GlyphIdHash> sizes_by_glyph_;
+  static uint64_t hash_id(uint64_t id);
+  uint64_t key_hash(uint32_t e) const { return GlyphKeyHash()(entries_[e].key); }
+  uint32_t find_entry(const GlyphKey& key) const;
+  void link_size(uint32_t e);
+  void unlink_size(uint32_t e);
+  void map_handle(uint32_t e);
+  void unmap_handle(uint32_t e);
+  void erase_entry(uint32_t e);
+
+  ChunkedVector<Entry> entries_;
+  std::vector<uint32_t> free_entries_;
+  FlatIndex by_key_;
+  FlatIndex first_size_;  // glyph id -> the first entry of its chain
+  // Allocation slot index -> entry. An index whose entry still holds an older generation's
+  // handle (never erased: not expected) keeps it in the overflow map, as before.
+  std::vector<uint32_t> by_handle_;
+  std::unordered_map<uint64_t, uint32_t> handle_overflow_;
+  size_t live_ = 0;
   uint64_t epoch_ = 0;
 };
 
