@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <random>
 #include <set>
 #include <unordered_set>
 
@@ -192,6 +194,74 @@ TEST(GlyphCacheTest, RealisticKeysLeaveNoLongBucketChains) {
     ASSERT_NE(g, nullptr);
     EXPECT_EQ(g->handle.index, i++);
   }
+}
+
+// Issue 26's flat tables (entries in chunks, an open-addressing key index with tombstones, a
+// chain of sizes per glyph, slot-indexed handles) against a plain model: a long random mix of
+// inserts, replacements, evictions and reuse of allocation slots under new generations, every
+// lookup and stand-in checked after every step.
+TEST(GlyphCacheTest, RandomInsertsReplacementsAndEvictionsMatchAModel) {
+  std::mt19937 rng(26);
+  GlyphCache cache;
+  std::map<std::tuple<uint32_t, uint32_t, uint8_t>, CachedGlyph> model;  // glyph, size, bin
+  std::map<uint32_t, uint32_t> generation;                               // slot -> last generation
+  std::map<uint32_t, std::tuple<uint32_t, uint32_t, uint8_t>> owner;     // slot -> live key
+  const auto key_of = [](const std::tuple<uint32_t, uint32_t, uint8_t>& t) {
+    return key(std::get<0>(t), std::get<1>(t), std::get<2>(t));
+  };
+  for (int step = 0; step < 40000; ++step) {
+    const std::tuple<uint32_t, uint32_t, uint8_t> k{
+        uint32_t(rng() % 300), uint32_t(8 + rng() % 6) * 64, uint8_t(rng() % 4)};
+    if (rng() % 3 != 0 || owner.empty()) {  // insert or replace, in a free slot
+      uint32_t slot = uint32_t(rng() % 4000);
+      while (owner.count(slot)) slot = (slot + 1) % 4000;
+      if (auto it = model.find(k); it != model.end() && it->second.handle.valid()) {
+        owner.erase(it->second.handle.index);
+      }
+      const CachedGlyph g = glyph(slot, ++generation[slot]);
+      cache.insert(key_of(k), g);
+      model[k] = g;
+      owner[slot] = k;
+    } else {  // evict a random live slot
+      auto it = owner.begin();
+      std::advance(it, long(rng() % owner.size()));
+      cache.erase_handle(AllocHandle{it->first, generation[it->first]});
+      cache.erase_handle(AllocHandle{it->first, generation[it->first] + 7});  // stale: no-op
+      model.erase(it->second);
+      owner.erase(it);
+    }
+    ASSERT_EQ(cache.size(), model.size()) << "step " << step;
+    if (step % 97 != 0) continue;
+    for (const auto& [mk, mg] : model) {
+      const CachedGlyph* g = cache.find(key_of(mk));
+      ASSERT_NE(g, nullptr) << "step " << step;
+      ASSERT_EQ(g->handle, mg.handle);
+    }
+    for (uint32_t id = 0; id < 300; id += 7) {  // the stand-in: nearest size at or above
+      GlyphKey found;
+      const CachedGlyph* g = cache.find_nearest_size(key(id, 10 * 64), &found);
+      std::tuple<bool, uint32_t, uint8_t> best{true, 0, 0};
+      bool any = false;
+      for (const auto& [mk, mg] : model) {
+        if (std::get<0>(mk) != id) continue;
+        const bool below = std::get<1>(mk) < 10 * 64;
+        const uint32_t d = below ? 10 * 64 - std::get<1>(mk) : std::get<1>(mk) - 10 * 64;
+        const std::tuple<bool, uint32_t, uint8_t> r{below, d, std::get<2>(mk)};
+        if (!any || r < best) best = r;
+        any = true;
+      }
+      ASSERT_EQ(g != nullptr, any) << "glyph " << id << " step " << step;
+      if (!any) continue;
+      const auto want =
+          std::get<0>(best) ? 10 * 64 - std::get<1>(best) : 10 * 64 + std::get<1>(best);
+      EXPECT_EQ(found.size_26_6, want);
+      EXPECT_EQ(found.subpixel_bin, std::get<2>(best));
+      EXPECT_EQ(g, cache.find(found));
+    }
+  }
+  cache.clear();
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.find(key(1)), nullptr);
 }
 
 }  // namespace
