@@ -10,6 +10,9 @@ side alike). Prints each round's times and the medians, and the ratios of the me
                               pack, upload) against fontstash's fonsDrawText calls (rasterize,
                               pack, quads) on the same 6,630 glyphs
   commit / fontstash          the same without layout (fontstash shapes nothing)
+  caller CPU / CPU            with one thread, the CPU time of glyphstream's caller (layout and
+                              commit: everything but the GL driver's threads) against
+                              fontstash's: what a loaded machine disturbs least
 
   compare.py --rounds 8 --harness-dir /tmp/fontstash-harness build/tools/bench/glyphstream-bench
 """
@@ -34,7 +37,7 @@ def harness(binary):
     out = subprocess.run([binary], check=True, capture_output=True, text=True).stdout
     row = json.loads(out)
     assert row["glyphs"] == 6630, row
-    return {"draw": row["draw_ms"], "total": row["total_ms"]}
+    return {"draw": row["draw_ms"], "total": row["total_ms"], "cpu": row["draw_cpu_ms"]}
 
 
 def main():
@@ -71,7 +74,8 @@ def main():
                 continue
             fs = med[fs_name]["draw"]
             print(f"  {name} / {fs_name}: layout+commit {med[name]['layout+commit'] / fs:.2f}x, "
-                  f"commit {med[name]['commit'] / fs:.2f}x")
+                  f"commit {med[name]['commit'] / fs:.2f}x (wall); caller CPU / CPU "
+                  f"{med[name]['caller_cpu'] / med[fs_name]['cpu']:.2f}x")
 
 
 if __name__ == "__main__":
