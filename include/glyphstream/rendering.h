@@ -2,9 +2,9 @@
 // pango-view's names and meanings (its cairo font options), so that one command line drives
 // glyphstream-render and pango-view alike. Zero is the default everywhere and is what
 // glyphstream always drew: grey antialiasing, no hinting, unhinted metrics, quarter-pixel
-// positions, i.e. pango-view --hinting none --hint-metrics off --subpixel-positions
-// --antialias gray. Every field is part of the layout cache key and of the glyph cache key,
-// so one frame may mix styles.
+// positions, i.e. pango-view --hinting none --hint-metrics on --subpixel-positions
+// --antialias gray (pango-view 1.50's --hint-metrics is inverted: HintMetrics). Every field is
+// part of the layout cache key and of the glyph cache key, so one frame may mix styles.
 #pragma once
 
 #include <cstdint>
@@ -26,15 +26,19 @@ enum class SubpixelOrder : uint8_t { kRgb = 0, kBgr, kVrgb, kVbgr };
 // in cairo. A hinted glyph is drawn at a whole pixel (its outline is fitted to the grid; a
 // quarter-pixel shift would undo that), as cairo's image backend draws it.
 enum class HintStyle : uint8_t { kNone = 0, kAuto, kSlight, kMedium, kFull };
-// --hint-metrics: kOn rounds font metrics (ascent, descent, line height) to whole pixels as
-// pango-cairo does; not implemented yet (kUnsupported).
+// cairo's hint metrics. kOff: the fonts' ascent and descent as they are (what glyphstream
+// always did). kOn: as pango-cairo with CAIRO_HINT_METRICS_ON, every line's ascent and descent
+// (empty lines' too) rounded up to whole pixels, so lines sit on whole pixels; glyph advances
+// and shapes do not change. pango-view 1.50 hands its --hint-metrics flag to cairo inverted:
+// `pango-view --hint-metrics on` draws kOff, `--hint-metrics off` (and no flag: an image
+// surface's default) draws kOn; glyphstream-render's flag follows pango-view's drawing.
 enum class HintMetrics : uint8_t { kOff = 0, kOn };
 
 struct RenderingStyle {
   Antialias antialias = Antialias::kGray;              // --antialias
   SubpixelOrder subpixel_order = SubpixelOrder::kRgb;  // --subpixel-order
   HintStyle hinting = HintStyle::kNone;                // --hinting
-  HintMetrics hint_metrics = HintMetrics::kOff;        // --hint-metrics
+  HintMetrics hint_metrics = HintMetrics::kOff;        // cairo's (pango-view's flag inverted)
   // --subpixel-positions off (pango-view's default): glyph positions are rounded to whole
   // pixels by Pango (advances too) and every glyph lands on a whole pixel of the target. false
   // (--subpixel-positions): positions are kept to a quarter pixel.

@@ -3,7 +3,10 @@
 #include <pango/pangofc-font.h>
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
+
+#include "text/hint_metrics.h"
 
 namespace glyphstream::text {
 namespace {
@@ -11,7 +14,9 @@ namespace {
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 using GetGlyphExtents = void (*)(PangoFont*, PangoGlyph, PangoRectangle*, PangoRectangle*);
+using GetMetrics = PangoFontMetrics* (*)(PangoFont*, PangoLanguage*);
 GetGlyphExtents original_get_glyph_extents = nullptr;
+GetMetrics original_get_metrics = nullptr;
 
 GQuark hex_box_quark() {
   static const GQuark quark = g_quark_from_static_string("glyphstream-hex-box");
@@ -26,13 +31,13 @@ void free_hex_box(gpointer data) {
 
 // The mini font: the font's description with family "monospace" and size / 2.2, loaded from
 // the font's own map (pangocairo-font.c, _pango_cairo_font_private_get_hex_box_info).
-PangoFont* load_mini_font(PangoFont* font, double size) {
+PangoFont* load_mini_font(PangoFont* font, double mini_size) {
   PangoFontMap* map = pango_font_get_font_map(font);
   if (map == nullptr) return nullptr;
   PangoFontDescription* desc = pango_font_describe_with_absolute_size(font);
   pango_font_description_unset_fields(desc, PANGO_FONT_MASK_GRAVITY);
   pango_font_description_set_family_static(desc, "monospace");
-  pango_font_description_set_absolute_size(desc, pango_units_from_double(size / 2.2));
+  pango_font_description_set_absolute_size(desc, pango_units_from_double(mini_size));
   PangoContext* context = pango_font_map_create_context(map);
   pango_context_set_language(context, pango_language_from_string("en"));
   PangoFont* mini = pango_font_map_load_font(map, context, desc);
@@ -41,51 +46,97 @@ PangoFont* load_mini_font(PangoFont* font, double size) {
   return mini;
 }
 
+// cairo's font extents of `font`, px: with hint metrics on, FreeType's size metrics (whole
+// pixels, as cairo-ft-font.c takes them); off, the font's unrounded ascent and descent.
+struct FontExtents {
+  double ascent = 0, descent = 0;
+};
+FontExtents font_extents(PangoFont* font, bool hinted) {
+  FontExtents e;
+  if (hinted) {
+    FT_Face face = lock_ft_face(font);
+    if (face != nullptr && face->size != nullptr) {
+      e.ascent = face->size->metrics.ascender / 64.0;
+      e.descent = -face->size->metrics.descender / 64.0;
+    }
+    unlock_ft_face(font);
+    return e;
+  }
+  PangoFontMetrics* metrics = pango_font_get_metrics(font, nullptr);
+  e.ascent = pango_font_metrics_get_ascent(metrics) / double(PANGO_SCALE);
+  e.descent = pango_font_metrics_get_descent(metrics) / double(PANGO_SCALE);
+  pango_font_metrics_unref(metrics);
+  return e;
+}
+
+// The ink width and height of one digit of the mini font, px: cairo's text extents, which
+// with hint metrics on are FreeType's unhinted glyph box rounded out to whole pixels.
+void digit_extents(PangoFont* mini, PangoGlyph glyph, bool hinted, double* w, double* h) {
+  PangoRectangle box;
+  if (hinted && cairo_hinted_ink(mini, glyph, &box)) {
+    *w = box.width / double(PANGO_SCALE), *h = box.height / double(PANGO_SCALE);
+    return;
+  }
+  PangoRectangle ink;
+  pango_font_get_glyph_extents(mini, glyph, &ink, nullptr);
+  *w = ink.width / double(PANGO_SCALE), *h = ink.height / double(PANGO_SCALE);
+}
+
 HexBoxInfo* compute_hex_box(PangoFont* font) {
   PangoFontDescription* desc = pango_font_describe_with_absolute_size(font);
   const double size = pango_font_description_get_size(desc) / double(PANGO_SCALE);
   pango_font_description_free(desc);
-  PangoFontMetrics* metrics = pango_font_get_metrics(font, nullptr);
-  double extent =
-      (pango_font_metrics_get_ascent(metrics) + pango_font_metrics_get_descent(metrics)) /
-      double(PANGO_SCALE);
-  const double ascent = pango_font_metrics_get_ascent(metrics) / double(PANGO_SCALE);
-  const double descent = pango_font_metrics_get_descent(metrics) / double(PANGO_SCALE);
-  pango_font_metrics_unref(metrics);
-  PangoFont* mini = load_mini_font(font, size);
-  if (mini == nullptr || !PANGO_IS_FC_FONT(mini) || !(extent > 0)) {
+  // With hint metrics on, pango-cairo rounds the mini font's size and every length of the box
+  // up to whole pixels (HINT()).
+  const bool hinted = metrics_hinted(font);
+  const FontExtents fe = font_extents(font, hinted);
+  const double extent = fe.ascent + fe.descent;
+  const double mini_size = hinted ? hint_px(size / 2.2) : size / 2.2;
+  PangoFont* mini = !(extent > 0) ? nullptr : load_mini_font(font, mini_size);
+  if (mini == nullptr || !PANGO_IS_FC_FONT(mini)) {
     if (mini != nullptr) g_object_unref(mini);
     return nullptr;
   }
   auto* info = new HexBoxInfo;
   info->mini_font = mini;
   for (int i = 0; i < 16; ++i) {
-    PangoRectangle ink;
-    pango_font_get_glyph_extents(mini, pango_fc_font_get_glyph(PANGO_FC_FONT(mini), kHexDigits[i]),
-                                 &ink, nullptr);
-    info->digit_width = std::max(info->digit_width, ink.width / double(PANGO_SCALE));
-    info->digit_height = std::max(info->digit_height, ink.height / double(PANGO_SCALE));
+    double w = 0, h = 0;
+    digit_extents(mini, pango_fc_font_get_glyph(PANGO_FC_FONT(mini), kHexDigits[i]), hinted, &w,
+                  &h);
+    info->digit_width = std::max(info->digit_width, w);
+    info->digit_height = std::max(info->digit_height, h);
   }
-  info->pad = std::min(extent / 43, size / 2.2);
+  info->pad = std::min(extent / 43, mini_size);
+  if (hinted) {
+    info->digit_width = hint_px(info->digit_width);
+    info->digit_height = hint_px(info->digit_height);
+    info->pad = hint_px(info->pad);
+  }
   info->line_width = info->pad;
   info->box_height = 3 * info->pad + info->rows * (info->pad + info->digit_height);
-  if (info->box_height <= ascent) {
+  if (info->box_height <= fe.ascent) {
     info->box_descent = 2 * info->pad;
-  } else if (info->box_height <= ascent + descent - 2 * info->pad) {
-    info->box_descent = 2 * info->pad + info->box_height - ascent;
+  } else if (info->box_height <= extent - 2 * info->pad) {
+    info->box_descent = 2 * info->pad + info->box_height - fe.ascent;
   } else {
-    info->box_descent = descent * info->box_height / (ascent + descent);
+    info->box_descent = fe.descent * info->box_height / extent;
   }
+  if (hinted) info->box_descent = hint_px(info->box_descent);
   return info;
 }
 
 // pango-cairo's extents of an unknown glyph (pangocairo-font.c), for every other glyph the
-// font class's own.
+// font class's own, its ink and logical rectangles rounded out where the font's metrics are
+// hinted (hint_metrics.h).
 void get_glyph_extents(PangoFont* font, PangoGlyph glyph, PangoRectangle* ink,
                        PangoRectangle* logical) {
   const HexBoxInfo* hbi = (glyph & PANGO_GLYPH_UNKNOWN_FLAG) ? hex_box_info(font) : nullptr;
   if (hbi == nullptr) {
     original_get_glyph_extents(font, glyph, ink, logical);
+    if (metrics_hinted(font)) {
+      if (ink != nullptr) cairo_hinted_ink(font, glyph, ink);
+      hint_logical_rect(logical);
+    }
     return;
   }
   const int cols = hex_box_columns(glyph, hbi->rows);
@@ -104,6 +155,14 @@ void get_glyph_extents(PangoFont* font, PangoGlyph glyph, PangoRectangle* ink,
   }
 }
 
+// The font class's metrics, rounded as pango-cairo rounds them where the font's metrics are
+// hinted (what Pango's empty lines take their height from).
+PangoFontMetrics* get_metrics(PangoFont* font, PangoLanguage* language) {
+  PangoFontMetrics* metrics = original_get_metrics(font, language);
+  if (metrics != nullptr && metrics_hinted(font)) hint_font_metrics(metrics);
+  return metrics;
+}
+
 }  // namespace
 
 int hex_box_columns(uint32_t pango_glyph, int rows) {
@@ -120,7 +179,7 @@ const HexBoxInfo* hex_box_info(PangoFont* font) {
   return info;
 }
 
-void install_hex_box_metrics(PangoFontMap* map, PangoContext* context) {
+void install_pango_cairo_metrics(PangoFontMap* map, PangoContext* context) {
   static std::once_flag once;
   std::call_once(once, [&] {
     PangoFontDescription* desc = pango_font_description_from_string("Sans 16px");
@@ -131,6 +190,8 @@ void install_hex_box_metrics(PangoFontMap* map, PangoContext* context) {
     PangoFontClass* klass = PANGO_FONT_GET_CLASS(font);
     original_get_glyph_extents = klass->get_glyph_extents;
     klass->get_glyph_extents = get_glyph_extents;
+    original_get_metrics = klass->get_metrics;
+    klass->get_metrics = get_metrics;
     g_object_unref(font);
   });
 }

@@ -1,7 +1,8 @@
 // Missing glyphs as Pango's cairo renderer draws them: a box holding the code point in hex
 // digits ("hex box"), with the advance pango-cairo gives it. The layout font map is pangoft2,
-// whose unknown-glyph metrics differ; install_hex_box_metrics() gives pangoft2 fonts
-// pango-cairo's metrics, so that lines also break as pango-view's do.
+// whose unknown-glyph metrics differ; install_pango_cairo_metrics() gives pangoft2 fonts
+// pango-cairo's metrics, so that lines also break as pango-view's do (and, for the fonts of a
+// map whose metrics are hinted, pango-cairo's rounding of them: hint_metrics.h).
 #pragma once
 
 #include <pango/pango.h>
@@ -23,8 +24,10 @@ struct HexBoxInfo {
 };
 
 // Once per process: makes every pangoft2 font report pango-cairo's hex-box extents for
-// unknown glyphs (a font of `map` is loaded to reach the class). Thread-safe.
-void install_hex_box_metrics(PangoFontMap* map, PangoContext* context);
+// unknown glyphs, and a font of a map marked by mark_metrics_hinted its logical extents and
+// metrics rounded as pango-cairo's with hint metrics on (a font of `map` is loaded to reach
+// the class). Thread-safe.
+void install_pango_cairo_metrics(PangoFontMap* map, PangoContext* context);
 
 // The font's hex box (computed once, kept with the font); null if the font has no metrics.
 const HexBoxInfo* hex_box_info(PangoFont* font);

@@ -112,6 +112,21 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   return true;
 }
 
+namespace {
+
+// A pangoft2 font map at glyphstream's settings: 72 dpi (pt == px), fonts' own hinting off
+// (the rasterizer hints: rendering_options.h).
+PangoFontMap* new_font_map() {
+  PangoFontMap* map = pango_ft2_font_map_new();
+  if (map == nullptr) return nullptr;
+  pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(map), 72, 72);
+  pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(map), substitute_no_hinting, nullptr,
+                                           nullptr);
+  return map;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   if (registry == nullptr)
     return Status(ErrorCode::kInvalidArgument, "Layouter needs a FontRegistry");
@@ -125,11 +140,14 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   // of the font list) would leak with every Layouter. Hence application fonts are process-wide.
   // One font map per thread, shared by every Layouter on it (as pango_cairo does): a new
   // TextSystem then finds the fonts already loaded instead of opening and matching them again.
+  // A second map per thread for HintMetrics::kOn (hint_metrics.h); its fonts load when used.
   struct ThreadFontMap {
     PangoFontMap* map = nullptr;
+    PangoFontMap* hinted = nullptr;
     PangoLock lock = std::make_shared<std::recursive_mutex>();
     ~ThreadFontMap() {
       if (map != nullptr) g_object_unref(map);
+      if (hinted != nullptr) g_object_unref(hinted);
     }
   };
   static thread_local ThreadFontMap shared;
@@ -137,20 +155,23 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
   std::lock_guard<std::recursive_mutex> guard(*impl.pango_lock);
   if (shared.map == nullptr) {
     ensure_color_bitmaps_scale();
-    shared.map = pango_ft2_font_map_new();
-    if (shared.map == nullptr) {
+    shared.map = new_font_map();
+    if (shared.map == nullptr) return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+  }
+  if (shared.hinted == nullptr) {
+    shared.hinted = new_font_map();
+    if (shared.hinted == nullptr) {
       return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
     }
-    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(shared.map), 72, 72);  // pt == px
-    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(shared.map), substitute_no_hinting,
-                                             nullptr, nullptr);
+    mark_metrics_hinted(shared.hinted);
   }
+  impl.hinted_map = PANGO_FONT_MAP(g_object_ref(shared.hinted));
   // Kept layouts (LayoutQueries) are laid out again by Pango when this context's serial moves:
   // it is never changed after this point.
   impl.font_map = PANGO_FONT_MAP(g_object_ref(shared.map));
   impl.context = pango_font_map_create_context(impl.font_map);
   pango_context_set_round_glyph_positions(impl.context, FALSE);
-  install_hex_box_metrics(impl.font_map, impl.context);
+  install_pango_cairo_metrics(impl.font_map, impl.context);
   return layouter;
 }
 
@@ -174,6 +195,7 @@ Status Layouter::add_font_file(const std::string& path) {
     return Status(ErrorCode::kFontLoadFailed, "fontconfig could not load font file '" + path + "'");
   }
   pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->font_map));
+  pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->hinted_map));
   return Status::ok_status();
 }
 

@@ -26,6 +26,7 @@
 #include "text/font_check.h"
 #include "text/fontconfig_setup.h"
 #include "text/hex_box.h"
+#include "text/hint_metrics.h"
 #include "text/layout_input.h"
 #include "text/layout_queries.h"
 #include "text/line_placement.h"
@@ -83,6 +84,7 @@ using namespace detail;  // NOLINT: the layouter's own files
 struct Layouter::Impl {
   FontRegistry* registry = nullptr;
   PangoFontMap* font_map = nullptr;
+  PangoFontMap* hinted_map = nullptr;  // for HintMetrics::kOn (hint_metrics.h)
   PangoContext* context = nullptr;
   ContextCache contexts;  // the layouts' contexts, per ContextOptions (paragraph_options.h)
   // PangoFont* -> face, size. Each key holds a reference so that a pointer is never reused by
@@ -101,15 +103,20 @@ struct Layouter::Impl {
     clear_fonts();
     if (context != nullptr) g_object_unref(context);
     if (font_map != nullptr) g_object_unref(font_map);
+    if (hinted_map != nullptr) g_object_unref(hinted_map);
   }
 
   const FontInfo& font_info(PangoFont* font);
   bool append_hex_box(PangoFont* font, const PangoGlyphInfo& g, const ShapedGlyph& at,
                       std::vector<ShapedGlyph>* out);
   Status check_font_available(const PangoFontDescription* desc, const std::string& description);
+  PangoFontMap* map_for(HintMetrics metrics) const {
+    return metrics == HintMetrics::kOn ? hinted_map : font_map;
+  }
   PangoContext* context_for(ContextOptions o) {
     o.round_positions = rendering.whole_pixel_positions;
-    return contexts.get(font_map, o);
+    o.hint_metrics = rendering.hint_metrics == HintMetrics::kOn;
+    return contexts.get(map_for(rendering.hint_metrics), o);
   }
   struct Paragraph {
     int64_t width = 0;  // logical, Pango units

@@ -32,6 +32,7 @@ struct ContextOptions {
   // (pango_gravity_get_for_matrix), since the context carries no matrix.
   PangoGravity base_gravity = PANGO_GRAVITY_SOUTH;
   bool round_positions = false;  // RenderingStyle::whole_pixel_positions
+  bool hint_metrics = false;     // RenderingStyle::hint_metrics on: the hinted map's context
   friend bool operator==(const ContextOptions&, const ContextOptions&) = default;
 };
 ContextOptions context_options(const ParagraphStyle& p);

@@ -26,11 +26,6 @@ Status check_rendering_style(const RenderingStyle& r) {
     return Status(ErrorCode::kUnsupported,
                   "rendering style: antialias subpixel (LCD glyphs) is not implemented yet");
   }
-  if (r.hint_metrics == HintMetrics::kOn) {
-    return Status(ErrorCode::kUnsupported,
-                  "rendering style: hint_metrics on (font metrics rounded to whole pixels) is not "
-                  "implemented yet");
-  }
   return {};
 }
 

@@ -11,7 +11,7 @@
 namespace glyphstream::text {
 
 // Every enum field holds a value of its enum (kInvalidArgument naming the field), then what is
-// not implemented (kUnsupported: subpixel antialiasing, hint metrics on).
+// not implemented (kUnsupported: subpixel antialiasing).
 Status check_rendering_style(const RenderingStyle& r);
 
 // The render mode byte: bit 0 monochrome (antialias none), bits 1..2 the hint style the

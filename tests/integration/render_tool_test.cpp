@@ -545,8 +545,8 @@ TEST(RenderToolRendering, PangoViewsQualityFlagsWithTheirSpellingsAndBounds) {
   // pango-view's command line for glyphstream's defaults draws what no flags draw.
   const std::vector<uint8_t> plain = render("plain", "");
   EXPECT_EQ(render("explicit",
-                   "--hinting none --hint-metrics off --subpixel-positions --antialias gray "
-                   "--subpixel-order rgb"),
+                   "--pixels --margin 16 --hinting none --hint-metrics on --subpixel-positions "
+                   "--antialias gray --subpixel-order rgb"),
             plain);
   EXPECT_NE(render("full", "--hinting full"), plain);
   EXPECT_NE(render("whole", "--no-subpixel-positions"), plain);
@@ -562,11 +562,34 @@ TEST(RenderToolRendering, PangoViewsQualityFlagsWithTheirSpellingsAndBounds) {
     const std::string flag = std::string(flags).substr(0, std::string(flags).find(' '));
     EXPECT_NE(r.output.find(flag), std::string::npos) << r.output;
   }
-  for (const char* flags : {"--antialias subpixel", "--hint-metrics on"}) {
+  for (const char* flags : {"--antialias subpixel"}) {
     const CommandRun r = run(base + " --out " + temp_path("quality-bad.png") + " " + flags);
     EXPECT_EQ(r.exit_code, 1) << flags << "\n" << r.output;
     EXPECT_NE(r.output.find("unsupported"), std::string::npos) << r.output;
   }
+}
+
+// --hint-metrics as pango-view 1.50 draws it (its flag reaches cairo inverted): three lines of
+// DejaVu Sans 17 with --margin 16 are 92 px tall with `pango-view --hint-metrics on` (the
+// default's unrounded line height, 20.26 px) and 95 px with `--hint-metrics off` or no flag
+// (whole-pixel ascent 17 + descent 4 = 21 px a line), measured with pango-view 1.50.12; the
+// oracle's hint_metrics_on_* cases hold every line to pango-cairo's.
+TEST(RenderToolRendering, HintMetricsDrawWhatPangoViewDraws) {
+  const std::string base =
+      tool() +
+      " --quiet --pixels --margin 16 --font 'DejaVu Sans 17' --hinting none "
+      "--subpixel-positions --antialias gray --text $'Line one\\nLine two\\nLine "
+      "three'";
+  auto height = [&](const std::string& name, const std::string& flags) {
+    const std::string png = temp_path("hint-metrics-" + name + ".png");
+    const CommandRun r = run("bash -c \"" + base + " --out " + png + " " + flags + "\"");
+    EXPECT_EQ(r.exit_code, 0) << flags << "\n" << r.output;
+    auto image = tools::read_png(png);
+    return image.ok() ? image->height : -1;
+  };
+  EXPECT_EQ(height("default", ""), 92);
+  EXPECT_EQ(height("on", "--hint-metrics on"), 92);
+  EXPECT_EQ(height("off", "--hint-metrics off"), 95);
 }
 
 }  // namespace

@@ -168,12 +168,43 @@ TEST_P(Rendering, ValuesOutsideTheirEnumsAreRefusedByEveryEntryPoint) {
   }
   TextStyle lcd = style_with(Antialias::kSubpixel, HintStyle::kNone, false, "Sans 12");
   EXPECT_EQ(ts_->draw_text(1, 1, "x", lcd).code(), ErrorCode::kUnsupported);
-  TextStyle metrics = style_with(Antialias::kGray, HintStyle::kNone, false, "Sans 12");
-  metrics.rendering.hint_metrics = HintMetrics::kOn;
-  EXPECT_EQ(ts_->measure("x", metrics).status().code(), ErrorCode::kUnsupported);
   // Nothing was queued by the refusals; the frame still draws.
   EXPECT_TRUE(ts_->flush().ok());
   EXPECT_EQ(ts_->last_frame_stats().glyphs_drawn, 0u);
+}
+
+// HintMetrics::kOn: pango-cairo's line metrics with cairo's hint metrics on (the oracle's
+// hint_metrics_on_* cases hold whole texts to pango-cairo): every line's ascent and descent
+// rounded up to whole pixels, an empty line's too. DejaVu Sans 17 (HarfBuzz's hhea metrics):
+// ascent 15.78 and descent 4.01 px, so 20.26 px a line off and 16 + 5 = 21 px on. Both in one
+// frame, each equal to the CPU reference (which lays out on its own).
+TEST_P(Rendering, HintMetricsOnRoundsEveryLineToWholePixels) {
+  const TextStyle off = style_with(Antialias::kGray, HintStyle::kNone, false, "DejaVu Sans 17");
+  TextStyle on = off;
+  on.rendering.hint_metrics = HintMetrics::kOn;
+  const char* const text = "Line one\n\nLine three";
+  auto laid_off = ts_->layout(text, off);
+  auto laid_on = ts_->layout(text, on);
+  ASSERT_TRUE(laid_off.ok() && laid_on.ok());
+  const std::vector<LayoutLine> a = laid_off->lines(), b = laid_on->lines();
+  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(b.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE("line " + std::to_string(i));
+    EXPECT_NEAR(a[i].logical.h, 20264 / 1024.f, 1e-3f);
+    EXPECT_EQ(b[i].logical.h, 21.f);
+    EXPECT_EQ(b[i].logical.y, 21.f * float(i));
+    EXPECT_EQ(b[i].baseline, 21.f * float(i) + 16.f);
+  }
+  EXPECT_EQ(laid_on->metrics().height, 63.f);
+  EXPECT_NEAR(laid_off->metrics().height, 3 * 20264 / 1024.f, 1e-3f);
+
+  const std::vector<Call> calls = {{10.3f, 10, off}, {330.3f, 10, on}};
+  ref_->clear(kWidth, kHeight, kBackground);
+  for (const Call& c : calls) ASSERT_TRUE(ref_->draw_text(c.x, c.y, kText, c.style).ok());
+  const std::vector<uint8_t> gpu = draw(calls);
+  const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Rendering, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),

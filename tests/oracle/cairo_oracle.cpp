@@ -29,12 +29,14 @@ void set_source(cairo_t* cr, uint32_t rgba) {
                         ((rgba >> 8) & 0xff) / 255.0, (rgba & 0xff) / 255.0);
 }
 
-// pango-view --pixels with the case's --antialias, --subpixel-order, --hinting, --hint-metrics
-// and --subpixel-positions (by default --hinting none --hint-metrics off --subpixel-positions
-// --antialias gray: unhinted outlines and metrics, positions not rounded to whole pixels, grey
-// antialiasing), as its viewer-pangocairo.c sets them on the context's cairo font options
-// (--hinting auto: the hint style left to fontconfig); and what its do_output() sets on the
-// context: --language (else the locale's) and --rtl.
+// pango-view --pixels with the case's --antialias, --subpixel-order, --hinting, hint metrics
+// and --subpixel-positions (by default --hinting none --subpixel-positions --antialias gray and
+// cairo's hint metrics off: unhinted outlines and metrics, positions not rounded to whole
+// pixels, grey antialiasing), as its viewer-pangocairo.c sets them on the context's cairo font
+// options (--hinting auto: the hint style left to fontconfig); and what its do_output() sets on
+// the context: --language (else the locale's) and --rtl. Hint metrics are set as the case's
+// HintMetrics says, on or off, never left to cairo's default (an image surface's is on);
+// pango-view 1.50 sets them inverted from its flag (oracle_case.h).
 PangoContext* make_context(PangoFontMap* map, const ParagraphStyle& p, const RenderingStyle& r) {
   PangoContext* context = pango_font_map_create_context(map);
   OptionsPtr options(cairo_font_options_create());

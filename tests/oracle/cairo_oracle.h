@@ -1,5 +1,6 @@
 // The oracle: Pango + cairo on the CPU (what pango-view draws with --pixels --hinting none
-// --subpixel-positions --antialias gray), rendering one case into an image surface. Test-only:
+// --hint-metrics on --subpixel-positions --antialias gray, its --hint-metrics reaching cairo
+// inverted: oracle_case.h), rendering one case into an image surface. Test-only:
 // cairo never enters the library.
 #pragma once
 

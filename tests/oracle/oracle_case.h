@@ -20,7 +20,13 @@
 //   rotate: degrees (counter-clockwise; the image is the rotated layout's box, as pango-view's)
 // Text quality options, pango-view's flags (glyphstream/rendering.h; defaults glyphstream's):
 //   antialias: none|gray|subpixel    subpixel-order: rgb|bgr|vrgb|vbgr
-//   hinting: none|auto|slight|medium|full    hint-metrics: on|off
+//   hinting: none|auto|slight|medium|full
+//   hint-metrics: off (default) | on -- cairo's hint metrics, HintMetrics' meaning, set
+//     explicitly on both sides (never cairo's default, which an image surface turns on).
+//     pango-view 1.50 hands its --hint-metrics to cairo inverted: a case without the key (off)
+//     is what `pango-view --hint-metrics on` draws, one with `on` what pango-view draws with
+//     `--hint-metrics off` or without the flag. The hint_metrics_on_<case> files are copies of
+//     <case> with `hint-metrics: on` (oracle_test checks that they stay copies).
 //   subpixel-positions: yes (default) | no (whole pixels, pango-view without the flag)
 #pragma once
 

@@ -226,5 +226,41 @@ TEST(OracleCases, AllParse) {
   }
 }
 
+// Hint metrics: a case that does not name them runs with glyphstream's default (cairo's off, as
+// `pango-view --hint-metrics on` draws: oracle_case.h), and every hint_metrics_on_<case> is
+// <case> with hint metrics on and nothing else changed, so that the two settings are held to
+// pango-cairo over the same texts and options.
+TEST(OracleCases, HintMetricsOnCasesAreCopiesOfTheirCase) {
+  auto plain = load_case(kCaseDir + "/plain_latin.txt");
+  ASSERT_TRUE(plain.ok()) << plain.status().to_string();
+  EXPECT_EQ(plain->rendering.hint_metrics, HintMetrics::kOff);
+  EXPECT_EQ(plain->rendering.hint_metrics, RenderingStyle{}.hint_metrics);
+  const std::string prefix = "hint_metrics_on_";
+  int copies = 0;
+  for (const std::string& f : case_files(kCaseDir)) {
+    const std::string stem = std::filesystem::path(f).stem().string();
+    if (stem.rfind(prefix, 0) != 0) continue;
+    ++copies;
+    auto on = load_case(f);
+    auto off = load_case(kCaseDir + "/" + stem.substr(prefix.size()) + ".txt");
+    ASSERT_TRUE(on.ok() && off.ok()) << f;
+    EXPECT_EQ(on->rendering.hint_metrics, HintMetrics::kOn) << f;
+    EXPECT_EQ(off->rendering.hint_metrics, HintMetrics::kOff) << f;
+    RenderingStyle r = on->rendering;
+    r.hint_metrics = HintMetrics::kOff;
+    EXPECT_EQ(r, off->rendering) << f;
+    EXPECT_EQ(on->paragraph, off->paragraph) << f;
+    EXPECT_EQ(on->text, off->text) << f;
+    EXPECT_EQ(on->font, off->font) << f;
+    EXPECT_EQ(on->width, off->width) << f;
+    EXPECT_EQ(on->markup, off->markup) << f;
+    EXPECT_EQ(on->fg, off->fg) << f;
+    EXPECT_EQ(on->bg, off->bg) << f;
+    EXPECT_EQ(on->tolerance_px, off->tolerance_px) << f;
+    EXPECT_NE(on->about.find(off->about), std::string::npos) << f;
+  }
+  EXPECT_GE(copies, 12);
+}
+
 }  // namespace
 }  // namespace glyphstream::oracle

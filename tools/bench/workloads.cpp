@@ -137,6 +137,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
   if (spec.rendering != RenderingStyle{}) {
     j["antialias"] = int(spec.rendering.antialias);
     j["hinting"] = int(spec.rendering.hinting);
+    j["hint_metrics"] = int(spec.rendering.hint_metrics);
     j["whole_pixel_positions"] = spec.rendering.whole_pixel_positions;
   }
   if (spec.busy_work) {

@@ -78,7 +78,7 @@ gs::Status dump_atlas(gs::TextSystem* ts, const std::string& dir) {
 gs::Status run(const gs::tools::RenderJob& job) {
   const gs::tools::RenderOptions& o = job.options;
   GS_ASSIGN_OR_RETURN(Input input, read_input(o));
-  const int margin = gs::tools::kMargin;
+  const int margin = o.margin;
 
   // A small context first: the text's height is known only after layout, which needs the
   // text system, which needs a context.

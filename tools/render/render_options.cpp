@@ -29,6 +29,11 @@ RenderCommandLine parse_render_command_line(const std::vector<std::string>& args
   app.add_option("--width", o.width, "Wrap width in px")
       ->check(int_range(kMinWrapWidth, kMaxWrapWidth))
       ->capture_default_str();
+  app.add_option("--margin", o.margin, "Margin around the text in px (pango-view's --margin)")
+      ->check(int_range(0, kMaxMargin))
+      ->capture_default_str();
+  app.add_flag("--pixels", o.pixels,
+               "Font sizes are px (always so here; accepted for pango-view's command line)");
   app.add_option("--out", o.out, "Output PNG")->capture_default_str();
   app.add_option("--fg", o.fg, "Text colour (#rrggbb[aa])")->capture_default_str();
   app.add_option("--bg", o.bg, "Background colour (#rrggbb[aa])")->capture_default_str();
@@ -59,6 +64,11 @@ Status validate_render_job(RenderJob* job) {
   if (o.width < kMinWrapWidth || o.width > kMaxWrapWidth) {
     return {ErrorCode::kInvalidArgument, "--width must be " + std::to_string(kMinWrapWidth) + ".." +
                                              std::to_string(kMaxWrapWidth) + " px"};
+  }
+  if (o.margin < 0 || o.margin > kMaxMargin || o.width + 2 * o.margin > kMaxImageSide) {
+    return {ErrorCode::kInvalidArgument, "--margin must be 0.." + std::to_string(kMaxMargin) +
+                                             " px, and --width plus twice --margin at most " +
+                                             std::to_string(kMaxImageSide) + " px"};
   }
   GS_ASSIGN_OR_RETURN(job->fg, parse_color(o.fg));
   GS_ASSIGN_OR_RETURN(job->bg, parse_color(o.bg));

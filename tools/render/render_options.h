@@ -16,8 +16,10 @@ namespace glyphstream::tools {
 
 constexpr int kMinWrapWidth = 16;
 // The image is width + 2 * margin wide and HeadlessGl allows 16384 px.
-constexpr int kMargin = 16;
-constexpr int kMaxWrapWidth = 16384 - 2 * kMargin;
+constexpr int kMargin = 16;  // --margin's default, pango-view's --margin 16
+constexpr int kMaxMargin = 4096;
+constexpr int kMaxImageSide = 16384;
+constexpr int kMaxWrapWidth = kMaxImageSide - 2 * kMargin;
 
 struct RenderOptions {
   std::string text;
@@ -25,7 +27,9 @@ struct RenderOptions {
   std::string file;
   bool markup = false;
   std::string font = "Sans 22";
-  int width = 1100;  // wrap width, px
+  int width = 1100;      // wrap width, px
+  int margin = kMargin;  // --margin: px around the text on every side
+  bool pixels = false;   // --pixels: accepted as pango-view's; font sizes are always px here
   std::string out = "glyphstream.png";
   std::string fg = "#202020";
   std::string bg = "#ffffff";

@@ -17,8 +17,12 @@ const std::map<std::string, HintStyle> kHinting = {{"none", HintStyle::kNone},
                                                    {"slight", HintStyle::kSlight},
                                                    {"medium", HintStyle::kMedium},
                                                    {"full", HintStyle::kFull}};
-const std::map<std::string, HintMetrics> kHintMetrics = {{"on", HintMetrics::kOn},
-                                                         {"off", HintMetrics::kOff}};
+// pango-view 1.50 hands its --hint-metrics value to cairo inverted (its option enum lists on
+// before off, cairo's lists off before on, and it casts one to the other): its "on" draws with
+// cairo's hint metrics off, its "off" with them on. The flags mean what pango-view draws, so
+// that one command line draws the same in both; HintMetrics has cairo's meaning.
+const std::map<std::string, HintMetrics> kHintMetrics = {{"on", HintMetrics::kOff},
+                                                         {"off", HintMetrics::kOn}};
 
 template <typename E>
 std::vector<std::string> names_of(const std::map<std::string, E>& names) {
@@ -56,7 +60,9 @@ void add_rendering_flags(CLI::App& app, RenderingFlags* f) {
              "Order of the colour stripes for --antialias subpixel");
   add_choice(app, "--hinting", &f->hinting, kHinting, "Hint style of glyph outlines");
   add_choice(app, "--hint-metrics", &f->hint_metrics, kHintMetrics,
-             "Font metrics rounded to whole pixels (on is not implemented yet)");
+             "As pango-view 1.50 draws it: on, font metrics as they are (the default); off, "
+             "ascent and descent rounded up to whole pixels (pango-view passes the flag to "
+             "cairo inverted)");
   app.add_flag("--subpixel-positions,!--no-subpixel-positions", f->subpixel_positions,
                "Glyph positions to a quarter pixel (default; --no-subpixel-positions: whole "
                "pixels, pango-view's default)");
@@ -72,9 +78,6 @@ Result<RenderingStyle> rendering_style(const RenderingFlags& f) {
   if (r.antialias == Antialias::kSubpixel) {
     return Status(ErrorCode::kUnsupported,
                   "--antialias subpixel: LCD glyphs are not implemented yet");
-  }
-  if (r.hint_metrics == HintMetrics::kOn) {
-    return Status(ErrorCode::kUnsupported, "--hint-metrics on: not implemented yet");
   }
   return r;
 }
