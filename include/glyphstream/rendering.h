@@ -43,6 +43,17 @@ struct RenderingStyle {
   // pixels by Pango (advances too) and every glyph lands on a whole pixel of the target. false
   // (--subpixel-positions): positions are kept to a quarter pixel.
   bool whole_pixel_positions = false;
+  // Coverage curve (no pango-view equivalent; glyphstream-render's --coverage-gamma and
+  // --coverage-contrast), in the style of Skia's and WebRender's text gamma tables: each
+  // coverage a of a grey or monochrome glyph becomes (a + contrast a (1 - a))^(1 / gamma) when it
+  // is rasterized (so the atlas keeps one raster per curve; colour glyphs are left alone).
+  // gamma > 1 thickens and darkens edges, < 1 thins them; contrast > 0 raises partial coverage
+  // (Skia's contrast boost). Off by default: gamma 0 (or 1) and contrast 0. Quantized for the
+  // glyph cache: gamma to 0.1 in [0.5, 3], contrast to 0.2 in [0, 1]; outside those bounds (or
+  // NaN) kInvalidArgument. The same curve for every colour: a style for light text on dark
+  // backgrounds may want another curve than one for dark text on light (docs/USING.md).
+  float coverage_gamma = 0;
+  float coverage_contrast = 0;
 
   friend bool operator==(const RenderingStyle&, const RenderingStyle&) = default;
 };

@@ -20,9 +20,8 @@ uint64_t mix(uint64_t x) {
 
 size_t GlyphKeyHash::operator()(const GlyphKey& k) const {
   const uint64_t a = (uint64_t(k.face_id) << 32) | k.glyph_id;
-  const uint64_t b = (uint64_t(k.angle_bin) << 48) | (uint64_t(k.size_26_6) << 16) |
-                     (uint64_t(k.subpixel_bin) << 8) | k.flags;
-  return size_t(mix(a ^ mix(b)));
+  const uint64_t b = (uint64_t(k.angle_bin) << 48) | (uint64_t(k.size_26_6) << 16) | k.flags;
+  return size_t(mix(a ^ mix(b ^ mix(k.subpixel_bin))));
 }
 
 uint64_t GlyphCache::hash_id(uint64_t id) { return mix(id); }

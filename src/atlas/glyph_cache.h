@@ -21,7 +21,8 @@ struct GlyphKey {
   uint32_t glyph_id = 0;
   uint32_t size_26_6 = 0;    // pixel size in 1/64 px
   uint8_t subpixel_bin = 0;  // horizontal pen offset in quarters of a pixel (0..3)
-  uint8_t flags = 0;         // render mode: hinting, monochrome (text/rendering_options.h)
+  // render mode: hinting, monochrome; coverage curve in the high byte (text/rendering_options.h)
+  uint16_t flags = 0;
   // Rotated text (--rotate, vertical gravity): the raster is turned counter-clockwise by
   // angle_bin / 16 degrees about the pen (text/rotation.h); 0 upright.
   uint16_t angle_bin = 0;

@@ -63,8 +63,10 @@ size_t hash_paragraph_style(const ParagraphStyle& p) {
 }
 
 size_t hash_rendering_style(const RenderingStyle& r) {
-  return size_t(r.antialias) | size_t(r.subpixel_order) << 2 | size_t(r.hinting) << 4 |
-         size_t(r.hint_metrics) << 7 | size_t(r.whole_pixel_positions) << 8;
+  size_t h = size_t(r.antialias) | size_t(r.subpixel_order) << 2 | size_t(r.hinting) << 4 |
+             size_t(r.hint_metrics) << 7 | size_t(r.whole_pixel_positions) << 8;
+  for (float v : {r.coverage_gamma, r.coverage_contrast}) mix(&h, float_hash(v));
+  return h;
 }
 
 size_t LayoutKeyHash::operator()(const LayoutKeyRef& key) const { return hash_key(key); }

@@ -34,9 +34,10 @@ struct ShapedGlyph {
   bool has_color = false;      // foreground
   bool has_alpha = false;      // fgalpha (or the alpha of foreground="#rrggbbaa")
   bool is_color_font = false;  // the face has colour glyphs (emoji)
-  uint8_t render = 0;          // render mode (text/rendering_options.h; atlas GlyphKey::flags)
   bool whole_pixel = false;    // the pen lands on a whole pixel (--subpixel-positions off, a
                                // hinted or a monochrome glyph)
+  uint16_t render = 0;         // render mode and coverage curve (text/rendering_options.h;
+                               // atlas GlyphKey::flags)
   InkBox ink;                  // where its raster can be, from the pen (culling; ink_box.h)
   uint16_t angle_bin = 0;      // raster rotation, 1/16 degree counter-clockwise: --rotate plus
                                // the run's gravity (text/rotation.h); 0 upright

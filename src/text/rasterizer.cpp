@@ -120,7 +120,7 @@ GlyphBitmap render_rotated_rect(const RasterRequest& r) {
 // FreeType's load flags for a render mode, as cairo chooses them (cairo-ft-font.c,
 // _cairo_ft_options_merge and _cairo_ft_scaled_glyph_load_glyph): unhinted, else monochrome
 // hinting for antialias none, light hinting for slight, normal hinting for medium and full.
-static FT_Int32 load_flags_for(uint8_t mode) {
+static FT_Int32 load_flags_for(uint16_t mode) {
   const uint8_t hint = render_mode::hint(mode);
   if (hint == render_mode::kHintNone) return FT_LOAD_NO_HINTING | FT_LOAD_TARGET_NORMAL;
   FT_Int32 flags = FT_LOAD_TARGET_NORMAL;
@@ -181,6 +181,8 @@ struct Rasterizer::Impl {
   // The last prepare()'s direct outline (in prepared_face's glyph slot) and its box.
   FaceEntry* prepared_face = nullptr;
   FaceEntry* prepared_face_for_errors = nullptr;
+  uint8_t prepared_curve = 0;  // the coverage curve render_prepared() applies to its box
+  int prepared_width = 0, prepared_height = 0;
   uint32_t prepared_glyph = 0;
   GlyphBitmap prepared;
 };
@@ -500,14 +502,37 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
   return std::move(p.bitmap);
 }
 
+Result<GlyphBitmap> Rasterizer::rasterize_uncurved(const RasterRequest& request) {
+  RasterRequest plain = request;
+  plain.render &= 0xff;
+  return rasterize(plain);
+}
+
 Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
   if (impl_->prepared_face == nullptr) {
     return Status(ErrorCode::kInternal, "render_prepared without a prepared outline");
   }
-  return impl_->render_measured(dst, stride);
+  GS_TRY(impl_->render_measured(dst, stride));
+  // The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast), on the box's rows.
+  for (int y = 0; impl_->prepared_curve != 0 && y < impl_->prepared_height; ++y) {
+    apply_coverage_curve(impl_->prepared_curve, dst + size_t(y) * stride,
+                         size_t(impl_->prepared_width));
+  }
+  return {};
 }
 
 Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
+  GS_ASSIGN_OR_RETURN(PreparedGlyph p, prepare_uncurved(request));
+  const uint8_t curve = render_mode::curve(request.render);
+  impl_->prepared_curve = p.direct ? curve : 0;
+  impl_->prepared_width = p.bitmap.width, impl_->prepared_height = p.bitmap.height;
+  if (!p.direct && p.bitmap.format == PixelFormat::kCoverage8) {
+    apply_coverage_curve(curve, p.bitmap.pixels.data(), p.bitmap.pixels.size());
+  }
+  return p;
+}
+
+Result<PreparedGlyph> Rasterizer::prepare_uncurved(const RasterRequest& request) {
   Impl& impl = *impl_;
   impl.prepared_face = nullptr;
   if (impl.library == nullptr) return impl.library_error;
@@ -527,7 +552,9 @@ Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
                                                    " out of range (0.." +
                                                    std::to_string(kAngleBins - 1) + ")");
   }
-  if ((request.render & ~render_mode::kAllBits) != 0) {
+  const uint8_t curve = render_mode::curve(request.render);
+  if ((request.render & 0xff & ~render_mode::kAllBits) != 0 ||
+      (curve != 0 && ((curve & 31) == 0 || (curve & 31) > 26 || (curve >> 5) > 5))) {
     return Status(ErrorCode::kInvalidArgument,
                   "render mode " + std::to_string(request.render) + " has unknown bits");
   }

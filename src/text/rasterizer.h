@@ -56,7 +56,8 @@ struct RasterRequest {
   // Turned counter-clockwise by angle_bin / 16 degrees about the pen before the shift
   // (FreeType's outline transform; text/rotation.h). Colour strikes are resampled.
   uint16_t angle_bin = 0;
-  uint8_t render = 0;  // render mode: hinting, monochrome (text/rendering_options.h)
+  // render mode: hinting, monochrome, coverage curve (text/rendering_options.h)
+  uint16_t render = 0;
 };
 
 struct GlyphBitmap {
@@ -121,17 +122,21 @@ class Rasterizer {
 
   // Renders one glyph. Colour bitmap fonts (CBDT emoji) are scaled from their strike to the
   // requested size. Errors: kFontLoadFailed (bad font), kInvalidArgument (size out of range,
-  // glyph id outside the face).
+  // glyph id outside the face). The request's coverage curve (text/rendering_options.h) is
+  // applied to coverage bitmaps.
   // The same as prepare() then, when direct, render_prepared() into the bitmap's own pixels.
   Result<GlyphBitmap> rasterize(const RasterRequest& request);
+  // rasterize() without the coverage curve (the CPU reference applies its own).
+  Result<GlyphBitmap> rasterize_uncurved(const RasterRequest& request);
   // Loads the glyph and measures it (the first half of rasterize(); the same errors).
   Result<PreparedGlyph> prepare(const RasterRequest& request);
   // Renders the last prepare()'s direct outline into its box at `dst`, rows `stride` bytes
   // apart, which must be zero (FreeType writes only covered pixels); no other call of this
-  // rasterizer in between. The pixels equal rasterize()'s.
+  // rasterizer in between. The pixels equal rasterize()'s (the coverage curve included).
   Status render_prepared(uint8_t* dst, size_t stride);
 
  private:
+  Result<PreparedGlyph> prepare_uncurved(const RasterRequest& request);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -473,6 +473,52 @@ TEST_F(RasterizerTest, RenderModesHintAndMonochromeAsCairoAsksFreeType) {
   EXPECT_EQ(r.rasterize(req).status().code(), ErrorCode::kInvalidArgument);
 }
 
+// The coverage curve in the render mode's high byte: the same raster with every coverage
+// mapped through the curve's table, edges changed, full and empty pixels kept; colour glyphs
+// untouched; a curve byte outside the encoding refused.
+TEST_F(RasterizerTest, CoverageCurveMapsEveryCoverageOfTheRaster) {
+  const std::vector<ShapedGlyph> g = shape("e", "DejaVu Sans 15");
+  ASSERT_EQ(g.size(), 1u);
+  Rasterizer r(&registry_);
+  RasterRequest req = request(g[0]);
+  const GlyphBitmap plain = raster(r, req);
+  RenderingStyle style;
+  style.coverage_gamma = 1.8f;
+  style.coverage_contrast = 0.4f;
+  const uint8_t curve = coverage_curve_of(style);
+  req.render = render_mode::with_curve(0, curve);
+  const GlyphBitmap curved = raster(r, req);
+  ASSERT_EQ(curved.width, plain.width);
+  ASSERT_EQ(curved.height, plain.height);
+  std::vector<uint8_t> expected = plain.pixels;
+  apply_coverage_curve(curve, expected.data(), expected.size());
+  EXPECT_EQ(curved.pixels, expected);
+  EXPECT_NE(curved.pixels, plain.pixels);
+  auto uncurved = r.rasterize_uncurved(req);
+  ASSERT_TRUE(uncurved.ok());
+  EXPECT_EQ(uncurved->pixels, plain.pixels);
+  long sum_plain = 0, sum_curved = 0;
+  for (size_t i = 0; i < plain.pixels.size(); ++i) {
+    sum_plain += plain.pixels[i], sum_curved += curved.pixels[i];
+    if (plain.pixels[i] == 0 || plain.pixels[i] == 255) {
+      EXPECT_EQ(curved.pixels[i], plain.pixels[i]);
+    }
+  }
+  EXPECT_GT(sum_curved, sum_plain) << "gamma > 1 and contrast add ink";
+  // Colour glyphs keep their pixels.
+  const std::vector<ShapedGlyph> emoji = shape("\xF0\x9F\x98\x80", "Noto Color Emoji 20");
+  ASSERT_EQ(emoji.size(), 1u);
+  RasterRequest color = request(emoji[0]);
+  const GlyphBitmap color_plain = raster(r, color);
+  color.render = render_mode::with_curve(0, curve);
+  EXPECT_EQ(raster(r, color).pixels, color_plain.pixels);
+  // Outside the encoding: gamma index 0 or above 26, contrast above 5.
+  for (uint8_t bad : {uint8_t(5 << 5), uint8_t(27), uint8_t(6 << 5 | 6)}) {
+    req.render = render_mode::with_curve(0, bad);
+    EXPECT_EQ(r.rasterize(req).status().code(), ErrorCode::kInvalidArgument) << int(bad);
+  }
+}
+
 }  // namespace
 }  // namespace glyphstream::text
 

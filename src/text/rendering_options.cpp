@@ -2,6 +2,9 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include <array>
+#include <cmath>
+#include <mutex>
 #include <string>
 
 namespace glyphstream::text {
@@ -22,11 +25,49 @@ Status check_rendering_style(const RenderingStyle& r) {
   GS_TRY(check_enum("subpixel_order", r.subpixel_order, SubpixelOrder::kVbgr));
   GS_TRY(check_enum("hinting", r.hinting, HintStyle::kFull));
   GS_TRY(check_enum("hint_metrics", r.hint_metrics, HintMetrics::kOn));
+  // gamma: 0 is off; NaN fails every comparison.
+  if (!(r.coverage_gamma == 0 || (r.coverage_gamma >= 0.5f && r.coverage_gamma <= 3.f))) {
+    return Status(ErrorCode::kInvalidArgument, "rendering style: coverage_gamma " +
+                                                   std::to_string(r.coverage_gamma) +
+                                                   " is neither 0 (off) nor in [0.5, 3]");
+  }
+  if (!(r.coverage_contrast >= 0.f && r.coverage_contrast <= 1.f)) {
+    return Status(ErrorCode::kInvalidArgument, "rendering style: coverage_contrast " +
+                                                   std::to_string(r.coverage_contrast) +
+                                                   " is not in [0, 1]");
+  }
   if (r.antialias == Antialias::kSubpixel) {
     return Status(ErrorCode::kUnsupported,
                   "rendering style: antialias subpixel (LCD glyphs) is not implemented yet");
   }
   return {};
+}
+
+uint8_t coverage_curve_of(const RenderingStyle& r) {
+  const int gamma = r.coverage_gamma == 0 ? 6 : int(std::lround(r.coverage_gamma * 10)) - 4;
+  const int contrast = int(std::lround(r.coverage_contrast * 5));
+  if (gamma == 6 && contrast == 0) return 0;  // gamma 1, no contrast: off
+  return uint8_t(gamma | contrast << 5);
+}
+
+float curve_gamma(uint8_t curve) { return curve == 0 ? 1.f : float((curve & 31) + 4) / 10.f; }
+float curve_contrast(uint8_t curve) { return float(curve >> 5) / 5.f; }
+
+void apply_coverage_curve(uint8_t curve, uint8_t* coverage, size_t count) {
+  if (curve == 0) return;
+  using Table = std::array<uint8_t, 256>;
+  static std::array<Table, 256> tables;
+  static std::array<std::once_flag, 256> made;
+  std::call_once(made[curve], [curve] {
+    const double gamma = curve_gamma(curve), contrast = curve_contrast(curve);
+    for (int i = 0; i < 256; ++i) {
+      const double a = i / 255.0;
+      const double boosted = a + contrast * a * (1 - a);
+      tables[curve][size_t(i)] = uint8_t(std::lround(255 * std::pow(boosted, 1 / gamma)));
+    }
+  });
+  const Table& t = tables[curve];
+  for (size_t i = 0; i < count; ++i) coverage[i] = t[coverage[i]];
 }
 
 FontHinting font_hinting(const void* fc_pattern) {

@@ -3,6 +3,7 @@
 // RasterRequest::render) and tells the rasterizer how cairo would load and render it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "glyphstream/rendering.h"
@@ -10,8 +11,9 @@
 
 namespace glyphstream::text {
 
-// Every enum field holds a value of its enum (kInvalidArgument naming the field), then what is
-// not implemented (kUnsupported: subpixel antialiasing).
+// Every enum field holds a value of its enum and the coverage curve is within its bounds
+// (kInvalidArgument naming the field), then what is not implemented (kUnsupported: subpixel
+// antialiasing).
 Status check_rendering_style(const RenderingStyle& r);
 
 // The render mode byte: bit 0 monochrome (antialias none), bits 1..2 the hint style the
@@ -24,8 +26,25 @@ inline constexpr uint8_t kHintMask = 0x06;
 inline constexpr uint8_t kHintNone = 0, kHintSlight = 1, kHintMedium = 2, kHintFull = 3;
 inline constexpr uint8_t kAutohint = 0x08;
 inline constexpr uint8_t kAllBits = 0x0f;
-inline uint8_t hint(uint8_t mode) { return uint8_t((mode & kHintMask) >> kHintShift); }
+inline uint8_t hint(uint16_t mode) { return uint8_t((mode & kHintMask) >> kHintShift); }
+// The render mode travels in a 16-bit word (ShapedGlyph::render, GlyphKey::flags,
+// RasterRequest::render): the byte above, and the coverage curve in the high byte.
+inline constexpr int kCurveShift = 8;
+inline uint8_t curve(uint16_t mode) { return uint8_t(mode >> kCurveShift); }
+inline uint16_t with_curve(uint8_t mode, uint8_t curve) {
+  return uint16_t(mode | curve << kCurveShift);
+}
 }  // namespace render_mode
+
+// The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast) of a checked style as
+// one byte: 0 off; else bits 0..4 the gamma in tenths above 0.4 (1..26: 0.5..3.0), bits 5..7
+// the contrast in fifths (0..5).
+uint8_t coverage_curve_of(const RenderingStyle& r);
+// The curve's gamma and contrast (1 and 0 for 0).
+float curve_gamma(uint8_t curve);
+float curve_contrast(uint8_t curve);
+// Applies the curve to coverage bytes (a table per curve, made once).
+void apply_coverage_curve(uint8_t curve, uint8_t* coverage, size_t count);
 
 // What fontconfig's configuration says about hinting one font (at one size): a font may refuse
 // hinting (WenQuanYi Micro Hei, DejaVu below 7.5 px in Debian's rules), ask for the
@@ -50,7 +69,7 @@ uint8_t render_mode_of(const RenderingStyle& r, const FontHinting& font);
 // when hinted (its outline is fitted to the grid, which a quarter-pixel shift would undo) or
 // monochrome (its pixels are on or off: a shift only moves or doubles a stem), as cairo's image
 // backend draws every glyph.
-inline bool lands_on_whole_pixel(const RenderingStyle& r, uint8_t mode) {
+inline bool lands_on_whole_pixel(const RenderingStyle& r, uint16_t mode) {
   return r.whole_pixel_positions || render_mode::hint(mode) != 0 ||
          (mode & render_mode::kMono) != 0;
 }

@@ -5,6 +5,7 @@
 #include <fontconfig/fontconfig.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 namespace glyphstream::text {
@@ -54,6 +55,68 @@ TEST(RenderingStyleCheck, ValuesOutsideTheEnumsAreInvalidAndTheUnimplementedUnsu
   r = {};
   r.hint_metrics = HintMetrics::kOn;
   EXPECT_TRUE(check_rendering_style(r).ok()) << "hint metrics on is implemented";
+}
+
+TEST(RenderingStyleCheck, CoverageCurveBounds) {
+  RenderingStyle r;
+  for (float g : {0.f, 0.5f, 1.f, 2.2f, 3.f}) {
+    r.coverage_gamma = g;
+    EXPECT_TRUE(check_rendering_style(r).ok()) << g;
+  }
+  for (float g : {std::nanf(""), -1.f, 0.4f, 3.1f, 1e30f, -0.f - 1e-30f}) {
+    r.coverage_gamma = g;
+    expect_invalid(r, "coverage_gamma");
+  }
+  r = {};
+  for (float c : {0.f, 0.2f, 1.f}) {
+    r.coverage_contrast = c;
+    EXPECT_TRUE(check_rendering_style(r).ok()) << c;
+  }
+  for (float c : {std::nanf(""), -0.1f, 1.1f, 1e30f}) {
+    r.coverage_contrast = c;
+    expect_invalid(r, "coverage_contrast");
+  }
+}
+
+TEST(CoverageCurve, QuantizesAndMapsAsDocumented) {
+  RenderingStyle r;
+  EXPECT_EQ(coverage_curve_of(r), 0) << "off by default";
+  r.coverage_gamma = 1;
+  EXPECT_EQ(coverage_curve_of(r), 0) << "gamma 1 without contrast is off too";
+  r.coverage_gamma = 1.43f;
+  r.coverage_contrast = 0.45f;
+  const uint8_t c = coverage_curve_of(r);
+  EXPECT_FLOAT_EQ(curve_gamma(c), 1.4f);
+  EXPECT_FLOAT_EQ(curve_contrast(c), 0.4f);
+  for (float g = 0.5f; g <= 3.001f; g += 0.1f) {
+    for (float k = 0; k <= 1.001f; k += 0.2f) {
+      r.coverage_gamma = g, r.coverage_contrast = k;
+      const uint8_t q = coverage_curve_of(r);
+      EXPECT_NEAR(curve_gamma(q), g, 1e-4) << g << " " << k;
+      EXPECT_NEAR(curve_contrast(q), k, 1e-4) << g << " " << k;
+    }
+  }
+  // The table: ends fixed; gamma 2 lifts half coverage to its square root; contrast 1 to 3/4.
+  r = {};
+  r.coverage_gamma = 2;
+  uint8_t px[3] = {0, 128, 255};
+  apply_coverage_curve(coverage_curve_of(r), px, 3);
+  EXPECT_EQ(px[0], 0);
+  EXPECT_EQ(px[1], 181);  // 255 * sqrt(128 / 255)
+  EXPECT_EQ(px[2], 255);
+  r = {};
+  r.coverage_contrast = 1;
+  uint8_t half = 128;
+  apply_coverage_curve(coverage_curve_of(r), &half, 1);
+  EXPECT_EQ(half, 192);  // 255 * (a + a (1 - a)) = 191.75, a = 128 / 255
+  r.coverage_gamma = 0.5f;
+  uint8_t thin = 128;
+  apply_coverage_curve(coverage_curve_of(r), &thin, 1);
+  EXPECT_EQ(thin, 144);  // 255 * 0.75196^2
+  // In the render mode word, above the mode byte.
+  const uint16_t word = render_mode::with_curve(render_mode::kMono, c);
+  EXPECT_EQ(render_mode::curve(word), c);
+  EXPECT_EQ(word & 0xff, render_mode::kMono);
 }
 
 TEST(RenderMode, FollowsTheStyleAndTheFontAsCairoMergesThem) {

@@ -7,6 +7,7 @@
 // agreement: tests/oracle/cases/quality_*.txt.)
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 #include <set>
 #include <string>
@@ -149,13 +150,15 @@ TEST_P(Rendering, ValuesOutsideTheirEnumsAreRefusedByEveryEntryPoint) {
     const char* field;
     TextStyle style;
   };
-  std::vector<Bad> bad(4, {"", style_with(Antialias::kGray, HintStyle::kNone, false, "Sans 12")});
+  std::vector<Bad> bad(6, {"", style_with(Antialias::kGray, HintStyle::kNone, false, "Sans 12")});
   bad[0].field = "antialias", bad[0].style.rendering.antialias = static_cast<Antialias>(3);
   bad[1].field = "subpixel_order";
   bad[1].style.rendering.subpixel_order = static_cast<SubpixelOrder>(4);
   bad[2].field = "hinting", bad[2].style.rendering.hinting = static_cast<HintStyle>(200);
   bad[3].field = "hint_metrics";
   bad[3].style.rendering.hint_metrics = static_cast<HintMetrics>(2);
+  bad[4].field = "coverage_gamma", bad[4].style.rendering.coverage_gamma = std::nanf("");
+  bad[5].field = "coverage_contrast", bad[5].style.rendering.coverage_contrast = -1;
   for (const Bad& b : bad) {
     const Status statuses[] = {ts_->draw_text(1, 1, "x", b.style),
                                ts_->draw_text_scaled(1, 1, 2, "x", b.style),
@@ -205,6 +208,39 @@ TEST_P(Rendering, HintMetricsOnRoundsEveryLineToWholePixels) {
   const std::vector<uint8_t> gpu = draw(calls);
   const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
   EXPECT_TRUE(diff.match()) << diff.report;
+}
+
+// The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast): applied when glyphs
+// are rasterized, so styles with different curves are different glyph keys and one frame may
+// mix them; each equal to the CPU reference, which computes the curve on its own per pixel from
+// the style's numbers. Thicker with gamma > 1, thinner with < 1; mono glyphs keep 0/255.
+TEST_P(Rendering, CoverageCurvesMixInOneFrameAndMatchTheCpuReference) {
+  TextStyle plain = style_with(Antialias::kGray, HintStyle::kNone, false, "DejaVu Sans 14");
+  TextStyle thick = plain, thin = plain, mono = plain;
+  thick.rendering.coverage_gamma = 2.2f;
+  thick.rendering.coverage_contrast = 0.4f;
+  thin.rendering.coverage_gamma = 0.6f;
+  mono = style_with(Antialias::kNone, HintStyle::kFull, false, "DejaVu Sans 14");
+  mono.rendering.coverage_gamma = 2.2f;
+  const std::vector<Call> calls = {
+      {10.3f, 10, plain}, {10.3f, 50, thick}, {10.3f, 90, thin}, {10.3f, 130, mono}};
+  ref_->clear(kWidth, kHeight, kBackground);
+  for (const Call& c : calls) ASSERT_TRUE(ref_->draw_text(c.x, c.y, kText, c.style).ok());
+  for (UploadMode mode : {UploadMode::kAsync, UploadMode::kWholePage}) {
+    ASSERT_TRUE(ts_->set_upload_mode(mode).ok());
+    const std::vector<uint8_t> gpu = draw(calls);
+    const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
+    EXPECT_TRUE(diff.match()) << upload_mode_name(mode) << ": " << diff.report;
+  }
+  const auto ink = [&](const TextStyle& s) {
+    const std::vector<uint8_t> img = draw({{10.3f, 10, s}});
+    double sum = 0;
+    for (size_t i = 1; i < img.size(); i += 4) sum += 255 - img[i];
+    return sum;
+  };
+  const double base = ink(plain);
+  EXPECT_GT(ink(thick), base * 1.1);
+  EXPECT_LT(ink(thin), base * 0.95);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Rendering, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),

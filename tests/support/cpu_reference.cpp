@@ -71,6 +71,19 @@ Status CpuReference::draw_text_scaled(float x, float y, float scale, const std::
   return draw_glyphs(x, y, scale, layout, style, boxes);
 }
 
+// RenderingStyle's coverage curve as its comment states it, per pixel in double precision from
+// the style's own numbers (quantized as documented), not the library's tables or glyph keys.
+static void reference_coverage_curve(const RenderingStyle& r, text::GlyphBitmap* bm) {
+  if (bm->format != PixelFormat::kCoverage8) return;
+  const double gamma = r.coverage_gamma == 0 ? 1.0 : std::round(r.coverage_gamma * 10) / 10;
+  const double contrast = std::round(r.coverage_contrast * 5) / 5;
+  if (gamma == 1.0 && contrast == 0) return;
+  for (uint8_t& p : bm->pixels) {
+    const double a = p / 255.0, boosted = a + contrast * a * (1 - a);
+    p = uint8_t(std::lround(255 * std::pow(boosted, 1 / gamma)));
+  }
+}
+
 Status CpuReference::draw_glyphs(float x, float y, float scale, const text::LayoutResult& layout,
                                  const TextStyle& style, std::vector<Rect>* boxes) {
   const uint32_t default_color = style.color.to_rgba8();
@@ -110,8 +123,9 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
     const int pen_y =
         int(whole_y) + int(std::lround(double(float(double(y) - whole_y)) + double(g.y)));
     GS_ASSIGN_OR_RETURN(text::GlyphBitmap bm,
-                        rasterizer_->rasterize({g.face, g.glyph_id, g.size_26_6, uint8_t(bin),
-                                                g.angle_bin, g.render}));
+                        rasterizer_->rasterize_uncurved({g.face, g.glyph_id, g.size_26_6,
+                                                         uint8_t(bin), g.angle_bin, g.render}));
+    reference_coverage_curve(style.rendering, &bm);
     const uint32_t rgba =
         g.has_color ? ((g.color_rgba & 0xffffff00u) | (default_color & 0xffu)) : default_color;
     blend(bm, pen_x + bm.left, pen_y - bm.top, Color::from_rgba8(rgba));

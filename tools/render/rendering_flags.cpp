@@ -1,5 +1,6 @@
 #include "rendering_flags.h"
 
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -63,6 +64,14 @@ void add_rendering_flags(CLI::App& app, RenderingFlags* f) {
              "As pango-view 1.50 draws it: on, font metrics as they are (the default); off, "
              "ascent and descent rounded up to whole pixels (pango-view passes the flag to "
              "cairo inverted)");
+  app.add_option("--coverage-gamma", f->coverage_gamma,
+                 "glyphstream's own (pango-view has none): glyph coverage a becomes "
+                 "a^(1/gamma); > 1 thickens edges. 0 (default) off, else 0.5..3 (to 0.1)")
+      ->capture_default_str();
+  app.add_option("--coverage-contrast", f->coverage_contrast,
+                 "glyphstream's own: Skia's contrast boost a + c a (1 - a) of glyph coverage "
+                 "before the gamma; 0 (default) off, else up to 1 (to 0.2)")
+      ->capture_default_str();
   app.add_flag("--subpixel-positions,!--no-subpixel-positions", f->subpixel_positions,
                "Glyph positions to a quarter pixel (default; --no-subpixel-positions: whole "
                "pixels, pango-view's default)");
@@ -75,6 +84,19 @@ Result<RenderingStyle> rendering_style(const RenderingFlags& f) {
   GS_TRY(lookup("--hinting", kHinting, f.hinting, &r.hinting));
   GS_TRY(lookup("--hint-metrics", kHintMetrics, f.hint_metrics, &r.hint_metrics));
   r.whole_pixel_positions = !f.subpixel_positions;
+  // NaN fails both comparisons.
+  if (!(f.coverage_gamma == 0 || (f.coverage_gamma >= 0.5f && f.coverage_gamma <= 3.f))) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--coverage-gamma: " + std::to_string(f.coverage_gamma) +
+                      " is neither 0 (off) nor in 0.5..3");
+  }
+  if (!(f.coverage_contrast >= 0.f && f.coverage_contrast <= 1.f)) {
+    return Status(
+        ErrorCode::kInvalidArgument,
+        "--coverage-contrast: " + std::to_string(f.coverage_contrast) + " is not in 0..1");
+  }
+  r.coverage_gamma = f.coverage_gamma;
+  r.coverage_contrast = f.coverage_contrast;
   if (r.antialias == Antialias::kSubpixel) {
     return Status(ErrorCode::kUnsupported,
                   "--antialias subpixel: LCD glyphs are not implemented yet");

@@ -21,12 +21,16 @@ struct RenderingFlags {
   std::string hinting = "none";        // none|auto|slight|medium|full
   std::string hint_metrics = "on";     // on|off, pango-view's (on: HintMetrics::kOff)
   bool subpixel_positions = true;      // --subpixel-positions / --no-subpixel-positions
+  // glyphstream's own (pango-view has none): RenderingStyle::coverage_gamma, coverage_contrast
+  float coverage_gamma = 0;     // --coverage-gamma: 0 off, else 0.5..3
+  float coverage_contrast = 0;  // --coverage-contrast: 0..1
 };
 
 // Adds the flags; a value outside its spelling is an argument error (exit status 1).
 void add_rendering_flags(CLI::App& app, RenderingFlags* flags);
 // The style; kInvalidArgument for an unknown value (the flags' checks ran first; the API
-// caller's path), kUnsupported for what is not implemented yet (--antialias subpixel).
+// caller's path; also a coverage flag out of its bounds or NaN), kUnsupported for what is not
+// implemented yet (--antialias subpixel).
 Result<RenderingStyle> rendering_style(const RenderingFlags& flags);
 
 }  // namespace glyphstream::tools
