@@ -383,11 +383,7 @@ Status Layouter::Impl::walk_runs(PangoLayout* pl, int layout_width, ParagraphWal
 
     // Glyphs are in visual order, left to right, also in RTL runs.
     int64_t x = run_start;
-    // Colour glyphs have one way to be drawn (render mode 0).
-    const uint16_t render = info.is_color
-                                ? 0
-                                : render_mode::with_curve(render_mode_of(rendering, info.hinting),
-                                                          coverage_curve_of(rendering));
+    const uint16_t render = render_word_of(rendering, info.hinting, info.is_color);
     const bool whole_pixel = lands_on_whole_pixel(rendering, render);
     for (int i = 0; i < glyphs->num_glyphs; ++i) {
       const PangoGlyphInfo& g = glyphs->glyphs[i];

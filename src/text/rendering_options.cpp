@@ -50,6 +50,11 @@ uint8_t coverage_curve_of(const RenderingStyle& r) {
   return uint8_t(gamma | contrast << 5);
 }
 
+uint16_t render_word_of(const RenderingStyle& r, const FontHinting& font, bool color_glyph) {
+  if (color_glyph) return 0;
+  return render_mode::with_curve(render_mode_of(r, font), coverage_curve_of(r));
+}
+
 float curve_gamma(uint8_t curve) { return curve == 0 ? 1.f : float((curve & 31) + 4) / 10.f; }
 float curve_contrast(uint8_t curve) { return float(curve >> 5) / 5.f; }
 

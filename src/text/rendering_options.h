@@ -65,6 +65,10 @@ FontHinting font_hinting(const void* fc_pattern);
 // font asks for it.
 uint8_t render_mode_of(const RenderingStyle& r, const FontHinting& font);
 
+// A glyph's render mode word: render_mode_of and coverage_curve_of; 0 for a colour glyph (one
+// way to draw it).
+uint16_t render_word_of(const RenderingStyle& r, const FontHinting& font, bool color_glyph);
+
 // Whether a glyph of this render mode lands on a whole pixel: with whole-pixel positions, and
 // when hinted (its outline is fitted to the grid, which a quarter-pixel shift would undo) or
 // monochrome (its pixels are on or off: a shift only moves or doubles a stem), as cairo's image
