@@ -182,7 +182,6 @@ struct Rasterizer::Impl {
   FaceEntry* prepared_face = nullptr;
   FaceEntry* prepared_face_for_errors = nullptr;
   uint8_t prepared_curve = 0;  // the coverage curve render_prepared() applies to its box
-  int prepared_width = 0, prepared_height = 0;
   uint32_t prepared_glyph = 0;
   GlyphBitmap prepared;
 };
@@ -502,21 +501,14 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
   return std::move(p.bitmap);
 }
 
-Result<GlyphBitmap> Rasterizer::rasterize_uncurved(const RasterRequest& request) {
-  RasterRequest plain = request;
-  plain.render &= 0xff;
-  return rasterize(plain);
-}
-
 Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
   if (impl_->prepared_face == nullptr) {
     return Status(ErrorCode::kInternal, "render_prepared without a prepared outline");
   }
   GS_TRY(impl_->render_measured(dst, stride));
   // The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast), on the box's rows.
-  for (int y = 0; impl_->prepared_curve != 0 && y < impl_->prepared_height; ++y) {
-    apply_coverage_curve(impl_->prepared_curve, dst + size_t(y) * stride,
-                         size_t(impl_->prepared_width));
+  for (int y = 0; impl_->prepared_curve != 0 && y < impl_->prepared.height; ++y) {
+    apply_coverage_curve(impl_->prepared_curve, dst + size_t(y) * stride, impl_->prepared.width);
   }
   return {};
 }
@@ -525,7 +517,6 @@ Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
   GS_ASSIGN_OR_RETURN(PreparedGlyph p, prepare_uncurved(request));
   const uint8_t curve = render_mode::curve(request.render);
   impl_->prepared_curve = p.direct ? curve : 0;
-  impl_->prepared_width = p.bitmap.width, impl_->prepared_height = p.bitmap.height;
   if (!p.direct && p.bitmap.format == PixelFormat::kCoverage8) {
     apply_coverage_curve(curve, p.bitmap.pixels.data(), p.bitmap.pixels.size());
   }
@@ -552,9 +543,7 @@ Result<PreparedGlyph> Rasterizer::prepare_uncurved(const RasterRequest& request)
                                                    " out of range (0.." +
                                                    std::to_string(kAngleBins - 1) + ")");
   }
-  const uint8_t curve = render_mode::curve(request.render);
-  if ((request.render & 0xff & ~render_mode::kAllBits) != 0 ||
-      (curve != 0 && ((curve & 31) == 0 || (curve & 31) > 26 || (curve >> 5) > 5))) {
+  if (!render_mode::valid(request.render)) {
     return Status(ErrorCode::kInvalidArgument,
                   "render mode " + std::to_string(request.render) + " has unknown bits");
   }
@@ -577,43 +566,6 @@ Result<PreparedGlyph> Rasterizer::prepare_uncurved(const RasterRequest& request)
   return whole(std::move(colour));
 }
 
-// ---- ColorStrikeCache ------------------------------------------------------------------------
-
-std::shared_ptr<const ColorStrikeCache::Strike> ColorStrikeCache::find(FaceId face, int strike,
-                                                                       uint32_t glyph) {
-  std::lock_guard lock(mutex_);
-  auto it = map_.find(key(face, strike, glyph));
-  if (it == map_.end()) return nullptr;
-  lru_.splice(lru_.begin(), lru_, it->second.position);
-  return it->second.value;
-}
-
-void ColorStrikeCache::insert(FaceId face, int strike, uint32_t glyph,
-                              std::shared_ptr<const Strike> value) {
-  const size_t size = value->bgra.size();
-  if (size > max_bytes_) return;
-  std::lock_guard lock(mutex_);
-  const uint64_t k = key(face, strike, glyph);
-  if (map_.count(k)) return;  // another thread decoded it meanwhile
-  while (bytes_ + size > max_bytes_ && !lru_.empty()) {
-    auto victim = map_.find(lru_.back());
-    bytes_ -= victim->second.value->bgra.size();
-    map_.erase(victim);
-    lru_.pop_back();
-  }
-  lru_.push_front(k);
-  map_.emplace(k, Entry{std::move(value), lru_.begin()});
-  bytes_ += size;
-}
-
-size_t ColorStrikeCache::bytes() const {
-  std::lock_guard lock(mutex_);
-  return bytes_;
-}
-
-size_t ColorStrikeCache::size() const {
-  std::lock_guard lock(mutex_);
-  return map_.size();
-}
+// ColorStrikeCache: color_strike_cache.cpp.
 
 }  // namespace glyphstream::text

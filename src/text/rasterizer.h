@@ -127,7 +127,10 @@ class Rasterizer {
   // The same as prepare() then, when direct, render_prepared() into the bitmap's own pixels.
   Result<GlyphBitmap> rasterize(const RasterRequest& request);
   // rasterize() without the coverage curve (the CPU reference applies its own).
-  Result<GlyphBitmap> rasterize_uncurved(const RasterRequest& request);
+  Result<GlyphBitmap> rasterize_uncurved(RasterRequest request) {
+    request.render &= 0xff;
+    return rasterize(request);
+  }
   // Loads the glyph and measures it (the first half of rasterize(); the same errors).
   Result<PreparedGlyph> prepare(const RasterRequest& request);
   // Renders the last prepare()'s direct outline into its box at `dst`, rows `stride` bytes

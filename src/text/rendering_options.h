@@ -34,6 +34,12 @@ inline uint8_t curve(uint16_t mode) { return uint8_t(mode >> kCurveShift); }
 inline uint16_t with_curve(uint8_t mode, uint8_t curve) {
   return uint16_t(mode | curve << kCurveShift);
 }
+// No unknown mode bit, and a curve of coverage_curve_of's encoding (or 0).
+inline bool valid(uint16_t mode) {
+  const uint8_t c = curve(mode);
+  return (mode & 0xff & ~kAllBits) == 0 &&
+         (c == 0 || ((c & 31) != 0 && (c & 31) <= 26 && c >> 5 <= 5));
+}
 }  // namespace render_mode
 
 // The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast) of a checked style as
