@@ -22,10 +22,6 @@ Status check_rendering_style(const RenderingStyle& r) {
   GS_TRY(check_enum("subpixel_order", r.subpixel_order, SubpixelOrder::kVbgr));
   GS_TRY(check_enum("hinting", r.hinting, HintStyle::kFull));
   GS_TRY(check_enum("hint_metrics", r.hint_metrics, HintMetrics::kOn));
-  if (r.antialias == Antialias::kSubpixel) {
-    return Status(ErrorCode::kUnsupported,
-                  "rendering style: antialias subpixel (LCD glyphs) is not implemented yet");
-  }
   if (r.hint_metrics == HintMetrics::kOn) {
     return Status(ErrorCode::kUnsupported,
                   "rendering style: hint_metrics on (font metrics rounded to whole pixels) is not "
@@ -103,6 +99,9 @@ uint8_t render_mode_of(const RenderingStyle& r, const FontHinting& font) {
   uint8_t mode = uint8_t(hint << render_mode::kHintShift);
   if (hint != render_mode::kHintNone && font.autohint) mode |= render_mode::kAutohint;
   if (r.antialias == Antialias::kNone) mode |= render_mode::kMono;
+  if (r.antialias == Antialias::kSubpixel) {
+    mode |= uint8_t(render_mode::kLcd | (uint8_t(r.subpixel_order) << render_mode::kOrderShift));
+  }
   return mode;
 }
 

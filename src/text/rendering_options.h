@@ -11,20 +11,31 @@
 namespace glyphstream::text {
 
 // Every enum field holds a value of its enum (kInvalidArgument naming the field), then what is
-// not implemented (kUnsupported: subpixel antialiasing, hint metrics on).
+// not implemented (kUnsupported: hint metrics on).
 Status check_rendering_style(const RenderingStyle& r);
 
 // The render mode byte: bit 0 monochrome (antialias none), bits 1..2 the hint style the
-// rasterizer applies (kAuto resolved), bit 3 FreeType's auto-hinter forced. 0 is grey and
-// unhinted, what glyphstream always drew.
+// rasterizer applies (kAuto resolved), bit 3 FreeType's auto-hinter forced, bit 4 LCD
+// (antialias subpixel: three coverages per pixel, a kLcd32 bitmap) and bits 5..6 its
+// SubpixelOrder. 0 is grey and unhinted, what glyphstream always drew.
 namespace render_mode {
 inline constexpr uint8_t kMono = 0x01;
 inline constexpr uint8_t kHintShift = 1;
 inline constexpr uint8_t kHintMask = 0x06;
 inline constexpr uint8_t kHintNone = 0, kHintSlight = 1, kHintMedium = 2, kHintFull = 3;
 inline constexpr uint8_t kAutohint = 0x08;
-inline constexpr uint8_t kAllBits = 0x0f;
+inline constexpr uint8_t kLcd = 0x10;
+inline constexpr uint8_t kOrderShift = 5;
+inline constexpr uint8_t kOrderMask = 0x60;
+inline constexpr uint8_t kAllBits = 0x7f;
 inline uint8_t hint(uint8_t mode) { return uint8_t((mode & kHintMask) >> kHintShift); }
+inline SubpixelOrder order(uint8_t mode) {
+  return SubpixelOrder((mode & kOrderMask) >> kOrderShift);
+}
+inline bool vertical_lcd(uint8_t mode) {
+  return (mode & kLcd) != 0 &&
+         (order(mode) == SubpixelOrder::kVrgb || order(mode) == SubpixelOrder::kVbgr);
+}
 }  // namespace render_mode
 
 // What fontconfig's configuration says about hinting one font (at one size): a font may refuse
