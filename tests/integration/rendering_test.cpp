@@ -4,7 +4,7 @@
 // rasterizes and composites on its own); monochrome glyphs hold only full or no coverage; the
 // options are part of the layout and glyph cache keys; values outside their enums are refused
 // by every entry point that takes a style, and what is not implemented says so. (pango-cairo
-// agreement: tests/oracle/cases/quality_*.txt.)
+// agreement: tests/oracle/cases/quality_*.txt; LCD text: lcd_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -166,8 +166,6 @@ TEST_P(Rendering, ValuesOutsideTheirEnumsAreRefusedByEveryEntryPoint) {
       EXPECT_NE(s.message().find(b.field), std::string::npos) << s.to_string();
     }
   }
-  TextStyle lcd = style_with(Antialias::kSubpixel, HintStyle::kNone, false, "Sans 12");
-  EXPECT_EQ(ts_->draw_text(1, 1, "x", lcd).code(), ErrorCode::kUnsupported);
   TextStyle metrics = style_with(Antialias::kGray, HintStyle::kNone, false, "Sans 12");
   metrics.rendering.hint_metrics = HintMetrics::kOn;
   EXPECT_EQ(ts_->measure("x", metrics).status().code(), ErrorCode::kUnsupported);

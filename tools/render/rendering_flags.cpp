@@ -51,7 +51,8 @@ void add_choice(CLI::App& app, const std::string& name, std::string* value,
 
 void add_rendering_flags(CLI::App& app, RenderingFlags* f) {
   add_choice(app, "--antialias", &f->antialias, kAntialias,
-             "Antialiasing (pango-view's; subpixel is not implemented yet)");
+             "Antialiasing (pango-view's; subpixel: LCD glyphs, greyscale where the target cannot "
+             "take them)");
   add_choice(app, "--subpixel-order", &f->subpixel_order, kSubpixelOrder,
              "Order of the colour stripes for --antialias subpixel");
   add_choice(app, "--hinting", &f->hinting, kHinting, "Hint style of glyph outlines");
@@ -69,10 +70,6 @@ Result<RenderingStyle> rendering_style(const RenderingFlags& f) {
   GS_TRY(lookup("--hinting", kHinting, f.hinting, &r.hinting));
   GS_TRY(lookup("--hint-metrics", kHintMetrics, f.hint_metrics, &r.hint_metrics));
   r.whole_pixel_positions = !f.subpixel_positions;
-  if (r.antialias == Antialias::kSubpixel) {
-    return Status(ErrorCode::kUnsupported,
-                  "--antialias subpixel: LCD glyphs are not implemented yet");
-  }
   if (r.hint_metrics == HintMetrics::kOn) {
     return Status(ErrorCode::kUnsupported, "--hint-metrics on: not implemented yet");
   }
