@@ -138,6 +138,11 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
     j["antialias"] = int(spec.rendering.antialias);
     j["hinting"] = int(spec.rendering.hinting);
     j["whole_pixel_positions"] = spec.rendering.whole_pixel_positions;
+    if (spec.rendering.antialias == Antialias::kSubpixel) {
+      j["subpixel_order"] = int(spec.rendering.subpixel_order);
+      // Whether LCD text was drawn as such (false: greyscale, no dual-source blending).
+      j["lcd_text"] = !f.empty() && f.front().lcd_text;
+    }
   }
   if (spec.busy_work) {
     j["gpu_load_ms"] = spec.gpu_load_ms;
