@@ -3,7 +3,8 @@
 // Latin, CJK, Arabic, emoji and decorations, translucent and opaque colours, dark on light and
 // light on dark, equal to the CPU reference (which rasterizes with the text layer and blends
 // each channel with its own coverage); the colour fringe on the side of the order; LCD pages
-// grown and evicted never show a stale glyph; a translucent target draws greyscale and says so.
+// grown and evicted never show a stale glyph; turned, zoomed and clipped LCD text; a translucent
+// target draws greyscale and says so.
 // (pango-cairo agreement: tests/oracle/cases/lcd_*.txt.)
 #include <gtest/gtest.h>
 
@@ -191,6 +192,40 @@ TEST_P(Lcd, LcdPagesGrowAndEvictWithoutStaleGlyphsInEveryUploadMode) {
     EXPECT_GT(evictions, 0u) << "the test must evict LCD shelves";
     EXPECT_GT(growths, 0u) << "the test must grow LCD pages";
   }
+}
+
+// LCD text turned (--rotate 30, its decorations too), zoomed (draw_text_scaled, settled) and
+// clipped: the same pixels as the CPU reference (the stripes stay the screen's: FreeType renders
+// the turned outline in LCD mode).
+TEST_P(Lcd, RotatedZoomedAndClippedLcdTextMatchesTheCpuReference) {
+  auto ts = create_system({});
+  ASSERT_NE(ts, nullptr);
+  const Color white{1, 1, 1, 1};
+  TextStyle turned = lcd_style("Sans 16", 0x203060ffu, SubpixelOrder::kRgb);
+  turned.markup = true;
+  turned.paragraph.rotate = 30;
+  const TextStyle zoomed = lcd_style("Sans 11", 0x202020ffu, SubpixelOrder::kBgr);
+  const RectF clip{40.5f, 20.25f, 400.f, 150.f};
+  DrawParams params;
+  params.clip = clip;
+  std::vector<uint8_t> gpu;
+  for (int frame = 0; frame < 8; ++frame) {  // the zoom settles on exact glyphs
+    ASSERT_TRUE(target_->clear(white).ok());
+    ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+    ASSERT_TRUE(ts->draw_text(30.25f, 60, "Turned <u>LCD</u> 日本", turned, params).ok());
+    ASSERT_TRUE(ts->draw_text_scaled(200.5f, 150, 1.6f, "Zoomed LCD text", zoomed, params).ok());
+    ASSERT_TRUE(ts->flush().ok());
+    ASSERT_TRUE(target_->read_pixels(&gpu).ok());
+  }
+  EXPECT_TRUE(ts->last_frame_stats().lcd_text);
+  EXPECT_EQ(ts->last_frame_stats().glyphs_stand_in, 0u) << "settled";
+  ref_->clear(kWidth, kHeight, white);
+  ref_->set_clip(clip);
+  ASSERT_TRUE(ref_->draw_text(30.25f, 60, "Turned <u>LCD</u> 日本", turned).ok());
+  ASSERT_TRUE(ref_->draw_text_scaled(200.5f, 150, 1.6f, "Zoomed LCD text", zoomed).ok());
+  const testing::ImageDiff diff = testing::diff_images(gpu, ref_->image(), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
+  EXPECT_GT(coloured_pixels(gpu), 100u);
 }
 
 // LCD text over transparency has no right answer: with TextSystemDesc::translucent_target it is
