@@ -27,7 +27,7 @@ namespace glyphstream {
 
 // The application's objects (embedded mode). The device must have been created with Vulkan 1.3
 // and the features dynamicRendering, synchronization2 and timelineSemaphore (and hostQueryReset
-// for GPU timestamps) enabled.
+// for GPU timestamps, dualSrcBlend for LCD text) enabled.
 struct VulkanDeviceDesc {
   void* instance = nullptr;         // VkInstance
   void* physical_device = nullptr;  // VkPhysicalDevice
