@@ -77,10 +77,13 @@ struct TextSystem::Impl : pipeline::FramePipeline {
   TextSystemDesc desc;
   std::unique_ptr<text::Layouter> layouter;
   pipeline::LayoutCache layouts;
+  // LCD text is drawn as such (dual-source blending, an opaque target); else greyscale.
+  bool lcd_text = false;
 
   // Frame state (the frame number and viewport are the pipeline's).
   bool in_frame = false;
   uint64_t layout_ns_between_frames = 0;  // measure()/prefetch() layouts before the next frame
+  uint32_t lcd_fallbacks_between_frames = 0;
   Clock::time_point frame_start;
 
   Status init();
@@ -100,8 +103,11 @@ struct TextSystem::Impl : pipeline::FramePipeline {
                                                          const TextStyle& style,
                                                          bool with_queries = false) {
     // Layout outside a frame (measure(), prefetch(), layout()) counts in the next frame's stats.
+    const bool lcd_as_grey = !lcd_text && style.rendering.antialias == Antialias::kSubpixel;
+    if (lcd_as_grey) ++(in_frame ? stats().lcd_fallback_draws : lcd_fallbacks_between_frames);
     return layouts.get(*layouter, utf8, style,
-                       in_frame ? &stats().layout_ns : &layout_ns_between_frames, with_queries);
+                       in_frame ? &stats().layout_ns : &layout_ns_between_frames, with_queries,
+                       lcd_as_grey);
   }
   Status flush();
   Status finish();
@@ -122,7 +128,8 @@ Status TextSystem::Impl::init() {
     workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
   };
   GS_ASSIGN_OR_RETURN(gpu, pipeline::create_device(desc, gdesc));
-  frame_stats.set_backend(gpu->api(), gpu->uses_transfer_queue());
+  lcd_text = gpu->dual_source_blend() && !desc.translucent_target;
+  frame_stats.set_backend(gpu->api(), gpu->uses_transfer_queue(), lcd_text);
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
   const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc, pool->size());
@@ -153,6 +160,7 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   scaled->begin_frame(frame);
   frame_stats.begin(frame, stager->mode(), pool->size(), atlas->counters());
   stats().layout_ns = std::exchange(layout_ns_between_frames, 0);
+  stats().lcd_fallback_draws = std::exchange(lcd_fallbacks_between_frames, 0);
   return {};
 }
 

@@ -13,8 +13,10 @@ namespace glyphstream {
 
 // --antialias: how glyph edges are drawn. kNone: every pixel fully covered or not at all
 // (FreeType's monochrome rasterizer, hinted for monochrome as cairo hints it), each glyph at a
-// whole pixel (a quarter-pixel shift of on-or-off pixels only moves or doubles a stem). kSubpixel
-// (LCD glyphs with one coverage per colour channel) is not implemented yet: kUnsupported.
+// whole pixel (a quarter-pixel shift of on-or-off pixels only moves or doubles a stem). kSubpixel:
+// LCD glyphs with one coverage per colour stripe (subpixel_order), each channel of the target
+// blended with its own; drawn greyscale where the device lacks dual-source blending or the
+// target is translucent (TextSystemDesc::translucent_target; FrameStats::lcd_fallback_draws).
 enum class Antialias : uint8_t { kGray = 0, kNone, kSubpixel };
 // --subpixel-order: the order of a pixel's colour stripes (with kSubpixel only).
 enum class SubpixelOrder : uint8_t { kRgb = 0, kBgr, kVrgb, kVbgr };

@@ -16,6 +16,13 @@ struct FrameStats {
   GpuApi backend = GpuApi::kGl;  // "backend" in JSON: "gl" or "vulkan"
   // Vulkan: async copies run in their own submissions on a dedicated transfer queue.
   bool transfer_queue = false;
+  // LCD text (RenderingStyle Antialias::kSubpixel): whether this system draws it (the device
+  // blends with two sources and TextSystemDesc::translucent_target is false). When it does not,
+  // LCD text is drawn greyscale and each such draw call (draw_text, draw_text_scaled, layout(),
+  // measure(), prefetch(); outside a frame: counted in the next) is counted in
+  // lcd_fallback_draws.
+  bool lcd_text = false;
+  uint32_t lcd_fallback_draws = 0;
 
   // Glyphs
   uint32_t glyphs_requested = 0;  // glyph quads asked for by draw_text (including spaces)

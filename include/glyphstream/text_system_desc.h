@@ -61,6 +61,11 @@ struct TextSystemDesc {
   // Async uploads on a dedicated transfer queue when the device has one (and, embedded, the
   // application passed it); false keeps every copy on the graphics queue.
   bool vulkan_transfer_queue = true;
+
+  // The target's content is translucent (text drawn into a layer composited later): LCD text
+  // (Antialias::kSubpixel) has no right answer over transparency, so it is drawn greyscale (and
+  // counted in FrameStats::lcd_fallback_draws). false: the target is opaque where text lands.
+  bool translucent_target = false;
 };
 
 }  // namespace glyphstream

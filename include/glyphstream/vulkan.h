@@ -27,7 +27,7 @@ namespace glyphstream {
 
 // The application's objects (embedded mode). The device must have been created with Vulkan 1.3
 // and the features dynamicRendering, synchronization2 and timelineSemaphore (and hostQueryReset
-// for GPU timestamps) enabled.
+// for GPU timestamps, dualSrcBlend for LCD text) enabled.
 struct VulkanDeviceDesc {
   void* instance = nullptr;         // VkInstance
   void* physical_device = nullptr;  // VkPhysicalDevice
@@ -37,6 +37,9 @@ struct VulkanDeviceDesc {
   void* transfer_queue = nullptr;  // optional VkQueue of a dedicated transfer family
   uint32_t transfer_family = UINT32_MAX;
   bool host_query_reset = false;  // the device enabled hostQueryReset: GPU timestamps on
+  // The device enabled the dualSrcBlend feature: LCD (subpixel) text is drawn with per-channel
+  // blending; without it, RenderingStyle's Antialias::kSubpixel falls back to greyscale.
+  bool dual_source_blend = false;
 
   // The rendering glyphstream draws in (every VulkanFrameTarget must match it): its pipelines
   // are built for these formats once, at TextSystem::create(). They neither test nor write

@@ -112,7 +112,7 @@ Status Atlas::check_invariants() const {
   std::string e = m.packer.check(held);
   if (e.empty()) e = check_records(m.packer, m.records, m.lru);
   if (e.empty()) e = check_lru_membership(m.packer, m.lru);
-  for (PixelFormat f : {PixelFormat::kCoverage8, PixelFormat::kColor32}) {
+  for (PixelFormat f : {PixelFormat::kCoverage8, PixelFormat::kColor32, PixelFormat::kLcd32}) {
     if (e.empty()) e = check_lru_order(m.packer, m.lru, f);
   }
   if (e.empty()) e = check_dirty(m.packer, m.dirty);

@@ -33,7 +33,7 @@ class ShelfLru {
   // The shelf's entry; a default one for a shelf never used.
   const Node& node(uint32_t shelf) const { return shelf < nodes_.size() ? nodes_[shelf] : kUnused; }
   void reserve(size_t shelves) { nodes_.reserve(shelves); }
-  static int index(PixelFormat f) { return f == PixelFormat::kCoverage8 ? 0 : 1; }
+  static int index(PixelFormat f) { return int(f); }
 
  private:
   struct List {

@@ -188,7 +188,7 @@ class ShelfPacker {
   size_t used_area() const { return used_area_; }
   size_t live_count() const { return live_count_; }
   bool on_column_edges(const Shelf& sh) const { return sh.x0 % col_w_ == 0 && sh.x1 % col_w_ == 0; }
-  static int format_index(PixelFormat f) { return f == PixelFormat::kCoverage8 ? 0 : 1; }
+  static int format_index(PixelFormat f) { return int(f); }
 
   // The first broken invariant (rectangles overlap, space lost, stale indexes), or "". `held`:
   // every HeldSpan not yet given to free_held() (stale ones are ignored).

@@ -107,7 +107,8 @@ std::string check_shelf(const ShelfPacker& pk, uint32_t s, const std::vector<Spa
   const Shelf& sh = pk.shelf(s);
   if (!sh.alive) {
     if (pk.buckets(PixelFormat::kCoverage8).position(s) >= 0 ||
-        pk.buckets(PixelFormat::kColor32).position(s) >= 0) {
+        pk.buckets(PixelFormat::kColor32).position(s) >= 0 ||
+        pk.buckets(PixelFormat::kLcd32).position(s) >= 0) {
       return "dead shelf listed in a bucket";
     }
     return {};

@@ -11,6 +11,8 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["threads"] = s.threads;
   j["backend"] = gpu_api_name(s.backend);
   j["transfer_queue"] = s.transfer_queue;
+  j["lcd_text"] = s.lcd_text;
+  j["lcd_fallback_draws"] = s.lcd_fallback_draws;
   j["glyphs_requested"] = s.glyphs_requested;
   j["glyphs_culled"] = s.glyphs_culled;
   j["glyphs_memoized"] = s.glyphs_memoized;

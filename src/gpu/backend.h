@@ -127,7 +127,8 @@ constexpr bool is_rect_kind(uint32_t kind) {
 constexpr uint32_t kNoPage = UINT32_MAX;
 
 // A run of instances drawn from one page, or from a page and a colour page: one draw call.
-// Unflagged glyphs sample `page` (its format decides their math); glyphs flagged with
+// Unflagged glyphs sample `page` (its format decides their math: kLcd32, per-channel coverage
+// with dual-source blending, Backend::dual_source_blend); glyphs flagged with
 // kSampleColorPage sample `color_page`, which must then be a kColor32 page (usually `page` is
 // the coverage page of the text and `color_page` the colour page of its emoji).
 struct DrawBatch {
@@ -234,6 +235,11 @@ class Backend {
   virtual Result<VulkanFrameSync> frame_sync(bool frame_open) const;
   // True when async copies run in their own submission on a dedicated transfer queue (Vulkan).
   virtual bool uses_transfer_queue() const { return false; }
+  // True when the backend draws kLcd32 pages: dual-source blending (GL 3.3's
+  // ARB_blend_func_extended, Vulkan's dualSrcBlend feature), each colour channel blended with
+  // its own coverage. False: a batch on a kLcd32 page is refused (the pipeline draws LCD text
+  // greyscale instead).
+  virtual bool dual_source_blend() const { return false; }
 };
 
 }  // namespace glyphstream::gpu

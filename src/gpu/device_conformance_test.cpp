@@ -23,6 +23,7 @@ void run_readback_property(GpuDevice& dev, UploadMode mode, int frames, uint32_t
   pages.emplace_back(1, PixelFormat::kColor32, 128, 32, /*pad=*/8);  // stride != width
   pages.emplace_back(2, PixelFormat::kCoverage8, 96, 96, /*pad=*/5);
   pages.emplace_back(3, PixelFormat::kColor32, 40, 40, /*pad=*/2);  // stride not whole pixels
+  pages.emplace_back(4, PixelFormat::kLcd32, 72, 24, /*pad=*/4);    // LCD glyphs' page kind
   uint64_t recreated = 0;
   for (int f = 1; f <= frames; ++f) {
     for (SimPage& p : pages) {
@@ -433,6 +434,37 @@ TEST_P(BackendConformance, DrawMatchesReferenceCompositor) {
   }
   EXPECT_LE(worst, 3);
   std::printf("max channel difference to the reference: %d\n", worst);
+  ASSERT_TRUE(dev->finish().ok());
+}
+
+// LCD pages (kLcd32) drawn with dual-source blending: each channel blends with its own coverage
+// (times the instance's alpha), every instance kind, with a colour page's glyphs in the same
+// batch; the reference compositor does the GS_LCD shader's math.
+TEST_P(BackendConformance, LcdPagesBlendPerChannelAsTheReferenceCompositor) {
+  auto dev = make_device();
+  ASSERT_TRUE(dev);
+  if (!dev->dual_source_blend()) GTEST_SKIP() << "no dual-source blending on this device";
+  std::mt19937 rng(29);
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kLcd32, 64, 64, 4);
+  pages.emplace_back(1, PixelFormat::kColor32, 32, 32);
+  for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+  ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
+  const std::vector<CpuPage> cpu = cpu_pages(pages);
+  int worst = 0;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<GlyphInstance> inst =
+        random_kind_instances(rng, 80, true, pages[0].width, pages[0].height, kWidth, kHeight);
+    const std::vector<GlyphInstance> emoji =
+        random_kind_instances(rng, 20, true, pages[1].width, pages[1].height, kWidth, kHeight);
+    for (GlyphInstance g : emoji) {
+      if (!is_rect_kind(g.kind)) g.kind |= kSampleColorPage;
+      inst.push_back(g);
+    }
+    const std::vector<DrawBatch> batches = {{0, 0, uint32_t(inst.size()), 1}};
+    worst = std::max(worst, draw_matches_reference(*dev, inst, batches, cpu, round));
+  }
+  std::printf("LCD pages: max channel difference to the reference: %d\n", worst);
   ASSERT_TRUE(dev->finish().ok());
 }
 

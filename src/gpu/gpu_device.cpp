@@ -286,7 +286,7 @@ static Status check_instances(std::span<const GlyphInstance> instances, const Dr
 }
 
 static Status check_batch(std::span<const GlyphInstance> instances, const DrawBatch& b,
-                          const std::unordered_map<uint32_t, PageDesc>& pages) {
+                          const std::unordered_map<uint32_t, PageDesc>& pages, bool dual_source) {
   if (uint64_t(b.first) + b.count > instances.size()) {
     return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
   }
@@ -294,6 +294,10 @@ static Status check_batch(std::span<const GlyphInstance> instances, const DrawBa
   if (b.page != kNoPage && !pages.count(b.page)) {
     return {ErrorCode::kInvalidArgument,
             "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
+  }
+  if (b.page != kNoPage && !dual_source && pages.at(b.page).format == PixelFormat::kLcd32) {
+    return {ErrorCode::kInvalidArgument, "draw: batch uses LCD page " + std::to_string(b.page) +
+                                             " but the device has no dual-source blending"};
   }
   if (b.color_page != kNoPage) {
     const auto it = pages.find(b.color_page);
@@ -314,7 +318,8 @@ Status GpuDevice::draw(std::span<const GlyphInstance> instances, std::span<const
   if (viewport_width <= 0 || viewport_height <= 0) {
     return {ErrorCode::kInvalidArgument, "draw: viewport size must be positive"};
   }
-  for (const DrawBatch& b : batches) GS_TRY(check_batch(instances, b, pages_));
+  for (const DrawBatch& b : batches)
+    GS_TRY(check_batch(instances, b, pages_, backend_->dual_source_blend()));
   if (instances.empty() || batches.empty()) return {};
   return backend_->draw(DrawList{instances, batches, viewport_width, viewport_height});
 }

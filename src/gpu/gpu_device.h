@@ -107,6 +107,8 @@ class GpuDevice {
   // sync (glyphstream/vulkan.h; kUnsupported on every other backend).
   GpuApi api() const { return backend_->api(); }
   bool uses_transfer_queue() const { return backend_->uses_transfer_queue(); }
+  // Whether kLcd32 pages can be drawn (dual-source blending; Backend::dual_source_blend).
+  bool dual_source_blend() const { return backend_->dual_source_blend(); }
   Status set_vulkan_frame_target(const VulkanFrameTarget& target);
   Result<VulkanFrameSync> vulkan_frame_sync(bool frame_open) const;
 

@@ -403,6 +403,25 @@ TEST(GpuDeviceValidation, BadInputNeverReachesTheBackend) {
   EXPECT_EQ(dev->read_texture(0, nullptr, nullptr, nullptr).code(), ErrorCode::kInvalidArgument);
 }
 
+// A backend without dual-source blending (the recording one) never sees a batch on an LCD page:
+// the pipeline draws LCD text greyscale on such a device, and the device refuses it anyway.
+TEST(GpuDeviceValidation, AnLcdPageBatchNeedsDualSourceBlending) {
+  auto [backend, dev] = make_device(1);
+  EXPECT_FALSE(dev->dual_source_blend());
+  std::vector<uint8_t> px(16 * 16 * 4, 0);
+  const Rect all[] = {{0, 0, 16, 16}};
+  const PageUpload lcd{0, PixelFormat::kLcd32, 16, 16, px.data(), 64, all};
+  ASSERT_TRUE(dev->upload({&lcd, 1}, UploadMode::kSync, nullptr).ok()) << "uploads are fine";
+  backend->log.clear();
+  GlyphInstance g;
+  g.w = g.h = 4;
+  const DrawBatch batch{0, 0, 1};
+  const Status s = dev->draw({&g, 1}, {&batch, 1}, 8, 8);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("dual-source"), std::string::npos) << s.to_string();
+  EXPECT_TRUE(backend->log.empty());
+}
+
 TEST(GpuDeviceDispatch, AFailedStepStillEndsThePass) {
   auto [backend, dev] = make_device(1);
   std::vector<CpuImage> images;

@@ -14,6 +14,7 @@ void FrameStatsAccumulator::begin(uint64_t frame, UploadMode mode, int threads,
   stats_.threads = threads;
   stats_.backend = backend_;
   stats_.transfer_queue = transfer_queue_;
+  stats_.lcd_text = lcd_text_;
   counters_at_frame_start_ = counters;
   faces_this_frame_.clear();
 }

@@ -27,9 +27,10 @@ class FrameStatsAccumulator {
 
   FrameStats& current() { return stats_; }
   // The backend every frame reports (set once, after the device is created).
-  void set_backend(GpuApi api, bool transfer_queue) {
+  void set_backend(GpuApi api, bool transfer_queue, bool lcd_text = false) {
     backend_ = api;
     transfer_queue_ = transfer_queue;
+    lcd_text_ = lcd_text;
   }
   void begin(uint64_t frame, UploadMode mode, int threads, const atlas::AtlasCounters& counters);
   // Faces that served this frame's text (their families go into fonts_used).
@@ -55,6 +56,7 @@ class FrameStatsAccumulator {
   std::set<text::FaceId> faces_this_frame_;
   GpuApi backend_ = GpuApi::kGl;
   bool transfer_queue_ = false;
+  bool lcd_text_ = false;
 };
 
 }  // namespace glyphstream::pipeline

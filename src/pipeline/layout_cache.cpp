@@ -87,8 +87,11 @@ bool LayoutKeyEq::operator()(const LayoutKey& a, const LayoutKeyRef& b) const {
 Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
                                                        std::string_view utf8,
                                                        const TextStyle& style, uint64_t* layout_ns,
-                                                       bool with_queries) {
+                                                       bool with_queries, bool lcd_as_grey) {
   LayoutKeyRef key{style.font, utf8, 0, style.markup, &style.paragraph, style.rendering};
+  if (lcd_as_grey && key.rendering.antialias == Antialias::kSubpixel) {
+    key.rendering.antialias = Antialias::kGray;
+  }
   std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
   if (auto hit = find(key); hit && (hit->queries || !with_queries)) return hit;
   text::LayoutParams params;
@@ -96,7 +99,7 @@ Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
   params.wrap_width = style.wrap_width;
   params.markup = style.markup;
   params.paragraph = style.paragraph;
-  params.rendering = style.rendering;
+  params.rendering = key.rendering;
   params.keep_queries = with_queries;
   const auto start = Clock::now();
   GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter.layout(utf8, params));

@@ -95,10 +95,12 @@ class LayoutCache {
   uint64_t id() const { return id_; }
   // The cached layout, or a new one (its Pango time added to *layout_ns). with_queries: one
   // that keeps its PangoLayouts (TextLayout's answers); a cached one without is laid out again
-  // and replaced (draw_text alone never pays for them).
+  // and replaced (draw_text alone never pays for them). lcd_as_grey: the style's
+  // Antialias::kSubpixel is laid out (and keyed) as kGray (the device or the target cannot take
+  // LCD glyphs; FrameStats::lcd_fallback_draws).
   Result<std::shared_ptr<CachedLayout>> get(text::Layouter& layouter, std::string_view utf8,
                                             const TextStyle& style, uint64_t* layout_ns,
-                                            bool with_queries = false);
+                                            bool with_queries = false, bool lcd_as_grey = false);
 
  private:
   using Entry = std::pair<LayoutKey, std::shared_ptr<CachedLayout>>;

@@ -3,6 +3,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_BITMAP_H
+#include FT_LCD_FILTER_H
 #include FT_OUTLINE_H
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "text/rendering_options.h"
 #include "text/resize.h"
 #include "text/rotation.h"
+#include "text/slot_bitmap.h"
 
 namespace glyphstream::text {
 namespace {
@@ -128,6 +130,8 @@ static FT_Int32 load_flags_for(uint16_t mode) {
     flags = FT_LOAD_TARGET_MONO | FT_LOAD_MONOCHROME;
   } else if (hint == render_mode::kHintSlight) {
     flags = FT_LOAD_TARGET_LIGHT;
+  } else if (hint == render_mode::kHintFull && (mode & render_mode::kLcd)) {
+    flags = render_mode::vertical_lcd(mode) ? FT_LOAD_TARGET_LCD_V : FT_LOAD_TARGET_LCD;
   }
   if (mode & render_mode::kAutohint) flags |= FT_LOAD_FORCE_AUTOHINT;
   return flags;
@@ -343,7 +347,8 @@ Result<PreparedGlyph> Rasterizer::Impl::render_outline(FaceEntry& e, const Raste
   if (e.has_color) flags |= FT_LOAD_COLOR | FT_LOAD_RENDER;  // COLR fonts render to BGRA
   FT_Error ft = FT_Load_Glyph(e.face, r.glyph_id, flags);
   if (ft != 0) return glyph_failure(e, "load", r.glyph_id, ft);
-  if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE && !mono) {
+  const bool lcd = (r.render & render_mode::kLcd) != 0;
+  if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE && !mono && !lcd) {
     PreparedGlyph p;
     GS_TRY(measure_outline(e, r, &p.bitmap));
     p.direct = p.bitmap.width > 0;
@@ -354,67 +359,22 @@ Result<PreparedGlyph> Rasterizer::Impl::render_outline(FaceEntry& e, const Raste
     return p;
   }
   if (e.face->glyph->format != FT_GLYPH_FORMAT_BITMAP) {
-    ft = FT_Render_Glyph(e.face->glyph, mono ? FT_RENDER_MODE_MONO : FT_RENDER_MODE_NORMAL);
+    // LCD: cairo's render modes; the library's LCD filter (FT_LCD_FILTER_DEFAULT) was set once.
+    const FT_Render_Mode mode = mono                                  ? FT_RENDER_MODE_MONO
+                                : !lcd                                ? FT_RENDER_MODE_NORMAL
+                                : render_mode::vertical_lcd(r.render) ? FT_RENDER_MODE_LCD_V
+                                                                      : FT_RENDER_MODE_LCD;
+    ft = FT_Render_Glyph(e.face->glyph, mode);
     if (ft != 0) return glyph_failure(e, "render", r.glyph_id, ft);
   }
   const FT_GlyphSlot slot = e.face->glyph;
-  const FT_Bitmap& bm = slot->bitmap;
   GlyphBitmap out;
-  if (bm.width == 0 || bm.rows == 0)
-    return PreparedGlyph{false, std::move(out)};  // space and friends: no pixels
-  out.width = static_cast<int>(bm.width);
-  out.height = static_cast<int>(bm.rows);
-  out.left = slot->bitmap_left;
-  out.top = slot->bitmap_top;
-  const size_t w = bm.width, h = bm.rows;
-  switch (bm.pixel_mode) {
-    case FT_PIXEL_MODE_GRAY: {
-      out.format = PixelFormat::kCoverage8;
-      out.pixels.resize(w * h);
-      if (bm.num_grays == 256) {
-        for (size_t y = 0; y < h; ++y) {
-          std::memcpy(out.pixels.data() + y * w, bm.buffer + std::ptrdiff_t(y) * bm.pitch, w);
-        }
-      } else {
-        const unsigned max = bm.num_grays > 1 ? bm.num_grays - 1 : 1;
-        for (size_t y = 0; y < h; ++y) {
-          const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
-          for (size_t x = 0; x < w; ++x) out.pixels[y * w + x] = uint8_t(row[x] * 255u / max);
-        }
-      }
-      break;
-    }
-    case FT_PIXEL_MODE_MONO: {
-      out.format = PixelFormat::kCoverage8;
-      out.pixels.resize(w * h);
-      for (size_t y = 0; y < h; ++y) {
-        const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
-        for (size_t x = 0; x < w; ++x) {
-          out.pixels[y * w + x] = (row[x >> 3] & (0x80 >> (x & 7))) ? 255 : 0;
-        }
-      }
-      break;
-    }
-    case FT_PIXEL_MODE_BGRA: {
-      out.format = PixelFormat::kColor32;
-      out.pixels.resize(w * h * 4);
-      for (size_t y = 0; y < h; ++y) {
-        const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
-        uint8_t* dst = out.pixels.data() + y * w * 4;
-        for (size_t x = 0; x < w; ++x) {  // premultiplied BGRA -> premultiplied RGBA
-          dst[4 * x + 0] = row[4 * x + 2];
-          dst[4 * x + 1] = row[4 * x + 1];
-          dst[4 * x + 2] = row[4 * x + 0];
-          dst[4 * x + 3] = row[4 * x + 3];
-        }
-      }
-      break;
-    }
-    default:
-      return Status(ErrorCode::kUnsupported, e.name + ": glyph " + std::to_string(r.glyph_id) +
-                                                 " rendered in unsupported pixel mode " +
-                                                 std::to_string(bm.pixel_mode));
+  if (!slot_to_glyph_bitmap(slot->bitmap, render_mode::order(r.render), &out)) {
+    return Status(ErrorCode::kUnsupported, e.name + ": glyph " + std::to_string(r.glyph_id) +
+                                               " rendered in unsupported pixel mode " +
+                                               std::to_string(slot->bitmap.pixel_mode));
   }
+  if (out.width > 0) out.left = slot->bitmap_left, out.top = slot->bitmap_top;
   return PreparedGlyph{false, std::move(out)};
 }
 
@@ -486,6 +446,12 @@ Rasterizer::Rasterizer(const FontRegistry* registry, ColorStrikeCache* strikes)
     impl_->library = nullptr;
     impl_->library_error =
         Status(ErrorCode::kInternal, "FT_Init_FreeType failed: " + ft_error_text(ft));
+  } else {
+    // The LCD filter cairo sets around its LCD renders (cairo-ft-font.c: its default filter is
+    // FIR5, FreeType's FT_LCD_FILTER_DEFAULT). It affects only FT_RENDER_MODE_LCD(_V). A
+    // FreeType without the patented filtering answers Unimplemented_Feature and renders with
+    // its "Harmony" method, as it does for cairo.
+    FT_Library_SetLcdFilter(impl_->library, FT_LCD_FILTER_DEFAULT);
   }
 }
 

@@ -36,10 +36,6 @@ Status check_rendering_style(const RenderingStyle& r) {
                                                    std::to_string(r.coverage_contrast) +
                                                    " is not in [0, 1]");
   }
-  if (r.antialias == Antialias::kSubpixel) {
-    return Status(ErrorCode::kUnsupported,
-                  "rendering style: antialias subpixel (LCD glyphs) is not implemented yet");
-  }
   return {};
 }
 
@@ -144,6 +140,9 @@ uint8_t render_mode_of(const RenderingStyle& r, const FontHinting& font) {
   uint8_t mode = uint8_t(hint << render_mode::kHintShift);
   if (hint != render_mode::kHintNone && font.autohint) mode |= render_mode::kAutohint;
   if (r.antialias == Antialias::kNone) mode |= render_mode::kMono;
+  if (r.antialias == Antialias::kSubpixel) {
+    mode |= uint8_t(render_mode::kLcd | (uint8_t(r.subpixel_order) << render_mode::kOrderShift));
+  }
   return mode;
 }
 

@@ -12,21 +12,31 @@
 namespace glyphstream::text {
 
 // Every enum field holds a value of its enum and the coverage curve is within its bounds
-// (kInvalidArgument naming the field), then what is not implemented (kUnsupported: subpixel
-// antialiasing).
+// (kInvalidArgument naming the field).
 Status check_rendering_style(const RenderingStyle& r);
 
 // The render mode byte: bit 0 monochrome (antialias none), bits 1..2 the hint style the
-// rasterizer applies (kAuto resolved), bit 3 FreeType's auto-hinter forced. 0 is grey and
-// unhinted, what glyphstream always drew.
+// rasterizer applies (kAuto resolved), bit 3 FreeType's auto-hinter forced, bit 4 LCD
+// (antialias subpixel: three coverages per pixel, a kLcd32 bitmap) and bits 5..6 its
+// SubpixelOrder. 0 is grey and unhinted, what glyphstream always drew.
 namespace render_mode {
 inline constexpr uint8_t kMono = 0x01;
 inline constexpr uint8_t kHintShift = 1;
 inline constexpr uint8_t kHintMask = 0x06;
 inline constexpr uint8_t kHintNone = 0, kHintSlight = 1, kHintMedium = 2, kHintFull = 3;
 inline constexpr uint8_t kAutohint = 0x08;
-inline constexpr uint8_t kAllBits = 0x0f;
+inline constexpr uint8_t kLcd = 0x10;
+inline constexpr uint8_t kOrderShift = 5;
+inline constexpr uint8_t kOrderMask = 0x60;
+inline constexpr uint8_t kAllBits = 0x7f;
 inline uint8_t hint(uint16_t mode) { return uint8_t((mode & kHintMask) >> kHintShift); }
+inline SubpixelOrder order(uint16_t mode) {
+  return SubpixelOrder((mode & kOrderMask) >> kOrderShift);
+}
+inline bool vertical_lcd(uint16_t mode) {
+  return (mode & kLcd) != 0 &&
+         (order(mode) == SubpixelOrder::kVrgb || order(mode) == SubpixelOrder::kVbgr);
+}
 // The render mode travels in a 16-bit word (ShapedGlyph::render, GlyphKey::flags,
 // RasterRequest::render): the byte above, and the coverage curve in the high byte.
 inline constexpr int kCurveShift = 8;

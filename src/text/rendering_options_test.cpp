@@ -51,7 +51,10 @@ TEST(RenderingStyleCheck, ValuesOutsideTheEnumsAreInvalidAndTheUnimplementedUnsu
   expect_invalid(r, "hint_metrics");
   r = {};
   r.antialias = Antialias::kSubpixel;
-  EXPECT_EQ(check_rendering_style(r).code(), ErrorCode::kUnsupported);
+  r.subpixel_order = SubpixelOrder::kVbgr;
+  EXPECT_TRUE(check_rendering_style(r).ok()) << "LCD glyphs, every order";
+  r.subpixel_order = static_cast<SubpixelOrder>(4);
+  expect_invalid(r, "subpixel_order");
   r = {};
   r.hint_metrics = HintMetrics::kOn;
   EXPECT_TRUE(check_rendering_style(r).ok()) << "hint metrics on is implemented";
@@ -140,6 +143,25 @@ TEST(RenderMode, FollowsTheStyleAndTheFontAsCairoMergesThem) {
   r.hinting = HintStyle::kSlight;
   EXPECT_EQ(render_mode_of(r, hinted), kMono | (kHintSlight << kHintShift));
   EXPECT_EQ(render_mode_of(r, hinted) & ~kAllBits, 0);
+}
+
+TEST(RenderMode, SubpixelCarriesTheLcdBitAndTheOrder) {
+  using namespace render_mode;
+  const FontHinting hinted{true, kHintSlight, false};
+  RenderingStyle r;
+  r.antialias = Antialias::kSubpixel;
+  for (int o = 0; o <= int(SubpixelOrder::kVbgr); ++o) {
+    r.subpixel_order = static_cast<SubpixelOrder>(o);
+    const uint8_t mode = render_mode_of(r, hinted);
+    EXPECT_EQ(mode & kLcd, kLcd);
+    EXPECT_EQ(order(mode), r.subpixel_order);
+    EXPECT_EQ(vertical_lcd(mode), o >= int(SubpixelOrder::kVrgb));
+    EXPECT_EQ(mode & kMono, 0);
+    EXPECT_EQ(mode & ~kAllBits, 0);
+  }
+  r.antialias = Antialias::kGray;
+  r.subpixel_order = SubpixelOrder::kBgr;
+  EXPECT_EQ(render_mode_of(r, hinted), 0) << "the order means nothing without subpixel";
 }
 
 FontHinting hinting_of(const char* family, double px) {

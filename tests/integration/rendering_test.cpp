@@ -3,8 +3,8 @@
 // quarter-pixel positions, drawn in one frame, equal to the CPU reference (which lays out,
 // rasterizes and composites on its own); monochrome glyphs hold only full or no coverage; the
 // options are part of the layout and glyph cache keys; values outside their enums are refused
-// by every entry point that takes a style, and what is not implemented says so. (pango-cairo
-// agreement: tests/oracle/cases/quality_*.txt.)
+// by every entry point that takes a style. (pango-cairo
+// agreement: tests/oracle/cases/quality_*.txt; LCD text: lcd_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -169,8 +169,6 @@ TEST_P(Rendering, ValuesOutsideTheirEnumsAreRefusedByEveryEntryPoint) {
       EXPECT_NE(s.message().find(b.field), std::string::npos) << s.to_string();
     }
   }
-  TextStyle lcd = style_with(Antialias::kSubpixel, HintStyle::kNone, false, "Sans 12");
-  EXPECT_EQ(ts_->draw_text(1, 1, "x", lcd).code(), ErrorCode::kUnsupported);
   // Nothing was queued by the refusals; the frame still draws.
   EXPECT_TRUE(ts_->flush().ok());
   EXPECT_EQ(ts_->last_frame_stats().glyphs_drawn, 0u);

@@ -126,10 +126,11 @@ class EmbeddedVulkan : public ::testing::Test {
   // One frame the application's way: its clear and rendering, glyphstream's draws recorded
   // into its command buffer, its submission with glyphstream's waits and signal; then, as a
   // swap chain would before reusing the frame's resources, it waits for the frame token.
-  void run_frame(TextSystem* ts, const std::vector<DrawCall>& calls, std::vector<uint8_t>* image) {
+  void run_frame(TextSystem* ts, const std::vector<DrawCall>& calls, std::vector<uint8_t>* image,
+                 const TextStyle& text_style = style()) {
     ASSERT_TRUE(app_->begin_frame(kBackground).ok());
     ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
-    for (const DrawCall& c : calls) ASSERT_TRUE(ts->draw_text(c.x, c.y, c.text, style()).ok());
+    for (const DrawCall& c : calls) ASSERT_TRUE(ts->draw_text(c.x, c.y, c.text, text_style).ok());
     Status s = ts->commit();
     ASSERT_TRUE(s.ok()) << s.to_string();
     ASSERT_TRUE(ts->set_vulkan_target(app_->target()).ok());
@@ -266,6 +267,44 @@ TEST_F(EmbeddedVulkan, DeclaredFormatsDrawIntoDepthAndMultisampledPasses) {
     ts.reset();
     for (const std::string& m : ctx_->take_validation_messages()) ADD_FAILURE() << m;
   }
+}
+
+// LCD text in the application's rendering: with dualSrcBlend enabled on its device and declared
+// (VulkanDeviceDesc::dual_source_blend; the test's device is the VulkanContext's, which enables
+// it), every order equals the CPU reference; undeclared, the same calls draw greyscale, exactly
+// as Antialias::kGray, and say so in the frame's statistics.
+TEST_F(EmbeddedVulkan, LcdTextNeedsTheDeclaredDualSourceBlendFeatureElseDrawsGreyscale) {
+  ASSERT_TRUE(device_.dual_source_blend) << "lavapipe has dualSrcBlend";
+  TextStyle lcd = style();
+  lcd.font = "DejaVu Sans 18";
+  lcd.rendering.antialias = Antialias::kSubpixel;
+  const std::vector<DrawCall> calls = {{8.25f, 10, "LCD text: Hamburgefonstiv 日本語"}};
+  std::vector<uint8_t> image;
+  {
+    auto ts = make_system({});
+    ASSERT_NE(ts, nullptr);
+    for (SubpixelOrder order : {SubpixelOrder::kRgb, SubpixelOrder::kVbgr}) {
+      lcd.rendering.subpixel_order = order;
+      run_frame(ts.get(), calls, &image, lcd);
+      EXPECT_TRUE(ts->last_frame_stats().lcd_text);
+      const testing::ImageDiff diff =
+          testing::diff_images(image, reference_image(calls, lcd), kWidth, kHeight, 2);
+      EXPECT_TRUE(diff.match()) << int(order) << ": " << diff.report;
+    }
+    ASSERT_TRUE(ts->finish().ok());
+  }
+  device_.dual_source_blend = false;  // an application that did not enable the feature
+  auto ts = make_system({});
+  ASSERT_NE(ts, nullptr);
+  run_frame(ts.get(), calls, &image, lcd);
+  EXPECT_FALSE(ts->last_frame_stats().lcd_text);
+  EXPECT_EQ(ts->last_frame_stats().lcd_fallback_draws, 1u);
+  TextStyle grey = lcd;
+  grey.rendering.antialias = Antialias::kGray;
+  const testing::ImageDiff diff =
+      testing::diff_images(image, reference_image(calls, grey), kWidth, kHeight, 2);
+  EXPECT_TRUE(diff.match()) << diff.report;
+  ASSERT_TRUE(ts->finish().ok());
 }
 
 // A target whose rendering differs from the declared one is refused, naming the public calls,

@@ -5,8 +5,11 @@
 
 namespace glyphstream::oracle {
 
-Ink measure_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
-                const uint8_t background[4]) {
+namespace {
+
+// Channels [c0, c1) of each pixel: the largest difference counts.
+Ink measure(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
+            const uint8_t background[4], int c0, int c1) {
   Ink ink;
   ink.x0 = width, ink.y0 = y1;
   double wx = 0, wy = 0;
@@ -14,7 +17,7 @@ Ink measure_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
     for (int x = 0; x < width; ++x) {
       const uint8_t* p = &rgba[(size_t(y) * size_t(width) + size_t(x)) * 4];
       int d = 0;
-      for (int c = 0; c < 4; ++c) d = std::max(d, std::abs(int(p[c]) - int(background[c])));
+      for (int c = c0; c < c1; ++c) d = std::max(d, std::abs(int(p[c]) - int(background[c])));
       if (d == 0) continue;
       const double v = d / 255.0;
       ink.sum += v, wx += v * (x + 0.5), wy += v * (y + 0.5);
@@ -27,6 +30,18 @@ Ink measure_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
   if (ink.sum > 0) ink.cx = wx / ink.sum, ink.cy = wy / ink.sum;
   if (ink.x1 < 0) ink.x0 = 0, ink.y0 = 0;
   return ink;
+}
+
+}  // namespace
+
+Ink measure_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
+                const uint8_t background[4]) {
+  return measure(rgba, width, y0, y1, background, 0, 4);
+}
+
+Ink measure_channel_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
+                        const uint8_t background[4], int channel) {
+  return measure(rgba, width, y0, y1, background, channel, channel + 1);
 }
 
 }  // namespace glyphstream::oracle

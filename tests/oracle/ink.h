@@ -19,5 +19,9 @@ struct Ink {
 // difference from `background` (premultiplied RGBA8), 0..1.
 Ink measure_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
                 const uint8_t background[4]);
+// The same for one colour channel (0 red, 1 green, 2 blue): LCD text, whose channels carry
+// their own coverage.
+Ink measure_channel_ink(const std::vector<uint8_t>& rgba, int width, int y0, int y1,
+                        const uint8_t background[4], int channel);
 
 }  // namespace glyphstream::oracle

@@ -132,6 +132,59 @@ void compare_lines(const OracleImage& oracle, const std::vector<uint8_t>& gpu, u
   std::printf("worst line: ink %.2f%%, centre %.3f px\n", 100 * worst_ink, worst_centre);
 }
 
+// LCD text (antialias subpixel): each colour channel carries its own coverage, so the lines are
+// compared per channel with the same bounds (instead of by the largest channel difference, whose
+// centre follows the stripe a pixel's edge lands on: at 9 px it moved 0.36 px between whole- and
+// quarter-pixel placement while every channel's centre agreed within 0.02 px), and the colour
+// fringe must be on the oracle's side.
+// The fringe of a line is how far its red ink's centre lies from its blue ink's, along the
+// stripes (x for rgb / bgr, y for vrgb / vbgr): a channel samples its own stripe of each pixel,
+// so for rgb a stem's red ink sits right of its blue (dark text on white: the left edge shows
+// red, "red leads"), for bgr left of it. Both renderers sample the same stripes, so the offset
+// agrees within kFringeTolerancePx whatever each glyph's placement (0.07 px at most for Latin
+// and CJK; joined Arabic, whose glyphs cairo rounds to whole pixels, opens and closes sub-pixel
+// gaps at the joins that carry fringes of their own: up to 0.13 px at 16 px); the oracle's must
+// exceed kMinFringePx (cairo did draw subpixel text) and ours must have its sign.
+constexpr double kFringeTolerancePx = 0.15;
+constexpr double kMinFringePx = 0.05;
+
+void compare_channels(const OracleImage& oracle, const std::vector<uint8_t>& gpu,
+                      const OracleCase& c, float tolerance_px) {
+  const double centre_tolerance = std::max<double>(kCentreTolerancePx, tolerance_px);
+  const double box_tolerance = std::max<double>(kBoxTolerancePx, tolerance_px);
+  const SubpixelOrder order = c.rendering.subpixel_order;
+  const bool vertical = order == SubpixelOrder::kVrgb || order == SubpixelOrder::kVbgr;
+  uint8_t background[4];
+  premultiplied(c.bg, background);
+  double worst_fringe = 0;
+  for (size_t i = 0; i < oracle.lines.size(); ++i) {
+    const LineBand& band = oracle.lines[i];
+    SCOPED_TRACE("line " + std::to_string(i));
+    Ink want[3], got[3];
+    for (int ch = 0; ch < 3; ++ch) {
+      SCOPED_TRACE("channel " + std::to_string(ch));
+      want[ch] = measure_channel_ink(oracle.rgba, oracle.width, band.y0, band.y1, background, ch);
+      got[ch] = measure_channel_ink(gpu, oracle.width, band.y0, band.y1, background, ch);
+      EXPECT_NEAR(got[ch].sum, want[ch].sum, kInkSumTolerance * want[ch].sum + 1.0) << "ink";
+      if (want[ch].sum == 0) continue;
+      EXPECT_NEAR(got[ch].cx, want[ch].cx, centre_tolerance) << "ink centre x";
+      EXPECT_NEAR(got[ch].cy, want[ch].cy, centre_tolerance) << "ink centre y";
+      ASSERT_EQ(got[ch].empty(), want[ch].empty());
+      EXPECT_NEAR(got[ch].x0, want[ch].x0, box_tolerance) << "ink box left";
+      EXPECT_NEAR(got[ch].x1, want[ch].x1, box_tolerance) << "ink box right";
+    }
+    if (want[0].sum == 0 || want[2].sum == 0) continue;
+    const double want_fringe = vertical ? want[0].cy - want[2].cy : want[0].cx - want[2].cx;
+    const double got_fringe = vertical ? got[0].cy - got[2].cy : got[0].cx - got[2].cx;
+    EXPECT_GT(std::fabs(want_fringe), kMinFringePx) << "the oracle drew no colour fringe";
+    EXPECT_GT(got_fringe * want_fringe, 0) << "fringe on the other side: " << got_fringe
+                                           << " px, the oracle's " << want_fringe << " px";
+    EXPECT_NEAR(got_fringe, want_fringe, kFringeTolerancePx) << "fringe";
+    worst_fringe = std::max(worst_fringe, std::fabs(got_fringe - want_fringe));
+  }
+  std::printf("per channel: worst fringe difference %.3f px\n", worst_fringe);
+}
+
 // The PNGs both write: cairo's writer un-premultiplies, and so must ours. Where both pixels
 // are at least a quarter opaque, the straight colour is the text colour whatever the coverage,
 // so it agrees within the rounding that un-premultiplying at alpha >= 64 amplifies (<= 4x).
@@ -169,7 +222,12 @@ TEST_P(Oracle, MatchesPangoCairo) {
   ASSERT_TRUE(oracle.ok()) << oracle.status().to_string();
   const std::vector<uint8_t> gpu = render_on_gpu(*gpu_system, c, oracle->width, oracle->height);
   ASSERT_EQ(gpu.size(), oracle->rgba.size());
-  compare_lines(*oracle, gpu, c.bg, c.tolerance_px);
+  if (c.rendering.antialias == Antialias::kSubpixel) {
+    EXPECT_TRUE(gpu_system->ts->last_frame_stats().lcd_text);
+    compare_channels(*oracle, gpu, c, c.tolerance_px);
+  } else {
+    compare_lines(*oracle, gpu, c.bg, c.tolerance_px);
+  }
   if (c.has_check("straight-alpha-png")) compare_straight_pngs(c, gpu, *oracle);
 }
 

@@ -145,6 +145,19 @@ void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
     for (int col = 0; col < bm.width; ++col) {
       const int tx = x0 + col;
       if (tx < 0 || tx >= width_ || !in_clip(tx, ty)) continue;
+      uint8_t* d = &image_[(size_t(ty) * size_t(width_) + size_t(tx)) * 4];
+      if (bm.format == PixelFormat::kLcd32) {
+        // Each channel over its own coverage (dual-source blending): colour * cov + dst * (1 -
+        // cov), cov = coverage * alpha; alpha by the green coverage, as cairo keeps it.
+        const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
+        const float rgb[3] = {c.r, c.g, c.b};
+        for (int k = 0; k < 4; ++k) {
+          const float cov = float(t[k]) / 255.f * c.a;
+          const float src = k < 3 ? rgb[k] * cov : cov;
+          d[k] = to_byte(src + float(d[k]) / 255.f * (1.f - cov));
+        }
+        continue;
+      }
       float sr, sg, sb, sa;
       if (bm.format == PixelFormat::kCoverage8) {
         const float cov = float(bm.pixels[size_t(row) * size_t(bm.width) + size_t(col)]) / 255.f;
@@ -155,7 +168,6 @@ void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
         sr = float(t[0]) / 255.f * c.a, sg = float(t[1]) / 255.f * c.a;
         sb = float(t[2]) / 255.f * c.a, sa = float(t[3]) / 255.f * c.a;
       }
-      uint8_t* d = &image_[(size_t(ty) * size_t(width_) + size_t(tx)) * 4];
       const float k = 1.f - sa;
       d[0] = to_byte(sr + float(d[0]) / 255.f * k);
       d[1] = to_byte(sg + float(d[1]) / 255.f * k);

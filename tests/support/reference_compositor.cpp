@@ -12,12 +12,14 @@ struct Rgba {
   float c[4] = {0, 0, 0, 0};
 };
 
-// The blender sees the shader output already rounded to the target's 8 bits.
-void blend(const Rgba& src, uint8_t* d) {
-  const float sa = float(to_unorm8(src.c[3])) / 255.f;
+// The blender sees the shader output already rounded to the target's 8 bits. `src1`: the
+// second output of dual-source blending (kLcd32 batches), each channel's own factor; without
+// it, src's alpha for every channel.
+void blend(const Rgba& src, uint8_t* d, const Rgba* src1 = nullptr) {
   for (int c = 0; c < 4; ++c) {
+    const float f = float(to_unorm8(src1 ? src1->c[c] : src.c[3])) / 255.f;
     const float s = float(to_unorm8(src.c[c])) / 255.f;
-    d[c] = to_unorm8(s + (float(d[c]) / 255.f) * (1.f - sa));
+    d[c] = to_unorm8(s + (float(d[c]) / 255.f) * (1.f - f));
   }
 }
 
@@ -61,7 +63,7 @@ Rgba fetch(const CpuPage& page, int x, int y) {
   const uint8_t* t =
       page.pixels + size_t(y) * page.stride + size_t(x) * size_t(bytes_per_pixel(page.format));
   Rgba out;
-  const int channels = page.format == PixelFormat::kColor32 ? 4 : 1;
+  const int channels = page.format == PixelFormat::kCoverage8 ? 1 : 4;
   for (int c = 0; c < channels; ++c) out.c[c] = float(t[c]) / 255.f;
   return out;
 }
@@ -86,8 +88,12 @@ Rgba scaled_texel(const CpuPage& page, const GlyphInstance& g, float cx, float c
              mix(fetch(page, x0, y1), fetch(page, x1, y1), fx), fy);
 }
 
-// The shader's output for pixel (px, py), or false where it discards.
-bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out) {
+// The shader's output for pixel (px, py), or false where it discards. On a kLcd32 page (the
+// GS_LCD shader) *dual is set and *src1 is the second output of dual-source blending; every
+// other output blends as premultiplied alpha (the LCD shader's o_blend = vec4(o_color.a)).
+bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out, Rgba* src1,
+           bool* dual) {
+  *dual = false;
   const Rgba& k = s.color;
   Rgba premul;
   for (int c = 0; c < 3; ++c) premul.c[c] = k.c[c] * k.c[3];
@@ -120,6 +126,11 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out) {
   }
   if (s.page->format == PixelFormat::kColor32) {
     for (int c = 0; c < 4; ++c) out->c[c] = texel.c[c] * k.c[3];
+  } else if (s.page->format == PixelFormat::kLcd32) {
+    *dual = true;
+    for (int c = 0; c < 4; ++c) src1->c[c] = texel.c[c] * k.c[3];
+    for (int c = 0; c < 3; ++c) out->c[c] = k.c[c] * src1->c[c];
+    out->c[3] = src1->c[3];
   } else {
     for (int c = 0; c < 4; ++c) out->c[c] = premul.c[c] * texel.c[0];
   }
@@ -138,8 +149,11 @@ void draw_instance(const GlyphInstance& g, const Source& s, int w, int h, uint8_
   const int y1 = std::min({h, int(std::ceil(g.y + g.h)), int(g.clip.y1)});
   for (int py = y0; py < y1; ++py) {
     for (int px = x0; px < x1; ++px) {
-      Rgba src;
-      if (shade(g, s, px, py, &src)) blend(src, rgba + (size_t(py) * size_t(w) + size_t(px)) * 4);
+      Rgba src, src1;
+      bool dual = false;
+      if (shade(g, s, px, py, &src, &src1, &dual)) {
+        blend(src, rgba + (size_t(py) * size_t(w) + size_t(px)) * 4, dual ? &src1 : nullptr);
+      }
     }
   }
 }

@@ -50,7 +50,7 @@ struct Parts {
 };
 
 Result<Parts> run_once(tools::HeadlessTarget* target, const TextSystemDesc& desc,
-                       const std::string& text) {
+                       const std::string& text, const RenderingStyle& rendering) {
   Parts p;
   auto t = Clock::now();
   GS_ASSIGN_OR_RETURN(auto ts, TextSystem::create(desc));
@@ -65,6 +65,7 @@ Result<Parts> run_once(tools::HeadlessTarget* target, const TextSystemDesc& desc
     style.font = "Sans " + std::to_string(kSizes[i]);
     style.color = Color{0.1f, 0.1f, 0.1f, 1};
     style.wrap_width = float(kWidth - 8);
+    style.rendering = rendering;
     t = Clock::now();
     const double cpu = thread_cpu_ms();
     GS_TRY(ts->draw_text(4, y, text, style));
@@ -153,7 +154,7 @@ Result<nlohmann::ordered_json> run_cold_page_workload(const ColdPageOptions& o) 
   const std::string text = cold_page_text();
   std::vector<Parts> runs;
   for (int i = 0; i < (o.runs > 0 ? o.runs : 1); ++i) {
-    GS_ASSIGN_OR_RETURN(Parts p, run_once(target.get(), desc, text));
+    GS_ASSIGN_OR_RETURN(Parts p, run_once(target.get(), desc, text, o.rendering));
     runs.push_back(p);
   }
   nlohmann::ordered_json row;
@@ -167,6 +168,12 @@ Result<nlohmann::ordered_json> run_cold_page_workload(const ColdPageOptions& o) 
   row["raster_errors"] = s.raster_errors;
   row["glyph_bytes"] = s.glyph_bytes;
   row["pages"] = s.pages;
+  if (o.rendering != RenderingStyle{}) {
+    row["antialias"] = int(o.rendering.antialias);
+    row["subpixel_order"] = int(o.rendering.subpixel_order);
+    row["hinting"] = int(o.rendering.hinting);
+    row["lcd_text"] = s.lcd_text;
+  }
   put_parts({runs.front()}, "cold_", false, &row);
   if (runs.size() > 1) {
     put_parts(std::vector<Parts>(runs.begin() + 1, runs.end()), "warm_p50_", true, &row);

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "glyphstream/rendering.h"
 #include "glyphstream/status.h"
 #include "glyphstream/types.h"
 
@@ -20,7 +21,8 @@ struct ColdPageOptions {
   GpuApi backend = GpuApi::kGl;
   int threads = 1;
   UploadMode mode = UploadMode::kAsync;
-  int runs = 0;  // fresh text systems in this process; 0: 1 (the cold one)
+  int runs = 0;              // fresh text systems in this process; 0: 1 (the cold one)
+  RenderingStyle rendering;  // --antialias, --hinting, ... of every draw
 };
 
 // The page's text at one size: every character once, in a fixed shuffled order (Cyrillic in

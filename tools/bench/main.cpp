@@ -219,6 +219,7 @@ gs::Status run(const Options& o) {
         co.threads = thread_counts.back();
         gs::parse_upload_mode(mode_name, &co.mode);
         co.runs = o.frames;
+        co.rendering = o.rendering;
         GS_ASSIGN_OR_RETURN(auto row, gs::bench::run_cold_page_workload(co));
         std::printf("cold-page %s\n", row.dump().c_str());
         results.push_back(row);

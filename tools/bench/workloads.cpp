@@ -139,6 +139,11 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
     j["hinting"] = int(spec.rendering.hinting);
     j["hint_metrics"] = int(spec.rendering.hint_metrics);
     j["whole_pixel_positions"] = spec.rendering.whole_pixel_positions;
+    if (spec.rendering.antialias == Antialias::kSubpixel) {
+      j["subpixel_order"] = int(spec.rendering.subpixel_order);
+      // Whether LCD text was drawn as such (false: greyscale, no dual-source blending).
+      j["lcd_text"] = !f.empty() && f.front().lcd_text;
+    }
   }
   if (spec.busy_work) {
     j["gpu_load_ms"] = spec.gpu_load_ms;

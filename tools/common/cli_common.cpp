@@ -188,6 +188,10 @@ void print_profile(std::FILE* out, const FrameStats& s, const std::string& rende
   for (const std::string& e : s.raster_error_messages) {
     std::fprintf(out, "  glyph error    %s\n", e.c_str());
   }
+  if (s.lcd_fallback_draws) {
+    std::fprintf(out, "  lcd text       %u draw(s) greyscale instead: %s\n", s.lcd_fallback_draws,
+                 "no dual-source blending, or a translucent target");
+  }
   if (s.glyphs_stand_in || s.zoom_requests || s.glyphs_refined) {  // draw_text_scaled
     std::fprintf(out, "  scaled         %u stand-in(s), %u background request(s), %u refined\n",
                  s.glyphs_stand_in, s.zoom_requests, s.glyphs_refined);

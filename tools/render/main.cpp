@@ -89,6 +89,8 @@ gs::Status run(const gs::tools::RenderJob& job) {
   target_desc.height = 64;
   GS_ASSIGN_OR_RETURN(auto target, gs::tools::HeadlessTarget::create(target_desc));
   gs::TextSystemDesc desc = job.desc;
+  // A translucent --background: LCD text has no right answer over it (drawn greyscale).
+  desc.translucent_target = job.bg.a < 1.f;
   target->configure(&desc);
   GS_ASSIGN_OR_RETURN(auto ts, gs::TextSystem::create(desc));
 

@@ -56,7 +56,8 @@ void add_choice(CLI::App& app, const std::string& name, std::string* value,
 
 void add_rendering_flags(CLI::App& app, RenderingFlags* f) {
   add_choice(app, "--antialias", &f->antialias, kAntialias,
-             "Antialiasing (pango-view's; subpixel is not implemented yet)");
+             "Antialiasing (pango-view's; subpixel: LCD glyphs, greyscale where the target cannot "
+             "take them)");
   add_choice(app, "--subpixel-order", &f->subpixel_order, kSubpixelOrder,
              "Order of the colour stripes for --antialias subpixel");
   add_choice(app, "--hinting", &f->hinting, kHinting, "Hint style of glyph outlines");
@@ -97,10 +98,6 @@ Result<RenderingStyle> rendering_style(const RenderingFlags& f) {
   }
   r.coverage_gamma = f.coverage_gamma;
   r.coverage_contrast = f.coverage_contrast;
-  if (r.antialias == Antialias::kSubpixel) {
-    return Status(ErrorCode::kUnsupported,
-                  "--antialias subpixel: LCD glyphs are not implemented yet");
-  }
   return r;
 }
 

@@ -29,8 +29,7 @@ struct RenderingFlags {
 // Adds the flags; a value outside its spelling is an argument error (exit status 1).
 void add_rendering_flags(CLI::App& app, RenderingFlags* flags);
 // The style; kInvalidArgument for an unknown value (the flags' checks ran first; the API
-// caller's path; also a coverage flag out of its bounds or NaN), kUnsupported for what is not
-// implemented yet (--antialias subpixel).
+// caller's path; also a coverage flag out of its bounds or NaN).
 Result<RenderingStyle> rendering_style(const RenderingFlags& flags);
 
 }  // namespace glyphstream::tools

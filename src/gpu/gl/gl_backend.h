@@ -54,6 +54,7 @@ class GlBackend final : public Backend {
   std::string async_path() const override;
   std::string renderer() const override { return renderer_; }
   int max_texture_size() const override { return max_texture_size_; }
+  bool dual_source_blend() const override { return quads_.dual_source_blend(); }
   Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width,
                       int* height) override;
 

@@ -54,7 +54,16 @@ flat in vec4 v_rect;
 flat in ivec4 v_tex;
 flat in vec4 v_color;
 flat in uint v_kind;
+#ifdef GS_LCD
+// Dual-source blending (GL 3.3, ARB_blend_func_extended): dst = o_color + dst * (1 - o_blend),
+// each channel with its own coverage (glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC1_COLOR)).
+layout(location = 0, index = 0) out vec4 o_color;
+layout(location = 0, index = 1) out vec4 o_blend;
+#define BLEND(x) o_blend = (x)
+#else
 out vec4 o_color;
+#define BLEND(x)
+#endif
 
 float overlap(float a0, float a1, float b0, float b1) {
   return max(0.0, min(a1, b1) - max(a0, b0));
@@ -130,29 +139,52 @@ void main() {
         : squiggle_coverage(vec2(px), v_rect);
     if (cov <= 0.0) discard;
     o_color = premul * cov;
+    BLEND(vec4(o_color.a));
     return;
   }
   bool from_color_page = (v_kind & 256u) != 0u;
   vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px) : glyph_texel(u_tex, kind, px);
+#ifdef GS_LCD
+  // An LCD page: r, g, b are the channels' coverages (a: green's). The text colour, straight,
+  // times each channel's coverage times its alpha: correct for translucent colours too.
+  if (from_color_page) {
+    o_color = texel * v_color.a;
+    o_blend = vec4(o_color.a);
+  } else {
+    o_blend = texel * v_color.a;
+    o_color = vec4(v_color.rgb, 1.0) * o_blend;
+  }
+#else
   o_color = from_color_page || u_color_page != 0 ? texel * v_color.a : premul * texel.r;
+#endif
 }
 )";
 
 }  // namespace
 
-Status QuadRenderer::link_program() {
-  GS_ASSIGN_OR_RETURN(program_, gl::link_program(kVertexShader, kFragmentShader));
-  u_viewport_ = glGetUniformLocation(program_, "u_viewport");
-  u_color_page_ = glGetUniformLocation(program_, "u_color_page");
+Status QuadRenderer::link_program(bool lcd, Program* p) {
+  std::string fragment = kFragmentShader;
+  if (lcd) fragment.insert(fragment.find('\n') + 1, "#define GS_LCD\n");
+  GS_ASSIGN_OR_RETURN(p->id, gl::link_program(kVertexShader, fragment.c_str()));
+  p->u_viewport = glGetUniformLocation(p->id, "u_viewport");
+  p->u_color_page = glGetUniformLocation(p->id, "u_color_page");
+  glUseProgram(p->id);
+  glUniform1i(glGetUniformLocation(p->id, "u_tex"), 0);
+  glUniform1i(glGetUniformLocation(p->id, "u_color_tex"), 1);
   return {};
 }
 
 Status QuadRenderer::init() {
-  GS_TRY(link_program());
   GlStateGuard guard(kStateDraw);
-  glUseProgram(program_);
-  glUniform1i(glGetUniformLocation(program_, "u_tex"), 0);
-  glUniform1i(glGetUniformLocation(program_, "u_color_tex"), 1);
+  GS_TRY(link_program(false, &grey_));
+  // Dual-source blending is core in GL 3.3 (ARB_blend_func_extended); a driver may still offer
+  // no dual-source draw buffer. Without it, kLcd32 pages are not drawn (Backend::
+  // dual_source_blend): the pipeline draws LCD text greyscale.
+  GLint dual = 0;
+  glGetIntegerv(GL_MAX_DUAL_SOURCE_DRAW_BUFFERS, &dual);
+  while (glGetError() != GL_NO_ERROR) {
+  }
+  if (dual > 0) GS_TRY(link_program(true, &lcd_));
   glGenVertexArrays(1, &vao_);
   glGenBuffers(1, &instance_buffer_);
   glBindVertexArray(vao_);
@@ -181,7 +213,7 @@ void QuadRenderer::stream_instances(std::span<const GlyphInstance> instances) {
 // Every piece of state that changes how a quad lands, set to what the shaders assume (the
 // guard puts the application's back).
 void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
-  glUseProgram(program_);
+  glUseProgram(grey_.id);
   glBindVertexArray(vao_);
   glViewport(0, 0, viewport_width, viewport_height);
   glEnable(GL_BLEND);
@@ -202,7 +234,24 @@ void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
   glDisable(GL_PRIMITIVE_RESTART);  // the NVIDIA driver restarts non-indexed strips too
   glDisable(GL_PRIMITIVE_RESTART_FIXED_INDEX);
   glBindSampler(0, 0);
-  glUniform2f(u_viewport_, float(viewport_width), float(viewport_height));
+  for (const Program* p : {&grey_, &lcd_}) {
+    if (p->id == 0) continue;
+    glUseProgram(p->id);
+    glUniform2f(p->u_viewport, float(viewport_width), float(viewport_height));
+  }
+  glUseProgram(grey_.id);
+}
+
+// The program and blending of a batch's page: kLcd32 pages blend each channel with its own
+// coverage (dual-source), every other page premultiplied alpha.
+void QuadRenderer::use_program(bool lcd, bool color_page) {
+  const Program& p = lcd ? lcd_ : grey_;
+  if (lcd != lcd_bound_) {
+    glUseProgram(p.id);
+    glBlendFunc(GL_ONE, lcd ? GL_ONE_MINUS_SRC1_COLOR : GL_ONE_MINUS_SRC_ALPHA);
+    lcd_bound_ = lcd;
+  }
+  glUniform1i(p.u_color_page, color_page ? 1 : 0);
 }
 
 // The texture of the first batch's page (`which`: &DrawBatch::page or &DrawBatch::color_page)
@@ -224,6 +273,7 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
   timers->begin(/*upload=*/false);
   stream_instances(list.instances);
   set_pipeline_state(list.viewport_width, list.viewport_height);
+  lcd_bound_ = false;
   if (color_pages) glBindSampler(1, 0);
   // Both units always hold a complete texture, also for batches that sample neither: with
   // texture 0 on unit 1, the NVIDIA driver warned at every such draw ("does not have a defined
@@ -250,7 +300,8 @@ Status QuadRenderer::draw(const DrawList& list, const PageTextures& pages, Timer
       glActiveTexture(GL_TEXTURE0);
     }
     if (page) glBindTexture(GL_TEXTURE_2D, page->tex);
-    glUniform1i(u_color_page_, page && page->desc.format == PixelFormat::kColor32 ? 1 : 0);
+    const bool lcd = page && page->desc.format == PixelFormat::kLcd32 && lcd_.id != 0;
+    use_program(lcd, page && page->desc.format == PixelFormat::kColor32);
     draw_instances(b);
   }
   timers->end();
@@ -276,8 +327,11 @@ void QuadRenderer::draw_instances(const DrawBatch& b) {
 void QuadRenderer::release() {
   if (instance_buffer_) glDeleteBuffers(1, &instance_buffer_);
   if (vao_) glDeleteVertexArrays(1, &vao_);
-  if (program_) glDeleteProgram(program_);
-  instance_buffer_ = vao_ = program_ = 0;
+  for (Program* p : {&grey_, &lcd_}) {
+    if (p->id) glDeleteProgram(p->id);
+    *p = {};
+  }
+  instance_buffer_ = vao_ = 0;
 }
 
 }  // namespace glyphstream::gpu::gl

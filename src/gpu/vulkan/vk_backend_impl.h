@@ -128,6 +128,7 @@ class VkBackend final : public VulkanBackend {
   Status set_frame_target(const VulkanFrameTarget& target) override;
   Result<VulkanFrameSync> frame_sync(bool frame_open) const override;
   bool can_wait_within_frame() const override { return headless_ != nullptr; }
+  bool dual_source_blend() const override { return device_desc_.dual_source_blend; }
   bool uses_transfer_queue() const override {
     return separate_uploads_ && upload_family_ != gfx_family_;
   }
@@ -251,6 +252,7 @@ class VkBackend final : public VulkanBackend {
   VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;  // set 0: page, set 1: colour page
   VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
   VkShaderModule rect_frag_ = VK_NULL_HANDLE;  // kNoPage batches: samples nothing
+  VkShaderModule lcd_frag_ = VK_NULL_HANDLE;   // kLcd32 pages: dual-source output
   std::map<std::pair<int, RenderFormats>, VkPipeline> pipelines_;  // (page format, formats)
   std::vector<InstanceBuffer> instance_buffers_;
   VulkanFrameTarget target_;

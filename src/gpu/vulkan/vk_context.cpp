@@ -212,8 +212,15 @@ Status HeadlessContext::create_device(bool use_transfer) {
   v12.pNext = &v13;
   v13.dynamicRendering = VK_TRUE;
   v13.synchronization2 = VK_TRUE;
+  // dualSrcBlend where the device has it (LCD text; lavapipe and desktop GPUs do).
+  VkPhysicalDeviceFeatures2 have{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  vkGetPhysicalDeviceFeatures2(dev_.physical, &have);
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  features.features.dualSrcBlend = have.features.dualSrcBlend;
+  dual_source_blend_ = have.features.dualSrcBlend == VK_TRUE;
+  features.pNext = &v12;
   VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-  info.pNext = &v12;
+  info.pNext = &features;
   info.queueCreateInfoCount = transfer ? 2 : 1;
   info.pQueueCreateInfos = queues;
   GS_TRY(check(vkCreateDevice(dev_.physical, &info, nullptr, &dev_.device),
@@ -310,6 +317,7 @@ VulkanDeviceDesc HeadlessContext::device_desc() const {
   d.transfer_queue = transfer_queue_;
   d.transfer_family = transfer_family_;
   d.host_query_reset = true;
+  d.dual_source_blend = dual_source_blend_;
   return d;
 }
 

@@ -49,6 +49,7 @@ class HeadlessContext final : public VulkanContext {
   VkInstance instance_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   DeviceRef dev_;
+  bool dual_source_blend_ = false;  // the device was created with dualSrcBlend
   VkQueue graphics_queue_ = VK_NULL_HANDLE;
   uint32_t graphics_family_ = 0;
   VkQueue transfer_queue_ = VK_NULL_HANDLE;

@@ -1,8 +1,8 @@
 // Drawing on Vulkan: one pipeline per (page format, target format) with premultiplied-alpha
-// blending, a descriptor set per page image (bound as set 0 for a batch's page, set 1 for its
-// colour page), host-visible instance buffers recycled behind their guards, and the draw
-// itself (headless: its own submission into the context's image; embedded: recorded into the
-// application's command buffer inside its rendering).
+// blending (kLcd32 pages: the GS_LCD fragment shader, dual-source blending), a descriptor set per
+// page image (bound as set 0 for a batch's page, set 1 for its colour page), host-visible instance
+// buffers recycled behind their guards, and the draw itself (headless: its own submission into the
+// context's image; embedded: recorded into the application's command buffer inside its rendering).
 #include <algorithm>
 #include <cstring>
 
@@ -64,6 +64,9 @@ Status VkBackend::create_draw_objects() {
                "vkCreatePipelineLayout"));
   GS_TRY(create_module(dev_.device, glyph_vertex_spirv(), &vert_));
   GS_TRY(create_module(dev_.device, rect_fragment_spirv(), &rect_frag_));
+  if (device_desc_.dual_source_blend) {
+    GS_TRY(create_module(dev_.device, lcd_fragment_spirv(), &lcd_frag_));
+  }
   return create_module(dev_.device, glyph_fragment_spirv(), &frag_);
 }
 
@@ -73,6 +76,7 @@ void VkBackend::destroy_draw_objects() {
   if (vert_) vkDestroyShaderModule(dev_.device, vert_, nullptr);
   if (frag_) vkDestroyShaderModule(dev_.device, frag_, nullptr);
   if (rect_frag_) vkDestroyShaderModule(dev_.device, rect_frag_, nullptr);
+  if (lcd_frag_) vkDestroyShaderModule(dev_.device, lcd_frag_, nullptr);
   if (pipeline_layout_) vkDestroyPipelineLayout(dev_.device, pipeline_layout_, nullptr);
   if (descriptor_pool_) vkDestroyDescriptorPool(dev_.device, descriptor_pool_, nullptr);
   if (set_layout_) vkDestroyDescriptorSetLayout(dev_.device, set_layout_, nullptr);
@@ -101,7 +105,9 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, const RenderFormats& for
   input.pVertexAttributeDescriptions = attrs;
   GraphicsPipelineDesc desc;
   desc.vertex = vert_;
-  desc.fragment = page_format == kRectPipeline ? rect_frag_ : frag_;
+  const bool lcd = page_format == int(PixelFormat::kLcd32);
+  desc.fragment = page_format == kRectPipeline ? rect_frag_ : lcd ? lcd_frag_ : frag_;
+  desc.dual_source_blend = lcd;
   desc.fragment_specialization = &spec;
   desc.vertex_input = &input;
   desc.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
@@ -117,7 +123,9 @@ Result<VkPipeline> VkBackend::pipeline(int page_format, const RenderFormats& for
 }
 
 Status VkBackend::create_pipelines(const RenderFormats& formats) {
-  for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline}) {
+  for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline,
+                      int(PixelFormat::kLcd32)}) {
+    if (f == int(PixelFormat::kLcd32) && !lcd_frag_) continue;  // no dualSrcBlend: never drawn
     GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, formats));
   }
   return {};

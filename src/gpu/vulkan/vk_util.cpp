@@ -290,6 +290,10 @@ Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& des
     blend.blendEnable = VK_TRUE;
     blend.srcColorBlendFactor = blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
     blend.dstColorBlendFactor = blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+    if (desc.dual_source_blend) {
+      blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC1_COLOR;
+      blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC1_ALPHA;
+    }
     blend.colorBlendOp = blend.alphaBlendOp = VK_BLEND_OP_ADD;
   }
   blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |

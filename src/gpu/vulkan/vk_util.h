@@ -115,6 +115,9 @@ struct GraphicsPipelineDesc {
   const VkPipelineVertexInputStateCreateInfo* vertex_input = nullptr;
   VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
   bool premultiplied_blend = false;  // src + dst * (1 - src.a); otherwise src replaces dst
+  // With premultiplied_blend: src + dst * (1 - src1), each channel by the fragment shader's
+  // second output (dualSrcBlend; LCD glyphs).
+  bool dual_source_blend = false;
   VkFormat color_format = VK_FORMAT_UNDEFINED;
   VkFormat depth_stencil_format = VK_FORMAT_UNDEFINED;
   VkSampleCountFlagBits samples = VkSampleCountFlagBits(0);

@@ -14,7 +14,16 @@ layout(location = 0) flat in vec4 v_rect;
 layout(location = 1) flat in ivec4 v_tex;
 layout(location = 2) flat in vec4 v_color;
 layout(location = 3) flat in uint v_kind;
+#ifdef GS_LCD
+// Dual-source blending (dualSrcBlend): dst = o_color + dst * (1 - o_blend), each channel with
+// its own coverage (VK_BLEND_FACTOR_ONE_MINUS_SRC1_COLOR).
+layout(location = 0, index = 0) out vec4 o_color;
+layout(location = 0, index = 1) out vec4 o_blend;
+#define BLEND(x) o_blend = (x)
+#else
 layout(location = 0) out vec4 o_color;
+#define BLEND(x)
+#endif
 
 float overlap(float a0, float a1, float b0, float b1) {
   return max(0.0, min(a1, b1) - max(a0, b0));
@@ -92,6 +101,7 @@ void main() {
         : squiggle_coverage(vec2(px), v_rect);
     if (cov <= 0.0) discard;
     o_color = premul * cov;
+    BLEND(vec4(o_color.a));
     return;
   }
 #ifdef GS_RECTS_ONLY
@@ -100,6 +110,18 @@ void main() {
 #else
   bool from_color_page = (v_kind & 256u) != 0u;
   vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px) : glyph_texel(u_tex, kind, px);
+#ifdef GS_LCD
+  // An LCD page: r, g, b are the channels' coverages (a: green's). The text colour, straight,
+  // times each channel's coverage times its alpha: correct for translucent colours too.
+  if (from_color_page) {
+    o_color = texel * v_color.a;
+    o_blend = vec4(o_color.a);
+  } else {
+    o_blend = texel * v_color.a;
+    o_color = vec4(v_color.rgb, 1.0) * o_blend;
+  }
+#else
   o_color = from_color_page || kColorPage != 0 ? texel * v_color.a : premul * texel.r;
+#endif
 #endif
 }

@@ -1,0 +1,101 @@
+#include "text/slot_bitmap.h"
+
+#include <cstddef>
+#include <cstring>
+
+namespace glyphstream::text {
+
+bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap* out_ptr) {
+  GlyphBitmap& out = *out_ptr;
+  out = GlyphBitmap{};
+  if (bm.width == 0 || bm.rows == 0) return true;  // space and friends: no pixels
+  out.width = static_cast<int>(bm.width);
+  out.height = static_cast<int>(bm.rows);
+  const size_t w = bm.width, h = bm.rows;
+  switch (bm.pixel_mode) {
+    case FT_PIXEL_MODE_GRAY: {
+      out.format = PixelFormat::kCoverage8;
+      out.pixels.resize(w * h);
+      if (bm.num_grays == 256) {
+        for (size_t y = 0; y < h; ++y) {
+          std::memcpy(out.pixels.data() + y * w, bm.buffer + std::ptrdiff_t(y) * bm.pitch, w);
+        }
+      } else {
+        const unsigned max = bm.num_grays > 1 ? bm.num_grays - 1 : 1;
+        for (size_t y = 0; y < h; ++y) {
+          const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+          for (size_t x = 0; x < w; ++x) out.pixels[y * w + x] = uint8_t(row[x] * 255u / max);
+        }
+      }
+      break;
+    }
+    case FT_PIXEL_MODE_MONO: {
+      out.format = PixelFormat::kCoverage8;
+      out.pixels.resize(w * h);
+      for (size_t y = 0; y < h; ++y) {
+        const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+        for (size_t x = 0; x < w; ++x) {
+          out.pixels[y * w + x] = (row[x >> 3] & (0x80 >> (x & 7))) ? 255 : 0;
+        }
+      }
+      break;
+    }
+    case FT_PIXEL_MODE_LCD:
+    case FT_PIXEL_MODE_LCD_V: {
+      lcd_to_rgba(bm.buffer, bm.pitch, int(bm.width), int(bm.rows),
+                  bm.pixel_mode == FT_PIXEL_MODE_LCD_V,
+                  order == SubpixelOrder::kBgr || order == SubpixelOrder::kVbgr, &out);
+      break;
+    }
+    case FT_PIXEL_MODE_BGRA: {
+      out.format = PixelFormat::kColor32;
+      out.pixels.resize(w * h * 4);
+      for (size_t y = 0; y < h; ++y) {
+        const uint8_t* row = bm.buffer + std::ptrdiff_t(y) * bm.pitch;
+        uint8_t* dst = out.pixels.data() + y * w * 4;
+        for (size_t x = 0; x < w; ++x) {  // premultiplied BGRA -> premultiplied RGBA
+          dst[4 * x + 0] = row[4 * x + 2];
+          dst[4 * x + 1] = row[4 * x + 1];
+          dst[4 * x + 2] = row[4 * x + 0];
+          dst[4 * x + 3] = row[4 * x + 3];
+        }
+      }
+      break;
+    }
+    default:
+      return false;
+  }
+  return true;
+}
+
+void lcd_to_rgba(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
+                 GlyphBitmap* out) {
+  const int w = vertical ? width : width / 3;
+  const int h = vertical ? rows / 3 : rows;
+  out->width = w;
+  out->height = h;
+  out->format = PixelFormat::kLcd32;
+  if (w <= 0 || h <= 0) {
+    out->width = out->height = 0;
+    out->pixels.clear();
+    return;
+  }
+  out->pixels.assign(size_t(w) * size_t(h) * 4, 0);
+  const int r = swap_rb ? 2 : 0, b = swap_rb ? 0 : 2;
+  for (int y = 0; y < h; ++y) {
+    uint8_t* dst = out->pixels.data() + size_t(y) * size_t(w) * 4;
+    for (int x = 0; x < w; ++x) {
+      uint8_t s[3];
+      for (int k = 0; k < 3; ++k) {
+        const int sy = vertical ? 3 * y + k : y, sx = vertical ? x : 3 * x + k;
+        s[k] = buffer[std::ptrdiff_t(sy) * pitch + sx];
+      }
+      dst[4 * x + 0] = s[r];
+      dst[4 * x + 1] = s[1];
+      dst[4 * x + 2] = s[b];
+      dst[4 * x + 3] = s[1];
+    }
+  }
+}
+
+}  // namespace glyphstream::text

@@ -1,0 +1,30 @@
+// FreeType's rendered bitmaps (a glyph slot's FT_Bitmap) as GlyphBitmaps: grey coverage (any
+// number of grey levels), monochrome (1 bit to 0/255), colour (premultiplied BGRA to RGBA) and
+// LCD. LCD (subpixel) bitmaps: FreeType's FT_PIXEL_MODE_LCD / LCD_V output (three coverages per
+// pixel, side by side or stacked, filtered by FT_LCD_FILTER_DEFAULT as cairo asks) turned into
+// a kLcd32 bitmap as cairo's _fill_xrender_bitmap turns it into component-alpha ARGB: R, G, B
+// are the coverages of the target's red, green and blue channels (for bgr / vbgr the stripes
+// are swapped, the first one being blue), A is the green coverage.
+#pragma once
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include <cstdint>
+
+#include "glyphstream/rendering.h"
+#include "text/rasterizer.h"
+
+namespace glyphstream::text {
+
+// Sets out's size, format and pixels (not left / top); an empty bitmap gives 0 x 0. False for
+// a pixel mode it does not know. `order` swaps red and blue of LCD bitmaps for bgr / vbgr.
+bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap* out);
+
+// `buffer` holds `rows` rows of `pitch` bytes (negative: bottom-up) of `width` bytes each.
+// Horizontal (vertical = false): width is three times the pixel width. Vertical: rows is three
+// times the pixel height. swap_rb: bgr / vbgr. Sets out's size, format and pixels.
+void lcd_to_rgba(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
+                 GlyphBitmap* out);
+
+}  // namespace glyphstream::text
