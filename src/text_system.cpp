@@ -6,6 +6,9 @@
 //   flush     ─ commit if needed ─ DrawBatcher (a draw call per page) ─ FrameStatsAccumulator
 #include "glyphstream/text_system.h"
 
+#include <atomic>
+#include <chrono>
+
 #include <cmath>
 #include <exception>
 #include <new>
@@ -15,6 +18,7 @@
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
 #include "core/thread_pool.h"
+#include "glyphstream/text_renderer.h"
 #include "glyphstream/vulkan.h"
 #include "gpu/gpu_device.h"
 #include "pipeline/atlas_report.h"
@@ -24,16 +28,19 @@
 #include "pipeline/device_factory.h"
 #include "pipeline/draw_batcher.h"
 #include "pipeline/frame_pipeline.h"
+#include "pipeline/frame_sink.h"
 #include "pipeline/frame_stats.h"
 #include "pipeline/layout_cache.h"
 #include "pipeline/queue_text.h"
 #include "pipeline/raster_scheduler.h"
+#include "pipeline/render_link.h"
 #include "pipeline/scaled_glyphs.h"
 #include "pipeline/stager.h"
 #include "pipeline/text_layout.h"
 #include "text/font_registry.h"
 #include "text/layout.h"
 #include "text/markup_color.h"
+#include "text_renderer_impl.h"
 
 namespace glyphstream {
 namespace {
@@ -72,8 +79,16 @@ auto owned(std::thread::id owner, const char* what, Fn&& fn) -> decltype(fn()) {
 // The facade over the frame pipeline (pipeline/frame_pipeline.h: the parts, commit(), pack_one(),
 // mid_frame_flush()), which it derives from while the extraction goes on (issue 25).
 struct TextSystem::Impl : pipeline::FramePipeline {
-  const std::thread::id owner = std::this_thread::get_id();
-  bool on_owner_thread() const { return std::this_thread::get_id() == owner; }
+  // The owner: the creating thread; in render-thread mode the first thread that calls (the
+  // TextSystem is made on the render thread and handed to the building thread).
+  std::atomic<std::thread::id> owner_{std::this_thread::get_id()};
+  std::thread::id owner() {
+    std::thread::id none;
+    owner_.compare_exchange_strong(none, std::this_thread::get_id());
+    return owner_.load();
+  }
+  bool on_owner_thread() { return std::this_thread::get_id() == owner(); }
+  bool render_thread_mode = false;
   TextSystemDesc desc;
   std::unique_ptr<text::Layouter> layouter;
   pipeline::LayoutCache layouts;
@@ -86,7 +101,11 @@ struct TextSystem::Impl : pipeline::FramePipeline {
   uint32_t lcd_fallbacks_between_frames = 0;
   Clock::time_point frame_start;
 
-  Status init();
+  // Render-thread mode with `rdesc`: the link to the render side is made here, and the caller
+  // (TextRenderer::create) moves the device to the TextRenderer.
+  Status init(const TextRendererDesc* rdesc);
+  std::shared_ptr<pipeline::RenderLink> link;
+  Status render_error;  // render-thread mode: a failure the render side reported, for flush()
   Status begin_frame(int width, int height);
   Status draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
                    const DrawParams& params);
@@ -115,7 +134,9 @@ struct TextSystem::Impl : pipeline::FramePipeline {
 
 // ---------------------------------------------------------------------------------------------
 
-Status TextSystem::Impl::init() {
+Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
+  const bool render_thread = rdesc != nullptr;
+  render_thread_mode = render_thread;
   if (desc.layout_cache_entries) layouts.set_capacity(desc.layout_cache_entries);
   gpu::GpuDeviceDesc gdesc;
   gdesc.staging_ring_depth = desc.staging_ring_depth;
@@ -124,12 +145,26 @@ Status TextSystem::Impl::init() {
       std::make_unique<ThreadPool>(desc.threads > 0 ? desc.threads : ThreadPool::default_threads());
   // The rasterizer workers also share the staging writes of large uploads.
   ThreadPool* workers = pool.get();
-  gdesc.parallel_for = [workers](size_t n, const std::function<void(size_t)>& fn) {
-    workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
-  };
+  // Not in render-thread mode: the render thread writes staging while the workers rasterize.
+  if (!render_thread) {
+    gdesc.parallel_for = [workers](size_t n, const std::function<void(size_t)>& fn) {
+      workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
+    };
+  }
   GS_ASSIGN_OR_RETURN(gpu, pipeline::create_device(desc, gdesc));
-  lcd_text = gpu->dual_source_blend() && !desc.translucent_target;
-  frame_stats.set_backend(gpu->api(), gpu->uses_transfer_queue(), lcd_text);
+  pipeline::DeviceTraits traits = pipeline::DeviceTraits::of(*gpu);
+  lcd_text = traits.dual_source_blend && !desc.translucent_target;
+  frame_stats.set_backend(traits.api, traits.transfer_queue, lcd_text);
+  if (render_thread) {
+    link = std::make_shared<pipeline::RenderLink>(
+        rdesc->queue_depth > 0 ? rdesc->queue_depth : TextRendererDesc::kDefaultQueueDepth,
+        std::chrono::milliseconds(rdesc->timeout_ms > 0 ? rdesc->timeout_ms
+                                                        : TextRendererDesc::kDefaultTimeoutMs),
+        std::move(traits));
+    sink = std::make_unique<pipeline::QueuedSink>(link);
+  } else {
+    sink = std::make_unique<pipeline::ImmediateSink>(gpu.get());
+  }
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
   const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc, pool->size());
@@ -143,7 +178,7 @@ Status TextSystem::Impl::init() {
   acfg.memory_budget_bytes = desc.atlas_budget_bytes;
   atlas = std::make_unique<atlas::Atlas>(acfg);
   raster->set_prefetch_budget(atlas->config().memory_budget_bytes);
-  stager = std::make_unique<pipeline::Stager>(atlas.get(), gpu.get(), pool.get(),
+  stager = std::make_unique<pipeline::Stager>(atlas.get(), sink.get(), pool.get(),
                                               pipeline::Stager::initial_mode(desc));
   return {};
 }
@@ -156,7 +191,10 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   viewport_w = width;
   viewport_h = height;
   atlas->begin_frame(frame);
-  atlas->set_completed_frame(gpu->completed_frame());
+  // Render-thread mode: what the render side reported (its failure is flush()'s to return).
+  Status reported = collect_results();
+  if (render_error.ok()) render_error = std::move(reported);
+  atlas->set_completed_frame(sink->completed_frame());
   scaled->begin_frame(frame);
   frame_stats.begin(frame, stager->mode(), pool->size(), atlas->counters());
   stats().layout_ns = std::exchange(layout_ns_between_frames, 0);
@@ -212,13 +250,14 @@ Status TextSystem::Impl::flush() {
   if (raster->has_misses() || stager->resend_pending()) GS_TRY(commit());
   const auto start = Clock::now();
   Status status =
-      batcher.draw(cache, /*keep_unresolved=*/false, *gpu, viewport_w, viewport_h, stats());
+      batcher.draw(cache, /*keep_unresolved=*/false, *sink, viewport_w, viewport_h, stats());
   batcher.clear();
-  if (status.ok()) status = gpu->end_frame(frame);
+  if (status.ok()) status = sink->end_frame(frame, /*app_frame=*/true);
   stats().draw_cpu_ns += ns_since(start);
-  frame_stats.take_gpu_timings(*gpu);
+  frame_stats.take_gpu_timings(sink->take_timings());
   frame_stats.finish(atlas->counters(), cache.size(), ns_since(frame_start));
   in_frame = false;
+  if (status.ok() && !render_error.ok()) status = std::exchange(render_error, Status());
   return status;
 }
 
@@ -226,9 +265,10 @@ Status TextSystem::Impl::finish() {
   // Background rasterization (prefetch, queued glyphs) is submitted work too. A queue stays
   // open across draw_text() calls with its workers asleep in it: closed here, they leave.
   raster->stop();
-  GS_TRY(gpu->finish());
+  GS_TRY(sink->finish());
+  GS_TRY(collect_results());
   // Every timer query has landed now: attach the results to the frames they measured.
-  if (gpu->timer_queries_available()) frame_stats.attach_gpu_timings(gpu->take_timings());
+  if (sink->traits().timer_queries) frame_stats.attach_gpu_timings(sink->take_timings());
   return {};
 }
 
@@ -246,13 +286,39 @@ Result<std::unique_ptr<TextSystem>> TextSystem::create(const TextSystemDesc& des
     GS_TRY(pipeline::validate_desc(desc));
     auto impl = std::make_unique<Impl>();
     impl->desc = desc;
-    GS_TRY(impl->init());
+    GS_TRY(impl->init(nullptr));
     return std::unique_ptr<TextSystem>(new TextSystem(std::move(impl)));
   });
 }
 
+Result<TextRenderer::Created> TextRenderer::create(const TextSystemDesc& desc,
+                                                   const TextRendererDesc& rdesc) {
+  return guarded("TextRenderer::create", [&]() -> Result<Created> {
+    if (rdesc.queue_depth < 0 || rdesc.queue_depth > TextRendererDesc::kMaxQueueDepth) {
+      return Status(ErrorCode::kInvalidArgument, "TextRenderer::create: queue_depth must be 0..3");
+    }
+    if (rdesc.timeout_ms < 0 || rdesc.timeout_ms > TextRendererDesc::kMaxTimeoutMs) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "TextRenderer::create: timeout_ms must be 0..600000");
+    }
+    GS_TRY(pipeline::validate_desc(desc));
+    auto impl = std::make_unique<TextSystem::Impl>();
+    impl->desc = desc;
+    GS_TRY(impl->init(&rdesc));
+    auto renderer = std::make_unique<TextRenderer::Impl>();
+    renderer->device = std::move(impl->gpu);
+    renderer->link = impl->link;
+    renderer->vulkan_embedded = desc.vulkan_device != nullptr;
+    impl->owner_ = std::thread::id();  // the frame side belongs to the first thread that calls
+    Created created;
+    created.text.reset(new TextSystem(std::move(impl)));
+    created.renderer = TextRenderer::Impl::make(std::move(renderer));
+    return created;
+  });
+}
+
 Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
-  return owned(impl_->owner, "begin_frame", [&]() -> Status {
+  return owned(impl_->owner(), "begin_frame", [&]() -> Status {
     if (viewport_width <= 0 || viewport_height <= 0 || viewport_width > 32768 ||
         viewport_height > 32768) {
       return {ErrorCode::kInvalidArgument, "viewport size must be 1..32768 px"};
@@ -263,7 +329,7 @@ Status TextSystem::begin_frame(int viewport_width, int viewport_height) {
 
 Status TextSystem::draw_text(float x, float y, std::string_view utf8, const TextStyle& style,
                              const DrawParams& params) {
-  return owned(impl_->owner, "draw_text", [&]() -> Status {
+  return owned(impl_->owner(), "draw_text", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text() outside begin_frame()/flush()"};
     if (!std::isfinite(x) || !std::isfinite(y)) {
@@ -276,7 +342,7 @@ Status TextSystem::draw_text(float x, float y, std::string_view utf8, const Text
 
 Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_view utf8,
                                     const TextStyle& style, const DrawParams& params) {
-  return owned(impl_->owner, "draw_text_scaled", [&]() -> Status {
+  return owned(impl_->owner(), "draw_text_scaled", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_text_scaled() outside begin_frame()/flush()"};
     if (!std::isfinite(x) || !std::isfinite(y)) {
@@ -291,7 +357,7 @@ Status TextSystem::draw_text_scaled(float x, float y, float scale, std::string_v
 }
 
 Result<TextLayout> TextSystem::layout(std::string_view utf8, const TextStyle& style) {
-  return owned(impl_->owner, "layout", [&]() -> Result<TextLayout> {
+  return owned(impl_->owner(), "layout", [&]() -> Result<TextLayout> {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style, /*with_queries=*/true));
     return pipeline::make_text_layout(std::move(laid_out), style.color, impl_->layouts);
   });
@@ -299,7 +365,7 @@ Result<TextLayout> TextSystem::layout(std::string_view utf8, const TextStyle& st
 
 Status TextSystem::draw_layout(float x, float y, const TextLayout& layout,
                                const DrawParams& params) {
-  return owned(impl_->owner, "draw_layout", [&]() -> Status {
+  return owned(impl_->owner(), "draw_layout", [&]() -> Status {
     if (!impl_->in_frame)
       return {ErrorCode::kInvalidArgument, "draw_layout() outside begin_frame()/flush()"};
     if (!std::isfinite(x) || !std::isfinite(y))
@@ -311,7 +377,7 @@ Status TextSystem::draw_layout(float x, float y, const TextLayout& layout,
 }
 
 Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& style) {
-  return owned(impl_->owner, "measure", [&]() -> Result<TextMetrics> {
+  return owned(impl_->owner(), "measure", [&]() -> Result<TextMetrics> {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
     TextMetrics m;
     m.width = laid_out->width;
@@ -324,21 +390,21 @@ Result<TextMetrics> TextSystem::measure(std::string_view utf8, const TextStyle& 
 }
 
 Status TextSystem::commit() {
-  return owned(impl_->owner, "commit", [&]() -> Status {
+  return owned(impl_->owner(), "commit", [&]() -> Status {
     if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "commit() outside a frame"};
     return impl_->commit();
   });
 }
 
 Status TextSystem::flush() {
-  return owned(impl_->owner, "flush", [&]() -> Status {
+  return owned(impl_->owner(), "flush", [&]() -> Status {
     if (!impl_->in_frame) return {ErrorCode::kInvalidArgument, "flush() outside a frame"};
     return impl_->flush();
   });
 }
 
 Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
-  return owned(impl_->owner, "prefetch", [&]() -> Status {
+  return owned(impl_->owner(), "prefetch", [&]() -> Status {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
     impl_->raster->prefetch(laid_out->glyphs, impl_->cache);
     return {};
@@ -362,7 +428,7 @@ UploadMode TextSystem::upload_mode() const {
 int TextSystem::threads() const { return impl_->on_owner_thread() ? impl_->pool->size() : 0; }
 
 Status TextSystem::add_font_file(const std::string& path) {
-  return owned(impl_->owner, "add_font_file",
+  return owned(impl_->owner(), "add_font_file",
                [&]() -> Status { return impl_->layouter->add_font_file(path); });
 }
 
@@ -377,9 +443,11 @@ std::vector<FrameStats> TextSystem::take_frame_stats() {
 }
 
 Status TextSystem::set_vulkan_target(const VulkanFrameTarget& target) {
-  return owned(impl_->owner, "set_vulkan_target", [&]() -> Status {
-    if (impl_->gpu->api() != GpuApi::kVulkan)
+  return owned(impl_->owner(), "set_vulkan_target", [&]() -> Status {
+    if (impl_->sink->traits().api != GpuApi::kVulkan)
       return {ErrorCode::kUnsupported, "set_vulkan_target: not a Vulkan TextSystem"};
+    if (!impl_->gpu)
+      return {ErrorCode::kUnsupported, "set_vulkan_target: render-thread mode: the TextRenderer's"};
     if (impl_->desc.vulkan_device == nullptr) {
       return {ErrorCode::kUnsupported,
               "set_vulkan_target: a headless TextSystem draws into its VulkanContext"};
@@ -389,21 +457,25 @@ Status TextSystem::set_vulkan_target(const VulkanFrameTarget& target) {
 }
 
 Result<VulkanFrameSync> TextSystem::vulkan_frame_sync() const {
-  return owned(impl_->owner, "vulkan_frame_sync", [&]() -> Result<VulkanFrameSync> {
-    if (impl_->gpu->api() != GpuApi::kVulkan)
+  return owned(impl_->owner(), "vulkan_frame_sync", [&]() -> Result<VulkanFrameSync> {
+    if (impl_->sink->traits().api != GpuApi::kVulkan)
       return Status(ErrorCode::kUnsupported, "vulkan_frame_sync: not a Vulkan TextSystem");
+    if (!impl_->gpu) {
+      return Status(ErrorCode::kUnsupported,
+                    "vulkan_frame_sync: render-thread mode: the TextRenderer's");
+    }
     return impl_->gpu->vulkan_frame_sync(/*frame_open=*/impl_->in_frame);
   });
 }
 
 std::string TextSystem::backend_name() const {
-  return impl_->on_owner_thread() ? impl_->gpu->backend_name() : std::string();
+  return impl_->on_owner_thread() ? impl_->sink->traits().backend_name : std::string();
 }
 std::string TextSystem::gpu_renderer() const {
-  return impl_->on_owner_thread() ? impl_->gpu->renderer() : std::string();
+  return impl_->on_owner_thread() ? impl_->sink->traits().renderer : std::string();
 }
 std::string TextSystem::async_path() const {
-  return impl_->on_owner_thread() ? impl_->gpu->async_path() : std::string();
+  return impl_->on_owner_thread() ? impl_->sink->traits().async_path : std::string();
 }
 size_t TextSystem::atlas_page_count() const {
   return impl_->on_owner_thread() ? impl_->atlas->page_count() : 0;
@@ -429,21 +501,26 @@ std::vector<std::vector<uint8_t>> TextSystem::debug_atlas_images_unguarded(
 }
 
 Status TextSystem::throttle(int max_in_flight) {
-  return owned(impl_->owner, "throttle", [&]() -> Status {
+  return owned(impl_->owner(), "throttle", [&]() -> Status {
     Impl& s = *impl_;
     const uint64_t last_finished = s.in_frame ? s.frame - 1 : s.frame;
     if (max_in_flight < 0 || last_finished <= uint64_t(max_in_flight)) return {};
-    return s.gpu->wait_frame(last_finished - uint64_t(max_in_flight));
+    return s.sink->wait_frame(last_finished - uint64_t(max_in_flight));
   });
 }
 
 Status TextSystem::finish() {
-  return owned(impl_->owner, "finish", [&]() -> Status { return impl_->finish(); });
+  return owned(impl_->owner(), "finish", [&]() -> Status { return impl_->finish(); });
 }
 
 Result<double> TextSystem::measure_upload_bandwidth(size_t bytes) {
-  return owned(impl_->owner, "measure_upload_bandwidth",
-               [&]() -> Result<double> { return impl_->gpu->measure_upload_bandwidth(bytes); });
+  return owned(impl_->owner(), "measure_upload_bandwidth", [&]() -> Result<double> {
+    if (!impl_->gpu) {
+      return Status(ErrorCode::kUnsupported,
+                    "measure_upload_bandwidth: render-thread mode: the TextRenderer's");
+    }
+    return impl_->gpu->measure_upload_bandwidth(bytes);
+  });
 }
 
 }  // namespace glyphstream

@@ -27,6 +27,8 @@ enum class ErrorCode {
   kUnsupported,      // the driver lacks something required
   kInternal,         // a bug: an invariant did not hold
   kWrongThread,      // an object was used from a thread other than its owner
+  kTimeout,          // render-thread mode: the other thread did not answer in time
+  kClosed,           // render-thread mode: the other side (TextSystem / TextRenderer) is gone
 };
 
 // Stable lower-case name of a code, for messages and JSON.

@@ -141,7 +141,8 @@ class TextSystem {
   Status finish();
 
  private:
-  struct Impl;  // the pipeline (src/text_system.cpp, src/pipeline/)
+  friend class TextRenderer;  // render-thread mode: created together (text_renderer.h)
+  struct Impl;                // the pipeline (src/text_system.cpp, src/pipeline/)
   std::vector<std::vector<uint8_t>> debug_atlas_images_unguarded(
       std::vector<std::pair<int, int>>* sizes) const;
   explicit TextSystem(std::unique_ptr<Impl> impl);

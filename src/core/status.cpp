@@ -30,6 +30,10 @@ std::string_view error_code_name(ErrorCode code) {
       return "internal";
     case ErrorCode::kWrongThread:
       return "wrong_thread";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kClosed:
+      return "closed";
   }
   return "unknown";
 }

@@ -73,20 +73,30 @@ struct StagingPlan {
   uint64_t bytes = 0;     // pixel bytes, alignment excluded (UploadStats::bytes)
 };
 
+// Where dirty rect k of a page starts: its own source, or the page image.
+RectSource rect_source(const PageUpload& p, size_t k) {
+  if (!p.sources.empty()) return p.sources[k];
+  const Rect& r = p.dirty[k];
+  return {p.pixels + size_t(r.y) * p.stride + size_t(r.x) * size_t(bytes_per_pixel(p.format)),
+          p.stride};
+}
+
 StagingPlan plan_staging(std::span<const PageUpload> pages, const std::vector<bool>& skip) {
   StagingPlan plan;
   for (size_t i = 0; i < pages.size(); ++i) {
     if (skip[i]) continue;
     const PageUpload& p = pages[i];
     const size_t bpp = size_t(bytes_per_pixel(p.format));
-    for (const Rect& r : p.dirty) {
+    for (size_t k = 0; k < p.dirty.size(); ++k) {
+      const Rect& r = p.dirty[k];
       if (r.empty()) continue;
       const size_t row = size_t(r.w) * bpp;
+      const RectSource src = rect_source(p, k);
       // Bands of rows of about kPackBandBytes: a page-sized rect is shared by every thread
       // lent, not written by one (the rects of a burst are one or two whole pages).
       const int band_rows = int(std::max<size_t>(1, kPackBandBytes / row));
       for (int y0 = 0; y0 < r.h; y0 += band_rows) {
-        plan.bands.push_back({p.pixels + size_t(r.y + y0) * p.stride + size_t(r.x) * bpp, p.stride,
+        plan.bands.push_back({src.pixels + size_t(y0) * src.stride, src.stride,
                               plan.slot_bytes + size_t(y0) * row, row,
                               std::min(band_rows, r.h - y0)});
       }
@@ -98,19 +108,19 @@ StagingPlan plan_staging(std::span<const PageUpload> pages, const std::vector<bo
   return plan;
 }
 
-// The copies that fill `r` of page `p` from its CPU image: one, or one per row when the stride
-// is not a whole number of pixels (row lengths count pixels).
-void add_client_copies(const PageUpload& p, const Rect& r, std::vector<ClientCopy>* out) {
+// The copies that fill `r` of page `p` from `src` (its top-left pixel): one, or one per row
+// when the stride is not a whole number of pixels (row lengths count pixels).
+void add_client_copies(const PageUpload& p, const Rect& r, RectSource src,
+                       std::vector<ClientCopy>* out) {
   if (r.empty()) return;
   const size_t bpp = size_t(bytes_per_pixel(p.format));
-  const uint8_t* top_left = p.pixels + size_t(r.y) * p.stride + size_t(r.x) * bpp;
-  if (p.stride % bpp == 0) {
-    out->push_back({p.page, p.format, r, top_left, p.stride});
+  if (src.stride % bpp == 0) {
+    out->push_back({p.page, p.format, r, src.pixels, src.stride});
     return;
   }
   for (int y = 0; y < r.h; ++y) {
-    out->push_back(
-        {p.page, p.format, Rect{r.x, r.y + y, r.w, 1}, top_left + size_t(y) * p.stride, p.stride});
+    out->push_back({p.page, p.format, Rect{r.x, r.y + y, r.w, 1},
+                    src.pixels + size_t(y) * src.stride, src.stride});
   }
 }
 
@@ -145,11 +155,24 @@ Status GpuDevice::validate(const PageUpload& p) const {
                   int(p.format));
     return {ErrorCode::kInvalidArgument, buf};
   }
-  const size_t row = size_t(p.width) * size_t(bytes_per_pixel(p.format));
-  if (!p.pixels || p.stride < row) {
+  const size_t bpp = size_t(bytes_per_pixel(p.format));
+  const size_t row = size_t(p.width) * bpp;
+  if ((!p.pixels && p.sources.empty()) || (p.pixels && p.stride < row)) {
     std::snprintf(buf, sizeof buf, "upload: page %u has no pixels or a stride below %zu", p.page,
                   row);
     return {ErrorCode::kInvalidArgument, buf};
+  }
+  if (!p.sources.empty() && p.sources.size() != p.dirty.size()) {
+    std::snprintf(buf, sizeof buf, "upload: page %u has %zu rect sources for %zu dirty rects",
+                  p.page, p.sources.size(), p.dirty.size());
+    return {ErrorCode::kInvalidArgument, buf};
+  }
+  for (size_t k = 0; k < p.sources.size(); ++k) {
+    if (!p.sources[k].pixels || p.sources[k].stride < size_t(std::max(p.dirty[k].w, 0)) * bpp) {
+      std::snprintf(buf, sizeof buf,
+                    "upload: page %u rect source %zu has no pixels or a short stride", p.page, k);
+      return {ErrorCode::kInvalidArgument, buf};
+    }
   }
   for (const Rect& r : p.dirty) {
     if (r.x < 0 || r.y < 0 || r.w < 0 || r.h < 0 || r.right() > p.width || r.bottom() > p.height) {
@@ -179,9 +202,11 @@ Status GpuDevice::upload(std::span<const PageUpload> pages, UploadMode mode, Upl
   for (size_t i = 0; i < pages.size() && status.ok(); ++i) {
     const PageUpload& p = pages[i];
     if (whole[i]) {
-      add_client_copies(p, Rect{0, 0, p.width, p.height}, &client);
+      add_client_copies(p, Rect{0, 0, p.width, p.height}, RectSource{p.pixels, p.stride}, &client);
     } else if (mode == UploadMode::kSync) {
-      for (const Rect& r : p.dirty) add_client_copies(p, r, &client);
+      for (size_t k = 0; k < p.dirty.size(); ++k) {
+        add_client_copies(p, p.dirty[k], rect_source(p, k), &client);
+      }
     }
   }
   if (status.ok() && !client.empty()) {
@@ -209,6 +234,10 @@ Status GpuDevice::ensure_pages(std::span<const PageUpload> pages, UploadMode mod
     GS_TRY(backend_->ensure_page(desc, &must_upload_whole, st));
     pages_[p.page] = desc;
     (*whole)[i] = must_upload_whole || (mode == UploadMode::kWholePage && !p.dirty.empty());
+    if ((*whole)[i] && !p.pixels) {
+      return {ErrorCode::kInternal, "upload: page " + std::to_string(p.page) +
+                                        " must be sent whole but comes with its dirty rects only"};
+    }
   }
   return {};
 }

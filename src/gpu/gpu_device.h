@@ -29,6 +29,13 @@ struct VulkanFrameSync;
 
 namespace glyphstream::gpu {
 
+// Where one dirty rect's pixels are, when not in the page image: its top-left pixel and the
+// bytes between its rows (a frame packet's copy, pipeline/frame_packet.h).
+struct RectSource {
+  const uint8_t* pixels = nullptr;
+  size_t stride = 0;
+};
+
 // One atlas page as the CPU holds it, and what changed since the last upload.
 struct PageUpload {
   uint32_t page = 0;
@@ -38,6 +45,10 @@ struct PageUpload {
   const uint8_t* pixels = nullptr;  // height rows of stride bytes; stays valid until the
   size_t stride = 0;                // upload() call returns
   std::span<const Rect> dirty;      // coalesced; every written pixel is inside one
+  // Optional, one per dirty rect: where its pixels are instead of `pixels` (a frame packet
+  // carries copies of the dirty rects only). `pixels` may then be null, unless the page must be
+  // sent whole (whole-page mode, a format change): such an upload is refused (kInternal).
+  std::span<const RectSource> sources;
 };
 
 struct GpuDeviceDesc {

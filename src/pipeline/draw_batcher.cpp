@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pipeline/clip.h"
+#include "pipeline/frame_sink.h"
 #include "pipeline/scaled_glyphs.h"
 #include "text/markup_color.h"
 
@@ -119,7 +120,7 @@ bool DrawBatcher::ready_only() const {
   return queued_.empty() && segments_.size() == 1 && !segments_[0].pages.mixed && below_.empty();
 }
 
-Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, gpu::GpuDevice& gpu,
+Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, FrameSink& sink,
                          int viewport_w, int viewport_h, FrameStats& stats) {
   unresolved_scratch_.clear();
   uint32_t glyph_count = 0;
@@ -157,7 +158,7 @@ Status DrawBatcher::draw(const atlas::GlyphCache& cache, bool keep_unresolved, g
   if (!instances.empty()) {
     stats.glyphs_drawn += glyph_count;
     stats.draw_calls += uint32_t(draw_batches_.size());
-    status = gpu.draw(instances, draw_batches_, viewport_w, viewport_h);
+    status = sink.draw(instances, draw_batches_, viewport_w, viewport_h);
   }
   ready_.clear();
   ready_pages_.clear();

@@ -24,6 +24,8 @@
 
 namespace glyphstream::pipeline {
 
+class FrameSink;  // frame_sink.h: where the draws go
+
 // A glyph quad waiting for commit()/flush(). Hits are resolved at draw_text() (the entry stays
 // valid all frame: a glyph touched in this frame is never evicted, and inserts do not move
 // entries); misses are resolved through the cache when drawn.
@@ -121,8 +123,8 @@ class DrawBatcher {
   // decorations, and counts them in stats. With `keep_unresolved`, glyphs not yet in the cache
   // stay queued (a mid-frame flush), and so do the lines while any glyph does (they go over
   // every glyph); otherwise the queue is emptied.
-  Status draw(const atlas::GlyphCache& cache, bool keep_unresolved, gpu::GpuDevice& gpu,
-              int viewport_w, int viewport_h, FrameStats& stats);
+  Status draw(const atlas::GlyphCache& cache, bool keep_unresolved, FrameSink& sink, int viewport_w,
+              int viewport_h, FrameStats& stats);
 
  private:
   // The instance of one queued glyph that is resident (exact or a stand-in); false if none.

@@ -30,13 +30,14 @@ class DrawBatcherTest : public ::testing::Test {
     auto dev = gpu::create_gl_device();
     ASSERT_TRUE(dev.ok()) << dev.status().to_string();
     device_ = std::move(dev).value();
+    sink_ = std::make_unique<ImmediateSink>(device_.get());
     atlas::AtlasConfig config;  // 64 x 64 pages: a 62 x 62 glyph fills one
     config.page_width = 64;
     config.page_initial_height = 64;
     config.page_max_height = 64;
     atlas_ = std::make_unique<atlas::Atlas>(config);
     atlas_->begin_frame(1);
-    stager_ = std::make_unique<Stager>(atlas_.get(), device_.get(), &pool_, UploadMode::kSync);
+    stager_ = std::make_unique<Stager>(atlas_.get(), sink_.get(), &pool_, UploadMode::kSync);
     // Page 0: three small coverage glyphs; page 1: a big one; page 2: a colour glyph.
     for (uint32_t id = 1; id <= 3; ++id) add_glyph(id, PixelFormat::kCoverage8, 8, 8);
     add_glyph(4, PixelFormat::kCoverage8, 62, 62);
@@ -86,7 +87,7 @@ class DrawBatcherTest : public ::testing::Test {
   }
   FrameStats draw(bool keep_unresolved = false) {
     FrameStats stats;
-    EXPECT_TRUE(batcher_.draw(cache_, keep_unresolved, *device_, kWidth, kHeight, stats).ok());
+    EXPECT_TRUE(batcher_.draw(cache_, keep_unresolved, *sink_, kWidth, kHeight, stats).ok());
     return stats;
   }
   // Premultiplied RGBA8 of the framebuffer at (x, y), y down.
@@ -100,6 +101,7 @@ class DrawBatcherTest : public ::testing::Test {
   ThreadPool pool_{1};
   std::unique_ptr<HeadlessGl> gl_;
   std::unique_ptr<gpu::GpuDevice> device_;
+  std::unique_ptr<FrameSink> sink_;
   std::unique_ptr<atlas::Atlas> atlas_;
   std::unique_ptr<Stager> stager_;
   atlas::GlyphCache cache_;

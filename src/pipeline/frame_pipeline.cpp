@@ -1,5 +1,4 @@
-// The frame pipeline's commit, glyph placement and mid-frame flush, moved from
-// src/text_system.cpp unchanged (issue 25).
+// The frame pipeline's commit, glyph placement and mid-frame flush (issue 25).
 #include "pipeline/frame_pipeline.h"
 
 #include "pipeline/clock.h"
@@ -117,7 +116,7 @@ Result<bool> FramePipeline::allocate_for(const atlas::GlyphKey& key, const text:
   if (bm.width <= 0 || bm.height <= 0) return true;  // no pixels: nothing to place
   atlas::AllocResult r = atlas->allocate(bm.format, bm.width, bm.height);
   drop_evicted();
-  if (r.status == atlas::AllocStatus::kFull && gpu->backend().can_wait_within_frame()) {
+  if (r.status == atlas::AllocStatus::kFull && sink->traits().can_wait_within_frame) {
     // Everything left is pinned by this frame: draw what is queued, start a new frame
     // (which unpins it once the GPU is done), and try again. Embedded Vulkan cannot: the
     // frame ends only when the application submits it, so waiting here would never return.
@@ -128,7 +127,7 @@ Result<bool> FramePipeline::allocate_for(const atlas::GlyphKey& key, const text:
   if (r.status != atlas::AllocStatus::kOk) {
     // Drawn as nothing; the rest of the frame goes on.
     frame_stats.glyph_error(key, pipeline::refusal_reason(r.status, bm, atlas->config(),
-                                                          gpu->backend().can_wait_within_frame()));
+                                                          sink->traits().can_wait_within_frame));
     return false;
   }
   *out = r.alloc;
@@ -159,16 +158,28 @@ Status FramePipeline::mid_frame_flush() {
   // for the GPU: afterwards nothing is pinned but what is still queued.
   stager->write_pending(stats());
   GS_TRY(stager->upload(stats()));
-  GS_TRY(batcher.draw(cache, /*keep_unresolved=*/true, *gpu, viewport_w, viewport_h, stats()));
-  GS_TRY(gpu->end_frame(frame));
-  GS_TRY(gpu->finish());
+  GS_TRY(batcher.draw(cache, /*keep_unresolved=*/true, *sink, viewport_w, viewport_h, stats()));
+  GS_TRY(sink->end_frame(frame, /*app_frame=*/false));
+  GS_TRY(sink->finish());
+  GS_TRY(collect_results());
   ++stats().mid_frame_flushes;
   ++frame;
   atlas->begin_frame(frame);
-  atlas->set_completed_frame(gpu->completed_frame());
+  atlas->set_completed_frame(sink->completed_frame());
   atlas->lift_eviction_limit();  // nothing is in flight now: evict whatever it takes
   batcher.touch_queued(cache, *atlas);
   return {};
+}
+
+Status FramePipeline::collect_results() {
+  Status first;
+  for (PacketResult& r : sink->take_results()) {
+    if (!r.failed_pages.empty()) stager->mark_resend(r.failed_pages);
+    frame_stats.attach_upload_stats(r.stats_frame, r.upload);
+    if (!r.timings.empty()) frame_stats.take_gpu_timings(r.timings);
+    if (!r.status.ok() && first.ok()) first = std::move(r.status);
+  }
+  return first;
 }
 
 }  // namespace glyphstream::pipeline

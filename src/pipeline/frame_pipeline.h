@@ -1,8 +1,9 @@
-// The frame pipeline (issue 25, first step): the parts that turn a frame's draws into uploads
-// and draw calls, and the code that runs them between draw_text() and flush(). TextSystem's
-// facade (src/text_system.cpp) validates, checks the owner thread and lays out; its Impl derives
-// from this while the extraction goes on (the frame packet and the render-thread mode are the
-// next steps).
+// The frame pipeline (issue 25): the parts that turn a frame's draws into a frame packet
+// (frame_packet.h: uploads, draws, the frame token), and the code that runs them between
+// draw_text() and flush(). The packet goes to a FrameSink (frame_sink.h): in single-thread mode
+// the device, at once; in render-thread mode the render thread (render_link.h). TextSystem's
+// facade (src/text_system.cpp) validates, checks the owner thread and lays out; its Impl
+// derives from this.
 //
 //   commit()            every miss rasterized (RasterScheduler, first-use order) and placed by
 //                       pack_one(); the stager writes the pixels and uploads (the upload
@@ -25,6 +26,7 @@
 #include "glyphstream/status.h"
 #include "gpu/gpu_device.h"
 #include "pipeline/draw_batcher.h"
+#include "pipeline/frame_sink.h"
 #include "pipeline/frame_stats.h"
 #include "pipeline/raster_scheduler.h"
 #include "pipeline/scaled_glyphs.h"
@@ -38,7 +40,8 @@ struct FramePipeline {
   // The parts, in the order they are made (and the reverse of the order they go).
   text::FontRegistry registry;
   std::unique_ptr<ThreadPool> pool;
-  std::unique_ptr<gpu::GpuDevice> gpu;
+  std::unique_ptr<gpu::GpuDevice> gpu;  // single-thread mode; else the TextRenderer's
+  std::unique_ptr<FrameSink> sink;      // where the frame's device work goes
   std::unique_ptr<atlas::Atlas> atlas;
   atlas::GlyphCache cache;
   std::unique_ptr<RasterScheduler> raster;
@@ -73,6 +76,9 @@ struct FramePipeline {
     for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
   }
   Status mid_frame_flush();
+  // Render-thread mode: what the render side reported (upload statistics and failures, GPU
+  // timings) joins the frames' statistics and the stager; the first failure is returned.
+  Status collect_results();
 };
 
 }  // namespace glyphstream::pipeline

@@ -1,5 +1,7 @@
 #include "pipeline/frame_stats.h"
 
+#include "pipeline/stager.h"  // merge_upload_stats
+
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -33,9 +35,8 @@ void FrameStatsAccumulator::glyph_error(const atlas::GlyphKey& key, const std::s
                                          " px: " + why);
 }
 
-void FrameStatsAccumulator::take_gpu_timings(gpu::GpuDevice& gpu) {
-  if (!gpu.timer_queries_available()) return;
-  for (const gpu::GpuTimings& t : gpu.take_timings()) {
+void FrameStatsAccumulator::take_gpu_timings(std::span<const gpu::GpuTimings> timings) {
+  for (const gpu::GpuTimings& t : timings) {
     stats_.gpu_timing_available = true;
     stats_.gpu_upload_ns = t.upload_ns;
     stats_.gpu_draw_ns = t.draw_ns;
@@ -79,6 +80,20 @@ void FrameStatsAccumulator::attach_gpu_timings(std::span<const gpu::GpuTimings> 
     };
     attach(last_);
     for (FrameStats& f : finished_) attach(f);
+  }
+}
+
+void FrameStatsAccumulator::attach_upload_stats(uint64_t frame, const gpu::UploadStats& upload) {
+  // The frame being built, or a finished one (kept in last_ and the ring; stats_ is reset at
+  // the next begin()).
+  if (stats_.frame == frame) merge_upload_stats(stats_, upload);
+  if (last_.frame == frame) merge_upload_stats(last_, upload);
+  // The newest frames are at the back; a packet runs at most a queue's depth behind.
+  for (auto it = finished_.rbegin(); it != finished_.rend(); ++it) {
+    if (it->frame == frame) {
+      merge_upload_stats(*it, upload);
+      return;
+    }
   }
 }
 

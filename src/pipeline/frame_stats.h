@@ -38,7 +38,10 @@ class FrameStatsAccumulator {
   // Counts a glyph that is drawn as nothing, and says why (the first few of a frame).
   void glyph_error(const atlas::GlyphKey& key, const std::string& why);
   // The newest GPU timings (they lag a few frames) go into the current frame.
-  void take_gpu_timings(gpu::GpuDevice& gpu);
+  void take_gpu_timings(std::span<const gpu::GpuTimings> timings);
+  // Render-thread mode: a packet's upload statistics, measured on the render thread, join the
+  // frame they belong to (the current one, or a finished one still kept).
+  void attach_upload_stats(uint64_t frame, const gpu::UploadStats& upload);
   // Closes the current frame with the atlas's state and its CPU time.
   void finish(const atlas::AtlasCounters& counters, size_t cached_glyphs, uint64_t frame_cpu_ns);
   // Attaches timings to the finished frames they measured (after a GPU finish()).

@@ -15,8 +15,8 @@ void merge_upload_stats(FrameStats& frame, const gpu::UploadStats& upload) {
   frame.stalls += upload.stalls;
 }
 
-Stager::Stager(atlas::Atlas* atlas, gpu::GpuDevice* gpu, ThreadPool* pool, UploadMode mode)
-    : atlas_(atlas), gpu_(gpu), pool_(pool), mode_(mode) {}
+Stager::Stager(atlas::Atlas* atlas, FrameSink* sink, ThreadPool* pool, UploadMode mode)
+    : atlas_(atlas), sink_(sink), pool_(pool), mode_(mode) {}
 
 UploadMode Stager::initial_mode(const TextSystemDesc& desc) {
   if (desc.upload_mode_set) return desc.upload_mode;
@@ -83,12 +83,21 @@ Status Stager::upload(FrameStats& stats) {
   }
   Status status;
   gpu::UploadStats ustats;
-  if (!uploads.empty()) status = gpu_->upload(uploads, mode_, &ustats);
+  if (!uploads.empty()) status = sink_->upload(uploads, mode_, &ustats);
   for (const gpu::PageUpload& up : uploads) resend_page_[up.page] = !status.ok();
   resend_pending_ = !status.ok() && !uploads.empty();
   merge_upload_stats(stats, ustats);
   stats.upload_cpu_ns += ns_since(start);
   return status;
+}
+
+void Stager::mark_resend(std::span<const uint32_t> pages) {
+  for (uint32_t p : pages) {
+    if (p >= atlas_->page_count()) continue;  // a page that is gone needs nothing
+    if (resend_page_.size() <= p) resend_page_.resize(p + 1, false);
+    resend_page_[p] = true;
+    resend_pending_ = true;
+  }
 }
 
 }  // namespace glyphstream::pipeline

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "atlas/atlas.h"
@@ -41,6 +42,7 @@
 #include "glyphstream/text_system_desc.h"
 #include "glyphstream/types.h"
 #include "gpu/gpu_device.h"
+#include "pipeline/frame_sink.h"
 #include "text/rasterizer.h"
 
 namespace glyphstream::pipeline {
@@ -57,7 +59,9 @@ class Stager {
   static constexpr size_t kParallelWriteMinBytes = 128 * 1024;
   static constexpr size_t kWritesPerChunk = 4;
 
-  Stager(atlas::Atlas* atlas, gpu::GpuDevice* gpu, ThreadPool* pool, UploadMode mode);
+  // Uploads go to `sink` (frame_sink.h): the device at once, or a frame packet for the render
+  // thread.
+  Stager(atlas::Atlas* atlas, FrameSink* sink, ThreadPool* pool, UploadMode mode);
   Stager(const Stager&) = delete;
   Stager& operator=(const Stager&) = delete;
 
@@ -81,6 +85,9 @@ class Stager {
   // Clauses 1-4, 6: takes the dirty rects of every page (a page whose last upload failed is sent
   // whole) and hands them to the device in the current mode; merges the upload statistics.
   Status upload(FrameStats& stats);
+  // Render-thread mode: pages whose upload failed on the render thread; the next upload sends
+  // them whole (clause 2).
+  void mark_resend(std::span<const uint32_t> pages);
 
  private:
   struct PendingWrite {
@@ -90,7 +97,7 @@ class Stager {
   void copy_pending(const PendingWrite& w) noexcept;
 
   atlas::Atlas* atlas_;
-  gpu::GpuDevice* gpu_;
+  FrameSink* sink_;
   ThreadPool* pool_;
   UploadMode mode_;
   std::vector<PendingWrite> pending_writes_;

@@ -29,13 +29,14 @@ class StagerTest : public ::testing::TestWithParam<UploadMode> {
     auto dev = gpu::create_gl_device();
     ASSERT_TRUE(dev.ok()) << dev.status().to_string();
     device_ = std::move(dev).value();
+    sink_ = std::make_unique<ImmediateSink>(device_.get());
     atlas::AtlasConfig config;
     config.page_width = kPageWidth;
     config.page_initial_height = 64;
     config.page_max_height = 128;
     atlas_ = std::make_unique<atlas::Atlas>(config);
     atlas_->begin_frame(1);
-    stager_ = std::make_unique<Stager>(atlas_.get(), device_.get(), &pool_, GetParam());
+    stager_ = std::make_unique<Stager>(atlas_.get(), sink_.get(), &pool_, GetParam());
   }
 
   // Allocates a w x h coverage glyph with a pattern of its own and stages it.
@@ -76,6 +77,7 @@ class StagerTest : public ::testing::TestWithParam<UploadMode> {
   ThreadPool pool_{2};
   std::unique_ptr<HeadlessGl> gl_;
   std::unique_ptr<gpu::GpuDevice> device_;
+  std::unique_ptr<FrameSink> sink_;
   std::unique_ptr<atlas::Atlas> atlas_;
   std::unique_ptr<Stager> stager_;
   std::deque<text::GlyphBitmap> bitmaps_;  // alive until written

@@ -1,0 +1,196 @@
+#include "pipeline/render_link.h"
+
+#include <utility>
+
+namespace glyphstream::pipeline {
+
+RenderLink::RenderLink(int depth, std::chrono::milliseconds timeout, DeviceTraits traits)
+    : depth_(depth), timeout_(timeout), traits_(std::move(traits)) {}
+
+std::unique_ptr<FramePacket> RenderLink::take_empty() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      std::unique_ptr<FramePacket> p = std::move(free_.back());
+      free_.pop_back();
+      return p;
+    }
+  }
+  return std::make_unique<FramePacket>(/*owning=*/true);
+}
+
+Status RenderLink::push(std::unique_ptr<FramePacket>* packet, uint64_t stats_frame, uint64_t* seq) {
+  const bool app_frame = (*packet)->ends_app_frame();
+  std::unique_lock<std::mutex> lock(mu_);
+  const bool room = cv_.wait_for(lock, timeout_, [&] {
+    return render_side_closed_ || !app_frame || app_frames_queued_ < depth_;
+  });
+  if (render_side_closed_) return {ErrorCode::kClosed, "frame packet: the TextRenderer is gone"};
+  if (!room) {
+    return {ErrorCode::kTimeout,
+            "frame packet: the render thread ran no TextRenderer::submit() for " +
+                std::to_string(timeout_.count()) + " ms with " + std::to_string(depth_) +
+                " frames queued (the frame is kept and queued by the next flush)"};
+  }
+  *seq = next_seq_++;
+  app_frames_queued_ += app_frame ? 1 : 0;
+  queue_.push_back({std::move(*packet), *seq, stats_frame});
+  cv_.notify_all();
+  return {};
+}
+
+Status RenderLink::wait_run(uint64_t seq) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!cv_.wait_for(lock, timeout_, [&] { return render_side_closed_ || run_seq_ >= seq; })) {
+    return {ErrorCode::kTimeout, "the render thread ran no TextRenderer::submit() for " +
+                                     std::to_string(timeout_.count()) + " ms"};
+  }
+  if (run_seq_ < seq) return {ErrorCode::kClosed, "the TextRenderer is gone"};
+  return {};
+}
+
+Status RenderLink::wait_frame_run(uint64_t frame) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Everything queued has run (or the frame was never queued): nothing to wait for.
+  if (!cv_.wait_for(lock, timeout_,
+                    [&] { return render_side_closed_ || run_frame_ >= frame || queue_.empty(); })) {
+    return {ErrorCode::kTimeout, "throttle: the render thread ran no TextRenderer::submit() for " +
+                                     std::to_string(timeout_.count()) + " ms"};
+  }
+  return {};
+}
+
+std::vector<PacketResult> RenderLink::take_results() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::exchange(results_, {});
+}
+
+void RenderLink::close_frame_side() {
+  std::lock_guard<std::mutex> lock(mu_);
+  frame_side_closed_ = true;
+  cv_.notify_all();
+}
+
+void RenderLink::close_render_side() {
+  std::lock_guard<std::mutex> lock(mu_);
+  render_side_closed_ = true;
+  queue_.clear();
+  app_frames_queued_ = 0;
+  cv_.notify_all();
+}
+
+void RenderLink::run(gpu::GpuDevice& device, Queued q) {
+  PacketResult result;
+  result.stats_frame = q.stats_frame;
+  FramePacket::Outcome outcome;
+  outcome.upload = &result.upload;
+  q.packet->submit(device, &outcome);
+  result.status = std::move(outcome.status);
+  result.failed_pages = std::move(outcome.failed_pages);
+  if (traits_.timer_queries) result.timings = device.take_timings();
+  completed_.store(device.completed_frame(), std::memory_order_release);
+  const uint64_t frame = q.packet->frame();
+  const bool app_frame = q.packet->ends_app_frame();
+  q.packet->clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  run_seq_ = q.seq;
+  if (frame) run_frame_ = frame;
+  if (app_frame) frames_submitted_.fetch_add(1, std::memory_order_acq_rel);
+  results_.push_back(std::move(result));
+  free_.push_back(std::move(q.packet));
+  cv_.notify_all();
+}
+
+Status RenderLink::submit(gpu::GpuDevice& device) {
+  completed_.store(device.completed_frame(), std::memory_order_release);
+  for (;;) {
+    Queued q;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!cv_.wait_for(lock, timeout_, [&] { return !queue_.empty() || frame_side_closed_; })) {
+        return {ErrorCode::kTimeout, "TextRenderer::submit: no frame came in " +
+                                         std::to_string(timeout_.count()) + " ms"};
+      }
+      if (queue_.empty())
+        return {ErrorCode::kClosed, "TextRenderer::submit: the TextSystem is gone"};
+      q = std::move(queue_.front());
+      queue_.pop_front();
+      if (q.packet->ends_app_frame()) --app_frames_queued_;
+    }
+    const bool app_frame = q.packet->ends_app_frame();
+    run(device, std::move(q));
+    if (app_frame) return {};
+  }
+}
+
+Status RenderLink::drain(gpu::GpuDevice& device) {
+  for (;;) {
+    Queued q;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (queue_.empty()) return {};
+      q = std::move(queue_.front());
+      queue_.pop_front();
+      if (q.packet->ends_app_frame()) --app_frames_queued_;
+    }
+    run(device, std::move(q));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+QueuedSink::QueuedSink(std::shared_ptr<RenderLink> link) : link_(std::move(link)) {
+  traits_ = link_->traits();
+  packet_ = link_->take_empty();
+}
+
+QueuedSink::~QueuedSink() { link_->close_frame_side(); }
+
+Status QueuedSink::upload(std::span<const gpu::PageUpload> pages, UploadMode mode,
+                          gpu::UploadStats*) {
+  // The copies are made here, on the building thread: the pixels written into the packet's
+  // staging are the upload; the atlas may go on writing its page images meanwhile.
+  whole_scratch_.assign(pages.size(), 0);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const gpu::PageUpload& p = pages[i];
+    if (sent_format_.size() <= p.page) sent_format_.resize(p.page + 1, -1);
+    const bool format_change = sent_format_[p.page] >= 0 && sent_format_[p.page] != int(p.format);
+    whole_scratch_[i] = format_change || (mode == UploadMode::kWholePage && !p.dirty.empty());
+    sent_format_[p.page] = int(p.format);
+  }
+  packet_->add_upload(pages, mode, whole_scratch_);
+  return {};
+}
+
+Status QueuedSink::draw(std::span<const gpu::GlyphInstance> instances,
+                        std::span<const gpu::DrawBatch> batches, int viewport_width,
+                        int viewport_height) {
+  packet_->add_draw(instances, batches, viewport_width, viewport_height);
+  return {};
+}
+
+Status QueuedSink::push_current(uint64_t* seq) {
+  GS_TRY(link_->push(&packet_, stats_frame_, seq));
+  packet_ = link_->take_empty();
+  return {};
+}
+
+Status QueuedSink::end_frame(uint64_t frame, bool app_frame) {
+  if (stats_frame_ == 0) stats_frame_ = frame;
+  packet_->add_end_frame(frame, app_frame);
+  uint64_t seq = 0;
+  Status s = push_current(&seq);
+  if (app_frame) stats_frame_ = 0;
+  return s;
+}
+
+Status QueuedSink::finish() {
+  packet_->add_finish();
+  uint64_t seq = 0;
+  GS_TRY(push_current(&seq));
+  return link_->wait_run(seq);
+}
+
+Status QueuedSink::wait_frame(uint64_t frame) { return link_->wait_frame_run(frame); }
+
+}  // namespace glyphstream::pipeline

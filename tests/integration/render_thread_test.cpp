@@ -1,0 +1,218 @@
+// Render-thread mode (include/glyphstream/text_renderer.h, issue 25) on real OpenGL and real
+// Vulkan (validation on), in every upload mode: one thread builds the frames (TextSystem), the
+// test's main thread (which owns the GL context / the Vulkan queue) submits them (TextRenderer),
+// clears before and reads the pixels back after each submit. Every frame equals the frame the
+// single-thread mode draws from the same calls, byte for byte: nothing lost, nothing blank, also
+// when the render thread lags by the full queue depth while glyphs are evicted, pages grow and
+// the atlas is flushed mid-frame. Bad use gets a clear error and never hangs.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "glyphstream/text_renderer.h"
+#include "glyphstream/text_system.h"
+#include "gpu_pixel_test.h"
+#include "headless_target.h"
+
+namespace glyphstream {
+namespace {
+
+constexpr int kWidth = 320;
+constexpr int kHeight = 120;
+const Color kBackground{1, 1, 1, 1};
+const UploadMode kModes[] = {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage};
+
+using testing::style_of;
+
+struct Call {
+  float x, y;
+  std::string text;
+  TextStyle style;
+};
+using Scene = std::vector<std::vector<Call>>;
+
+// `count` CJK ideographs from `first` (new glyphs for every new range).
+std::string cjk(char32_t first, int count) {
+  std::string s;
+  for (int i = 0; i < count; ++i) {
+    const char32_t c = first + char32_t(i);
+    s += char(0xe0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
+  }
+  return s;
+}
+
+// A steady line, an emoji line every third frame, and `churn` new ideographs of `size` in every
+// frame (which evict older ones from a small atlas).
+Scene churning_scene(int frames, int churn, const std::string& size) {
+  Scene scene;
+  char32_t next = 0x4e00;
+  for (int f = 0; f < frames; ++f) {
+    std::vector<Call> calls;
+    calls.push_back({6, 4, "Frame " + std::to_string(f) + ": steady text", style_of("Sans 14")});
+    if (f % 3 == 0) calls.push_back({200, 4, "😀🚀", style_of("Sans 14")});
+    calls.push_back({6, 40, cjk(next, churn), style_of(size)});
+    next += char32_t(churn);
+    scene.push_back(std::move(calls));
+  }
+  return scene;
+}
+
+Status draw_frame(TextSystem* ts, const std::vector<Call>& calls) {
+  GS_TRY(ts->begin_frame(kWidth, kHeight));
+  for (const Call& c : calls) GS_TRY(ts->draw_text(c.x, c.y, c.text, c.style));
+  return ts->flush();
+}
+
+// What a render-thread run saw.
+struct Submitted {
+  std::vector<std::vector<uint8_t>> images;
+  uint64_t evictions = 0, growths = 0, mid_frame_flushes = 0;
+};
+
+class RenderThread : public testing::GpuPixelTest {
+ protected:
+  RenderThread() : GpuPixelTest(kWidth, kHeight) {}
+
+  static TextSystemDesc small_atlas(UploadMode mode) {
+    TextSystemDesc desc = desc_in(mode);
+    desc.page_width = 128;
+    desc.page_initial_height = 32;
+    desc.page_max_height = 128;
+    desc.atlas_budget_bytes = 128 * 128 + 128 * 64 + 128 * 128 * 4;  // 1.5 coverage pages, 1 colour
+    return desc;
+  }
+
+  std::vector<std::vector<uint8_t>> single_thread(const TextSystemDesc& desc, const Scene& scene) {
+    std::vector<std::vector<uint8_t>> images;
+    auto ts = create_system(desc);
+    if (!ts) return images;
+    for (const std::vector<Call>& calls : scene) {
+      EXPECT_TRUE(target_->clear(kBackground).ok());
+      const Status s = draw_frame(ts.get(), calls);
+      EXPECT_TRUE(s.ok()) << s.to_string();
+      images.emplace_back();
+      EXPECT_TRUE(target_->read_pixels(&images.back()).ok());
+    }
+    return images;
+  }
+
+  // The frames built on a second thread and submitted here. With `lag`, each submit waits
+  // until the building thread is a full queue ahead (or has stopped moving: it may be waiting
+  // for this thread inside a mid-frame flush).
+  Submitted render_thread(TextSystemDesc desc, const TextRendererDesc& rdesc, const Scene& scene,
+                          bool lag) {
+    Submitted run;
+    target_->configure(&desc);
+    auto created = TextRenderer::create(desc, rdesc);
+    EXPECT_TRUE(created.ok()) << created.status().to_string();
+    if (!created.ok()) return run;
+    std::unique_ptr<TextRenderer> renderer = std::move(created.value().renderer);
+    std::unique_ptr<TextSystem> text = std::move(created.value().text);
+    std::atomic<int> flushed{0};
+    std::vector<Status> failures;
+    std::thread builder([&, text = std::move(text)]() mutable {
+      for (const std::vector<Call>& calls : scene) {
+        const Status s = draw_frame(text.get(), calls);
+        if (!s.ok()) failures.push_back(s);
+        const FrameStats& st = text->last_frame_stats();
+        run.evictions += st.evictions;
+        run.growths += st.growths;
+        run.mid_frame_flushes += st.mid_frame_flushes;
+        flushed.fetch_add(1);
+      }
+      text.reset();  // destroyed on its thread; the renderer still runs what was queued
+    });
+    const int depth = rdesc.queue_depth > 0 ? rdesc.queue_depth : 2;
+    for (size_t f = 0; f < scene.size(); ++f) {
+      if (lag) wait_for_lead(flushed, int(f) + depth, int(scene.size()));
+      EXPECT_TRUE(target_->clear(kBackground).ok());
+      const Status s = renderer->submit();
+      EXPECT_TRUE(s.ok()) << "frame " << f << ": " << s.to_string();
+      run.images.emplace_back();
+      EXPECT_TRUE(target_->read_pixels(&run.images.back()).ok());
+    }
+    builder.join();
+    for (const Status& s : failures) ADD_FAILURE() << s.to_string();
+    // Everything was submitted and the TextSystem is gone: a clear error, at once.
+    EXPECT_EQ(renderer->submit().code(), ErrorCode::kClosed);
+    EXPECT_EQ(renderer->frames_submitted(), scene.size());
+    EXPECT_TRUE(renderer->finish().ok());
+    return run;
+  }
+
+  static void wait_for_lead(const std::atomic<int>& flushed, int want, int frames) {
+    want = std::min(want, frames);
+    int seen = flushed.load();
+    auto last_move = std::chrono::steady_clock::now();
+    while (seen < want) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      const int now = flushed.load();
+      if (now != seen) {
+        seen = now;
+        last_move = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - last_move > std::chrono::milliseconds(300)) {
+        return;  // waiting for this thread (a mid-frame flush)
+      }
+    }
+  }
+
+  void expect_same(const std::vector<std::vector<uint8_t>>& want, const Submitted& got,
+                   const std::string& what) {
+    ASSERT_EQ(got.images.size(), want.size()) << what;
+    const std::vector<uint8_t> blank = background();
+    for (size_t f = 0; f < want.size(); ++f) {
+      EXPECT_NE(want[f], blank) << what << " frame " << f << ": the reference drew nothing";
+      EXPECT_TRUE(got.images[f] == want[f])
+          << what << " frame " << f << " differs from the single-thread frame";
+    }
+  }
+
+  std::vector<uint8_t> background() {
+    std::vector<uint8_t> px;
+    EXPECT_TRUE(target_->clear(kBackground).ok());
+    EXPECT_TRUE(target_->read_pixels(&px).ok());
+    return px;
+  }
+};
+
+// Every mode, default queue: each frame equals the single-thread frame.
+TEST_P(RenderThread, FramesEqualSingleThreadFramesInEveryMode) {
+  const Scene scene = churning_scene(8, 6, "Sans 18");
+  for (UploadMode mode : kModes) {
+    const std::string what(upload_mode_name(mode));
+    const auto want = single_thread(desc_in(mode), scene);
+    const Submitted got = render_thread(desc_in(mode), {}, scene, /*lag=*/false);
+    expect_same(want, got, what);
+  }
+}
+
+// The render thread lags by the full queue depth (3) while a small atlas evicts glyphs, grows
+// its pages and is flushed mid-frame: every frame still equals the single-thread frame.
+TEST_P(RenderThread, LaggingByTheFullQueueWhileEvictingAndGrowingLosesNothing) {
+  const Scene scene = churning_scene(14, 14, "Sans 26");
+  TextRendererDesc rdesc;
+  rdesc.queue_depth = TextRendererDesc::kMaxQueueDepth;
+  rdesc.timeout_ms = 60000;
+  for (UploadMode mode : kModes) {
+    const std::string what(upload_mode_name(mode));
+    const auto want = single_thread(small_atlas(mode), scene);
+    const Submitted got = render_thread(small_atlas(mode), rdesc, scene, /*lag=*/true);
+    expect_same(want, got, what + " lagging");
+    EXPECT_GT(got.evictions, 0u) << what << ": the test must evict";
+    EXPECT_GT(got.growths, 0u) << what << ": the test must grow pages";
+    EXPECT_GT(got.mid_frame_flushes, 0u) << what << ": the test must flush mid-frame";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RenderThread, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
+                         [](const ::testing::TestParamInfo<GpuApi>& info) {
+                           return std::string(gpu_api_name(info.param));
+                         });
+
+}  // namespace
+}  // namespace glyphstream
