@@ -48,6 +48,7 @@ Status TextRenderer::finish() {
   return on_render_thread(*impl_, "TextRenderer::finish", [&]() -> Status {
     Status drained = impl_->link->drain(*impl_->device);
     Status finished = impl_->device->finish();
+    impl_->link->note_completed(impl_->device->completed_frame());
     return drained.ok() ? finished : drained;
   });
 }

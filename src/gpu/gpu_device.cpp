@@ -157,7 +157,7 @@ Status GpuDevice::validate(const PageUpload& p) const {
   }
   const size_t bpp = size_t(bytes_per_pixel(p.format));
   const size_t row = size_t(p.width) * bpp;
-  if ((!p.pixels && p.sources.empty()) || (p.pixels && p.stride < row)) {
+  if ((!p.pixels && p.sources.empty() && !p.dirty.empty()) || (p.pixels && p.stride < row)) {
     std::snprintf(buf, sizeof buf, "upload: page %u has no pixels or a stride below %zu", p.page,
                   row);
     return {ErrorCode::kInvalidArgument, buf};

@@ -170,9 +170,18 @@ Status QueuedSink::draw(std::span<const gpu::GlyphInstance> instances,
 }
 
 Status QueuedSink::push_current(uint64_t* seq) {
-  GS_TRY(link_->push(&packet_, stats_frame_, seq));
+  // Frames a timed-out push kept go first, in order, each as its own packet.
+  while (!held_.empty()) {
+    Status s = link_->push(&held_.front().packet, held_.front().stats_frame, seq);
+    if (!s.ok()) break;
+    held_.pop_front();
+  }
+  Status s = held_.empty() ? link_->push(&packet_, stats_frame_, seq)
+                           : Status(ErrorCode::kTimeout, "frame packet: earlier frames still wait");
+  if (!s.ok() && s.code() != ErrorCode::kTimeout) return s;          // kClosed: nobody will run it
+  if (!s.ok()) held_.push_back({std::move(packet_), stats_frame_});  // nothing lost
   packet_ = link_->take_empty();
-  return {};
+  return s;
 }
 
 Status QueuedSink::end_frame(uint64_t frame, bool app_frame) {

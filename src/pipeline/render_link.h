@@ -62,6 +62,8 @@ class RenderLink {
   // Runs whatever is queued without waiting (the render side's finish and destruction).
   Status drain(gpu::GpuDevice& device);
   void close_render_side();
+  // Publishes the device's newest completed frame (after a finish on the render side).
+  void note_completed(uint64_t frame) { completed_.store(frame, std::memory_order_release); }
   uint64_t frames_submitted() const { return frames_submitted_.load(std::memory_order_acquire); }
 
  private:
@@ -112,6 +114,13 @@ class QueuedSink final : public FrameSink {
 
   std::shared_ptr<RenderLink> link_;
   std::unique_ptr<FramePacket> packet_;
+  // Frames whose push timed out (the render thread ran no submit()): queued, in order, before
+  // the next one.
+  struct Held {
+    std::unique_ptr<FramePacket> packet;
+    uint64_t stats_frame = 0;
+  };
+  std::deque<Held> held_;
   // The format each page was last sent with: a page id reused with another format goes whole.
   std::vector<int> sent_format_;
   std::vector<uint8_t> whole_scratch_;  // per page: sent whole

@@ -209,6 +209,83 @@ TEST_P(RenderThread, LaggingByTheFullQueueWhileEvictingAndGrowingLosesNothing) {
   }
 }
 
+// Bad descriptions are refused; a submit() with nothing flushed, a flush() the render thread
+// never takes, calls from the wrong thread: a clear error after at most the timeout, and the
+// frame that timed out is not lost (it is queued before the next one and drawn whole).
+TEST_P(RenderThread, BadUseGetsAClearErrorAndLosesNothing) {
+  TextSystemDesc desc;
+  target_->configure(&desc);
+  for (int depth : {-1, 4, 1 << 30}) {
+    TextRendererDesc r;
+    r.queue_depth = depth;
+    EXPECT_EQ(TextRenderer::create(desc, r).status().code(), ErrorCode::kInvalidArgument) << depth;
+  }
+  for (int timeout : {-1, TextRendererDesc::kMaxTimeoutMs + 1}) {
+    TextRendererDesc r;
+    r.timeout_ms = timeout;
+    EXPECT_EQ(TextRenderer::create(desc, r).status().code(), ErrorCode::kInvalidArgument)
+        << timeout;
+  }
+  const Scene scene = churning_scene(3, 5, "Sans 18");
+  const auto want = single_thread(desc_in(UploadMode::kAsync), scene);
+
+  TextRendererDesc rdesc;
+  rdesc.queue_depth = 1;
+  rdesc.timeout_ms = 200;
+  auto created = TextRenderer::create(desc, rdesc);
+  ASSERT_TRUE(created.ok()) << created.status().to_string();
+  std::unique_ptr<TextRenderer> renderer = std::move(created.value().renderer);
+  std::unique_ptr<TextSystem> text = std::move(created.value().text);
+  EXPECT_EQ(renderer->submit().code(), ErrorCode::kTimeout) << "nothing was flushed";
+  std::thread([&] { EXPECT_EQ(renderer->submit().code(), ErrorCode::kWrongThread); }).join();
+
+  std::atomic<int> step{0};
+  std::vector<Status> results(scene.size());
+  std::thread builder([&] {
+    results[0] = draw_frame(text.get(), scene[0]);  // queued: the queue (depth 1) is full
+    results[1] = draw_frame(text.get(), scene[1]);  // nobody submits: kTimeout, kept
+    step = 1;
+    while (step.load() != 2) std::this_thread::yield();
+    results[2] = draw_frame(text.get(), scene[2]);  // frame 2 goes first, then this one
+  });
+  while (step.load() != 1) std::this_thread::yield();
+  EXPECT_EQ(text->begin_frame(kWidth, kHeight).code(), ErrorCode::kWrongThread)
+      << "the TextSystem belongs to the first thread that called it";
+  std::vector<std::vector<uint8_t>> got(scene.size());
+  for (size_t f = 0; f < scene.size(); ++f) {
+    EXPECT_TRUE(target_->clear(kBackground).ok());
+    const Status s = renderer->submit();
+    EXPECT_TRUE(s.ok()) << "frame " << f << ": " << s.to_string();
+    EXPECT_TRUE(target_->read_pixels(&got[f]).ok());
+    if (f == 0) step = 2;
+  }
+  builder.join();
+  EXPECT_TRUE(results[0].ok()) << results[0].to_string();
+  EXPECT_EQ(results[1].code(), ErrorCode::kTimeout) << results[1].to_string();
+  EXPECT_TRUE(results[2].ok()) << results[2].to_string();
+  for (size_t f = 0; f < scene.size(); ++f) EXPECT_TRUE(got[f] == want[f]) << "frame " << f;
+  EXPECT_EQ(renderer->frames_submitted(), 3u);
+  // The frame side's GPU calls are the renderer's now.
+  EXPECT_EQ(renderer->measure_upload_bandwidth(1 << 16).ok(), true);
+  text.reset();  // destroyed on another thread than its owner: allowed, as for any object
+  EXPECT_EQ(renderer->submit().code(), ErrorCode::kClosed);
+}
+
+// A TextSystem whose TextRenderer is gone says so instead of waiting.
+TEST_P(RenderThread, FlushAfterTheRendererIsGoneIsClosed) {
+  TextSystemDesc desc;
+  target_->configure(&desc);
+  auto created = TextRenderer::create(desc, {});
+  ASSERT_TRUE(created.ok()) << created.status().to_string();
+  std::unique_ptr<TextSystem> text = std::move(created.value().text);
+  created.value().renderer.reset();
+  EXPECT_EQ(text->measure_upload_bandwidth(1 << 16).status().code(), ErrorCode::kUnsupported);
+  ASSERT_TRUE(text->begin_frame(kWidth, kHeight).ok());
+  ASSERT_TRUE(text->draw_text(4, 4, "gone", style_of("Sans 12")).ok());
+  EXPECT_EQ(text->flush().code(), ErrorCode::kClosed);
+  EXPECT_EQ(text->finish().code(), ErrorCode::kClosed);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RenderThread, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
                          [](const ::testing::TestParamInfo<GpuApi>& info) {
                            return std::string(gpu_api_name(info.param));
