@@ -5,16 +5,19 @@
 //
 //  1. Ordering. commit() uploads every glyph queued before it; flush() commits first if needed,
 //     so a glyph is on the GPU before the draw that uses it, in the frame it first appears.
-//     -> TextSystem::Impl::commit() ends with Stager::upload(); Impl::flush() commits when
-//        misses or a resend are pending; Impl::mid_frame_flush() uploads before it draws.
-//        GpuDevice::upload() returns only when later draws see the pixels.
+//     -> FramePipeline::commit() ends with Stager::upload(); TextSystem::Impl::flush() commits
+//        when misses or a resend are pending; FramePipeline::mid_frame_flush() uploads before it
+//        draws. GpuDevice::upload() returns only when later draws see the pixels; in
+//        render-thread mode the upload is a step of the frame packet, before its draws.
 //  2. No accumulation loss. Each page has one CPU image that always holds every live glyph (the
 //     "back buffer", atlas::Atlas::page_pixels()); GPU-visible staging only carries the dirty
 //     rectangles of one commit. Nothing is swapped, so nothing written earlier can be lost.
 //     -> Stager::stage() marks a placed glyph dirty; Stager::write_pending() copies its pixels
 //        into the page image BEFORE Stager::upload() takes the dirty rects; a failed upload
 //        (say, another GL context current) marks its pages for a whole resend
-//        (resend_page_, Stager::upload()), because their dirty rects were taken already.
+//        (resend_page_, Stager::upload(); in render-thread mode Stager::mark_resend() with the
+//        pages the render side reports), because their dirty rects were taken already. A
+//        render-thread packet copies the dirty rects' pixels when the upload is queued.
 //  3. Only dirty pixels move, coalesced per shelf band and merged when that wastes little.
 //     -> atlas::Atlas::take_dirty_rects() coalesces; Stager::upload() hands only those rects
 //        (gpu::PageUpload::dirty) to the device.
@@ -24,7 +27,8 @@
 //        whether the slot is idle (Backend::staging_slot_idle), times Backend::wait_staging_slot
 //        when it is not and counts it into gpu::UploadStats; Stager::upload() merges those into
 //        the frame's statistics in ONE place (merge_upload_stats()), for commits and mid-frame
-//        flushes alike.
+//        flushes alike (render-thread mode: on the render thread, merged by the same function
+//        when the packet's result comes back, FrameStatsAccumulator::attach_upload_stats()).
 //  5. Kill switch: --sync-uploads, GLYPHSTREAM_SYNC_UPLOADS=1, or
 //     TextSystem::set_upload_mode(UploadMode::kSync); pixel-identical (tests prove it).
 //     -> Stager::initial_mode() reads the environment; Stager::set_mode() switches.
