@@ -53,6 +53,14 @@ Status TextRenderer::finish() {
   });
 }
 
+Status TextRenderer::throttle(int max_in_flight) {
+  return on_render_thread(*impl_, "TextRenderer::throttle", [&]() -> Status {
+    const uint64_t last = impl_->link->last_run_frame();
+    if (max_in_flight < 0 || last <= uint64_t(max_in_flight)) return {};
+    return impl_->device->wait_frame(last - uint64_t(max_in_flight));
+  });
+}
+
 Status TextRenderer::set_vulkan_target(const VulkanFrameTarget& target) {
   return on_render_thread(*impl_, "TextRenderer::set_vulkan_target", [&]() -> Status {
     if (impl_->device->api() != GpuApi::kVulkan)

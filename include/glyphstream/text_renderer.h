@@ -76,12 +76,15 @@ class TextRenderer {
   Status submit();
   // Submits whatever is queued, without waiting, and waits for the GPU to finish everything.
   Status finish();
+  // Blocks until at most `max_in_flight` submitted frames are still running on the GPU, as a
+  // swap chain would (for tools without a window).
+  Status throttle(int max_in_flight);
   // Embedded Vulkan: the command buffer and image the next submit() records into
   // (TextSystem::set_vulkan_target() in single-thread mode), and the frame's sync afterwards.
   Status set_vulkan_target(const VulkanFrameTarget& target);
   Result<VulkanFrameSync> vulkan_frame_sync() const;
 
-  uint64_t frames_submitted() const;  // application frames submitted so far
+  uint64_t frames_submitted() const;  // application frames submitted so far (any thread)
   std::string backend_name() const;
   std::string gpu_renderer() const;
   std::string async_path() const;

@@ -65,6 +65,11 @@ class RenderLink {
   // Publishes the device's newest completed frame (after a finish on the render side).
   void note_completed(uint64_t frame) { completed_.store(frame, std::memory_order_release); }
   uint64_t frames_submitted() const { return frames_submitted_.load(std::memory_order_acquire); }
+  // The newest frame token run on the device (0: none).
+  uint64_t last_run_frame() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return run_frame_;
+  }
 
  private:
   struct Queued {

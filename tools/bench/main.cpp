@@ -40,6 +40,7 @@ struct Options {
   bool all = false;
   bool quick = false;
   bool clip = false;                          // W4 draws with DrawParams::clip
+  bool render_thread = false;                 // frames built on a second thread (TextRenderer)
   gs::tools::RenderingFlags rendering_flags;  // --antialias, --hinting, ... of every draw
   gs::RenderingStyle rendering;
   int page_size = 1024;
@@ -202,6 +203,12 @@ gs::Status run(const Options& o) {
 
   std::unique_ptr<gs::tools::HeadlessTarget> target;
   for (const std::string& workload : workloads) {
+    if (o.render_thread && workload != "scroll" && workload != "zoom" &&
+        workload != "zoom-relayout" && workload != "steady") {
+      std::printf("# %s: no render-thread mode (a TextSystem per run, or no frames): skipped\n",
+                  workload.c_str());
+      continue;
+    }
     if (workload == "raster") {
       std::vector<int> counts = thread_counts;
       if (counts.front() != 1) counts.insert(counts.begin(), 1);
@@ -265,6 +272,7 @@ gs::Status run(const Options& o) {
         base.frames = o.frames;
         base.quick = o.quick;
         base.clip = o.clip;
+        base.render_thread = o.render_thread;
         base.rendering = o.rendering;
         GS_TRY(apply_gpu_load(target.get(), load_ms, &base));
         for (const double gap_ms : gaps) {
@@ -354,6 +362,9 @@ int main(int argc, char** argv) {
       ->check(gs::tools::int_range(64, 8192));
   app.add_flag("--all", o.all, "Every workload and mode, with a thread sweep");
   app.add_flag("--clip", o.clip, "steady (W4): every draw with a DrawParams::clip");
+  app.add_flag("--render-thread", o.render_thread,
+               "Frames built on a second thread and submitted on the GPU context's thread "
+               "(TextRenderer; scroll, zoom, zoom-relayout, steady, busy)");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
   gs::tools::add_rendering_flags(app, &o.rendering_flags);
   if (auto exit_code = gs::tools::parse_command_line(

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "glyphstream/text_system.h"
+#include "render_thread_loop.h"
 
 namespace glyphstream::bench {
 
@@ -519,6 +520,29 @@ Result<WorkloadResult> run_workload(tools::HeadlessTarget* target, const Workloa
 
   WorkloadResult r;
   RunRecord run{spec, desc, {}, {}};
+  if (spec.render_thread) {
+    if (wl->fresh_system_per_frame) {
+      return Status(ErrorCode::kInvalidArgument, "--render-thread: " + spec.workload +
+                                                     " makes a TextSystem per run; "
+                                                     "use scroll, zoom, zoom-relayout or steady");
+    }
+    GS_ASSIGN_OR_RETURN(RenderThreadRun rt,
+                        run_render_thread(
+                            target, workload_desc, warmup + measured,
+                            [&](TextSystem& ts, int i) { return wl->draw(ts, scene, i); },
+                            spec.busy_work, spec.frame_gap_ms));
+    for (int i = warmup; i < warmup + measured && size_t(i) < rt.frames.size(); ++i) {
+      r.frame_cpu_ms.push_back(rt.build_ms[size_t(i)]);
+      r.frames.push_back(rt.frames[size_t(i)]);
+    }
+    summarize(spec, &r);
+    std::vector<double> submit_ms(rt.submit_ms.begin() + warmup, rt.submit_ms.end());
+    r.summary["render_thread"] = true;
+    r.summary["render_thread_submit_ms_p50"] = percentile(submit_ms, 0.5);
+    r.summary["render_thread_submit_ms_p99"] = percentile(submit_ms, 0.99);
+    if (progress) progress(warmup + measured, warmup + measured);
+    return r;
+  }
   std::unique_ptr<TextSystem> shared;
   if (!wl->fresh_system_per_frame) {
     GS_ASSIGN_OR_RETURN(shared, TextSystem::create(workload_desc));

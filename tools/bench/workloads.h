@@ -40,6 +40,9 @@ struct WorkloadSpec {
   bool clip = false;
   // TextStyle::rendering of every draw (--antialias, --hinting, ...): what a render mode costs.
   RenderingStyle rendering;
+  // --render-thread: frames built on a second thread, submitted on this one (TextRenderer,
+  // render_thread_loop.h); workloads on one shared TextSystem only (scroll, zoom, steady).
+  bool render_thread = false;
 };
 
 struct WorkloadResult {
