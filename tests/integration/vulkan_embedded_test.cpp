@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cpu_reference.h"
+#include "glyphstream/text_renderer.h"
 #include "glyphstream/text_system.h"
 #include "glyphstream/vulkan.h"
 #include "glyphstream/vulkan_submit.h"
@@ -207,6 +208,64 @@ TEST_F(EmbeddedVulkan, FullAtlasMidFrameDrawsNothingWithAReasonThenTheNextFrameI
   EXPECT_TRUE(diff.match()) << diff.report;
   EXPECT_GT(testing::count_ink(image, kWidth, box[0], box[1], box[2], box[3], kBackground, 40), 0);
   ASSERT_TRUE(ts->finish().ok());
+}
+
+// Render-thread mode (glyphstream/text_renderer.h) in the application's frame: the frames are
+// built on a second thread; this thread, which records and submits the application's command
+// buffer, sets the target, submits the frame's packet into it and submits with the frame sync.
+// Every frame equals the single-thread mode's frame of the same calls.
+TEST_F(EmbeddedVulkan, RenderThreadModeDrawsTheSingleThreadFrames) {
+  std::vector<std::vector<DrawCall>> frames;
+  for (int f = 0; f < 5; ++f) {
+    frames.push_back({{6, 8, "Frame " + std::to_string(f)}, {6, 60, f % 2 ? "Odd ÄÖÜ" : "Even ß"}});
+  }
+  std::vector<std::vector<uint8_t>> want(frames.size());
+  {
+    auto ts = make_system({});
+    ASSERT_NE(ts, nullptr);
+    for (size_t f = 0; f < frames.size(); ++f) run_frame(ts.get(), frames[f], &want[f]);
+    ASSERT_TRUE(ts->finish().ok());
+  }
+  TextSystemDesc desc;
+  desc.backend = GpuApi::kVulkan;
+  desc.vulkan_device = &device_;
+  auto created = TextRenderer::create(desc, {});
+  ASSERT_TRUE(created.ok()) << created.status().to_string();
+  std::unique_ptr<TextRenderer> renderer = std::move(created.value().renderer);
+  std::unique_ptr<TextSystem> text = std::move(created.value().text);
+  Status built;
+  const VulkanFrameTarget first_target = app_->target();
+  std::thread builder([&] {
+    // The target is the render thread's (the TextSystem's first caller owns it: this thread).
+    EXPECT_EQ(text->set_vulkan_target(first_target).code(), ErrorCode::kUnsupported);
+    for (const std::vector<DrawCall>& calls : frames) {
+      built = text->begin_frame(kWidth, kHeight);
+      for (const DrawCall& c : calls) {
+        if (built.ok()) built = text->draw_text(c.x, c.y, c.text, style());
+      }
+      if (built.ok()) built = text->flush();
+      if (!built.ok()) break;
+    }
+    text.reset();
+  });
+  [&] {
+    for (size_t f = 0; f < frames.size(); ++f) {
+      ASSERT_TRUE(app_->begin_frame(kBackground).ok());
+      ASSERT_TRUE(renderer->set_vulkan_target(app_->target()).ok());
+      Status s = renderer->submit();
+      ASSERT_TRUE(s.ok()) << s.to_string();
+      const Result<VulkanFrameSync> sync = renderer->vulkan_frame_sync();
+      ASSERT_TRUE(sync.ok()) << sync.status().to_string();
+      ASSERT_TRUE(app_->submit(*sync).ok());
+      std::vector<uint8_t> image;
+      ASSERT_TRUE(app_->pixels(&image).ok());
+      EXPECT_TRUE(image == want[f]) << "frame " << f;
+      ASSERT_TRUE(renderer->throttle(0).ok());
+    }
+  }();
+  builder.join();
+  EXPECT_TRUE(built.ok()) << built.to_string();
+  EXPECT_TRUE(renderer->finish().ok());
 }
 
 // The resident set of the process, in bytes (lavapipe's device memory is host memory).
