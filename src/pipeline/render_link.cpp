@@ -52,8 +52,9 @@ Status RenderLink::wait_run(uint64_t seq) {
 Status RenderLink::wait_frame_run(uint64_t frame) {
   std::unique_lock<std::mutex> lock(mu_);
   // Everything queued has run (or the frame was never queued): nothing to wait for.
-  if (!cv_.wait_for(lock, timeout_,
-                    [&] { return render_side_closed_ || run_frame_ >= frame || queue_.empty(); })) {
+  if (!cv_.wait_for(lock, timeout_, [&] {
+        return render_side_closed_ || run_frame_ >= frame || run_seq_ + 1 >= next_seq_;
+      })) {
     return {ErrorCode::kTimeout, "throttle: the render thread ran no TextRenderer::submit() for " +
                                      std::to_string(timeout_.count()) + " ms"};
   }
