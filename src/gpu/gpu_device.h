@@ -123,7 +123,10 @@ class GpuDevice {
   Status set_vulkan_frame_target(const VulkanFrameTarget& target);
   Result<VulkanFrameSync> vulkan_frame_sync(bool frame_open) const;
 
-  // The backend (its own tests; the pipeline asks can_wait_within_frame()).
+  // False for embedded Vulkan: the pipeline must never wait for the current frame (backend.h).
+  bool can_wait_within_frame() const { return backend_->can_wait_within_frame(); }
+
+  // The backend (its own tests only: everything else goes through the forwarders above).
   Backend& backend() { return *backend_; }
   const Backend& backend() const { return *backend_; }
 

@@ -6,7 +6,7 @@ DeviceTraits DeviceTraits::of(gpu::GpuDevice& device) {
   DeviceTraits t;
   t.api = device.api();
   t.transfer_queue = device.uses_transfer_queue();
-  t.can_wait_within_frame = device.backend().can_wait_within_frame();
+  t.can_wait_within_frame = device.can_wait_within_frame();
   t.timer_queries = device.timer_queries_available();
   t.dual_source_blend = device.dual_source_blend();
   t.backend_name = device.backend_name();

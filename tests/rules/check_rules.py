@@ -131,6 +131,28 @@ def rule_pipeline_includes(root):
         "backend through gpu/gpu_device.h")
 
 
+# (c'') The device is reached through GpuDevice's own calls: outside src/gpu/ no code asks a
+# GpuDevice for its Backend (GpuDevice::backend() is for the backends' own tests; what the
+# pipeline needs, such as can_wait_within_frame(), GpuDevice forwards), so that a backend's
+# interface can change without the pipeline noticing.
+BACKEND_CALL_RE = re.compile(r"(\.|->)backend\(\)")
+
+
+def rule_device_backend(root):
+    violations = []
+    for folder in ("src", "tools", "bench"):
+        for path in source_files(root, folder):
+            if path.startswith("src/gpu/"):
+                continue
+            for number, text in enumerate(read_lines(root, path), 1):
+                if BACKEND_CALL_RE.search(text.split("//")[0]):
+                    violations.append(Violation(
+                        path, number, "device-backend",
+                        "calls backend() on a GpuDevice outside src/gpu/: use the GpuDevice "
+                        "forwarder (or add one in src/gpu/gpu_device.h)"))
+    return violations
+
+
 # (d) Graphics API headers only in the GPU backends and in the bench's busy scene (bench support
 # that draws with GL and Vulkan itself; its header, busy_scene.h, stays free of them); the
 # public API, the rest of the library, the tools, the other benchmarks and the fuzzers go
@@ -391,6 +413,7 @@ RULES = {
     "text-includes": rule_text_includes,
     "gpu-includes": rule_gpu_includes,
     "pipeline-includes": rule_pipeline_includes,
+    "device-backend": rule_device_backend,
     "test-support": rule_test_support,
     "graphics-headers": rule_graphics_headers,
     "text-libraries": rule_text_libraries,
