@@ -80,13 +80,13 @@ void RenderLink::close_render_side() {
   cv_.notify_all();
 }
 
-void RenderLink::run(gpu::GpuDevice& device, Queued q) {
+Status RenderLink::run(gpu::GpuDevice& device, Queued q) {
   PacketResult result;
   result.stats_frame = q.stats_frame;
   FramePacket::Outcome outcome;
   outcome.upload = &result.upload;
   q.packet->submit(device, &outcome);
-  result.status = std::move(outcome.status);
+  result.status = outcome.status;
   result.failed_pages = std::move(outcome.failed_pages);
   if (traits_.timer_queries) result.timings = device.take_timings();
   completed_.store(device.completed_frame(), std::memory_order_release);
@@ -100,41 +100,51 @@ void RenderLink::run(gpu::GpuDevice& device, Queued q) {
   results_.push_back(std::move(result));
   free_.push_back(std::move(q.packet));
   cv_.notify_all();
+  return std::move(outcome.status);
 }
 
 Status RenderLink::submit(gpu::GpuDevice& device) {
   completed_.store(device.completed_frame(), std::memory_order_release);
+  Status first;  // the first failure of the packets run (the frame side hears of it too)
   for (;;) {
     Queued q;
     {
       std::unique_lock<std::mutex> lock(mu_);
       if (!cv_.wait_for(lock, timeout_, [&] { return !queue_.empty() || frame_side_closed_; })) {
-        return {ErrorCode::kTimeout, "TextRenderer::submit: no frame came in " +
-                                         std::to_string(timeout_.count()) + " ms"};
+        return first.ok()
+                   ? Status(ErrorCode::kTimeout, "TextRenderer::submit: no frame came in " +
+                                                     std::to_string(timeout_.count()) + " ms")
+                   : first;
       }
-      if (queue_.empty())
-        return {ErrorCode::kClosed, "TextRenderer::submit: the TextSystem is gone"};
+      if (queue_.empty()) {
+        return first.ok()
+                   ? Status(ErrorCode::kClosed, "TextRenderer::submit: the TextSystem is gone")
+                   : first;
+      }
       q = std::move(queue_.front());
       queue_.pop_front();
       if (q.packet->ends_app_frame()) --app_frames_queued_;
     }
     const bool app_frame = q.packet->ends_app_frame();
-    run(device, std::move(q));
-    if (app_frame) return {};
+    Status s = run(device, std::move(q));
+    if (first.ok()) first = std::move(s);
+    if (app_frame) return first;
   }
 }
 
 Status RenderLink::drain(gpu::GpuDevice& device) {
+  Status first;
   for (;;) {
     Queued q;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (queue_.empty()) return {};
+      if (queue_.empty()) return first;
       q = std::move(queue_.front());
       queue_.pop_front();
       if (q.packet->ends_app_frame()) --app_frames_queued_;
     }
-    run(device, std::move(q));
+    Status s = run(device, std::move(q));
+    if (first.ok()) first = std::move(s);
   }
 }
 

@@ -77,8 +77,8 @@ class RenderLink {
     uint64_t seq = 0;
     uint64_t stats_frame = 0;
   };
-  // Runs one packet (the lock is not held while the device works).
-  void run(gpu::GpuDevice& device, Queued q);
+  // Runs one packet (the lock is not held while the device works); returns its first failure.
+  Status run(gpu::GpuDevice& device, Queued q);
 
   const int depth_;
   const std::chrono::milliseconds timeout_;

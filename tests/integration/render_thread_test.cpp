@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "glyphstream/headless_gl.h"
 #include "glyphstream/text_renderer.h"
 #include "glyphstream/text_system.h"
 #include "gpu_pixel_test.h"
@@ -271,6 +272,62 @@ TEST_P(RenderThread, BadUseGetsAClearErrorAndLosesNothing) {
   EXPECT_EQ(renderer->measure_upload_bandwidth(1 << 16).ok(), true);
   text.reset();  // destroyed on another thread than its owner: allowed, as for any object
   EXPECT_EQ(renderer->submit().code(), ErrorCode::kClosed);
+}
+
+// An upload that fails on the render thread (GL: another context is current there during one
+// submit) is reported by submit() and by the next flush(); its pages are sent whole with the
+// next frame, so every later frame equals the single-thread frame: nothing lost.
+TEST_P(RenderThread, AFailedUploadOnTheRenderThreadIsResentWhole) {
+  if (GetParam() != GpuApi::kGl) GTEST_SKIP() << "a failed upload is provoked through GL contexts";
+  const Scene scene = churning_scene(5, 6, "Sans 18");
+  auto other = HeadlessGl::create({16, 16});
+  ASSERT_TRUE(other.ok()) << other.status().to_string();
+  ASSERT_TRUE(target_->make_current().ok());
+  for (UploadMode mode : kModes) {
+    const std::string what(upload_mode_name(mode));
+    const auto want = single_thread(desc_in(mode), scene);
+    TextSystemDesc desc = desc_in(mode);
+    target_->configure(&desc);
+    auto created = TextRenderer::create(desc, {});
+    ASSERT_TRUE(created.ok()) << created.status().to_string();
+    std::unique_ptr<TextRenderer> renderer = std::move(created.value().renderer);
+    std::unique_ptr<TextSystem> text = std::move(created.value().text);
+    std::vector<Status> flushed(scene.size());
+    std::thread builder([&] {
+      for (size_t f = 0; f < scene.size(); ++f) {
+        flushed[f] = draw_frame(text.get(), scene[f]);
+        // Each frame is built once the one before has run (its result is known).
+        if (Status t = text->throttle(0); !t.ok()) flushed[f] = t;
+      }
+      text.reset();
+    });
+    std::vector<std::vector<uint8_t>> got(scene.size());
+    for (size_t f = 0; f < scene.size(); ++f) {
+      if (f == 1) {
+        EXPECT_TRUE(other.value()->make_current().ok());
+      }
+      EXPECT_TRUE(target_->clear(kBackground).ok());
+      const Status s = renderer->submit();
+      if (f == 1) {
+        EXPECT_FALSE(s.ok()) << what << ": a submit in another GL context";
+        EXPECT_TRUE(target_->make_current().ok());
+      } else {
+        EXPECT_TRUE(s.ok()) << what << " frame " << f << ": " << s.to_string();
+      }
+      EXPECT_TRUE(target_->read_pixels(&got[f]).ok());
+    }
+    builder.join();
+    for (size_t f = 0; f < scene.size(); ++f) {
+      if (f == 2) {
+        EXPECT_FALSE(flushed[f].ok()) << what << ": the next flush() reports the failure";
+      } else {
+        EXPECT_TRUE(flushed[f].ok()) << what << " frame " << f << ": " << flushed[f].to_string();
+      }
+      if (f != 1) {
+        EXPECT_TRUE(got[f] == want[f]) << what << " frame " << f;
+      }
+    }
+  }
 }
 
 // A TextSystem whose TextRenderer is gone says so instead of waiting.
