@@ -169,7 +169,9 @@ struct CpuImage {
     std::mt19937 rng(seed);
     for (uint8_t& b : pixels) b = uint8_t(rng());
   }
-  PageUpload upload() const { return {id, format, width, height, pixels.data(), stride, dirty}; }
+  PageUpload upload() const {
+    return {id, format, width, height, pixels.data(), stride, dirty, {}};
+  }
   // The bytes of `r`, tight.
   std::vector<uint8_t> rect_bytes(const Rect& r) const {
     const size_t bpp = size_t(bytes_per_pixel(format));
@@ -368,19 +370,32 @@ TEST(GpuDeviceValidation, BadInputNeverReachesTheBackend) {
   std::vector<uint8_t> px(64 * 64 * 4, 0);
   const Rect outside[] = {{60, 0, 8, 1}};
   const Rect inside[] = {{0, 0, 1, 1}};
+  const RectSource null_source[] = {{nullptr, 1}};
+  const RectSource two[] = {{px.data(), 64}, {px.data(), 64}};
+  const RectSource short_row[] = {{px.data(), 0}};
   struct Case {
     const char* what;
     PageUpload page;
     UploadMode mode;
   };
   const Case cases[] = {
-      {"rect outside", {0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, outside}, {}},
-      {"too wide", {0, PixelFormat::kCoverage8, 513, 4, px.data(), 513, inside}, {}},
-      {"zero height", {0, PixelFormat::kCoverage8, 64, 0, px.data(), 64, inside}, {}},
-      {"no pixels", {0, PixelFormat::kCoverage8, 64, 64, nullptr, 64, inside}, {}},
-      {"short stride", {0, PixelFormat::kColor32, 64, 64, px.data(), 255, inside}, {}},
-      {"bad format", {0, PixelFormat(9), 64, 64, px.data(), 256, inside}, {}},
-      {"bad mode", {0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, inside}, UploadMode(7)},
+      {"rect outside", {0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, outside, {}}, {}},
+      {"too wide", {0, PixelFormat::kCoverage8, 513, 4, px.data(), 513, inside, {}}, {}},
+      {"zero height", {0, PixelFormat::kCoverage8, 64, 0, px.data(), 64, inside, {}}, {}},
+      {"no pixels", {0, PixelFormat::kCoverage8, 64, 64, nullptr, 64, inside, {}}, {}},
+      {"short stride", {0, PixelFormat::kColor32, 64, 64, px.data(), 255, inside, {}}, {}},
+      {"bad format", {0, PixelFormat(9), 64, 64, px.data(), 256, inside, {}}, {}},
+      {"bad mode", {0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, inside, {}}, UploadMode(7)},
+      // A frame packet's rects (PageUpload::sources): one per rect, each with its pixels.
+      {"null rect source",
+       {0, PixelFormat::kCoverage8, 64, 64, nullptr, 0, inside, null_source},
+       {}},
+      {"rect sources != rects",
+       {0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, inside, two},
+       {}},
+      {"short source stride",
+       {0, PixelFormat::kCoverage8, 64, 64, nullptr, 0, inside, short_row},
+       {}},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(dev->upload({&c.page, 1}, c.mode, nullptr).code(), ErrorCode::kInvalidArgument)
@@ -391,7 +406,7 @@ TEST(GpuDeviceValidation, BadInputNeverReachesTheBackend) {
   GlyphInstance g;
   DrawBatch never_uploaded{3, 0, 1}, past_end{0, 0, 2};
   EXPECT_EQ(dev->draw({&g, 1}, {&never_uploaded, 1}, 8, 8).code(), ErrorCode::kInvalidArgument);
-  const PageUpload ok{0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, inside};
+  const PageUpload ok{0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, inside, {}};
   ASSERT_TRUE(dev->upload({&ok, 1}, UploadMode::kSync, nullptr).ok());
   EXPECT_EQ(dev->draw({&g, 1}, {&past_end, 1}, 8, 8).code(), ErrorCode::kInvalidArgument);
   const DrawBatch good{0, 0, 1};
