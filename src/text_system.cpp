@@ -77,7 +77,9 @@ auto owned(std::thread::id owner, const char* what, Fn&& fn) -> decltype(fn()) {
 }  // namespace
 
 // The facade over the frame pipeline (pipeline/frame_pipeline.h: the parts, commit(), pack_one(),
-// mid_frame_flush()), which it derives from while the extraction goes on (issue 25).
+// mid_frame_flush(), the sink its frame packets go to). In render-thread mode its Layouter
+// shares the render thread's Pango font map (made at TextRenderer::create()), under that map's
+// lock (PangoLock), as every Layouter of a thread does.
 struct TextSystem::Impl : pipeline::FramePipeline {
   // The owner: the creating thread; in render-thread mode the first thread that calls (the
   // TextSystem is made on the render thread and handed to the building thread).
@@ -88,7 +90,6 @@ struct TextSystem::Impl : pipeline::FramePipeline {
     return owner_.load();
   }
   bool on_owner_thread() { return std::this_thread::get_id() == owner(); }
-  bool render_thread_mode = false;
   TextSystemDesc desc;
   std::unique_ptr<text::Layouter> layouter;
   pipeline::LayoutCache layouts;
@@ -136,7 +137,6 @@ struct TextSystem::Impl : pipeline::FramePipeline {
 
 Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   const bool render_thread = rdesc != nullptr;
-  render_thread_mode = render_thread;
   if (desc.layout_cache_entries) layouts.set_capacity(desc.layout_cache_entries);
   gpu::GpuDeviceDesc gdesc;
   gdesc.staging_ring_depth = desc.staging_ring_depth;

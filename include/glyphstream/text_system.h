@@ -5,7 +5,9 @@
 // GL context current. Every entry point checks the calling thread, in every build: from any
 // other thread, calls that return a Status return kWrongThread and change nothing; the
 // accessors return empty values (0, kAsync, "", an empty vector, a default FrameStats). Use one
-// TextSystem per thread.
+// TextSystem per thread. Render-thread mode (glyphstream/text_renderer.h): a TextSystem made
+// by TextRenderer::create() belongs to the first thread that calls it and never touches the GPU
+// context; its TextRenderer submits the frames on the context's thread.
 //
 //   auto created = glyphstream::TextSystem::create();  // check it: no GL context is an error
 //   if (!created.ok()) return created.status();
