@@ -1,10 +1,11 @@
 // TextRenderer: the render side of render-thread mode (include/glyphstream/text_renderer.h).
 // It owns the device and runs the frame packets the TextSystem queues (pipeline/render_link.h);
 // TextRenderer::create() is in text_system.cpp, beside the TextSystem it makes.
-#include <exception>
-#include <new>
 #include <string>
+#include <thread>
+#include <utility>
 
+#include "api_guard.h"
 #include "glyphstream/text_renderer.h"
 #include "glyphstream/vulkan.h"
 #include "text_renderer_impl.h"
@@ -20,13 +21,7 @@ auto on_render_thread(const TextRenderer::Impl& impl, const char* what, Fn&& fn)
                   std::string(what) +
                       ": called from a thread other than the one that created the TextRenderer");
   }
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return Status(ErrorCode::kOutOfMemory, std::string(what) + ": out of memory");
-  } catch (const std::exception& e) {
-    return Status(ErrorCode::kInternal, std::string(what) + ": " + e.what());
-  }
+  return guarded(what, std::forward<Fn>(fn));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <thread>
 #include <utility>
 
+#include "api_guard.h"
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
 #include "core/thread_pool.h"
@@ -47,20 +48,6 @@ namespace {
 
 using pipeline::Clock;
 using pipeline::ns_since;
-
-// No exception leaves the library: the public entry points run their bodies through this.
-template <typename Fn>
-auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return Status(ErrorCode::kOutOfMemory, std::string(what) + ": out of memory");
-  } catch (const std::exception& e) {
-    return Status(ErrorCode::kInternal, std::string(what) + ": " + e.what());
-  } catch (...) {
-    return Status(ErrorCode::kInternal, std::string(what) + ": unknown exception");
-  }
-}
 
 // The public entry points of a TextSystem: only its owner thread may run them (the pipeline is
 // not thread-safe; a second thread would corrupt it), then no exception leaves the library.

@@ -22,8 +22,9 @@ namespace {
 constexpr int kWidth = 320;
 constexpr int kHeight = 160;
 const Color kBackground{1, 1, 1, 1};
-const UploadMode kModes[] = {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage};
 
+using testing::cjk;
+using testing::kAllUploadModes;
 using testing::style_of;
 
 struct Call {
@@ -32,16 +33,6 @@ struct Call {
   TextStyle style;
   std::optional<RectF> clip;
 };
-
-// `count` CJK ideographs from `first` (new glyphs for every new range).
-std::string cjk(char32_t first, int count) {
-  std::string s;
-  for (int i = 0; i < count; ++i) {
-    const char32_t c = first + char32_t(i);
-    s += char(0xe0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
-  }
-  return s;
-}
 
 class LayoutMemo : public testing::GpuPixelTest {
  protected:
@@ -94,7 +85,7 @@ TEST_P(LayoutMemo, MemoizedFramesEqualTheColdFrame) {
       {4, 400, line, style_of("Sans 16"), std::nullopt},       // wholly culled
       {4, 110, line, style_of("Sans 16"), RectF{0, 0, 0, 0}},  // empty clip
   };
-  for (UploadMode mode : kModes) {
+  for (UploadMode mode : kAllUploadModes) {
     const std::string what(upload_mode_name(mode));
     auto ts = make_system(desc_in(mode));
     ASSERT_NE(ts, nullptr);
@@ -127,7 +118,7 @@ TEST_P(LayoutMemo, MemoizedFramesEqualTheColdFrame) {
 // glyphs now). Pages start small and grow on the way in the second run (`grow`), so that the
 // memo is drawn across page growth too. Every frame is compared with the CPU reference.
 TEST_P(LayoutMemo, EvictedOrGrownGlyphsAreNeverDrawnFromAStaleMemo) {
-  for (UploadMode mode : kModes) {
+  for (UploadMode mode : kAllUploadModes) {
     for (const bool grow : {false, true}) {
       const std::string what = std::string(upload_mode_name(mode)) + (grow ? " growing" : "");
       TextSystemDesc desc = desc_in(mode);

@@ -26,8 +26,9 @@ namespace {
 constexpr int kWidth = 320;
 constexpr int kHeight = 120;
 const Color kBackground{1, 1, 1, 1};
-const UploadMode kModes[] = {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage};
 
+using testing::cjk;
+using testing::kAllUploadModes;
 using testing::style_of;
 
 struct Call {
@@ -36,16 +37,6 @@ struct Call {
   TextStyle style;
 };
 using Scene = std::vector<std::vector<Call>>;
-
-// `count` CJK ideographs from `first` (new glyphs for every new range).
-std::string cjk(char32_t first, int count) {
-  std::string s;
-  for (int i = 0; i < count; ++i) {
-    const char32_t c = first + char32_t(i);
-    s += char(0xe0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
-  }
-  return s;
-}
 
 // A steady line, an emoji line every third frame, and `churn` new ideographs of `size` in every
 // frame (which evict older ones from a small atlas).
@@ -186,7 +177,7 @@ class RenderThread : public testing::GpuPixelTest {
 // Every mode, default queue: each frame equals the single-thread frame.
 TEST_P(RenderThread, FramesEqualSingleThreadFramesInEveryMode) {
   const Scene scene = churning_scene(8, 6, "Sans 18");
-  for (UploadMode mode : kModes) {
+  for (UploadMode mode : kAllUploadModes) {
     const std::string what(upload_mode_name(mode));
     const auto want = single_thread(desc_in(mode), scene);
     const Submitted got = render_thread(desc_in(mode), {}, scene, /*lag=*/false);
@@ -201,7 +192,7 @@ TEST_P(RenderThread, LaggingByTheFullQueueWhileEvictingAndGrowingLosesNothing) {
   TextRendererDesc rdesc;
   rdesc.queue_depth = TextRendererDesc::kMaxQueueDepth;
   rdesc.timeout_ms = 60000;
-  for (UploadMode mode : kModes) {
+  for (UploadMode mode : kAllUploadModes) {
     const std::string what(upload_mode_name(mode));
     const auto want = single_thread(small_atlas(mode), scene);
     const Submitted got = render_thread(small_atlas(mode), rdesc, scene, /*lag=*/true);
@@ -283,7 +274,7 @@ TEST_P(RenderThread, AFailedUploadOnTheRenderThreadIsResentWhole) {
   auto other = HeadlessGl::create({16, 16});
   ASSERT_TRUE(other.ok()) << other.status().to_string();
   ASSERT_TRUE(target_->make_current().ok());
-  for (UploadMode mode : kModes) {
+  for (UploadMode mode : kAllUploadModes) {
     const std::string what(upload_mode_name(mode));
     const auto want = single_thread(desc_in(mode), scene);
     TextSystemDesc desc = desc_in(mode);

@@ -16,6 +16,20 @@
 
 namespace glyphstream::testing {
 
+// Every upload mode, for the tests that run in each.
+inline constexpr UploadMode kAllUploadModes[] = {UploadMode::kAsync, UploadMode::kSync,
+                                                 UploadMode::kWholePage};
+
+// `count` CJK ideographs from `first` (new glyphs for every new range).
+inline std::string cjk(char32_t first, int count) {
+  std::string s;
+  for (int i = 0; i < count; ++i) {
+    const char32_t c = first + char32_t(i);
+    s += char(0xe0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
+  }
+  return s;
+}
+
 // A style of `font` in `rgba` (dark grey by default), markup optional.
 inline TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu,
                           bool markup = false) {
