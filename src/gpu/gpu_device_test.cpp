@@ -425,7 +425,7 @@ TEST(GpuDeviceValidation, AnLcdPageBatchNeedsDualSourceBlending) {
   EXPECT_FALSE(dev->dual_source_blend());
   std::vector<uint8_t> px(16 * 16 * 4, 0);
   const Rect all[] = {{0, 0, 16, 16}};
-  const PageUpload lcd{0, PixelFormat::kLcd32, 16, 16, px.data(), 64, all};
+  const PageUpload lcd{0, PixelFormat::kLcd32, 16, 16, px.data(), 64, all, {}};
   ASSERT_TRUE(dev->upload({&lcd, 1}, UploadMode::kSync, nullptr).ok()) << "uploads are fine";
   backend->log.clear();
   GlyphInstance g;
