@@ -5,20 +5,32 @@
 #   git worktree add /tmp/ref 188e805 && (cd /tmp/ref && scripts/build.sh)
 #   cp /tmp/ref/build/tools/bench/glyphstream-bench /tmp/bins/glyphstream-bench-188e805
 #   scripts/gpu-bundle.sh .gpu build/tools/bench/glyphstream-bench /tmp/bins/glyphstream-bench-* \
-#     build/tests/{rotation,rendering,layout_memo,clip,vulkan_embedded,text_layout}_test \
-#     build/src/gpu/vulkan/gpu_vulkan_test build/src/gpu/gl/gpu_gl_test build/src/pipeline/pipeline_gl_test
+#     build/tests/{lcd,render_thread,rotation,rendering,layout_memo,clip,vulkan_embedded,text_layout}_test \
+#     build/src/gpu/vulkan/gpu_vulkan_test build/src/gpu/gl/gpu_gl_test build/src/pipeline/{pipeline_gl,render_link}_test
 #   cp scripts/gpu-verify.sh .gpu/
 # then `device run` with carry [".gpu"]: bash .gpu/gpu-verify.sh [TESTS...] (results in $OUT:
-# w4.txt, w4vk_clip.txt, tests.txt, others.txt, each written as soon as it is complete).
-# GPU_VERIFY_PARTS (default "w4 tests others") picks the parts.
+# tests.txt, w4.txt, w4vk_clip.txt, coldpage.txt, lcd.txt, rt.txt, others.txt, in that order,
+# each written as soon as it is complete).
+# GPU_VERIFY_PARTS (default: all of them) picks the parts.
 cd "$(dirname "$0")/.."
 R=.gpu/run.sh; B=.gpu/bin
-parts=${GPU_VERIFY_PARTS:-w4 tests others coldpage}
+parts=${GPU_VERIFY_PARTS:-tests w4 coldpage lcd rt others}
 mapfile -t benches < <(ls $B/glyphstream-bench* | sort)
 name() { local n=${1##*/glyphstream-bench}; echo "${n#-}" | sed 's/^$/new/'; }
 bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan) " ; }
 tests=("$@")
-[[ ${#tests[@]} -gt 0 ]] || tests=(rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
+[[ ${#tests[@]} -gt 0 ]] || tests=(lcd_test render_thread_test render_link_test rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
+if [[ $parts == *tests* ]]; then
+{
+  for t in "${tests[@]}"; do
+    [[ -x $B/$t ]] || { echo "$t: not in the bundle"; continue; }
+    s=$SECONDS
+    timeout 40 $R $B/$t --gtest_brief=1 > /tmp/t.log 2>&1; rc=$?
+    echo "$t rc=$rc $((SECONDS-s))s $(grep -E '^\[  (PASSED|FAILED)' /tmp/t.log | tr '\n' ' ')"
+    grep -E "FAILED|VUID|Validation Error" /tmp/t.log | head -8
+  done
+} > "$OUT/tests.txt" 2>&1
+fi
 if [[ $parts == *w4* ]]; then
 {
   echo "# $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null) $(nproc) cores"
@@ -38,16 +50,40 @@ if [[ $parts == *w4* ]]; then
   done
 } > "$OUT/w4vk_clip.txt" 2>&1
 fi
-if [[ $parts == *tests* ]]; then
+if [[ $parts == *coldpage* ]]; then
 {
-  for t in "${tests[@]}"; do
-    [[ -x $B/$t ]] || { echo "$t: not in the bundle"; continue; }
-    s=$SECONDS
-    timeout 60 $R $B/$t --gtest_brief=1 > /tmp/t.log 2>&1; rc=$?
-    echo "$t rc=$rc $((SECONDS-s))s $(grep -E '^\[  (PASSED|FAILED)' /tmp/t.log | tr '\n' ' ')"
-    grep -E "FAILED|VUID|Validation Error" /tmp/t.log | head -8
+  # issue 26's page (2,000+ CJK/Cyrillic characters at 3 sizes), fresh process each time
+  for r in 1 2 3; do
+    for t in 1 16; do
+      timeout 60 $R $B/glyphstream-bench --workload cold-page --upload-mode async --threads $t \
+        --frames 5 --json /tmp/cold-page.json 2>&1 | grep -E "^(gl|vulkan) |layout|pack" \
+        | sed "s/^/cold-page r$r t$t /"
+    done
   done
-} > "$OUT/tests.txt" 2>&1
+} > "$OUT/coldpage.txt" 2>&1
+fi
+
+if [[ $parts == *lcd* ]]; then
+{
+  # issue 24: LCD text against grey, same binary, interleaved
+  for r in 1 2; do for b in gl vulkan; do for aa in gray subpixel; do
+    bench $B/glyphstream-bench --backend $b --workload steady --upload-mode async --frames 300 \
+      --antialias $aa | sed "s/^/W4 r$r $aa /"
+    bench $B/glyphstream-bench --backend $b --workload cold --upload-mode async --antialias $aa \
+      | sed "s/^/W1 r$r $aa /"
+  done; done; done
+} > "$OUT/lcd.txt" 2>&1
+fi
+if [[ $parts == *rt* ]]; then
+{
+  # issue 25: frames built on this thread, submitted on a render thread, against single-thread
+  for r in 1 2; do for b in gl vulkan; do for w in scroll zoom; do
+    bench $B/glyphstream-bench --backend $b --workload $w --threads 16 --upload-mode async \
+      | sed "s/^/st r$r /"
+    bench $B/glyphstream-bench --backend $b --workload $w --threads 16 --upload-mode async \
+      --render-thread | sed "s/^/rt r$r /"
+  done; done; done
+} > "$OUT/rt.txt" 2>&1
 fi
 if [[ $parts == *others* ]]; then
 {
@@ -61,17 +97,5 @@ if [[ $parts == *others* ]]; then
   timeout 60 $R $B/glyphstream-bench --workload rotate --upload-mode async --frames 15 2>&1 | tail -6
   timeout 60 $R $B/glyphstream-bench --workload rotate --upload-mode async --frames 15 --backend vulkan 2>&1 | tail -6
 } > "$OUT/others.txt" 2>&1
-fi
-if [[ $parts == *coldpage* ]]; then
-{
-  # issue 26's page (2,000+ CJK/Cyrillic characters at 3 sizes), fresh process each time
-  for r in 1 2 3; do
-    for t in 1 16; do
-      timeout 60 $R $B/glyphstream-bench --workload cold-page --upload-mode async --threads $t \
-        --frames 5 --json /tmp/cold-page.json 2>&1 | grep -E "^(gl|vulkan) |layout|pack" \
-        | sed "s/^/cold-page r$r t$t /"
-    done
-  done
-} > "$OUT/coldpage.txt" 2>&1
 fi
 echo done
