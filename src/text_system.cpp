@@ -79,6 +79,7 @@ struct TextSystem::Impl : pipeline::FramePipeline {
   pipeline::LayoutCache layouts;
   // LCD text is drawn as such (dual-source blending, an opaque target); else greyscale.
   bool lcd_text = false;
+  std::unique_ptr<pipeline::LayoutPrefetcher> layout_prefetcher;  // prefetch_layout()
 
   // Frame state (the frame number and viewport are the pipeline's).
   bool in_frame = false;
@@ -131,6 +132,8 @@ Status TextSystem::Impl::init() {
   lcd_text = gpu->dual_source_blend() && !desc.translucent_target;
   frame_stats.set_backend(gpu->api(), gpu->uses_transfer_queue(), lcd_text);
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
+  layout_prefetcher = std::make_unique<pipeline::LayoutPrefetcher>(pool.get(), &registry);
+  layouts.set_prefetcher(layout_prefetcher.get());
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
   const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc, pool->size());
   scaled = std::make_unique<pipeline::ScaledGlyphs>(zoom);
@@ -161,6 +164,7 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   frame_stats.begin(frame, stager->mode(), pool->size(), atlas->counters());
   stats().layout_ns = std::exchange(layout_ns_between_frames, 0);
   stats().lcd_fallback_draws = std::exchange(lcd_fallbacks_between_frames, 0);
+  layouts.harvest();  // prefetched layouts the workers finished
   return {};
 }
 
@@ -345,6 +349,15 @@ Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
   });
 }
 
+Status TextSystem::prefetch_layout(std::string_view utf8, const TextStyle& style) {
+  return owned(impl_->owner, "prefetch_layout", [&]() -> Status {
+    // Keyed as the draw will key it; refused or disabled: laid out when drawn.
+    const bool lcd_as_grey = !impl_->lcd_text && style.rendering.antialias == Antialias::kSubpixel;
+    impl_->layouts.prefetch(utf8, style, lcd_as_grey);
+    return {};
+  });
+}
+
 Status TextSystem::set_upload_mode(UploadMode mode) {
   if (!impl_->on_owner_thread()) {
     return {ErrorCode::kWrongThread, "set_upload_mode: called from a thread other than the owner"};
@@ -362,8 +375,11 @@ UploadMode TextSystem::upload_mode() const {
 int TextSystem::threads() const { return impl_->on_owner_thread() ? impl_->pool->size() : 0; }
 
 Status TextSystem::add_font_file(const std::string& path) {
-  return owned(impl_->owner, "add_font_file",
-               [&]() -> Status { return impl_->layouter->add_font_file(path); });
+  return owned(impl_->owner, "add_font_file", [&]() -> Status {
+    GS_TRY(impl_->layouter->add_font_file(path));
+    impl_->layout_prefetcher->fonts_changed();  // the workers' font maps
+    return {};
+  });
 }
 
 const FrameStats& TextSystem::last_frame_stats() const {

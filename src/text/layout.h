@@ -1,6 +1,7 @@
 // Text layout through Pango (pangoft2 + fontconfig, HarfBuzz shaping inside): UTF-8 text and a
-// style in, positioned glyphs out. Used from one thread (the caller's); Pango types stay inside
-// layout.cpp.
+// style in, positioned glyphs out. A Layouter is used from the thread that created it: its font
+// map is that thread's own (one per thread, layout_fonts.cpp), so Layouters made on different
+// threads lay out in parallel (pipeline/layout_prefetch.h). Pango types stay inside src/text/.
 #pragma once
 
 #include <cstdint>
@@ -98,6 +99,10 @@ class Layouter {
 
   // Makes an application font file available to layout (fontconfig app font).
   Status add_font_file(const std::string& path);
+  // Makes this thread's font map see application fonts another Layouter added since it was
+  // made (fontconfig's configuration is process-wide; each thread's font map caches its
+  // fontsets). Called on the Layouter's own thread.
+  void refresh_fonts();
 
  private:
   Layouter() = default;

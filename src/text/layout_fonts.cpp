@@ -199,6 +199,12 @@ Status Layouter::add_font_file(const std::string& path) {
   return Status::ok_status();
 }
 
+void Layouter::refresh_fonts() {
+  std::lock_guard<std::recursive_mutex> guard(*impl_->pango_lock);
+  impl_->clear_fonts();
+  pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->font_map));
+}
+
 // With no usable font (an empty font folder), Pango lays out with no font and returns
 // uninitialised extents: refused here, before any layout, as kFontNotFound.
 Status Layouter::Impl::check_font_available(const PangoFontDescription* desc,
