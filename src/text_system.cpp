@@ -375,11 +375,8 @@ UploadMode TextSystem::upload_mode() const {
 int TextSystem::threads() const { return impl_->on_owner_thread() ? impl_->pool->size() : 0; }
 
 Status TextSystem::add_font_file(const std::string& path) {
-  return owned(impl_->owner, "add_font_file", [&]() -> Status {
-    GS_TRY(impl_->layouter->add_font_file(path));
-    impl_->layout_prefetcher->fonts_changed();  // the workers' font maps
-    return {};
-  });
+  return owned(impl_->owner, "add_font_file",
+               [&]() -> Status { return impl_->layouter->add_font_file(path); });
 }
 
 const FrameStats& TextSystem::last_frame_stats() const {

@@ -5,6 +5,30 @@
 #include <utility>
 
 namespace glyphstream::pipeline {
+namespace {
+
+// Layouters with font maps of their own, kept for the next TextSystem's workers. Never destroyed
+// (reachable at exit): their Pango and FreeType objects would go after fontconfig's.
+struct Spares {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<text::Layouter>> layouters;
+};
+Spares& spares() {
+  static Spares* const kSpares = new Spares;
+  return *kSpares;
+}
+
+}  // namespace
+
+LayoutPrefetcher::Shared::~Shared() {
+  Spares& s = spares();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  for (auto& layouter : layouters) {
+    if (layouter != nullptr && s.layouters.size() < kMaxSpareLayouters) {
+      s.layouters.push_back(std::move(layouter));
+    }
+  }
+}
 
 bool PendingLayout::done() {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -15,7 +39,6 @@ LayoutPrefetcher::LayoutPrefetcher(ThreadPool* pool, text::FontRegistry* registr
     : pool_(pool), shared_(std::make_shared<Shared>()) {
   shared_->registry = registry;
   shared_->layouters.resize(size_t(pool->size()));
-  shared_->generations.resize(size_t(pool->size()));
 }
 
 LayoutPrefetcher::~LayoutPrefetcher() {
@@ -63,14 +86,18 @@ Result<text::LayoutResult> LayoutPrefetcher::lay_out(Shared& shared, int worker,
   // A job runs on a worker thread: nothing may escape it.
   try {
     std::unique_ptr<text::Layouter>& layouter = shared.layouters[size_t(worker)];
-    const uint64_t generation = shared.font_generation.load(std::memory_order_acquire);
     if (layouter == nullptr) {
-      // Made here, so that its font map is this worker's (text/layout.h).
-      GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(shared.registry));
-    } else if (shared.generations[size_t(worker)] != generation) {
-      layouter->refresh_fonts();
+      Spares& spare = spares();
+      std::lock_guard<std::mutex> lock(spare.mutex);
+      if (!spare.layouters.empty()) {
+        layouter = std::move(spare.layouters.back());
+        spare.layouters.pop_back();
+      }
     }
-    shared.generations[size_t(worker)] = generation;
+    if (layouter == nullptr) {
+      GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create_unshared(shared.registry));
+    }
+    layouter->rebind(shared.registry);  // this TextSystem's face ids, the fonts added lately
     return layouter->layout(pending.text, pending.params);
   } catch (const std::bad_alloc&) {
     return Status(ErrorCode::kOutOfMemory, "prefetched layout: out of memory");

@@ -1,7 +1,9 @@
 // Layouts ahead of drawing (TextSystem::prefetch_layout): a text and style laid out on a worker
-// thread with that worker's own Pango context and font map (Pango's font maps and contexts are
-// not shared between threads here: text/layout.h makes one font map per thread; fontconfig and
-// the FontRegistry are thread-safe), so paragraphs of one frame are laid out in parallel. The
+// thread with a Layouter of that worker's, which has its own Pango context and font map
+// (Pango's font maps and contexts are never used by two threads at once; fontconfig and the
+// FontRegistry are thread-safe), so paragraphs of one frame are laid out in parallel. The
+// workers' Layouters outlive their TextSystem (at most kMaxSpareLayouters kept in the process):
+// a font map warms up once (its fonts opened, their glyph metrics loaded), not per TextSystem. The
 // result is the same as the caller's own layout (layout_prefetch_test.cpp compares every glyph
 // of the oracle cases).
 //
@@ -46,6 +48,7 @@ struct PendingLayout {
 
 class LayoutPrefetcher {
  public:
+  static constexpr size_t kMaxSpareLayouters = 64;
   // `pool` and `registry` outlive the prefetcher.
   LayoutPrefetcher(ThreadPool* pool, text::FontRegistry* registry);
   // Jobs not started do nothing when they run (or are dropped by ThreadPool::cancel_queued);
@@ -63,9 +66,6 @@ class LayoutPrefetcher {
   static Result<text::LayoutResult> take(PendingLayout& pending, text::Layouter* layouter);
   // The result is not wanted: a job not started does nothing.
   static void drop(PendingLayout& pending);
-  // Application fonts were added (fontconfig's configuration is process-wide): each worker's
-  // font map is told before its next layout.
-  void fonts_changed() { shared_->font_generation.fetch_add(1, std::memory_order_acq_rel); }
   // Layouts done on workers since creation (tests).
   uint64_t laid_out_on_workers() const {
     return shared_->on_workers.load(std::memory_order_relaxed);
@@ -75,10 +75,11 @@ class LayoutPrefetcher {
   // What jobs share, kept alive by every queued job.
   struct Shared {
     text::FontRegistry* registry = nullptr;
-    // One Layouter per worker index, made on that worker and used only there.
+    // One Layouter per worker index (a font map of its own), used only by that worker; taken
+    // from the process's spares at the worker's first layout and given back when the last job
+    // is gone, so that the next TextSystem's workers find their fonts loaded.
     std::vector<std::unique_ptr<text::Layouter>> layouters;
-    std::vector<uint64_t> generations;  // the font generation each layouter has seen
-    std::atomic<uint64_t> font_generation{0};
+    ~Shared();
     std::atomic<bool> cancelled{false};
     std::atomic<uint64_t> on_workers{0};
     std::mutex mutex;

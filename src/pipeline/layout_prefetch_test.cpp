@@ -253,6 +253,38 @@ TEST(LayoutPrefetch, BoundsAndCancellation) {
   }
 }
 
+// A worker's Layouter outlives its TextSystem and serves the next one (its font map warm): the
+// faces it names are then the new registry's.
+TEST(LayoutPrefetch, SpareLayoutersNameTheNextRegistrysFaces) {
+  text::LayoutParams params;
+  params.font = "DejaVu Sans 18";
+  const std::string text = "Spare layouters: 流式 Привет";
+  {
+    text::FontRegistry first;
+    ThreadPool pool(3);
+    LayoutPrefetcher prefetcher(&pool, &first);
+    for (int i = 0; i < 4; ++i) prefetcher.submit(std::make_shared<PendingLayout>(text, params));
+    pool.wait_idle();
+  }
+  text::FontRegistry second;  // ids shifted by a face registered first
+  second.register_file("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 0, "DejaVu Serif");
+  auto own = text::Layouter::create(&second);
+  ASSERT_TRUE(own.ok());
+  ThreadPool pool(3);
+  LayoutPrefetcher prefetcher(&pool, &second);
+  std::vector<std::shared_ptr<PendingLayout>> pending;
+  for (int i = 0; i < 4; ++i) {
+    pending.push_back(std::make_shared<PendingLayout>(text, params));
+    prefetcher.submit(pending.back());
+  }
+  pool.wait_idle();
+  const auto expected = own.value()->layout(text, params);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_GT(expected.value().faces_used.front(), 0u);
+  for (auto& p : pending) expect_same("spare", expected, LayoutPrefetcher::take(*p, nullptr));
+  EXPECT_EQ(prefetcher.laid_out_on_workers(), 4u);
+}
+
 TEST(LayoutPrefetch, DisabledWithoutWorkers) {
   text::FontRegistry registry;
   ThreadPool pool(1);
