@@ -82,6 +82,7 @@ struct TextSystem::Impl : pipeline::FramePipeline {
   pipeline::LayoutCache layouts;
   // LCD text is drawn as such (dual-source blending, an opaque target); else greyscale.
   bool lcd_text = false;
+  std::unique_ptr<pipeline::LayoutPrefetcher> layout_prefetcher;  // prefetch_layout()
 
   // Frame state (the frame number and viewport are the pipeline's).
   bool in_frame = false;
@@ -153,6 +154,8 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
     sink = std::make_unique<pipeline::ImmediateSink>(gpu.get());
   }
   GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
+  layout_prefetcher = std::make_unique<pipeline::LayoutPrefetcher>(pool.get(), &registry);
+  layouts.set_prefetcher(layout_prefetcher.get());
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
   const pipeline::ZoomPolicy zoom = pipeline::ZoomPolicy::from(desc, pool->size());
   scaled = std::make_unique<pipeline::ScaledGlyphs>(zoom);
@@ -186,6 +189,7 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   frame_stats.begin(frame, stager->mode(), pool->size(), atlas->counters());
   stats().layout_ns = std::exchange(layout_ns_between_frames, 0);
   stats().lcd_fallback_draws = std::exchange(lcd_fallbacks_between_frames, 0);
+  layouts.harvest();  // prefetched layouts the workers finished
   return {};
 }
 
@@ -394,6 +398,15 @@ Status TextSystem::prefetch(std::string_view utf8, const TextStyle& style) {
   return owned(impl_->owner(), "prefetch", [&]() -> Status {
     GS_ASSIGN_OR_RETURN(auto laid_out, impl_->layout(utf8, style));
     impl_->raster->prefetch(laid_out->glyphs, impl_->cache);
+    return {};
+  });
+}
+
+Status TextSystem::prefetch_layout(std::string_view utf8, const TextStyle& style) {
+  return owned(impl_->owner(), "prefetch_layout", [&]() -> Status {
+    // Keyed as the draw will key it; refused or disabled: laid out when drawn.
+    const bool lcd_as_grey = !impl_->lcd_text && style.rendering.antialias == Antialias::kSubpixel;
+    impl_->layouts.prefetch(utf8, style, lcd_as_grey);
     return {};
   });
 }

@@ -99,6 +99,18 @@ class TextSystem {
   // Rasterizes glyphs of this text in the background (does not block); later commits make
   // them resident (zoom_background_glyphs per commit at most).
   Status prefetch(std::string_view utf8, const TextStyle& style);
+  // Lays out this text on a worker thread, in the background (does not block), so that a later
+  // draw_text(), draw_text_scaled(), measure() or prefetch() of the same text and style finds
+  // it in the layout cache: one call per paragraph of the next frame lays them out in parallel,
+  // each worker with its own Pango context and font map; the glyphs are those the caller would
+  // lay out. The call that uses it waits for a layout a worker is running, lays out itself one
+  // no worker has started (never twice), and returns its errors (invalid UTF-8, markup, sizes):
+  // here nothing is checked. Callable outside a frame. Not done (the text is laid out when
+  // drawn) with threads() == 1, for a text over 64 KiB (never cached), for a text already cached
+  // or queued, or beyond 256 queued texts or 4 MiB of queued text. layout() (TextLayout) keeps
+  // Pango's objects, which a worker's cannot be: it lays out again. Destroying the TextSystem
+  // drops the layouts not started.
+  Status prefetch_layout(std::string_view utf8, const TextStyle& style);
 
   // kInvalidArgument (and the mode unchanged) for a value that is not an UploadMode.
   Status set_upload_mode(UploadMode mode);

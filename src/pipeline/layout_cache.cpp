@@ -21,6 +21,25 @@ int clamp_pen(double v) {
   return v > kMaxPenOffset ? int(kMaxPenOffset) : int(v);
 }
 
+LayoutKey owned_key(const LayoutKeyRef& key) {
+  LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup,
+                  *key.paragraph};
+  owned.rendering = key.rendering;
+  return owned;
+}
+
+text::LayoutParams layout_params(const TextStyle& style, const RenderingStyle& rendering,
+                                 bool with_queries) {
+  text::LayoutParams params;
+  params.font = style.font;
+  params.wrap_width = style.wrap_width;
+  params.markup = style.markup;
+  params.paragraph = style.paragraph;
+  params.rendering = rendering;  // the key's (LCD laid out as grey where it cannot be drawn)
+  params.keep_queries = with_queries;
+  return params;
+}
+
 LayoutKeyRef key_ref(const LayoutKey& k) {
   return {k.font, k.text, k.wrap_bits, k.markup, &k.paragraph, k.rendering};
 }
@@ -94,19 +113,68 @@ Result<std::shared_ptr<CachedLayout>> LayoutCache::get(text::Layouter& layouter,
   }
   std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
   if (auto hit = find(key); hit && (hit->queries || !with_queries)) return hit;
-  text::LayoutParams params;
-  params.font = style.font;
-  params.wrap_width = style.wrap_width;
-  params.markup = style.markup;
-  params.paragraph = style.paragraph;
-  params.rendering = key.rendering;
-  params.keep_queries = with_queries;
+  std::shared_ptr<PendingLayout> pending;
+  if (auto it = pending_.find(key); it != pending_.end()) {
+    pending = std::move(it->second);
+    pending_bytes_ -= pending->text.size();
+    pending_.erase(it);
+    // A prefetched layout keeps no PangoLayouts (they belong to the worker's font map): a
+    // layout() that needs them lays out here.
+    if (with_queries) LayoutPrefetcher::drop(*pending);
+  }
+  const text::LayoutParams params = layout_params(style, key.rendering, with_queries);
   const auto start = Clock::now();
-  GS_ASSIGN_OR_RETURN(text::LayoutResult result, layouter.layout(utf8, params));
+  GS_ASSIGN_OR_RETURN(text::LayoutResult result, pending && !with_queries
+                                                     ? LayoutPrefetcher::take(*pending, &layouter)
+                                                     : layouter.layout(utf8, params));
   *layout_ns += ns_since(start);
   auto shared = std::make_shared<CachedLayout>(std::move(result));
   if (utf8.size() <= kMaxCachedLayoutBytes) insert(key, shared);
   return shared;
+}
+
+LayoutCache::Prefetch LayoutCache::prefetch(std::string_view utf8, const TextStyle& style,
+                                            bool lcd_as_grey) {
+  if (prefetcher_ == nullptr || !prefetcher_->enabled() || capacity_ == 0) {
+    return Prefetch::kDisabled;
+  }
+  harvest();
+  LayoutKeyRef key{style.font, utf8, 0, style.markup, &style.paragraph, style.rendering};
+  if (lcd_as_grey && key.rendering.antialias == Antialias::kSubpixel) {
+    key.rendering.antialias = Antialias::kGray;  // as get() keys it
+  }
+  std::memcpy(&key.wrap_bits, &style.wrap_width, sizeof key.wrap_bits);
+  if (index_.find(key) != index_.end()) return Prefetch::kCached;
+  if (pending_.find(key) != pending_.end()) return Prefetch::kAlreadyQueued;
+  if (utf8.size() > kMaxCachedLayoutBytes || pending_.size() >= kMaxPendingLayouts ||
+      pending_bytes_ + utf8.size() > kMaxPendingBytes) {
+    ++prefetch_refused_;
+    return Prefetch::kRefused;
+  }
+  auto pending = std::make_shared<PendingLayout>(std::string(utf8),
+                                                 layout_params(style, key.rendering, false));
+  pending_.emplace(owned_key(key), pending);
+  pending_bytes_ += utf8.size();
+  prefetcher_->submit(std::move(pending));
+  return Prefetch::kQueued;
+}
+
+void LayoutCache::harvest() {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (!it->second->done()) {
+      ++it;
+      continue;
+    }
+    PendingLayout& pending = *it->second;
+    Result<text::LayoutResult> result = LayoutPrefetcher::take(pending, nullptr);  // done: no wait
+    pending_bytes_ -= pending.text.size();
+    if (result.ok()) {
+      const LayoutKey& k = it->first;
+      auto shared = std::make_shared<CachedLayout>(std::move(result).value());
+      insert_owned(k, std::move(shared));
+    }
+    it = pending_.erase(it);
+  }
 }
 
 uint64_t LayoutCache::next_id() {
@@ -127,11 +195,17 @@ void LayoutCache::insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> 
     it->second->second = std::move(value);
     return;
   }
-  LayoutKey owned{std::string(key.font), std::string(key.text), key.wrap_bits, key.markup,
-                  *key.paragraph};
-  owned.rendering = key.rendering;
+  insert_owned(owned_key(key), std::move(value));
+}
+
+void LayoutCache::insert_owned(const LayoutKey& owned, std::shared_ptr<CachedLayout> value) {
+  if (capacity_ == 0) return;
+  if (auto it = index_.find(owned); it != index_.end()) {
+    it->second->second = std::move(value);
+    return;
+  }
   lru_.emplace_front(owned, std::move(value));
-  index_.emplace(std::move(owned), lru_.begin());
+  index_.emplace(owned, lru_.begin());
   while (lru_.size() > capacity_) {
     index_.erase(lru_.back().first);
     lru_.pop_back();

@@ -16,6 +16,7 @@
 #include "glyphstream/status.h"
 #include "glyphstream/text_style.h"
 #include "pipeline/layout_memo.h"
+#include "pipeline/layout_prefetch.h"
 #include "text/layout.h"
 
 namespace glyphstream::pipeline {
@@ -98,18 +99,43 @@ class LayoutCache {
   // and replaced (draw_text alone never pays for them). lcd_as_grey: the style's
   // Antialias::kSubpixel is laid out (and keyed) as kGray (the device or the target cannot take
   // LCD glyphs; FrameStats::lcd_fallback_draws).
+  // A layout prefetch_layout() queued is taken here (never laid out twice): waited for while a
+  // worker runs it, laid out here if none has started it, its error returned as the layout's.
   Result<std::shared_ptr<CachedLayout>> get(text::Layouter& layouter, std::string_view utf8,
                                             const TextStyle& style, uint64_t* layout_ns,
                                             bool with_queries = false, bool lcd_as_grey = false);
+
+  // Layouts ahead of drawing (TextSystem::prefetch_layout). Queued at most kMaxPendingLayouts
+  // texts and kMaxPendingBytes of text at once; a text over kMaxCachedLayoutBytes (never cached)
+  // is not prefetched.
+  static constexpr size_t kMaxPendingLayouts = 256;
+  static constexpr size_t kMaxPendingBytes = size_t(4) << 20;
+  void set_prefetcher(LayoutPrefetcher* prefetcher) { prefetcher_ = prefetcher; }
+  enum class Prefetch { kQueued, kCached, kAlreadyQueued, kRefused, kDisabled };
+  // Queues a layout of this text on the workers unless it is cached or queued, or the bounds are
+  // reached (kRefused: laid out when drawn). Moves finished layouts into the cache first.
+  // lcd_as_grey as for get().
+  Prefetch prefetch(std::string_view utf8, const TextStyle& style, bool lcd_as_grey = false);
+  // Moves the layouts workers finished into the cache; an error is dropped (the call that draws
+  // the text lays it out again and returns it).
+  void harvest();
+  size_t pending() const { return pending_.size(); }
+  uint64_t prefetch_refused() const { return prefetch_refused_; }
 
  private:
   using Entry = std::pair<LayoutKey, std::shared_ptr<CachedLayout>>;
   std::shared_ptr<CachedLayout> find(const LayoutKeyRef& key);
   void insert(const LayoutKeyRef& key, std::shared_ptr<CachedLayout> value);
+  void insert_owned(const LayoutKey& key, std::shared_ptr<CachedLayout> value);
 
   std::list<Entry> lru_;  // front = most recent
   std::unordered_map<LayoutKey, std::list<Entry>::iterator, LayoutKeyHash, LayoutKeyEq> index_;
   size_t capacity_ = kDefaultCapacity;
+  LayoutPrefetcher* prefetcher_ = nullptr;
+  std::unordered_map<LayoutKey, std::shared_ptr<PendingLayout>, LayoutKeyHash, LayoutKeyEq>
+      pending_;
+  size_t pending_bytes_ = 0;
+  uint64_t prefetch_refused_ = 0;
   const uint64_t id_ = next_id();
   static uint64_t next_id();
 };

@@ -1,6 +1,8 @@
 // Text layout through Pango (pangoft2 + fontconfig, HarfBuzz shaping inside): UTF-8 text and a
-// style in, positioned glyphs out. Used from one thread (the caller's); Pango types stay inside
-// layout.cpp.
+// style in, positioned glyphs out. A Layouter from create() is used on the thread that created
+// it (its font map is that thread's, shared by the thread's Layouters); one from
+// create_unshared() has a font map of its own and may move between threads, one at a time, so
+// that several lay out in parallel (pipeline/layout_prefetch.h). Pango types stay in src/text/.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,8 @@
 #include "text/font_registry.h"
 #include "text/ink_box.h"
 #include "text/layout_queries.h"
+
+struct _PangoFontMap;  // PangoFontMap (pango-types.h)
 
 namespace glyphstream::text {
 
@@ -87,6 +91,9 @@ class Layouter {
   // positions not rounded (sub-pixel positioning, unless a style asks for whole pixels) and
   // hinting of metrics off.
   static Result<std::unique_ptr<Layouter>> create(FontRegistry* registry);
+  // The same with a font map of its own instead of the thread's: a Layouter that moves between
+  // threads (one thread at a time; pipeline/layout_prefetch.h keeps them for the workers).
+  static Result<std::unique_ptr<Layouter>> create_unshared(FontRegistry* registry);
   ~Layouter();
 
   // Validates UTF-8 (kInvalidUtf8 with the byte offset), the size (kInvalidArgument for <= 0
@@ -98,9 +105,17 @@ class Layouter {
 
   // Makes an application font file available to layout (fontconfig app font).
   Status add_font_file(const std::string& path);
+  // For a Layouter kept for another TextSystem (create_unshared): face ids from `registry`
+  // from now on, and its font map told of application fonts any Layouter added since it last
+  // looked (fontconfig's configuration is process-wide; a font map caches its fontsets). Cheap
+  // when neither changed.
+  void rebind(FontRegistry* registry);
 
  private:
   Layouter() = default;
+  static Result<std::unique_ptr<Layouter>> make(FontRegistry* registry, ::_PangoFontMap* map,
+                                                ::_PangoFontMap* hinted,
+                                                std::shared_ptr<std::recursive_mutex> lock);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

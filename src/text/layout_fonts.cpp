@@ -2,6 +2,8 @@
 // missing glyphs as pango-cairo's hex boxes, the font map, application font files.
 #include "text/layout_impl.h"
 
+#include <atomic>
+
 #include <algorithm>
 
 namespace glyphstream::text {
@@ -114,27 +116,25 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
 
 namespace {
 
+// Bumped by every add_font_file(): fontconfig's configuration is process-wide.
+std::atomic<uint64_t> g_font_generation{0};
+
 // A pangoft2 font map at glyphstream's settings: 72 dpi (pt == px), fonts' own hinting off
-// (the rasterizer hints: rendering_options.h).
-PangoFontMap* new_font_map() {
+// (the rasterizer hints: rendering_options.h); `hinted`: for HintMetrics::kOn (hint_metrics.h).
+PangoFontMap* new_font_map(bool hinted) {
+  ensure_color_bitmaps_scale();
   PangoFontMap* map = pango_ft2_font_map_new();
   if (map == nullptr) return nullptr;
   pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(map), 72, 72);
   pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(map), substitute_no_hinting, nullptr,
                                            nullptr);
+  if (hinted) mark_metrics_hinted(map);
   return map;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
-  if (registry == nullptr)
-    return Status(ErrorCode::kInvalidArgument, "Layouter needs a FontRegistry");
-  std::unique_ptr<Layouter> layouter(new Layouter());
-  layouter->impl_ = std::make_unique<Impl>();
-  Impl& impl = *layouter->impl_;
-  impl.registry = registry;
-
   // The process's current fontconfig configuration, not a private one: Pango 1.50 never
   // releases the reference pango_fc_font_map_set_config takes, so a private config (a full copy
   // of the font list) would leak with every Layouter. Hence application fonts are process-wide.
@@ -151,28 +151,61 @@ Result<std::unique_ptr<Layouter>> Layouter::create(FontRegistry* registry) {
     }
   };
   static thread_local ThreadFontMap shared;
-  impl.pango_lock = shared.lock;
+  std::lock_guard<std::recursive_mutex> guard(*shared.lock);
+  if (shared.map == nullptr) shared.map = new_font_map(false);
+  if (shared.hinted == nullptr) shared.hinted = new_font_map(true);
+  if (shared.map == nullptr || shared.hinted == nullptr) {
+    return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+  }
+  return make(registry, shared.map, shared.hinted, shared.lock);
+}
+
+Result<std::unique_ptr<Layouter>> Layouter::create_unshared(FontRegistry* registry) {
+  PangoFontMap* map = new_font_map(false);
+  PangoFontMap* hinted = new_font_map(true);
+  Result<std::unique_ptr<Layouter>> made =
+      map != nullptr && hinted != nullptr
+          ? make(registry, map, hinted, std::make_shared<std::recursive_mutex>())
+          : Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
+  if (map != nullptr) g_object_unref(map);  // the Layouter holds its references
+  if (hinted != nullptr) g_object_unref(hinted);
+  return made;
+}
+
+Result<std::unique_ptr<Layouter>> Layouter::make(FontRegistry* registry, PangoFontMap* map,
+                                                 PangoFontMap* hinted, PangoLock lock) {
+  if (registry == nullptr)
+    return Status(ErrorCode::kInvalidArgument, "Layouter needs a FontRegistry");
+  std::unique_ptr<Layouter> layouter(new Layouter());
+  layouter->impl_ = std::make_unique<Impl>();
+  Impl& impl = *layouter->impl_;
+  impl.registry = registry;
+  impl.pango_lock = std::move(lock);
   std::lock_guard<std::recursive_mutex> guard(*impl.pango_lock);
-  if (shared.map == nullptr) {
-    ensure_color_bitmaps_scale();
-    shared.map = new_font_map();
-    if (shared.map == nullptr) return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
-  }
-  if (shared.hinted == nullptr) {
-    shared.hinted = new_font_map();
-    if (shared.hinted == nullptr) {
-      return Status(ErrorCode::kInternal, "pango_ft2_font_map_new failed");
-    }
-    mark_metrics_hinted(shared.hinted);
-  }
-  impl.hinted_map = PANGO_FONT_MAP(g_object_ref(shared.hinted));
+  impl.font_generation = g_font_generation.load(std::memory_order_acquire);
+  impl.hinted_map = PANGO_FONT_MAP(g_object_ref(hinted));
   // Kept layouts (LayoutQueries) are laid out again by Pango when this context's serial moves:
   // it is never changed after this point.
-  impl.font_map = PANGO_FONT_MAP(g_object_ref(shared.map));
+  impl.font_map = PANGO_FONT_MAP(g_object_ref(map));
   impl.context = pango_font_map_create_context(impl.font_map);
   pango_context_set_round_glyph_positions(impl.context, FALSE);
   install_pango_cairo_metrics(impl.font_map, impl.context);
   return layouter;
+}
+
+void Layouter::rebind(FontRegistry* registry) {
+  std::lock_guard<std::recursive_mutex> guard(*impl_->pango_lock);
+  if (impl_->registry != registry) {
+    impl_->clear_fonts();  // their face ids were the old registry's
+    impl_->registry = registry;
+  }
+  const uint64_t generation = g_font_generation.load(std::memory_order_acquire);
+  if (impl_->font_generation != generation) {
+    impl_->clear_fonts();
+    pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->font_map));
+    pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->hinted_map));
+    impl_->font_generation = generation;
+  }
 }
 
 Layouter::~Layouter() = default;
@@ -196,6 +229,7 @@ Status Layouter::add_font_file(const std::string& path) {
   }
   pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->font_map));
   pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(impl_->hinted_map));
+  impl_->font_generation = g_font_generation.fetch_add(1, std::memory_order_acq_rel) + 1;
   return Status::ok_status();
 }
 

@@ -95,8 +95,9 @@ struct Layouter::Impl {
   size_t max_item_bytes = 4096;
   // The font map's lock, held while laying out: kept layouts (LayoutQueries) share its fonts.
   PangoLock pango_lock;
-  bool keep_queries = false;  // of the layout() call in progress
-  RenderingStyle rendering;   // of the layout() call in progress
+  bool keep_queries = false;     // of the layout() call in progress
+  RenderingStyle rendering;      // of the layout() call in progress
+  uint64_t font_generation = 0;  // the add_font_file() count this font map has seen
 
   ~Impl() {
     std::lock_guard<std::recursive_mutex> guard(*pango_lock);

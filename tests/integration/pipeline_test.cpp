@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cpu_reference.h"
@@ -402,6 +403,33 @@ TEST_P(Pipeline, PrefetchedGlyphsAreResidentAfterTheNextCommit) {
     const FrameStats& st = ts->last_frame_stats();
     EXPECT_EQ(st.glyphs_rasterized, 0u) << "threads " << threads;
     EXPECT_EQ(st.glyph_hits, st.glyphs_requested);
+  }
+}
+
+// prefetch_layout() lays paragraphs out on the workers; the frame that draws them matches the
+// CPU reference (its own layout on this thread), and a bad text's error comes from the draw.
+TEST_P(Pipeline, PrefetchedLayoutsDrawExactlyAndTheDrawReportsTheirErrors) {
+  for (int threads : {1, 4}) {
+    TextSystemDesc desc;
+    desc.threads = threads;
+    auto ts = make_system(desc);
+    ASSERT_NE(ts, nullptr);
+    const std::vector<DrawCall> calls = {
+        {4, 4, "Prefetched: 流式字形图集 and Привет, мир", style_of("Sans 20")},
+        {4, 40, "A second paragraph, wrapped on the workers while this one waits",
+         style_of("Serif 16")},
+        {4, 80, "שלום עולם 123 مرحبا", style_of("Sans 24")}};
+    for (const DrawCall& c : calls) ASSERT_TRUE(ts->prefetch_layout(c.text, c.style).ok());
+    ASSERT_TRUE(ts->prefetch_layout("bad \xff", style_of("Sans 20")).ok());  // checked when drawn
+    std::thread other([&] {
+      EXPECT_EQ(ts->prefetch_layout("x", style_of("Sans 20")).code(), ErrorCode::kWrongThread);
+    });
+    other.join();
+    // No finish(): the draws wait for (or take over) the jobs still queued or running.
+    EXPECT_EQ(render_and_compare(ts.get(), calls, "prefetched layouts"), 0) << threads;
+    ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+    EXPECT_EQ(ts->draw_text(4, 4, "bad \xff", style_of("Sans 20")).code(), ErrorCode::kInvalidUtf8);
+    ASSERT_TRUE(ts->flush().ok());
   }
 }
 

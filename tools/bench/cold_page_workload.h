@@ -4,7 +4,9 @@
 // own target: nothing is culled). Run it as a fresh process (--frames 1, the default) for the
 // cold-process numbers: the first run of a process also loads Pango's font map and the fonts.
 // Where the time goes is reported part by part: layout (per size: the first layout of a size
-// loads its metrics), rasterize, pack (bookkeeping and pixel writes), upload.
+// loads its metrics), rasterize, pack (bookkeeping and pixel writes), upload; and the layouts'
+// whole wall time, from the first prefetch_layout() (with --prefetch-layout) to the last
+// draw_text() (layouts_wall_ms).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -23,6 +25,10 @@ struct ColdPageOptions {
   UploadMode mode = UploadMode::kAsync;
   int runs = 0;              // fresh text systems in this process; 0: 1 (the cold one)
   RenderingStyle rendering;  // --antialias, --hinting, ... of every draw
+  // --prefetch-layout: the three sizes' paragraphs handed to TextSystem::prefetch_layout()
+  // before the frame, so that they are laid out on the workers in parallel and draw_text()
+  // finds them cached (or waits for them).
+  bool prefetch_layout = false;
 };
 
 // The page's text at one size: every character once, in a fixed shuffled order (Cyrillic in

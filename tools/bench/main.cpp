@@ -41,6 +41,7 @@ struct Options {
   bool quick = false;
   bool clip = false;                          // W4 draws with DrawParams::clip
   bool render_thread = false;                 // frames built on a second thread (TextRenderer)
+  bool prefetch_layout = false;               // cold-page: TextSystem::prefetch_layout first
   gs::tools::RenderingFlags rendering_flags;  // --antialias, --hinting, ... of every draw
   gs::RenderingStyle rendering;
   int page_size = 1024;
@@ -227,6 +228,7 @@ gs::Status run(const Options& o) {
         gs::parse_upload_mode(mode_name, &co.mode);
         co.runs = o.frames;
         co.rendering = o.rendering;
+        co.prefetch_layout = o.prefetch_layout;
         GS_ASSIGN_OR_RETURN(auto row, gs::bench::run_cold_page_workload(co));
         std::printf("cold-page %s\n", row.dump().c_str());
         results.push_back(row);
@@ -365,6 +367,8 @@ int main(int argc, char** argv) {
   app.add_flag("--render-thread", o.render_thread,
                "Frames built on a second thread and submitted on the GPU context's thread "
                "(TextRenderer; scroll, zoom, zoom-relayout, steady, busy)");
+  app.add_flag("--prefetch-layout", o.prefetch_layout,
+               "cold-page: the paragraphs handed to TextSystem::prefetch_layout before the frame");
   app.add_flag("--quick", o.quick, "A few frames of every workload and mode (for CI)");
   gs::tools::add_rendering_flags(app, &o.rendering_flags);
   if (auto exit_code = gs::tools::parse_command_line(
