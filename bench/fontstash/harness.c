@@ -58,8 +58,15 @@ static int page_chars(unsigned int* out) {
 }
 
 static int put_utf8(unsigned int c, char* s) {
-  if (c < 0x80) { s[0] = (char)c; return 1; }
-  if (c < 0x800) { s[0] = (char)(0xc0 | (c >> 6)); s[1] = (char)(0x80 | (c & 0x3f)); return 2; }
+  if (c < 0x80) {
+    s[0] = (char)c;
+    return 1;
+  }
+  if (c < 0x800) {
+    s[0] = (char)(0xc0 | (c >> 6));
+    s[1] = (char)(0x80 | (c & 0x3f));
+    return 2;
+  }
   s[0] = (char)(0xe0 | (c >> 12));
   s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
   s[2] = (char)(0x80 | (c & 0x3f));
@@ -126,9 +133,10 @@ int main(int argc, char** argv) {
   const double c3 = cpu_ms();
   int glyphs = 0;
   for (int f = 0; f < fs->nfonts; ++f) glyphs += fs->fonts[f]->nglyphs;
-  printf("{\"glyphs\": %d, \"create_ms\": %.3f, \"add_fonts_ms\": %.3f, \"draw_ms\": %.3f, "
-         "\"total_ms\": %.3f, \"draw_cpu_ms\": %.3f}\n",
-         glyphs, t1 - t0, t2 - t1, t3 - t2, t3 - t0, c3 - c2);
+  printf(
+      "{\"glyphs\": %d, \"create_ms\": %.3f, \"add_fonts_ms\": %.3f, \"draw_ms\": %.3f, "
+      "\"total_ms\": %.3f, \"draw_cpu_ms\": %.3f}\n",
+      glyphs, t1 - t0, t2 - t1, t3 - t2, t3 - t0, c3 - c2);
   fonsDeleteInternal(fs);
   return 0;
 }
