@@ -2,15 +2,20 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_LCD_FILTER_H
 
 #include <chrono>
 
 namespace glyphstream::baseline {
 
 double bare_freetype_rate(const text::FontRegistry& registry,
-                          const std::vector<text::RasterRequest>& requests, double min_seconds) {
+                          const std::vector<text::RasterRequest>& requests, double min_seconds,
+                          bool lcd) {
   FT_Library lib = nullptr;
   if (FT_Init_FreeType(&lib) != 0) return 0;
+  if (lcd) FT_Library_SetLcdFilter(lib, FT_LCD_FILTER_DEFAULT);
+  const FT_Int32 load = FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_RENDER |
+                        (lcd ? FT_LOAD_TARGET_LCD : FT_LOAD_TARGET_NORMAL);
   std::vector<FT_Face> faces(registry.size(), nullptr);
   std::vector<text::RasterRequest> outline;
   for (const text::RasterRequest& req : requests) {
@@ -35,7 +40,7 @@ double bare_freetype_rate(const text::FontRegistry& registry,
         FT_Set_Char_Size(face, 0, FT_F26Dot6(req.size_26_6), 72, 72);
         FT_Vector delta{req.subpixel_bin * 16, 0};
         FT_Set_Transform(face, nullptr, &delta);
-        FT_Load_Glyph(face, req.glyph_id, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_RENDER);
+        FT_Load_Glyph(face, req.glyph_id, load);
       }
       n += outline.size();
       seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,5 +1,6 @@
-// Bare FreeType on a list of raster requests (unhinted load + grayscale render, nothing else):
-// the ceiling a text::Rasterizer is measured against, in the benchmarks and the throughput test.
+// Bare FreeType on a list of raster requests (unhinted load + grayscale render, nothing else;
+// or, with `lcd`, FreeType's LCD render with cairo's default filter): the ceiling a
+// text::Rasterizer is measured against, in the benchmarks and the throughput test.
 // Text-layer code (FreeType and the text headers only), kept out of the installed library.
 #pragma once
 
@@ -14,6 +15,6 @@ namespace glyphstream::baseline {
 // (0 if FreeType cannot start). Outline fonts only: colour bitmap faces are skipped.
 double bare_freetype_rate(const text::FontRegistry& registry,
                           const std::vector<text::RasterRequest>& requests,
-                          double min_seconds = 0.5);
+                          double min_seconds = 0.5, bool lcd = false);
 
 }  // namespace glyphstream::baseline

@@ -8,6 +8,7 @@
 #include "text/font_registry.h"
 #include "text/layout.h"
 #include "text/rasterizer.h"
+#include "text/rendering_options.h"
 
 namespace glyphstream::bench {
 namespace {
@@ -71,6 +72,26 @@ Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& threa
         }
       }
     }
+    // Issue 24: LCD (FreeType's LCD render, cairo's filter, stored RGBA) against grey, one
+    // thread, ours and bare FreeType's, so the floor of the LCD/grey ratio is measured too.
+    double gray_s = 0, lcd_s = 0;
+    {
+      text::Rasterizer raster(&registry);
+      std::vector<text::RasterRequest> lcd = requests;
+      for (text::RasterRequest& r : lcd) r.render = text::render_mode::kLcd;
+      for (const auto& r : lcd) (void)raster.rasterize(r);  // warm-up
+      for (int pass = 0; pass < (quick ? 1 : 3); ++pass) {
+        for (const auto* set_of : {&requests, &lcd}) {
+          const auto t0 = std::chrono::steady_clock::now();
+          for (const auto& r : *set_of) (void)raster.rasterize(r);
+          const double sec =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          (set_of == &requests ? gray_s : lcd_s) += sec;
+        }
+      }
+    }
+    const double bare_lcd =
+        baseline::bare_freetype_rate(registry, requests, min_seconds, /*lcd=*/true);
     double one_thread = 0;
     for (int threads : thread_counts) {
       ThreadPool pool(threads);
@@ -105,6 +126,10 @@ Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& threa
       row["vs_bare_freetype"] = bare > 0 ? rate / bare : 0.0;
       if (one_thread > 0) row["parallel_efficiency"] = rate / (one_thread * threads);
       if (threads == 1 && upright_s > 0) row["turned_30_over_upright_time"] = turned_s / upright_s;
+      if (threads == 1 && gray_s > 0) {
+        row["lcd_over_gray_time"] = lcd_s / gray_s;
+        row["bare_lcd_over_gray_time"] = bare_lcd > 0 ? bare / bare_lcd : 0.0;
+      }
       row["errors"] = errors;
       rows.push_back(row);
     }
