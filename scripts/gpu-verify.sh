@@ -17,7 +17,7 @@ R=.gpu/run.sh; B=.gpu/bin
 parts=${GPU_VERIFY_PARTS:-tests w4 coldpage lcd rt others}
 mapfile -t benches < <(ls $B/glyphstream-bench* | sort)
 name() { local n=${1##*/glyphstream-bench}; echo "${n#-}" | sed 's/^$/new/'; }
-bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan) " ; }
+bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan|steady|scroll|zoom|cold|burst|busy) " ; }
 tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(lcd_test render_thread_test render_link_test rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
 if [[ $parts == *tests* ]]; then
@@ -54,10 +54,10 @@ if [[ $parts == *coldpage* ]]; then
 {
   # issue 26's page (2,000+ CJK/Cyrillic characters at 3 sizes), fresh process each time
   for r in 1 2 3; do
-    for t in 1 16; do
-      timeout 60 $R $B/glyphstream-bench --workload cold-page --upload-mode async --threads $t \
-        --frames 5 --json /tmp/cold-page.json 2>&1 | grep -E "^(gl|vulkan) |layout|pack" \
-        | sed "s/^/cold-page r$r t$t /"
+    for t in 1 16 16p; do
+      timeout 60 $R $B/glyphstream-bench --workload cold-page --upload-mode async --threads ${t%p} \
+        $([[ $t == *p ]] && echo --prefetch-layout) --frames 5 --json /tmp/cold-page.json 2>&1 \
+        | grep -E "^(gl|vulkan) |layout|pack" | sed "s/^/cold-page r$r t$t /"
     done
   done
 } > "$OUT/coldpage.txt" 2>&1
