@@ -17,7 +17,7 @@ R=.gpu/run.sh; B=.gpu/bin
 parts=${GPU_VERIFY_PARTS:-tests w4 coldpage lcd rt others}
 mapfile -t benches < <(ls $B/glyphstream-bench* | sort)
 name() { local n=${1##*/glyphstream-bench}; echo "${n#-}" | sed 's/^$/new/'; }
-bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan|steady|scroll|zoom|cold|burst|busy) " ; }
+bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan|steady|scroll|zoom|cold|burst|busy) |render thread submit" ; }
 tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(lcd_test render_thread_test render_link_test rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
 if [[ $parts == *tests* ]]; then

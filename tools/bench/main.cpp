@@ -79,6 +79,12 @@ void print_row(const nlohmann::ordered_json& j) {
       static_cast<unsigned long long>(j["bytes_uploaded"].get<uint64_t>()),
       static_cast<unsigned long long>(j["copy_commands"].get<uint64_t>()), num("stall_ms").c_str(),
       num("gpu_upload_ms").c_str(), num("gpu_draw_ms").c_str());
+  // Render-thread mode: the render thread's submit() per frame, beside the building thread's.
+  if (j.contains("render_thread_submit_ms_p50")) {
+    std::printf("       render thread submit p50 %s p99 %s ms\n",
+                num("render_thread_submit_ms_p50").c_str(),
+                num("render_thread_submit_ms_p99").c_str());
+  }
 }
 
 // One PNG per workload from validated result rows (each row carries its frame_cpu_ms_series).
