@@ -82,10 +82,8 @@ void expect_boxes_hold(text::Layouter& layouter, text::Rasterizer& raster, const
   ASSERT_TRUE(layout.ok()) << layout.status().to_string();
   for (const text::ShapedGlyph& g : layout.value().glyphs) {
     ASSERT_TRUE(g.ink.known()) << font << ": glyph " << g.glyph_id << " of \"" << text << "\"";
-    // A hex box's frame keeps its width when scaled: its box never shrinks (scaled_glyphs.cpp).
-    const bool frame = (g.glyph_id & text::kHexFrameGlyphFlag) != 0;
+    // Every glyph's box scales with it, a hex box's frame included (its id is relative).
     for (const float scale : {1.0f, 0.37f, 1.8f, 4.3f}) {
-      const float box_scale = frame ? std::max(scale, 1.0f) : scale;
       for (const float frac : {0.0f, 0.25f, 0.55f, 0.8f}) {
         text::ShapedGlyph s = g;  // scaled about the layout origin, as draw_text_scaled does
         s.x = g.x * scale, s.y = g.y * scale;
@@ -103,13 +101,13 @@ void expect_boxes_hold(text::Layouter& layouter, text::Rasterizer& raster, const
         const std::string what = font + ", glyph " + std::to_string(g.glyph_id) + " of \"" + text +
                                  "\" at scale " + std::to_string(scale);
         // Each edge row and column of the raster is inside the box.
-        EXPECT_FALSE(glyph_outside(pixels(x0, 0, x0 + 1, 65535), g.ink, pen_x, pen_y, box_scale))
+        EXPECT_FALSE(glyph_outside(pixels(x0, 0, x0 + 1, 65535), g.ink, pen_x, pen_y, scale))
             << what << ": left edge";
-        EXPECT_FALSE(glyph_outside(pixels(x1 - 1, 0, x1, 65535), g.ink, pen_x, pen_y, box_scale))
+        EXPECT_FALSE(glyph_outside(pixels(x1 - 1, 0, x1, 65535), g.ink, pen_x, pen_y, scale))
             << what << ": right edge";
-        EXPECT_FALSE(glyph_outside(pixels(0, y0, 65535, y0 + 1), g.ink, pen_x, pen_y, box_scale))
+        EXPECT_FALSE(glyph_outside(pixels(0, y0, 65535, y0 + 1), g.ink, pen_x, pen_y, scale))
             << what << ": top edge";
-        EXPECT_FALSE(glyph_outside(pixels(0, y1 - 1, 65535, y1), g.ink, pen_x, pen_y, box_scale))
+        EXPECT_FALSE(glyph_outside(pixels(0, y1 - 1, 65535, y1), g.ink, pen_x, pen_y, scale))
             << what << ": bottom edge";
         ++*checked;
       }

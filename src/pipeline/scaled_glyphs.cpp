@@ -24,12 +24,6 @@ atlas::GlyphKey scaled_key(const text::ShapedGlyph& g, float x, float y, float s
   return glyph_key_for(s, x, y, pen_x, pen_y);
 }
 
-// The scale of a glyph's ink box: a hex box's frame keeps its width unscaled (its glyph id holds
-// the width in px), so its box never shrinks.
-float ink_scale(const text::ShapedGlyph& g, float scale) {
-  return (g.glyph_id & text::kHexFrameGlyphFlag) != 0 ? std::max(scale, 1.0f) : scale;
-}
-
 }  // namespace
 
 ZoomPolicy ZoomPolicy::from(const TextSystemDesc& desc, int threads) {
@@ -128,7 +122,7 @@ void ScaledGlyphs::queue(const ScaledDrawTarget& t, CachedLayout& L, float x, fl
     const atlas::GlyphKey key = scaled_key(g, x, y, scale, &pen_x, &pen_y);
     // Wholly outside the clip: neither queued nor rasterized, nor a stand-in looked up (a
     // stand-in is drawn where its exact glyph is, and culled with it).
-    if (glyph_outside(t.clip, g.ink, pen_x, pen_y, ink_scale(g, scale))) {
+    if (glyph_outside(t.clip, g.ink, pen_x, pen_y, scale)) {
       ++t.stats->glyphs_culled;
       continue;
     }

@@ -66,7 +66,9 @@ InkBox flagged_glyph_ink(uint32_t id, uint32_t size_26_6) {
   // out by the margins; the sub-pixel shift is inside them.
   const double size = size_26_6 / 64.0;
   if (id & kHexFrameGlyphFlag) {  // a stroked rectangle, w x size, from the pen down
-    const double w = ((id >> 12) & 0xFFFF) / 16.0, half = (id & 0xFFF) / 32.0;
+    double w = 0, lw = 0;
+    hex_frame_geometry(id, size_26_6, &w, &lw);
+    const double half = lw / 2;
     return box(-half, -half, w + half, size + half, margin(size));
   }
   if (id & kLineBreakArrowGlyphFlag) {  // an arrow `size` long, pointing left, its stem up

@@ -83,9 +83,9 @@ bool Layouter::Impl::append_hex_box(PangoFont* font, const PangoGlyphInfo& g, co
   }
   ShapedGlyph frame = at;
   frame.is_color_font = false;
-  frame.glyph_id =
-      hex_frame_glyph_id(g.geometry.width / double(PANGO_SCALE) - 3 * pad, hbi->line_width);
   frame.size_26_6 = uint32_t(std::lround((hbi->box_height - pad) * 64));
+  frame.glyph_id = hex_frame_glyph_id(g.geometry.width / double(PANGO_SCALE) - 3 * pad,
+                                      hbi->line_width, frame.size_26_6 / 64.0);
   frame.x = float(cx + 1.5 * pad);
   frame.y = float(cy + hbi->box_descent - hbi->box_height + 0.5 * pad);
   frame.ink = flagged_glyph_ink(frame.glyph_id, frame.size_26_6);

@@ -303,7 +303,9 @@ TEST_F(LayoutTest, UnknownCharacterBecomesAHexBox) {
   ASSERT_EQ(r.glyphs.size(), 9u);
   const ShapedGlyph& frame = r.glyphs[1];
   EXPECT_TRUE(frame.glyph_id & kHexFrameGlyphFlag);
-  const float frame_width = float((frame.glyph_id >> 12) & 0xFFFF) / 16;
+  double frame_path_width = 0, frame_line_width = 0;
+  hex_frame_geometry(frame.glyph_id, frame.size_26_6, &frame_path_width, &frame_line_width);
+  const float frame_width = float(frame_path_width);
   EXPECT_GT(frame_width, 10.0f);
   EXPECT_LT(frame.y, r.glyphs[0].y);  // the frame's top edge, above the baseline
   for (int i = 2; i < 8; ++i) {

@@ -62,7 +62,8 @@ double overlap(double a0, double a1, double b0, double b1) {
 // rectangle minus the inner one, each pixel covered by its exact area (cairo's grey
 // antialiasing of axis-aligned edges).
 GlyphBitmap render_hex_frame(const RasterRequest& r) {
-  const double w = ((r.glyph_id >> 12) & 0xFFFF) / 16.0, lw = (r.glyph_id & 0xFFF) / 16.0;
+  double w = 0, lw = 0;
+  hex_frame_geometry(r.glyph_id, r.size_26_6, &w, &lw);
   const double h = r.size_26_6 / 64.0, shift = r.subpixel_bin / 4.0, half = lw / 2;
   if (r.angle_bin != 0) {  // rotated text: the two rectangles turned, the inner one a hole
     const auto rect = [](double x0, double y0, double x1, double y1) {
@@ -153,12 +154,19 @@ void rotated_rect_glyph(double w, double h, uint32_t* glyph_id, uint32_t* size_2
               uint32_t(std::clamp(std::lround(ratio * (1 << 24)), 0L, long(0xFFFFFF)));
 }
 
-uint32_t hex_frame_glyph_id(double width_px, double line_width_px) {
-  const auto sixteenths = [](double v, long max) {
-    return uint32_t(std::clamp(std::lround(v * 16), 0L, max));
+uint32_t hex_frame_glyph_id(double width_px, double line_width_px, double height_px) {
+  const auto fraction = [&](double v, double unit, long max) {
+    return height_px > 0 ? uint32_t(std::clamp(std::lround(v / height_px * unit), 0L, max)) : 0u;
   };
-  return kHexFrameGlyphFlag | (sixteenths(width_px, 0xFFFF) << 12) |
-         sixteenths(line_width_px, 0xFFF);
+  return kHexFrameGlyphFlag | (fraction(width_px, 1024, 0xFFFF) << 12) |
+         fraction(line_width_px, 4096, 0xFFF);
+}
+
+void hex_frame_geometry(uint32_t glyph_id, uint32_t size_26_6, double* width_px,
+                        double* line_width_px) {
+  const double h = size_26_6 / 64.0;
+  *width_px = h * double((glyph_id >> 12) & 0xFFFF) / 1024.0;
+  *line_width_px = h * double(glyph_id & 0xFFF) / 4096.0;
 }
 
 struct Rasterizer::Impl {

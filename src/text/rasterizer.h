@@ -18,12 +18,16 @@
 namespace glyphstream::text {
 
 // Glyph ids with this bit set are not glyphs of the face: the stroked frame of a missing
-// glyph's hex box (text/hex_box.h), as pango-cairo strokes it. The low 28 bits hold the frame's
-// path width (bits 12..27, 1/16 px) and line width (bits 0..11, 1/16 px); size_26_6 holds its
-// path height. The bitmap puts the top-left corner of the path at the pen position (y is then
-// the path's top edge, not a baseline).
+// glyph's hex box (text/hex_box.h), as pango-cairo strokes it. size_26_6 holds the frame's path
+// height; the low 28 bits its path width (bits 12..27, in 1/1024 of the height) and line width
+// (bits 0..11, in 1/4096 of the height), so that a scaled size (draw_text_scaled, a raster
+// reduced to fit a page) scales the whole frame. The bitmap puts the top-left corner of the path
+// at the pen position (y is then the path's top edge, not a baseline).
 constexpr uint32_t kHexFrameGlyphFlag = 0x10000000u;
-uint32_t hex_frame_glyph_id(double width_px, double line_width_px);
+uint32_t hex_frame_glyph_id(double width_px, double line_width_px, double height_px);
+// The frame's path width and line width in px at `size_26_6`.
+void hex_frame_geometry(uint32_t glyph_id, uint32_t size_26_6, double* width_px,
+                        double* line_width_px);
 // Also not glyphs of the face: the arrow pango-cairo fills for a line or paragraph separator it
 // shows (\n, U+2028, U+2029: single-paragraph mode, or a line separator in text), its
 // draw_unknown_glyph's polygon. size_26_6 holds the arrow's length; bits 14..27 the tip length

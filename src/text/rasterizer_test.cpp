@@ -371,13 +371,35 @@ TEST_F(RasterizerTest, Throughput) {
   }
 }
 
+TEST_F(RasterizerTest, HexBoxFrameScalesWithItsSize) {
+  // draw_text_scaled scales size_26_6 only: the id is relative to the height, so a frame drawn
+  // twice as tall is twice as wide and its line twice as thick (4x the ink), not a 10 px frame
+  // 16 px tall.
+  Rasterizer r(&registry_);
+  const std::vector<ShapedGlyph> g = shape("a", "Sans 16");
+  ASSERT_EQ(g.size(), 1u);
+  const uint32_t id = hex_frame_glyph_id(10, 1, 8);
+  double w = 0, lw = 0;
+  hex_frame_geometry(id, 16 * 64, &w, &lw);
+  EXPECT_NEAR(w, 20, 0.02);
+  EXPECT_NEAR(lw, 2, 0.01);
+  double ink[2] = {};
+  for (int i = 0; i < 2; ++i) {
+    const GlyphBitmap b = raster(r, RasterRequest{g[0].face, id, uint32_t((i + 1) * 8 * 64), 0});
+    for (uint8_t v : b.pixels) ink[i] += v / 255.0;
+    EXPECT_EQ(b.width, i == 0 ? 12 : 22) << "scale " << i + 1;  // the half line rounded out
+  }
+  EXPECT_NEAR(ink[0], 36.0, 0.2);
+  EXPECT_NEAR(ink[1], 144.0, 0.5);
+}
+
 TEST_F(RasterizerTest, HexBoxFrameIsTheStrokedRectangleItsIdEncodes) {
   // A 10 x 8 px path stroked 1 px wide: the ring between an 11 x 9 and a 9 x 7 rectangle,
   // 36 px of ink, every pixel covered by its exact area; the inside stays empty.
   Rasterizer r(&registry_);
   const std::vector<ShapedGlyph> g = shape("a", "Sans 16");
   ASSERT_EQ(g.size(), 1u);
-  RasterRequest req{g[0].face, hex_frame_glyph_id(10, 1), 8 * 64, 0};
+  RasterRequest req{g[0].face, hex_frame_glyph_id(10, 1, 8), 8 * 64, 0};
   double centre[4] = {};
   for (uint8_t bin = 0; bin < 4; ++bin) {
     req.subpixel_bin = bin;

@@ -287,6 +287,43 @@ TEST_F(Zoom, DecorationsScaleWithTheText) {
   EXPECT_GT(testing::count_ink(image, kWidth, 0, 0, kWidth, kHeight, kBackground, 60), 100);
 }
 
+// A missing glyph's hex box scales with the text: its frame twice as wide (and its line twice as
+// thick) at twice the scale, not the width it had at the layout's size.
+TEST_F(Zoom, HexBoxesScaleWithTheText) {
+  auto ts = make_system(UploadMode::kAsync);
+  ASSERT_TRUE(ts);
+  const std::string text = "\xF3\xB0\x80\x80";  // U+F0000: no font has it
+  int width[2] = {};
+  for (int i = 0; i < 2; ++i) {
+    const float scale = float(i + 1) * 1.5f;
+    std::vector<uint8_t> image;
+    for (int frame = 0; frame <= kSettleFrames; ++frame) {  // settled: no stand-in left
+      gl_->clear(kBackground.r, kBackground.g, kBackground.b, kBackground.a);
+      ASSERT_TRUE(ts->begin_frame(kWidth, kHeight).ok());
+      ASSERT_TRUE(ts->draw_text_scaled(10, 10, scale, text, base_style()).ok());
+      ASSERT_TRUE(ts->commit().ok());
+      ASSERT_TRUE(ts->flush().ok());
+      ASSERT_TRUE(gl_->read_pixels(&image).ok());
+    }
+    EXPECT_EQ(ts->last_frame_stats().glyphs_stand_in, 0u);
+    // The frame's top edge: the ink of the first inked row below the frame's top line's
+    // antialiased first row (the digits sit lower, inside the frame).
+    int top = 0;
+    while (top < kHeight &&
+           testing::count_ink(image, kWidth, 0, top, kWidth, top + 1, kBackground, 60) == 0) {
+      ++top;
+    }
+    ASSERT_LT(top + 1, kHeight) << "scale " << scale << ": no ink";
+    width[i] = testing::count_ink(image, kWidth, 0, top + 1, kWidth, top + 2, kBackground, 60);
+    // Exact once settled, as the CPU reference draws the scaled layout.
+    ref_->clear(kWidth, kHeight, kBackground);
+    ASSERT_TRUE(ref_->draw_text_scaled(10, 10, scale, text, base_style()).ok());
+    const testing::ImageDiff diff = testing::diff_images(image, ref_->image(), kWidth, kHeight, 2);
+    EXPECT_TRUE(diff.match()) << "scale " << scale << ": " << diff.report;
+  }
+  EXPECT_NEAR(double(width[1]) / double(width[0]), 2.0, 0.15) << width[0] << " / " << width[1];
+}
+
 TEST_F(Zoom, RejectsBadScales) {
   auto ts = make_system(UploadMode::kAsync);
   ASSERT_TRUE(ts);
