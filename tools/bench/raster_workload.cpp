@@ -31,6 +31,27 @@ std::string cjk_text(int count) {
   return s;
 }
 
+// Seconds one rasterizer (one thread) spends on `a` and on `b`, in alternating passes after a
+// warm-up of `b`, so that their ratio is a same-run ratio.
+std::pair<double, double> alternating_seconds(const text::FontRegistry& registry,
+                                              const std::vector<text::RasterRequest>& a,
+                                              const std::vector<text::RasterRequest>& b,
+                                              int passes) {
+  text::Rasterizer raster(&registry);
+  for (const auto& r : b) (void)raster.rasterize(r);  // warm-up
+  double a_s = 0, b_s = 0;
+  for (int pass = 0; pass < passes; ++pass) {
+    for (const auto* set_of : {&a, &b}) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (const auto& r : *set_of) (void)raster.rasterize(r);
+      const double sec =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      (set_of == &a ? a_s : b_s) += sec;
+    }
+  }
+  return {a_s, b_s};
+}
+
 }  // namespace
 
 Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& thread_counts,
@@ -54,42 +75,17 @@ Result<nlohmann::ordered_json> run_raster_workload(const std::vector<int>& threa
       }
     }
     const double bare = baseline::bare_freetype_rate(registry, requests, min_seconds);
-    // Issue 22: the same glyphs turned by 30 degrees (FreeType's outline transform), one
-    // thread, alternating with upright passes so that the ratio is a same-run ratio.
-    double upright_s = 0, turned_s = 0;
-    {
-      text::Rasterizer raster(&registry);
-      std::vector<text::RasterRequest> turned = requests;
-      for (text::RasterRequest& r : turned) r.angle_bin = text::angle_bin(30);
-      for (const auto& r : turned) (void)raster.rasterize(r);  // warm-up
-      for (int pass = 0; pass < (quick ? 1 : 3); ++pass) {
-        for (const auto* set_of : {&requests, &turned}) {
-          const auto t0 = std::chrono::steady_clock::now();
-          for (const auto& r : *set_of) (void)raster.rasterize(r);
-          const double sec =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          (set_of == &requests ? upright_s : turned_s) += sec;
-        }
-      }
-    }
-    // Issue 24: LCD (FreeType's LCD render, cairo's filter, stored RGBA) against grey, one
-    // thread, ours and bare FreeType's, so the floor of the LCD/grey ratio is measured too.
-    double gray_s = 0, lcd_s = 0;
-    {
-      text::Rasterizer raster(&registry);
-      std::vector<text::RasterRequest> lcd = requests;
-      for (text::RasterRequest& r : lcd) r.render = text::render_mode::kLcd;
-      for (const auto& r : lcd) (void)raster.rasterize(r);  // warm-up
-      for (int pass = 0; pass < (quick ? 1 : 3); ++pass) {
-        for (const auto* set_of : {&requests, &lcd}) {
-          const auto t0 = std::chrono::steady_clock::now();
-          for (const auto& r : *set_of) (void)raster.rasterize(r);
-          const double sec =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          (set_of == &requests ? gray_s : lcd_s) += sec;
-        }
-      }
-    }
+    // Issue 22: the same glyphs turned by 30 degrees (FreeType's outline transform); issue 24:
+    // LCD (FreeType's LCD render, cairo's filter, stored RGBA), beside bare FreeType's LCD below.
+    std::vector<text::RasterRequest> turned = requests, lcd = requests;
+    for (text::RasterRequest& r : turned) r.angle_bin = text::angle_bin(30);
+    for (text::RasterRequest& r : lcd) r.render = text::render_mode::kLcd;
+    const std::pair<double, double> upright_turned =
+        alternating_seconds(registry, requests, turned, quick ? 1 : 3);
+    const std::pair<double, double> gray_lcd =
+        alternating_seconds(registry, requests, lcd, quick ? 1 : 3);
+    const double upright_s = upright_turned.first, turned_s = upright_turned.second;
+    const double gray_s = gray_lcd.first, lcd_s = gray_lcd.second;
     const double bare_lcd =
         baseline::bare_freetype_rate(registry, requests, min_seconds, /*lcd=*/true);
     double one_thread = 0;
