@@ -1,5 +1,5 @@
 /* The fontstash side of the cold-page comparison (issue 26, docs/PERFORMANCE.md): the same
- * 2,210 characters as glyphstream-bench --workload cold-page (tools/bench/cold_page_workload.cpp,
+ * 2,210 characters as glyphstream-bench --workload cold-page (bench/texts/cold_page_text.cpp,
  * cold_page_text()), at 14, 20 and 32 px per em, rasterized and packed by fontstash with its
  * FreeType backend into one 4096 x 2048 texture, one thread, no GPU (no render callbacks).
  *
@@ -30,7 +30,7 @@ static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 /* This thread's CPU time: on a shared machine, the work without the waits for a core. */
 static double cpu_ms(void) { return clock_ms(CLOCK_THREAD_CPUTIME_ID); }
 
-/* cold_page_text() of tools/bench/cold_page_workload.cpp, character for character. */
+/* cold_page_text() of bench/texts/cold_page_text.cpp, character for character. */
 static int page_chars(unsigned int* out) {
   unsigned int chars[2210];
   int n = 0;

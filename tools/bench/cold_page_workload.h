@@ -31,10 +31,6 @@ struct ColdPageOptions {
   bool prefetch_layout = false;
 };
 
-// The page's text at one size: every character once, in a fixed shuffled order (Cyrillic in
-// words of 3 to 8 letters between spaces). bench/fontstash/ draws the same characters.
-std::string cold_page_text();
-
 // One row: the first run's parts (the process's cold run) and, with several runs, the p50 of
 // the later ones (warm font map, fresh atlas).
 Result<nlohmann::ordered_json> run_cold_page_workload(const ColdPageOptions& options);
