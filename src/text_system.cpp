@@ -299,7 +299,7 @@ Result<TextRenderer::Created> TextRenderer::create(const TextSystemDesc& desc,
     auto renderer = std::make_unique<TextRenderer::Impl>();
     renderer->device = std::move(impl->gpu);
     renderer->link = impl->link;
-    renderer->vulkan_embedded = desc.vulkan_device != nullptr;
+    renderer->vulkan_embedded = desc.vulkan.device != nullptr;
     impl->owner_ = std::thread::id();  // the frame side belongs to the first thread that calls
     Created created;
     created.text.reset(new TextSystem(std::move(impl)));
@@ -448,7 +448,7 @@ Status TextSystem::set_vulkan_target(const VulkanFrameTarget& target) {
       return {ErrorCode::kUnsupported, "set_vulkan_target: not a Vulkan TextSystem"};
     if (!impl_->gpu)
       return {ErrorCode::kUnsupported, "set_vulkan_target: render-thread mode: the TextRenderer's"};
-    if (impl_->desc.vulkan_device == nullptr) {
+    if (impl_->desc.vulkan.device == nullptr) {
       return {ErrorCode::kUnsupported,
               "set_vulkan_target: a headless TextSystem draws into its VulkanContext"};
     }

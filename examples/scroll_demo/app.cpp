@@ -233,7 +233,7 @@ int run_demo(GLFWwindow* window, const Options& opt, Presenter& presenter) {
   gs::TextSystemDesc desc;
   desc.upload_mode_set = opt.mode_set;
   desc.upload_mode = opt.mode;
-  desc.vulkan_transfer_queue = opt.transfer_queue;
+  desc.vulkan.disable_transfer_queue = !opt.transfer_queue;
   auto created = presenter.create_text_system(desc);
   if (!created.ok()) {
     std::fprintf(stderr, "scroll_demo: %s\n", created.status().to_string().c_str());

@@ -47,7 +47,7 @@ class VulkanPresenter : public Presenter {
     const glyphstream::VulkanDeviceDesc device =
         win_.device_desc();  // with the swap chain's format
     d.backend = glyphstream::GpuApi::kVulkan;
-    d.vulkan_device = &device;  // copied at create(), which builds the pipelines for it
+    d.vulkan.device = &device;  // copied at create(), which builds the pipelines for it
     return glyphstream::TextSystem::create(d);
   }
   std::string describe() const override { return win_.describe(); }

@@ -45,8 +45,8 @@ struct VulkanFrameSync;
 
 class TextSystem {
  public:
-  // GL: needs a current GL context (3.3 core or newer). Vulkan: desc.vulkan_context or
-  // desc.vulkan_device (kInvalidArgument without one, or with both).
+  // GL: needs a current GL context (3.3 core or newer). Vulkan: desc.vulkan.context or
+  // desc.vulkan.device (kInvalidArgument without one, or with both).
   static Result<std::unique_ptr<TextSystem>> create(const TextSystemDesc& desc = {});
   ~TextSystem();
   TextSystem(const TextSystem&) = delete;

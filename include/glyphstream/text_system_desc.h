@@ -14,6 +14,20 @@ namespace glyphstream {
 class VulkanContext;
 struct VulkanDeviceDesc;
 
+// TextSystemDesc::vulkan: what only the Vulkan backend reads (sokol-style: one sub-struct per
+// backend; GL has no option of its own). Zero / null means default, as in TextSystemDesc.
+struct TextSystemVulkanDesc {
+  // Headless: draws go to the context's offscreen image (it must outlive the TextSystem). The
+  // thread rule applies as for GL; no context needs to be current.
+  VulkanContext* context = nullptr;
+  // Embedded: the application's device (see glyphstream/vulkan.h); draws are recorded into the
+  // command buffer given by set_vulkan_target() before each flush(). Copied at create().
+  const VulkanDeviceDesc* device = nullptr;
+  // By default async uploads run on a dedicated transfer queue when the device has one (and,
+  // embedded, the application passed it); true keeps every copy on the graphics queue.
+  bool disable_transfer_queue = false;
+};
+
 // Zero / empty means default everywhere. A value outside its range makes create() return
 // kInvalidArgument (the bounds keep a typo from pre-allocating gigabytes).
 struct TextSystemDesc {
@@ -50,17 +64,10 @@ struct TextSystemDesc {
   int zoom_ladder_steps = 0;       // stand-in sizes per octave rasterized during a zoom; default 4
 
   // The graphics API. Left at kGl, GLYPHSTREAM_BACKEND=gl|vulkan may choose (Vulkan then needs
-  // one of the two fields below).
+  // vulkan.context or vulkan.device).
   GpuApi backend = GpuApi::kGl;
-  // Vulkan, headless: draws go to the context's offscreen image (it must outlive the
-  // TextSystem). The thread rule applies as for GL; no context needs to be current.
-  VulkanContext* vulkan_context = nullptr;
-  // Vulkan, embedded: the application's device (see glyphstream/vulkan.h); draws are recorded
-  // into the command buffer given by set_vulkan_target() before each flush(). Copied at create().
-  const VulkanDeviceDesc* vulkan_device = nullptr;
-  // Async uploads on a dedicated transfer queue when the device has one (and, embedded, the
-  // application passed it); false keeps every copy on the graphics queue.
-  bool vulkan_transfer_queue = true;
+  // Vulkan: exactly one of vulkan.context (headless) and vulkan.device (embedded).
+  TextSystemVulkanDesc vulkan;
 
   // The target's content is translucent (text drawn into a layer composited later): LCD text
   // (Antialias::kSubpixel) has no right answer over transparency, so it is drawn greyscale (and

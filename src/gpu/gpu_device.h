@@ -62,9 +62,9 @@ struct GpuDeviceDesc {
   // Optional: runs fn(i) for i in [0, n) on several threads and returns when all are done. The
   // async path then writes staging memory in parallel bands.
   std::function<void(size_t n, const std::function<void(size_t)>& fn)> parallel_for;
-  // Vulkan: async copies on a dedicated transfer queue when the device has one; false keeps
-  // them in the graphics stream.
-  bool vulkan_transfer_queue = true;
+  // Vulkan: async copies go to a dedicated transfer queue when the device has one; true keeps
+  // them in the graphics stream (TextSystemVulkanDesc::disable_transfer_queue).
+  bool vulkan_disable_transfer_queue = false;
 };
 
 // The desc with every zero replaced by its default (what backends are created with).

@@ -6,7 +6,7 @@ namespace glyphstream::pipeline {
 
 GpuApi chosen_backend(const TextSystemDesc& desc) {
   if (desc.backend != GpuApi::kGl) return desc.backend;
-  const bool vulkan_given = desc.vulkan_context != nullptr || desc.vulkan_device != nullptr;
+  const bool vulkan_given = desc.vulkan.context != nullptr || desc.vulkan.device != nullptr;
   if (!vulkan_given) return GpuApi::kGl;  // the environment could not change it: not read
   return backend_from_environment().value_or(GpuApi::kGl);
 }
@@ -14,15 +14,15 @@ GpuApi chosen_backend(const TextSystemDesc& desc) {
 Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc,
                                                       const gpu::GpuDeviceDesc& gpu_desc) {
   if (chosen_backend(desc) == GpuApi::kGl) return gpu::create_gl_device(gpu_desc);
-  if ((desc.vulkan_context != nullptr) == (desc.vulkan_device != nullptr)) {
+  if ((desc.vulkan.context != nullptr) == (desc.vulkan.device != nullptr)) {
     return Status(ErrorCode::kInvalidArgument,
                   "TextSystem::create: the Vulkan backend needs exactly one of "
-                  "TextSystemDesc::vulkan_context (headless) and vulkan_device (embedded)");
+                  "TextSystemDesc::vulkan.context (headless) and vulkan.device (embedded)");
   }
   gpu::GpuDeviceDesc d = gpu_desc;
-  d.vulkan_transfer_queue = desc.vulkan_transfer_queue;
-  if (desc.vulkan_context != nullptr) return gpu::create_vulkan_device(*desc.vulkan_context, d);
-  return gpu::create_vulkan_device(*desc.vulkan_device, d);
+  d.vulkan_disable_transfer_queue = desc.vulkan.disable_transfer_queue;
+  if (desc.vulkan.context != nullptr) return gpu::create_vulkan_device(*desc.vulkan.context, d);
+  return gpu::create_vulkan_device(*desc.vulkan.device, d);
 }
 
 }  // namespace glyphstream::pipeline

@@ -17,7 +17,7 @@ namespace glyphstream::pipeline {
 // context or device (the environment cannot supply those).
 GpuApi chosen_backend(const TextSystemDesc& desc);
 
-// kInvalidArgument for Vulkan without exactly one of vulkan_context / vulkan_device.
+// kInvalidArgument for Vulkan without exactly one of vulkan.context / vulkan.device.
 Result<std::unique_ptr<gpu::GpuDevice>> create_device(const TextSystemDesc& desc,
                                                       const gpu::GpuDeviceDesc& gpu_desc);
 

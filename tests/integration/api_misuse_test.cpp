@@ -210,13 +210,13 @@ TEST(ApiMisuseVulkan, HeadlessSystemRefusesAnEmbeddedTarget) {
   {
     TextSystemDesc desc;
     desc.backend = GpuApi::kVulkan;
-    desc.vulkan_context = ctx->get();
+    desc.vulkan.context = ctx->get();
     auto ts = TextSystem::create(desc);
     ASSERT_TRUE(ts.ok()) << ts.status().to_string();
     EXPECT_EQ((*ts)->backend_name(), "vulkan");
     EXPECT_EQ((*ts)->set_vulkan_target(VulkanFrameTarget{}).code(), ErrorCode::kUnsupported);
     const VulkanDeviceDesc device = (*ctx)->device_desc();
-    desc.vulkan_device = &device;  // both ways in at once
+    desc.vulkan.device = &device;  // both ways in at once
     EXPECT_EQ(TextSystem::create(desc).status().code(), ErrorCode::kInvalidArgument);
   }
   for (const std::string& m : (*ctx)->take_validation_messages()) ADD_FAILURE() << m;

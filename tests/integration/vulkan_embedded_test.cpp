@@ -118,7 +118,7 @@ class EmbeddedVulkan : public ::testing::Test {
 
   std::unique_ptr<TextSystem> make_system(TextSystemDesc desc) {
     desc.backend = GpuApi::kVulkan;
-    desc.vulkan_device = &device_;
+    desc.vulkan.device = &device_;
     auto ts = TextSystem::create(desc);
     EXPECT_TRUE(ts.ok()) << ts.status().to_string();
     return ts.ok() ? std::move(ts).value() : nullptr;
@@ -228,7 +228,7 @@ TEST_F(EmbeddedVulkan, RenderThreadModeDrawsTheSingleThreadFrames) {
   }
   TextSystemDesc desc;
   desc.backend = GpuApi::kVulkan;
-  desc.vulkan_device = &device_;
+  desc.vulkan.device = &device_;
   auto created = TextRenderer::create(desc, {});
   ASSERT_TRUE(created.ok()) << created.status().to_string();
   std::unique_ptr<TextRenderer> renderer = std::move(created.value().renderer);
@@ -428,7 +428,7 @@ TEST_F(EmbeddedVulkan, CreateRefusesBadFormatsNamingTextSystemCreate) {
     device.samples = b.samples;
     TextSystemDesc desc;
     desc.backend = GpuApi::kVulkan;
-    desc.vulkan_device = &device;
+    desc.vulkan.device = &device;
     const auto ts = TextSystem::create(desc);
     ASSERT_FALSE(ts.ok()) << b.expect;
     EXPECT_EQ(ts.status().code(), ErrorCode::kInvalidArgument) << ts.status().to_string();
@@ -438,12 +438,12 @@ TEST_F(EmbeddedVulkan, CreateRefusesBadFormatsNamingTextSystemCreate) {
   VulkanDeviceDesc none;
   TextSystemDesc desc;
   desc.backend = GpuApi::kVulkan;
-  desc.vulkan_device = &none;
+  desc.vulkan.device = &none;
   auto ts = TextSystem::create(desc);
   ASSERT_FALSE(ts.ok());
   EXPECT_EQ(ts.status().message().rfind("TextSystem::create", 0), 0u) << ts.status().message();
   EXPECT_NE(ts.status().message().find("physical_device"), std::string::npos);
-  desc.vulkan_context = ctx_.get();  // both ways in
+  desc.vulkan.context = ctx_.get();  // both ways in
   ts = TextSystem::create(desc);
   ASSERT_FALSE(ts.ok());
   EXPECT_EQ(ts.status().message().rfind("TextSystem::create", 0), 0u) << ts.status().message();

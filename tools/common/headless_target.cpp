@@ -27,7 +27,7 @@ class GlTarget final : public HeadlessTarget {
   }
   void configure(TextSystemDesc* desc) override {
     desc->backend = GpuApi::kGl;
-    desc->vulkan_context = nullptr;
+    desc->vulkan.context = nullptr;
   }
   Status make_current() override { return gl_->make_current(); }
   Status resize(int width, int height) override { return gl_->resize(width, height); }
@@ -59,7 +59,7 @@ class VulkanTarget final : public HeadlessTarget {
   std::string description() const override { return vk_->renderer() + " via Vulkan"; }
   void configure(TextSystemDesc* desc) override {
     desc->backend = GpuApi::kVulkan;
-    desc->vulkan_context = vk_.get();
+    desc->vulkan.context = vk_.get();
   }
   Status make_current() override { return {}; }
   Status resize(int width, int height) override { return vk_->resize(width, height); }

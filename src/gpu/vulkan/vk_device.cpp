@@ -11,7 +11,7 @@ VulkanBackendDesc vulkan_backend_desc(const GpuDeviceDesc& desc) {
   v.staging_slot_bytes = d.staging_slot_bytes;
   v.enable_timestamps = d.enable_timer_queries;
   v.frames_in_flight = d.frames_in_flight;
-  if (!d.vulkan_transfer_queue) v.upload_path = VulkanUploadPath::kGraphicsStream;
+  if (d.vulkan_disable_transfer_queue) v.upload_path = VulkanUploadPath::kGraphicsStream;
   return v;
 }
 
@@ -34,7 +34,7 @@ Result<std::unique_ptr<GpuDevice>> create_vulkan_device(VulkanContext& context,
 Result<std::unique_ptr<GpuDevice>> create_vulkan_device(const VulkanDeviceDesc& device,
                                                         const GpuDeviceDesc& desc) {
   VulkanDeviceDesc d = device;
-  if (!desc.vulkan_transfer_queue) {
+  if (desc.vulkan_disable_transfer_queue) {
     d.transfer_queue = nullptr;
     d.transfer_family = UINT32_MAX;
   }
