@@ -1,178 +1,12 @@
-// Drawing on Vulkan: one pipeline per (page format, target format) with premultiplied-alpha
-// blending (kLcd32 pages: the GS_LCD fragment shader, dual-source blending), a descriptor set per
-// page image (bound as set 0 for a batch's page, set 1 for its colour page), host-visible instance
-// buffers recycled behind their guards, and the draw itself (headless: its own submission into the
-// context's image; embedded: recorded into the application's command buffer inside its rendering).
-#include <algorithm>
+// The draws on Vulkan: the backend validates a draw list and hands it to the renderer
+// (vk_renderer.h), headless as its own graphics submission into the context's image, embedded
+// recorded into the application's command buffer inside its rendering.
 #include <cstring>
 
 #include "gpu/vulkan/vk_backend_impl.h"
 #include "gpu/vulkan/vk_context.h"
-#include "gpu/vulkan/vk_shaders.h"
 
 namespace glyphstream::gpu::vk {
-namespace {
-
-static_assert(sizeof(GlyphInstance) == 40, "the vertex layout below assumes 40-byte instances");
-
-// The pipeline key of kNoPage batches (not a PixelFormat).
-constexpr int kRectPipeline = -1;
-
-constexpr uint32_t kMaxPageSets = 1024;
-constexpr size_t kMinInstanceBytes = 64 * 1024;
-// Created with the backend: the first frame's draw and the next one's (the first still in
-// flight) find a buffer (1,600 glyphs each) without a vkAllocateMemory.
-constexpr size_t kReservedInstanceBuffers = 2;
-
-}  // namespace
-
-Status VkBackend::create_draw_objects() {
-  VkSamplerCreateInfo sampler{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  sampler.magFilter = sampler.minFilter = VK_FILTER_NEAREST;
-  sampler.addressModeU = sampler.addressModeV = sampler.addressModeW =
-      VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-  GS_TRY(check(vkCreateSampler(dev_.device, &sampler, nullptr, &sampler_), "vkCreateSampler"));
-  VkDescriptorSetLayoutBinding binding{};
-  binding.binding = 0;
-  binding.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-  binding.descriptorCount = 1;
-  binding.stageFlags = VK_SHADER_STAGE_FRAGMENT_BIT;
-  binding.pImmutableSamplers = &sampler_;
-  VkDescriptorSetLayoutCreateInfo layout{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-  layout.bindingCount = 1;
-  layout.pBindings = &binding;
-  GS_TRY(check(vkCreateDescriptorSetLayout(dev_.device, &layout, nullptr, &set_layout_),
-               "vkCreateDescriptorSetLayout"));
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kMaxPageSets};
-  VkDescriptorPoolCreateInfo pool{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  pool.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-  pool.maxSets = kMaxPageSets;
-  pool.poolSizeCount = 1;
-  pool.pPoolSizes = &size;
-  GS_TRY(check(vkCreateDescriptorPool(dev_.device, &pool, nullptr, &descriptor_pool_),
-               "vkCreateDescriptorPool"));
-  VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(float) * 2};
-  VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-  // Set 0: the batch's page; set 1: its colour page (kSampleColorPage glyphs). Both of the one
-  // per-page layout: a page's own set serves as either.
-  const VkDescriptorSetLayout sets[2] = {set_layout_, set_layout_};
-  pl.setLayoutCount = 2;
-  pl.pSetLayouts = sets;
-  pl.pushConstantRangeCount = 1;
-  pl.pPushConstantRanges = &push;
-  GS_TRY(check(vkCreatePipelineLayout(dev_.device, &pl, nullptr, &pipeline_layout_),
-               "vkCreatePipelineLayout"));
-  GS_TRY(create_module(dev_.device, glyph_vertex_spirv(), &vert_));
-  GS_TRY(create_module(dev_.device, rect_fragment_spirv(), &rect_frag_));
-  if (device_desc_.dual_source_blend) {
-    GS_TRY(create_module(dev_.device, lcd_fragment_spirv(), &lcd_frag_));
-  }
-  return create_module(dev_.device, glyph_fragment_spirv(), &frag_);
-}
-
-void VkBackend::destroy_draw_objects() {
-  for (auto& [key, p] : pipelines_) vkDestroyPipeline(dev_.device, p, nullptr);
-  pipelines_.clear();
-  if (vert_) vkDestroyShaderModule(dev_.device, vert_, nullptr);
-  if (frag_) vkDestroyShaderModule(dev_.device, frag_, nullptr);
-  if (rect_frag_) vkDestroyShaderModule(dev_.device, rect_frag_, nullptr);
-  if (lcd_frag_) vkDestroyShaderModule(dev_.device, lcd_frag_, nullptr);
-  if (pipeline_layout_) vkDestroyPipelineLayout(dev_.device, pipeline_layout_, nullptr);
-  if (descriptor_pool_) vkDestroyDescriptorPool(dev_.device, descriptor_pool_, nullptr);
-  if (set_layout_) vkDestroyDescriptorSetLayout(dev_.device, set_layout_, nullptr);
-  if (sampler_) vkDestroySampler(dev_.device, sampler_, nullptr);
-}
-
-Result<VkPipeline> VkBackend::pipeline(int page_format, const RenderFormats& formats) {
-  const auto key = std::make_pair(page_format, formats);
-  if (auto it = pipelines_.find(key); it != pipelines_.end()) return it->second;
-  const int color_page = page_format == int(PixelFormat::kColor32) ? 1 : 0;
-  VkSpecializationMapEntry entry{0, 0, sizeof(int)};
-  VkSpecializationInfo spec{1, &entry, sizeof(int), &color_page};
-  const VkVertexInputBindingDescription binding{0, sizeof(GlyphInstance),
-                                                VK_VERTEX_INPUT_RATE_INSTANCE};
-  const VkVertexInputAttributeDescription attrs[5] = {
-      {0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, uint32_t(offsetof(GlyphInstance, x))},
-      {1, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, u))},
-      {2, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, color))},
-      {3, 0, VK_FORMAT_R32_UINT, uint32_t(offsetof(GlyphInstance, kind))},
-      {4, 0, VK_FORMAT_R16G16B16A16_UINT, uint32_t(offsetof(GlyphInstance, clip))}};
-  VkPipelineVertexInputStateCreateInfo input{
-      VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-  input.vertexBindingDescriptionCount = 1;
-  input.pVertexBindingDescriptions = &binding;
-  input.vertexAttributeDescriptionCount = 5;
-  input.pVertexAttributeDescriptions = attrs;
-  GraphicsPipelineDesc desc;
-  desc.vertex = vert_;
-  const bool lcd = page_format == int(PixelFormat::kLcd32);
-  desc.fragment = page_format == kRectPipeline ? rect_frag_ : lcd ? lcd_frag_ : frag_;
-  desc.dual_source_blend = lcd;
-  desc.fragment_specialization = &spec;
-  desc.vertex_input = &input;
-  desc.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
-  desc.premultiplied_blend = true;
-  desc.color_format = formats.color;
-  desc.depth_stencil_format = formats.depth_stencil;
-  desc.samples = formats.samples;
-  desc.layout = pipeline_layout_;
-  VkPipeline p = VK_NULL_HANDLE;
-  GS_TRY(create_graphics_pipeline(dev_.device, desc, &p, "vkCreateGraphicsPipelines"));
-  pipelines_[key] = p;
-  return p;
-}
-
-Status VkBackend::create_pipelines(const RenderFormats& formats) {
-  for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline,
-                      int(PixelFormat::kLcd32)}) {
-    if (f == int(PixelFormat::kLcd32) && !lcd_frag_) continue;  // no dualSrcBlend: never drawn
-    GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, formats));
-  }
-  return {};
-}
-
-Status VkBackend::reserve_instance_buffers() {
-  instance_buffers_.resize(kReservedInstanceBuffers);
-  for (InstanceBuffer& b : instance_buffers_) {
-    GS_TRY(
-        create_host_buffer(dev_, kMinInstanceBytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &b.buffer));
-  }
-  return {};
-}
-
-Status VkBackend::allocate_descriptor(PageImage* page) {
-  VkDescriptorSetAllocateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  info.descriptorPool = descriptor_pool_;
-  info.descriptorSetCount = 1;
-  info.pSetLayouts = &set_layout_;
-  GS_TRY(
-      check(vkAllocateDescriptorSets(dev_.device, &info, &page->set), "vkAllocateDescriptorSets"));
-  VkDescriptorImageInfo image{VK_NULL_HANDLE, page->image.view, VK_IMAGE_LAYOUT_GENERAL};
-  VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-  write.dstSet = page->set;
-  write.descriptorCount = 1;
-  write.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-  write.pImageInfo = &image;
-  vkUpdateDescriptorSets(dev_.device, 1, &write, 0, nullptr);
-  return {};
-}
-
-Result<InstanceBuffer*> VkBackend::instance_buffer(size_t bytes) {
-  InstanceBuffer* idle = nullptr;
-  for (InstanceBuffer& b : instance_buffers_) {
-    if (b.await_frame || !reached(dev_.device, b.guard)) continue;
-    if (b.buffer.size >= bytes) return &b;
-    idle = &b;
-  }
-  if (!idle) idle = &instance_buffers_.emplace_back();
-  // Grown rarely: the size doubles, so a steady workload stops allocating.
-  size_t size = std::max(kMinInstanceBytes, idle->buffer.size * 2);
-  while (size < bytes) size *= 2;
-  destroy_buffer(dev_, &idle->buffer);
-  GS_TRY(create_host_buffer(dev_, size, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, &idle->buffer));
-  idle->guard = {};
-  return idle;
-}
 
 Status VkBackend::validate_draw(const DrawList& list) const {
   if (list.viewport_width <= 0 || list.viewport_height <= 0) {
@@ -182,11 +16,11 @@ Status VkBackend::validate_draw(const DrawList& list) const {
     if (uint64_t(b.first) + b.count > list.instances.size()) {
       return {ErrorCode::kInvalidArgument, "draw: a batch reaches past the instance span"};
     }
-    if (b.count > 0 && b.page != kNoPage && !pages_.count(b.page)) {
+    if (b.count > 0 && b.page != kNoPage && !pages_.find(b.page)) {
       return {ErrorCode::kInvalidArgument,
               "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
     }
-    if (b.count > 0 && b.color_page != kNoPage && !pages_.count(b.color_page)) {
+    if (b.count > 0 && b.color_page != kNoPage && !pages_.find(b.color_page)) {
       return {ErrorCode::kInvalidArgument, "draw: batch uses colour page " +
                                                std::to_string(b.color_page) +
                                                ", which was never uploaded"};
@@ -194,42 +28,6 @@ Status VkBackend::validate_draw(const DrawList& list) const {
   }
   if (in_pass_) return {ErrorCode::kInvalidArgument, "draw: inside an upload pass"};
   return {};
-}
-
-void VkBackend::record_draw(VkCommandBuffer cmd, const DrawList& list, VkBuffer instances,
-                            const RenderFormats& formats, std::pair<int, int> target_size) {
-  const VkViewport viewport{0, 0, float(list.viewport_width), float(list.viewport_height), 0, 1};
-  vkCmdSetViewport(cmd, 0, 1, &viewport);
-  // The scissor stays inside the render target.
-  const VkRect2D scissor{{0, 0},
-                         {uint32_t(std::min(list.viewport_width, target_size.first)),
-                          uint32_t(std::min(list.viewport_height, target_size.second))}};
-  vkCmdSetScissor(cmd, 0, 1, &scissor);
-  const float size[2] = {float(list.viewport_width), float(list.viewport_height)};
-  vkCmdPushConstants(cmd, pipeline_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof size, size);
-  const VkDeviceSize offset = 0;
-  vkCmdBindVertexBuffers(cmd, 0, 1, &instances, &offset);
-  VkPipeline bound = VK_NULL_HANDLE;
-  VkDescriptorSet bound_sets[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
-  for (const DrawBatch& b : list.batches) {
-    if (b.count == 0) continue;
-    const PageImage* page = b.page == kNoPage ? nullptr : &pages_[b.page];
-    Result<VkPipeline> p = pipeline(page ? int(page->format) : kRectPipeline, formats);
-    if (!p.ok()) continue;  // created with the formats (init, set_frame_target): a lookup
-    if (*p != bound) vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, bound = *p);
-    if (page) {
-      // Set 1 is sampled only by kSampleColorPage glyphs: without a colour page, the page's own
-      // set fills it (the layout needs every set bound).
-      const PageImage* color = b.color_page == kNoPage ? page : &pages_[b.color_page];
-      const VkDescriptorSet sets[2] = {page->set, color->set};
-      if (sets[0] != bound_sets[0] || sets[1] != bound_sets[1]) {
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 2, sets,
-                                0, nullptr);
-        bound_sets[0] = sets[0], bound_sets[1] = sets[1];
-      }
-    }
-    vkCmdDraw(cmd, 4, b.count, 0, b.first);  // firstInstance: the batch's first glyph
-  }
 }
 
 Status VkBackend::draw(const DrawList& list) {
@@ -245,22 +43,23 @@ Status VkBackend::draw(const DrawList& list) {
             "the command buffer inside the application's rendering before flush()"};
   }
   const RenderFormats& formats = target_formats_;
-  GS_ASSIGN_OR_RETURN(InstanceBuffer * buffer, instance_buffer(list.instances.size_bytes()));
+  GS_ASSIGN_OR_RETURN(InstanceBuffer * buffer, quads_.instance_buffer(list.instances.size_bytes()));
   std::memcpy(buffer->buffer.mapped, list.instances.data(), list.instances.size_bytes());
   if (!headless_) {
     VkCommandBuffer cmd = static_cast<VkCommandBuffer>(target_.command_buffer);
     uint32_t query = UINT32_MAX;
-    begin_timestamp(cmd, /*upload=*/false, &query);
-    record_draw(cmd, list, buffer->buffer.buffer, formats, {target_.width, target_.height});
-    if (query != UINT32_MAX) end_timestamp(cmd, query), set_timestamp_guard(query, {}, true);
+    timestamps_.begin(cmd, /*upload=*/false, &query);
+    quads_.record(cmd, list, buffer->buffer.buffer, formats, {target_.width, target_.height},
+                  pages_);
+    if (query != UINT32_MAX) timestamps_.end(cmd, query), timestamps_.set_guard(query, {}, true);
     buffer->await_frame = true;
     return {};
   }
   const Image& target = headless_->target();
   VkCommandBuffer cmd;
-  GS_TRY(acquire_command(gfx_ring_, &cmd));
+  GS_TRY(submissions_.acquire(Stream::kGraphics, &cmd));
   uint32_t query = UINT32_MAX;
-  begin_timestamp(cmd, /*upload=*/false, &query);
+  timestamps_.begin(cmd, /*upload=*/false, &query);
   // The context's clears and earlier draws into the image come first.
   memory_barrier(
       cmd, VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT | VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
@@ -268,13 +67,13 @@ Status VkBackend::draw(const DrawList& list) {
       VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
       VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
   begin_rendering(cmd, target, VK_ATTACHMENT_LOAD_OP_LOAD);
-  record_draw(cmd, list, buffer->buffer.buffer, formats, {target.width, target.height});
+  quads_.record(cmd, list, buffer->buffer.buffer, formats, {target.width, target.height}, pages_);
   vkCmdEndRendering(cmd);
-  if (query != UINT32_MAX) end_timestamp(cmd, query);
+  if (query != UINT32_MAX) timestamps_.end(cmd, query);
   Guard done;
   // The vertex stage may start before the copies land; sampling waits for them.
-  GS_TRY(submit_graphics(cmd, &done, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT));
-  if (query != UINT32_MAX) set_timestamp_guard(query, done, false);
+  GS_TRY(submissions_.submit_graphics(cmd, &done, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT));
+  if (query != UINT32_MAX) timestamps_.set_guard(query, done, false);
   buffer->guard = done;
   return {};
 }

@@ -1,19 +1,13 @@
 // Embedded Vulkan: the application's rendering formats (declared in VulkanDeviceDesc, checked
-// against the device at creation and against every frame target), the frame target, the frame
-// sync handed to the application's submission, and the watch on the application's signals: a
-// frame token that never arrives is reported by the public calls instead of holding the
-// resources of every later frame. Every error names the public call that returns it.
+// against the device at creation and against every frame target), the frame target, and the
+// frame sync handed to the application's submission (the watch on its signals: vk_frames.h).
+// Every error names the public call that returns it.
 #include <string>
 
 #include "gpu/vulkan/vk_backend_impl.h"
 
 namespace glyphstream::gpu::vk {
 namespace {
-
-// How long the oldest unsignalled frame may stay so once too many are (and how long finish()
-// and throttle() wait for an application's frame) before it is reported as never signalled.
-constexpr uint64_t kSignalTimeoutNs = 5'000'000'000;
-constexpr const char* kSignalTimeoutText = "5 s";
 
 bool valid_samples(uint32_t samples) {
   return samples == 0 || (samples <= 64 && (samples & (samples - 1)) == 0);
@@ -123,7 +117,7 @@ Result<RenderFormats> VkBackend::target_formats(const VulkanFrameTarget& target)
       formats_of(target.color_format, target.depth_stencil_format, target.samples);
   if (!formats_declared_) {
     // Undeclared: each new format set is checked (and its pipelines built) once.
-    if (!pipelines_.count({int(PixelFormat::kCoverage8), f})) {
+    if (!quads_.has_pipelines(f)) {
       GS_TRY(check_formats(dev_.physical, f, "set_vulkan_target (VulkanFrameTarget formats)"));
     }
     return f;
@@ -154,7 +148,8 @@ Status VkBackend::set_frame_target(const VulkanFrameTarget& target) {
             "positive width and height"};
   }
   GS_ASSIGN_OR_RETURN(const RenderFormats formats, target_formats(target));
-  if (!formats_declared_) GS_TRY(create_pipelines(formats));  // a lookup after the first time
+  if (!formats_declared_)
+    GS_TRY(quads_.create_pipelines(formats));  // a lookup after the first time
   target_ = target;
   target_formats_ = formats;
   return {};
@@ -179,53 +174,19 @@ Result<VulkanFrameSync> VkBackend::frame_sync(bool frame_open) const {
     // fragment shader reads the pages our submissions wrote.
     w.stage_mask = VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT;
   };
-  if (gfx_serial_ > 0) add(gfx_sem_, gfx_serial_);
-  if (upload_serial_ > 0) add(upload_sem_, upload_serial_);
-  s.signal_semaphore = reinterpret_cast<uint64_t>(frame_sem_);
-  s.signal_value = last_frame_;
+  for (const Guard& g : {submissions_.graphics_done(), submissions_.uploads_done()}) {
+    if (g.value > 0) add(g.semaphore, g.value);
+  }
+  s.signal_semaphore = reinterpret_cast<uint64_t>(frames_.semaphore());
+  s.signal_value = frames_.last();
   return s;
 }
 
-std::string VkBackend::unsignalled_message(const char* op) const {
-  const FrameToken oldest = frames_.empty() ? last_frame_ : frames_.front().frame;
-  return std::string(op) + ": frame " + std::to_string(oldest) + " was not signalled within " +
-         kSignalTimeoutText + " (" + std::to_string(frames_.size()) +
-         " flushed frames unsignalled): the application's submission of each frame's command "
-         "buffer must signal VulkanFrameSync::signal_semaphore to signal_value (from "
-         "TextSystem::vulkan_frame_sync() after flush(); glyphstream/vulkan_submit.h makes the "
-         "VkSemaphoreSubmitInfo); until it does, set_vulkan_target() and flush() refuse new "
-         "frames";
-}
-
-Status VkBackend::wait_frame_signal(const Guard& g, const char* op) {
-  if (reached(dev_.device, g)) return {};
-  if (!signal_missing_) {
-    VkSemaphoreWaitInfo info{VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO};
-    info.semaphoreCount = 1;
-    info.pSemaphores = &g.semaphore;
-    info.pValues = &g.value;
-    const VkResult r = vkWaitSemaphores(dev_.device, &info, kSignalTimeoutNs);
-    if (r != VK_TIMEOUT) return check(r, op);
-    signal_missing_ = true;
-  }
-  return {ErrorCode::kInvalidArgument, unsignalled_message(op)};
-}
-
 Status VkBackend::check_frame_signals(const char* op) {
-  completed_frame();  // drops the frames signalled by now; never waits
-  if (frames_.size() <= max_unsignalled_frames_) {
-    signal_missing_ = false;
-    return {};
-  }
-  // Far ahead of the GPU (then this waits, as a swap chain would), or a submission that never
-  // signals (then it is reported, once the oldest frame has had kSignalTimeoutNs).
-  Status s = wait_frame_signal(frames_.front().guard, op);
-  if (!s.ok()) {
-    sync_ready_ = false;
-    return s;
-  }
-  completed_frame();
-  return {};
+  const Status s = frames_.check_signals(op);
+  release_completed(frames_.completed());
+  if (!s.ok()) sync_ready_ = false;
+  return s;
 }
 
 }  // namespace glyphstream::gpu::vk
