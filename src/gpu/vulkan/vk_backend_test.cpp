@@ -23,15 +23,13 @@ INSTANTIATE_TEST_SUITE_P(
                       vulkan_variant("SeparateSubmission", VulkanUploadPath::kSeparateSubmission)),
     variant_name);
 
-VulkanBackend& vulkan(GpuDevice& dev) { return static_cast<VulkanBackend&>(dev.backend()); }
-
 TEST_F(VulkanTest, ContextReportsDeviceAndQueues) {
   EXPECT_FALSE(ctx_->renderer().empty());
   auto dev = make_device();
   ASSERT_TRUE(dev);
   EXPECT_EQ(dev->backend_name(), "vulkan");
   EXPECT_GE(dev->backend().max_texture_size(), 4096);
-  EXPECT_EQ(vulkan(*dev).uses_transfer_queue(), ctx_->has_transfer_queue());
+  EXPECT_EQ(dev->uses_transfer_queue(), ctx_->has_transfer_queue());
   std::printf("%s; transfer queue: %s; async path: %s\n", ctx_->renderer().c_str(),
               ctx_->has_transfer_queue() ? "yes" : "no", dev->async_path().c_str());
 }
@@ -58,7 +56,7 @@ TEST_F(VulkanTest, ValidationReportsInvalidUse) {
 TEST_F(VulkanTest, BackendRefusesMisuseWithinAPass) {
   auto dev = make_device();
   ASSERT_TRUE(dev);
-  VulkanBackend& backend = vulkan(*dev);
+  Backend& backend = dev->backend();
   std::vector<GlyphInstance> g(1);
   std::vector<DrawBatch> b = {{7, 0, 1}};
   EXPECT_EQ(backend.draw({g, b, kWidth, kHeight}).code(), ErrorCode::kInvalidArgument);

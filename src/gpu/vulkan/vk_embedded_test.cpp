@@ -23,8 +23,7 @@ TEST_F(VulkanTest, EmbeddedDrawsIntoApplicationCommandBuffer) {
     auto made = make_vulkan_device(ctx_->device_desc(), {}, path);
     ASSERT_TRUE(made.ok()) << made.status().to_string();
     GpuDevice& dev = **made;
-    VulkanBackend& backend = static_cast<VulkanBackend&>(dev.backend());
-    EXPECT_FALSE(backend.can_wait_within_frame());
+    EXPECT_FALSE(dev.can_wait_within_frame());
     std::mt19937 rng(77);
     std::vector<SimPage> pages;
     pages.emplace_back(0, PixelFormat::kCoverage8, 128, 128);
@@ -43,10 +42,10 @@ TEST_F(VulkanTest, EmbeddedDrawsIntoApplicationCommandBuffer) {
       batches.push_back({p.id, uint32_t(glyphs.size()), 1});
       glyphs.push_back(g);
       ASSERT_TRUE((*app)->begin_frame({0, 0, 0, 1}).ok());
-      ASSERT_TRUE(backend.set_frame_target((*app)->target()).ok());
+      ASSERT_TRUE(dev.set_vulkan_frame_target((*app)->target()).ok());
       ASSERT_TRUE(dev.draw(glyphs, batches, kWidth, kHeight).ok());
       ASSERT_TRUE(dev.end_frame(uint64_t(f)).ok());
-      const Result<VulkanFrameSync> sync = backend.frame_sync(/*frame_open=*/false);
+      const Result<VulkanFrameSync> sync = dev.vulkan_frame_sync(/*frame_open=*/false);
       ASSERT_TRUE(sync.ok()) << sync.status().to_string();
       EXPECT_EQ(sync->signal_value, uint64_t(f));
       ASSERT_TRUE((*app)->submit(*sync).ok());
