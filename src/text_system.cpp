@@ -129,6 +129,7 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   gpu::GpuDeviceDesc gdesc;
   gdesc.staging_ring_depth = desc.staging_ring_depth;
   gdesc.frames_in_flight = desc.frames_in_flight;
+  gdesc.linear_light = desc.linear_light;
   pool =
       std::make_unique<ThreadPool>(desc.threads > 0 ? desc.threads : ThreadPool::default_threads());
   // The rasterizer workers also share the staging writes of large uploads.

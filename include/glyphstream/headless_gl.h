@@ -15,6 +15,10 @@ namespace glyphstream {
 struct HeadlessGlDesc {
   int width = 0;   // default 1024
   int height = 0;  // default 768
+  // An sRGB colour buffer (GL_SRGB8_ALPHA8) instead of RGBA8: a target for
+  // TextSystemDesc::linear_light. clear() and read_pixels() still take and give the stored
+  // (sRGB-encoded) values.
+  bool srgb = false;
 };
 
 class HeadlessGl {
@@ -30,6 +34,7 @@ class HeadlessGl {
   virtual std::string platform() const = 0;  // "device", "surfaceless" or "default"
   virtual std::string renderer() const = 0;  // GL_RENDERER
   virtual std::string version() const = 0;   // GL_VERSION
+  virtual bool srgb() const { return false; }  // the colour buffer is GL_SRGB8_ALPHA8
   // Makes the context current on the calling thread and binds the offscreen framebuffer.
   virtual Status make_current() = 0;
   // Re-creates the offscreen framebuffer at a new size (content undefined afterwards); the
@@ -38,12 +43,13 @@ class HeadlessGl {
     (void)width, (void)height;
     return {ErrorCode::kUnsupported, "resize is not implemented by this context"};
   }
-  // Clears the framebuffer to a straight-alpha colour.
+  // Clears the framebuffer to a straight-alpha colour (on an sRGB buffer: the encoded values
+  // stored as given, glClear without GL_FRAMEBUFFER_SRGB).
   virtual void clear(float r, float g, float b, float a) = 0;
   // Reads the framebuffer back as RGBA8, top row first (width * height * 4 bytes); waits for
   // the GPU to finish. The pixels are premultiplied by alpha (what TextSystem's blending
   // leaves in the framebuffer, see text_system.h): un-premultiply before storing them in a
-  // straight-alpha format such as PNG.
+  // straight-alpha format such as PNG. On an sRGB buffer: the stored, encoded bytes.
   virtual Status read_pixels(std::vector<uint8_t>* rgba) = 0;
 };
 

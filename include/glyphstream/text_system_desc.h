@@ -73,6 +73,18 @@ struct TextSystemDesc {
   // (Antialias::kSubpixel) has no right answer over transparency, so it is drawn greyscale (and
   // counted in FrameStats::lcd_fallback_draws). false: the target is opaque where text lands.
   bool translucent_target = false;
+
+  // Blend in linear light: the target stores sRGB-encoded colour (an sRGB colour buffer), the
+  // hardware decodes it before blending and encodes the result, and glyphstream converts its
+  // colours (given in sRGB, as always) to linear before they blend. Dark on light and light on
+  // dark then look equally heavy. A property of the target, not of the draw (docs/USING.md,
+  // "Blending in linear light"): GL enables GL_FRAMEBUFFER_SRGB for its draws and needs the
+  // framebuffer bound at create() to have an sRGB colour buffer; Vulkan needs an *_SRGB colour
+  // format (the VulkanContext's image, or VulkanDeviceDesc/VulkanFrameTarget::color_format),
+  // and an *_SRGB format needs this on (Vulkan always blends such a target in linear light).
+  // Otherwise create() (or set_vulkan_target) returns kInvalidArgument. Off: plain blending of
+  // the stored values, as pango-view and cairo do.
+  bool linear_light = false;
 };
 
 }  // namespace glyphstream

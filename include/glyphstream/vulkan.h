@@ -106,6 +106,10 @@ struct VulkanContextDesc {
   // Use a dedicated transfer queue family (TRANSFER without GRAPHICS and COMPUTE) if the device
   // has one.
   bool use_transfer_queue = true;
+  // The offscreen image is VK_FORMAT_R8G8B8A8_SRGB instead of R8G8B8A8_UNORM: a target for
+  // TextSystemDesc::linear_light. clear() takes the stored (encoded) values, as HeadlessGl's
+  // does, and read_pixels() gives the stored bytes.
+  bool srgb = false;
 };
 
 class VulkanContext {
@@ -119,6 +123,7 @@ class VulkanContext {
   virtual std::string renderer() const = 0;  // device name, driver, API version
   virtual bool has_transfer_queue() const = 0;
   virtual bool validation_enabled() const = 0;
+  virtual bool srgb() const { return false; }  // the offscreen image is R8G8B8A8_SRGB
   // Validation messages recorded since the last call (empty without validation).
   virtual std::vector<std::string> take_validation_messages() = 0;
   // The objects, as an application would pass them (the transfer queue only when used).

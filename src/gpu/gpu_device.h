@@ -65,6 +65,10 @@ struct GpuDeviceDesc {
   // Vulkan: async copies go to a dedicated transfer queue when the device has one; true keeps
   // them in the graphics stream (TextSystemVulkanDesc::disable_transfer_queue).
   bool vulkan_disable_transfer_queue = false;
+  // Blend in linear light on an sRGB target (TextSystemDesc::linear_light): GL checks the draw
+  // framebuffer bound at creation and enables GL_FRAMEBUFFER_SRGB for its draws; Vulkan needs
+  // an *_SRGB colour format and an *_SRGB format needs it (kInvalidArgument otherwise).
+  bool linear_light = false;
 };
 
 // The desc with every zero replaced by its default (what backends are created with).

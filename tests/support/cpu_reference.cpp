@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "gpu/srgb.h"
 #include "reference_compositor.h"
 
 namespace glyphstream::testing {
@@ -11,12 +12,21 @@ namespace {
 
 uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
 
+// One stored channel blended with src (premultiplied) and the factor k = 1 - coverage: as
+// stored, or (linear light, colour channels) decoded, blended and encoded.
+uint8_t over(uint8_t dst, float src, float k, bool linear) {
+  if (!linear) return to_byte(src + float(dst) / 255.f * k);
+  const float d = gpu::srgb_to_linear(float(dst) / 255.f);
+  return to_byte(gpu::linear_to_srgb(std::clamp(src + d * k, 0.f, 1.f)));
+}
+
 // The layout's decorations of one layer, as the pipeline queues them (at the draw position,
 // the style's colour where they have none) and the GPU draws them (the reference
 // compositor's rect kinds), scaled about the text origin as draw_text_scaled scales them.
 void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer layer, float x,
                       float y, float scale, uint32_t style_rgba, int width, int height,
-                      const gpu::InstanceClip& clip, std::vector<uint8_t>* image) {
+                      const gpu::InstanceClip& clip, bool linear_light,
+                      std::vector<uint8_t>* image) {
   std::vector<gpu::GlyphInstance> quads;
   for (const text::Decoration& d : layout.decorations) {
     if (d.layer != layer) continue;
@@ -30,7 +40,9 @@ void draw_decorations(const text::LayoutResult& layout, text::DecorationLayer la
     quads.push_back(q);
   }
   const gpu::DrawBatch batch{gpu::kNoPage, 0, uint32_t(quads.size())};
-  if (!quads.empty()) gpu::composite(quads, {&batch, 1}, {}, width, height, image);
+  if (!quads.empty()) {
+    gpu::composite(quads, {&batch, 1}, {}, width, height, image, linear_light);
+  }
 }
 
 }  // namespace
@@ -99,7 +111,7 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
   clip.x0 = uint16_t(std::min(x0, x1)), clip.x1 = uint16_t(x1);
   clip.y0 = uint16_t(std::min(y0, y1)), clip.y1 = uint16_t(y1);
   draw_decorations(layout, text::DecorationLayer::kBelowGlyphs, x, y, scale, default_color, width_,
-                   height_, clip, &image_);
+                   height_, clip, linear_light_, &image_);
   for (const text::ShapedGlyph& layout_glyph : layout.glyphs) {
     // Scaled about the layout's origin (scale 1: the glyph as laid out).
     text::ShapedGlyph g = layout_glyph;
@@ -134,11 +146,16 @@ Status CpuReference::draw_glyphs(float x, float y, float scale, const text::Layo
     }
   }
   draw_decorations(layout, text::DecorationLayer::kAboveGlyphs, x, y, scale, default_color, width_,
-                   height_, clip, &image_);
+                   height_, clip, linear_light_, &image_);
   return {};
 }
 
 void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
+  // The text colour as the shaders see it: straight, decoded to linear for linear light.
+  float rgb[3] = {c.r, c.g, c.b};
+  if (linear_light_) {
+    for (float& v : rgb) v = gpu::srgb_to_linear(float(to_byte(v)) / 255.f);
+  }
   for (int row = 0; row < bm.height; ++row) {
     const int ty = y0 + row;
     if (ty < 0 || ty >= height_) continue;
@@ -150,29 +167,30 @@ void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
         // Each channel over its own coverage (dual-source blending): colour * cov + dst * (1 -
         // cov), cov = coverage * alpha; alpha by the green coverage, as cairo keeps it.
         const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
-        const float rgb[3] = {c.r, c.g, c.b};
         for (int k = 0; k < 4; ++k) {
           const float cov = float(t[k]) / 255.f * c.a;
           const float src = k < 3 ? rgb[k] * cov : cov;
-          d[k] = to_byte(src + float(d[k]) / 255.f * (1.f - cov));
+          d[k] = over(d[k], src, 1.f - cov, linear_light_ && k < 3);
         }
         continue;
       }
-      float sr, sg, sb, sa;
+      float s[4];
       if (bm.format == PixelFormat::kCoverage8) {
         const float cov = float(bm.pixels[size_t(row) * size_t(bm.width) + size_t(col)]) / 255.f;
-        sa = c.a * cov;
-        sr = c.r * sa, sg = c.g * sa, sb = c.b * sa;
+        s[3] = c.a * cov;
+        for (int k = 0; k < 3; ++k) s[k] = rgb[k] * s[3];
       } else {
+        // Colour glyphs: premultiplied sRGB-encoded texels (linear light: the straight colour
+        // decoded, then premultiplied again).
         const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
-        sr = float(t[0]) / 255.f * c.a, sg = float(t[1]) / 255.f * c.a;
-        sb = float(t[2]) / 255.f * c.a, sa = float(t[3]) / 255.f * c.a;
+        const float a = float(t[3]) / 255.f;
+        for (int k = 0; k < 3; ++k) {
+          const float v = float(t[k]) / 255.f;
+          s[k] = (linear_light_ && a > 0 ? gpu::srgb_to_linear(std::min(v / a, 1.f)) * a : v) * c.a;
+        }
+        s[3] = a * c.a;
       }
-      const float k = 1.f - sa;
-      d[0] = to_byte(sr + float(d[0]) / 255.f * k);
-      d[1] = to_byte(sg + float(d[1]) / 255.f * k);
-      d[2] = to_byte(sb + float(d[2]) / 255.f * k);
-      d[3] = to_byte(sa + float(d[3]) / 255.f * k);
+      for (int k = 0; k < 4; ++k) d[k] = over(d[k], s[k], 1.f - s[3], linear_light_ && k < 3);
     }
   }
 }

@@ -38,6 +38,11 @@ class CpuReference {
   // Draws that follow keep only the pixels whose centre lies inside `clip` (DrawParams::clip's
   // rule, computed here on its own); none: the whole image.
   void set_clip(std::optional<RectF> clip) { clip_ = clip; }
+  // Draws that follow blend in linear light, as on an sRGB target with
+  // TextSystemDesc::linear_light: the image holds sRGB-encoded values (clear() stores the colour
+  // as given), each pixel is decoded, blended with the decoded text colour (colour glyphs: the
+  // straight colour decoded), and encoded (the exact sRGB curve).
+  void set_linear_light(bool on) { linear_light_ = on; }
   // Whether pixel (x, y) is inside the clip.
   bool in_clip(int x, int y) const;
 
@@ -51,6 +56,7 @@ class CpuReference {
   int width_ = 0, height_ = 0;
   std::vector<uint8_t> image_;
   std::optional<RectF> clip_;
+  bool linear_light_ = false;
 };
 
 // Number of pixels that differ from the background colour by more than `threshold`.

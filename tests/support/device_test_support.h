@@ -67,6 +67,9 @@ struct DeviceVariant {
   std::string name;  // the instantiated tests' suffix
   // kUnsupported skips the test (no such device here); any other error fails it.
   std::function<Result<std::unique_ptr<DeviceHarness>>(int width, int height)> create;
+  // The same backend drawing into an sRGB target (HeadlessGlDesc / VulkanContextDesc::srgb),
+  // for the linear-light cases (device_linear_light_test.cpp); empty: not offered.
+  std::function<Result<std::unique_ptr<DeviceHarness>>(int width, int height)> create_srgb;
 };
 inline void PrintTo(const DeviceVariant& v, std::ostream* os) { *os << v.name; }
 inline std::string variant_name(const ::testing::TestParamInfo<DeviceVariant>& info) {

@@ -42,10 +42,13 @@ inline TextStyle style_of(const std::string& font, uint32_t rgba = 0x202020ffu,
 
 class GpuPixelTest : public ::testing::TestWithParam<GpuApi> {
  protected:
-  GpuPixelTest(int width, int height) : width_(width), height_(height) {}
+  // `srgb`: the target is sRGB and systems made by create_system() blend in linear light.
+  GpuPixelTest(int width, int height, bool srgb = false)
+      : width_(width), height_(height), srgb_(srgb) {}
 
   void SetUp() override {
-    auto target = tools::HeadlessTarget::create({GetParam(), width_, height_, /*validation=*/true});
+    auto target = tools::HeadlessTarget::create(
+        {GetParam(), width_, height_, /*validation=*/true, /*srgb=*/srgb_});
     ASSERT_TRUE(target.ok()) << target.status().to_string();
     target_ = std::move(target).value();
     auto ref = CpuReference::create();
@@ -73,6 +76,7 @@ class GpuPixelTest : public ::testing::TestWithParam<GpuApi> {
   }
 
   const int width_, height_;
+  const bool srgb_;
   std::unique_ptr<tools::HeadlessTarget> target_;
   std::unique_ptr<CpuReference> ref_;
 };

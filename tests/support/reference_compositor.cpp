@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gpu/srgb.h"
+
 namespace glyphstream::gpu {
 namespace {
 
@@ -21,6 +23,28 @@ void blend(const Rgba& src, uint8_t* d, const Rgba* src1 = nullptr) {
     const float s = float(to_unorm8(src.c[c])) / 255.f;
     d[c] = to_unorm8(s + (float(d[c]) / 255.f) * (1.f - f));
   }
+}
+
+// Linear-light blending on an sRGB target (GL_FRAMEBUFFER_SRGB, Vulkan *_SRGB): the colour
+// channels of the destination decoded, blended with the (unrounded) linear source, encoded and
+// rounded; alpha is stored linearly and blends as above.
+void blend_linear(const Rgba& src, uint8_t* d, const Rgba* src1) {
+  for (int c = 0; c < 3; ++c) {
+    const float f = src1 ? src1->c[c] : src.c[3];
+    const float dst = srgb_to_linear(float(d[c]) / 255.f);
+    d[c] = to_unorm8(linear_to_srgb(std::clamp(src.c[c] + dst * (1.f - f), 0.f, 1.f)));
+  }
+  const float f = float(to_unorm8(src1 ? src1->c[3] : src.c[3])) / 255.f;
+  d[3] = to_unorm8(float(to_unorm8(src.c[3])) / 255.f + (float(d[3]) / 255.f) * (1.f - f));
+}
+
+// A colour glyph's texel (premultiplied, sRGB-encoded) as the shaders' color_texel() gives it
+// for linear light: the straight colour decoded, premultiplied again.
+Rgba linear_color_texel(const Rgba& t) {
+  if (t.c[3] <= 0.f) return t;
+  Rgba out = t;
+  for (int c = 0; c < 3; ++c) out.c[c] = srgb_to_linear(std::min(t.c[c] / t.c[3], 1.f)) * t.c[3];
+  return out;
 }
 
 float overlap(float a0, float a1, float b0, float b1) {
@@ -55,7 +79,8 @@ float squiggle_coverage(float px, float py, const GlyphInstance& r) {
 
 struct Source {
   const CpuPage* page = nullptr;  // null: kNoPage
-  Rgba color;                     // straight, from the instance
+  Rgba color;                     // straight, from the instance (linear light: decoded)
+  bool linear_light = false;
 };
 
 Rgba fetch(const CpuPage& page, int x, int y) {
@@ -125,6 +150,7 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out, R
     texel = fetch(*s.page, tx, ty);
   }
   if (s.page->format == PixelFormat::kColor32) {
+    if (s.linear_light) texel = linear_color_texel(texel);
     for (int c = 0; c < 4; ++c) out->c[c] = texel.c[c] * k.c[3];
   } else if (s.page->format == PixelFormat::kLcd32) {
     *dual = true;
@@ -152,7 +178,12 @@ void draw_instance(const GlyphInstance& g, const Source& s, int w, int h, uint8_
       Rgba src, src1;
       bool dual = false;
       if (shade(g, s, px, py, &src, &src1, &dual)) {
-        blend(src, rgba + (size_t(py) * size_t(w) + size_t(px)) * 4, dual ? &src1 : nullptr);
+        uint8_t* d = rgba + (size_t(py) * size_t(w) + size_t(px)) * 4;
+        if (s.linear_light) {
+          blend_linear(src, d, dual ? &src1 : nullptr);
+        } else {
+          blend(src, d, dual ? &src1 : nullptr);
+        }
       }
     }
   }
@@ -161,7 +192,8 @@ void draw_instance(const GlyphInstance& g, const Source& s, int w, int h, uint8_
 }  // namespace
 
 void composite(std::span<const GlyphInstance> instances, std::span<const DrawBatch> batches,
-               std::span<const CpuPage> pages, int w, int h, std::vector<uint8_t>* rgba) {
+               std::span<const CpuPage> pages, int w, int h, std::vector<uint8_t>* rgba,
+               bool linear_light) {
   if (!rgba || w <= 0 || h <= 0) return;
   const size_t size = size_t(w) * size_t(h) * 4;
   if (rgba->size() != size) rgba->assign(size, 0);
@@ -179,9 +211,13 @@ void composite(std::span<const GlyphInstance> instances, std::span<const DrawBat
       Source s{no_page                      ? nullptr
                : samples_color_page(g.kind) ? page_at(b.color_page)
                                             : &pages[b.page],
-               {}};
-      // The shader's colour unpacking: float(byte) / 255.0.
+               {},
+               linear_light};
+      // The shader's colour unpacking: float(byte) / 255.0 (linear light: rgb decoded).
       for (int c = 0; c < 4; ++c) s.color.c[c] = float((g.color >> (24 - 8 * c)) & 255u) / 255.f;
+      if (linear_light) {
+        for (int c = 0; c < 3; ++c) s.color.c[c] = srgb_to_linear(s.color.c[c]);
+      }
       draw_instance(g, s, w, h, rgba->data());
     }
   }

@@ -38,8 +38,13 @@ struct CpuPage {
 // skipped, as on the GPU;
 // kNoPage batches draw their rect kinds; glyphs flagged kSampleColorPage sample the batch's
 // color_page (a colour page), as on the GPU.
+// `linear_light`: *rgba is sRGB-encoded (an sRGB target with TextSystemDesc::linear_light):
+// instance colours are decoded to linear (the exact sRGB curve, gpu/srgb.h), colour-page texels
+// un-premultiplied, decoded and premultiplied again, and each colour channel blends as
+//   dst = encode(src + decode(dst) * (1 - factor))   (src not rounded; alpha as above).
 void composite(std::span<const GlyphInstance> instances, std::span<const DrawBatch> batches,
-               std::span<const CpuPage> pages, int w, int h, std::vector<uint8_t>* rgba);
+               std::span<const CpuPage> pages, int w, int h, std::vector<uint8_t>* rgba,
+               bool linear_light = false);
 
 // Test input for the instance kinds: `n` instances at fractional positions and sizes in a
 // view_w x view_h viewport (partly off-screen). With `page` set (page_w x page_h texels) they

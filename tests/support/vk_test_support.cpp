@@ -39,10 +39,12 @@ VulkanBackendDesc with_path(const GpuDeviceDesc& desc, VulkanUploadPath path) {
 
 }  // namespace
 
-Result<std::unique_ptr<VulkanContext>> create_validated_context(int width, int height) {
+Result<std::unique_ptr<VulkanContext>> create_validated_context(int width, int height,
+                                                                bool srgb) {
   VulkanContextDesc desc;
   desc.width = width;
   desc.height = height;
+  desc.srgb = srgb;
   desc.validation = true;  // with synchronization validation
   auto ctx = VulkanContext::create(desc);
   if (!ctx.ok() && ctx.status().code() == ErrorCode::kUnsupported &&
@@ -69,10 +71,14 @@ Result<std::unique_ptr<GpuDevice>> make_vulkan_device(const VulkanDeviceDesc& de
 }
 
 DeviceVariant vulkan_variant(std::string name, VulkanUploadPath path) {
-  return {std::move(name), [path](int w, int h) -> Result<std::unique_ptr<DeviceHarness>> {
-            GS_ASSIGN_OR_RETURN(std::unique_ptr<VulkanContext> ctx, create_validated_context(w, h));
-            return std::unique_ptr<DeviceHarness>(new VulkanHarness(std::move(ctx), path));
-          }};
+  auto make = [path](bool srgb) {
+    return [path, srgb](int w, int h) -> Result<std::unique_ptr<DeviceHarness>> {
+      GS_ASSIGN_OR_RETURN(std::unique_ptr<VulkanContext> ctx,
+                          create_validated_context(w, h, srgb));
+      return std::unique_ptr<DeviceHarness>(new VulkanHarness(std::move(ctx), path));
+    };
+  };
+  return {std::move(name), make(false), make(true)};
 }
 
 void VulkanTest::SetUp() {

@@ -19,7 +19,8 @@ namespace glyphstream::gpu::vktest {
 
 // A headless context of w x h with validation on. kUnsupported only when this machine has no
 // usable Vulkan device (the tests skip); a missing validation layer is an error (they fail).
-Result<std::unique_ptr<VulkanContext>> create_validated_context(int width, int height);
+Result<std::unique_ptr<VulkanContext>> create_validated_context(int width, int height,
+                                                                bool srgb = false);
 
 // A GpuDevice over a Vulkan backend on `context` whose async uploads take `path` (GpuDeviceDesc
 // alone reaches kSeparateSubmission only on a device with a transfer queue).

@@ -28,6 +28,7 @@ class GlTarget final : public HeadlessTarget {
   void configure(TextSystemDesc* desc) override {
     desc->backend = GpuApi::kGl;
     desc->vulkan.context = nullptr;
+    desc->linear_light = gl_->srgb();
   }
   Status make_current() override { return gl_->make_current(); }
   Status resize(int width, int height) override { return gl_->resize(width, height); }
@@ -60,6 +61,7 @@ class VulkanTarget final : public HeadlessTarget {
   void configure(TextSystemDesc* desc) override {
     desc->backend = GpuApi::kVulkan;
     desc->vulkan.context = vk_.get();
+    desc->linear_light = vk_->srgb();
   }
   Status make_current() override { return {}; }
   Status resize(int width, int height) override { return vk_->resize(width, height); }
@@ -94,10 +96,13 @@ Result<std::unique_ptr<HeadlessTarget>> HeadlessTarget::create(const HeadlessTar
     vd.width = desc.width;
     vd.height = desc.height;
     vd.validation = desc.validation;
+    vd.srgb = desc.srgb;
     GS_ASSIGN_OR_RETURN(auto vk, VulkanContext::create(vd));
     return Result<std::unique_ptr<HeadlessTarget>>(std::make_unique<VulkanTarget>(std::move(vk)));
   }
-  GS_ASSIGN_OR_RETURN(auto gl, HeadlessGl::create({desc.width, desc.height}));
+  HeadlessGlDesc gd{desc.width, desc.height};
+  gd.srgb = desc.srgb;
+  GS_ASSIGN_OR_RETURN(auto gl, HeadlessGl::create(gd));
   return Result<std::unique_ptr<HeadlessTarget>>(std::make_unique<GlTarget>(std::move(gl)));
 }
 

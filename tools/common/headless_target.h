@@ -22,6 +22,10 @@ struct HeadlessTargetDesc {
   // Vulkan: the Khronos validation layer with synchronization validation (messages are kept
   // for take_validation_messages).
   bool validation = false;
+  // An sRGB image (HeadlessGlDesc / VulkanContextDesc::srgb): configure() then turns on
+  // TextSystemDesc::linear_light (--linear-light). clear() and read_pixels() take and give the
+  // stored, encoded values.
+  bool srgb = false;
 };
 
 class HeadlessTarget {
@@ -34,7 +38,8 @@ class HeadlessTarget {
   virtual int height() const = 0;
   // The device and how it is reached ("llvmpipe ... via EGL surfaceless", "lavapipe ...").
   virtual std::string description() const = 0;
-  // Points the description at this target (backend, and the Vulkan context).
+  // Points the description at this target (backend, the Vulkan context, linear light for an
+  // sRGB target).
   virtual void configure(TextSystemDesc* desc) = 0;
   // GL: makes the context current on the calling thread; Vulkan: nothing to do.
   virtual Status make_current() = 0;

@@ -1,6 +1,7 @@
 #include "gpu/gl/gl_backend.h"
 
 #include <cstdint>
+#include <string>
 #include <utility>
 
 namespace glyphstream::gpu::gl {
@@ -8,10 +9,37 @@ namespace glyphstream::gpu::gl {
 GlBackend::GlBackend(const GpuDeviceDesc& desc, const GlFeatures& features)
     : features_(features),
       enable_timer_queries_(desc.enable_timer_queries),
+      linear_light_(desc.linear_light),
       textures_(features),
       ring_(features.buffer_storage, desc.staging_ring_depth, desc.staging_slot_bytes) {}
 
+// Linear-light blending needs an sRGB colour buffer in the draw framebuffer bound now (the
+// first draw buffer's GL_FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING): GL_FRAMEBUFFER_SRGB does nothing
+// on any other, and the decoded colours would blend as encoded ones (too dark).
+static Status check_srgb_draw_buffer() {
+  drain_gl_errors();
+  GLint fb = 0, buffer = GL_NONE, encoding = GL_LINEAR;
+  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &fb);
+  glGetIntegerv(GL_DRAW_BUFFER0, &buffer);
+  if (buffer == GL_BACK) buffer = GL_BACK_LEFT;
+  if (buffer == GL_FRONT) buffer = GL_FRONT_LEFT;
+  if (buffer != GL_NONE) {
+    glGetFramebufferAttachmentParameteriv(GL_DRAW_FRAMEBUFFER, GLenum(buffer),
+                                          GL_FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING, &encoding);
+  }
+  const bool srgb = glGetError() == GL_NO_ERROR && buffer != GL_NONE && encoding == GL_SRGB;
+  drain_gl_errors();
+  if (srgb) return {};
+  return {ErrorCode::kInvalidArgument,
+          "TextSystemDesc::linear_light: the draw framebuffer bound at TextSystem::create (" +
+              std::to_string(fb) +
+              ") has no sRGB colour buffer (GL_FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING is not "
+              "GL_SRGB); give it a GL_SRGB8_ALPHA8 buffer (HeadlessGlDesc::srgb) or leave "
+              "linear_light off"};
+}
+
 Status GlBackend::init() {
+  if (linear_light_) GS_TRY(check_srgb_draw_buffer());
   if (const GLubyte* r = glGetString(GL_RENDERER)) {
     renderer_ = reinterpret_cast<const char*>(r);
   }
@@ -20,7 +48,7 @@ Status GlBackend::init() {
   }
   glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_texture_size_);
   timers_.init(enable_timer_queries_);
-  GS_TRY(quads_.init());
+  GS_TRY(quads_.init(linear_light_));
   return ring_.prefill();
 }
 

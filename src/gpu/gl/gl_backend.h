@@ -64,6 +64,7 @@ class GlBackend final : public Backend {
   GlContext context_;
   GlFeatures features_;
   bool enable_timer_queries_;
+  bool linear_light_;
   std::string renderer_;
   GLint max_texture_size_ = 0;
 

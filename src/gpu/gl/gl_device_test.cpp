@@ -43,10 +43,15 @@ class GlHarness final : public DeviceHarness {
 };
 
 DeviceVariant gl_variant(std::string name, bool emulate_gl33) {
-  return {std::move(name), [emulate_gl33](int w, int h) -> Result<std::unique_ptr<DeviceHarness>> {
-            GS_ASSIGN_OR_RETURN(std::unique_ptr<HeadlessGl> gl, HeadlessGl::create({w, h}));
-            return std::unique_ptr<DeviceHarness>(new GlHarness(std::move(gl), emulate_gl33));
-          }};
+  auto make = [emulate_gl33](bool srgb) {
+    return [emulate_gl33, srgb](int w, int h) -> Result<std::unique_ptr<DeviceHarness>> {
+      HeadlessGlDesc desc{w, h};
+      desc.srgb = srgb;
+      GS_ASSIGN_OR_RETURN(std::unique_ptr<HeadlessGl> gl, HeadlessGl::create(desc));
+      return std::unique_ptr<DeviceHarness>(new GlHarness(std::move(gl), emulate_gl33));
+    };
+  };
+  return {std::move(name), make(false), make(true)};
 }
 
 INSTANTIATE_TEST_SUITE_P(Gl, BackendConformance,

@@ -20,6 +20,7 @@ layout(location = 2) in uint a_color;     // straight 0xRRGGBBAA
 layout(location = 3) in uint a_kind;      // InstanceKind | kSampleColorPage (0x100)
 layout(location = 4) in uvec4 a_clip;     // x0, y0, x1, y1: the pixels it may write, px
 uniform vec2 u_viewport;
+uniform int u_linear;  // linear-light blending (GL_FRAMEBUFFER_SRGB): colours to linear
 flat out vec4 v_rect;
 flat out ivec4 v_tex;
 flat out vec4 v_color;
@@ -38,6 +39,10 @@ void main() {
   v_tex = ivec4(a_tex);
   v_color = vec4(float((a_color >> 24) & 255u), float((a_color >> 16) & 255u),
                  float((a_color >> 8) & 255u), float(a_color & 255u)) / 255.0;
+  if (u_linear != 0) {
+    bvec3 high = greaterThan(v_color.rgb, vec3(0.04045));
+    v_color.rgb = mix(v_color.rgb / 12.92, pow((v_color.rgb + 0.055) / 1.055, vec3(2.4)), high);
+  }
   v_kind = a_kind;
 }
 )";
@@ -49,6 +54,7 @@ const char* kFragmentShader = R"(#version 330 core
 uniform sampler2D u_tex;        // the batch's page
 uniform sampler2D u_color_tex;  // its colour page: glyphs flagged kSampleColorPage
 uniform int u_color_page;       // u_tex is a colour page
+uniform int u_linear;           // linear-light blending: colour texels decoded
 uniform vec2 u_viewport;
 flat in vec4 v_rect;
 flat in ivec4 v_tex;
@@ -128,6 +134,15 @@ vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px) {
   return texelFetch(tex, t, 0);
 }
 
+// A colour glyph's texel (premultiplied, sRGB-encoded) for linear-light blending: straight
+// colour decoded, then premultiplied again.
+vec4 color_texel(vec4 t) {
+  if (u_linear == 0 || t.a <= 0.0) return t;
+  vec3 c = min(t.rgb / t.a, vec3(1.0));
+  c = mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), greaterThan(c, vec3(0.04045)));
+  return vec4(c * t.a, t.a);
+}
+
 void main() {
   ivec2 px = ivec2(int(gl_FragCoord.x), int(u_viewport.y) - 1 - int(gl_FragCoord.y));
   vec4 premul = vec4(v_color.rgb * v_color.a, v_color.a);
@@ -148,14 +163,15 @@ void main() {
   // An LCD page: r, g, b are the channels' coverages (a: green's). The text colour, straight,
   // times each channel's coverage times its alpha: correct for translucent colours too.
   if (from_color_page) {
-    o_color = texel * v_color.a;
+    o_color = color_texel(texel) * v_color.a;
     o_blend = vec4(o_color.a);
   } else {
     o_blend = texel * v_color.a;
     o_color = vec4(v_color.rgb, 1.0) * o_blend;
   }
 #else
-  o_color = from_color_page || u_color_page != 0 ? texel * v_color.a : premul * texel.r;
+  o_color = from_color_page || u_color_page != 0 ? color_texel(texel) * v_color.a
+                                                 : premul * texel.r;
 #endif
 }
 )";
@@ -168,13 +184,16 @@ Status QuadRenderer::link_program(bool lcd, Program* p) {
   GS_ASSIGN_OR_RETURN(p->id, gl::link_program(kVertexShader, fragment.c_str()));
   p->u_viewport = glGetUniformLocation(p->id, "u_viewport");
   p->u_color_page = glGetUniformLocation(p->id, "u_color_page");
+  p->u_linear = glGetUniformLocation(p->id, "u_linear");
   glUseProgram(p->id);
+  glUniform1i(p->u_linear, linear_light_ ? 1 : 0);
   glUniform1i(glGetUniformLocation(p->id, "u_tex"), 0);
   glUniform1i(glGetUniformLocation(p->id, "u_color_tex"), 1);
   return {};
 }
 
-Status QuadRenderer::init() {
+Status QuadRenderer::init(bool linear_light) {
+  linear_light_ = linear_light;
   GlStateGuard guard(kStateDraw);
   GS_TRY(link_program(false, &grey_));
   // Dual-source blending is core in GL 3.3 (ARB_blend_func_extended); a driver may still offer
@@ -223,7 +242,13 @@ void QuadRenderer::set_pipeline_state(int viewport_width, int viewport_height) {
   // The application's scissor test and box stay as they are: its clipping holds for text too.
   glDisable(GL_CULL_FACE);
   glDisable(GL_STENCIL_TEST);
-  glDisable(GL_FRAMEBUFFER_SRGB);
+  // Linear light: the hardware decodes the sRGB colour buffer before blending and encodes the
+  // result (the shaders decode the colours); otherwise the stored values blend as they are.
+  if (linear_light_) {
+    glEnable(GL_FRAMEBUFFER_SRGB);
+  } else {
+    glDisable(GL_FRAMEBUFFER_SRGB);
+  }
   glDisable(GL_RASTERIZER_DISCARD);
   glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
   glPolygonMode(GL_FRONT_AND_BACK, GL_FILL);  // an application's wireframe mode must not leak in

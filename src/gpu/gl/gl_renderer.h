@@ -17,7 +17,8 @@ namespace glyphstream::gpu::gl {
 class QuadRenderer {
  public:
   // Compiles and links the program and sets up the VAO (restores the state it changes).
-  Status init();
+  // `linear_light`: every draw blends in linear light (GL_FRAMEBUFFER_SRGB, colours decoded).
+  Status init(bool linear_light);
   // Draws a checked list (see Backend::draw) from the page textures; `timers` brackets the
   // draw calls with a draw-time query.
   Status draw(const DrawList& list, const PageTextures& pages, TimerQueries* timers);
@@ -29,7 +30,7 @@ class QuadRenderer {
  private:
   struct Program {
     GLuint id = 0;
-    GLint u_viewport = -1, u_color_page = -1;
+    GLint u_viewport = -1, u_color_page = -1, u_linear = -1;
   };
   Status link_program(bool lcd, Program* p);
   void use_program(bool lcd, bool color_page);
@@ -39,6 +40,7 @@ class QuadRenderer {
 
   Program grey_, lcd_;  // lcd_: the fragment shader with GS_LCD (dual-source output)
   bool lcd_bound_ = false;
+  bool linear_light_ = false;
   GLuint vao_ = 0, instance_buffer_ = 0;
   size_t instance_capacity_ = 0;
 };

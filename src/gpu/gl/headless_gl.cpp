@@ -191,7 +191,7 @@ class HeadlessGlImpl final : public HeadlessGl {
     }
     // Same renderbuffer object, new storage: the framebuffer keeps its attachment.
     glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
-    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+    glRenderbufferStorage(GL_RENDERBUFFER, color_format(), width, height);
     if (glGetError() != GL_NO_ERROR ||
         glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
       return {ErrorCode::kOutOfMemory, "cannot resize the offscreen framebuffer to " +
@@ -208,10 +208,13 @@ class HeadlessGlImpl final : public HeadlessGl {
     if (!own.status.ok()) return;  // current on another thread: nothing of ours to clear
     GLint prev_draw = 0;
     glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &prev_draw);
+    const GLboolean prev_srgb = glIsEnabled(GL_FRAMEBUFFER_SRGB);
+    glDisable(GL_FRAMEBUFFER_SRGB);  // the values as given, never encoded
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
     glClearColor(r, g, b, a);
     glClear(GL_COLOR_BUFFER_BIT);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(prev_draw));
+    if (prev_srgb) glEnable(GL_FRAMEBUFFER_SRGB);
   }
 
   Status read_pixels(std::vector<uint8_t>* rgba) override {
@@ -225,6 +228,10 @@ class HeadlessGlImpl final : public HeadlessGl {
     glGetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &prev_pack);
     glGetIntegerv(GL_PACK_ALIGNMENT, &prev_align);
     glGetIntegerv(GL_PACK_ROW_LENGTH, &prev_row);
+    // The stored bytes, never converted (desktop GL may decode an sRGB read buffer while
+    // GL_FRAMEBUFFER_SRGB is on).
+    const GLboolean prev_srgb = glIsEnabled(GL_FRAMEBUFFER_SRGB);
+    glDisable(GL_FRAMEBUFFER_SRGB);
     glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
     glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -236,6 +243,7 @@ class HeadlessGlImpl final : public HeadlessGl {
     glBindBuffer(GL_PIXEL_PACK_BUFFER, GLuint(prev_pack));
     glPixelStorei(GL_PACK_ALIGNMENT, prev_align);
     glPixelStorei(GL_PACK_ROW_LENGTH, prev_row);
+    if (prev_srgb) glEnable(GL_FRAMEBUFFER_SRGB);
     if (GLenum e = glGetError(); e != GL_NO_ERROR) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "read_pixels: glReadPixels failed (GL error 0x%04x)",
@@ -355,11 +363,11 @@ class HeadlessGlImpl final : public HeadlessGl {
     return create_framebuffer(platform);
   }
 
-  // The offscreen RGBA8 framebuffer every draw goes to, in the new current context.
+  // The offscreen RGBA8 (or SRGB8_ALPHA8) framebuffer every draw goes to, in the new current context.
   Status create_framebuffer(const std::string& platform) {
     glGenRenderbuffers(1, &rbo_);
     glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
-    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width_, height_);
+    glRenderbufferStorage(GL_RENDERBUFFER, color_format(), width_, height_);
     glGenFramebuffers(1, &fbo_);
     glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
     glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rbo_);
@@ -376,8 +384,11 @@ class HeadlessGlImpl final : public HeadlessGl {
   }
 
   bool owns_display() const { return display_ != EGL_NO_DISPLAY; }
+  bool srgb() const override { return srgb_; }
+  GLenum color_format() const { return srgb_ ? GL_SRGB8_ALPHA8 : GL_RGBA8; }
 
   int width_ = 0, height_ = 0;
+  bool srgb_ = false;
 
  private:
   EGLDisplay display_ = EGL_NO_DISPLAY;
@@ -443,6 +454,7 @@ Result<std::unique_ptr<HeadlessGl>> HeadlessGl::create(const HeadlessGlDesc& des
     auto gl = std::make_unique<HeadlessGlImpl>();
     gl->width_ = width;
     gl->height_ = height;
+    gl->srgb_ = desc.srgb;
     Status s = gl->init_on(d, name);
     if (!s.ok()) {
       // The object releases the display itself once it adopted it (a late failure).

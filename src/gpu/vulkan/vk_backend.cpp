@@ -99,8 +99,11 @@ Status VkBackend::init() {
   GS_TRY(pages_.init(dev_, submissions_.families(), /*zero_buffer=*/separate_uploads_, &quads_));
   GS_TRY(staging_.init(dev_, desc_.staging_ring_depth, desc_.staging_slot_bytes));
   if (headless_) target_formats_ = {headless_->target().format};
-  if (headless_ || formats_declared_)
-    GS_TRY(quads_.create_pipelines(headless_ ? target_formats_ : declared_));
+  if (headless_ || formats_declared_) {
+    const RenderFormats& formats = headless_ ? target_formats_ : declared_;
+    GS_TRY(check_linear_light(desc_.linear_light, formats.color));
+    GS_TRY(quads_.create_pipelines(formats));
+  }
   return {};
 }
 

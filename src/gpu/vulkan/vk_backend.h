@@ -34,6 +34,9 @@ struct VulkanBackendDesc {
   // Embedded: more than frames_in_flight + 4 flushed frames whose token the application never
   // signalled are an error (vulkan.h, VulkanFrameSync). Default 2.
   int frames_in_flight = 0;
+  // Linear-light blending (GpuDeviceDesc::linear_light): the target's colour format must be
+  // *_SRGB, and an *_SRGB format needs it on.
+  bool linear_light = false;
 };
 
 class VulkanBackend : public Backend {

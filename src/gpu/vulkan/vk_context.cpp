@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/env_options.h"
+#include "gpu/srgb.h"
 
 namespace glyphstream::gpu::vk {
 namespace {
@@ -236,6 +237,7 @@ Status HeadlessContext::create_device(bool use_transfer) {
 Status HeadlessContext::init(const VulkanContextDesc& desc) {
   width_ = desc.width > 0 ? desc.width : 1024;
   height_ = desc.height > 0 ? desc.height : 768;
+  srgb_ = desc.srgb;
   GS_TRY(create_instance(desc.validation || vk_validation_from_environment()));
   std::string wanted = desc.device_name;
   if (wanted.empty()) wanted = vk_device_from_environment();
@@ -260,7 +262,8 @@ Status HeadlessContext::init(const VulkanContextDesc& desc) {
 Status HeadlessContext::create_target(int width, int height) {
   width_ = width;
   height_ = height;
-  GS_TRY(create_image(dev_, VK_FORMAT_R8G8B8A8_UNORM, width_, height_,
+  GS_TRY(create_image(dev_, srgb_ ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM, width_,
+                      height_,
                       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
                           VK_IMAGE_USAGE_TRANSFER_DST_BIT,
                       nullptr, 0, &target_));
@@ -324,8 +327,10 @@ VulkanDeviceDesc HeadlessContext::device_desc() const {
 // Every earlier submission on the graphics queue (the backend's draws included) is in the first
 // scope of these barriers: no wait for the device.
 Status HeadlessContext::clear(float r, float g, float b, float a) {
+  // An sRGB image encodes the clear colour: decoded first, it stores what glClear stores.
+  auto stored = [&](float v) { return srgb_ ? srgb_to_linear(v) : v; };
   VkClearColorValue color{};
-  color.float32[0] = r, color.float32[1] = g, color.float32[2] = b;
+  color.float32[0] = stored(r), color.float32[1] = stored(g), color.float32[2] = stored(b);
   color.float32[3] = a;
   return submit_and_wait(
       [&](VkCommandBuffer cmd) {

@@ -27,13 +27,14 @@ class HeadlessContext final : public VulkanContext {
   std::string renderer() const override { return renderer_; }
   bool has_transfer_queue() const override { return transfer_queue_ != VK_NULL_HANDLE; }
   bool validation_enabled() const override { return messenger_ != VK_NULL_HANDLE; }
+  bool srgb() const override { return srgb_; }
   std::vector<std::string> take_validation_messages() override;
   VulkanDeviceDesc device_desc() const override;
   Status resize(int width, int height) override;
   Status clear(float r, float g, float b, float a) override;
   Status read_pixels(std::vector<uint8_t>* rgba) override;
 
-  // The offscreen colour image (R8G8B8A8_UNORM, always in VK_IMAGE_LAYOUT_GENERAL).
+  // The offscreen colour image (R8G8B8A8_UNORM or _SRGB, always in VK_IMAGE_LAYOUT_GENERAL).
   const Image& target() const { return target_; }
 
  private:
@@ -61,6 +62,7 @@ class HeadlessContext final : public VulkanContext {
   Image target_;
   Buffer readback_;
   int width_ = 0, height_ = 0;
+  bool srgb_ = false;  // VulkanContextDesc::srgb
   std::string renderer_;
 };
 

@@ -11,6 +11,7 @@ VulkanBackendDesc vulkan_backend_desc(const GpuDeviceDesc& desc) {
   v.staging_slot_bytes = d.staging_slot_bytes;
   v.enable_timestamps = d.enable_timer_queries;
   v.frames_in_flight = d.frames_in_flight;
+  v.linear_light = d.linear_light;
   if (d.vulkan_disable_transfer_queue) v.upload_path = VulkanUploadPath::kGraphicsStream;
   return v;
 }

@@ -148,8 +148,10 @@ Status VkBackend::set_frame_target(const VulkanFrameTarget& target) {
             "positive width and height"};
   }
   GS_ASSIGN_OR_RETURN(const RenderFormats formats, target_formats(target));
-  if (!formats_declared_)
+  if (!formats_declared_) {
+    GS_TRY(check_linear_light(desc_.linear_light, formats.color));
     GS_TRY(quads_.create_pipelines(formats));  // a lookup after the first time
+  }
   target_ = target;
   target_formats_ = formats;
   return {};

@@ -82,9 +82,11 @@ QuadRenderer::~QuadRenderer() {
 Result<VkPipeline> QuadRenderer::pipeline(int page_format, const RenderFormats& formats) {
   const auto key = std::make_pair(page_format, formats);
   if (auto it = pipelines_.find(key); it != pipelines_.end()) return it->second;
-  const int color_page = page_format == int(PixelFormat::kColor32) ? 1 : 0;
-  VkSpecializationMapEntry entry{0, 0, sizeof(int)};
-  VkSpecializationInfo spec{1, &entry, sizeof(int), &color_page};
+  // Constant 0: the page is a colour page; 1: linear light (an *_SRGB target, both stages).
+  const int constants[2] = {page_format == int(PixelFormat::kColor32) ? 1 : 0,
+                            is_srgb_format(formats.color) ? 1 : 0};
+  const VkSpecializationMapEntry entries[2] = {{0, 0, sizeof(int)}, {1, sizeof(int), sizeof(int)}};
+  VkSpecializationInfo spec{2, entries, sizeof constants, constants};
   const VkVertexInputBindingDescription binding{0, sizeof(GlyphInstance),
                                                 VK_VERTEX_INPUT_RATE_INSTANCE};
   const VkVertexInputAttributeDescription attrs[5] = {
@@ -105,6 +107,7 @@ Result<VkPipeline> QuadRenderer::pipeline(int page_format, const RenderFormats& 
   desc.fragment = page_format == kRectPipeline ? rect_frag_ : lcd ? lcd_frag_ : frag_;
   desc.dual_source_blend = lcd;
   desc.fragment_specialization = &spec;
+  desc.vertex_specialization = &spec;
   desc.vertex_input = &input;
   desc.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_STRIP;
   desc.premultiplied_blend = true;

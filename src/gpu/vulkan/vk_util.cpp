@@ -239,6 +239,34 @@ uint32_t timestamp_bits(VkPhysicalDevice pd, uint32_t family) {
   return family < n ? props[family].timestampValidBits : 0;
 }
 
+bool is_srgb_format(VkFormat format) {
+  switch (format) {
+    case VK_FORMAT_R8_SRGB:
+    case VK_FORMAT_R8G8_SRGB:
+    case VK_FORMAT_R8G8B8_SRGB:
+    case VK_FORMAT_B8G8R8_SRGB:
+    case VK_FORMAT_R8G8B8A8_SRGB:
+    case VK_FORMAT_B8G8R8A8_SRGB:
+    case VK_FORMAT_A8B8G8R8_SRGB_PACK32:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status check_linear_light(bool linear_light, VkFormat color_format) {
+  if (linear_light == is_srgb_format(color_format)) return {};
+  const std::string format = "(VkFormat " + std::to_string(uint32_t(color_format)) + ")";
+  return {ErrorCode::kInvalidArgument,
+          linear_light ? "TextSystemDesc::linear_light: the target's colour format " + format +
+                             " is not an *_SRGB format; draw into an sRGB image "
+                             "(VulkanContextDesc::srgb, an *_SRGB color_format) or leave "
+                             "linear_light off"
+                       : "the target's colour format " + format +
+                             " is *_SRGB: Vulkan blends it in linear light, so set "
+                             "TextSystemDesc::linear_light (or render into a UNORM view of it)"};
+}
+
 VkImageAspectFlags depth_stencil_aspects(VkFormat format) {
   switch (format) {
     case VK_FORMAT_D16_UNORM:
@@ -264,6 +292,7 @@ Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& des
   stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
   stages[0].module = desc.vertex;
   stages[0].pName = "main";
+  stages[0].pSpecializationInfo = desc.vertex_specialization;
   stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
   stages[1].module = desc.fragment;
   stages[1].pName = "main";

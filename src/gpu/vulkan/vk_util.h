@@ -112,6 +112,7 @@ struct GraphicsPipelineDesc {
   VkShaderModule vertex = VK_NULL_HANDLE;
   VkShaderModule fragment = VK_NULL_HANDLE;
   const VkSpecializationInfo* fragment_specialization = nullptr;
+  const VkSpecializationInfo* vertex_specialization = nullptr;
   const VkPipelineVertexInputStateCreateInfo* vertex_input = nullptr;
   VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
   bool premultiplied_blend = false;  // src + dst * (1 - src.a); otherwise src replaces dst
@@ -123,6 +124,12 @@ struct GraphicsPipelineDesc {
   VkSampleCountFlagBits samples = VkSampleCountFlagBits(0);
   VkPipelineLayout layout = VK_NULL_HANDLE;
 };
+// Whether writes to a colour attachment of `format` are sRGB-encoded (an *_SRGB 8-bit format).
+bool is_srgb_format(VkFormat format);
+// Vulkan encodes every write to an *_SRGB attachment and blends it in linear light: the
+// pipelines then decode the colours, and TextSystemDesc::linear_light must say so
+// (kInvalidArgument naming the option when it and the colour format disagree).
+Status check_linear_light(bool linear_light, VkFormat color_format);
 // The aspects of a depth/stencil format (0: none, or not a depth/stencil format).
 VkImageAspectFlags depth_stencil_aspects(VkFormat format);
 Status create_graphics_pipeline(VkDevice device, const GraphicsPipelineDesc& desc, VkPipeline* out,

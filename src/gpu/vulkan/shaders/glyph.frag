@@ -6,6 +6,7 @@
 // GS_RECTS_ONLY: the variant that samples nothing, for batches on no page (kNoPage).
 #version 450
 layout(constant_id = 0) const int kColorPage = 0;
+layout(constant_id = 1) const int kLinear = 0;  // linear-light blending (an *_SRGB target)
 #ifndef GS_RECTS_ONLY
 layout(set = 0, binding = 0) uniform sampler2D u_tex;        // the batch's page
 layout(set = 1, binding = 0) uniform sampler2D u_color_tex;  // its colour page
@@ -90,6 +91,15 @@ vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px) {
 }
 #endif
 
+// A colour glyph's texel (premultiplied, sRGB-encoded) for linear-light blending: straight
+// colour decoded, then premultiplied again.
+vec4 color_texel(vec4 t) {
+  if (kLinear == 0 || t.a <= 0.0) return t;
+  vec3 c = min(t.rgb / t.a, vec3(1.0));
+  c = mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), greaterThan(c, vec3(0.04045)));
+  return vec4(c * t.a, t.a);
+}
+
 void main() {
   ivec2 px = ivec2(gl_FragCoord.xy);
   vec4 premul = vec4(v_color.rgb * v_color.a, v_color.a);
@@ -114,14 +124,15 @@ void main() {
   // An LCD page: r, g, b are the channels' coverages (a: green's). The text colour, straight,
   // times each channel's coverage times its alpha: correct for translucent colours too.
   if (from_color_page) {
-    o_color = texel * v_color.a;
+    o_color = color_texel(texel) * v_color.a;
     o_blend = vec4(o_color.a);
   } else {
     o_blend = texel * v_color.a;
     o_color = vec4(v_color.rgb, 1.0) * o_blend;
   }
 #else
-  o_color = from_color_page || kColorPage != 0 ? texel * v_color.a : premul * texel.r;
+  o_color = from_color_page || kColorPage != 0 ? color_texel(texel) * v_color.a
+                                               : premul * texel.r;
 #endif
 #endif
 }

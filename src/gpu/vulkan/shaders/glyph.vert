@@ -6,6 +6,8 @@ layout(location = 1) in uvec4 a_tex;  // u, v, tw, th: source texels
 layout(location = 2) in uint a_color; // straight 0xRRGGBBAA
 layout(location = 3) in uint a_kind;  // InstanceKind | kSampleColorPage (0x100)
 layout(location = 4) in uvec4 a_clip; // x0, y0, x1, y1: the pixels it may write, px
+// Linear-light blending (an *_SRGB target): colours to linear (the GL shader's u_linear).
+layout(constant_id = 1) const int kLinear = 0;
 layout(push_constant) uniform Push {
   vec2 viewport;
 } pc;
@@ -27,5 +29,9 @@ void main() {
   v_tex = ivec4(a_tex);
   v_color = vec4(float((a_color >> 24) & 255u), float((a_color >> 16) & 255u),
                  float((a_color >> 8) & 255u), float(a_color & 255u)) / 255.0;
+  if (kLinear != 0) {
+    bvec3 high = greaterThan(v_color.rgb, vec3(0.04045));
+    v_color.rgb = mix(v_color.rgb / 12.92, pow((v_color.rgb + 0.055) / 1.055, vec3(2.4)), high);
+  }
   v_kind = a_kind;
 }

@@ -1,0 +1,204 @@
+// Linear-light blending (TextSystemDesc::linear_light, issue 24) through the whole pipeline on
+// GL and on Vulkan (validation on, any message fails), sRGB targets, every upload mode: grey,
+// LCD and colour (emoji) glyphs with decorations, dark on light and light on dark, equal to the
+// CPU reference blending in linear light, and to each other; linear light heavier than plain
+// blending where it should be; the option on a target that is not sRGB refused.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpu_pixel_test.h"
+#include "image_diff.h"
+
+namespace glyphstream {
+namespace {
+
+constexpr int kWidth = 480;
+constexpr int kHeight = 150;
+const char* const kText = "Hamburgefonstiv 0123 日本語";
+
+struct Call {
+  float x, y;
+  std::string text;
+  TextStyle style;
+};
+
+// Grey, LCD and hinted lines, and markup with decorations, a colour span and an emoji.
+std::vector<Call> lines(uint32_t rgba) {
+  std::vector<Call> calls;
+  calls.push_back({8.3f, 4, kText, testing::style_of("DejaVu Sans 13", rgba)});
+  TextStyle lcd = testing::style_of("DejaVu Sans 13", rgba);
+  lcd.rendering.antialias = Antialias::kSubpixel;
+  calls.push_back({8.6f, 26, kText, lcd});
+  TextStyle hinted = testing::style_of("Sans 12", (rgba & 0xffffff00u) | 0xa0u);
+  hinted.rendering.hinting = HintStyle::kFull;
+  calls.push_back({8.0f, 48, kText, hinted});
+  TextStyle markup = testing::style_of("Sans 15", rgba, /*markup=*/true);
+  calls.push_back({8.2f, 70,
+                   "<u>Under</u> <span background='#c0e0ff'>back</span> "
+                   "<span foreground='#c03020'>red</span> 😀 <s>struck</s> "
+                   "<span underline='error'>squiggle</span>",
+                   markup});
+  TextStyle big = testing::style_of("Sans 24", rgba);
+  calls.push_back({8.5f, 100, "Ink weight 😀", big});
+  return calls;
+}
+
+struct Polarity {
+  const char* name;
+  Color background;
+  uint32_t text;
+};
+const Polarity kPolarities[] = {{"dark on light", {0.96f, 0.95f, 0.92f, 1}, 0x202020ffu},
+                                {"light on dark", {0.06f, 0.08f, 0.14f, 1}, 0xf0f0e0ffu}};
+
+std::vector<uint8_t> frame(tools::HeadlessTarget& target, TextSystem& ts,
+                           const std::vector<Call>& calls, Color bg) {
+  EXPECT_TRUE(target.clear(bg).ok());
+  EXPECT_TRUE(ts.begin_frame(kWidth, kHeight).ok());
+  for (const Call& c : calls) {
+    const Status s = ts.draw_text(c.x, c.y, c.text, c.style);
+    EXPECT_TRUE(s.ok()) << s.to_string();
+  }
+  EXPECT_TRUE(ts.flush().ok());
+  std::vector<uint8_t> rgba;
+  EXPECT_TRUE(target.read_pixels(&rgba).ok());
+  return rgba;
+}
+
+// Sum of |a - b| over the colour channels: how far text moved the image from its background.
+double ink(const std::vector<uint8_t>& rgba, Color bg) {
+  const int b[3] = {int(bg.r * 255 + 0.5f), int(bg.g * 255 + 0.5f), int(bg.b * 255 + 0.5f)};
+  double sum = 0;
+  for (size_t i = 0; i < rgba.size(); i += 4) {
+    for (int c = 0; c < 3; ++c) sum += std::abs(int(rgba[i + size_t(c)]) - b[c]);
+  }
+  return sum;
+}
+
+class LinearLight : public testing::GpuPixelTest {
+ protected:
+  LinearLight() : GpuPixelTest(kWidth, kHeight, /*srgb=*/true) {}
+
+  std::vector<uint8_t> reference(const std::vector<Call>& calls, Color bg, bool linear) {
+    ref_->set_linear_light(linear);
+    ref_->clear(kWidth, kHeight, bg);
+    for (const Call& c : calls) EXPECT_TRUE(ref_->draw_text(c.x, c.y, c.text, c.style).ok());
+    return ref_->image();
+  }
+};
+
+TEST_P(LinearLight, MatchesTheCpuReferenceInEveryUploadModeDarkOnLightAndLightOnDark) {
+  for (const Polarity& p : kPolarities) {
+    const std::vector<Call> calls = lines(p.text);
+    const std::vector<uint8_t> want = reference(calls, p.background, true);
+    const std::vector<uint8_t> plain = reference(calls, p.background, false);
+    for (UploadMode mode : testing::kAllUploadModes) {
+      auto ts = create_system(desc_in(mode));
+      ASSERT_NE(ts, nullptr);
+      const std::vector<uint8_t> gpu = frame(*target_, *ts, calls, p.background);
+      const testing::ImageDiff diff = testing::diff_images(gpu, want, kWidth, kHeight, 2);
+      EXPECT_TRUE(diff.match()) << p.name << ", " << upload_mode_name(mode) << ": "
+                                << diff.report;
+      const FrameStats& st = ts->last_frame_stats();
+      EXPECT_TRUE(st.lcd_text);
+      EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
+      // Not plain blending: the edges are blended differently.
+      EXPECT_GT(testing::diff_images(gpu, plain, kWidth, kHeight, 8).differing_pixels, 300u)
+          << p.name;
+      // A steady second frame (memoized layouts) draws the same.
+      const std::vector<uint8_t> again = frame(*target_, *ts, calls, p.background);
+      EXPECT_TRUE(testing::diff_images(again, gpu, kWidth, kHeight, 0).match());
+    }
+  }
+}
+
+// What linear light is for: plain blending in sRGB makes dark text on light heavier than light
+// text on dark; in linear light the edges of light text gain weight and those of dark text
+// lose it, so the two polarities' ink comes closer.
+TEST_P(LinearLight, BringsTheTwoPolaritiesInkCloser) {
+  double ratio[2] = {0, 0};  // dark-on-light ink / light-on-dark ink: plain, linear
+  for (bool linear : {false, true}) {
+    double ink_of[2] = {0, 0};
+    for (int i = 0; i < 2; ++i) {
+      const Polarity& p = kPolarities[i];
+      ink_of[i] = ink(reference(lines(p.text), p.background, linear), p.background);
+    }
+    ratio[linear] = ink_of[0] / ink_of[1];
+  }
+  // The GPU frames are the reference within 2 (the test above), so the reference's ink says it.
+  std::printf("dark-on-light / light-on-dark ink: plain %.3f, linear light %.3f\n", ratio[0],
+              ratio[1]);
+  EXPECT_LT(ratio[1], ratio[0]);
+}
+
+// The option needs an sRGB target: on a plain one, TextSystem::create refuses, naming it.
+TEST_P(LinearLight, OnAPlainTargetIsRefused) {
+  auto plain = tools::HeadlessTarget::create({GetParam(), 64, 64, /*validation=*/true});
+  ASSERT_TRUE(plain.ok()) << plain.status().to_string();
+  TextSystemDesc desc;
+  (*plain)->configure(&desc);
+  EXPECT_FALSE(desc.linear_light);
+  desc.linear_light = true;
+  auto ts = TextSystem::create(desc);
+  ASSERT_FALSE(ts.ok());
+  EXPECT_EQ(ts.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(ts.status().message().find("linear_light"), std::string::npos)
+      << ts.status().to_string();
+  for (const std::string& m : (*plain)->take_validation_messages()) ADD_FAILURE() << m;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LinearLight, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
+                         [](const auto& info) { return std::string(gpu_api_name(info.param)); });
+
+// GL and Vulkan draw the same frame in linear light (both within 2 of the CPU reference; here
+// within 2 of each other, dark on light and light on dark).
+TEST(LinearLightBackends, GlAndVulkanAgree) {
+  std::unique_ptr<tools::HeadlessTarget> targets[2];
+  std::unique_ptr<TextSystem> systems[2];
+  for (int i = 0; i < 2; ++i) {
+    const GpuApi api = i == 0 ? GpuApi::kGl : GpuApi::kVulkan;
+    auto t = tools::HeadlessTarget::create({api, kWidth, kHeight, true, /*srgb=*/true});
+    ASSERT_TRUE(t.ok()) << t.status().to_string();
+    targets[i] = std::move(t).value();
+    TextSystemDesc desc;
+    targets[i]->configure(&desc);
+    EXPECT_TRUE(desc.linear_light);
+    auto ts = TextSystem::create(desc);
+    ASSERT_TRUE(ts.ok()) << ts.status().to_string();
+    systems[i] = std::move(ts).value();
+  }
+  for (const Polarity& p : kPolarities) {
+    const std::vector<Call> calls = lines(p.text);
+    ASSERT_TRUE(targets[0]->make_current().ok());
+    const std::vector<uint8_t> gl = frame(*targets[0], *systems[0], calls, p.background);
+    const std::vector<uint8_t> vk = frame(*targets[1], *systems[1], calls, p.background);
+    const testing::ImageDiff diff = testing::diff_images(gl, vk, kWidth, kHeight, 2);
+    EXPECT_TRUE(diff.match()) << p.name << ": " << diff.report;
+  }
+  systems[0].reset();
+  systems[1].reset();
+  for (const std::string& m : targets[1]->take_validation_messages()) ADD_FAILURE() << m;
+}
+
+// An sRGB GL target without linear light blends the stored values as a plain target does:
+// byte for byte the frame of an RGBA8 target.
+TEST(LinearLightBackends, GlSrgbTargetWithoutLinearLightIsByteIdenticalToPlain) {
+  std::vector<uint8_t> frames[2];
+  for (int i = 0; i < 2; ++i) {
+    auto t = tools::HeadlessTarget::create({GpuApi::kGl, kWidth, kHeight, false, i == 1});
+    ASSERT_TRUE(t.ok()) << t.status().to_string();
+    TextSystemDesc desc;
+    (*t)->configure(&desc);
+    desc.linear_light = false;
+    auto ts = TextSystem::create(desc);
+    ASSERT_TRUE(ts.ok()) << ts.status().to_string();
+    frames[i] = frame(**t, **ts, lines(0x202020ffu), {0.96f, 0.95f, 0.92f, 1});
+  }
+  EXPECT_TRUE(testing::diff_images(frames[0], frames[1], kWidth, kHeight, 0).match());
+}
+
+}  // namespace
+}  // namespace glyphstream
