@@ -5,8 +5,11 @@
 // blending where it should be; the option on a target that is not sRGB refused.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "gpu/srgb.h"
 #include "gpu_pixel_test.h"
 #include "image_diff.h"
+#include "png_io.h"
 
 namespace glyphstream {
 namespace {
@@ -110,8 +114,7 @@ TEST_P(LinearLight, MatchesTheCpuReferenceInEveryUploadModeDarkOnLightAndLightOn
       ASSERT_NE(ts, nullptr);
       const std::vector<uint8_t> gpu = frame(*target_, *ts, calls, p.background);
       const testing::ImageDiff diff = testing::diff_images(gpu, want, kWidth, kHeight, 2);
-      EXPECT_TRUE(diff.match()) << p.name << ", " << upload_mode_name(mode) << ": "
-                                << diff.report;
+      EXPECT_TRUE(diff.match()) << p.name << ", " << upload_mode_name(mode) << ": " << diff.report;
       const FrameStats& st = ts->last_frame_stats();
       EXPECT_TRUE(st.lcd_text);
       EXPECT_EQ(st.raster_errors, 0u) << frame_stats_to_json(st);
@@ -218,6 +221,48 @@ TEST(LinearLightBackends, GlSrgbTargetWithoutLinearLightIsByteIdenticalToPlain) 
     frames[i] = frame(**t, **ts, lines(0x202020ffu), {0.96f, 0.95f, 0.92f, 1});
   }
   EXPECT_TRUE(testing::diff_images(frames[0], frames[1], kWidth, kHeight, 0).match());
+}
+
+// glyphstream-render --linear-light (exit 0 on both backends, Vulkan under validation): the
+// same PNG from GL and Vulkan (within 2), unlike the plain PNG, and the CPU reference's linear
+// light (within 2), light on dark.
+TEST(LinearLightTool, RendersTheCpuReferenceOnBothBackends) {
+  const std::string tool = std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/render/glyphstream-render";
+  if (!std::filesystem::exists(tool)) GTEST_SKIP() << "glyphstream-render not built";
+  const std::string args =
+      " --quiet --font 'DejaVu Sans 14' --width 300 --fg '#f0f0e0' --bg '#101418'"
+      " --text 'Hamburgefonstiv 0123'";
+  auto render = [&](const std::string& name, const std::string& flags) {
+    const std::string png =
+        (std::filesystem::temp_directory_path() / ("glyphstream-test-ll-" + name + ".png"))
+            .string();
+    const int status = std::system(("GLYPHSTREAM_VK_VALIDATION=1 " + tool + args + " " + flags +
+                                    " --out " + png + " >/dev/null 2>&1")
+                                       .c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << flags;
+    auto image = tools::read_png(png);
+    EXPECT_TRUE(image.ok()) << flags;
+    return image.ok() ? std::move(image).value() : tools::Image{};
+  };
+  const tools::Image gl = render("gl", "--backend gl --linear-light");
+  const tools::Image vk = render("vulkan", "--backend vulkan --linear-light");
+  const tools::Image plain = render("plain", "--backend gl");
+  ASSERT_GT(gl.width, 0);
+  ASSERT_EQ(gl.width, vk.width);
+  ASSERT_EQ(gl.height, vk.height);
+  EXPECT_TRUE(testing::diff_images(gl.rgba, vk.rgba, gl.width, gl.height, 2).match());
+  EXPECT_GT(testing::diff_images(gl.rgba, plain.rgba, gl.width, gl.height, 8).differing_pixels,
+            50u);
+  auto ref = testing::CpuReference::create();
+  ASSERT_TRUE(ref.ok()) << ref.status().to_string();
+  (*ref)->set_linear_light(true);
+  (*ref)->clear(gl.width, gl.height, Color::from_rgba8(0x101418ffu));
+  TextStyle style = testing::style_of("DejaVu Sans 14", 0xf0f0e0ffu);
+  style.wrap_width = 300;
+  ASSERT_TRUE((*ref)->draw_text(16, 16, "Hamburgefonstiv 0123", style).ok());
+  const testing::ImageDiff d =
+      testing::diff_images(gl.rgba, (*ref)->image(), gl.width, gl.height, 2);
+  EXPECT_TRUE(d.match()) << d.report;
 }
 
 }  // namespace

@@ -120,7 +120,8 @@ void put_parts(const std::vector<Parts>& runs, const std::string& prefix, bool p
 }  // namespace
 
 Result<nlohmann::ordered_json> run_cold_page_workload(const ColdPageOptions& o) {
-  GS_ASSIGN_OR_RETURN(auto target, tools::HeadlessTarget::create({o.backend, kWidth, kHeight}));
+  GS_ASSIGN_OR_RETURN(auto target, tools::HeadlessTarget::create(
+                                       {o.backend, kWidth, kHeight, false, o.linear_light}));
   TextSystemDesc desc;
   desc.threads = o.threads;
   desc.upload_mode_set = true;

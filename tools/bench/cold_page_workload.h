@@ -29,6 +29,7 @@ struct ColdPageOptions {
   // before the frame, so that they are laid out on the workers in parallel and draw_text()
   // finds them cached (or waits for them).
   bool prefetch_layout = false;
+  bool linear_light = false;  // --linear-light: an sRGB target, blended in linear light
 };
 
 // One row: the first run's parts (the process's cold run) and, with several runs, the p50 of

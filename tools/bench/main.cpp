@@ -234,6 +234,7 @@ gs::Status run(const Options& o) {
         gs::parse_upload_mode(mode_name, &co.mode);
         co.runs = o.frames;
         co.rendering = o.rendering;
+        co.linear_light = o.rendering_flags.linear_light;
         co.prefetch_layout = o.prefetch_layout;
         GS_ASSIGN_OR_RETURN(auto row, gs::bench::run_cold_page_workload(co));
         std::printf("cold-page %s\n", row.dump().c_str());
@@ -253,8 +254,9 @@ gs::Status run(const Options& o) {
       continue;
     }
     if (!target) {
-      GS_ASSIGN_OR_RETURN(target,
-                          gs::tools::HeadlessTarget::create({o.backend, o.width, o.height}));
+      GS_ASSIGN_OR_RETURN(target, gs::tools::HeadlessTarget::create(
+                                      {o.backend, o.width, o.height,
+                                       /*validation=*/false, o.rendering_flags.linear_light}));
       std::printf("# %s, %d hardware threads\n", target->description().c_str(), hw);
     }
     if (workload == "rotate") {  // issue 22: a cold page at a new angle against upright

@@ -23,7 +23,8 @@ class GlTarget final : public HeadlessTarget {
   int width() const override { return gl_->width(); }
   int height() const override { return gl_->height(); }
   std::string description() const override {
-    return gl_->renderer() + " via EGL " + gl_->platform();
+    return gl_->renderer() + " via EGL " + gl_->platform() +
+           (gl_->srgb() ? ", sRGB target, linear light" : "");
   }
   void configure(TextSystemDesc* desc) override {
     desc->backend = GpuApi::kGl;
@@ -57,7 +58,9 @@ class VulkanTarget final : public HeadlessTarget {
   GpuApi api() const override { return GpuApi::kVulkan; }
   int width() const override { return vk_->width(); }
   int height() const override { return vk_->height(); }
-  std::string description() const override { return vk_->renderer() + " via Vulkan"; }
+  std::string description() const override {
+    return vk_->renderer() + " via Vulkan" + (vk_->srgb() ? ", sRGB target, linear light" : "");
+  }
   void configure(TextSystemDesc* desc) override {
     desc->backend = GpuApi::kVulkan;
     desc->vulkan.context = vk_.get();

@@ -87,6 +87,7 @@ gs::Status run(const gs::tools::RenderJob& job) {
   target_desc.api = job.desc.backend;
   target_desc.width = image_w;
   target_desc.height = 64;
+  target_desc.srgb = o.rendering.linear_light;  // configure() turns linear_light on with it
   GS_ASSIGN_OR_RETURN(auto target, gs::tools::HeadlessTarget::create(target_desc));
   gs::TextSystemDesc desc = job.desc;
   // A translucent --background: LCD text has no right answer over it (drawn greyscale).

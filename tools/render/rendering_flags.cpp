@@ -73,6 +73,10 @@ void add_rendering_flags(CLI::App& app, RenderingFlags* f) {
                  "glyphstream's own: Skia's contrast boost a + c a (1 - a) of glyph coverage "
                  "before the gamma; 0 (default) off, else up to 1 (to 0.2)")
       ->capture_default_str();
+  app.add_flag("--linear-light", f->linear_light,
+               "glyphstream's own (pango-view has none): draw into an sRGB image and blend in "
+               "linear light (TextSystemDesc::linear_light); dark on light and light on dark "
+               "then show the same ink");
   app.add_flag("--subpixel-positions,!--no-subpixel-positions", f->subpixel_positions,
                "Glyph positions to a quarter pixel (default; --no-subpixel-positions: whole "
                "pixels, pango-view's default)");

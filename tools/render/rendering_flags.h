@@ -24,6 +24,9 @@ struct RenderingFlags {
   // glyphstream's own (pango-view has none): RenderingStyle::coverage_gamma, coverage_contrast
   float coverage_gamma = 0;     // --coverage-gamma: 0 off, else 0.5..3
   float coverage_contrast = 0;  // --coverage-contrast: 0..1
+  // --linear-light (glyphstream's own): an sRGB target and TextSystemDesc::linear_light, so
+  // that coverage blends in linear light. A property of the target, not of the style.
+  bool linear_light = false;
 };
 
 // Adds the flags; a value outside its spelling is an argument error (exit status 1).
