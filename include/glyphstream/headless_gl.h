@@ -31,9 +31,9 @@ class HeadlessGl {
 
   virtual int width() const = 0;
   virtual int height() const = 0;
-  virtual std::string platform() const = 0;  // "device", "surfaceless" or "default"
-  virtual std::string renderer() const = 0;  // GL_RENDERER
-  virtual std::string version() const = 0;   // GL_VERSION
+  virtual std::string platform() const = 0;    // "device", "surfaceless" or "default"
+  virtual std::string renderer() const = 0;    // GL_RENDERER
+  virtual std::string version() const = 0;     // GL_VERSION
   virtual bool srgb() const { return false; }  // the colour buffer is GL_SRGB8_ALPHA8
   // Makes the context current on the calling thread and binds the offscreen framebuffer.
   virtual Status make_current() = 0;

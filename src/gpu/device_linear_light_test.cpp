@@ -118,14 +118,15 @@ TEST_P(BackendConformance, LinearLightOnSrgbTargetMatchesReferenceCompositor) {
     composite(inst, batches, cpu, kWidth, kHeight, &want, /*linear_light=*/true);
     composite(inst, batches, cpu, kWidth, kHeight, &plain);
     const testing::ImageDiff d = testing::diff_images(got, want, kWidth, kHeight, 3);
-    EXPECT_TRUE(d.match()) << "round " << round << (dark_text ? " (dark on light): " : " (light on dark): ")
-                           << d.report;
+    EXPECT_TRUE(d.match()) << "round " << round
+                           << (dark_text ? " (dark on light): " : " (light on dark): ") << d.report;
     worst = std::max(worst, d.max_channel_diff);
     unlike_plain += testing::diff_images(got, plain, kWidth, kHeight, 8).differing_pixels;
   }
-  std::printf("linear light%s: max channel difference to the reference: %d; %d pixels over 8 "
-              "from plain blending\n",
-              lcd ? " (LCD pages too)" : "", worst, unlike_plain);
+  std::printf(
+      "linear light%s: max channel difference to the reference: %d; %d pixels over 8 "
+      "from plain blending\n",
+      lcd ? " (LCD pages too)" : "", worst, unlike_plain);
   EXPECT_GT(unlike_plain, 1000);
   ASSERT_TRUE(dev->finish().ok());
   dev.reset();

@@ -39,8 +39,7 @@ VulkanBackendDesc with_path(const GpuDeviceDesc& desc, VulkanUploadPath path) {
 
 }  // namespace
 
-Result<std::unique_ptr<VulkanContext>> create_validated_context(int width, int height,
-                                                                bool srgb) {
+Result<std::unique_ptr<VulkanContext>> create_validated_context(int width, int height, bool srgb) {
   VulkanContextDesc desc;
   desc.width = width;
   desc.height = height;
@@ -73,8 +72,7 @@ Result<std::unique_ptr<GpuDevice>> make_vulkan_device(const VulkanDeviceDesc& de
 DeviceVariant vulkan_variant(std::string name, VulkanUploadPath path) {
   auto make = [path](bool srgb) {
     return [path, srgb](int w, int h) -> Result<std::unique_ptr<DeviceHarness>> {
-      GS_ASSIGN_OR_RETURN(std::unique_ptr<VulkanContext> ctx,
-                          create_validated_context(w, h, srgb));
+      GS_ASSIGN_OR_RETURN(std::unique_ptr<VulkanContext> ctx, create_validated_context(w, h, srgb));
       return std::unique_ptr<DeviceHarness>(new VulkanHarness(std::move(ctx), path));
     };
   };

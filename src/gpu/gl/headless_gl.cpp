@@ -363,7 +363,8 @@ class HeadlessGlImpl final : public HeadlessGl {
     return create_framebuffer(platform);
   }
 
-  // The offscreen RGBA8 (or SRGB8_ALPHA8) framebuffer every draw goes to, in the new current context.
+  // The offscreen RGBA8 (or SRGB8_ALPHA8) framebuffer every draw goes to, in the new current
+  // context.
   Status create_framebuffer(const std::string& platform) {
     glGenRenderbuffers(1, &rbo_);
     glBindRenderbuffer(GL_RENDERBUFFER, rbo_);
