@@ -278,10 +278,12 @@ size_t resident_bytes() {
   return size_t(resident) * size_t(sysconf(_SC_PAGESIZE));
 }
 
-std::vector<uint8_t> reference_image(const std::vector<DrawCall>& calls, const TextStyle& style) {
+std::vector<uint8_t> reference_image(const std::vector<DrawCall>& calls, const TextStyle& style,
+                                     bool linear_light = false) {
   auto ref = testing::CpuReference::create();
   EXPECT_TRUE(ref.ok()) << ref.status().to_string();
   if (!ref.ok()) return {};
+  (*ref)->set_linear_light(linear_light);
   (*ref)->clear(kWidth, kHeight, kBackground);
   for (const DrawCall& c : calls) EXPECT_TRUE((*ref)->draw_text(c.x, c.y, c.text, style).ok());
   return (*ref)->image();
@@ -405,6 +407,36 @@ TEST_F(EmbeddedVulkan, TargetWithOtherFormatsIsRefusedNamingSetVulkanTarget) {
       testing::diff_images(image, reference_image(calls, style()), kWidth, kHeight, 2);
   EXPECT_TRUE(diff.match()) << diff.report;
   ASSERT_TRUE(ts->finish().ok());
+}
+
+// The application's sRGB rendering (B8G8R8A8_SRGB) blends in linear light: with
+// TextSystemDesc::linear_light, the CPU reference's linear light; without it, create() refuses
+// the declared sRGB format, and set_vulkan_target() an undeclared one, naming the option.
+TEST_F(EmbeddedVulkan, SrgbRenderingBlendsInLinearLightAndNeedsTheOption) {
+  gpu::vktest::AppPass pass;
+  pass.srgb = true;
+  use_pass(pass);
+  TextSystemDesc desc;
+  desc.backend = GpuApi::kVulkan;
+  desc.vulkan.device = &device_;
+  auto refused = TextSystem::create(desc);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("linear_light"), std::string::npos);
+  desc.linear_light = true;
+  auto ts = make_system(desc);
+  ASSERT_NE(ts, nullptr);
+  const std::vector<DrawCall> calls = {{8, 10, "Linear light"}, {8, 80, "0123 Wxyz? ✓"}};
+  std::vector<uint8_t> image;
+  run_frame(ts.get(), calls, &image);
+  EXPECT_TRUE(testing::diff_images(image, reference_image(calls, style(), true), kWidth, kHeight, 2)
+                  .match());
+  ASSERT_TRUE(ts->finish().ok());
+  device_.color_format = device_.samples = 0;  // undeclared: checked at set_vulkan_target
+  auto plain = make_system({});
+  ASSERT_NE(plain, nullptr);
+  const Status s = plain->set_vulkan_target(app_->target());  // refused before recording
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("linear_light"), std::string::npos) << s.to_string();
 }
 
 // Formats the device cannot render (or that are not formats) fail TextSystem::create, which the

@@ -10,8 +10,8 @@
 namespace glyphstream::gpu::vktest {
 namespace {
 
-constexpr VkFormat kAppFormat = VkFormat(AppPass::kColorFormat);
-static_assert(kAppFormat == VK_FORMAT_B8G8R8A8_UNORM);
+static_assert(VkFormat(AppPass::kColorFormat) == VK_FORMAT_B8G8R8A8_UNORM);
+static_assert(VkFormat(AppPass::kSrgbColorFormat) == VK_FORMAT_B8G8R8A8_SRGB);
 
 // An attachment only the rendering uses (multisampled colour, depth/stencil): its own memory.
 struct Attachment {
@@ -108,13 +108,14 @@ class App final : public EmbeddedApp {
     VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     fence.flags = VK_FENCE_CREATE_SIGNALED_BIT;
     GS_TRY(vk::check(vkCreateFence(dev_.device, &fence, nullptr, &fence_), "fence"));
-    GS_TRY(vk::create_image(dev_, kAppFormat, w, h,
+    const VkFormat format = VkFormat(pass_.color_format());
+    GS_TRY(vk::create_image(dev_, format, w, h,
                             VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
                                 VK_IMAGE_USAGE_TRANSFER_DST_BIT,
                             nullptr, 0, &image_));
     const VkSampleCountFlagBits samples = VkSampleCountFlagBits(pass_.samples);
     if (pass_.samples > 1) {
-      GS_TRY(create_attachment(dev_, kAppFormat, samples, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+      GS_TRY(create_attachment(dev_, format, samples, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
                                VK_IMAGE_ASPECT_COLOR_BIT, w, h, &msaa_));
     }
     if (pass_.depth_stencil_format != 0) {
@@ -127,7 +128,7 @@ class App final : public EmbeddedApp {
   }
 
   void declare_formats(VulkanDeviceDesc* device) const override {
-    device->color_format = AppPass::kColorFormat;
+    device->color_format = pass_.color_format();
     device->depth_stencil_format = pass_.depth_stencil_format;
     device->samples = pass_.samples;
   }
@@ -172,7 +173,7 @@ class App final : public EmbeddedApp {
   VulkanFrameTarget target() const override {
     VulkanFrameTarget t;
     t.command_buffer = cmd_;
-    t.color_format = AppPass::kColorFormat;
+    t.color_format = pass_.color_format();
     t.width = image_.width;
     t.height = image_.height;
     t.depth_stencil_format = pass_.depth_stencil_format;

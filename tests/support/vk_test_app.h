@@ -20,7 +20,8 @@ namespace glyphstream::gpu::vktest {
 
 // The application's rendering.
 struct AppPass {
-  static constexpr uint32_t kColorFormat = 44;  // VK_FORMAT_B8G8R8A8_UNORM
+  static constexpr uint32_t kColorFormat = 44;      // VK_FORMAT_B8G8R8A8_UNORM
+  static constexpr uint32_t kSrgbColorFormat = 50;  // VK_FORMAT_B8G8R8A8_SRGB
   // VkFormat of a depth/stencil attachment, 0: none. The application clears it, then writes
   // depth 0 (the nearest) over the whole area inside the rendering, and with depth_test_on
   // leaves depth and stencil tests and depth writes on (dynamic state), else off, before
@@ -30,6 +31,10 @@ struct AppPass {
   // cleared by its load operation and resolved (average) into the colour image.
   uint32_t samples = 1;
   bool depth_test_on = true;
+  // The colour image is kSrgbColorFormat (linear-light blending; its clear colour is encoded
+  // by the device, so 0 and 1 are stored exactly).
+  bool srgb = false;
+  uint32_t color_format() const { return srgb ? kSrgbColorFormat : kColorFormat; }
 };
 
 class EmbeddedApp {
