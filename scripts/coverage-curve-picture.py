@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Draws docs/coverage-curves.png: the same text with each coverage curve (glyphstream-render's
---coverage-gamma and --coverage-contrast, RenderingStyle::coverage_gamma / coverage_contrast),
-dark on light (left) and light on dark (right), through glyphstream-render (GL by default).
+"""Draws docs/coverage-curves.png: the same text blended plainly (the default), blended in linear
+light (glyphstream-render's --linear-light: an sRGB target, TextSystemDesc::linear_light) and
+with each coverage curve (--coverage-gamma and --coverage-contrast, RenderingStyle::coverage_gamma
+/ coverage_contrast), dark on light (left) and light on dark (right), through glyphstream-render
+(GL by default): real output.
 Usage: scripts/coverage-curve-picture.py [build dir] [output png]. Standard library only."""
 import os
 import struct
@@ -15,7 +17,8 @@ BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "docs", "coverage-curves.png")
 TOOL = os.path.join(BUILD, "tools", "render", "glyphstream-render")
 
-ROWS = [("off (default)", []),
+ROWS = [("plain (default)", []),
+        ("linear light", ["--linear-light"]),
         ("gamma 1.8", ["--coverage-gamma", "1.8"]),
         ("gamma 1.8, contrast 0.4", ["--coverage-gamma", "1.8", "--coverage-contrast", "0.4"]),
         ("gamma 0.6", ["--coverage-gamma", "0.6"])]
