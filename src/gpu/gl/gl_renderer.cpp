@@ -20,7 +20,6 @@ layout(location = 2) in uint a_color;     // straight 0xRRGGBBAA
 layout(location = 3) in uint a_kind;      // InstanceKind | kSampleColorPage (0x100)
 layout(location = 4) in uvec4 a_clip;     // x0, y0, x1, y1: the pixels it may write, px
 uniform vec2 u_viewport;
-uniform int u_linear;  // linear-light blending (GL_FRAMEBUFFER_SRGB): colours to linear
 flat out vec4 v_rect;
 flat out ivec4 v_tex;
 flat out vec4 v_color;
@@ -39,10 +38,11 @@ void main() {
   v_tex = ivec4(a_tex);
   v_color = vec4(float((a_color >> 24) & 255u), float((a_color >> 16) & 255u),
                  float((a_color >> 8) & 255u), float(a_color & 255u)) / 255.0;
-  if (u_linear != 0) {
-    bvec3 high = greaterThan(v_color.rgb, vec3(0.04045));
-    v_color.rgb = mix(v_color.rgb / 12.92, pow((v_color.rgb + 0.055) / 1.055, vec3(2.4)), high);
-  }
+#ifdef GS_LINEAR
+  // Linear-light blending (GL_FRAMEBUFFER_SRGB on an sRGB buffer): the colour decoded.
+  bvec3 high = greaterThan(v_color.rgb, vec3(0.04045));
+  v_color.rgb = mix(v_color.rgb / 12.92, pow((v_color.rgb + 0.055) / 1.055, vec3(2.4)), high);
+#endif
   v_kind = a_kind;
 }
 )";
@@ -54,7 +54,6 @@ const char* kFragmentShader = R"(#version 330 core
 uniform sampler2D u_tex;        // the batch's page
 uniform sampler2D u_color_tex;  // its colour page: glyphs flagged kSampleColorPage
 uniform int u_color_page;       // u_tex is a colour page
-uniform int u_linear;           // linear-light blending: colour texels decoded
 uniform vec2 u_viewport;
 flat in vec4 v_rect;
 flat in ivec4 v_tex;
@@ -134,13 +133,17 @@ vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px) {
   return texelFetch(tex, t, 0);
 }
 
-// A colour glyph's texel (premultiplied, sRGB-encoded) for linear-light blending: straight
-// colour decoded, then premultiplied again.
+// A colour glyph's texel (premultiplied, sRGB-encoded) for linear-light blending (GS_LINEAR):
+// straight colour decoded, then premultiplied again.
 vec4 color_texel(vec4 t) {
-  if (u_linear == 0 || t.a <= 0.0) return t;
-  vec3 c = min(t.rgb / t.a, vec3(1.0));
-  c = mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), greaterThan(c, vec3(0.04045)));
-  return vec4(c * t.a, t.a);
+#ifdef GS_LINEAR
+  if (t.a > 0.0) {
+    vec3 c = min(t.rgb / t.a, vec3(1.0));
+    c = mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), greaterThan(c, vec3(0.04045)));
+    return vec4(c * t.a, t.a);
+  }
+#endif
+  return t;
 }
 
 void main() {
@@ -179,14 +182,17 @@ void main() {
 }  // namespace
 
 Status QuadRenderer::link_program(bool lcd, Program* p) {
-  std::string fragment = kFragmentShader;
+  std::string vertex = kVertexShader, fragment = kFragmentShader;
   if (lcd) fragment.insert(fragment.find('\n') + 1, "#define GS_LCD\n");
-  GS_ASSIGN_OR_RETURN(p->id, gl::link_program(kVertexShader, fragment.c_str()));
+  // Linear light: both stages decode colours (no uniform: the plain programs are unchanged).
+  if (linear_light_) {
+    vertex.insert(vertex.find('\n') + 1, "#define GS_LINEAR\n");
+    fragment.insert(fragment.find('\n') + 1, "#define GS_LINEAR\n");
+  }
+  GS_ASSIGN_OR_RETURN(p->id, gl::link_program(vertex.c_str(), fragment.c_str()));
   p->u_viewport = glGetUniformLocation(p->id, "u_viewport");
   p->u_color_page = glGetUniformLocation(p->id, "u_color_page");
-  p->u_linear = glGetUniformLocation(p->id, "u_linear");
   glUseProgram(p->id);
-  glUniform1i(p->u_linear, linear_light_ ? 1 : 0);
   glUniform1i(glGetUniformLocation(p->id, "u_tex"), 0);
   glUniform1i(glGetUniformLocation(p->id, "u_color_tex"), 1);
   return {};

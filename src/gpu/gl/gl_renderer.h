@@ -30,7 +30,7 @@ class QuadRenderer {
  private:
   struct Program {
     GLuint id = 0;
-    GLint u_viewport = -1, u_color_page = -1, u_linear = -1;
+    GLint u_viewport = -1, u_color_page = -1;
   };
   Status link_program(bool lcd, Program* p);
   void use_program(bool lcd, bool color_page);

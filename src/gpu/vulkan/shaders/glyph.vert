@@ -6,7 +6,7 @@ layout(location = 1) in uvec4 a_tex;  // u, v, tw, th: source texels
 layout(location = 2) in uint a_color; // straight 0xRRGGBBAA
 layout(location = 3) in uint a_kind;  // InstanceKind | kSampleColorPage (0x100)
 layout(location = 4) in uvec4 a_clip; // x0, y0, x1, y1: the pixels it may write, px
-// Linear-light blending (an *_SRGB target): colours to linear (the GL shader's u_linear).
+// Linear-light blending (an *_SRGB target): colours to linear (the GL shaders' GS_LINEAR).
 layout(constant_id = 1) const int kLinear = 0;
 layout(push_constant) uniform Push {
   vec2 viewport;
