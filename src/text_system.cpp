@@ -169,6 +169,7 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   acfg.memory_budget_bytes = desc.atlas_budget_bytes;
   atlas = std::make_unique<atlas::Atlas>(acfg);
   raster->set_prefetch_budget(atlas->config().memory_budget_bytes);
+  render_pages_on_workers();
   stager = std::make_unique<pipeline::Stager>(atlas.get(), sink.get(), pool.get(),
                                               pipeline::Stager::initial_mode(desc));
   return {};

@@ -146,19 +146,35 @@ void Atlas::copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_strid
 }
 
 uint8_t* Atlas::clear_for_render(AllocHandle handle, size_t* stride) {
+  const RenderTarget t = render_target(handle);
+  if (!t.padded) return nullptr;
+  t.clear();
+  *stride = t.stride;
+  return t.content;
+}
+
+RenderTarget Atlas::render_target(AllocHandle handle) const {
   Impl& m = *impl_;
   const Impl::Record* rec = m.live_record(handle);
-  if (!rec) return nullptr;
+  if (!rec) return {};
   const ShelfPacker::Slot& slot = m.packer.slot(handle.index);
   const int py = m.packer.shelf(slot.shelf).y;
   const StoredPage& p = m.store.page(rec->alloc.page);
   const size_t bpp = size_t(bytes_per_pixel(p.format));
-  *stride = p.stride();
-  uint8_t* row = m.store.pixels(rec->alloc.page) + size_t(py) * *stride + size_t(slot.x) * bpp;
-  // The gutter rows and columns too: the slot may hold an old glyph's pixels.
-  for (int y = 0; y < slot.h; ++y, row += *stride) std::memset(row, 0, size_t(slot.w) * bpp);
+  RenderTarget t;
+  t.stride = p.stride();
+  uint8_t* base = m.store.pixels(rec->alloc.page);
+  t.padded = base + size_t(py) * t.stride + size_t(slot.x) * bpp;
+  t.padded_row_bytes = size_t(slot.w) * bpp;
+  t.padded_rows = slot.h;
   const Rect& r = rec->alloc.rect;
-  return m.store.pixels(rec->alloc.page) + size_t(r.y) * *stride + size_t(r.x) * bpp;
+  t.content = base + size_t(r.y) * t.stride + size_t(r.x) * bpp;
+  return t;
+}
+
+void RenderTarget::clear() const {
+  uint8_t* row = padded;
+  for (int y = 0; y < padded_rows; ++y, row += stride) std::memset(row, 0, padded_row_bytes);
 }
 
 void Atlas::mark_dirty(AllocHandle handle) {

@@ -48,6 +48,20 @@ struct Allocation {
   Rect rect;  // the content rectangle (w x h as asked); a 1-px gutter surrounds it
 };
 
+// Where a glyph rendered straight into its page goes (issue 26): the allocation's padded rect
+// (the gutter included) and the first pixel of its content, rows `stride` bytes apart. Valid
+// while the page keeps its memory (growth keeps it; only recycling an empty page moves it).
+struct RenderTarget {
+  uint8_t* padded = nullptr;  // nullptr: a stale handle
+  uint8_t* content = nullptr;
+  size_t stride = 0;
+  size_t padded_row_bytes = 0;
+  int padded_rows = 0;
+  // Zeroes the padded rect (a slot may hold an old glyph's pixels): from any thread, for
+  // distinct allocations, while nothing else writes their pixels.
+  void clear() const;
+};
+
 struct AllocResult {
   AllocStatus status = AllocStatus::kFull;
   Allocation alloc;
@@ -120,6 +134,11 @@ class Atlas {
   // starts, rows *stride bytes apart; nullptr for a stale handle. Valid until the page changes
   // (as page_pixels()); the same threading as copy_pixels(). Mark it dirty as for a copy.
   uint8_t* clear_for_render(AllocHandle handle, size_t* stride);
+  // clear_for_render() in two halves: the target on the owning thread, then its clear() and the
+  // rendering on any thread (the same threading as copy_pixels(), but the atlas may go on
+  // placing other glyphs meanwhile: no call of the owner writes page pixels, and a page with a
+  // live allocation keeps its memory).
+  RenderTarget render_target(AllocHandle handle) const;
 
   size_t page_count() const;
   PageInfo page_info(size_t page) const;

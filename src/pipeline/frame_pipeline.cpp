@@ -16,6 +16,10 @@ Status FramePipeline::commit() {
   struct OnExit {
     FramePipeline* self;
     ~OnExit() {
+      try {
+        self->raster->finish_page_writes();  // no worker writes a page past this call
+      } catch (...) {  // a failure's message without memory: the glyph stays blank
+      }
       self->stager->write_pending_noexcept(self->stats());
       self->raster->forget_unfinished(self->cache);
     }
@@ -28,6 +32,9 @@ Status FramePipeline::commit() {
       [this](const atlas::GlyphKey& key, text::Rasterizer& rasterizer,
              Result<text::GlyphBitmap>& spare) { return pack_direct(key, rasterizer, spare); };
   Status status = raster->rasterize_and_pack(cache, batch, pack, &stats().rasterize_ns, pack_here);
+  const auto rendered = Clock::now();
+  raster->finish_page_writes();  // the workers' glyphs are in their pages
+  stats().rasterize_ns += ns_since(rendered);
   stager->write_pending(stats());  // before the bitmaps go, and before the dirty rects are taken
   raster->end_interval();
   if (status.ok()) status = stager->upload(stats());
@@ -111,6 +118,35 @@ Status FramePipeline::pack_direct(const atlas::GlyphKey& key, text::Rasterizer& 
   return {};
 }
 
+void FramePipeline::render_pages_on_workers() {
+  raster->render_into_pages(
+      atlas->config(),
+      [this](const atlas::GlyphKey& key, const text::GlyphBitmap& box) {
+        return place_prepared(key, box);
+      },
+      [this](const atlas::GlyphKey& key, atlas::AllocHandle handle, const Status& status) {
+        cache.erase_handle(handle);
+        atlas->release(handle);
+        frame_stats.glyph_error(key, status.message());
+      });
+}
+
+Result<PagePlacement> FramePipeline::place_prepared(const atlas::GlyphKey& key,
+                                                    const text::GlyphBitmap& box) {
+  const auto start = Clock::now();
+  struct AddPackTime {
+    FrameStats& stats;
+    Clock::time_point start;
+    ~AddPackTime() { stats.pack_ns += ns_since(start); }
+  } add_pack_time{stats(), start};
+  atlas::Allocation alloc;
+  GS_ASSIGN_OR_RETURN(const bool placed, allocate_for(key, box, &alloc));
+  if (!placed) return PagePlacement{};
+  atlas->mark_dirty(alloc.handle);  // taken only after finish_page_writes()
+  enter(key, box, 0.0f, alloc);
+  return PagePlacement{alloc.handle, atlas->render_target(alloc.handle)};
+}
+
 Result<bool> FramePipeline::allocate_for(const atlas::GlyphKey& key, const text::GlyphBitmap& bm,
                                          atlas::Allocation* out) {
   if (bm.width <= 0 || bm.height <= 0) return true;  // no pixels: nothing to place
@@ -156,6 +192,7 @@ void FramePipeline::enter(const atlas::GlyphKey& key, const text::GlyphBitmap& b
 Status FramePipeline::mid_frame_flush() {
   // Upload what is staged, draw every queued glyph that is resident, close the frame and wait
   // for the GPU: afterwards nothing is pinned but what is still queued.
+  raster->finish_page_writes();  // the glyphs placed so far are in their pages
   stager->write_pending(stats());
   GS_TRY(stager->upload(stats()));
   GS_TRY(batcher.draw(cache, /*keep_unresolved=*/true, *sink, viewport_w, viewport_h, stats()));

@@ -9,6 +9,8 @@
 //                       pack_one(); the stager writes the pixels and uploads (the upload
 //                       contract, stager.h)
 //   pack_direct()       a glyph rasterized here, straight into its atlas rectangle
+//   place_prepared()    a glyph a worker measured, placed here; the worker renders it into the
+//                       page (RasterScheduler::render_into_pages, issue 26)
 //   pack_one()          one bitmap into the atlas and the glyph cache; a full atlas pinned by
 //                       this frame is flushed mid-frame, else the glyph is refused with a reason
 //                       (glyph_fit.h: refusal_reason) and drawn as nothing
@@ -65,6 +67,11 @@ struct FramePipeline {
   // alive until the stager has written it.
   Status pack_direct(const atlas::GlyphKey& key, text::Rasterizer& rasterizer,
                      Result<text::GlyphBitmap>& spare);
+  // Makes the workers render grey glyphs straight into their pages (after the atlas and the
+  // raster scheduler are made, before any draw).
+  void render_pages_on_workers();
+  // A worker's measured glyph (its box) placed and entered; where the worker renders it.
+  Result<PagePlacement> place_prepared(const atlas::GlyphKey& key, const text::GlyphBitmap& box);
   // Room for a glyph of bm's box (none for an empty one), flushing mid-frame when the atlas is
   // full and pinned; false when refused (counted, drawn as nothing).
   Result<bool> allocate_for(const atlas::GlyphKey& key, const text::GlyphBitmap& bm,

@@ -12,6 +12,7 @@ RasterScheduler::RasterScheduler(ThreadPool* pool, text::FontRegistry* registry)
   for (int i = 0; i < pool_->size(); ++i) {
     rasterizers_.push_back(std::make_unique<text::Rasterizer>(registry, &color_strikes_));
   }
+  arenas_.resize(size_t(pool_->size()));
 }
 
 bool RasterScheduler::add_miss(const atlas::GlyphKey& key) {
@@ -132,6 +133,10 @@ Status RasterScheduler::rasterize_and_pack(const atlas::GlyphCache& cache, Raste
       continue;
     }
     if (!batch.have[i]) await_miss(i, batch, rasterize_ns);
+    if (const text::KeptOutline* kept = kept_outline(i)) {
+      status = place_kept(i, *kept, batch.bitmaps[i].value());  // rendered by the workers
+      continue;
+    }
     status = pack(misses_[i], batch.bitmaps[i]);
   }
   if (status.ok()) status = pack_extras(cache, batch, pack);
@@ -190,8 +195,14 @@ void RasterScheduler::await_miss(size_t i, RasterBatch& batch, uint64_t* rasteri
     RasterItem& item = q[miss_queued_[i].index];
     while (!item.done.load(std::memory_order_acquire)) {
       if (const size_t j = q.try_take(); j != RasterQueue::kNone) {
-        rasterize_item(0, q[j]);
+        rasterize_item(0, q[j], interval_);
         continue;
+      }
+      if (render_queue_) {  // glyphs placed already wait for a worker: render one meanwhile
+        if (const size_t j = render_queue_->jobs.try_take(); j != ClaimQueue<RenderJob>::kNone) {
+          render_job(0, *render_queue_, j);
+          continue;
+        }
       }
       item.done.wait(0, std::memory_order_acquire);
     }
@@ -295,6 +306,7 @@ void RasterScheduler::rasterize_here(size_t i, RasterBatch& batch) {
 }
 
 void RasterScheduler::end_interval() {
+  ++interval_;  // the workers' kept outlines are done with: each arena is reused
   misses_.clear();
   miss_set_.clear();
   miss_queued_.clear();
@@ -303,6 +315,7 @@ void RasterScheduler::end_interval() {
 
 void RasterScheduler::forget_unfinished(const atlas::GlyphCache& cache) noexcept {
   if (misses_.empty()) return;
+  ++interval_;
   std::erase_if(misses_, [&](const atlas::GlyphKey& k) {
     if (!cache.find(k)) return false;
     miss_set_.erase(k);
@@ -336,8 +349,9 @@ RasterQueue& RasterScheduler::open_raster_queue(size_t workers) {
   workers = std::min(workers, size_t(pool_->size() - 1));
   std::vector<std::function<void(int)>> jobs;
   for (; raster_queue_jobs_ < workers; ++raster_queue_jobs_) {
-    jobs.emplace_back(
-        [this, q](int worker) { q->drain([&](size_t i) { rasterize_item(worker, (*q)[i]); }); });
+    jobs.emplace_back([this, q, interval = interval_](int worker) {
+      q->drain([&](size_t i) { rasterize_item(worker, (*q)[i], interval); });
+    });
   }
   pool_->submit_batch(std::move(jobs));
   return *q;
@@ -376,11 +390,15 @@ Result<text::GlyphBitmap> RasterScheduler::rasterize_guarded(int worker, const a
   }
 }
 
-void RasterScheduler::rasterize_item(int worker, RasterItem& item) noexcept {
+void RasterScheduler::rasterize_item(int worker, RasterItem& item, uint64_t interval) noexcept {
   try {
     // Cancelled (the TextSystem is going): the item keeps its "not rasterized" error.
     if (!cancelled_.load(std::memory_order_relaxed)) {
-      item.bitmap = rasterize_guarded(worker, item.key);
+      if (into_pages_) {
+        prepare_item(worker, item, interval);
+      } else {
+        item.bitmap = rasterize_guarded(worker, item.key);
+      }
     }
   } catch (...) {
     try {

@@ -8,6 +8,10 @@
 //   commit()     rasterize_and_pack(): every miss, in first-use order, from wherever its bitmap
 //                is (queue, prefetch, or rasterized here), handed to the packer; then the
 //                prefetched extras in key order. The atlas layout never depends on thread timing.
+//   render_into_pages()  (issue 26) the workers then only load and measure a grey outline and
+//                keep it; commit() places its box in miss order and hands it back to the
+//                workers, which render it straight into its page while the caller places the
+//                next ones; finish_page_writes() waits for them before anything reads a page.
 #pragma once
 
 #include <atomic>
@@ -30,10 +34,12 @@
 
 namespace glyphstream::pipeline {
 
-// A glyph handed to the rasterizer workers, and its bitmap once `done`.
+// A glyph handed to the rasterizer workers, and its bitmap once `done`: with
+// render_into_pages(), a grey outline's box only (no pixels) and the outline, kept for later.
 struct RasterItem {
   atlas::GlyphKey key;
   Result<text::GlyphBitmap> bitmap{Status(ErrorCode::kInternal, "not rasterized")};
+  text::KeptOutline outline;
   std::atomic<uint32_t> done{0};
 };
 using RasterQueue = ClaimQueue<RasterItem>;
@@ -56,6 +62,19 @@ using PackFn = std::function<Status(const atlas::GlyphKey&, Result<text::GlyphBi
 // in the third argument (the batch's) until the stager has written it.
 using PackDirectFn =
     std::function<Status(const atlas::GlyphKey&, text::Rasterizer&, Result<text::GlyphBitmap>&)>;
+
+// Where a glyph prepared on a worker goes: its allocation and the page memory it is rendered
+// into (target.padded null: not placed, refused and counted by the placer, or no pixels).
+struct PagePlacement {
+  atlas::AllocHandle handle;
+  atlas::RenderTarget target;
+};
+// Places a prepared glyph's box (no pixels) in the atlas and the glyph cache, in miss order.
+using PlaceFn =
+    std::function<Result<PagePlacement>(const atlas::GlyphKey&, const text::GlyphBitmap&)>;
+// A glyph placed by PlaceFn whose rendering failed afterwards (its slot holds zeros).
+using RenderFailedFn =
+    std::function<void(const atlas::GlyphKey&, atlas::AllocHandle, const Status&)>;
 
 class RasterScheduler {
  public:
@@ -101,7 +120,15 @@ class RasterScheduler {
   Result<text::GlyphBitmap> rasterize_now(const atlas::GlyphKey& k) {
     return rasterize_guarded(0, k);
   }
-  // Ends the commit interval (its misses were all packed, or failed).
+  // From now on (before any draw), queued grey outlines whose box fits a page of `page` are
+  // rendered by the workers straight into the page memory `place` gives them (issue 26);
+  // colour, monochrome, LCD and oversize glyphs keep their bitmaps.
+  void render_into_pages(const atlas::AtlasConfig& page, PlaceFn place, RenderFailedFn failed);
+  // Returns once every glyph placed so far is rendered into its page (the caller renders too),
+  // reporting failures to RenderFailedFn: before the stager writes or uploads, before a
+  // mid-frame flush, and before the interval ends. Nothing to do without placed glyphs.
+  void finish_page_writes();
+  // Ends the commit interval (its misses were all packed, or failed; finish_page_writes() ran).
   void end_interval();
   // After an exception in commit() (misses left behind): keeps the misses not yet placed, for
   // a retry that rasterizes them again (their queue items may have been moved out), and
@@ -153,8 +180,34 @@ class RasterScheduler {
   // A worker's rasterization; an exception (bad_alloc) becomes an error result, so that whoever
   // waits for this glyph is always woken.
   Result<text::GlyphBitmap> rasterize_guarded(int worker, const atlas::GlyphKey& k);
-  // Rasterizes a queued glyph on thread `worker` and marks it done, whatever happens.
-  void rasterize_item(int worker, RasterItem& item) noexcept;
+  // Rasterizes a queued glyph on thread `worker` (or, rendering into pages, prepares it and
+  // keeps its outline in the worker's arena for `interval`) and marks it done, whatever happens.
+  void rasterize_item(int worker, RasterItem& item, uint64_t interval) noexcept;
+  void prepare_item(int worker, RasterItem& item, uint64_t interval);
+
+  // Rendering into pages: the glyphs placed by the caller, taken by the workers in order.
+  struct RenderJob {
+    const text::KeptOutline* outline = nullptr;
+    atlas::RenderTarget target;
+    atlas::AllocHandle handle;
+    atlas::GlyphKey key;
+    Status status;
+  };
+  struct RenderQueue {
+    ClaimQueue<RenderJob> jobs;
+    std::atomic<uint32_t> done{0};
+  };
+  struct Arena {
+    text::OutlineArena outlines;
+    uint64_t interval = UINT64_MAX;
+  };
+  // The kept outline of miss i, or nullptr (not queued, or a bitmap).
+  const text::KeptOutline* kept_outline(size_t i);
+  // Places miss i's box and hands its outline to the workers to render.
+  Status place_kept(size_t i, const text::KeptOutline& outline, const text::GlyphBitmap& box);
+  RenderQueue& open_render_queue();
+  void render_job(int worker, RenderQueue& q, size_t j) noexcept;
+  text::OutlineArena& arena(int worker, uint64_t interval);
   void rasterize_here(size_t i, RasterBatch& batch);
   // Moves miss i's prefetched bitmap into the batch; prefetch_mutex_ held.
   bool collect_prefetched(size_t i, RasterBatch& batch);
@@ -190,6 +243,17 @@ class RasterScheduler {
   size_t prefetch_bytes_ = 0;  // kept bitmaps + estimates of those in flight; prefetch_mutex_
   std::atomic<uint64_t> prefetch_refused_{0};
   std::atomic<bool> cancelled_{false};
+
+  // Rendering into pages (render_into_pages()); set before any job runs, read-only after.
+  bool into_pages_ = false;
+  atlas::AtlasConfig page_config_;
+  PlaceFn place_;
+  RenderFailedFn render_failed_;
+  std::vector<Arena> arenas_;                  // per thread index, written by that thread only
+  uint64_t interval_ = 0;                      // commit intervals ended so far
+  std::shared_ptr<RenderQueue> render_queue_;  // open while placed glyphs wait for workers
+  size_t render_unpublished_ = 0;
+  static constexpr size_t kRenderPublishBatch = 8;
 };
 
 }  // namespace glyphstream::pipeline

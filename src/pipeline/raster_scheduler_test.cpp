@@ -1,7 +1,8 @@
 // The raster scheduler on real fonts (FreeType on the worker pool): misses reach the packer in
 // first-use order whatever the threads do, prefetched glyphs land after them in key order and
 // at most extras_per_commit per commit, cancelled or over-budget background work keeps nothing,
-// and cached glyphs are never rasterized again.
+// cached glyphs are never rasterized again, and glyphs rendered by the workers straight into
+// their pages make the atlas that bitmaps make.
 #include "pipeline/raster_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "atlas/atlas.h"
 #include "pipeline/layout_cache.h"
 #include "text/font_registry.h"
 
@@ -172,6 +174,92 @@ TEST_F(RasterSchedulerTest, BackgroundWorkBeyondTheBudgetOrAfterCancelKeepsNothi
   raster.stop();
   EXPECT_TRUE(raster.prefetch_idle()) << "a cancelled scheduler keeps no background bitmap";
   EXPECT_TRUE(commit(raster, cache_).empty());
+}
+
+// Two commits on a small atlas (growth, several pages); returns each page's pixels and the
+// placements in order. With into_pages, grey glyphs are rendered by the workers into the pages
+// (a barrier every 7 placements stands for a mid-frame flush); else the caller writes bitmaps.
+struct AtlasRun {
+  std::vector<std::vector<uint8_t>> pages;
+  std::vector<std::pair<atlas::GlyphKey, Rect>> placed;
+  size_t into_pages = 0, bitmaps = 0;
+};
+AtlasRun run_atlas(text::FontRegistry& registry, const std::vector<atlas::GlyphKey>& keys,
+                   int threads, bool into_pages) {
+  ThreadPool pool(threads);
+  RasterScheduler raster(&pool, &registry);
+  atlas::AtlasConfig cfg;
+  cfg.page_width = 128;
+  cfg.page_initial_height = 16;
+  atlas::Atlas atlas(cfg);
+  atlas::GlyphCache cache;
+  AtlasRun run;
+  const auto allocate = [&](const atlas::GlyphKey& key, const text::GlyphBitmap& bm) {
+    const atlas::AllocResult r = atlas.allocate(bm.format, bm.width, bm.height);
+    EXPECT_EQ(r.status, atlas::AllocStatus::kOk);
+    run.placed.emplace_back(key, r.alloc.rect);
+    atlas.mark_dirty(r.alloc.handle);
+    return r.alloc.handle;
+  };
+  if (into_pages) {
+    raster.render_into_pages(
+        atlas.config(),
+        [&](const atlas::GlyphKey& key, const text::GlyphBitmap& box) -> Result<PagePlacement> {
+          EXPECT_TRUE(box.pixels.empty());
+          const atlas::AllocHandle h = allocate(key, box);
+          if (++run.into_pages % 7 == 0) raster.finish_page_writes();
+          return PagePlacement{h, atlas.render_target(h)};
+        },
+        [](const atlas::GlyphKey&, atlas::AllocHandle, const Status& s) {
+          ADD_FAILURE() << s.to_string();
+        });
+  }
+  const PackFn pack = [&](const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bm) -> Status {
+    EXPECT_TRUE(bm.ok()) << bm.status().to_string();
+    if (!bm.ok() || bm->width <= 0) return {};
+    ++run.bitmaps;
+    atlas.write(allocate(key, bm.value()), bm->pixels.data(),
+                size_t(bm->width) * bytes_per_pixel(bm->format));
+    return {};
+  };
+  for (size_t half = 0; half < 2; ++half) {
+    for (size_t i = half * keys.size() / 2; i < (half + 1) * keys.size() / 2; ++i) {
+      EXPECT_TRUE(raster.add_miss(keys[i]));
+    }
+    raster.dispatch(0);
+    RasterBatch batch;
+    uint64_t ns = 0;
+    EXPECT_TRUE(raster.rasterize_and_pack(cache, batch, pack, &ns).ok());
+    raster.finish_page_writes();
+    raster.end_interval();
+  }
+  raster.stop();
+  EXPECT_TRUE(atlas.check_invariants().ok());
+  for (size_t p = 0; p < atlas.page_count(); ++p) {
+    const uint8_t* px = atlas.page_pixels(p);
+    run.pages.emplace_back(px, px + atlas.page_stride(p) * size_t(atlas.page_info(p).height));
+  }
+  return run;
+}
+
+TEST_F(RasterSchedulerTest, RenderedIntoPagesByTheWorkersTheAtlasEqualsTheBitmapPath) {
+  std::vector<atlas::GlyphKey> keys = keys_;
+  for (const atlas::GlyphKey& k : keys_of(registry_, "漢字かな Привет 😀 ✓")) keys.push_back(k);
+  for (atlas::GlyphKey k : keys_) {  // larger variants
+    k.size_26_6 = 40 * 64;
+    keys.push_back(k);
+  }
+  const AtlasRun want = run_atlas(registry_, keys, 1, false);
+  ASSERT_GT(want.pages.size(), 1u) << "the case should grow and open pages";
+  for (int threads : {2, 4}) {
+    const AtlasRun got = run_atlas(registry_, keys, threads, true);
+    EXPECT_GT(got.into_pages, keys.size() / 2) << threads << " threads";
+    EXPECT_EQ(got.placed, want.placed) << threads << " threads: same placements, same order";
+    ASSERT_EQ(got.pages.size(), want.pages.size());
+    for (size_t p = 0; p < want.pages.size(); ++p) {
+      EXPECT_TRUE(got.pages[p] == want.pages[p]) << "page " << p << ", " << threads << " threads";
+    }
+  }
 }
 
 }  // namespace

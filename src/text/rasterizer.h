@@ -116,6 +116,36 @@ struct PreparedGlyph {
   GlyphBitmap bitmap;
 };
 
+// Outlines kept past the next prepare() (issue 26): a worker prepares many glyphs, and each is
+// rendered later, by any thread, once the atlas has placed it. Append-only blocks that never
+// move, reused after reset(); one arena per thread, written by that thread only.
+class OutlineArena {
+ public:
+  // `bytes` bytes, 16-byte aligned, that stay where they are until reset().
+  uint8_t* take(size_t bytes);
+  // Forgets every outline; keeps up to kKeptBytes of blocks for the next ones.
+  void reset();
+  size_t capacity() const;
+  static constexpr size_t kBlock = size_t(256) << 10;
+  static constexpr size_t kKeptBytes = size_t(8) << 20;
+
+ private:
+  std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+  std::vector<size_t> sizes_;
+  size_t block_ = 0, used_ = 0;
+};
+
+// A prepared glyph's outline moved out of its rasterizer (Rasterizer::keep_prepared), already at
+// its box's origin: any rasterizer renders it (render_kept) while its arena is not reset.
+struct KeptOutline {
+  const uint8_t* data = nullptr;  // points, contour ends, tags (FreeType's types)
+  int n_points = 0, n_contours = 0, flags = 0;
+  int width = 0, height = 0;  // the box (GlyphBitmap's width and height)
+  uint32_t glyph_id = 0;      // for messages
+  uint8_t curve = 0;          // the coverage curve (text/rendering_options.h)
+  bool valid() const { return data != nullptr; }
+};
+
 class Rasterizer {
  public:
   // `strikes` (optional, may be shared by several rasterizers) keeps decoded colour strikes.
@@ -141,6 +171,15 @@ class Rasterizer {
   // apart, which must be zero (FreeType writes only covered pixels); no other call of this
   // rasterizer in between. The pixels equal rasterize()'s (the coverage curve included).
   Status render_prepared(uint8_t* dst, size_t stride);
+  // prepare()'s result as rasterize() returns it: a direct glyph rendered into its own pixels.
+  Result<GlyphBitmap> finish(PreparedGlyph prepared);
+  // Moves the last prepare()'s direct outline into `arena` instead (render_prepared() is then
+  // refused); invalid when there is none.
+  KeptOutline keep_prepared(OutlineArena& arena);
+  // Renders an outline kept by any rasterizer into its box at `dst` (zero, rows `stride` bytes
+  // apart), from any thread; leaves this rasterizer's prepared glyph alone. The pixels equal
+  // rasterize()'s.
+  Status render_kept(const KeptOutline& outline, uint8_t* dst, size_t stride);
 
  private:
   Result<PreparedGlyph> prepare_uncurved(const RasterRequest& request);
