@@ -224,7 +224,10 @@ void RasterScheduler::await_miss(size_t i, RasterBatch& batch, uint64_t* rasteri
 
 Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch& batch,
                                     const PackFn& pack) {
-  if (batch.any_in_flight) pool_->wait_idle();
+  if (batch.any_in_flight) {
+    finish_page_writes();  // its jobs leave the pool: waiting for it to be idle then ends
+    pool_->wait_idle();
+  }
   // Prefetched glyphs nobody asked for yet are made resident too, in key order so that the
   // atlas does not depend on thread timing.
   {
@@ -326,12 +329,14 @@ void RasterScheduler::forget_unfinished(const atlas::GlyphCache& cache) noexcept
 }
 
 void RasterScheduler::stop() {
+  finish_page_writes();
   close_raster_queue();
   pool_->wait_idle();
 }
 
 void RasterScheduler::cancel() {
   cancelled_.store(true, std::memory_order_relaxed);
+  if (render_queue_) render_queue_->jobs.close();  // the placed glyphs are rendered, then they go
   close_raster_queue();
   pool_->cancel_queued();
   pool_->wait_idle();
