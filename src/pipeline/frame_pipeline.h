@@ -79,6 +79,8 @@ struct FramePipeline {
   // Enters a placed glyph in the glyph cache and the frame's counts.
   void enter(const atlas::GlyphKey& key, const text::GlyphBitmap& bm, float draw_scale,
              const atlas::Allocation& alloc);
+  // A placed glyph whose rendering failed: out of the cache and the atlas, counted.
+  void drop_unrendered(const atlas::GlyphKey& key, atlas::AllocHandle handle, const Status& status);
   void drop_evicted() {
     for (const atlas::AllocHandle& h : atlas->take_evicted()) cache.erase_handle(h);
   }

@@ -182,14 +182,14 @@ void RasterScheduler::start_unclaimed(RasterBatch& batch, uint64_t* rasterize_ns
   if (pack_here) {  // rasterized as they are packed, straight into their pages
     for (size_t i : to_rasterize) batch.here[i] = true;
   } else if (!to_rasterize.empty()) {
-    const auto t = Clock::now();
+    const auto t = rasterize_ns ? Clock::now() : Clock::time_point{};
     for (size_t i : to_rasterize) rasterize_here(i, batch);
-    *rasterize_ns += ns_since(t);
+    if (rasterize_ns) *rasterize_ns += ns_since(t);
   }
 }
 
 void RasterScheduler::await_miss(size_t i, RasterBatch& batch, uint64_t* rasterize_ns) {
-  const auto t = Clock::now();
+  const auto t = rasterize_ns ? Clock::now() : Clock::time_point{};
   if (miss_queued_[i].queue != UINT32_MAX) {
     RasterQueue& q = *raster_queues_[miss_queued_[i].queue];
     RasterItem& item = q[miss_queued_[i].index];
@@ -219,7 +219,7 @@ void RasterScheduler::await_miss(size_t i, RasterBatch& batch, uint64_t* rasteri
     }
     if (failed) rasterize_here(i, batch);  // its job failed: rasterize here for the error
   }
-  *rasterize_ns += ns_since(t);
+  if (rasterize_ns) *rasterize_ns += ns_since(t);
 }
 
 Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch& batch,

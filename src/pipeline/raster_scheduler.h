@@ -108,9 +108,10 @@ class RasterScheduler {
 
   // commit(): every miss, then the prefetched extras (at most extras_per_commit, the rest wait
   // for the next commit), are handed to `pack` (in a fixed order); rasterization time is added
-  // to *rasterize_ns. With `pack_here`, the misses nobody has started are rasterized by the
-  // caller as it reaches them in that order, by pack_here (straight into the page), instead of
-  // ahead into bitmaps; the order of placement, and so the atlas, is the same.
+  // to *rasterize_ns (null: not timed, by the glyph; the caller times the whole). With `pack_here`,
+  // the misses nobody has started are rasterized by the caller as it reaches them in that order, by
+  // pack_here (straight into the page), instead of ahead into bitmaps; the order of placement, and
+  // so the atlas, is the same.
   Status rasterize_and_pack(const atlas::GlyphCache& cache, RasterBatch& batch, const PackFn& pack,
                             uint64_t* rasterize_ns, const PackDirectFn& pack_here = nullptr);
   // Bounds the background results one commit makes resident (packing, staging and uploading
