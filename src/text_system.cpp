@@ -18,6 +18,7 @@
 #include "api_guard.h"
 #include "atlas/atlas.h"
 #include "atlas/glyph_cache.h"
+#include "core/env_options.h"
 #include "core/thread_pool.h"
 #include "glyphstream/text_renderer.h"
 #include "glyphstream/vulkan.h"
@@ -169,7 +170,8 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   acfg.memory_budget_bytes = desc.atlas_budget_bytes;
   atlas = std::make_unique<atlas::Atlas>(acfg);
   raster->set_prefetch_budget(atlas->config().memory_budget_bytes);
-  render_pages_on_workers();
+  // Issue 26: off by default until it is measured not slower at 16 threads (docs/PERFORMANCE.md).
+  if (render_into_pages_from_environment().value_or(false)) render_pages_on_workers();
   stager = std::make_unique<pipeline::Stager>(atlas.get(), sink.get(), pool.get(),
                                               pipeline::Stager::initial_mode(desc));
   return {};

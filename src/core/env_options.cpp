@@ -83,6 +83,12 @@ std::optional<bool> parse_gl_debug_env(const char* value, std::string* warning) 
                       "use 1 to print the GL driver's debug messages, 0 not to", warning);
 }
 
+std::optional<bool> parse_render_into_pages_env(const char* value, std::string* warning) {
+  return parse_switch("GLYPHSTREAM_RENDER_INTO_PAGES", value,
+                      "use 1 to render on the workers straight into the pages, 0 for bitmaps",
+                      warning);
+}
+
 std::optional<bool> parse_vk_validation_env(const char* value, std::string* warning) {
   return parse_switch("GLYPHSTREAM_VK_VALIDATION", value,
                       "use 1 for the Vulkan validation layer, 0 for none", warning);
@@ -129,6 +135,10 @@ bool sync_uploads_from_environment() {
 
 bool gl_debug_from_environment() {
   return read_env("GLYPHSTREAM_GL_DEBUG", parse_gl_debug_env).value_or(false);
+}
+
+std::optional<bool> render_into_pages_from_environment() {
+  return read_env("GLYPHSTREAM_RENDER_INTO_PAGES", parse_render_into_pages_env);
 }
 
 bool vk_validation_from_environment() {

@@ -1,6 +1,7 @@
 // The environment switches glyphstream honours (GLYPHSTREAM_SYNC_UPLOADS, GLYPHSTREAM_THREADS,
 // GLYPHSTREAM_BACKEND, GLYPHSTREAM_GL_DEBUG, GLYPHSTREAM_VK_VALIDATION,
-// GLYPHSTREAM_VK_UPLOAD_PATH, GLYPHSTREAM_VK_DEVICE, GLYPHSTREAM_EGL_PLATFORM): every getenv
+// GLYPHSTREAM_VK_UPLOAD_PATH, GLYPHSTREAM_VK_DEVICE, GLYPHSTREAM_EGL_PLATFORM,
+// GLYPHSTREAM_RENDER_INTO_PAGES): every getenv
 // of the library is here.
 // A value that is not understood is ignored, but never silently: the parser says why, and the
 // *_from_environment() readers print that once per process and variable on stderr (a tool that
@@ -20,6 +21,10 @@ std::optional<bool> parse_sync_uploads_env(const char* value, std::string* warni
 // GLYPHSTREAM_GL_DEBUG: "1" makes HeadlessGl print the GL driver's debug messages; the same
 // grammar as GLYPHSTREAM_SYNC_UPLOADS.
 std::optional<bool> parse_gl_debug_env(const char* value, std::string* warning);
+// GLYPHSTREAM_RENDER_INTO_PAGES: "1" makes the rasterizer workers render grey glyphs straight
+// into the atlas pages (issue 26), "0" or "" keeps their bitmaps; the same grammar as
+// GLYPHSTREAM_SYNC_UPLOADS.
+std::optional<bool> parse_render_into_pages_env(const char* value, std::string* warning);
 // GLYPHSTREAM_THREADS: a decimal integer 1..256. Unset or "" gives nullopt; any other value
 // gives nullopt and a warning.
 std::optional<int> parse_threads_env(const char* value, std::string* warning);
@@ -40,6 +45,7 @@ std::optional<std::string> parse_vk_upload_path_env(const char* value, std::stri
 bool sync_uploads_from_environment();
 bool gl_debug_from_environment();
 bool vk_validation_from_environment();
+std::optional<bool> render_into_pages_from_environment();  // nullopt: unset
 std::optional<int> threads_from_environment();
 std::optional<GpuApi> backend_from_environment();
 std::optional<std::string> vk_upload_path_from_environment();

@@ -27,6 +27,14 @@ TEST(EnvOptions, UnderstoodValuesAndWarningsForTheRest) {
   EXPECT_NE(w.find("GLYPHSTREAM_GL_DEBUG='on'"), std::string::npos) << w;
 
   w.clear();
+  EXPECT_FALSE(parse_render_into_pages_env(nullptr, &w).has_value());
+  EXPECT_EQ(parse_render_into_pages_env("1", &w), true);
+  EXPECT_EQ(parse_render_into_pages_env("", &w), false);
+  EXPECT_TRUE(w.empty()) << w;
+  EXPECT_FALSE(parse_render_into_pages_env("yes", &w).has_value());
+  EXPECT_NE(w.find("GLYPHSTREAM_RENDER_INTO_PAGES='yes'"), std::string::npos) << w;
+
+  w.clear();
   EXPECT_FALSE(parse_threads_env(nullptr, &w).has_value());
   EXPECT_FALSE(parse_threads_env("", &w).has_value());
   EXPECT_EQ(parse_threads_env("1", &w), 1);
