@@ -10,11 +10,11 @@
 #include <cmath>
 #include <cstring>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "text/font_check.h"
+#include "text/kept_outline.h"
 #include "text/polygon_fill.h"
 #include "text/rendering_options.h"
 #include "text/resize.h"
@@ -495,21 +495,11 @@ Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
 KeptOutline Rasterizer::keep_prepared(OutlineArena& arena) {
   Impl& impl = *impl_;
   if (impl.prepared_face == nullptr) return {};
-  const FT_Outline& o = impl.prepared_face->face->glyph->outline;
-  const size_t points = size_t(o.n_points) * sizeof(FT_Vector);
-  const size_t contours = (size_t(o.n_contours) * sizeof(*o.contours) + 15) & ~size_t(15);
-  uint8_t* data = arena.take(points + contours + size_t(o.n_points));
-  std::memcpy(data, o.points, points);
-  std::memcpy(data + points, o.contours, size_t(o.n_contours) * sizeof(*o.contours));
-  std::memcpy(data + points + contours, o.tags, size_t(o.n_points));
-  KeptOutline kept{data,
-                   o.n_points,
-                   o.n_contours,
-                   o.flags,
-                   impl.prepared.width,
-                   impl.prepared.height,
-                   impl.prepared_glyph,
-                   impl.prepared_curve};
+  KeptOutline kept = keep_outline(impl.prepared_face->face->glyph->outline, arena);
+  kept.width = impl.prepared.width;
+  kept.height = impl.prepared.height;
+  kept.glyph_id = impl.prepared_glyph;
+  kept.curve = impl.prepared_curve;
   impl.prepared_face = nullptr;
   return kept;
 }
@@ -517,28 +507,7 @@ KeptOutline Rasterizer::keep_prepared(OutlineArena& arena) {
 Status Rasterizer::render_kept(const KeptOutline& kept, uint8_t* dst, size_t stride) {
   if (!kept.valid()) return Status(ErrorCode::kInternal, "render_kept without an outline");
   if (impl_->library == nullptr) return impl_->library_error;
-  FT_Outline o{};
-  using Point = std::remove_pointer_t<decltype(o.points)>;
-  using Contour = std::remove_pointer_t<decltype(o.contours)>;
-  using Tag = std::remove_pointer_t<decltype(o.tags)>;
-  const size_t points = size_t(kept.n_points) * sizeof(Point);
-  const size_t contours = (size_t(kept.n_contours) * sizeof(Contour) + 15) & ~size_t(15);
-  uint8_t* data = const_cast<uint8_t*>(kept.data);  // FreeType only reads it
-  o.n_points = static_cast<decltype(o.n_points)>(kept.n_points);
-  o.n_contours = static_cast<decltype(o.n_contours)>(kept.n_contours);
-  o.points = reinterpret_cast<Point*>(data);
-  o.contours = reinterpret_cast<Contour*>(data + points);
-  o.tags = reinterpret_cast<Tag*>(data + points + contours);
-  o.flags = kept.flags;
-  FT_Bitmap target;
-  FT_Bitmap_Init(&target);
-  target.rows = static_cast<unsigned>(kept.height);
-  target.width = static_cast<unsigned>(kept.width);
-  target.pitch = static_cast<int>(stride);
-  target.buffer = dst;
-  target.num_grays = 256;
-  target.pixel_mode = FT_PIXEL_MODE_GRAY;
-  const FT_Error ft = FT_Outline_Get_Bitmap(impl_->library, &o, &target);
+  const FT_Error ft = render_kept_outline(impl_->library, kept, dst, stride);
   if (ft != 0) {
     return Status(
         ErrorCode::kFontLoadFailed,
@@ -548,38 +517,6 @@ Status Rasterizer::render_kept(const KeptOutline& kept, uint8_t* dst, size_t str
     apply_coverage_curve(kept.curve, dst + size_t(y) * stride, kept.width);
   }
   return {};
-}
-
-uint8_t* OutlineArena::take(size_t bytes) {
-  bytes = (bytes + 15) & ~size_t(15);
-  for (; block_ < blocks_.size(); ++block_, used_ = 0) {
-    if (used_ + bytes <= sizes_[block_]) {
-      uint8_t* p = blocks_[block_].get() + used_;
-      used_ += bytes;
-      return p;
-    }
-  }
-  const size_t size = std::max(kBlock, bytes);
-  blocks_.push_back(std::make_unique_for_overwrite<uint8_t[]>(size));
-  sizes_.push_back(size);
-  block_ = blocks_.size() - 1;
-  used_ = bytes;
-  return blocks_.back().get();
-}
-
-void OutlineArena::reset() {
-  size_t kept = 0, n = 0;
-  while (n < blocks_.size() && kept + sizes_[n] <= kKeptBytes) kept += sizes_[n++];
-  blocks_.resize(n);
-  sizes_.resize(n);
-  block_ = 0;
-  used_ = 0;
-}
-
-size_t OutlineArena::capacity() const {
-  size_t total = 0;
-  for (size_t s : sizes_) total += s;
-  return total;
 }
 
 Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
