@@ -5,6 +5,16 @@
 #include "pipeline/glyph_fit.h"
 
 namespace glyphstream::pipeline {
+namespace {
+
+// Adds the time until it goes (whatever returns) to the frame's pack_ns.
+struct PackTimer {
+  FrameStats& stats;
+  Clock::time_point start = Clock::now();
+  ~PackTimer() { stats.pack_ns += ns_since(start); }
+};
+
+}  // namespace
 
 Status FramePipeline::commit() {
   // A steady frame (everything cached, nothing staged) costs nothing here.
@@ -46,12 +56,7 @@ Status FramePipeline::commit() {
 }
 
 Status FramePipeline::pack_one(const atlas::GlyphKey& key, Result<text::GlyphBitmap>& bitmap) {
-  const auto start = Clock::now();
-  struct AddPackTime {
-    FrameStats& stats;
-    Clock::time_point start;
-    ~AddPackTime() { stats.pack_ns += ns_since(start); }
-  } add_pack_time{stats(), start};
+  const PackTimer pack_timer{stats()};
   if (!bitmap.ok()) {
     frame_stats.glyph_error(key, bitmap.status().message());
     return {};
@@ -125,12 +130,7 @@ void FramePipeline::render_pages_on_workers() {
 
 Result<PagePlacement> FramePipeline::place_prepared(const atlas::GlyphKey& key,
                                                     const text::GlyphBitmap& box) {
-  const auto start = Clock::now();
-  struct AddPackTime {
-    FrameStats& stats;
-    Clock::time_point start;
-    ~AddPackTime() { stats.pack_ns += ns_since(start); }
-  } add_pack_time{stats(), start};
+  const PackTimer pack_timer{stats()};
   atlas::Allocation alloc;
   GS_ASSIGN_OR_RETURN(const bool placed, allocate_for(key, box, &alloc));
   if (!placed) return PagePlacement{};

@@ -53,15 +53,20 @@ FT_Error render_kept_outline(FT_Library library, const KeptOutline& kept, uint8_
   o.contours = reinterpret_cast<L::Contour*>(data + l.points);
   o.tags = reinterpret_cast<L::Tag*>(data + l.points + l.contours);
   o.flags = kept.flags;
+  return render_grey_outline(library, o, kept.width, kept.height, dst, stride);
+}
+
+FT_Error render_grey_outline(FT_Library library, const FT_Outline& outline, int width, int height,
+                             uint8_t* dst, size_t stride) {
   FT_Bitmap target;
   FT_Bitmap_Init(&target);
-  target.rows = static_cast<unsigned>(kept.height);
-  target.width = static_cast<unsigned>(kept.width);
+  target.rows = static_cast<unsigned>(height);
+  target.width = static_cast<unsigned>(width);
   target.pitch = static_cast<int>(stride);  // positive pitch: row 0 of the buffer is the top row
   target.buffer = dst;
   target.num_grays = 256;
   target.pixel_mode = FT_PIXEL_MODE_GRAY;
-  return FT_Outline_Get_Bitmap(library, &o, &target);
+  return FT_Outline_Get_Bitmap(library, const_cast<FT_Outline*>(&outline), &target);
 }
 
 uint8_t* OutlineArena::take(size_t bytes) {

@@ -318,15 +318,8 @@ Status Rasterizer::Impl::measure_outline(FaceEntry& e, const RasterRequest& r, G
 }
 
 Status Rasterizer::Impl::render_measured(uint8_t* dst, size_t stride) {
-  FT_Bitmap target;
-  FT_Bitmap_Init(&target);
-  target.rows = static_cast<unsigned>(prepared.height);
-  target.width = static_cast<unsigned>(prepared.width);
-  target.pitch = static_cast<int>(stride);  // positive pitch: row 0 of the buffer is the top row
-  target.buffer = dst;
-  target.num_grays = 256;
-  target.pixel_mode = FT_PIXEL_MODE_GRAY;
-  FT_Error ft = FT_Outline_Get_Bitmap(library, &prepared_face->face->glyph->outline, &target);
+  const FT_Error ft = render_grey_outline(library, prepared_face->face->glyph->outline,
+                                          prepared.width, prepared.height, dst, stride);
   prepared_face = nullptr;
   if (ft != 0) return glyph_failure(*prepared_face_for_errors, "render", prepared_glyph, ft);
   return {};
