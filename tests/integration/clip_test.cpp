@@ -27,13 +27,7 @@ const Color kBackground{1, 1, 1, 1};
 
 using testing::style_of;
 
-struct Call {
-  float x, y;
-  std::string text;
-  TextStyle style;
-  std::optional<RectF> clip;
-  float scale = 1;  // != 1: draw_text_scaled
-};
+using Call = testing::DrawCall;
 
 // UTF-8 of one code point.
 std::string utf8_of(char32_t c) {

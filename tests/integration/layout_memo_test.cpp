@@ -27,12 +27,7 @@ using testing::cjk;
 using testing::kAllUploadModes;
 using testing::style_of;
 
-struct Call {
-  float x, y;
-  std::string text;
-  TextStyle style;
-  std::optional<RectF> clip;
-};
+using Call = testing::DrawCall;
 
 class LayoutMemo : public testing::GpuPixelTest {
  protected:

@@ -23,11 +23,7 @@ constexpr int kWidth = 560;
 constexpr int kHeight = 250;
 const char* const kText = "Hamburgefonstiv 0123 日本語 مرحبا";
 
-struct Call {
-  float x, y;
-  std::string text;
-  TextStyle style;
-};
+using Call = testing::DrawCall;
 
 TextStyle lcd_style(const char* font, uint32_t rgba, SubpixelOrder order,
                     HintStyle hint = HintStyle::kNone) {

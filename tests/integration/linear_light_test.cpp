@@ -26,11 +26,7 @@ constexpr int kWidth = 480;
 constexpr int kHeight = 150;
 const char* const kText = "Hamburgefonstiv 0123 日本語";
 
-struct Call {
-  float x, y;
-  std::string text;
-  TextStyle style;
-};
+using Call = testing::DrawCall;
 
 // Grey, LCD and hinted lines, and markup with decorations, a colour span and an emoji.
 std::vector<Call> lines(uint32_t rgba) {

@@ -31,11 +31,7 @@ using testing::cjk;
 using testing::kAllUploadModes;
 using testing::style_of;
 
-struct Call {
-  float x, y;
-  std::string text;
-  TextStyle style;
-};
+using Call = testing::DrawCall;
 using Scene = std::vector<std::vector<Call>>;
 
 // A steady line, an emoji line every third frame, and `churn` new ideographs of `size` in every

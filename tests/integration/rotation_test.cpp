@@ -40,11 +40,7 @@ TextStyle gravity(Gravity g, GravityHint hint = GravityHint::kNatural) {
   return s;
 }
 
-struct Call {
-  float x, y;
-  std::string text;
-  TextStyle style;
-};
+using Call = testing::DrawCall;
 
 const std::string kDecorated =
     "<span background='#c0e0ff'>Turned</span> <u>under</u> <s>struck</s> "

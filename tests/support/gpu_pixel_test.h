@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -79,6 +80,16 @@ class GpuPixelTest : public ::testing::TestWithParam<GpuApi> {
   const bool srgb_;
   std::unique_ptr<tools::HeadlessTarget> target_;
   std::unique_ptr<CpuReference> ref_;
+};
+
+// One draw of a test scene: where, what, how, an optional clip, and a scale (!= 1:
+// draw_text_scaled). Shared by the pixel tests instead of one struct each.
+struct DrawCall {
+  float x = 0, y = 0;
+  std::string text;
+  TextStyle style;
+  std::optional<RectF> clip = std::nullopt;
+  float scale = 1;
 };
 
 }  // namespace glyphstream::testing
