@@ -23,6 +23,16 @@ std::vector<CpuPage> cpu_pages(const std::vector<SimPage>& pages) {
 }
 
 // The variant's backend over an sRGB target; null (and the test skipped) where none is offered.
+// A grey, a colour and an LCD page, each filled with random pixels from `rng`.
+std::vector<SimPage> every_page_kind(std::mt19937& rng) {
+  std::vector<SimPage> pages;
+  pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
+  pages.emplace_back(1, PixelFormat::kColor32, 32, 32, 4);
+  pages.emplace_back(2, PixelFormat::kLcd32, 64, 64);
+  for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+  return pages;
+}
+
 std::unique_ptr<DeviceHarness> srgb_harness(const DeviceVariant& v) {
   if (!v.create_srgb) return nullptr;
   auto h = v.create_srgb(kWidth, kHeight);
@@ -96,11 +106,7 @@ TEST_P(BackendConformance, LinearLightOnSrgbTargetMatchesReferenceCompositor) {
   std::unique_ptr<GpuDevice> dev = std::move(made).value();
   const bool lcd = dev->dual_source_blend();
   std::mt19937 rng(37);
-  std::vector<SimPage> pages;
-  pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
-  pages.emplace_back(1, PixelFormat::kColor32, 32, 32, 4);
-  pages.emplace_back(2, PixelFormat::kLcd32, 64, 64);
-  for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+  std::vector<SimPage> pages = every_page_kind(rng);
   ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
   const std::vector<CpuPage> cpu = cpu_pages(pages);
   int worst = 0, unlike_plain = 0;
@@ -160,11 +166,7 @@ TEST_P(BackendConformance, SrgbTargetWithoutLinearLight) {
     ASSERT_TRUE(made.ok()) << made.status().to_string();
     std::unique_ptr<GpuDevice> dev = std::move(made).value();
     std::mt19937 rng(41);
-    std::vector<SimPage> pages;
-    pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
-    pages.emplace_back(1, PixelFormat::kColor32, 32, 32, 4);
-    pages.emplace_back(2, PixelFormat::kLcd32, 64, 64);
-    for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
+    std::vector<SimPage> pages = every_page_kind(rng);
     ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());
     std::vector<GlyphInstance> inst;
     std::vector<DrawBatch> batches;
