@@ -123,7 +123,7 @@ TEST_P(BackendConformance, LinearLightOnSrgbTargetMatchesReferenceCompositor) {
     plain = want;
     composite(inst, batches, cpu, kWidth, kHeight, &want, /*linear_light=*/true);
     composite(inst, batches, cpu, kWidth, kHeight, &plain);
-    const testing::ImageDiff d = testing::diff_images(got, want, kWidth, kHeight, 3);
+    const testing::ImageDiff d = testing::diff_images_linear_light(got, want, kWidth, kHeight, 3);
     EXPECT_TRUE(d.match()) << "round " << round
                            << (dark_text ? " (dark on light): " : " (light on dark): ") << d.report;
     worst = std::max(worst, d.max_channel_diff);
@@ -175,7 +175,7 @@ TEST_P(BackendConformance, SrgbTargetWithoutLinearLight) {
     const std::vector<uint8_t> got =
         draw_over(*h, *dev, {0.9f, 0.9f, 0.9f, 1.f}, inst, batches, 1, &want);
     composite(inst, batches, cpu_pages(pages), kWidth, kHeight, &want);
-    const testing::ImageDiff d = testing::diff_images(got, want, kWidth, kHeight, 3);
+    const testing::ImageDiff d = testing::diff_images_linear_light(got, want, kWidth, kHeight, 3);
     EXPECT_TRUE(d.match()) << d.report;
     ASSERT_TRUE(dev->finish().ok());
   }

@@ -1,8 +1,11 @@
 #include "image_diff.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+
+#include "gpu/srgb.h"
 
 namespace glyphstream::testing {
 namespace {
@@ -23,10 +26,25 @@ std::string describe(const ImageDiff& d, std::span<const uint8_t> a, std::span<c
   return buf;
 }
 
+ImageDiff compare(std::span<const uint8_t> a, std::span<const uint8_t> b, int w, int h,
+                  int tolerance, bool linear_light);
+
 }  // namespace
 
 ImageDiff diff_images(std::span<const uint8_t> a, std::span<const uint8_t> b, int w, int h,
                       int tolerance) {
+  return compare(a, b, w, h, tolerance, false);
+}
+
+ImageDiff diff_images_linear_light(std::span<const uint8_t> a, std::span<const uint8_t> b, int w,
+                                   int h, int tolerance) {
+  return compare(a, b, w, h, tolerance, true);
+}
+
+namespace {
+
+ImageDiff compare(std::span<const uint8_t> a, std::span<const uint8_t> b, int w, int h,
+                  int tolerance, bool linear_light) {
   ImageDiff d;
   const size_t size = size_t(std::max(w, 0)) * size_t(std::max(h, 0)) * 4;
   if (a.size() < size || b.size() < size) {
@@ -40,13 +58,23 @@ ImageDiff diff_images(std::span<const uint8_t> a, std::span<const uint8_t> b, in
     for (int x = 0; x < w; ++x) {
       const size_t o = (size_t(y) * size_t(w) + size_t(x)) * 4;
       int worst = 0;
-      for (int c = 0; c < 4; ++c) worst = std::max(worst, std::abs(int(a[o + c]) - int(b[o + c])));
+      bool differs = false;
+      for (int c = 0; c < 4; ++c) {
+        const int diff = std::abs(int(a[o + c]) - int(b[o + c]));
+        worst = std::max(worst, diff);
+        if (diff <= tolerance) continue;
+        differs = differs || c == 3 || !linear_light ||
+                  std::fabs(gpu::srgb_to_linear(a[o + c] / 255.f) -
+                            gpu::srgb_to_linear(b[o + c] / 255.f)) > kLinearLightTolerance;
+      }
       d.max_channel_diff = std::max(d.max_channel_diff, worst);
-      if (worst > tolerance && d.differing_pixels++ == 0) d.first_x = x, d.first_y = y;
+      if (differs && d.differing_pixels++ == 0) d.first_x = x, d.first_y = y;
     }
   }
   d.report = describe(d, a, b, w, tolerance);
   return d;
 }
+
+}  // namespace
 
 }  // namespace glyphstream::testing

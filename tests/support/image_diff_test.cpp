@@ -40,5 +40,19 @@ TEST(ImageDiff, ShortImageIsAMismatchNotARead) {
   EXPECT_NE(d.report.find("size mismatch"), std::string::npos) << d.report;
 }
 
+TEST(ImageDiff, LinearLightComparesNearBlackInLinearLight) {
+  // The H100's sRGB blend against the exact reference: (52, 25, 26) vs (50, 21, 22) is within
+  // 0.6/255 in linear light, though 4 encoded levels apart; a mid-grey 4 levels apart is not.
+  const std::vector<uint8_t> gpu = {52, 25, 26, 255}, ref = {50, 21, 22, 255};
+  EXPECT_FALSE(diff_images(gpu, ref, 1, 1, 3).match());
+  EXPECT_TRUE(diff_images_linear_light(gpu, ref, 1, 1, 3).match());
+  const std::vector<uint8_t> grey = {132, 128, 128, 255}, grey_ref = {128, 128, 128, 255};
+  EXPECT_FALSE(diff_images_linear_light(grey, grey_ref, 1, 1, 3).match());
+  // Alpha is stored linearly: 4 levels of alpha differ whatever the colour.
+  const std::vector<uint8_t> alpha = {20, 20, 20, 251};
+  EXPECT_FALSE(
+      diff_images_linear_light(alpha, std::vector<uint8_t>{20, 20, 20, 255}, 1, 1, 3).match());
+}
+
 }  // namespace
 }  // namespace glyphstream::testing
