@@ -22,7 +22,6 @@ std::vector<CpuPage> cpu_pages(const std::vector<SimPage>& pages) {
   return cpu;
 }
 
-// The variant's backend over an sRGB target; null (and the test skipped) where none is offered.
 // A grey, a colour and an LCD page, each filled with random pixels from `rng`.
 std::vector<SimPage> every_page_kind(std::mt19937& rng) {
   std::vector<SimPage> pages;
@@ -33,6 +32,7 @@ std::vector<SimPage> every_page_kind(std::mt19937& rng) {
   return pages;
 }
 
+// The variant's backend over an sRGB target; null (and the test skipped) where none is offered.
 std::unique_ptr<DeviceHarness> srgb_harness(const DeviceVariant& v) {
   if (!v.create_srgb) return nullptr;
   auto h = v.create_srgb(kWidth, kHeight);
