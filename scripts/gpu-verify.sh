@@ -5,7 +5,7 @@
 #   git worktree add /tmp/ref 188e805 && (cd /tmp/ref && scripts/build.sh)
 #   cp /tmp/ref/build/tools/bench/glyphstream-bench /tmp/bins/glyphstream-bench-188e805
 #   scripts/gpu-bundle.sh .gpu build/tools/bench/glyphstream-bench /tmp/bins/glyphstream-bench-* \
-#     build/tests/{lcd,render_thread,rotation,rendering,layout_memo,clip,vulkan_embedded,text_layout}_test \
+#     build/tests/{linear_light,zoom,lcd,render_thread,rotation,rendering,layout_memo,clip,vulkan_embedded,text_layout}_test \
 #     build/src/gpu/vulkan/gpu_vulkan_test build/src/gpu/gl/gpu_gl_test build/src/pipeline/{pipeline_gl,render_link}_test
 #   cp scripts/gpu-verify.sh .gpu/
 # then `device run` with carry [".gpu"]: bash .gpu/gpu-verify.sh [TESTS...] (results in $OUT:
@@ -19,7 +19,7 @@ mapfile -t benches < <(ls $B/glyphstream-bench* | sort)
 name() { local n=${1##*/glyphstream-bench}; echo "${n#-}" | sed 's/^$/new/'; }
 bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan|steady|scroll|zoom|cold|burst|busy) |render thread submit" ; }
 tests=("$@")
-[[ ${#tests[@]} -gt 0 ]] || tests=(lcd_test render_thread_test render_link_test rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
+[[ ${#tests[@]} -gt 0 ]] || tests=(linear_light_test zoom_test lcd_test render_thread_test render_link_test rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
 if [[ $parts == *tests* ]]; then
 {
   for t in "${tests[@]}"; do
