@@ -31,12 +31,6 @@ InstanceClip random_clip(std::mt19937& rng) {
   }
 }
 
-std::vector<CpuPage> cpu_pages(const std::vector<SimPage>& pages) {
-  std::vector<CpuPage> cpu;
-  for (const SimPage& p : pages) cpu.push_back(p.cpu());
-  return cpu;
-}
-
 std::vector<SimPage> filled_pages(std::mt19937& rng) {
   std::vector<SimPage> pages;
   pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);

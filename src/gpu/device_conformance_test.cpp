@@ -63,12 +63,6 @@ std::vector<GlyphInstance> random_instances(std::mt19937& rng, int n, int max_u,
   return inst;
 }
 
-std::vector<CpuPage> cpu_pages(const std::vector<SimPage>& pages) {
-  std::vector<CpuPage> cpu;
-  for (const SimPage& p : pages) cpu.push_back(p.cpu());
-  return cpu;
-}
-
 TEST_P(BackendConformance, ReportsBackendAndAsyncPath) {
   auto dev = make_device();
   ASSERT_TRUE(dev);

@@ -16,12 +16,6 @@ namespace {
 constexpr int kWidth = BackendConformance::kWidth;
 constexpr int kHeight = BackendConformance::kHeight;
 
-std::vector<CpuPage> cpu_pages(const std::vector<SimPage>& pages) {
-  std::vector<CpuPage> cpu;
-  for (const SimPage& p : pages) cpu.push_back(p.cpu());
-  return cpu;
-}
-
 // A grey, a colour and an LCD page, each filled with random pixels from `rng`.
 std::vector<SimPage> every_page_kind(std::mt19937& rng) {
   std::vector<SimPage> pages;

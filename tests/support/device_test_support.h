@@ -39,6 +39,13 @@ struct SimPage {
   CpuPage cpu() const { return {format, width, height, pixels.data(), stride}; }
 };
 
+// The pages as the reference compositor reads them (views of their pixels).
+inline std::vector<CpuPage> cpu_pages(const std::vector<SimPage>& pages) {
+  std::vector<CpuPage> cpu;
+  for (const SimPage& p : pages) cpu.push_back(p.cpu());
+  return cpu;
+}
+
 // Uploads every page's dirty rects in one GpuDevice::upload() call and clears them.
 Status upload_pages(GpuDevice& dev, std::vector<SimPage>& pages, UploadMode mode,
                     UploadStats* stats);
