@@ -54,7 +54,7 @@ if [[ $parts == *coldpage* ]]; then
 {
   # issue 26's page (2,000+ CJK/Cyrillic characters at 3 sizes), fresh process each time
   for r in 1 2 3; do
-    for t in 1 16 16p; do
+    for t in 1 16 16p 15p; do
       timeout 60 $R $B/glyphstream-bench --workload cold-page --upload-mode async --threads ${t%p} \
         $([[ $t == *p ]] && echo --prefetch-layout) --frames 5 --json /tmp/cold-page.json 2>&1 \
         | grep -E "^(gl|vulkan) |layout|pack" | sed "s/^/cold-page r$r t$t /"

@@ -1,5 +1,6 @@
 #include "cold_page_workload.h"
 
+#include <sys/resource.h>
 #include <time.h>
 
 #include <chrono>
@@ -31,9 +32,19 @@ double thread_cpu_ms() {
   return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
+// The calling thread's involuntary context switches so far (preemptions).
+long involuntary_switches() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_nivcsw;
+}
+
 struct Parts {
   double create_ms = 0, complete_ms = 0, frame_cpu_ms = 0;
   double draw_thread_cpu_ms = 0, commit_thread_cpu_ms = 0;  // the caller's CPU time
+  // Times the caller was preempted during commit(): its wall-clock parts (pack_ms) include the
+  // time it waited for a core, where workers and driver threads outnumber the cores.
+  double commit_involuntary_switches = 0;
   double layout_ms[3] = {};      // draw_text per size (the layout and the glyphs' queueing)
   double layout_cpu_ms[3] = {};  // the same, the caller's CPU time
   double layouts_wall_ms = 0;    // prefetch_layout() calls (if any) and the three draw_text()
@@ -73,9 +84,11 @@ Result<Parts> run_once(tools::HeadlessTarget* target, const TextSystemDesc& desc
   }
   p.layouts_wall_ms = ms_since(start);
   const double cpu1 = thread_cpu_ms();
+  const long switches = involuntary_switches();
   GS_TRY(ts->commit());
   p.draw_thread_cpu_ms = cpu1 - cpu0;
   p.commit_thread_cpu_ms = thread_cpu_ms() - cpu1;
+  p.commit_involuntary_switches = double(involuntary_switches() - switches);
   GS_TRY(ts->flush());
   p.frame_cpu_ms = ms_since(start);
   GS_TRY(ts->finish());
@@ -112,6 +125,8 @@ void put_parts(const std::vector<Parts>& runs, const std::string& prefix, bool p
   j[prefix + "draw_ms"] = value([&](const Parts& p) { return ms(p.stats.draw_cpu_ns); });
   j[prefix + "draw_thread_cpu_ms"] = value([](const Parts& p) { return p.draw_thread_cpu_ms; });
   j[prefix + "commit_thread_cpu_ms"] = value([](const Parts& p) { return p.commit_thread_cpu_ms; });
+  j[prefix + "commit_involuntary_switches"] =
+      value([](const Parts& p) { return p.commit_involuntary_switches; });
   j[prefix + "frame_cpu_ms"] = value([](const Parts& p) { return p.frame_cpu_ms; });
   j[prefix + "complete_ms"] = value([](const Parts& p) { return p.complete_ms; });
   j[prefix + "growths"] = value([](const Parts& p) { return double(p.stats.growths); });
