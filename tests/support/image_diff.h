@@ -24,10 +24,12 @@ ImageDiff diff_images(std::span<const uint8_t> a, std::span<const uint8_t> b, in
 
 // diff_images for sRGB-encoded images blended in linear light: a colour channel also matches
 // when the two values are within kLinearLightTolerance of each other in linear light. GPUs blend
-// sRGB targets at about 8 bits of linear precision (the NVIDIA H100 differs from the exact float
-// reference by up to 0.73/255 in linear light), which near black is up to 13 encoded levels: the
-// encoding's slope there is 12.92. Alpha is stored linearly and keeps `tolerance`.
-inline constexpr float kLinearLightTolerance = 1.0f / 255.0f;
+// sRGB targets at about 8 bits of linear precision: the source and the blend factor each
+// rounded to 1/255 of linear light. The NVIDIA H100 differs from the exact float reference by up
+// to 0.73/255 (session 10) and 1.21/255 (session 11: 48 against 52 encoded, dark text on a light
+// background), which near black is up to 13 encoded levels: the encoding's slope there is 12.92.
+// Alpha is stored linearly and keeps `tolerance`.
+inline constexpr float kLinearLightTolerance = 2.0f / 255.0f;
 ImageDiff diff_images_linear_light(std::span<const uint8_t> a, std::span<const uint8_t> b, int w,
                                    int h, int tolerance);
 

@@ -46,6 +46,14 @@ TEST(ImageDiff, LinearLightComparesNearBlackInLinearLight) {
   const std::vector<uint8_t> gpu = {52, 25, 26, 255}, ref = {50, 21, 22, 255};
   EXPECT_FALSE(diff_images(gpu, ref, 1, 1, 3).match());
   EXPECT_TRUE(diff_images_linear_light(gpu, ref, 1, 1, 3).match());
+  // Session 11's H100 worst: (74, 40, 48) vs (76, 44, 52), 1.21/255 in linear light.
+  EXPECT_TRUE(diff_images_linear_light(std::vector<uint8_t>{74, 40, 48, 251},
+                                       std::vector<uint8_t>{76, 44, 52, 251}, 1, 1, 3)
+                  .match());
+  // Near black, 10 levels (2.7/255 in linear light) are a difference.
+  EXPECT_FALSE(diff_images_linear_light(std::vector<uint8_t>{40, 40, 40, 255},
+                                        std::vector<uint8_t>{50, 40, 40, 255}, 1, 1, 3)
+                   .match());
   const std::vector<uint8_t> grey = {132, 128, 128, 255}, grey_ref = {128, 128, 128, 255};
   EXPECT_FALSE(diff_images_linear_light(grey, grey_ref, 1, 1, 3).match());
   // Alpha is stored linearly: 4 levels of alpha differ whatever the colour.
