@@ -192,7 +192,8 @@ PangoMatrix rotated_placement(PangoLayout* layout, double degrees, int margin, i
 
 }  // namespace
 
-Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path) {
+Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::string& png_path,
+                                            RunClip run_clip) {
   // A font map of its own: the fontconfig configuration is the process's, as the library's.
   ObjectPtr map(pango_cairo_font_map_new());
   ObjectPtr context(make_context(PANGO_FONT_MAP(map.get()), c.paragraph, c.rendering));
@@ -202,6 +203,9 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
 
   OracleImage image;
   const bool rotated = c.paragraph.rotate != 0;
+  if (rotated && run_clip == RunClip::kNone) {
+    return Status(ErrorCode::kInvalidArgument, "RunClip::kNone: rotated cases are not handled");
+  }
   PangoMatrix matrix = PANGO_MATRIX_INIT;
   if (rotated) {
     matrix = rotated_placement(layout, c.paragraph.rotate, c.margin, &image.width, &image.height);
@@ -229,6 +233,16 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
     cairo_move_to(cr.get(), 0, 0);
   } else {
     cairo_move_to(cr.get(), c.margin, c.margin);
+    image.lines = line_bands(layout, c.margin);  // before widen_run_clips changes the runs
+    auto clips = run_clip_boxes(layout, c.margin, c.margin);
+    if (clips.ok()) {
+      image.run_clips = std::move(*clips);
+    } else if (c.rendering.antialias == Antialias::kSubpixel) {  // the cases that need them
+      return clips.status();
+    }
+    if (run_clip == RunClip::kNone) {
+      GS_TRY(widen_run_clips(layout, c.margin, c.margin, image.width, image.height));
+    }
   }
   pango_cairo_show_layout(cr.get(), layout);
   cairo_identity_matrix(cr.get());
@@ -236,8 +250,7 @@ Result<OracleImage> render_with_pango_cairo(const OracleCase& c, const std::stri
     return Status(ErrorCode::kInternal, cairo_status_to_string(cairo_status(cr.get())));
   }
   image.rgba = to_rgba(surface.get(), image.width, image.height);
-  // Rotated: lines are not rows; the whole image is one band.
-  image.lines = rotated ? std::vector<LineBand>{{0, image.height}} : line_bands(layout, c.margin);
+  if (rotated) image.lines = {{0, image.height}};  // lines are not rows: one band
   if (!png_path.empty() &&
       cairo_surface_write_to_png(surface.get(), png_path.c_str()) != CAIRO_STATUS_SUCCESS) {
     return Status(ErrorCode::kIoError, "cairo could not write " + png_path);
