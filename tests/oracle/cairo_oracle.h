@@ -5,7 +5,7 @@
 // RunClip::kNone is pango-view's drawing without cairo's clip of each run to its glyphs' ink
 // boxes (run_clip.h): the oracle of the LCD cases, whose filter spill that clip cuts at a run's
 // outer edge. run_clip_test.cpp holds it to pango-view's image: it differs only outside the
-// runs' clip boxes, and not at all for greyscale.
+// runs' clip boxes (within 2 px of one), and not at all for unhinted greyscale.
 #pragma once
 
 #include <cstdint>
