@@ -3,10 +3,8 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdint>
-#include <string>
 
 namespace glyphstream::oracle {
 namespace {
