@@ -185,6 +185,7 @@ Status TextSystem::Impl::begin_frame(int width, int height) {
   viewport_w = width;
   viewport_h = height;
   atlas->begin_frame(frame);
+  (void)sink->take_cpu();  // the sink's time before this frame (finish(), throttle())
   // Render-thread mode: what the render side reported (its failure is flush()'s to return).
   Status reported = collect_results();
   if (render_error.ok()) render_error = std::move(reported);
@@ -250,6 +251,7 @@ Status TextSystem::Impl::flush() {
   if (status.ok()) status = sink->end_frame(frame, /*app_frame=*/true);
   stats().draw_cpu_ns += ns_since(start);
   frame_stats.take_gpu_timings(sink->take_timings());
+  frame_stats.take_sink_cpu(sink->take_cpu());
   frame_stats.finish(atlas->counters(), cache.size(), ns_since(frame_start));
   in_frame = false;
   if (status.ok() && !render_error.ok()) status = std::exchange(render_error, Status());

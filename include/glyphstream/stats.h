@@ -60,6 +60,17 @@ struct FrameStats {
   uint64_t upload_cpu_ns = 0;   // the upload part of commit()
   uint64_t draw_cpu_ns = 0;     // flush(): instance build + draw calls
   uint64_t frame_cpu_ns = 0;    // begin_frame() to the end of flush()
+  // Of frame_cpu_ns, the part spent in the GPU device's calls on this thread (uploads, draw
+  // calls, frame ends, fence waits): in single-thread mode, what render-thread mode moves to
+  // the render thread; 0 in render-thread mode.
+  uint64_t device_cpu_ns = 0;
+  // Render-thread mode (TextRenderer): of frame_cpu_ns, the part spent handing the frame to the
+  // render thread (copying its uploads and draws into the frame packet, queuing it), and of
+  // that, the time blocked on a full packet queue or on the render thread (a mid-frame flush)
+  // and on the queue's lock while the render thread held it. 0 in single-thread mode.
+  uint64_t handoff_cpu_ns = 0;
+  uint64_t queue_wait_ns = 0;
+  uint64_t lock_wait_ns = 0;
 
   // Uploads
   uint64_t bytes_uploaded = 0;

@@ -35,6 +35,10 @@ std::string frame_stats_to_json(const FrameStats& s) {
   j["upload_cpu_ns"] = s.upload_cpu_ns;
   j["draw_cpu_ns"] = s.draw_cpu_ns;
   j["frame_cpu_ns"] = s.frame_cpu_ns;
+  j["device_cpu_ns"] = s.device_cpu_ns;
+  j["handoff_cpu_ns"] = s.handoff_cpu_ns;
+  j["queue_wait_ns"] = s.queue_wait_ns;
+  j["lock_wait_ns"] = s.lock_wait_ns;
   j["bytes_uploaded"] = s.bytes_uploaded;
   j["copy_commands"] = s.copy_commands;
   j["stall_ns"] = s.stall_ns;

@@ -1,5 +1,7 @@
 #include "pipeline/frame_sink.h"
 
+#include "pipeline/clock.h"
+
 namespace glyphstream::pipeline {
 
 DeviceTraits DeviceTraits::of(gpu::GpuDevice& device) {
@@ -20,6 +22,7 @@ ImmediateSink::ImmediateSink(gpu::GpuDevice* device) : device_(device) {
 }
 
 Status ImmediateSink::submit(gpu::UploadStats* stats) {
+  const ScopeTimer timed(&cpu_.device_ns);
   FramePacket::Outcome outcome;
   outcome.upload = stats;
   packet_.submit(*device_, &outcome);
@@ -55,8 +58,14 @@ Status ImmediateSink::wait_frame(uint64_t frame) {
   return submit(nullptr);
 }
 
+uint64_t ImmediateSink::completed_frame() {
+  const ScopeTimer timed(&cpu_.device_ns);
+  return device_->completed_frame();
+}
+
 std::vector<gpu::GpuTimings> ImmediateSink::take_timings() {
   if (!traits_.timer_queries) return {};
+  const ScopeTimer timed(&cpu_.device_ns);
   return device_->take_timings();
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "glyphstream/status.h"
@@ -31,6 +32,15 @@ struct DeviceTraits {
   bool dual_source_blend = false;  // LCD text can be drawn (GpuDevice::dual_source_blend)
   std::string backend_name, renderer, async_path;
   static DeviceTraits of(gpu::GpuDevice& device);
+};
+
+// The frame thread's time in a sink's calls (FrameStats::device_cpu_ns, handoff_cpu_ns,
+// queue_wait_ns, lock_wait_ns): what the hand-off to a render thread moves and what it costs.
+struct SinkCpu {
+  uint64_t device_ns = 0;      // in the GpuDevice's calls (single-thread mode)
+  uint64_t handoff_ns = 0;     // building and queuing packets (render-thread mode), waits included
+  uint64_t queue_wait_ns = 0;  // of which blocked on a full queue or on the render side
+  uint64_t lock_wait_ns = 0;   // of which blocked on the queue's lock (held by the render side)
 };
 
 // What the render side reports about one packet it ran (render-thread mode).
@@ -64,9 +74,13 @@ class FrameSink {
   virtual std::vector<gpu::GpuTimings> take_timings() = 0;
   // Render-thread mode: what the render side reported since the last call.
   virtual std::vector<PacketResult> take_results() { return {}; }
+  // The calling thread's time in this sink since the last call (begin_frame() drops what came
+  // before the frame, flush() puts the rest into the frame's statistics).
+  virtual SinkCpu take_cpu() { return std::exchange(cpu_, {}); }
 
  protected:
   DeviceTraits traits_;
+  SinkCpu cpu_;
 };
 
 // Single-thread mode: the device is here; every call is a referring packet submitted at once.
@@ -81,7 +95,7 @@ class ImmediateSink final : public FrameSink {
   Status end_frame(uint64_t frame, bool app_frame) override;
   Status finish() override;
   Status wait_frame(uint64_t frame) override;
-  uint64_t completed_frame() override { return device_->completed_frame(); }
+  uint64_t completed_frame() override;
   std::vector<gpu::GpuTimings> take_timings() override;
 
  private:

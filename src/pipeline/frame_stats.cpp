@@ -1,6 +1,7 @@
 #include "pipeline/frame_stats.h"
 
-#include "pipeline/stager.h"  // merge_upload_stats
+#include "pipeline/frame_sink.h"  // SinkCpu
+#include "pipeline/stager.h"      // merge_upload_stats
 
 #include <algorithm>
 #include <cstdio>
@@ -44,6 +45,13 @@ void FrameStatsAccumulator::take_gpu_timings(std::span<const gpu::GpuTimings> ti
     stats_.gpu_upload_begin_ns = t.upload_begin_ns;
     stats_.gpu_upload_end_ns = t.upload_end_ns;
   }
+}
+
+void FrameStatsAccumulator::take_sink_cpu(const SinkCpu& cpu) {
+  stats_.device_cpu_ns = cpu.device_ns;
+  stats_.handoff_cpu_ns = cpu.handoff_ns;
+  stats_.queue_wait_ns = cpu.queue_wait_ns;
+  stats_.lock_wait_ns = cpu.lock_wait_ns;
 }
 
 void FrameStatsAccumulator::finish(const atlas::AtlasCounters& c, size_t cached_glyphs,

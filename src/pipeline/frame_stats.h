@@ -18,6 +18,8 @@
 
 namespace glyphstream::pipeline {
 
+struct SinkCpu;  // frame_sink.h
+
 class FrameStatsAccumulator {
  public:
   // Finished frames kept for take(); older ones are dropped.
@@ -42,6 +44,8 @@ class FrameStatsAccumulator {
   // Render-thread mode: a packet's upload statistics, measured on the render thread, join the
   // frame they belong to (the current one, or a finished one still kept).
   void attach_upload_stats(uint64_t frame, const gpu::UploadStats& upload);
+  // The frame thread's time in the sink this frame (frame_sink.h) into the current frame.
+  void take_sink_cpu(const SinkCpu& cpu);
   // Closes the current frame with the atlas's state and its CPU time.
   void finish(const atlas::AtlasCounters& counters, size_t cached_glyphs, uint64_t frame_cpu_ns);
   // Attaches timings to the finished frames they measured (after a GPU finish()).

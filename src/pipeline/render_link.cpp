@@ -2,14 +2,32 @@
 
 #include <utility>
 
+#include "pipeline/clock.h"
+
 namespace glyphstream::pipeline {
 
 RenderLink::RenderLink(int depth, std::chrono::milliseconds timeout, DeviceTraits traits)
     : depth_(depth), timeout_(timeout), traits_(std::move(traits)) {}
 
+std::unique_lock<std::mutex> RenderLink::lock_frame_side() {
+  std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    const ScopeTimer timed(&frame_waits_.lock_wait_ns);
+    lock.lock();
+  }
+  return lock;
+}
+
+template <typename Done>
+bool RenderLink::wait_frame_side(std::unique_lock<std::mutex>& lock, Done done) {
+  if (done()) return true;
+  const ScopeTimer timed(&frame_waits_.queue_wait_ns);
+  return cv_.wait_for(lock, timeout_, done);
+}
+
 std::unique_ptr<FramePacket> RenderLink::take_empty() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    const std::unique_lock<std::mutex> lock = lock_frame_side();
     if (!free_.empty()) {
       std::unique_ptr<FramePacket> p = std::move(free_.back());
       free_.pop_back();
@@ -21,10 +39,9 @@ std::unique_ptr<FramePacket> RenderLink::take_empty() {
 
 Status RenderLink::push(std::unique_ptr<FramePacket>* packet, uint64_t stats_frame, uint64_t* seq) {
   const bool app_frame = (*packet)->ends_app_frame();
-  std::unique_lock<std::mutex> lock(mu_);
-  const bool room = cv_.wait_for(lock, timeout_, [&] {
-    return render_side_closed_ || !app_frame || app_frames_queued_ < depth_;
-  });
+  std::unique_lock<std::mutex> lock = lock_frame_side();
+  const bool room = wait_frame_side(
+      lock, [&] { return render_side_closed_ || !app_frame || app_frames_queued_ < depth_; });
   if (render_side_closed_) return {ErrorCode::kClosed, "frame packet: the TextRenderer is gone"};
   if (!room) {
     return {ErrorCode::kTimeout,
@@ -40,8 +57,8 @@ Status RenderLink::push(std::unique_ptr<FramePacket>* packet, uint64_t stats_fra
 }
 
 Status RenderLink::wait_run(uint64_t seq) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (!cv_.wait_for(lock, timeout_, [&] { return render_side_closed_ || run_seq_ >= seq; })) {
+  std::unique_lock<std::mutex> lock = lock_frame_side();
+  if (!wait_frame_side(lock, [&] { return render_side_closed_ || run_seq_ >= seq; })) {
     return {ErrorCode::kTimeout, "the render thread ran no TextRenderer::submit() for " +
                                      std::to_string(timeout_.count()) + " ms"};
   }
@@ -50,9 +67,9 @@ Status RenderLink::wait_run(uint64_t seq) {
 }
 
 Status RenderLink::wait_frame_run(uint64_t frame) {
-  std::unique_lock<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock = lock_frame_side();
   // Everything queued has run (or the frame was never queued): nothing to wait for.
-  if (!cv_.wait_for(lock, timeout_, [&] {
+  if (!wait_frame_side(lock, [&] {
         return render_side_closed_ || run_frame_ >= frame || run_seq_ + 1 >= next_seq_;
       })) {
     return {ErrorCode::kTimeout, "throttle: the render thread ran no TextRenderer::submit() for " +
@@ -62,7 +79,7 @@ Status RenderLink::wait_frame_run(uint64_t frame) {
 }
 
 std::vector<PacketResult> RenderLink::take_results() {
-  std::lock_guard<std::mutex> lock(mu_);
+  const std::unique_lock<std::mutex> lock = lock_frame_side();
   return std::exchange(results_, {});
 }
 
@@ -157,8 +174,22 @@ QueuedSink::QueuedSink(std::shared_ptr<RenderLink> link) : link_(std::move(link)
 
 QueuedSink::~QueuedSink() { link_->close_frame_side(); }
 
+SinkCpu QueuedSink::take_cpu() {
+  SinkCpu cpu = std::exchange(cpu_, {});
+  const SinkCpu waits = link_->take_frame_waits();
+  cpu.queue_wait_ns = waits.queue_wait_ns;
+  cpu.lock_wait_ns = waits.lock_wait_ns;
+  return cpu;
+}
+
+std::vector<PacketResult> QueuedSink::take_results() {
+  const ScopeTimer timed(&cpu_.handoff_ns);
+  return link_->take_results();
+}
+
 Status QueuedSink::upload(std::span<const gpu::PageUpload> pages, UploadMode mode,
                           gpu::UploadStats*) {
+  const ScopeTimer timed(&cpu_.handoff_ns);
   // The copies are made here, on the building thread: the pixels written into the packet's
   // staging are the upload; the atlas may go on writing its page images meanwhile.
   whole_scratch_.assign(pages.size(), 0);
@@ -176,6 +207,7 @@ Status QueuedSink::upload(std::span<const gpu::PageUpload> pages, UploadMode mod
 Status QueuedSink::draw(std::span<const gpu::GlyphInstance> instances,
                         std::span<const gpu::DrawBatch> batches, int viewport_width,
                         int viewport_height) {
+  const ScopeTimer timed(&cpu_.handoff_ns);
   packet_->add_draw(instances, batches, viewport_width, viewport_height);
   return {};
 }
@@ -196,6 +228,7 @@ Status QueuedSink::push_current(uint64_t* seq) {
 }
 
 Status QueuedSink::end_frame(uint64_t frame, bool app_frame) {
+  const ScopeTimer timed(&cpu_.handoff_ns);
   if (stats_frame_ == 0) stats_frame_ = frame;
   packet_->add_end_frame(frame, app_frame);
   uint64_t seq = 0;
@@ -205,12 +238,16 @@ Status QueuedSink::end_frame(uint64_t frame, bool app_frame) {
 }
 
 Status QueuedSink::finish() {
+  const ScopeTimer timed(&cpu_.handoff_ns);
   packet_->add_finish();
   uint64_t seq = 0;
   GS_TRY(push_current(&seq));
   return link_->wait_run(seq);
 }
 
-Status QueuedSink::wait_frame(uint64_t frame) { return link_->wait_frame_run(frame); }
+Status QueuedSink::wait_frame(uint64_t frame) {
+  const ScopeTimer timed(&cpu_.handoff_ns);
+  return link_->wait_frame_run(frame);
+}
 
 }  // namespace glyphstream::pipeline

@@ -25,6 +25,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "gpu/gpu_device.h"
@@ -51,6 +52,9 @@ class RenderLink {
   // Blocks until the render side has run the packet that ends `frame`.
   Status wait_frame_run(uint64_t frame);
   std::vector<PacketResult> take_results();
+  // The frame side's time blocked in the calls above since the last call: on a full queue or
+  // the render side (queue_wait_ns), on the lock the render side held (lock_wait_ns).
+  SinkCpu take_frame_waits() { return std::exchange(frame_waits_, {}); }
   uint64_t completed_frame() const { return completed_.load(std::memory_order_acquire); }
   void close_frame_side();
 
@@ -79,6 +83,11 @@ class RenderLink {
   };
   // Runs one packet (the lock is not held while the device works); returns its first failure.
   Status run(gpu::GpuDevice& device, Queued q);
+  // The frame side's lock, its wait counted when the render side holds it.
+  std::unique_lock<std::mutex> lock_frame_side();
+  // The frame side's wait on cv_ until `done` (counted only when it is not done at once).
+  template <typename Done>
+  bool wait_frame_side(std::unique_lock<std::mutex>& lock, Done done);
 
   const int depth_;
   const std::chrono::milliseconds timeout_;
@@ -95,6 +104,7 @@ class RenderLink {
   bool frame_side_closed_ = false, render_side_closed_ = false;
   std::atomic<uint64_t> completed_{0};
   std::atomic<uint64_t> frames_submitted_{0};
+  SinkCpu frame_waits_;  // the frame side's only
 };
 
 // The frame side's sink in render-thread mode: one owning packet per frame.
@@ -102,6 +112,7 @@ class QueuedSink final : public FrameSink {
  public:
   explicit QueuedSink(std::shared_ptr<RenderLink> link);
   ~QueuedSink() override;
+  SinkCpu take_cpu() override;
   Status upload(std::span<const gpu::PageUpload> pages, UploadMode mode,
                 gpu::UploadStats* stats) override;
   Status draw(std::span<const gpu::GlyphInstance> instances,
@@ -112,7 +123,7 @@ class QueuedSink final : public FrameSink {
   Status wait_frame(uint64_t frame) override;
   uint64_t completed_frame() override { return link_->completed_frame(); }
   std::vector<gpu::GpuTimings> take_timings() override { return {}; }  // in take_results()
-  std::vector<PacketResult> take_results() override { return link_->take_results(); }
+  std::vector<PacketResult> take_results() override;
 
  private:
   Status push_current(uint64_t* seq);

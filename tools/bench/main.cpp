@@ -85,6 +85,20 @@ void print_row(const nlohmann::ordered_json& j) {
                 num("render_thread_submit_ms_p50").c_str(),
                 num("render_thread_submit_ms_p99").c_str());
   }
+  // What the hand-off moves (single-thread mode) and what it costs (render-thread mode).
+  if (j.contains("movable_ms_p50")) {
+    std::printf("       movable p50 %s p99 %s ms | floor p99(frame - movable)/p99(frame) %s\n",
+                num("movable_ms_p50").c_str(), num("movable_ms_p99").c_str(),
+                num("handoff_floor").c_str());
+  }
+  if (j.contains("handoff_ms_p50")) {
+    std::printf(
+        "       handoff p50 %s p99 %s ms | queue wait p50 %s p99 %s ms | lock wait p50 %s"
+        " p99 %s ms\n",
+        num("handoff_ms_p50").c_str(), num("handoff_ms_p99").c_str(),
+        num("queue_wait_ms_p50").c_str(), num("queue_wait_ms_p99").c_str(),
+        num("lock_wait_ms_p50").c_str(), num("lock_wait_ms_p99").c_str());
+  }
 }
 
 // One PNG per workload from validated result rows (each row carries its frame_cpu_ms_series).

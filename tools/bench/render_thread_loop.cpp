@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "glyphstream/text_renderer.h"
+#include "workloads.h"  // percentile
 
 namespace glyphstream::bench {
 namespace {
@@ -86,6 +87,32 @@ Result<RenderThreadRun> run_render_thread(tools::HeadlessTarget* target, const T
   GS_TRY(rendered);
   GS_TRY(renderer->finish());
   return run;
+}
+
+void summarize_handoff(const std::vector<double>& frame_ms, const std::vector<FrameStats>& frames,
+                       bool render_thread, nlohmann::ordered_json* j) {
+  if (frames.empty() || frames.size() != frame_ms.size()) return;
+  auto ms_of = [&](uint64_t FrameStats::*field) {
+    std::vector<double> v;
+    for (const FrameStats& s : frames) v.push_back(double(s.*field) / 1e6);
+    return v;
+  };
+  auto put = [&](const char* key, const std::vector<double>& v) {
+    (*j)[std::string(key) + "_p50"] = percentile(v, 0.5);
+    (*j)[std::string(key) + "_p99"] = percentile(v, 0.99);
+  };
+  if (render_thread) {
+    put("handoff_ms", ms_of(&FrameStats::handoff_cpu_ns));
+    put("queue_wait_ms", ms_of(&FrameStats::queue_wait_ns));
+    put("lock_wait_ms", ms_of(&FrameStats::lock_wait_ns));
+    return;
+  }
+  const std::vector<double> movable = ms_of(&FrameStats::device_cpu_ns);
+  std::vector<double> rest;
+  for (size_t i = 0; i < frame_ms.size(); ++i) rest.push_back(frame_ms[i] - movable[i]);
+  put("movable_ms", movable);
+  const double p99 = percentile(frame_ms, 0.99);
+  (*j)["handoff_floor"] = p99 > 0 ? percentile(rest, 0.99) / p99 : 0.0;
 }
 
 }  // namespace glyphstream::bench

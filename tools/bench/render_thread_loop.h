@@ -7,6 +7,8 @@
 #include <functional>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "glyphstream/stats.h"
 #include "glyphstream/status.h"
 #include "glyphstream/text_system.h"
@@ -28,5 +30,18 @@ Result<RenderThreadRun> run_render_thread(tools::HeadlessTarget* target, const T
                                           int frames,
                                           const std::function<Status(TextSystem&, int)>& draw,
                                           uint32_t busy_work, double gap_ms);
+
+// What the hand-off moves and costs (issue 25), from the measured frames (frame_ms[i] is
+// frames[i]'s time):
+//   movable_ms_p50/p99   single-thread mode: the frame's time in the GPU device's calls
+//                        (FrameStats::device_cpu_ns), what render-thread mode moves away
+//   handoff_floor        p99(frame - movable) / p99(frame): the best ratio of the building
+//                        thread's p99 to this run's frame p99 that a perfect hand-off (one
+//                        that cost nothing) could reach
+//   handoff_ms_p50/p99, queue_wait_ms_p50/p99, lock_wait_ms_p50/p99   render-thread mode: the
+//                        building thread's time handing the frame over, of which blocked on
+//                        the packet queue (or the render thread) and on the queue's lock
+void summarize_handoff(const std::vector<double>& frame_ms, const std::vector<FrameStats>& frames,
+                       bool render_thread, nlohmann::ordered_json* j);
 
 }  // namespace glyphstream::bench

@@ -186,6 +186,7 @@ void summarize(const WorkloadSpec& spec, WorkloadResult* r) {
     j["pages"] = f.back().pages;
     j["occupancy"] = f.back().occupancy;
   }
+  summarize_handoff(r->frame_cpu_ms, f, spec.render_thread, &j);
   // Kept in the JSON so that plots can be drawn on another machine (--replot).
   j["frame_cpu_ms_series"] = r->frame_cpu_ms;
 }
