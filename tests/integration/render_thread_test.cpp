@@ -4,7 +4,8 @@
 // clears before and reads the pixels back after each submit. Every frame equals the frame the
 // single-thread mode draws from the same calls, byte for byte: nothing lost, nothing blank, also
 // when the render thread lags by the full queue depth while glyphs are evicted, pages grow and
-// the atlas is flushed mid-frame. Bad use gets a clear error and never hangs.
+// the atlas is flushed mid-frame. Bad use gets a clear error and never hangs. Linear light
+// (sRGB targets) crosses the hand-off too.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -19,6 +20,7 @@
 #include "glyphstream/text_system.h"
 #include "gpu_pixel_test.h"
 #include "headless_target.h"
+#include "image_diff.h"
 
 namespace glyphstream {
 namespace {
@@ -60,11 +62,15 @@ Status draw_frame(TextSystem* ts, const std::vector<Call>& calls) {
 struct Submitted {
   std::vector<std::vector<uint8_t>> images;
   uint64_t evictions = 0, growths = 0, mid_frame_flushes = 0;
+  // The building thread's time in the device (none: the render thread's), handing frames over,
+  // and blocked on the queue (FrameStats).
+  uint64_t device_ns = 0, handoff_ns = 0, queue_wait_ns = 0;
 };
 
 class RenderThread : public testing::GpuPixelTest {
  protected:
-  RenderThread() : GpuPixelTest(kWidth, kHeight) {}
+  // `srgb`: an sRGB target, on which the systems blend in linear light.
+  explicit RenderThread(bool srgb = false) : GpuPixelTest(kWidth, kHeight, srgb) {}
 
   static TextSystemDesc small_atlas(UploadMode mode) {
     TextSystemDesc desc = desc_in(mode);
@@ -83,6 +89,9 @@ class RenderThread : public testing::GpuPixelTest {
       EXPECT_TRUE(target_->clear(kBackground).ok());
       const Status s = draw_frame(ts.get(), calls);
       EXPECT_TRUE(s.ok()) << s.to_string();
+      // The device's calls are this thread's, and nothing is handed over.
+      EXPECT_GT(ts->last_frame_stats().device_cpu_ns, 0u);
+      EXPECT_EQ(ts->last_frame_stats().handoff_cpu_ns, 0u);
       images.emplace_back();
       EXPECT_TRUE(target_->read_pixels(&images.back()).ok());
     }
@@ -113,6 +122,9 @@ class RenderThread : public testing::GpuPixelTest {
         run.evictions += st.evictions;
         run.growths += st.growths;
         run.mid_frame_flushes += st.mid_frame_flushes;
+        run.device_ns += st.device_cpu_ns;
+        run.handoff_ns += st.handoff_cpu_ns;
+        run.queue_wait_ns += st.queue_wait_ns;
         flushed.fetch_add(1);
       }
       text.reset();  // destroyed on its thread; the renderer still runs what was queued
@@ -178,6 +190,8 @@ TEST_P(RenderThread, FramesEqualSingleThreadFramesInEveryMode) {
     const auto want = single_thread(desc_in(mode), scene);
     const Submitted got = render_thread(desc_in(mode), {}, scene, /*lag=*/false);
     expect_same(want, got, what);
+    EXPECT_EQ(got.device_ns, 0u) << what << ": the building thread made a device call";
+    EXPECT_GT(got.handoff_ns, 0u) << what;
   }
 }
 
@@ -196,6 +210,7 @@ TEST_P(RenderThread, LaggingByTheFullQueueWhileEvictingAndGrowingLosesNothing) {
     EXPECT_GT(got.evictions, 0u) << what << ": the test must evict";
     EXPECT_GT(got.growths, 0u) << what << ": the test must grow pages";
     EXPECT_GT(got.mid_frame_flushes, 0u) << what << ": the test must flush mid-frame";
+    EXPECT_GT(got.queue_wait_ns, 0u) << what << ": a full queue blocks the building thread";
   }
 }
 
@@ -332,7 +347,73 @@ TEST_P(RenderThread, FlushAfterTheRendererIsGoneIsClosed) {
   EXPECT_EQ(text->finish().code(), ErrorCode::kClosed);
 }
 
+// Linear light (TextSystemDesc::linear_light, on an sRGB target) in render-thread mode.
+class RenderThreadLinearLight : public RenderThread {
+ protected:
+  RenderThreadLinearLight() : RenderThread(/*srgb=*/true) {}
+};
+
+// Grey, LCD and colour glyphs, decorations and a background span in every frame, and new
+// ideographs (uploads) in each: dark and mid-grey text on the light background.
+Scene linear_light_scene(int frames) {
+  Scene scene;
+  char32_t next = 0x4e00;
+  for (int f = 0; f < frames; ++f) {
+    std::vector<Call> calls;
+    calls.push_back({6.3f, 4, "Grey " + std::to_string(f) + " Hamburgefonstiv",
+                     style_of("DejaVu Sans 13", 0x202020ffu)});
+    TextStyle lcd = style_of("DejaVu Sans 13", 0x606060ffu);
+    lcd.rendering.antialias = Antialias::kSubpixel;
+    calls.push_back({6.6f, 26, "LCD Hamburgefonstiv 0123", lcd});
+    calls.push_back({6.2f, 50,
+                     "<u>Under</u> <span background='#c0e0ff'>back</span> "
+                     "<span foreground='#c03020'>red</span> 😀",
+                     style_of("Sans 14", 0x202020ffu, /*markup=*/true)});
+    calls.push_back({6, 80, cjk(next, 8), style_of("Sans 18", 0x404040ffu)});
+    next += 8;
+    scene.push_back(std::move(calls));
+  }
+  return scene;
+}
+
+// Every mode: each frame built on a second thread equals the single-thread frame byte for byte,
+// and the first equals the CPU reference blending in linear light (within 2, as
+// linear_light_test holds the single-thread mode), not the one blending plainly.
+TEST_P(RenderThreadLinearLight, FramesEqualSingleThreadFramesInEveryMode) {
+  const Scene scene = linear_light_scene(4);
+  std::vector<uint8_t> reference[2];  // blended plainly, in linear light
+  for (bool linear : {false, true}) {
+    ref_->set_linear_light(linear);
+    ref_->clear(kWidth, kHeight, kBackground);
+    for (const Call& c : scene[0]) ASSERT_TRUE(ref_->draw_text(c.x, c.y, c.text, c.style).ok());
+    reference[linear] = ref_->image();
+  }
+  for (UploadMode mode : kAllUploadModes) {
+    const std::string what = std::string(upload_mode_name(mode)) + ", linear light";
+    TextSystemDesc desc = desc_in(mode);
+    target_->configure(&desc);
+    ASSERT_TRUE(desc.linear_light) << "an sRGB target blends in linear light";
+    const auto want = single_thread(desc, scene);
+    const Submitted got = render_thread(desc, {}, scene, /*lag=*/false);
+    expect_same(want, got, what);
+    ASSERT_FALSE(got.images.empty());
+    const testing::ImageDiff diff =
+        testing::diff_images_linear_light(got.images[0], reference[1], kWidth, kHeight, 2);
+    EXPECT_TRUE(diff.match()) << what << ": " << diff.report;
+    // Not plain blending: the edges are blended differently.
+    EXPECT_GT(
+        testing::diff_images(got.images[0], reference[0], kWidth, kHeight, 8).differing_pixels,
+        300u)
+        << what;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RenderThread, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
+                         [](const ::testing::TestParamInfo<GpuApi>& info) {
+                           return std::string(gpu_api_name(info.param));
+                         });
+INSTANTIATE_TEST_SUITE_P(Backends, RenderThreadLinearLight,
+                         ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
                          [](const ::testing::TestParamInfo<GpuApi>& info) {
                            return std::string(gpu_api_name(info.param));
                          });
