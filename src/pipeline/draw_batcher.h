@@ -77,6 +77,14 @@ class PodBuffer {
     return data_ + size_;
   }
   void commit(size_t n) { size_ += n; }  // n elements written after size()
+  size_t capacity() const { return capacity_; }
+  // Room for n elements, the memory beyond size() written once: its pages are faulted in here,
+  // not by the next writer (FramePacket::reserve, on the render thread).
+  void reserve_touched(size_t n) {
+    if (n <= capacity_) return;
+    extend(n - size_);
+    std::memset(static_cast<void*>(data_ + size_), 0, (capacity_ - size_) * sizeof(T));
+  }
 
  private:
   T* data_ = nullptr;

@@ -1,5 +1,6 @@
 #include "pipeline/frame_packet.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace glyphstream::pipeline {
@@ -21,6 +22,43 @@ void FramePacket::clear() {
   pixels_.clear();
   instances_.clear();
   batches_.clear();
+}
+
+void FramePacket::Sizes::grow_to(const Sizes& o) {
+  pixels = std::max(pixels, o.pixels);
+  rects = std::max(rects, o.rects);
+  instances = std::max(instances, o.instances);
+  batches = std::max(batches, o.batches);
+}
+
+FramePacket::Sizes FramePacket::sizes() const {
+  return {pixels_.size(), rects_.size(), instances_.size(), batches_.size()};
+}
+
+FramePacket::Sizes FramePacket::capacities() const {
+  return {pixels_.capacity(), std::min(rects_.capacity(), rect_offsets_.capacity()),
+          instances_.capacity(), batches_.capacity()};
+}
+
+namespace {
+
+// A vector's room for n elements, its memory written once (value-initialized, then cleared).
+template <typename T>
+void reserve_touched(std::vector<T>* v, size_t n) {
+  if (n <= v->capacity()) return;
+  v->clear();
+  v->resize(n);
+  v->clear();
+}
+
+}  // namespace
+
+void FramePacket::reserve(const Sizes& s) {
+  pixels_.reserve_touched(s.pixels);
+  reserve_touched(&rects_, s.rects);
+  reserve_touched(&rect_offsets_, s.rects);
+  reserve_touched(&instances_, s.instances);
+  reserve_touched(&batches_, s.batches);
 }
 
 // Copies `rows` rows of `row` bytes into the packet's staging; returns their offset.

@@ -57,6 +57,16 @@ class FramePacket {
   size_t staged_bytes() const { return pixels_.size(); }
   // Empties the packet, keeping its memory for the next frame.
   void clear();
+  // What an owning packet holds (elements), to size packets for the largest frame seen.
+  struct Sizes {
+    size_t pixels = 0, rects = 0, instances = 0, batches = 0;
+    void grow_to(const Sizes& o);
+  };
+  Sizes sizes() const;
+  Sizes capacities() const;  // what it holds without reallocating
+  // Memory for `s` (written once, so the building thread neither reallocates nor faults pages
+  // in for a frame no larger): called by the render side on a used packet before it is reused.
+  void reserve(const Sizes& s);
 
   // --- submission (the device side)
   struct Outcome {

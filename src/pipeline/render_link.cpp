@@ -109,7 +109,11 @@ Status RenderLink::run(gpu::GpuDevice& device, Queued q) {
   completed_.store(device.completed_frame(), std::memory_order_release);
   const uint64_t frame = q.packet->frame();
   const bool app_frame = q.packet->ends_app_frame();
+  // Reused for a frame as large as any so far without growing (reallocating, faulting pages
+  // in) on the building thread: that memory is touched here.
+  high_water_.grow_to(q.packet->sizes());
   q.packet->clear();
+  q.packet->reserve(high_water_);
   std::lock_guard<std::mutex> lock(mu_);
   run_seq_ = q.seq;
   if (frame) run_frame_ = frame;

@@ -100,6 +100,9 @@ class RenderLink {
   uint64_t run_seq_ = 0;    // packets run, in order
   uint64_t run_frame_ = 0;  // the newest frame token run
   std::vector<std::unique_ptr<FramePacket>> free_;
+  // The render side's: the largest packet run so far; a used packet is sized for it (on the
+  // render thread) before the frame side gets it back.
+  FramePacket::Sizes high_water_;
   std::vector<PacketResult> results_;
   bool frame_side_closed_ = false, render_side_closed_ = false;
   std::atomic<uint64_t> completed_{0};
