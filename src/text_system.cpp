@@ -133,14 +133,15 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   gdesc.linear_light = desc.linear_light;
   pool =
       std::make_unique<ThreadPool>(desc.threads > 0 ? desc.threads : ThreadPool::default_threads());
-  // The rasterizer workers also share the staging writes of large uploads.
+  // The rasterizer workers also share the staging writes of large uploads: in render-thread
+  // mode the copies into the frame packet (the render thread writes staging while the workers
+  // rasterize).
   ThreadPool* workers = pool.get();
-  // Not in render-thread mode: the render thread writes staging while the workers rasterize.
-  if (!render_thread) {
-    gdesc.parallel_for = [workers](size_t n, const std::function<void(size_t)>& fn) {
-      workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
-    };
-  }
+  pipeline::FramePacket::ParallelFor parallel = [workers](size_t n,
+                                                          const std::function<void(size_t)>& fn) {
+    workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
+  };
+  if (!render_thread) gdesc.parallel_for = parallel;
   GS_ASSIGN_OR_RETURN(gpu, pipeline::create_device(desc, gdesc));
   pipeline::DeviceTraits traits = pipeline::DeviceTraits::of(*gpu);
   lcd_text = traits.dual_source_blend && !desc.translucent_target;
@@ -151,7 +152,7 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
         std::chrono::milliseconds(rdesc->timeout_ms > 0 ? rdesc->timeout_ms
                                                         : TextRendererDesc::kDefaultTimeoutMs),
         std::move(traits));
-    sink = std::make_unique<pipeline::QueuedSink>(link);
+    sink = std::make_unique<pipeline::QueuedSink>(link, std::move(parallel));
   } else {
     sink = std::make_unique<pipeline::ImmediateSink>(gpu.get());
   }

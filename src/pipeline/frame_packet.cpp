@@ -61,23 +61,15 @@ void FramePacket::reserve(const Sizes& s) {
   reserve_touched(&batches_, s.batches);
 }
 
-// Copies `rows` rows of `row` bytes into the packet's staging; returns their offset.
 size_t FramePacket::stage(const uint8_t* src, size_t stride, size_t row, int rows) {
-  const size_t offset = align16(pixels_.size());
-  const size_t bytes = offset - pixels_.size() + row * size_t(rows);
-  uint8_t* dst = pixels_.extend(bytes) + (offset - pixels_.size());
-  if (stride == row) {
-    std::memcpy(dst, src, row * size_t(rows));
-  } else {
-    for (int y = 0; y < rows; ++y)
-      std::memcpy(dst + size_t(y) * row, src + size_t(y) * stride, row);
-  }
-  pixels_.commit(bytes);
+  const size_t offset = align16(planned_end_);
+  copies_.push_back({src, stride, row, rows, offset});
+  planned_end_ = offset + row * size_t(rows);
   return offset;
 }
 
 void FramePacket::add_upload(std::span<const gpu::PageUpload> pages, UploadMode mode,
-                             std::span<const uint8_t> whole) {
+                             std::span<const uint8_t> whole, const ParallelFor* parallel) {
   Upload u;
   u.mode = mode;
   if (!owning_) {
@@ -85,6 +77,8 @@ void FramePacket::add_upload(std::span<const gpu::PageUpload> pages, UploadMode 
   } else {
     u.first_page = uint32_t(pages_.size());
     u.page_count = uint32_t(pages.size());
+    copies_.clear();
+    planned_end_ = pixels_.size();
     for (size_t i = 0; i < pages.size(); ++i) {
       const gpu::PageUpload& p = pages[i];
       const size_t bpp = size_t(bytes_per_pixel(p.format));
@@ -112,6 +106,27 @@ void FramePacket::add_upload(std::span<const gpu::PageUpload> pages, UploadMode 
         rect_offsets_.push_back(stage(src, stride, size_t(r.w) * bpp, r.h));
       }
       pages_.push_back(o);
+    }
+    // The staging grows once; then every planned copy lands at its offset.
+    const size_t bytes = planned_end_ - pixels_.size();
+    pixels_.extend(bytes);
+    pixels_.commit(bytes);
+    uint8_t* base = pixels_.data();
+    auto copy = [&](size_t k) {
+      const Copy& c = copies_[k];
+      if (c.row == 0 || c.rows <= 0) return;
+      uint8_t* dst = base + c.offset;
+      if (c.stride == c.row) {
+        std::memcpy(dst, c.src, c.row * size_t(c.rows));
+      } else {
+        for (int y = 0; y < c.rows; ++y)
+          std::memcpy(dst + size_t(y) * c.row, c.src + size_t(y) * c.stride, c.row);
+      }
+    };
+    if (parallel && *parallel && copies_.size() > 1 && bytes >= kParallelCopyBytes) {
+      (*parallel)(copies_.size(), copy);
+    } else {
+      for (size_t k = 0; k < copies_.size(); ++k) copy(k);
     }
   }
   steps_.push_back({StepKind::kUpload, uint32_t(uploads_.size()), 0});

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -37,12 +38,18 @@ class FramePacket {
 
   bool owning() const { return owning_; }
 
+  // Runs fn(i) for i in [0, n) on several threads (gpu::GpuDeviceDesc::parallel_for's type).
+  using ParallelFor = std::function<void(size_t n, const std::function<void(size_t)>& fn)>;
+  // An upload of at least this many bytes is copied into an owning packet on `parallel` where
+  // add_upload() gets one (GpuDevice writes its staging alike in single-thread mode).
+  static constexpr size_t kParallelCopyBytes = 256 * 1024;
+
   // --- appending (the frame side)
   // `whole` (owning packets only, one per page, may be empty): the page goes whole (its image
   // is copied, not only its dirty rects): whole-page mode, or a page id reused with another
   // format (the backend then needs the whole image).
   void add_upload(std::span<const gpu::PageUpload> pages, UploadMode mode,
-                  std::span<const uint8_t> whole = {});
+                  std::span<const uint8_t> whole = {}, const ParallelFor* parallel = nullptr);
   void add_draw(std::span<const gpu::GlyphInstance> instances,
                 std::span<const gpu::DrawBatch> batches, int viewport_width, int viewport_height);
   // `app_frame`: the frame the application built ends here (flush()), not a mid-frame flush.
@@ -55,6 +62,8 @@ class FramePacket {
   bool ends_app_frame() const { return ends_app_frame_; }
   bool empty() const { return steps_.empty(); }
   size_t staged_bytes() const { return pixels_.size(); }
+  // An owning packet's copies, each rect's rows tightly packed at a 16-byte aligned offset.
+  std::span<const uint8_t> staged() const { return {pixels_.data(), pixels_.size()}; }
   // Empties the packet, keeping its memory for the next frame.
   void clear();
   // What an owning packet holds (elements), to size packets for the largest frame seen.
@@ -104,6 +113,8 @@ class FramePacket {
     size_t first_batch = 0, batch_count = 0;
     int viewport_width = 0, viewport_height = 0;
   };
+  // Plans the copy of `rows` rows of `row` bytes into the packet's staging (made by
+  // add_upload() once all are planned); returns their offset.
   size_t stage(const uint8_t* src, size_t stride, size_t row, int rows);
   std::span<const gpu::PageUpload> upload_view(const Upload& u);
   void submit_upload(gpu::GpuDevice& device, const Upload& u, Outcome* outcome);
@@ -122,6 +133,15 @@ class FramePacket {
   PodBuffer<uint8_t> pixels_;
   std::vector<gpu::GlyphInstance> instances_;
   std::vector<gpu::DrawBatch> batches_;
+  // add_upload()'s planned copies (scratch).
+  struct Copy {
+    const uint8_t* src;
+    size_t stride, row;
+    int rows;
+    size_t offset;
+  };
+  std::vector<Copy> copies_;
+  size_t planned_end_ = 0;  // the staging's size once the planned copies are made
   // Submission scratch (the views of an owning packet's uploads).
   std::vector<gpu::PageUpload> view_pages_;
   std::vector<gpu::RectSource> view_sources_;

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <thread>
 #include <vector>
 
 namespace glyphstream::pipeline {
@@ -90,6 +93,47 @@ TEST(FramePacket, ReservedForTheLargestFrameItTakesOneNoLargerWithoutGrowing) {
   // Reserving less than it has keeps what it has.
   used.reserve(FramePacket::Sizes{});
   EXPECT_TRUE(used.capacities() == room);
+}
+
+// An upload of kParallelCopyBytes or more is copied on the ParallelFor add_upload() gets (here:
+// its items in reverse order, from two threads), a smaller one on the caller; both copies hold
+// every rect's rows at its place.
+TEST(FramePacket, ALargeUploadIsCopiedOnTheWorkersItIsLent) {
+  constexpr int kW = 512, kH = 512, kStride = 520, kRw = 32, kRh = 8;  // rows of 32: no padding
+  std::vector<uint8_t> pixels(size_t(kStride) * kH);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = uint8_t(i * 131 + i / 977);
+  std::vector<Rect> dirty;
+  for (int y = 0; y + kRh <= kH; y += kRh)
+    for (int x = 0; x + kRw <= kW; x += kRw) dirty.push_back(Rect{x, y, kRw, kRh});
+  ASSERT_GE(dirty.size() * kRw * kRh, FramePacket::kParallelCopyBytes);
+  std::vector<uint8_t> want;
+  for (const Rect& r : dirty)
+    for (int y = 0; y < r.h; ++y)
+      for (int x = 0; x < r.w; ++x) want.push_back(pixels[size_t(r.y + y) * kStride + r.x + x]);
+  size_t parallel_items = 0;
+  const FramePacket::ParallelFor parallel = [&](size_t n, const std::function<void(size_t)>& fn) {
+    parallel_items += n;
+    std::thread other([&] {
+      for (size_t i = n; i-- > n / 2;) fn(i);
+    });
+    for (size_t i = n / 2; i-- > 0;) fn(i);
+    other.join();
+  };
+  for (size_t rects : {dirty.size(), size_t(40)}) {
+    gpu::PageUpload u;
+    u.width = kW;
+    u.height = kH;
+    u.pixels = pixels.data();
+    u.stride = kStride;
+    u.dirty = std::span<const Rect>(dirty.data(), rects);
+    FramePacket p(/*owning=*/true);
+    parallel_items = 0;
+    p.add_upload({&u, 1}, UploadMode::kAsync, {}, &parallel);
+    EXPECT_EQ(parallel_items, rects == dirty.size() ? rects : 0u) << rects << " rects";
+    const std::span<const uint8_t> staged = p.staged();
+    ASSERT_EQ(staged.size(), rects * kRw * kRh);
+    EXPECT_TRUE(std::equal(staged.begin(), staged.end(), want.begin())) << rects << " rects";
+  }
 }
 
 }  // namespace

@@ -171,7 +171,8 @@ Status RenderLink::drain(gpu::GpuDevice& device) {
 
 // ---------------------------------------------------------------------------------------------
 
-QueuedSink::QueuedSink(std::shared_ptr<RenderLink> link) : link_(std::move(link)) {
+QueuedSink::QueuedSink(std::shared_ptr<RenderLink> link, FramePacket::ParallelFor parallel)
+    : link_(std::move(link)), parallel_(std::move(parallel)) {
   traits_ = link_->traits();
   packet_ = link_->take_empty();
 }
@@ -204,7 +205,7 @@ Status QueuedSink::upload(std::span<const gpu::PageUpload> pages, UploadMode mod
     whole_scratch_[i] = format_change || (mode == UploadMode::kWholePage && !p.dirty.empty());
     sent_format_[p.page] = int(p.format);
   }
-  packet_->add_upload(pages, mode, whole_scratch_);
+  packet_->add_upload(pages, mode, whole_scratch_, &parallel_);
   return {};
 }
 

@@ -113,7 +113,8 @@ class RenderLink {
 // The frame side's sink in render-thread mode: one owning packet per frame.
 class QueuedSink final : public FrameSink {
  public:
-  explicit QueuedSink(std::shared_ptr<RenderLink> link);
+  // `parallel` (optional): the frame side's workers, sharing the copies of a large upload.
+  explicit QueuedSink(std::shared_ptr<RenderLink> link, FramePacket::ParallelFor parallel = {});
   ~QueuedSink() override;
   SinkCpu take_cpu() override;
   Status upload(std::span<const gpu::PageUpload> pages, UploadMode mode,
@@ -132,6 +133,7 @@ class QueuedSink final : public FrameSink {
   Status push_current(uint64_t* seq);
 
   std::shared_ptr<RenderLink> link_;
+  FramePacket::ParallelFor parallel_;
   std::unique_ptr<FramePacket> packet_;
   // Frames whose push timed out (the render thread ran no submit()): queued, in order, before
   // the next one.

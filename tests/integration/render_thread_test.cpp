@@ -52,8 +52,9 @@ Scene churning_scene(int frames, int churn, const std::string& size) {
   return scene;
 }
 
-Status draw_frame(TextSystem* ts, const std::vector<Call>& calls) {
-  GS_TRY(ts->begin_frame(kWidth, kHeight));
+Status draw_frame(TextSystem* ts, const std::vector<Call>& calls, int width = kWidth,
+                  int height = kHeight) {
+  GS_TRY(ts->begin_frame(width, height));
   for (const Call& c : calls) GS_TRY(ts->draw_text(c.x, c.y, c.text, c.style));
   return ts->flush();
 }
@@ -70,7 +71,8 @@ struct Submitted {
 class RenderThread : public testing::GpuPixelTest {
  protected:
   // `srgb`: an sRGB target, on which the systems blend in linear light.
-  explicit RenderThread(bool srgb = false) : GpuPixelTest(kWidth, kHeight, srgb) {}
+  explicit RenderThread(bool srgb = false, int width = kWidth, int height = kHeight)
+      : GpuPixelTest(width, height, srgb) {}
 
   static TextSystemDesc small_atlas(UploadMode mode) {
     TextSystemDesc desc = desc_in(mode);
@@ -87,7 +89,7 @@ class RenderThread : public testing::GpuPixelTest {
     if (!ts) return images;
     for (const std::vector<Call>& calls : scene) {
       EXPECT_TRUE(target_->clear(kBackground).ok());
-      const Status s = draw_frame(ts.get(), calls);
+      const Status s = draw_frame(ts.get(), calls, width_, height_);
       EXPECT_TRUE(s.ok()) << s.to_string();
       // The device's calls are this thread's, and nothing is handed over.
       EXPECT_GT(ts->last_frame_stats().device_cpu_ns, 0u);
@@ -114,7 +116,7 @@ class RenderThread : public testing::GpuPixelTest {
     std::vector<Status> failures;
     std::thread builder([&, text = std::move(text)]() mutable {
       for (const std::vector<Call>& calls : scene) {
-        Status s = draw_frame(text.get(), calls);
+        Status s = draw_frame(text.get(), calls, width_, height_);
         // Not lagging: at most one flushed frame waits for the render thread.
         if (s.ok() && !lag) s = text->throttle(1);
         if (!s.ok()) failures.push_back(s);
@@ -408,7 +410,40 @@ TEST_P(RenderThreadLinearLight, FramesEqualSingleThreadFramesInEveryMode) {
   }
 }
 
+// Uploads over FramePacket::kParallelCopyBytes: the frame side's workers copy them into the
+// packet (GpuDevice's staging writes are shared alike in single-thread mode).
+class RenderThreadLargeUploads : public RenderThread {
+ protected:
+  RenderThreadLargeUploads() : RenderThread(/*srgb=*/false, 1024, 640) {}
+};
+
+TEST_P(RenderThreadLargeUploads, FramesEqualSingleThreadFramesInEveryMode) {
+  Scene scene;
+  char32_t next = 0x4e00;
+  for (int f = 0; f < 3; ++f) {
+    std::vector<Call> calls;
+    for (int line = 0; line < 12; ++line) {  // 12 lines of 22 new ideographs at 40 px
+      calls.push_back({4, 4 + 52.f * float(line), cjk(next, 22), style_of("Sans 30")});
+      next += 22;
+    }
+    scene.push_back(std::move(calls));
+  }
+  for (UploadMode mode : kAllUploadModes) {
+    TextSystemDesc desc = desc_in(mode);
+    desc.threads = 2;
+    const std::string what(upload_mode_name(mode));
+    const auto want = single_thread(desc, scene);
+    const Submitted got = render_thread(desc, {}, scene, /*lag=*/false);
+    expect_same(want, got, what);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RenderThread, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
+                         [](const ::testing::TestParamInfo<GpuApi>& info) {
+                           return std::string(gpu_api_name(info.param));
+                         });
+INSTANTIATE_TEST_SUITE_P(Backends, RenderThreadLargeUploads,
+                         ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),
                          [](const ::testing::TestParamInfo<GpuApi>& info) {
                            return std::string(gpu_api_name(info.param));
                          });
