@@ -50,6 +50,10 @@ TEST(ImageDiff, LinearLightComparesNearBlackInLinearLight) {
   EXPECT_TRUE(diff_images_linear_light(std::vector<uint8_t>{74, 40, 48, 251},
                                        std::vector<uint8_t>{76, 44, 52, 251}, 1, 1, 3)
                   .match());
+  // Session 12's: (89, 52, 92) vs (90, 58, 91), 2.03/255.
+  EXPECT_TRUE(diff_images_linear_light(std::vector<uint8_t>{89, 52, 92, 255},
+                                       std::vector<uint8_t>{90, 58, 91, 255}, 1, 1, 2)
+                  .match());
   // Near black, 10 levels (2.7/255 in linear light) are a difference.
   EXPECT_FALSE(diff_images_linear_light(std::vector<uint8_t>{40, 40, 40, 255},
                                         std::vector<uint8_t>{50, 40, 40, 255}, 1, 1, 3)

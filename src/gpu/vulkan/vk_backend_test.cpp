@@ -34,6 +34,20 @@ TEST_F(VulkanTest, ContextReportsDeviceAndQueues) {
               ctx_->has_transfer_queue() ? "yes" : "no", dev->async_path().c_str());
 }
 
+// An application may create and destroy many contexts in one process (a test suite does).
+// The NVIDIA driver used to run out of static TLS after about 30 (vkCreateInstance then found
+// no driver, and the conformance suite skipped half its tests on the H100); the context keeps
+// the drivers loaded (vk_context.cpp). Lavapipe passes either way: this checks it on NVIDIA.
+TEST(VulkanContexts, SixtyFourInOneProcess) {
+  for (int i = 0; i < 64; ++i) {
+    VulkanContextDesc desc;
+    desc.width = 16;
+    desc.height = 16;
+    auto ctx = VulkanContext::create(desc);
+    ASSERT_TRUE(ctx.ok()) << "context " << i << ": " << ctx.status().to_string();
+  }
+}
+
 // The messenger really reports: a deliberately invalid call produces a message (so that "no
 // message" in the other tests means something).
 TEST_F(VulkanTest, ValidationReportsInvalidUse) {

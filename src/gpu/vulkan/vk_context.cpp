@@ -69,6 +69,23 @@ bool suitable(VkPhysicalDevice pd) {
          v13.synchronization2;
 }
 
+// The NVIDIA driver (libnvidia-tls) takes static TLS, which glibc does not give back when the
+// loader unloads the driver at vkDestroyInstance: each reload takes more, and after about 30
+// contexts created and destroyed in one process vkCreateInstance finds no driver (measured on
+// the H100; a larger glibc.rtld.optional_static_tls made all of them pass). One bare instance
+// (no layers, no extensions) kept for the life of the process keeps the drivers loaded, so a
+// later instance only counts a reference. Its failure is not ours to report: the real instance
+// reports its own.
+void keep_drivers_loaded() {
+  static const VkInstance kept = [] {
+    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    VkInstance instance = VK_NULL_HANDLE;
+    if (vkCreateInstance(&info, nullptr, &instance) != VK_SUCCESS) instance = VK_NULL_HANDLE;
+    return instance;
+  }();
+  (void)kept;
+}
+
 }  // namespace
 
 HeadlessContext::~HeadlessContext() {
@@ -91,6 +108,7 @@ HeadlessContext::~HeadlessContext() {
 }
 
 Status HeadlessContext::create_instance(bool validation) {
+  keep_drivers_loaded();
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "glyphstream";
   app.pEngineName = "glyphstream";
