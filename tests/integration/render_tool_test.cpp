@@ -1,15 +1,12 @@
 // Runs the main job's command (glyphstream-render with the built-in sample) and checks the PNG.
 // Standard input is /dev/null where the sample is wanted: a pipe or a file is read as the text.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,33 +15,20 @@
 #include "glyphstream/types.h"
 #include "image_diff.h"
 #include "png_io.h"
+#include "tool_command.h"
 
 namespace glyphstream {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandRun run(const std::string& command) {
-  CommandRun r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+using testing::case_files;
+using testing::CommandRun;
+using testing::HostileCase;
+using testing::read_case;
+using testing::run;
+using testing::temp_path;
 
 std::string tool() {
   return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/render/glyphstream-render";
-}
-
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("glyphstream-test-" + name)).string();
 }
 
 // The tool on each backend; Vulkan under the validation layer (the tool fails on a message).
@@ -196,53 +180,6 @@ TEST(RenderToolBackends, VulkanPngEqualsGlPng) {
   EXPECT_TRUE(diff.match()) << diff.report;
 }
 
-// Hostile input (issue 15): one file per case in tests/data/hostile/render/<case>.case, lines
-// "args:", "exit:", "expect:" (a substring of the output), optional "env:", "stdin:" (a shell
-// command piped in) and "stdout:" (where standard output goes). @DATA@ is the case folder,
-// @TMP@ a scratch folder.
-struct HostileCase {
-  std::string name, args, env, stdin_command, stdout_path, expect;
-  int exit_code = -1;
-};
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
-  return s;
-}
-
-HostileCase read_case(const std::filesystem::path& path, const std::string& tmp) {
-  HostileCase c;
-  c.name = path.stem().string();
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t colon = line.find(": ");
-    if (line.empty() || line[0] == '#' || colon == std::string::npos) continue;
-    const std::string key = line.substr(0, colon);
-    const std::string value = replace_all(
-        replace_all(line.substr(colon + 2), "@DATA@", path.parent_path().string()), "@TMP@", tmp);
-    if (key == "args") c.args = value;
-    if (key == "env") c.env = value;
-    if (key == "stdin") c.stdin_command = value;
-    if (key == "stdout") c.stdout_path = value;
-    if (key == "expect") c.expect = value;
-    if (key == "exit") c.exit_code = std::stoi(value);
-  }
-  return c;
-}
-
-std::vector<std::filesystem::path> case_files(const std::string& folder) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(GLYPHSTREAM_SOURCE_DIR) +
-                                                           "/tests/data/hostile/" + folder)) {
-    if (e.path().extension() == ".case") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(RenderToolInput, HostileInputCasesGiveTheirDocumentedExitAndMessage) {
   const std::string tmp = temp_path("hostile");
   std::filesystem::create_directories(tmp);
@@ -343,129 +280,6 @@ TEST(RenderToolInput, EachEnvironmentWarningIsPrintedOnce) {
   const size_t first = r.output.find(warning);
   ASSERT_NE(first, std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(warning, first + 1), std::string::npos) << r.output;
-}
-
-std::string bench_tool() {
-  return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/bench/glyphstream-bench";
-}
-
-// --replot reads untrusted JSON: no field reaches gnuplot's command language, every field's type
-// is checked (tests/data/hostile/replot/<case>.json + <case>.case).
-TEST(BenchTool, ReplotCasesNeverRunCommandsAndCheckEveryType) {
-  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
-  const std::string marker = "/tmp/glyphstream-test-replot-pwned";
-  const std::string tmp = temp_path("replot");
-  std::filesystem::create_directories(tmp);
-  const auto files = case_files("replot");
-  ASSERT_GE(files.size(), 5u);
-  for (const auto& file : files) {
-    std::filesystem::remove(marker);
-    const HostileCase c = read_case(file, tmp);
-    std::filesystem::path json = file;
-    json.replace_extension(".json");
-    // Optional "env:" and "args:" lines as in the render cases (args may give their own --plot).
-    const std::string plot =
-        c.args.find("--plot") == std::string::npos ? " --plot " + tmp + "/" + c.name + ".png" : "";
-    const CommandRun r = run((c.env.empty() ? "" : "env " + c.env + " ") + bench_tool() +
-                             " --replot " + json.string() + plot + " " + c.args);
-    EXPECT_EQ(r.exit_code, c.exit_code) << c.name << "\n" << r.output;
-    EXPECT_NE(r.output.find(c.expect), std::string::npos)
-        << c.name << ": expected \"" << c.expect << "\" in:\n"
-        << r.output;
-    EXPECT_FALSE(std::filesystem::exists(marker)) << c.name << " ran a shell command";
-  }
-}
-
-TEST(BenchTool, ArgumentErrorsExit1AndAFullDiskIsAnError) {
-  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
-  CommandRun r = run(bench_tool() + " --workload nonsense");
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  r = run(bench_tool() + " --frames 0");
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  // Issue 23: contradictions are refused as the render tool refuses them (the bench ran sync),
-  // and a value that is not an integer says so.
-  r = run(bench_tool() + " --sync-uploads --upload-mode async --workload packing --quick");
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("--sync-uploads contradicts --upload-mode async"), std::string::npos)
-      << r.output;
-  r = run(bench_tool() + " --frames 2.5");
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("2.5 is not an integer"), std::string::npos) << r.output;
-  EXPECT_EQ(run(bench_tool() + " --help").exit_code, 0);
-  // The packing workload needs no GPU: its JSON goes to a full device.
-  r = run(bench_tool() + " --workload packing --quick --json /dev/full");
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("cannot write /dev/full"), std::string::npos) << r.output;
-}
-
-// --plot DIR/NAME puts the workload into NAME, not at the first dot of the whole path
-// ("my.dir/plot" wrote "my-scroll.dir/plot"), and a missing folder is named as such (it blamed
-// gnuplot's installation).
-TEST(BenchTool, PlotPathsKeepTheirFolderAndErrorsNameTheCause) {
-  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
-  const std::filesystem::path tmp = temp_path("plot-paths-" + std::to_string(getpid()));
-  std::filesystem::remove_all(tmp);
-  std::filesystem::create_directories(tmp / "my.dir");
-  const std::string json = std::string(GLYPHSTREAM_SOURCE_DIR) +
-                           "/tests/data/hostile/replot/machine-runs-a-shell-command.json";
-  CommandRun r =
-      run(bench_tool() + " --replot " + json + " --plot " + (tmp / "my.dir/plot").string());
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(std::filesystem::exists(tmp / "my.dir/plot-scroll")) << r.output;
-  EXPECT_FALSE(std::filesystem::exists(tmp / "my-scroll.dir")) << r.output;
-
-  r = run(bench_tool() + " --replot " + json + " --plot " + (tmp / "missing/plot.png").string());
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("missing does not exist"), std::string::npos) << r.output;
-  EXPECT_EQ(r.output.find("gnuplot-nox"), std::string::npos) << r.output;
-  std::filesystem::remove_all(tmp);
-}
-
-// Without a temporary folder (TMPDIR missing) the plots cannot be drawn: the run says so and
-// keeps its JSON, exit 0 (it aborted with an uncaught std::filesystem_error, exit 134).
-TEST(BenchTool, MissingTmpdirLosesThePlotsOnlyWithAMessage) {
-  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
-  const std::string json = temp_path("tmpdir-" + std::to_string(getpid()) + ".json");
-  const std::string plot = temp_path("tmpdir-" + std::to_string(getpid()) + ".png");
-  const CommandRun r = run("TMPDIR=/nonexistent-glyphstream-tmpdir " + bench_tool() +
-                           " --workload steady --upload-mode async --frames 2 --threads 2 --json " +
-                           json + " --plot " + plot + " </dev/null");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("no plots: "), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("TMPDIR=/nonexistent-glyphstream-tmpdir is not a folder"),
-            std::string::npos)
-      << r.output;
-  EXPECT_TRUE(std::filesystem::exists(json));
-  std::filesystem::remove(json);
-}
-
-// The burst's bandwidth probe: a number is one a host-to-device copy can reach (at most 10,000
-// GB/s), or the field says "unavailable (...)". llvmpipe's timer queries do not see its lazy
-// copy: it printed 3.3 PB/s before the check.
-TEST(BenchTool, BandwidthIsBelievableOrUnavailable) {
-  if (!std::filesystem::exists(bench_tool())) GTEST_SKIP() << "glyphstream-bench not built";
-  const std::string json = (std::filesystem::temp_directory_path() /
-                            ("gs-bandwidth-" + std::to_string(getpid()) + ".json"))
-                               .string();
-  const CommandRun r =
-      run(bench_tool() + " --workload burst --upload-mode async --frames 1 --threads 2 --json " +
-          json + " </dev/null");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::ifstream in(json);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove(json);
-  const std::string key = "\"h2d_bandwidth_gbps\":";
-  const size_t at = text.find(key);
-  ASSERT_NE(at, std::string::npos) << text;
-  size_t v = at + key.size();
-  while (v < text.size() && text[v] == ' ') ++v;
-  if (text[v] == '"') {
-    EXPECT_EQ(text.compare(v + 1, 11, "unavailable"), 0) << text.substr(at, 200);
-  } else {
-    const double gbps = std::strtod(text.c_str() + v, nullptr);
-    EXPECT_GT(gbps, 0.0) << text.substr(at, 200);
-    EXPECT_LE(gbps, 10000.0) << text.substr(at, 200);
-  }
 }
 
 // The paragraph flags reach the layout: --align moves the ink within --width, --ellipsize
