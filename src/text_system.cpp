@@ -81,7 +81,8 @@ struct TextSystem::Impl : pipeline::FramePipeline {
   TextSystemDesc desc;
   std::unique_ptr<text::Layouter> layouter;
   pipeline::LayoutCache layouts;
-  // LCD text is drawn as such (dual-source blending, an opaque target); else greyscale.
+  // LCD text is drawn as such (dual-source blending, an opaque target, LCD pages within the
+  // device's texture size); else greyscale.
   bool lcd_text = false;
   std::unique_ptr<pipeline::LayoutPrefetcher> layout_prefetcher;  // prefetch_layout()
 
@@ -144,8 +145,8 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   if (!render_thread) gdesc.parallel_for = parallel;
   GS_ASSIGN_OR_RETURN(gpu, pipeline::create_device(desc, gdesc));
   pipeline::DeviceTraits traits = pipeline::DeviceTraits::of(*gpu);
-  lcd_text = traits.dual_source_blend && !desc.translucent_target;
-  frame_stats.set_backend(traits.api, traits.transfer_queue, lcd_text);
+  const GpuApi api = traits.api;
+  const bool transfer_queue = traits.transfer_queue, dual_source = traits.dual_source_blend;
   if (render_thread) {
     link = std::make_shared<pipeline::RenderLink>(
         rdesc->queue_depth > 0 ? rdesc->queue_depth : TextRendererDesc::kDefaultQueueDepth,
@@ -170,6 +171,13 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   acfg.page_initial_height = desc.page_initial_height;
   acfg.memory_budget_bytes = desc.atlas_budget_bytes;
   atlas = std::make_unique<atlas::Atlas>(acfg);
+  // An LCD page's texture is three texels a pixel wide (gpu/backend.h): past the device's
+  // limit, LCD text is drawn greyscale, as on a device without dual-source blending.
+  const bool lcd_pages_fit =
+      atlas->config().page_width <=
+      gpu->backend().max_texture_size() / gpu::texels_per_pixel(PixelFormat::kLcd24);
+  lcd_text = dual_source && !desc.translucent_target && lcd_pages_fit;
+  frame_stats.set_backend(api, transfer_queue, lcd_text);
   raster->set_prefetch_budget(atlas->config().memory_budget_bytes);
   // Issue 26: off by default until it is measured not slower at 16 threads (docs/PERFORMANCE.md).
   if (render_into_pages_from_environment().value_or(false)) render_pages_on_workers();

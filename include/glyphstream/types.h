@@ -29,11 +29,14 @@ bool parse_gpu_api(std::string_view text, GpuApi* out);
 enum class PixelFormat : uint8_t {
   kCoverage8 = 0,  // one byte of coverage per pixel (R8 texture)
   kColor32 = 1,    // premultiplied RGBA, four bytes per pixel (RGBA8 texture), colour glyphs
-  kLcd32 = 2,      // LCD (subpixel) glyphs: one coverage per colour channel in R, G, B (in the
-                   // target's channel order, whatever the stripe order), A unused (green, as
-                   // cairo keeps it); four bytes per pixel (RGBA8 texture)
+  kLcd24 = 2,      // LCD (subpixel) glyphs: one coverage per colour channel, R, G, B (in the
+                   // target's channel order, whatever the stripe order), three bytes per pixel
+                   // (an R8 texture three texels wide per pixel; the shaders take green's
+                   // coverage as the alpha, as cairo does)
 };
-constexpr int bytes_per_pixel(PixelFormat f) { return f == PixelFormat::kCoverage8 ? 1 : 4; }
+constexpr int bytes_per_pixel(PixelFormat f) {
+  return f == PixelFormat::kCoverage8 ? 1 : f == PixelFormat::kLcd24 ? 3 : 4;
+}
 constexpr int kPixelFormatCount = 3;
 
 // Straight (not premultiplied) RGBA colour, components 0..1.

@@ -112,7 +112,7 @@ Status Atlas::check_invariants() const {
   std::string e = m.packer.check(held);
   if (e.empty()) e = check_records(m.packer, m.records, m.lru);
   if (e.empty()) e = check_lru_membership(m.packer, m.lru);
-  for (PixelFormat f : {PixelFormat::kCoverage8, PixelFormat::kColor32, PixelFormat::kLcd32}) {
+  for (PixelFormat f : {PixelFormat::kCoverage8, PixelFormat::kColor32, PixelFormat::kLcd24}) {
     if (e.empty()) e = check_lru_order(m.packer, m.lru, f);
   }
   if (e.empty()) e = check_dirty(m.packer, m.dirty);
@@ -146,7 +146,9 @@ std::vector<uint8_t> Atlas::debug_image(size_t page) const {
     for (int y = sh.y; y < sh.y + sh.h; ++y) {
       for (int x = sh.x0; x < sh.x1; ++x) {
         const uint8_t* px = p.pixels.data() + (size_t(y) * size_t(p.width) + size_t(x)) * bpp;
-        const uint8_t v = bpp == 1 ? px[0] : uint8_t((int(px[0]) + px[1] + px[2] + px[3]) / 4);
+        int sum = 0;  // the mean of the pixel's bytes (coverage; LCD's R, G, B; RGBA)
+        for (size_t c = 0; c < bpp; ++c) sum += px[c];
+        const uint8_t v = uint8_t(sum / int(bpp));
         put(x, y, v, v, v);
       }
     }

@@ -108,7 +108,7 @@ std::string check_shelf(const ShelfPacker& pk, uint32_t s, const std::vector<Spa
   if (!sh.alive) {
     if (pk.buckets(PixelFormat::kCoverage8).position(s) >= 0 ||
         pk.buckets(PixelFormat::kColor32).position(s) >= 0 ||
-        pk.buckets(PixelFormat::kLcd32).position(s) >= 0) {
+        pk.buckets(PixelFormat::kLcd24).position(s) >= 0) {
       return "dead shelf listed in a bucket";
     }
     return {};

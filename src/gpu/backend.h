@@ -22,6 +22,12 @@
 //
 // Statistics are the common side's: one copy command per StagingCopy / ClientCopy and their
 // bytes; a backend adds only what ensure_page does (recreated images, GPU-side copies).
+//
+// Pages, copies and read_texture() count texels, not atlas pixels: a kLcd24 page is an R8
+// texture three texels wide per pixel (its R, G, B coverages side by side), so the common side
+// hands the backend its width and rects times texels_per_pixel() and the backend moves
+// texel_bytes() per texel. GlyphInstance u, v, tw, th stay atlas pixels: the GS_LCD shaders
+// read pixel x of an LCD page as texels 3x, 3x + 1, 3x + 2.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +50,17 @@ namespace glyphstream::gpu {
 // its own completion mechanism: GL fences, Vulkan timeline-semaphore values.
 using FrameToken = uint64_t;
 
+// A page's texture: texels per atlas pixel and bytes per texel (kLcd24: 3 and 1, an R8 texture
+// three times as wide; the others: 1 and bytes_per_pixel()).
+constexpr int texels_per_pixel(PixelFormat f) { return f == PixelFormat::kLcd24 ? 3 : 1; }
+constexpr int texel_bytes(PixelFormat f) { return bytes_per_pixel(f) / texels_per_pixel(f); }
+// A rect of atlas pixels as the texels of the page's texture.
+constexpr Rect texel_rect(PixelFormat f, const Rect& r) {
+  const int k = texels_per_pixel(f);
+  return {r.x * k, r.y, r.w * k, r.h};
+}
+
+// A page's texture (width in texels, see above).
 struct PageDesc {
   uint32_t page = 0;
   PixelFormat format = PixelFormat::kCoverage8;
@@ -52,8 +69,8 @@ struct PageDesc {
   friend bool operator==(const PageDesc&, const PageDesc&) = default;
 };
 
-// A rect of a page filled from a staging slot: rows of rect.w * bpp bytes, tightly packed,
-// starting at `offset` (a multiple of kStagingAlign).
+// A rect of a page's texels filled from a staging slot: rows of rect.w * texel_bytes bytes,
+// tightly packed, starting at `offset` (a multiple of kStagingAlign).
 struct StagingCopy {
   uint32_t page = 0;
   PixelFormat format = PixelFormat::kCoverage8;
@@ -67,9 +84,9 @@ struct ClientCopy {
   uint32_t page = 0;
   PixelFormat format = PixelFormat::kCoverage8;
   Rect rect;
-  const uint8_t* pixels = nullptr;  // the rect's top-left pixel
-  // Bytes between rows: a whole number of pixels, or the rect is one row (the common side
-  // splits a rect of a page whose stride is not whole pixels into rows: GL's and Vulkan's row
+  const uint8_t* pixels = nullptr;  // the rect's top-left texel
+  // Bytes between rows: a whole number of texels, or the rect is one row (the common side
+  // splits a rect of a page whose stride is not whole texels into rows: GL's and Vulkan's row
   // lengths count texels).
   size_t stride = 0;
 };
@@ -99,8 +116,8 @@ struct InstanceClip {
 struct GlyphInstance {
   float x = 0, y = 0;       // destination top-left, px, y down (whole px for kGlyph)
   float w = 0, h = 0;       // destination size, px
-  uint16_t u = 0, v = 0;    // source top-left texel in the page (glyph kinds)
-  uint16_t tw = 0, th = 0;  // source size, texels (kScaledGlyph)
+  uint16_t u = 0, v = 0;    // source top-left in the page, atlas px (glyph kinds; LCD: 3 texels)
+  uint16_t tw = 0, th = 0;  // source size, atlas px (kScaledGlyph)
   uint32_t color = 0;       // straight RGBA8 (0xRRGGBBAA); colour pages: alpha scale
   uint32_t kind = 0;        // InstanceKind (a plain integer, as the shaders read it), with
                             // kSampleColorPage or'ed in for a glyph of the batch's color_page
@@ -127,7 +144,7 @@ constexpr bool is_rect_kind(uint32_t kind) {
 constexpr uint32_t kNoPage = UINT32_MAX;
 
 // A run of instances drawn from one page, or from a page and a colour page: one draw call.
-// Unflagged glyphs sample `page` (its format decides their math: kLcd32, per-channel coverage
+// Unflagged glyphs sample `page` (its format decides their math: kLcd24, per-channel coverage
 // with dual-source blending, Backend::dual_source_blend); glyphs flagged with
 // kSampleColorPage sample `color_page`, which must then be a kColor32 page (usually `page` is
 // the coverage page of the text and `color_page` the colour page of its emoji).
@@ -235,9 +252,9 @@ class Backend {
   virtual Result<VulkanFrameSync> frame_sync(bool frame_open) const;
   // True when async copies run in their own submission on a dedicated transfer queue (Vulkan).
   virtual bool uses_transfer_queue() const { return false; }
-  // True when the backend draws kLcd32 pages: dual-source blending (GL 3.3's
+  // True when the backend draws kLcd24 pages: dual-source blending (GL 3.3's
   // ARB_blend_func_extended, Vulkan's dualSrcBlend feature), each colour channel blended with
-  // its own coverage. False: a batch on a kLcd32 page is refused (the pipeline draws LCD text
+  // its own coverage. False: a batch on a kLcd24 page is refused (the pipeline draws LCD text
   // greyscale instead).
   virtual bool dual_source_blend() const { return false; }
 };

@@ -23,7 +23,9 @@ void run_readback_property(GpuDevice& dev, UploadMode mode, int frames, uint32_t
   pages.emplace_back(1, PixelFormat::kColor32, 128, 32, /*pad=*/8);  // stride != width
   pages.emplace_back(2, PixelFormat::kCoverage8, 96, 96, /*pad=*/5);
   pages.emplace_back(3, PixelFormat::kColor32, 40, 40, /*pad=*/2);  // stride not whole pixels
-  pages.emplace_back(4, PixelFormat::kLcd32, 72, 24, /*pad=*/4);    // LCD glyphs' page kind
+  // LCD glyphs' page kind: an R8 texture three texels a pixel (strides in bytes, any).
+  pages.emplace_back(4, PixelFormat::kLcd24, 72, 24, /*pad=*/4);
+  pages.emplace_back(5, PixelFormat::kLcd24, 37, 20, /*pad=*/1);
   uint64_t recreated = 0;
   for (int f = 1; f <= frames; ++f) {
     for (SimPage& p : pages) {
@@ -264,6 +266,7 @@ TEST_P(BackendConformance, GrowthKeepsContent) {
   std::vector<SimPage> pages;
   pages.emplace_back(0, PixelFormat::kCoverage8, 64, 32);
   pages.emplace_back(1, PixelFormat::kColor32, 32, 16);
+  pages.emplace_back(2, PixelFormat::kLcd24, 24, 16);
   uint32_t recreated = 0;
   for (int f = 1; f <= 6; ++f) {
     for (SimPage& p : pages) {
@@ -276,7 +279,7 @@ TEST_P(BackendConformance, GrowthKeepsContent) {
     ASSERT_TRUE(dev->end_frame(uint64_t(f)).ok());
     for (const SimPage& p : pages) EXPECT_EQ(texture_mismatch(*dev, p), "") << "frame " << f;
   }
-  EXPECT_EQ(recreated, 10u);
+  EXPECT_EQ(recreated, 15u);
   EXPECT_LE(dev->completed_frame(), 6u);
   ASSERT_TRUE(dev->finish().ok());
 }
@@ -332,6 +335,16 @@ TEST_P(BackendConformance, FormatChangeReplacesTexture) {
   ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
   EXPECT_EQ(st.textures_recreated, 1u);
   EXPECT_EQ(texture_mismatch(*dev, pages[0]), "");
+  // And to an LCD page (R8 again, three times as wide), then back to coverage.
+  for (PixelFormat f : {PixelFormat::kLcd24, PixelFormat::kCoverage8}) {
+    pages[0] = SimPage(0, f, 32, 32);
+    pages[0].write({0, 0, 32, 32}, rng);
+    pages[0].dirty = {{1, 2, 3, 4}};
+    st = {};
+    ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, &st).ok());
+    EXPECT_EQ(st.textures_recreated, 1u);
+    EXPECT_EQ(texture_mismatch(*dev, pages[0]), "") << int(f);
+  }
 }
 
 TEST_P(BackendConformance, RejectsBadInput) {
@@ -431,7 +444,7 @@ TEST_P(BackendConformance, DrawMatchesReferenceCompositor) {
   ASSERT_TRUE(dev->finish().ok());
 }
 
-// LCD pages (kLcd32) drawn with dual-source blending: each channel blends with its own coverage
+// LCD pages (kLcd24) drawn with dual-source blending: each channel blends with its own coverage
 // (times the instance's alpha), every instance kind, with a colour page's glyphs in the same
 // batch; the reference compositor does the GS_LCD shader's math.
 TEST_P(BackendConformance, LcdPagesBlendPerChannelAsTheReferenceCompositor) {
@@ -440,7 +453,7 @@ TEST_P(BackendConformance, LcdPagesBlendPerChannelAsTheReferenceCompositor) {
   if (!dev->dual_source_blend()) GTEST_SKIP() << "no dual-source blending on this device";
   std::mt19937 rng(29);
   std::vector<SimPage> pages;
-  pages.emplace_back(0, PixelFormat::kLcd32, 64, 64, 4);
+  pages.emplace_back(0, PixelFormat::kLcd24, 64, 64, 4);
   pages.emplace_back(1, PixelFormat::kColor32, 32, 32);
   for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
   ASSERT_TRUE(upload_pages(*dev, pages, UploadMode::kAsync, nullptr).ok());

@@ -21,7 +21,7 @@ std::vector<SimPage> every_page_kind(std::mt19937& rng) {
   std::vector<SimPage> pages;
   pages.emplace_back(0, PixelFormat::kCoverage8, 64, 64);
   pages.emplace_back(1, PixelFormat::kColor32, 32, 32, 4);
-  pages.emplace_back(2, PixelFormat::kLcd32, 64, 64);
+  pages.emplace_back(2, PixelFormat::kLcd24, 64, 64);
   for (SimPage& p : pages) p.write({0, 0, p.width, p.height}, rng);
   return pages;
 }

@@ -100,7 +100,7 @@ StagingPlan plan_staging(std::span<const PageUpload> pages, const std::vector<bo
                               plan.slot_bytes + size_t(y0) * row, row,
                               std::min(band_rows, r.h - y0)});
       }
-      plan.copies.push_back({p.page, p.format, r, plan.slot_bytes});
+      plan.copies.push_back({p.page, p.format, texel_rect(p.format, r), plan.slot_bytes});
       plan.slot_bytes += align_up(row * size_t(r.h), kStagingAlign);
       plan.bytes += row * size_t(r.h);
     }
@@ -108,18 +108,18 @@ StagingPlan plan_staging(std::span<const PageUpload> pages, const std::vector<bo
   return plan;
 }
 
-// The copies that fill `r` of page `p` from `src` (its top-left pixel): one, or one per row
-// when the stride is not a whole number of pixels (row lengths count pixels).
+// The copies that fill `r` of page `p` from `src` (its top-left pixel), in texels: one, or
+// one per row when the stride is not a whole number of texels (row lengths count texels).
 void add_client_copies(const PageUpload& p, const Rect& r, RectSource src,
                        std::vector<ClientCopy>* out) {
   if (r.empty()) return;
-  const size_t bpp = size_t(bytes_per_pixel(p.format));
-  if (src.stride % bpp == 0) {
-    out->push_back({p.page, p.format, r, src.pixels, src.stride});
+  const Rect t = texel_rect(p.format, r);
+  if (src.stride % size_t(texel_bytes(p.format)) == 0) {
+    out->push_back({p.page, p.format, t, src.pixels, src.stride});
     return;
   }
-  for (int y = 0; y < r.h; ++y) {
-    out->push_back({p.page, p.format, Rect{r.x, r.y + y, r.w, 1},
+  for (int y = 0; y < t.h; ++y) {
+    out->push_back({p.page, p.format, Rect{t.x, t.y + y, t.w, 1},
                     src.pixels + size_t(y) * src.stride, src.stride});
   }
 }
@@ -145,14 +145,16 @@ GpuDevice::~GpuDevice() = default;
 Status GpuDevice::validate(const PageUpload& p) const {
   char buf[200];
   const int max_size = backend_->max_texture_size();
-  if (p.width <= 0 || p.height <= 0 || p.width > max_size || p.height > max_size) {
-    std::snprintf(buf, sizeof buf, "upload: page %u has size %dx%d (limit %d)", p.page, p.width,
-                  p.height, max_size);
-    return {ErrorCode::kInvalidArgument, buf};
-  }
   if (int(p.format) >= kPixelFormatCount) {
     std::snprintf(buf, sizeof buf, "upload: page %u has unknown pixel format %d", p.page,
                   int(p.format));
+    return {ErrorCode::kInvalidArgument, buf};
+  }
+  // An LCD page's texture is three texels wide per pixel (backend.h).
+  const int k = texels_per_pixel(p.format);
+  if (p.width <= 0 || p.height <= 0 || p.width > max_size / k || p.height > max_size) {
+    std::snprintf(buf, sizeof buf, "upload: page %u has size %dx%d (limit %d%s)", p.page, p.width,
+                  p.height, max_size, k == 1 ? "" : "; LCD pages: a third of it wide");
     return {ErrorCode::kInvalidArgument, buf};
   }
   const size_t bpp = size_t(bytes_per_pixel(p.format));
@@ -213,7 +215,7 @@ Status GpuDevice::upload(std::span<const PageUpload> pages, UploadMode mode, Upl
     status = backend_->copy_from_client(client);
     if (status.ok()) {
       for (const ClientCopy& c : client) {
-        st->bytes += uint64_t(c.rect.w) * uint64_t(c.rect.h) * uint64_t(bytes_per_pixel(c.format));
+        st->bytes += uint64_t(c.rect.w) * uint64_t(c.rect.h) * uint64_t(texel_bytes(c.format));
       }
       st->copy_commands += uint32_t(client.size());
     }
@@ -230,8 +232,9 @@ Status GpuDevice::ensure_pages(std::span<const PageUpload> pages, UploadMode mod
   for (size_t i = 0; i < pages.size(); ++i) {
     const PageUpload& p = pages[i];
     const PageDesc desc{p.page, p.format, p.width, p.height};
+    const PageDesc texture{p.page, p.format, p.width * texels_per_pixel(p.format), p.height};
     bool must_upload_whole = false;
-    GS_TRY(backend_->ensure_page(desc, &must_upload_whole, st));
+    GS_TRY(backend_->ensure_page(texture, &must_upload_whole, st));
     pages_[p.page] = desc;
     (*whole)[i] = must_upload_whole || (mode == UploadMode::kWholePage && !p.dirty.empty());
     if ((*whole)[i] && !p.pixels) {
@@ -324,7 +327,7 @@ static Status check_batch(std::span<const GlyphInstance> instances, const DrawBa
     return {ErrorCode::kInvalidArgument,
             "draw: batch uses page " + std::to_string(b.page) + ", which was never uploaded"};
   }
-  if (b.page != kNoPage && !dual_source && pages.at(b.page).format == PixelFormat::kLcd32) {
+  if (b.page != kNoPage && !dual_source && pages.at(b.page).format == PixelFormat::kLcd24) {
     return {ErrorCode::kInvalidArgument, "draw: batch uses LCD page " + std::to_string(b.page) +
                                              " but the device has no dual-source blending"};
   }
@@ -399,7 +402,9 @@ Status GpuDevice::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int*
             "read_texture: no texture for page " + std::to_string(page)};
   }
   if (!pixels) return {ErrorCode::kInvalidArgument, "read_texture: null output"};
-  return backend_->read_texture(page, pixels, width, height);
+  GS_TRY(backend_->read_texture(page, pixels, width, height));
+  if (width) *width /= texels_per_pixel(pages_.at(page).format);  // texels to atlas pixels
+  return {};
 }
 
 }  // namespace glyphstream::gpu

@@ -114,7 +114,8 @@ class GpuDevice {
   std::string async_path() const;
   std::string renderer() const;
 
-  // Test hook: reads a page texture back (tight rows, the page's format).
+  // Test hook: reads a page texture back (tight rows, the page's format: the same bytes as the
+  // CPU page's rows; *width in atlas pixels, an LCD page's texture being three texels a pixel).
   Status read_texture(uint32_t page, std::vector<uint8_t>* pixels, int* width, int* height);
 
   // The API, and what only one API has, so that no caller names a backend class: whether async
@@ -122,7 +123,7 @@ class GpuDevice {
   // sync (glyphstream/vulkan.h; kUnsupported on every other backend).
   GpuApi api() const { return backend_->api(); }
   bool uses_transfer_queue() const { return backend_->uses_transfer_queue(); }
-  // Whether kLcd32 pages can be drawn (dual-source blending; Backend::dual_source_blend).
+  // Whether kLcd24 pages can be drawn (dual-source blending; Backend::dual_source_blend).
   bool dual_source_blend() const { return backend_->dual_source_blend(); }
   Status set_vulkan_frame_target(const VulkanFrameTarget& target);
   Result<VulkanFrameSync> vulkan_frame_sync(bool frame_open) const;

@@ -43,7 +43,7 @@ class RecordingBackend final : public Backend {
     log.push_back("ensure " + std::to_string(d.page));
     *whole = false;
     Image& img = pages[d.page];
-    const size_t bpp = size_t(bytes_per_pixel(d.format));
+    const size_t bpp = size_t(texel_bytes(d.format));
     if (!img.pixels.empty() && img.desc.format == d.format && img.desc.width == d.width &&
         img.desc.height == d.height) {
       return {};
@@ -88,7 +88,7 @@ class RecordingBackend final : public Backend {
     log.push_back("staging " + std::to_string(slot));
     const std::vector<uint8_t>& mem = slots_[size_t(slot)];
     for (const StagingCopy& c : copies) {
-      const size_t row = size_t(c.rect.w) * size_t(bytes_per_pixel(c.format));
+      const size_t row = size_t(c.rect.w) * size_t(texel_bytes(c.format));
       EXPECT_LE(c.offset + row * size_t(c.rect.h), last_map_bytes);
       write_rect(c.page, c.rect, mem.data() + c.offset, row);
       staged.push_back(c);
@@ -99,7 +99,7 @@ class RecordingBackend final : public Backend {
   Status copy_from_client(std::span<const ClientCopy> copies) override {
     log.push_back("client " + std::to_string(copies.size()));
     for (const ClientCopy& c : copies) {
-      const size_t bpp = size_t(bytes_per_pixel(c.format));
+      const size_t bpp = size_t(texel_bytes(c.format));
       EXPECT_TRUE(c.stride % bpp == 0 || c.rect.h == 1) << "the ClientCopy stride contract";
       write_rect(c.page, c.rect, c.pixels, c.stride);
       client.push_back(c);
@@ -140,7 +140,7 @@ class RecordingBackend final : public Backend {
  private:
   void write_rect(uint32_t page, const Rect& r, const uint8_t* src, size_t src_stride) {
     Image& img = pages.at(page);
-    const size_t bpp = size_t(bytes_per_pixel(img.desc.format));
+    const size_t bpp = size_t(texel_bytes(img.desc.format));
     const size_t row = size_t(img.desc.width) * bpp;
     for (int y = 0; y < r.h; ++y) {
       std::memcpy(img.pixels.data() + size_t(r.y + y) * row + size_t(r.x) * bpp,
@@ -219,14 +219,17 @@ TEST(GpuDeviceStaging, RectsArePackedAlignedInOrder) {
   std::vector<CpuImage> images;
   images.emplace_back(0, PixelFormat::kCoverage8, 100, 60, /*pad=*/3, 1);
   images.emplace_back(1, PixelFormat::kColor32, 40, 30, /*pad=*/8, 2);
+  images.emplace_back(2, PixelFormat::kLcd24, 30, 20, /*pad=*/1, 5);
   images[0].dirty = {{0, 0, 7, 3}, {10, 5, 0, 4}, {50, 20, 33, 17}, {99, 59, 1, 1}};
   images[1].dirty = {{1, 2, 3, 5}, {0, 0, 40, 30}};
+  images[2].dirty = {{3, 1, 5, 2}, {29, 19, 1, 1}};
   UploadStats st;
   ASSERT_TRUE(upload(*dev, images, UploadMode::kAsync, &st).ok());
 
   // One copy per non-empty rect, in page and rect order; each starts on a kStagingAlign
   // boundary right after the previous rect's tight rows (less than kStagingAlign of padding).
-  ASSERT_EQ(backend->staged.size(), 5u);
+  // The backend sees texels: an LCD page's rect three times as wide.
+  ASSERT_EQ(backend->staged.size(), 7u);
   size_t end = 0;
   uint64_t pixel_bytes = 0;
   size_t k = 0;
@@ -235,7 +238,7 @@ TEST(GpuDeviceStaging, RectsArePackedAlignedInOrder) {
       if (r.empty()) continue;
       const StagingCopy& c = backend->staged[k++];
       EXPECT_EQ(c.page, img.id);
-      EXPECT_EQ(c.rect, r);
+      EXPECT_EQ(c.rect, texel_rect(img.format, r));
       EXPECT_EQ(c.offset % kStagingAlign, 0u);
       EXPECT_GE(c.offset, end);
       EXPECT_LT(c.offset - end, kStagingAlign);
@@ -248,10 +251,11 @@ TEST(GpuDeviceStaging, RectsArePackedAlignedInOrder) {
   EXPECT_GE(backend->last_map_bytes, end);
   EXPECT_LT(backend->last_map_bytes - end, kStagingAlign);
   EXPECT_EQ(st.bytes, pixel_bytes);
-  EXPECT_EQ(st.copy_commands, 5u);
+  EXPECT_EQ(st.copy_commands, 7u);
   EXPECT_EQ(st.stalls, 0u);
-  const std::vector<std::string> want = {"begin async", "ensure 0",  "ensure 1", "idle 0",
-                                         "map 0",       "staging 0", "end"};
+  EXPECT_EQ(backend->pages.at(2).desc.width, 90) << "an LCD page: three texels a pixel";
+  const std::vector<std::string> want = {"begin async", "ensure 0", "ensure 1",  "ensure 2",
+                                         "idle 0",      "map 0",    "staging 0", "end"};
   EXPECT_EQ(backend->log, want);
 }
 
@@ -328,15 +332,19 @@ TEST(GpuDeviceDispatch, SyncWholePageAndFormatChangeUseClientCopies) {
   std::vector<CpuImage> images;
   images.emplace_back(0, PixelFormat::kColor32, 20, 10, /*pad=*/2, 6);  // stride not whole pixels
   images.emplace_back(1, PixelFormat::kCoverage8, 30, 30, 0, 7);
+  images.emplace_back(2, PixelFormat::kLcd24, 15, 10, /*pad=*/1, 9);  // whole texels (R8)
   images[0].dirty = {{2, 3, 4, 5}};
   images[1].dirty = {{0, 0, 5, 5}, {10, 10, 3, 3}};
+  images[2].dirty = {{1, 2, 4, 3}};
   UploadStats st;
   ASSERT_TRUE(upload(*dev, images, UploadMode::kSync, &st).ok());
-  // Page 0's rect goes row by row (5 copies), page 1's two rects whole; nothing is staged.
-  EXPECT_EQ(backend->client.size(), 7u);
+  // Page 0's rect goes row by row (5 copies), page 1's two rects whole, page 2's rect whole
+  // (its texels are bytes) and three times as wide; nothing is staged.
+  EXPECT_EQ(backend->client.size(), 8u);
   EXPECT_TRUE(backend->staged.empty());
-  EXPECT_EQ(st.copy_commands, 7u);
-  EXPECT_EQ(st.bytes, uint64_t(4 * 5 * 4 + 25 + 9));
+  EXPECT_EQ(st.copy_commands, 8u);
+  EXPECT_EQ(st.bytes, uint64_t(4 * 5 * 4 + 25 + 9 + 4 * 3 * 3));
+  EXPECT_EQ(backend->client.back().rect, (Rect{3, 2, 12, 3}));
   for (const CpuImage& img : images) {
     for (const Rect& r : img.dirty) EXPECT_EQ(texture_rect(*dev, img, r), img.rect_bytes(r));
   }
@@ -344,6 +352,7 @@ TEST(GpuDeviceDispatch, SyncWholePageAndFormatChangeUseClientCopies) {
   // Whole-page mode: each dirty page entirely, a clean page not at all.
   backend->client.clear();
   images[0].dirty.clear();
+  images[2].dirty.clear();
   images[1].dirty = {{1, 1, 1, 1}};
   st = {};
   ASSERT_TRUE(upload(*dev, images, UploadMode::kWholePage, &st).ok());
@@ -381,6 +390,8 @@ TEST(GpuDeviceValidation, BadInputNeverReachesTheBackend) {
   const Case cases[] = {
       {"rect outside", {0, PixelFormat::kCoverage8, 64, 64, px.data(), 64, outside, {}}, {}},
       {"too wide", {0, PixelFormat::kCoverage8, 513, 4, px.data(), 513, inside, {}}, {}},
+      // An LCD page's texture is three texels a pixel: 171 px are 513 texels.
+      {"LCD too wide", {0, PixelFormat::kLcd24, 171, 4, px.data(), 513, inside, {}}, {}},
       {"zero height", {0, PixelFormat::kCoverage8, 64, 0, px.data(), 64, inside, {}}, {}},
       {"no pixels", {0, PixelFormat::kCoverage8, 64, 64, nullptr, 64, inside, {}}, {}},
       {"short stride", {0, PixelFormat::kColor32, 64, 64, px.data(), 255, inside, {}}, {}},
@@ -423,9 +434,9 @@ TEST(GpuDeviceValidation, BadInputNeverReachesTheBackend) {
 TEST(GpuDeviceValidation, AnLcdPageBatchNeedsDualSourceBlending) {
   auto [backend, dev] = make_device(1);
   EXPECT_FALSE(dev->dual_source_blend());
-  std::vector<uint8_t> px(16 * 16 * 4, 0);
+  std::vector<uint8_t> px(16 * 16 * 3, 0);
   const Rect all[] = {{0, 0, 16, 16}};
-  const PageUpload lcd{0, PixelFormat::kLcd32, 16, 16, px.data(), 64, all, {}};
+  const PageUpload lcd{0, PixelFormat::kLcd24, 16, 16, px.data(), 48, all, {}};
   ASSERT_TRUE(dev->upload({&lcd, 1}, UploadMode::kSync, nullptr).ok()) << "uploads are fine";
   backend->log.clear();
   GlyphInstance g;

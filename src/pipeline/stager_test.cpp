@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "glyphstream/headless_gl.h"
+#include "text/layout.h"
+#include "text/rasterizer.h"
 
 namespace glyphstream::pipeline {
 namespace {
@@ -60,11 +62,12 @@ class StagerTest : public ::testing::TestWithParam<UploadMode> {
     ASSERT_EQ(w, info.width);
     ASSERT_EQ(h, info.height);
     const uint8_t* cpu = atlas_->page_pixels(page);
+    const size_t row = size_t(w) * size_t(bytes_per_pixel(info.format));
     size_t rows_differing = 0;
     for (int y = 0; y < h; ++y) {
-      const uint8_t* a = tex.data() + size_t(y) * size_t(w);
+      const uint8_t* a = tex.data() + size_t(y) * row;
       const uint8_t* b = cpu + size_t(y) * atlas_->page_stride(page);
-      rows_differing += !std::equal(a, a + w, b);
+      rows_differing += !std::equal(a, a + row, b);
     }
     EXPECT_EQ(rows_differing, 0u) << "page " << page << " on the GPU differs from its CPU image";
   }
@@ -142,6 +145,56 @@ TEST_P(StagerTest, AFailedUploadResendsItsPagesWholeAndLosesNothing) {
   EXPECT_FALSE(stager_->resend_pending());
   EXPECT_GE(retry.bytes_uploaded, page_bytes(0)) << "the page went whole";
   expect_texture_equals_page(0);
+}
+
+// An LCD glyph (issue 24), rasterized in FreeType's LCD mode and placed, staged and uploaded as
+// the pipeline does: its page is an R8 texture three texels wide per pixel; the glyph's box with
+// its 1-px gutter is 3 (w + 2) x (h + 2) texels, the gutter zero, and texel 3x + c of a row is
+// the rasterizer's channel c of pixel x.
+TEST_P(StagerTest, AnLcdGlyphIsThreeR8TexelsAPixelHoldingTheRasterizersChannels) {
+  text::FontRegistry registry;
+  auto layouter = text::Layouter::create(&registry);
+  ASSERT_TRUE(layouter.ok()) << layouter.status().to_string();
+  text::LayoutParams params;
+  params.font = "DejaVu Sans 16";
+  params.rendering.antialias = Antialias::kSubpixel;
+  auto laid = layouter.value()->layout("g", params);
+  ASSERT_TRUE(laid.ok() && laid->glyphs.size() == 1u);
+  const text::ShapedGlyph& g = laid->glyphs[0];
+  text::Rasterizer rasterizer(&registry);
+  auto raster = rasterizer.rasterize({g.face, g.glyph_id, g.size_26_6, 1, 0, g.render});
+  ASSERT_TRUE(raster.ok()) << raster.status().to_string();
+  const text::GlyphBitmap& b = bitmaps_.emplace_back(std::move(raster).value());
+  ASSERT_EQ(b.format, PixelFormat::kLcd24);
+  ASSERT_GT(b.width, 2);
+  ASSERT_EQ(b.pixels.size(), size_t(b.width) * size_t(b.height) * 3u) << "3 bytes a pixel";
+  const atlas::AllocResult r = atlas_->allocate(PixelFormat::kLcd24, b.width, b.height);
+  ASSERT_EQ(r.status, atlas::AllocStatus::kOk);
+  stager_->stage(r.alloc.handle, &b);
+  FrameStats stats;
+  stager_->write_pending(stats);
+  ASSERT_TRUE(stager_->upload(stats).ok());
+
+  std::vector<uint8_t> texels;
+  int tw = 0, th = 0;
+  ASSERT_TRUE(device_->backend().read_texture(r.alloc.page, &texels, &tw, &th).ok());
+  EXPECT_EQ(tw, 3 * kPageWidth) << "three R8 texels a pixel";
+  ASSERT_EQ(texels.size(), size_t(tw) * size_t(th)) << "one byte a texel";
+  const Rect box{3 * (r.alloc.rect.x - 1), r.alloc.rect.y - 1, 3 * (b.width + 2), b.height + 2};
+  size_t wrong = 0, ink = 0;
+  for (int y = box.y; y < box.bottom(); ++y) {
+    for (int x = box.x; x < box.right(); ++x) {
+      const int gx = (x - box.x) / 3 - 1, gy = y - box.y - 1, c = (x - box.x) % 3;
+      const bool gutter = gx < 0 || gy < 0 || gx >= b.width || gy >= b.height;
+      const uint8_t want =
+          gutter ? 0 : b.pixels[(size_t(gy) * size_t(b.width) + size_t(gx)) * 3 + size_t(c)];
+      wrong += texels[size_t(y) * size_t(tw) + size_t(x)] != want;
+      ink += want != 0;
+    }
+  }
+  EXPECT_EQ(wrong, 0u) << "texels of the glyph's " << box.w << " x " << box.h << " box";
+  EXPECT_GT(ink, size_t(b.width) * 3u) << "the glyph has ink";
+  expect_texture_equals_page(r.alloc.page);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, StagerTest,

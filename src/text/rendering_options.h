@@ -17,7 +17,7 @@ Status check_rendering_style(const RenderingStyle& r);
 
 // The render mode byte: bit 0 monochrome (antialias none), bits 1..2 the hint style the
 // rasterizer applies (kAuto resolved), bit 3 FreeType's auto-hinter forced, bit 4 LCD
-// (antialias subpixel: three coverages per pixel, a kLcd32 bitmap) and bits 5..6 its
+// (antialias subpixel: three coverages per pixel, a kLcd24 bitmap) and bits 5..6 its
 // SubpixelOrder. 0 is grey and unhinted, what glyphstream always drew.
 namespace render_mode {
 inline constexpr uint8_t kMono = 0x01;

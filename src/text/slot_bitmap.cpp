@@ -42,9 +42,9 @@ bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap*
     }
     case FT_PIXEL_MODE_LCD:
     case FT_PIXEL_MODE_LCD_V: {
-      lcd_to_rgba(bm.buffer, bm.pitch, int(bm.width), int(bm.rows),
-                  bm.pixel_mode == FT_PIXEL_MODE_LCD_V,
-                  order == SubpixelOrder::kBgr || order == SubpixelOrder::kVbgr, &out);
+      lcd_to_rgb(bm.buffer, bm.pitch, int(bm.width), int(bm.rows),
+                 bm.pixel_mode == FT_PIXEL_MODE_LCD_V,
+                 order == SubpixelOrder::kBgr || order == SubpixelOrder::kVbgr, &out);
       break;
     }
     case FT_PIXEL_MODE_BGRA: {
@@ -68,32 +68,31 @@ bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap*
   return true;
 }
 
-void lcd_to_rgba(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
-                 GlyphBitmap* out) {
+void lcd_to_rgb(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
+                GlyphBitmap* out) {
   const int w = vertical ? width : width / 3;
   const int h = vertical ? rows / 3 : rows;
   out->width = w;
   out->height = h;
-  out->format = PixelFormat::kLcd32;
+  out->format = PixelFormat::kLcd24;
   if (w <= 0 || h <= 0) {
     out->width = out->height = 0;
     out->pixels.clear();
     return;
   }
-  out->pixels.assign(size_t(w) * size_t(h) * 4, 0);
+  out->pixels.assign(size_t(w) * size_t(h) * 3, 0);
   const int r = swap_rb ? 2 : 0, b = swap_rb ? 0 : 2;
   for (int y = 0; y < h; ++y) {
-    uint8_t* dst = out->pixels.data() + size_t(y) * size_t(w) * 4;
+    uint8_t* dst = out->pixels.data() + size_t(y) * size_t(w) * 3;
     for (int x = 0; x < w; ++x) {
       uint8_t s[3];
       for (int k = 0; k < 3; ++k) {
         const int sy = vertical ? 3 * y + k : y, sx = vertical ? x : 3 * x + k;
         s[k] = buffer[std::ptrdiff_t(sy) * pitch + sx];
       }
-      dst[4 * x + 0] = s[r];
-      dst[4 * x + 1] = s[1];
-      dst[4 * x + 2] = s[b];
-      dst[4 * x + 3] = s[1];
+      dst[3 * x + 0] = s[r];
+      dst[3 * x + 1] = s[1];
+      dst[3 * x + 2] = s[b];
     }
   }
 }

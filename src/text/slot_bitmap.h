@@ -2,9 +2,10 @@
 // number of grey levels), monochrome (1 bit to 0/255), colour (premultiplied BGRA to RGBA) and
 // LCD. LCD (subpixel) bitmaps: FreeType's FT_PIXEL_MODE_LCD / LCD_V output (three coverages per
 // pixel, side by side or stacked, filtered by FT_LCD_FILTER_DEFAULT as cairo asks) turned into
-// a kLcd32 bitmap as cairo's _fill_xrender_bitmap turns it into component-alpha ARGB: R, G, B
-// are the coverages of the target's red, green and blue channels (for bgr / vbgr the stripes
-// are swapped, the first one being blue), A is the green coverage.
+// a kLcd24 bitmap, three bytes per pixel: R, G, B are the coverages of the target's red, green
+// and blue channels, as cairo's _fill_xrender_bitmap orders them (for bgr / vbgr the stripes
+// are swapped, the first one being blue). cairo's component-alpha ARGB adds green's coverage as
+// A; the atlas does not store it (the shaders take G for it).
 #pragma once
 
 #include <ft2build.h>
@@ -24,7 +25,7 @@ bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap*
 // `buffer` holds `rows` rows of `pitch` bytes (negative: bottom-up) of `width` bytes each.
 // Horizontal (vertical = false): width is three times the pixel width. Vertical: rows is three
 // times the pixel height. swap_rb: bgr / vbgr. Sets out's size, format and pixels.
-void lcd_to_rgba(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
-                 GlyphBitmap* out);
+void lcd_to_rgb(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
+                GlyphBitmap* out);
 
 }  // namespace glyphstream::text

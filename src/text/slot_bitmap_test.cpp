@@ -15,27 +15,27 @@ TEST(SlotBitmap, HorizontalStripesBecomeChannelsAndBgrSwapsThem) {
   // One row of two pixels: stripes (10, 20, 30) (40, 50, 60).
   const std::vector<uint8_t> row = {10, 20, 30, 40, 50, 60};
   GlyphBitmap rgb, bgr;
-  lcd_to_rgba(row.data(), 6, 6, 1, /*vertical=*/false, /*swap_rb=*/false, &rgb);
-  lcd_to_rgba(row.data(), 6, 6, 1, /*vertical=*/false, /*swap_rb=*/true, &bgr);
-  EXPECT_EQ(rgb.format, PixelFormat::kLcd32);
+  lcd_to_rgb(row.data(), 6, 6, 1, /*vertical=*/false, /*swap_rb=*/false, &rgb);
+  lcd_to_rgb(row.data(), 6, 6, 1, /*vertical=*/false, /*swap_rb=*/true, &bgr);
+  EXPECT_EQ(rgb.format, PixelFormat::kLcd24);
   EXPECT_EQ(rgb.width, 2);
   EXPECT_EQ(rgb.height, 1);
-  EXPECT_EQ(rgb.pixels, (std::vector<uint8_t>{10, 20, 30, 20, 40, 50, 60, 50}));
-  EXPECT_EQ(bgr.pixels, (std::vector<uint8_t>{30, 20, 10, 20, 60, 50, 40, 50}));
+  EXPECT_EQ(rgb.pixels, (std::vector<uint8_t>{10, 20, 30, 40, 50, 60}));
+  EXPECT_EQ(bgr.pixels, (std::vector<uint8_t>{30, 20, 10, 60, 50, 40}));
 }
 
 TEST(SlotBitmap, VerticalStripesAreRowsAndBottomUpPitchIsHonoured) {
   // One pixel column, two pixels high: six stripe rows.
   const std::vector<uint8_t> rows = {1, 2, 3, 4, 5, 6};
   GlyphBitmap v;
-  lcd_to_rgba(rows.data(), 1, 1, 6, /*vertical=*/true, /*swap_rb=*/false, &v);
+  lcd_to_rgb(rows.data(), 1, 1, 6, /*vertical=*/true, /*swap_rb=*/false, &v);
   EXPECT_EQ(v.width, 1);
   EXPECT_EQ(v.height, 2);
-  EXPECT_EQ(v.pixels, (std::vector<uint8_t>{1, 2, 3, 2, 4, 5, 6, 5}));
+  EXPECT_EQ(v.pixels, (std::vector<uint8_t>{1, 2, 3, 4, 5, 6}));
   GlyphBitmap up;  // the same rows stored bottom-up
   const std::vector<uint8_t> flipped = {6, 5, 4, 3, 2, 1};
-  lcd_to_rgba(flipped.data() + 5, -1, 1, 6, /*vertical=*/true, /*swap_rb=*/true, &up);
-  EXPECT_EQ(up.pixels, (std::vector<uint8_t>{3, 2, 1, 2, 6, 5, 4, 5}));
+  lcd_to_rgb(flipped.data() + 5, -1, 1, 6, /*vertical=*/true, /*swap_rb=*/true, &up);
+  EXPECT_EQ(up.pixels, (std::vector<uint8_t>{3, 2, 1, 6, 5, 4}));
 }
 
 class LcdRasterTest : public ::testing::Test {
@@ -71,7 +71,7 @@ class LcdRasterTest : public ::testing::Test {
     for (int o = 0; o < outer; ++o) {
       for (int i = 0; i < inner; ++i) {
         const int x = vertical ? o : i, y = vertical ? i : o;
-        const uint8_t* p = &b.pixels[(size_t(y) * b.width + x) * 4];
+        const uint8_t* p = &b.pixels[(size_t(y) * b.width + x) * 3];
         if (p[0] + p[1] + p[2] == 0) continue;
         sum += p[c];
         break;
@@ -87,10 +87,11 @@ TEST_F(LcdRasterTest, StripesLandInTheirChannelsForEveryOrder) {
   const GlyphBitmap rgb = raster(request("l", SubpixelOrder::kRgb));
   const GlyphBitmap bgr = raster(request("l", SubpixelOrder::kBgr));
   ASSERT_GT(rgb.width, 0);
-  EXPECT_EQ(rgb.format, PixelFormat::kLcd32);
+  EXPECT_EQ(rgb.format, PixelFormat::kLcd24);
   EXPECT_EQ(rgb.width, bgr.width);
+  EXPECT_EQ(rgb.pixels.size(), size_t(rgb.width) * size_t(rgb.height) * 3) << "3 bytes a pixel";
   ASSERT_EQ(rgb.pixels.size(), bgr.pixels.size());
-  for (size_t i = 0; i < rgb.pixels.size(); i += 4) {  // bgr is rgb with red and blue swapped
+  for (size_t i = 0; i < rgb.pixels.size(); i += 3) {  // bgr is rgb with red and blue swapped
     EXPECT_EQ(rgb.pixels[i], bgr.pixels[i + 2]);
     EXPECT_EQ(rgb.pixels[i + 1], bgr.pixels[i + 1]);
     EXPECT_EQ(rgb.pixels[i + 2], bgr.pixels[i]);

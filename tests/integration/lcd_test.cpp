@@ -154,15 +154,16 @@ TEST_P(Lcd, TheColourFringeIsOnTheSideOfTheOrder) {
   }
 }
 
-// A small atlas of LCD pages (RGBA8, 128 px wide, starting 32 px high): every frame brings new
-// CJK glyphs, pages grow and shelves are evicted, and every frame still equals the reference.
+// A small atlas of LCD pages (R8 three texels a pixel, 128 px wide, starting 32 px high): every
+// frame brings new CJK glyphs, pages grow and shelves are evicted, and every frame still equals
+// the reference.
 TEST_P(Lcd, LcdPagesGrowAndEvictWithoutStaleGlyphsInEveryUploadMode) {
   for (UploadMode mode : {UploadMode::kAsync, UploadMode::kSync, UploadMode::kWholePage}) {
     TextSystemDesc desc = desc_in(mode);
     desc.page_width = 128;
     desc.page_initial_height = 32;
     desc.page_max_height = 128;
-    desc.atlas_budget_bytes = 2 * 128 * 128 * 4;
+    desc.atlas_budget_bytes = 2 * 128 * 128 * 3;  // two LCD pages at their largest
     desc.frames_in_flight = 2;
     auto ts = create_system(desc);
     ASSERT_NE(ts, nullptr);
@@ -247,6 +248,28 @@ TEST_P(Lcd, ATranslucentTargetDrawsGreyscaleAndCountsEveryFallback) {
   EXPECT_TRUE(testing::diff_images(a, b, kWidth, kHeight, 0).match());
   EXPECT_EQ(coloured_pixels(a), 0u);
   EXPECT_GT(testing::count_ink(a, kWidth, 0, 0, kWidth, kHeight, clear, 40), 100);
+}
+
+// An LCD page's texture is three texels a pixel wide: with pages so wide that three times that
+// is past the device's texture size (16384 px: 49,152 texels, beyond every device's limit), LCD
+// text is drawn greyscale and counted, as without dual-source blending, never refused.
+TEST_P(Lcd, PagesTooWideForAnLcdTextureDrawGreyscale) {
+  TextSystemDesc desc;
+  desc.page_width = TextSystemDesc::kMaxPageSize;
+  desc.page_initial_height = 64;
+  desc.page_max_height = 64;
+  auto ts = create_system(desc);
+  ASSERT_NE(ts, nullptr);
+  const Color white{1, 1, 1, 1};
+  const TextStyle lcd = lcd_style("Sans 16", 0x303030ffu, SubpixelOrder::kRgb);
+  TextStyle grey = lcd;
+  grey.rendering.antialias = Antialias::kGray;
+  const std::vector<uint8_t> a = frame(*ts, {{10.5f, 20, kText, lcd}}, white);
+  EXPECT_FALSE(ts->last_frame_stats().lcd_text);
+  EXPECT_EQ(ts->last_frame_stats().lcd_fallback_draws, 1u);
+  const std::vector<uint8_t> b = frame(*ts, {{10.5f, 20, kText, grey}}, white);
+  EXPECT_TRUE(testing::diff_images(a, b, kWidth, kHeight, 0).match());
+  EXPECT_GT(testing::count_ink(a, kWidth, 0, 0, kWidth, kHeight, white, 40), 100);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Lcd, ::testing::Values(GpuApi::kGl, GpuApi::kVulkan),

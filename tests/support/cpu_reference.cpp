@@ -163,12 +163,12 @@ void CpuReference::blend(const text::GlyphBitmap& bm, int x0, int y0, Color c) {
       const int tx = x0 + col;
       if (tx < 0 || tx >= width_ || !in_clip(tx, ty)) continue;
       uint8_t* d = &image_[(size_t(ty) * size_t(width_) + size_t(tx)) * 4];
-      if (bm.format == PixelFormat::kLcd32) {
+      if (bm.format == PixelFormat::kLcd24) {
         // Each channel over its own coverage (dual-source blending): colour * cov + dst * (1 -
         // cov), cov = coverage * alpha; alpha by the green coverage, as cairo keeps it.
-        const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 4];
+        const uint8_t* t = &bm.pixels[(size_t(row) * size_t(bm.width) + size_t(col)) * 3];
         for (int k = 0; k < 4; ++k) {
-          const float cov = float(t[k]) / 255.f * c.a;
+          const float cov = float(t[k < 3 ? k : 1]) / 255.f * c.a;
           const float src = k < 3 ? rgb[k] * cov : cov;
           d[k] = over(d[k], src, 1.f - cov, linear_light_ && k < 3);
         }

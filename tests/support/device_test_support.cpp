@@ -19,6 +19,8 @@ void SimPage::write(const Rect& r, std::mt19937& rng) {
     for (int x = 0; x < r.w; ++x) {
       if (format == PixelFormat::kCoverage8) {
         row[x] = uint8_t(rng());
+      } else if (format == PixelFormat::kLcd24) {  // three coverages, any values
+        for (int c = 0; c < 3; ++c) row[x * 3 + c] = uint8_t(rng());
       } else {
         const uint8_t a = uint8_t(rng());
         for (int c = 0; c < 3; ++c) row[x * 4 + c] = uint8_t(rng() % (unsigned(a) + 1));

@@ -15,7 +15,7 @@ struct Rgba {
 };
 
 // The blender sees the shader output already rounded to the target's 8 bits. `src1`: the
-// second output of dual-source blending (kLcd32 batches), each channel's own factor; without
+// second output of dual-source blending (kLcd24 batches), each channel's own factor; without
 // it, src's alpha for every channel.
 void blend(const Rgba& src, uint8_t* d, const Rgba* src1 = nullptr) {
   for (int c = 0; c < 4; ++c) {
@@ -88,6 +88,12 @@ Rgba fetch(const CpuPage& page, int x, int y) {
   const uint8_t* t =
       page.pixels + size_t(y) * page.stride + size_t(x) * size_t(bytes_per_pixel(page.format));
   Rgba out;
+  if (page.format == PixelFormat::kLcd24) {
+    // The GS_LCD shader's page_texel(): three R8 texels a pixel, (R, G, B, G).
+    for (int c = 0; c < 3; ++c) out.c[c] = float(t[c]) / 255.f;
+    out.c[3] = out.c[1];
+    return out;
+  }
   const int channels = page.format == PixelFormat::kCoverage8 ? 1 : 4;
   for (int c = 0; c < channels; ++c) out.c[c] = float(t[c]) / 255.f;
   return out;
@@ -113,7 +119,7 @@ Rgba scaled_texel(const CpuPage& page, const GlyphInstance& g, float cx, float c
              mix(fetch(page, x0, y1), fetch(page, x1, y1), fx), fy);
 }
 
-// The shader's output for pixel (px, py), or false where it discards. On a kLcd32 page (the
+// The shader's output for pixel (px, py), or false where it discards. On a kLcd24 page (the
 // GS_LCD shader) *dual is set and *src1 is the second output of dual-source blending; every
 // other output blends as premultiplied alpha (the LCD shader's o_blend = vec4(o_color.a)).
 bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out, Rgba* src1,
@@ -152,7 +158,7 @@ bool shade(const GlyphInstance& g, const Source& s, int px, int py, Rgba* out, R
   if (s.page->format == PixelFormat::kColor32) {
     if (s.linear_light) texel = linear_color_texel(texel);
     for (int c = 0; c < 4; ++c) out->c[c] = texel.c[c] * k.c[3];
-  } else if (s.page->format == PixelFormat::kLcd32) {
+  } else if (s.page->format == PixelFormat::kLcd24) {
     *dual = true;
     for (int c = 0; c < 4; ++c) src1->c[c] = texel.c[c] * k.c[3];
     for (int c = 0; c < 3; ++c) out->c[c] = k.c[c] * src1->c[c];

@@ -98,9 +98,9 @@ void GlBackend::begin_upload_query() {
 Status GlBackend::copy_from_client(std::span<const ClientCopy> copies) {
   begin_upload_query();
   for (const ClientCopy& c : copies) {
-    const size_t bpp = size_t(bytes_per_pixel(c.format));
+    const size_t bpp = size_t(texel_bytes(c.format));
     glBindTexture(GL_TEXTURE_2D, textures_.find(c.page)->tex);
-    // A stride of whole pixels is a row length; otherwise the copy is one row (backend.h).
+    // A stride of whole texels is a row length; otherwise the copy is one row (backend.h).
     glPixelStorei(GL_UNPACK_ROW_LENGTH, c.stride % bpp == 0 ? GLint(c.stride / bpp) : 0);
     glTexSubImage2D(GL_TEXTURE_2D, 0, c.rect.x, c.rect.y, c.rect.w, c.rect.h,
                     client_format(c.format), GL_UNSIGNED_BYTE, c.pixels);

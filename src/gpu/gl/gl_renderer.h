@@ -1,6 +1,6 @@
 // The instanced quad renderer: one program, one VAO over a streamed instance buffer, one
 // instanced draw call per batch (its page on unit 0, its colour page on unit 1),
-// premultiplied-alpha blending (kLcd32 pages: a second program with dual-source blending), the
+// premultiplied-alpha blending (kLcd24 pages: a second program with dual-source blending), the
 // application's state saved and restored around it.
 #pragma once
 
@@ -24,7 +24,7 @@ class QuadRenderer {
   Status draw(const DrawList& list, const PageTextures& pages, TimerQueries* timers);
   // Deletes every GL name (the device's context must be current).
   void release();
-  // Whether kLcd32 pages are drawn (the driver has a dual-source draw buffer).
+  // Whether kLcd24 pages are drawn (the driver has a dual-source draw buffer).
   bool dual_source_blend() const { return lcd_.id != 0; }
 
  private:

@@ -26,7 +26,7 @@ Status PageTextures::create(PixelFormat f, int w, int h, GLuint* out) const {
   if (features_.clear_texture) {
     glClearTexImage(tex, 0, client_format(f), GL_UNSIGNED_BYTE, nullptr);
   } else {
-    std::vector<uint8_t> zeros(size_t(w) * size_t(h) * size_t(bytes_per_pixel(f)), 0);
+    std::vector<uint8_t> zeros(size_t(w) * size_t(h) * size_t(texel_bytes(f)), 0);
     glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
     glPixelStorei(GL_UNPACK_SKIP_PIXELS, 0);
@@ -112,7 +112,7 @@ Status PageTextures::read(uint32_t page, std::vector<uint8_t>* pixels, int* widt
   glPixelStorei(GL_PACK_SKIP_PIXELS, 0);
   glPixelStorei(GL_PACK_SKIP_ROWS, 0);
   pixels->resize(size_t(t->desc.width) * size_t(t->desc.height) *
-                 size_t(bytes_per_pixel(t->desc.format)));
+                 size_t(texel_bytes(t->desc.format)));
   glBindTexture(GL_TEXTURE_2D, t->tex);
   glGetTexImage(GL_TEXTURE_2D, 0, client_format(t->desc.format), GL_UNSIGNED_BYTE, pixels->data());
   if (width) *width = t->desc.width;

@@ -13,16 +13,15 @@
 
 namespace glyphstream::gpu::gl {
 
+// Coverage and LCD pages are R8 (an LCD page three texels a pixel, backend.h), colour RGBA8.
 inline GLenum internal_format(PixelFormat f) {
-  return f == PixelFormat::kCoverage8 ? GL_R8 : GL_RGBA8;
+  return f == PixelFormat::kColor32 ? GL_RGBA8 : GL_R8;
 }
-inline GLenum client_format(PixelFormat f) {
-  return f == PixelFormat::kCoverage8 ? GL_RED : GL_RGBA;
-}
+inline GLenum client_format(PixelFormat f) { return f == PixelFormat::kColor32 ? GL_RGBA : GL_RED; }
 
 struct PageTexture {
   GLuint tex = 0;
-  PageDesc desc;  // format and size of the texture
+  PageDesc desc;  // format and size (texels) of the texture
 };
 
 class PageTextures {

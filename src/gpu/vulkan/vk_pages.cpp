@@ -167,7 +167,7 @@ void PageImages::initialize_by_copies(VkCommandBuffer cmd, const PageImage& fres
   image_to_general(cmd, fresh.image.image, VK_PIPELINE_STAGE_2_COPY_BIT,
                    VK_ACCESS_2_TRANSFER_WRITE_BIT);
   if (old) copy_old_content(cmd, *old, fresh, keep_w, keep_h);
-  const size_t bpp = size_t(bytes_per_pixel(fresh.format));
+  const size_t bpp = size_t(texel_bytes(fresh.format));
   std::vector<VkBufferImageCopy> regions;
   auto zero_rect = [&](int x, int y, int w, int h) {
     if (w <= 0 || h <= 0) return;

@@ -103,7 +103,7 @@ Result<VkPipeline> QuadRenderer::pipeline(int page_format, const RenderFormats& 
   input.pVertexAttributeDescriptions = attrs;
   GraphicsPipelineDesc desc;
   desc.vertex = vert_;
-  const bool lcd = page_format == int(PixelFormat::kLcd32);
+  const bool lcd = page_format == int(PixelFormat::kLcd24);
   desc.fragment = page_format == kRectPipeline ? rect_frag_ : lcd ? lcd_frag_ : frag_;
   desc.dual_source_blend = lcd;
   desc.fragment_specialization = &spec;
@@ -123,8 +123,8 @@ Result<VkPipeline> QuadRenderer::pipeline(int page_format, const RenderFormats& 
 
 Status QuadRenderer::create_pipelines(const RenderFormats& formats) {
   for (const int f : {int(PixelFormat::kCoverage8), int(PixelFormat::kColor32), kRectPipeline,
-                      int(PixelFormat::kLcd32)}) {
-    if (f == int(PixelFormat::kLcd32) && !lcd_frag_) continue;  // no dualSrcBlend: never drawn
+                      int(PixelFormat::kLcd24)}) {
+    if (f == int(PixelFormat::kLcd24) && !lcd_frag_) continue;  // no dualSrcBlend: never drawn
     GS_ASSIGN_OR_RETURN([[maybe_unused]] VkPipeline p, pipeline(f, formats));
   }
   return {};

@@ -1,5 +1,5 @@
 // Drawing on Vulkan: one pipeline per (page format, target formats) with premultiplied-alpha
-// blending (kLcd32 pages: the GS_LCD fragment shader, dual-source blending), a descriptor set
+// blending (kLcd24 pages: the GS_LCD fragment shader, dual-source blending), a descriptor set
 // per page image from its pool (bound as set 0 for a batch's page, set 1 for its colour page),
 // host-visible instance buffers recycled behind their guards, and the recording of a draw list
 // into a command buffer inside a rendering.
@@ -73,7 +73,7 @@ class QuadRenderer final : public DescriptorSource {
   VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;  // set 0: page, set 1: colour page
   VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
   VkShaderModule rect_frag_ = VK_NULL_HANDLE;  // kNoPage batches: samples nothing
-  VkShaderModule lcd_frag_ = VK_NULL_HANDLE;   // kLcd32 pages: dual-source output
+  VkShaderModule lcd_frag_ = VK_NULL_HANDLE;   // kLcd24 pages: dual-source output
   std::map<std::pair<int, RenderFormats>, VkPipeline> pipelines_;  // (page format, formats)
   std::vector<InstanceBuffer> instance_buffers_;
 };

@@ -151,7 +151,7 @@ Status VkBackend::copy_from_client(std::span<const ClientCopy> copies) {
   if (!in_pass_) return {ErrorCode::kInvalidArgument, "copy_from_client: outside a pass"};
   for (const ClientCopy& c : copies) {
     const PageImage* page = pages_.find(c.page);
-    const size_t row = size_t(std::max(c.rect.w, 0)) * size_t(bytes_per_pixel(c.format));
+    const size_t row = size_t(std::max(c.rect.w, 0)) * size_t(texel_bytes(c.format));
     if (!page || page->format != c.format || (!c.rect.empty() && !c.pixels) ||
         (c.rect.h > 1 && c.stride < row) || c.rect.x < 0 || c.rect.y < 0 ||
         c.rect.right() > page->image.width || c.rect.bottom() > page->image.height) {
@@ -169,7 +169,7 @@ Status VkBackend::record_client_copies() {
   if (pass_client_.empty()) return {};
   size_t total = 0;
   for (const ClientCopy& c : pass_client_) {
-    total += align_up(size_t(c.rect.w) * size_t(bytes_per_pixel(c.format)) * size_t(c.rect.h),
+    total += align_up(size_t(c.rect.w) * size_t(texel_bytes(c.format)) * size_t(c.rect.h),
                       kStagingAlign);
   }
   GS_ASSIGN_OR_RETURN(Buffer * client, staging_.client_buffer(total));
@@ -177,7 +177,7 @@ Status VkBackend::record_client_copies() {
   std::vector<uint32_t> pages;
   size_t offset = 0;
   for (const ClientCopy& c : pass_client_) {
-    const size_t row = size_t(c.rect.w) * size_t(bytes_per_pixel(c.format));
+    const size_t row = size_t(c.rect.w) * size_t(texel_bytes(c.format));
     for (int y = 0; y < c.rect.h; ++y) {
       std::memcpy(client->mapped + offset + size_t(y) * row, c.pixels + size_t(y) * c.stride, row);
     }
@@ -243,7 +243,7 @@ Status VkBackend::read_texture(uint32_t page, std::vector<uint8_t>* pixels, int*
   if (!pixels) return {ErrorCode::kInvalidArgument, "read_texture: null output"};
   if (in_pass_) return {ErrorCode::kInvalidArgument, "read_texture: inside an upload pass"};
   const Image& img = p->image;
-  const size_t bytes = size_t(img.width) * size_t(img.height) * size_t(bytes_per_pixel(p->format));
+  const size_t bytes = size_t(img.width) * size_t(img.height) * size_t(texel_bytes(p->format));
   Buffer readback;
   GS_TRY(create_host_buffer(dev_, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, &readback));
   VkCommandBuffer cmd;

@@ -67,8 +67,9 @@ Status check(VkResult r, const char* op) {
   return {code, std::string(op) + ": " + result_name(r) + " (" + std::to_string(int(r)) + ")"};
 }
 
+// Coverage and LCD pages are R8 (an LCD page three texels a pixel, backend.h), colour RGBA8.
 VkFormat page_format(PixelFormat f) {
-  return f == PixelFormat::kCoverage8 ? VK_FORMAT_R8_UNORM : VK_FORMAT_R8G8B8A8_UNORM;
+  return f == PixelFormat::kColor32 ? VK_FORMAT_R8G8B8A8_UNORM : VK_FORMAT_R8_UNORM;
 }
 
 Status create_host_buffer(const DeviceRef& d, size_t size, VkBufferUsageFlags usage, Buffer* out) {

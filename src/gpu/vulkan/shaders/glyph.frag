@@ -59,35 +59,50 @@ float squiggle_coverage(vec2 px, vec4 r) {
 }
 
 #ifndef GS_RECTS_ONLY
-vec4 fetch(sampler2D tex, ivec2 t) {
-  return texelFetch(tex, min(t, textureSize(tex, 0) - 1), 0);
+// Pages are read in atlas pixels (v_tex too). An LCD page (lcd: the GS_LCD variant's u_tex) is
+// R8, three texels a pixel: its R, G, B coverages, green's doubling as the alpha (as cairo's).
+ivec2 page_size(sampler2D tex, bool lcd) {
+  ivec2 s = textureSize(tex, 0);
+  return lcd ? ivec2(s.x / 3, s.y) : s;
 }
 
-// Bilinear over the glyph's own texels: the pixel centre mapped into texel space.
-vec4 scaled_texel(sampler2D tex, vec2 c) {
+vec4 page_texel(sampler2D tex, ivec2 t, bool lcd) {
+  if (!lcd) return texelFetch(tex, t, 0);
+  float g = texelFetch(tex, ivec2(3 * t.x + 1, t.y), 0).r;
+  return vec4(texelFetch(tex, ivec2(3 * t.x, t.y), 0).r, g,
+              texelFetch(tex, ivec2(3 * t.x + 2, t.y), 0).r, g);
+}
+
+vec4 fetch(sampler2D tex, ivec2 t, bool lcd) {
+  return page_texel(tex, min(t, page_size(tex, lcd) - 1), lcd);
+}
+
+// Bilinear over the glyph's own pixels (an LCD page: each channel alike): the pixel centre
+// mapped into the glyph's pixels.
+vec4 scaled_texel(sampler2D tex, vec2 c, bool lcd) {
   vec2 s = (c - v_rect.xy) * vec2(v_tex.zw) / v_rect.zw - 0.5;
   vec2 f0 = floor(s);
   vec2 f = s - f0;
   ivec2 i0 = clamp(ivec2(f0), ivec2(0), v_tex.zw - 1) + v_tex.xy;
   ivec2 i1 = clamp(ivec2(f0) + 1, ivec2(0), v_tex.zw - 1) + v_tex.xy;
-  vec4 top = mix(fetch(tex, i0), fetch(tex, ivec2(i1.x, i0.y)), f.x);
-  vec4 bottom = mix(fetch(tex, ivec2(i0.x, i1.y)), fetch(tex, i1), f.x);
+  vec4 top = mix(fetch(tex, i0, lcd), fetch(tex, ivec2(i1.x, i0.y), lcd), f.x);
+  vec4 bottom = mix(fetch(tex, ivec2(i0.x, i1.y), lcd), fetch(tex, i1, lcd), f.x);
   return mix(top, bottom, f.y);
 }
 
 // The texel of a glyph kind at pixel px; discards outside the glyph.
-vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px) {
+vec4 glyph_texel(sampler2D tex, uint kind, ivec2 px, bool lcd) {
   if (kind == 1u) {
     vec2 c = vec2(px) + 0.5;
     if (any(lessThan(c, v_rect.xy)) || any(greaterThanEqual(c, v_rect.xy + v_rect.zw)) ||
         any(lessThanEqual(v_tex.zw, ivec2(0)))) discard;
-    return scaled_texel(tex, c);
+    return scaled_texel(tex, c, lcd);
   }
   ivec2 local = px - ivec2(v_rect.xy);
   if (any(lessThan(local, ivec2(0))) || any(greaterThanEqual(local, ivec2(v_rect.zw)))) discard;
   ivec2 t = v_tex.xy + local;
-  if (any(greaterThanEqual(t, textureSize(tex, 0)))) discard;
-  return texelFetch(tex, t, 0);
+  if (any(greaterThanEqual(t, page_size(tex, lcd)))) discard;
+  return page_texel(tex, t, lcd);
 }
 #endif
 
@@ -119,8 +134,9 @@ void main() {
   o_color = premul * float(v_tex.z >= 0 ? 0 : 1);
 #else
   bool from_color_page = (v_kind & 256u) != 0u;
-  vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px) : glyph_texel(u_tex, kind, px);
 #ifdef GS_LCD
+  vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px, false)
+                               : glyph_texel(u_tex, kind, px, true);
   // An LCD page: r, g, b are the channels' coverages (a: green's). The text colour, straight,
   // times each channel's coverage times its alpha: correct for translucent colours too.
   if (from_color_page) {
@@ -131,6 +147,8 @@ void main() {
     o_color = vec4(v_color.rgb, 1.0) * o_blend;
   }
 #else
+  vec4 texel = from_color_page ? glyph_texel(u_color_tex, kind, px, false)
+                               : glyph_texel(u_tex, kind, px, false);
   o_color = from_color_page || kColorPage != 0 ? color_texel(texel) * v_color.a
                                                : premul * texel.r;
 #endif
