@@ -173,9 +173,7 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   atlas = std::make_unique<atlas::Atlas>(acfg);
   // An LCD page's texture is three texels a pixel wide (gpu/backend.h): past the device's
   // limit, LCD text is drawn greyscale, as on a device without dual-source blending.
-  const bool lcd_pages_fit =
-      atlas->config().page_width <=
-      gpu->backend().max_texture_size() / gpu::texels_per_pixel(PixelFormat::kLcd24);
+  const bool lcd_pages_fit = atlas->config().page_width <= gpu->max_page_width(PixelFormat::kLcd24);
   lcd_text = dual_source && !desc.translucent_target && lcd_pages_fit;
   frame_stats.set_backend(api, transfer_queue, lcd_text);
   raster->set_prefetch_budget(atlas->config().memory_budget_bytes);

@@ -151,10 +151,10 @@ Status GpuDevice::validate(const PageUpload& p) const {
     return {ErrorCode::kInvalidArgument, buf};
   }
   // An LCD page's texture is three texels wide per pixel (backend.h).
-  const int k = texels_per_pixel(p.format);
-  if (p.width <= 0 || p.height <= 0 || p.width > max_size / k || p.height > max_size) {
+  if (p.width <= 0 || p.height <= 0 || p.width > max_page_width(p.format) || p.height > max_size) {
     std::snprintf(buf, sizeof buf, "upload: page %u has size %dx%d (limit %d%s)", p.page, p.width,
-                  p.height, max_size, k == 1 ? "" : "; LCD pages: a third of it wide");
+                  p.height, max_size,
+                  texels_per_pixel(p.format) == 1 ? "" : "; LCD pages: a third of it wide");
     return {ErrorCode::kInvalidArgument, buf};
   }
   const size_t bpp = size_t(bytes_per_pixel(p.format));

@@ -125,6 +125,11 @@ class GpuDevice {
   bool uses_transfer_queue() const { return backend_->uses_transfer_queue(); }
   // Whether kLcd24 pages can be drawn (dual-source blending; Backend::dual_source_blend).
   bool dual_source_blend() const { return backend_->dual_source_blend(); }
+  // The widest page of format f that upload() takes: the maximum texture size in texels over
+  // texels_per_pixel (a third of it for kLcd24, backend.h).
+  int max_page_width(PixelFormat f) const {
+    return backend_->max_texture_size() / texels_per_pixel(f);
+  }
   Status set_vulkan_frame_target(const VulkanFrameTarget& target);
   Result<VulkanFrameSync> vulkan_frame_sync(bool frame_open) const;
 

@@ -34,6 +34,12 @@ TextStyle lcd_style(const char* font, uint32_t rgba, SubpixelOrder order,
   return s;
 }
 
+// The same style drawn greyscale: what a fallback from LCD must draw.
+TextStyle grey_of(TextStyle s) {
+  s.rendering.antialias = Antialias::kGray;
+  return s;
+}
+
 // Every order on its own line at a fractional origin; one translucent, one hinted, one with
 // markup (underline, background, emoji) and one greyscale line in the same frame.
 std::vector<Call> lcd_lines(uint32_t rgba) {
@@ -235,8 +241,7 @@ TEST_P(Lcd, ATranslucentTargetDrawsGreyscaleAndCountsEveryFallback) {
   ASSERT_NE(ts, nullptr);
   const Color clear{0, 0, 0, 0};
   const TextStyle lcd = lcd_style("Sans 16", 0x606060ffu, SubpixelOrder::kRgb);
-  TextStyle grey = lcd;
-  grey.rendering.antialias = Antialias::kGray;
+  const TextStyle grey = grey_of(lcd);
   ASSERT_TRUE(ts->measure(kText, lcd).ok());
   const std::vector<uint8_t> a = frame(*ts, {{10.5f, 20, kText, lcd}, {10, 60, "x", lcd}}, clear);
   const FrameStats st = ts->last_frame_stats();
@@ -262,8 +267,7 @@ TEST_P(Lcd, PagesTooWideForAnLcdTextureDrawGreyscale) {
   ASSERT_NE(ts, nullptr);
   const Color white{1, 1, 1, 1};
   const TextStyle lcd = lcd_style("Sans 16", 0x303030ffu, SubpixelOrder::kRgb);
-  TextStyle grey = lcd;
-  grey.rendering.antialias = Antialias::kGray;
+  const TextStyle grey = grey_of(lcd);
   const std::vector<uint8_t> a = frame(*ts, {{10.5f, 20, kText, lcd}}, white);
   EXPECT_FALSE(ts->last_frame_stats().lcd_text);
   EXPECT_EQ(ts->last_frame_stats().lcd_fallback_draws, 1u);
