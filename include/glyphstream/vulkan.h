@@ -115,6 +115,9 @@ struct VulkanContextDesc {
 class VulkanContext {
  public:
   // Errors: kUnsupported (no Vulkan 1.3 device, a missing feature or layer), kContextFailed.
+  // The first call also creates a bare VkInstance that lives until the process ends, so that
+  // the drivers stay loaded however many contexts come and go (NVIDIA's driver takes static TLS
+  // at each load that glibc never gives back).
   static Result<std::unique_ptr<VulkanContext>> create(const VulkanContextDesc& desc = {});
   virtual ~VulkanContext() = default;
 
