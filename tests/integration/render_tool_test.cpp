@@ -20,12 +20,8 @@
 namespace glyphstream {
 namespace {
 
-using testing::case_files;
-using testing::CommandRun;
-using testing::HostileCase;
-using testing::read_case;
-using testing::run;
-using testing::temp_path;
+// The command runner and the hostile cases (tool_command.h).
+using namespace testing;  // NOLINT(google-build-using-namespace)
 
 std::string tool() {
   return std::string(GLYPHSTREAM_BINARY_DIR) + "/tools/render/glyphstream-render";
