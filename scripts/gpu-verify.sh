@@ -17,7 +17,7 @@ R=.gpu/run.sh; B=.gpu/bin
 parts=${GPU_VERIFY_PARTS:-tests w4 coldpage lcd rt others}
 mapfile -t benches < <(ls $B/glyphstream-bench* | sort)
 name() { local n=${1##*/glyphstream-bench}; echo "${n#-}" | sed 's/^$/new/'; }
-bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan|steady|scroll|zoom|cold|burst|busy) |render thread submit" ; }
+bench() { timeout 40 $R "$@" 2>&1 | grep -E "^(gl|vulkan|steady|scroll|zoom|cold|burst|busy) |render thread submit|movable p50|handoff p50" ; }
 tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(linear_light_test zoom_test lcd_test render_thread_test render_link_test rotation_test rendering_test layout_memo_test clip_test vulkan_embedded_test gpu_vulkan_test gpu_gl_test pipeline_gl_test text_layout_test)
 if [[ $parts == *tests* ]]; then
@@ -25,7 +25,7 @@ if [[ $parts == *tests* ]]; then
   for t in "${tests[@]}"; do
     [[ -x $B/$t ]] || { echo "$t: not in the bundle"; continue; }
     s=$SECONDS
-    timeout 40 $R $B/$t --gtest_brief=1 > /tmp/t.log 2>&1; rc=$?
+    timeout 100 $R $B/$t --gtest_brief=1 > /tmp/t.log 2>&1; rc=$?
     echo "$t rc=$rc $((SECONDS-s))s $(grep -E '^\[  (PASSED|FAILED)' /tmp/t.log | tr '\n' ' ')"
     grep -E "FAILED|VUID|Validation Error" /tmp/t.log | head -8
   done
