@@ -8,11 +8,14 @@
 #     build/tests/{linear_light,zoom,lcd,render_thread,rotation,rendering,layout_memo,clip,vulkan_embedded,text_layout}_test \
 #     build/src/gpu/vulkan/gpu_vulkan_test build/src/gpu/gl/gpu_gl_test build/src/pipeline/{pipeline_gl,render_link}_test
 #   cp scripts/gpu-verify.sh .gpu/
+#   # the binaries, stripped, in one archive (uncompressed they no longer fit the 64 MiB carry):
+#   strip --strip-all .gpu/bin/* && tar -C .gpu -cJf .gpu/bin.tar.xz bin && rm -r .gpu/bin
 # then `device run` with carry [".gpu"]: bash .gpu/gpu-verify.sh [TESTS...] (results in $OUT:
 # tests.txt, w4.txt, w4vk_clip.txt, coldpage.txt, lcd.txt, rt.txt, others.txt, in that order,
 # each written as soon as it is complete).
 # GPU_VERIFY_PARTS (default: all of them) picks the parts.
 cd "$(dirname "$0")/.."
+[[ -f .gpu/bin.tar.xz && ! -d .gpu/bin ]] && tar -C .gpu -xJf .gpu/bin.tar.xz
 R=.gpu/run.sh; B=.gpu/bin
 parts=${GPU_VERIFY_PARTS:-tests w4 coldpage lcd rt others}
 mapfile -t benches < <(ls $B/glyphstream-bench* | sort)
