@@ -138,8 +138,7 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   // mode the copies into the frame packet (the render thread writes staging while the workers
   // rasterize).
   ThreadPool* workers = pool.get();
-  pipeline::FramePacket::ParallelFor parallel = [workers](size_t n,
-                                                          const std::function<void(size_t)>& fn) {
+  gpu::ParallelFor parallel = [workers](size_t n, const std::function<void(size_t)>& fn) {
     workers->parallel_for(n, 1, [&fn](int, size_t i) { fn(i); });
   };
   if (!render_thread) gdesc.parallel_for = parallel;

@@ -51,6 +51,10 @@ struct PageUpload {
   std::span<const RectSource> sources;
 };
 
+// Runs fn(i) for i in [0, n) on several threads and returns when all are done (the rasterizer
+// workers': GpuDeviceDesc::parallel_for, and the frame packet's copies in render-thread mode).
+using ParallelFor = std::function<void(size_t n, const std::function<void(size_t)>& fn)>;
+
 struct GpuDeviceDesc {
   int staging_ring_depth = 0;     // slots in the staging ring; default 3
   size_t staging_slot_bytes = 0;  // default 4 MiB; a bigger upload grows the slot
@@ -61,7 +65,7 @@ struct GpuDeviceDesc {
   bool emulate_gl33 = false;
   // Optional: runs fn(i) for i in [0, n) on several threads and returns when all are done. The
   // async path then writes staging memory in parallel bands.
-  std::function<void(size_t n, const std::function<void(size_t)>& fn)> parallel_for;
+  ParallelFor parallel_for;
   // Vulkan: async copies go to a dedicated transfer queue when the device has one; true keeps
   // them in the graphics stream (TextSystemVulkanDesc::disable_transfer_queue).
   bool vulkan_disable_transfer_queue = false;

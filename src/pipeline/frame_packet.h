@@ -19,7 +19,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -38,8 +37,7 @@ class FramePacket {
 
   bool owning() const { return owning_; }
 
-  // Runs fn(i) for i in [0, n) on several threads (gpu::GpuDeviceDesc::parallel_for's type).
-  using ParallelFor = std::function<void(size_t n, const std::function<void(size_t)>& fn)>;
+  using ParallelFor = gpu::ParallelFor;
   // An upload of at least this many bytes is copied into an owning packet on `parallel` where
   // add_upload() gets one (GpuDevice writes its staging alike in single-thread mode).
   static constexpr size_t kParallelCopyBytes = 256 * 1024;

@@ -1,4 +1,4 @@
-// percentile(), split_lines() and a workload run's summary (workload_summary.h).
+// percentile() and split_lines() (workloads.h), and a workload run's summary (workload_summary.h).
 #include "workload_summary.h"
 
 #include <algorithm>
