@@ -1,6 +1,6 @@
 // The reference packer for the packing benchmark: shelf next-fit, as in the design this project
 // replaces. One open shelf at a time; a glyph that does not fit in it closes it and opens the next
-// shelf below, as tall as that glyph. Nothing is ever freed. Same 1-px gutter as the atlas.
+// shelf below, as tall as that glyph. Nothing is ever freed. No gutter, as the atlas.
 // Benchmark baseline only: plain C++, not part of the installed library.
 #pragma once
 
@@ -11,9 +11,9 @@ namespace glyphstream::baseline {
 class ShelfNextFitPacker {
  public:
   ShelfNextFitPacker(int width, int height) : width_(width), height_(height) {}
-  // Places a w x h glyph (plus gutter); false when the page refuses it.
+  // Places a w x h glyph; false when the page refuses it.
   bool allocate(int w, int h, int* x, int* y);
-  size_t used_area() const { return used_area_; }  // padded pixels placed
+  size_t used_area() const { return used_area_; }  // pixels placed
 
  private:
   int width_;

@@ -43,7 +43,7 @@ struct FrameStats {
   // Combining marks dropped from runs of more than 30 on one base (a warning: Pango's cost is
   // quadratic in such a run; 30 is Unicode's stream-safe limit, see docs/RELIABILITY.md).
   uint32_t marks_dropped = 0;
-  uint64_t glyph_bytes = 0;  // padded bytes of the glyphs newly written to the atlas
+  uint64_t glyph_bytes = 0;  // bytes of the glyphs newly written to the atlas
   // draw_text_scaled(): quads drawn from a raster of another size (stretched), background
   // rasterizations requested, and requested rasters that became resident this frame.
   uint32_t glyphs_stand_in = 0;

@@ -34,8 +34,7 @@ AtlasConfig with_defaults(AtlasConfig c) {
 }
 
 PackerConfig packer_config(const AtlasConfig& c) {
-  // A shelf narrower than a padded 1-px glyph is of no use to the search.
-  return PackerConfig{c.page_width, c.page_max_height, 1 + 2 * kGutter};
+  return PackerConfig{c.page_width, c.page_max_height, 1};
 }
 
 }  // namespace
@@ -65,19 +64,17 @@ uint64_t Atlas::current_frame() const { return impl_->frames.current(); }
 
 AllocResult Atlas::allocate(PixelFormat format, int w, int h) {
   Impl& m = *impl_;
-  const int pw = w + 2 * kGutter;
-  const int ph = h + 2 * kGutter;
   // Zero or negative sizes can never be placed either: the caller must not retry.
-  if (w <= 0 || h <= 0 || pw > m.config.page_width || ph > m.config.page_max_height) {
+  if (w <= 0 || h <= 0 || w > m.config.page_width || h > m.config.page_max_height) {
     return AllocResult{AllocStatus::kTooLarge, {}};
   }
-  if (m.store.bytes_for(format, m.initial_height_for(ph)) > m.config.memory_budget_bytes) {
+  if (m.store.bytes_for(format, m.initial_height_for(h)) > m.config.memory_budget_bytes) {
     return AllocResult{AllocStatus::kTooLarge, {}};
   }
-  uint32_t s = m.packer.find_space(format, pw, ph);
-  if (s == kNoId) s = m.grow_for(format, pw, ph);
-  if (s == kNoId) s = m.open_page(format, pw, ph);
-  if (s == kNoId) s = m.evict_for(format, pw, ph);
+  uint32_t s = m.packer.find_space(format, w, h);
+  if (s == kNoId) s = m.grow_for(format, w, h);
+  if (s == kNoId) s = m.open_page(format, w, h);
+  if (s == kNoId) s = m.evict_for(format, w, h);
   if (s == kNoId) {
     ++m.counters.full_results;
     return AllocResult{AllocStatus::kFull, {}};
@@ -126,55 +123,42 @@ void Atlas::copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_strid
   Impl& m = *impl_;
   const Impl::Record* rec = m.live_record(handle);
   if (!rec || !src) return;
-  const ShelfPacker::Slot& slot = m.packer.slot(handle.index);
-  const int py = m.packer.shelf(slot.shelf).y;
   const StoredPage& p = m.store.page(rec->alloc.page);
   const size_t bpp = size_t(bytes_per_pixel(p.format));
   const size_t stride = p.stride();
   const Rect& r = rec->alloc.rect;
-  uint8_t* base = m.store.pixels(rec->alloc.page);
-  // The gutter rows and columns are zeroed: the slot may hold an old glyph's pixels.
-  std::memset(base + size_t(py) * stride + size_t(slot.x) * bpp, 0, size_t(slot.w) * bpp);
-  std::memset(base + size_t(py + slot.h - 1) * stride + size_t(slot.x) * bpp, 0,
-              size_t(slot.w) * bpp);
+  uint8_t* dst = m.store.pixels(rec->alloc.page) + size_t(r.y) * stride + size_t(r.x) * bpp;
   for (int row = 0; row < r.h; ++row) {
-    uint8_t* dst = base + size_t(r.y + row) * stride + size_t(slot.x) * bpp;
-    std::memset(dst, 0, bpp);
-    std::memcpy(dst + bpp, src + size_t(row) * src_stride, size_t(r.w) * bpp);
-    std::memset(dst + (size_t(r.w) + 1) * bpp, 0, bpp);
+    std::memcpy(dst + size_t(row) * stride, src + size_t(row) * src_stride, size_t(r.w) * bpp);
   }
 }
 
 uint8_t* Atlas::clear_for_render(AllocHandle handle, size_t* stride) {
   const RenderTarget t = render_target(handle);
-  if (!t.padded) return nullptr;
+  if (!t.pixels) return nullptr;
   t.clear();
   *stride = t.stride;
-  return t.content;
+  return t.pixels;
 }
 
 RenderTarget Atlas::render_target(AllocHandle handle) const {
   Impl& m = *impl_;
   const Impl::Record* rec = m.live_record(handle);
   if (!rec) return {};
-  const ShelfPacker::Slot& slot = m.packer.slot(handle.index);
-  const int py = m.packer.shelf(slot.shelf).y;
   const StoredPage& p = m.store.page(rec->alloc.page);
   const size_t bpp = size_t(bytes_per_pixel(p.format));
+  const Rect& r = rec->alloc.rect;
   RenderTarget t;
   t.stride = p.stride();
-  uint8_t* base = m.store.pixels(rec->alloc.page);
-  t.padded = base + size_t(py) * t.stride + size_t(slot.x) * bpp;
-  t.padded_row_bytes = size_t(slot.w) * bpp;
-  t.padded_rows = slot.h;
-  const Rect& r = rec->alloc.rect;
-  t.content = base + size_t(r.y) * t.stride + size_t(r.x) * bpp;
+  t.pixels = m.store.pixels(rec->alloc.page) + size_t(r.y) * t.stride + size_t(r.x) * bpp;
+  t.row_bytes = size_t(r.w) * bpp;
+  t.rows = r.h;
   return t;
 }
 
 void RenderTarget::clear() const {
-  uint8_t* row = padded;
-  for (int y = 0; y < padded_rows; ++y, row += stride) std::memset(row, 0, padded_row_bytes);
+  uint8_t* row = pixels;
+  for (int y = 0; y < rows; ++y, row += stride) std::memset(row, 0, row_bytes);
 }
 
 void Atlas::mark_dirty(AllocHandle handle) {

@@ -45,19 +45,21 @@ struct Allocation {
   AllocHandle handle;
   uint16_t page = 0;
   PixelFormat format = PixelFormat::kCoverage8;
-  Rect rect;  // the content rectangle (w x h as asked); a 1-px gutter surrounds it
+  // The glyph's rectangle (w x h as asked), with no gutter: the renderers read a glyph's own
+  // texels only (texelFetch inside its rect; a scaled glyph's bilinear taps are clamped to it),
+  // so a neighbour's pixels are never sampled and a gutter would be bytes for nothing.
+  Rect rect;
 };
 
-// Where a glyph rendered straight into its page goes (issue 26): the allocation's padded rect
-// (the gutter included) and the first pixel of its content, rows `stride` bytes apart. Valid
-// while the page keeps its memory (growth keeps it; only recycling an empty page moves it).
+// Where a glyph rendered straight into its page goes (issue 26): the allocation's first pixel,
+// rows `stride` bytes apart. Valid while the page keeps its memory (growth keeps it; only
+// recycling an empty page moves it).
 struct RenderTarget {
-  uint8_t* padded = nullptr;  // nullptr: a stale handle
-  uint8_t* content = nullptr;
+  uint8_t* pixels = nullptr;  // nullptr: a stale handle
   size_t stride = 0;
-  size_t padded_row_bytes = 0;
-  int padded_rows = 0;
-  // Zeroes the padded rect (a slot may hold an old glyph's pixels): from any thread, for
+  size_t row_bytes = 0;
+  int rows = 0;
+  // Zeroes the allocation's rect (a slot may hold an old glyph's pixels): from any thread, for
   // distinct allocations, while nothing else writes their pixels.
   void clear() const;
 };
@@ -107,7 +109,7 @@ class Atlas {
   void set_completed_frame(uint64_t frame);
   uint64_t current_frame() const;
 
-  // Finds room for a w x h glyph (plus gutter) of the given format: an existing shelf, a new
+  // Finds room for a w x h glyph of the given format: an existing shelf, a new
   // shelf, a page that grows, a new page within the budget, or LRU eviction of unpinned shelves
   // (rate-limited per frame). Never moves a live allocation.
   AllocResult allocate(PixelFormat format, int w, int h);
@@ -122,17 +124,17 @@ class Atlas {
   const Allocation* lookup(AllocHandle handle) const;
 
   // Copies w x h pixels (rows of src_stride bytes, the page's pixel format) into the
-  // allocation's content rect, zeroes its gutter, and marks the padded rect dirty.
+  // allocation's rect and marks it dirty.
   void write(AllocHandle handle, const uint8_t* src, size_t src_stride);
   // write() in two halves, so that the copies of many glyphs can run in parallel: mark_dirty()
   // on the owning thread, copy_pixels() from any thread, for distinct live handles, while no
   // other call mutates the atlas. The dirty rect must be taken only after the copy.
   void mark_dirty(AllocHandle handle);
   void copy_pixels(AllocHandle handle, const uint8_t* src, size_t src_stride);
-  // For a glyph rendered straight into its page (issue 26): zeroes the allocation's padded rect
-  // (gutter and content: a slot may hold an old glyph's pixels) and returns where its content
-  // starts, rows *stride bytes apart; nullptr for a stale handle. Valid until the page changes
-  // (as page_pixels()); the same threading as copy_pixels(). Mark it dirty as for a copy.
+  // For a glyph rendered straight into its page (issue 26): zeroes the allocation's rect (a
+  // slot may hold an old glyph's pixels) and returns where it starts, rows *stride bytes apart;
+  // nullptr for a stale handle. Valid until the page changes (as page_pixels()); the same threading
+  // as copy_pixels(). Mark it dirty as for a copy.
   uint8_t* clear_for_render(AllocHandle handle, size_t* stride);
   // clear_for_render() in two halves: the target on the owning thread, then its clear() and the
   // rendering on any thread (the same threading as copy_pixels(), but the atlas may go on

@@ -124,13 +124,13 @@ uint32_t Atlas::Impl::evict_other_format_page(PixelFormat format, int pw, int ph
 }
 
 AllocResult Atlas::Impl::place(uint32_t shelf, PixelFormat format, int w, int h) {
-  const Placement pl = packer.place(shelf, w + 2 * kGutter, h + 2 * kGutter);
+  const Placement pl = packer.place(shelf, w, h);
   while (records.size() <= pl.slot) records.emplace_back();
   Record& r = records[pl.slot];
   r.alloc.handle = AllocHandle{pl.slot, pl.generation};
   r.alloc.page = uint16_t(pl.page);
   r.alloc.format = format;
-  r.alloc.rect = Rect{pl.x + kGutter, pl.y + kGutter, w, h};
+  r.alloc.rect = Rect{pl.x, pl.y, w, h};
   r.tag = frames.current();
   r.shelf = shelf;
   r.live = true;

@@ -10,7 +10,7 @@ namespace {
 std::string shelf_name(uint32_t s) { return "shelf " + std::to_string(s) + ": "; }
 std::string page_name(size_t p) { return "page " + std::to_string(p) + ": "; }
 
-// Each live slot's record says where the packer put it (content rect inside the gutter), and
+// Each live slot's record says where the packer put it (its rect is the slot's), and
 // its frame tag is no newer than its shelf's.
 std::string check_records(const ShelfPacker& packer, const AllocRecords& records,
                           const ShelfLru& lru) {
@@ -22,8 +22,7 @@ std::string check_records(const ShelfPacker& packer, const AllocRecords& records
     const ShelfPacker::Shelf& sh = packer.shelf(sl.shelf);
     const AllocRecord& rec = records[a];
     const Rect& r = rec.alloc.rect;
-    if (r.x != sl.x + kGutter || r.y != sh.y + kGutter || r.w != sl.w - 2 * kGutter ||
-        r.h != sl.h - 2 * kGutter || rec.alloc.page != sh.page ||
+    if (r.x != sl.x || r.y != sh.y || r.w != sl.w || r.h != sl.h || rec.alloc.page != sh.page ||
         rec.alloc.format != packer.page(sh.page).format || rec.alloc.handle.index != a ||
         rec.alloc.handle.generation != sl.generation || rec.shelf != sl.shelf) {
       return shelf_name(sl.shelf) + "allocation record inconsistent";

@@ -20,8 +20,6 @@
 
 namespace glyphstream::atlas {
 
-inline constexpr int kGutter = 1;  // on every side: bilinear sampling never reads a neighbour
-
 // What the atlas keeps per packer slot: the caller's record, the newest frame that used it, and
 // (copied from the packer, so that touch() and lookup() read one record) its shelf and liveness.
 struct AllocRecord {

@@ -174,7 +174,7 @@ void FramePipeline::enter(const atlas::GlyphKey& key, const text::GlyphBitmap& b
     entry.page = alloc.page;
     entry.rect = alloc.rect;
     stats().glyph_bytes +=
-        uint64_t(bm.width + 2) * uint64_t(bm.height + 2) * uint64_t(bytes_per_pixel(bm.format));
+        uint64_t(bm.width) * uint64_t(bm.height) * uint64_t(bytes_per_pixel(bm.format));
   }
   cache.insert(key, entry);
   ++stats().glyphs_rasterized;

@@ -7,12 +7,10 @@
 namespace glyphstream::pipeline {
 namespace {
 
-constexpr int kGutters = 2;  // the atlas keeps a 1-px gutter on every side
-
 // The size (26.6) whose raster should fit, from a raster of `size` that is w x h px.
 uint32_t size_to_fit(uint32_t size, const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
-  const double ratio = std::min(double(c.page_width - kGutters) / double(bm.width),
-                                double(c.page_max_height - kGutters) / double(bm.height));
+  const double ratio = std::min(double(c.page_width) / double(bm.width),
+                                double(c.page_max_height) / double(bm.height));
   // Antialiasing may widen a raster by a pixel at any size: aim 2% below.
   return uint32_t(std::floor(double(size) * ratio * 0.98));
 }
@@ -56,8 +54,8 @@ std::string refusal_reason(atlas::AllocStatus status, const text::GlyphBitmap& b
   }
   const std::string size = std::to_string(bm.width) + " x " + std::to_string(bm.height) + " px";
   // The atlas answers kTooLarge for a glyph larger than a page and for one whose smallest page
-  // is over the budget; with its 1-px gutter on every side, the glyph tells which.
-  if (bm.width + kGutters > c.page_width || bm.height + kGutters > c.page_max_height) {
+  // is over the budget; the glyph's box tells which.
+  if (bm.width > c.page_width || bm.height > c.page_max_height) {
     return size + " is larger than an atlas page (" + std::to_string(c.page_width) + " x " +
            std::to_string(c.page_max_height) + " px)";
   }
@@ -66,7 +64,7 @@ std::string refusal_reason(atlas::AllocStatus status, const text::GlyphBitmap& b
 }
 
 bool fits_page(const text::GlyphBitmap& bm, const atlas::AtlasConfig& c) {
-  return bm.width + kGutters <= c.page_width && bm.height + kGutters <= c.page_max_height;
+  return bm.width <= c.page_width && bm.height <= c.page_max_height;
 }
 
 }  // namespace glyphstream::pipeline

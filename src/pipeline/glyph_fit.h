@@ -15,12 +15,12 @@
 
 namespace glyphstream::pipeline {
 
-// Whether a raster of bm's box, with its gutters, fits a page of `config`.
+// Whether a raster of bm's box fits a page of `config`.
 bool fits_page(const text::GlyphBitmap& bm, const atlas::AtlasConfig& config);
 
 using RasterizeFn = std::function<Result<text::GlyphBitmap>(const atlas::GlyphKey&)>;
 
-// When `bitmap` (the raster of `key`) with its gutters does not fit a page of `config`, replaces
+// When `bitmap` (the raster of `key`) does not fit a page of `config`, replaces
 // it by the raster of the same glyph at the largest size that fits (sub-pixel bin 0) and returns
 // the scale that draws it at key's size (> 1: CachedGlyph::draw_scale). Returns 0 and leaves the
 // bitmap alone when it fits; an error when no smaller size fits either.

@@ -56,13 +56,13 @@ const text::KeptOutline* RasterScheduler::kept_outline(size_t i) {
 Status RasterScheduler::place_kept(size_t i, const text::KeptOutline& outline,
                                    const text::GlyphBitmap& box) {
   GS_ASSIGN_OR_RETURN(const PagePlacement placed, place_(misses_[i], box));
-  if (placed.target.padded == nullptr) return {};  // refused (counted) or nothing to draw
+  if (placed.target.pixels == nullptr) return {};  // refused (counted) or nothing to draw
   RenderQueue& q = open_render_queue();
   RenderJob* job = q.jobs.push();
   if (job == nullptr) {  // a full queue (2^18 glyphs): rendered here
     RenderJob here{&outline, placed.target, placed.handle, misses_[i], {}};
     here.target.clear();
-    here.status = rasterizers_[0]->render_kept(outline, here.target.content, here.target.stride);
+    here.status = rasterizers_[0]->render_kept(outline, here.target.pixels, here.target.stride);
     if (!here.status.ok()) render_failed_(here.key, here.handle, here.status);
     return {};
   }
@@ -95,7 +95,7 @@ void RasterScheduler::render_job(int worker, RenderQueue& q, size_t j) noexcept 
   RenderJob& job = q.jobs[j];
   try {
     job.target.clear();
-    job.status = rasterizers_[size_t(worker)]->render_kept(*job.outline, job.target.content,
+    job.status = rasterizers_[size_t(worker)]->render_kept(*job.outline, job.target.pixels,
                                                            job.target.stride);
   } catch (...) {
     try {

@@ -260,9 +260,9 @@ Status RasterScheduler::pack_extras(const atlas::GlyphCache& cache, RasterBatch&
 
 namespace {
 
-// A prefetch job's bytes before it runs: the em square with gutters, one byte a pixel.
+// A prefetch job's bytes before it runs: the em square rounded up, one byte a pixel.
 size_t estimated_bytes(const atlas::GlyphKey& key) {
-  const size_t side = size_t(key.size_26_6 / 64) + 3;
+  const size_t side = size_t(key.size_26_6 / 64) + 1;
   return side * side;
 }
 

@@ -64,7 +64,7 @@ using PackDirectFn =
     std::function<Status(const atlas::GlyphKey&, text::Rasterizer&, Result<text::GlyphBitmap>&)>;
 
 // Where a glyph prepared on a worker goes: its allocation and the page memory it is rendered
-// into (target.padded null: not placed, refused and counted by the placer, or no pixels).
+// into (target.pixels null: not placed, refused and counted by the placer, or no pixels).
 struct PagePlacement {
   atlas::AllocHandle handle;
   atlas::RenderTarget target;

@@ -299,7 +299,7 @@ TEST_P(Pipeline, CountersAddUpOnKnownWorkloads) {
   EXPECT_GE(first.glyphs_rasterized, 3u);
   EXPECT_LE(first.glyphs_rasterized, 6u);
   EXPECT_GT(first.glyph_bytes, 0u);
-  // The uploaded rects cover every new padded glyph rect.
+  // The uploaded rects cover every new glyph rect.
   EXPECT_GE(first.bytes_uploaded, first.glyph_bytes);
   EXPECT_GE(first.copy_commands, 1u);
   render_and_compare(ts.get(), {{0, 0, "abcabc", style_of("Monospace 20")}}, "steady");
@@ -356,7 +356,7 @@ TEST_P(Pipeline, OverlappingGlyphsOnTwoPagesBlendInDrawOrder) {
   desc.page_max_height = 128;
   auto ts = make_system(desc);
   ASSERT_NE(ts, nullptr);
-  const TextStyle red = style_of("Sans 110", 0xd02020c0u), blue = style_of("Sans 110", 0x2040e0c0u);
+  const TextStyle red = style_of("Sans 120", 0xd02020c0u), blue = style_of("Sans 120", 0x2040e0c0u);
   render_and_compare(ts.get(), {{50, 10, "B", blue}}, "B alone");
   ASSERT_EQ(ts->atlas_page_count(), 1u);
   render_and_compare(ts.get(), {{10, 10, "A", red}, {50, 10, "B", blue}, {400, 10, "A", red}},

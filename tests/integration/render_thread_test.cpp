@@ -200,7 +200,7 @@ TEST_P(RenderThread, FramesEqualSingleThreadFramesInEveryMode) {
 // The render thread lags by the full queue depth (3) while a small atlas evicts glyphs, grows
 // its pages and is flushed mid-frame: every frame still equals the single-thread frame.
 TEST_P(RenderThread, LaggingByTheFullQueueWhileEvictingAndGrowingLosesNothing) {
-  const Scene scene = churning_scene(14, 14, "Sans 26");
+  const Scene scene = churning_scene(14, 14, "Sans 30");
   TextRendererDesc rdesc;
   rdesc.queue_depth = TextRendererDesc::kMaxQueueDepth;
   rdesc.timeout_ms = 60000;
