@@ -22,7 +22,6 @@ using Reader = glyphstream::fuzz::ByteReader;
 
 using glyphstream::fuzz::check;
 
-Rect padded(const Rect& r) { return Rect{r.x - 1, r.y - 1, r.w + 2, r.h + 2}; }
 bool intersects(const Rect& a, const Rect& b) {
   return a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom();
 }
@@ -67,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           std::erase_if(live, [&](const Live& l) { return l.handle == e; });
         }
         if (r.status == AllocStatus::kOk) {
-          const Rect pr = padded(r.alloc.rect);
+          const Rect pr = r.alloc.rect;
           for (const auto& [fr, uses] : in_flight) {
             if (any_completed && fr <= completed) continue;
             for (const auto& [page, rect] : uses) {
@@ -99,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!a) break;
         atlas.touch(l.handle);
         l.last_used = frame;
-        in_flight[frame].push_back({a->page, padded(a->rect)});
+        in_flight[frame].push_back({a->page, a->rect});
         break;
       }
       case 4:  // begin_frame
