@@ -176,7 +176,8 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   lcd_text = dual_source && !desc.translucent_target && lcd_pages_fit;
   frame_stats.set_backend(api, transfer_queue, lcd_text);
   raster->set_prefetch_budget(atlas->config().memory_budget_bytes);
-  // Issue 26: off by default until it is measured not slower at 16 threads (docs/PERFORMANCE.md).
+  // Issue 26: off by default until it is measured not slower at 16 threads
+  // (docs/performance/issue-26-speed.md, "Rendering into the page on the workers").
   if (render_into_pages_from_environment().value_or(false)) render_pages_on_workers();
   stager = std::make_unique<pipeline::Stager>(atlas.get(), sink.get(), pool.get(),
                                               pipeline::Stager::initial_mode(desc));

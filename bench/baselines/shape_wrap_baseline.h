@@ -1,10 +1,10 @@
-// What Pango's wrapping costs over its parts (issue 26, docs/PERFORMANCE.md): a paragraph laid
-// out from Pango's own pieces, each used once: pango_itemize (Pango's font choice per
-// character), every item shaped once (pango_shape_full, or HarfBuzz directly on the item's
-// hb_font with one reused buffer), Pango's break opportunities (pango_get_log_attrs) and a
-// greedy wrap at them. No line metrics, markup, bidi, tabs, hyphens or justification: the floor
-// of a shaping fast path, not one. Text-layer code (Pango and HarfBuzz), kept out of the
-// installed library.
+// What Pango's wrapping costs over its parts (issue 26, "A shaping fast path, measured before
+// building it" in docs/performance/issue-26-speed.md): a paragraph laid out from Pango's own
+// pieces, each used once: pango_itemize (Pango's font choice per character), every item shaped once
+// (pango_shape_full, or HarfBuzz directly on the item's hb_font with one reused buffer), Pango's
+// break opportunities (pango_get_log_attrs) and a greedy wrap at them. No line metrics, markup,
+// bidi, tabs, hyphens or justification: the floor of a shaping fast path, not one. Text-layer code
+// (Pango and HarfBuzz), kept out of the installed library.
 #pragma once
 
 #include <memory>

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the fontstash side of the cold-page comparison (docs/PERFORMANCE.md, issue 26) in a
-# scratch folder outside the repository. fontstash's code never enters the repository and this
-# script fetches nothing: put fontstash's src/fontstash.h (github.com/memononen/fontstash,
-# measured: commit 06670f0) into the folder yourself first.
+# Builds the fontstash side of the cold-page comparison (issue 26, "The cold page" in
+# docs/performance/issue-26-speed.md) in a scratch folder outside the repository. fontstash's code
+# never enters the repository and this script fetches nothing: put fontstash's src/fontstash.h
+# (github.com/memononen/fontstash, measured: commit 06670f0) into the folder yourself first.
 #
 #   mkdir -p /tmp/fontstash-harness && cp /path/to/fontstash/src/fontstash.h /tmp/fontstash-harness/
 #   bench/fontstash/build.sh /tmp/fontstash-harness      # -> /tmp/fontstash-harness/harness

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Cold-page comparison, glyphstream against fontstash (issue 26, docs/PERFORMANCE.md).
+"""Cold-page comparison, glyphstream against fontstash (issue 26,
+docs/performance/issue-26-speed.md, "The cold page").
 
 Runs ROUNDS rounds; each round runs every glyphstream-bench binary given (--workload cold-page,
 one thread, async uploads, one run: a fresh process each) and the fontstash harnesses built by

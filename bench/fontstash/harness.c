@@ -1,7 +1,8 @@
-/* The fontstash side of the cold-page comparison (issue 26, docs/PERFORMANCE.md): the same
- * 2,210 characters as glyphstream-bench --workload cold-page (bench/texts/cold_page_text.cpp,
- * cold_page_text()), at 14, 20 and 32 px per em, rasterized and packed by fontstash with its
- * FreeType backend into one 4096 x 2048 texture, one thread, no GPU (no render callbacks).
+/* The fontstash side of the cold-page comparison (issue 26, "The cold page" in
+ * docs/performance/issue-26-speed.md): the same 2,210 characters as glyphstream-bench --workload
+ * cold-page (bench/texts/cold_page_text.cpp, cold_page_text()), at 14, 20 and 32 px per em,
+ * rasterized and packed by fontstash with its FreeType backend into one 4096 x 2048 texture, one
+ * thread, no GPU (no render callbacks).
  *
  * fontstash's code is not part of this repository: bench/fontstash/build.sh compiles this file
  * against a fontstash.h that you put in a scratch folder yourself (see build.sh).

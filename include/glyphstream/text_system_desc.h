@@ -51,7 +51,7 @@ struct TextSystemDesc {
   int frames_in_flight = 0;                     // default 2; 0..kMaxFramesInFlight
   size_t layout_cache_entries = 0;              // default 1024; 0..kMaxLayoutCacheEntries
   // draw_text_scaled() (zoom without churn; defaults measured with the bench's W3 zoom, see
-  // docs/PERFORMANCE.md). Each 0..kMaxZoomKnob.
+  // docs/performance/issue-13-17-h200-sessions.md). Each 0..kMaxZoomKnob.
   static constexpr int kMaxZoomKnob = 1 << 20;
   int zoom_stable_frames = 0;      // frames running a scale must be drawn before its exact
                                    // sizes are rasterized in the background; default 1. One

@@ -42,7 +42,8 @@
 
 namespace glyphstream::pipeline {
 
-// The knobs of TextSystemDesc with their defaults applied (docs/PERFORMANCE.md, W3 zoom).
+// The knobs of TextSystemDesc with their defaults applied (W3 zoom,
+// docs/performance/issue-13-17-h200-sessions.md).
 struct ZoomPolicy {
   int stable_frames = 1;              // a scale drawn this many frames running is "stable"
   int settle_frames = 2;              // ... and this many (stable_frames + 1): exact now

@@ -153,9 +153,10 @@ ContextOptions context_options(const ParagraphStyle& p) {
   if (o.base_gravity == PANGO_GRAVITY_AUTO) {
     // What pango_context_get_gravity resolves auto to under pango-view's matrix. The context
     // itself carries no matrix: Pango keys its fonts by the matrix, so every new angle would
-    // load every font again (3x the layout time of a cold page, docs/PERFORMANCE.md), while a
-    // pure rotation leaves Pango's positions as they are (layout_query_test compares with
-    // layouts made under the matrix). The matrix is applied after layout (text/rotation.h).
+    // load every font again (3x the layout time of a cold page, "Rotated text" in
+    // docs/performance/issue-22-application-surface.md), while a pure rotation leaves Pango's
+    // positions as they are (layout_query_test compares with layouts made under the matrix).
+    // The matrix is applied after layout (text/rotation.h).
     PangoMatrix matrix = PANGO_MATRIX_INIT;
     pango_matrix_rotate(&matrix, double(p.rotate));
     o.base_gravity = pango_gravity_get_for_matrix(&matrix);

@@ -242,7 +242,7 @@ Status QuadRenderer::init(bool linear_light) {
 // Orphan-and-refill: the driver hands out fresh storage while earlier draws still read. (A
 // persistently mapped ring fenced per draw was tried: no gain on the H200, and its extra
 // glFenceSync per frame met the NVIDIA driver's occasional 0.5-3 ms fence stalls more often;
-// docs/PERFORMANCE.md.)
+// docs/performance/issue-13-17-h200-sessions.md, "Tried and dropped".)
 void QuadRenderer::stream_instances(std::span<const GlyphInstance> instances) {
   const size_t bytes = instances.size_bytes();
   glBindBuffer(GL_ARRAY_BUFFER, instance_buffer_);
