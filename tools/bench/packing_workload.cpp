@@ -22,6 +22,7 @@
 #include "text/font_registry.h"
 #include "text/layout.h"
 #include "text/rasterizer.h"
+#include "workloads.h"  // percentile
 
 namespace glyphstream::bench {
 namespace {
@@ -350,13 +351,6 @@ struct AtlasPacker {
   size_t used_area() const { return atlas.counters().used_area; }
   atlas::Atlas atlas;
 };
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
-  return v[i];
-}
 
 nlohmann::json row(const std::string& set, const char* packer, const Run& r, int page_size,
                    size_t unique_glyphs) {
