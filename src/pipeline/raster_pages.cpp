@@ -33,12 +33,12 @@ void RasterScheduler::prepare_item(int worker, RasterItem& item, uint64_t interv
         r.prepare({k.face_id, k.glyph_id, k.size_26_6, k.subpixel_bin, k.angle_bin, k.flags});
     if (!p.ok()) {
       item.bitmap = p.status();
-    } else if (p->direct && fits_page(p->bitmap, page_config_)) {
+    } else if (p->keepable && fits_page(p->bitmap, page_config_)) {
       item.outline = r.keep_prepared(arena(worker, interval));
       item.bitmap = std::move(p->bitmap);  // the box: its pixels go to the page
     } else {
-      // A whole raster (colour, monochrome, LCD, ...) or one larger than a page (fitted when
-      // it is packed).
+      // A whole raster (colour, monochrome, ...), LCD (a bitmap already, not an outline to
+      // keep), or one larger than a page (fitted when it is packed).
       item.bitmap = r.finish(std::move(p).value());
     }
   } catch (const std::exception& e) {

@@ -41,7 +41,7 @@ TEST(KeptOutline, RenderedOnAnotherThreadEqualsRasterize) {
       const RasterRequest r{g.face, g.glyph_id, g.size_26_6, uint8_t(g.glyph_id % 4), 0, render};
       auto p = preparer.prepare(r);
       ASSERT_TRUE(p.ok()) << p.status().to_string();
-      if (!p->direct) continue;
+      if (!p->keepable) continue;
       const KeptOutline kept = preparer.keep_prepared(arena);
       ASSERT_TRUE(kept.valid());
       EXPECT_EQ(kept.width, p->bitmap.width);

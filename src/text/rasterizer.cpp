@@ -191,8 +191,11 @@ struct Rasterizer::Impl {
   Status render_measured(uint8_t* dst, size_t stride);
   Result<GlyphBitmap> render_color_bitmap(FaceEntry& e, const RasterRequest& r);
 
-  // The last prepare()'s direct outline (in prepared_face's glyph slot) and its box.
+  // The last prepare()'s direct glyph (in prepared_face's glyph slot) and its box: an outline,
+  // or (prepared_lcd) an LCD bitmap FreeType rendered already, converted by render_prepared().
   FaceEntry* prepared_face = nullptr;
+  bool prepared_lcd = false;
+  bool prepared_swap_rb = false;  // bgr / vbgr
   FaceEntry* prepared_face_for_errors = nullptr;
   uint8_t prepared_curve = 0;  // the coverage curve render_prepared() applies to its box
   uint32_t prepared_glyph = 0;
@@ -318,6 +321,11 @@ Status Rasterizer::Impl::measure_outline(FaceEntry& e, const RasterRequest& r, G
 }
 
 Status Rasterizer::Impl::render_measured(uint8_t* dst, size_t stride) {
+  if (prepared_lcd) {
+    lcd_bitmap_to_rgb(prepared_face->face->glyph->bitmap, prepared_swap_rb, dst, stride);
+    prepared_face = nullptr;
+    return {};
+  }
   const FT_Error ft = render_grey_outline(library, prepared_face->face->glyph->outline,
                                           prepared.width, prepared.height, dst, stride);
   prepared_face = nullptr;
@@ -353,7 +361,7 @@ Result<PreparedGlyph> Rasterizer::Impl::render_outline(FaceEntry& e, const Raste
   if (e.face->glyph->format == FT_GLYPH_FORMAT_OUTLINE && !mono && !lcd) {
     PreparedGlyph p;
     GS_TRY(measure_outline(e, r, &p.bitmap));
-    p.direct = p.bitmap.width > 0;
+    p.direct = p.keepable = p.bitmap.width > 0;
     prepared = p.bitmap;
     prepared_face = p.direct ? &e : nullptr;
     prepared_face_for_errors = &e;
@@ -368,6 +376,24 @@ Result<PreparedGlyph> Rasterizer::Impl::render_outline(FaceEntry& e, const Raste
                                                                       : FT_RENDER_MODE_LCD;
     ft = FT_Render_Glyph(e.face->glyph, mode);
     if (ft != 0) return glyph_failure(e, "render", r.glyph_id, ft);
+    const FT_Bitmap& bm = e.face->glyph->bitmap;
+    const bool lcd_bitmap =
+        bm.pixel_mode == FT_PIXEL_MODE_LCD || bm.pixel_mode == FT_PIXEL_MODE_LCD_V;
+    if (lcd && lcd_bitmap && lcd_pixel_width(bm) > 0 && lcd_pixel_height(bm) > 0) {
+      // Direct: the caller places the box, then render_prepared() converts the slot's bitmap
+      // straight into the page (no bitmap of our own, no second copy).
+      PreparedGlyph p{true, GlyphBitmap{}};
+      p.bitmap.width = lcd_pixel_width(bm), p.bitmap.height = lcd_pixel_height(bm);
+      p.bitmap.left = e.face->glyph->bitmap_left, p.bitmap.top = e.face->glyph->bitmap_top;
+      p.bitmap.format = PixelFormat::kLcd24;
+      const SubpixelOrder order = render_mode::order(r.render);
+      prepared_swap_rb = order == SubpixelOrder::kBgr || order == SubpixelOrder::kVbgr;
+      prepared_lcd = true;
+      prepared = p.bitmap;
+      prepared_face = prepared_face_for_errors = &e;
+      prepared_glyph = r.glyph_id;
+      return p;
+    }
   }
   const FT_GlyphSlot slot = e.face->glyph;
   GlyphBitmap out;
@@ -467,8 +493,9 @@ Result<GlyphBitmap> Rasterizer::rasterize(const RasterRequest& request) {
 Result<GlyphBitmap> Rasterizer::finish(PreparedGlyph p) {
   if (p.direct) {
     GlyphBitmap& out = p.bitmap;
-    out.pixels.assign(size_t(out.width) * size_t(out.height), 0);
-    GS_TRY(render_prepared(out.pixels.data(), size_t(out.width)));
+    const size_t row = size_t(out.width) * size_t(bytes_per_pixel(out.format));
+    out.pixels.assign(row * size_t(out.height), 0);
+    GS_TRY(render_prepared(out.pixels.data(), row));
   }
   return std::move(p.bitmap);
 }
@@ -477,7 +504,9 @@ Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
   if (impl_->prepared_face == nullptr) {
     return Status(ErrorCode::kInternal, "render_prepared without a prepared outline");
   }
+  const bool lcd = impl_->prepared_lcd;
   GS_TRY(impl_->render_measured(dst, stride));
+  if (lcd) return {};  // LCD coverage takes no curve (as before it went direct)
   // The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast), on the box's rows.
   for (int y = 0; impl_->prepared_curve != 0 && y < impl_->prepared.height; ++y) {
     apply_coverage_curve(impl_->prepared_curve, dst + size_t(y) * stride, impl_->prepared.width);
@@ -487,7 +516,7 @@ Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
 
 KeptOutline Rasterizer::keep_prepared(OutlineArena& arena) {
   Impl& impl = *impl_;
-  if (impl.prepared_face == nullptr) return {};
+  if (impl.prepared_face == nullptr || impl.prepared_lcd) return {};
   KeptOutline kept = keep_outline(impl.prepared_face->face->glyph->outline, arena);
   kept.width = impl.prepared.width;
   kept.height = impl.prepared.height;
@@ -515,7 +544,7 @@ Status Rasterizer::render_kept(const KeptOutline& kept, uint8_t* dst, size_t str
 Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
   GS_ASSIGN_OR_RETURN(PreparedGlyph p, prepare_uncurved(request));
   const uint8_t curve = render_mode::curve(request.render);
-  impl_->prepared_curve = p.direct ? curve : 0;
+  impl_->prepared_curve = p.direct && !impl_->prepared_lcd ? curve : 0;
   if (!p.direct && p.bitmap.format == PixelFormat::kCoverage8) {
     apply_coverage_curve(curve, p.bitmap.pixels.data(), p.bitmap.pixels.size());
   }
@@ -525,6 +554,7 @@ Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
 Result<PreparedGlyph> Rasterizer::prepare_uncurved(const RasterRequest& request) {
   Impl& impl = *impl_;
   impl.prepared_face = nullptr;
+  impl.prepared_lcd = false;
   if (impl.library == nullptr) return impl.library_error;
   if (impl.registry == nullptr)
     return Status(ErrorCode::kInvalidArgument, "rasterizer has no font registry");

@@ -107,13 +107,17 @@ class ColorStrikeCache {
   std::unordered_map<uint64_t, Entry> map_;
 };
 
-// A glyph loaded and measured but not rendered yet (Rasterizer::prepare): `direct` when its
-// outline waits in the rasterizer for render_prepared() into memory the caller chose (an atlas
-// page, issue 26), `bitmap` then holding the box only (width, height, left, top, format; no
-// pixels); otherwise `bitmap` is the whole raster (colour, monochrome, hex boxes, ...).
+// A glyph loaded and measured but not rendered yet (Rasterizer::prepare): `direct` when it
+// waits in the rasterizer for render_prepared() into memory the caller chose (an atlas page,
+// issue 26), `bitmap` then holding the box only (width, height, left, top, format; no pixels);
+// otherwise `bitmap` is the whole raster (colour, monochrome, hex boxes, ...). A direct
+// greyscale glyph waits as an outline, which keep_prepared() can move out (`keepable`); a
+// direct LCD glyph as FreeType's LCD bitmap, rendered already (FreeType has no LCD render into
+// caller memory), which render_prepared() converts into the page: one copy instead of two.
 struct PreparedGlyph {
   bool direct = false;
   GlyphBitmap bitmap;
+  bool keepable = false;
 };
 
 // Outlines kept past the next prepare() (issue 26): a worker prepares many glyphs, and each is

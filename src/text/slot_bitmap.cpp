@@ -68,6 +68,29 @@ bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap*
   return true;
 }
 
+namespace {
+
+// The w x h kLcd24 pixels of an LCD buffer (see lcd_to_rgb) at dst, rows `stride` bytes apart.
+void lcd_rows_to_rgb(const uint8_t* buffer, int pitch, int w, int h, bool vertical, bool swap_rb,
+                     uint8_t* dst_rows, size_t stride) {
+  const int r = swap_rb ? 2 : 0, b = swap_rb ? 0 : 2;
+  for (int y = 0; y < h; ++y) {
+    uint8_t* dst = dst_rows + size_t(y) * stride;
+    for (int x = 0; x < w; ++x) {
+      uint8_t s[3];
+      for (int k = 0; k < 3; ++k) {
+        const int sy = vertical ? 3 * y + k : y, sx = vertical ? x : 3 * x + k;
+        s[k] = buffer[std::ptrdiff_t(sy) * pitch + sx];
+      }
+      dst[3 * x + 0] = s[r];
+      dst[3 * x + 1] = s[1];
+      dst[3 * x + 2] = s[b];
+    }
+  }
+}
+
+}  // namespace
+
 void lcd_to_rgb(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
                 GlyphBitmap* out) {
   const int w = vertical ? width : width / 3;
@@ -80,21 +103,21 @@ void lcd_to_rgb(const uint8_t* buffer, int pitch, int width, int rows, bool vert
     out->pixels.clear();
     return;
   }
-  out->pixels.assign(size_t(w) * size_t(h) * 3, 0);
-  const int r = swap_rb ? 2 : 0, b = swap_rb ? 0 : 2;
-  for (int y = 0; y < h; ++y) {
-    uint8_t* dst = out->pixels.data() + size_t(y) * size_t(w) * 3;
-    for (int x = 0; x < w; ++x) {
-      uint8_t s[3];
-      for (int k = 0; k < 3; ++k) {
-        const int sy = vertical ? 3 * y + k : y, sx = vertical ? x : 3 * x + k;
-        s[k] = buffer[std::ptrdiff_t(sy) * pitch + sx];
-      }
-      dst[3 * x + 0] = s[r];
-      dst[3 * x + 1] = s[1];
-      dst[3 * x + 2] = s[b];
-    }
-  }
+  out->pixels.resize(size_t(w) * size_t(h) * 3);
+  lcd_rows_to_rgb(buffer, pitch, w, h, vertical, swap_rb, out->pixels.data(), size_t(w) * 3);
+}
+
+int lcd_pixel_width(const FT_Bitmap& bm) {
+  return bm.pixel_mode == FT_PIXEL_MODE_LCD_V ? int(bm.width) : int(bm.width) / 3;
+}
+
+int lcd_pixel_height(const FT_Bitmap& bm) {
+  return bm.pixel_mode == FT_PIXEL_MODE_LCD_V ? int(bm.rows) / 3 : int(bm.rows);
+}
+
+void lcd_bitmap_to_rgb(const FT_Bitmap& bm, bool swap_rb, uint8_t* dst, size_t stride) {
+  lcd_rows_to_rgb(bm.buffer, bm.pitch, lcd_pixel_width(bm), lcd_pixel_height(bm),
+                  bm.pixel_mode == FT_PIXEL_MODE_LCD_V, swap_rb, dst, stride);
 }
 
 }  // namespace glyphstream::text

@@ -28,4 +28,13 @@ bool slot_to_glyph_bitmap(const FT_Bitmap& bm, SubpixelOrder order, GlyphBitmap*
 void lcd_to_rgb(const uint8_t* buffer, int pitch, int width, int rows, bool vertical, bool swap_rb,
                 GlyphBitmap* out);
 
+// The kLcd24 box of an FT_PIXEL_MODE_LCD / LCD_V bitmap: its pixel width and height.
+int lcd_pixel_width(const FT_Bitmap& bm);
+int lcd_pixel_height(const FT_Bitmap& bm);
+
+// lcd_to_rgb() into memory the caller chose (an atlas page): the w x h kLcd24 pixels of an
+// FT_PIXEL_MODE_LCD / LCD_V bitmap at `dst`, rows `stride` bytes apart; every byte of the box
+// is written.
+void lcd_bitmap_to_rgb(const FT_Bitmap& bm, bool swap_rb, uint8_t* dst, size_t stride);
+
 }  // namespace glyphstream::text

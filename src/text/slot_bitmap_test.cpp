@@ -114,5 +114,55 @@ TEST_F(LcdRasterTest, StripesLandInTheirChannelsForEveryOrder) {
   EXPECT_GE(rgb.width, g.width);
 }
 
+// An LCD glyph is direct (issue 26's way into the page): prepare() leaves FreeType's LCD bitmap
+// in the slot and hands out its kLcd24 box; render_prepared() converts it into caller memory at
+// any stride, writing the box and nothing else, as rasterize() gives it. It is not an outline:
+// keep_prepared() refuses it and leaves it to render.
+TEST_F(LcdRasterTest, PreparedLcdGlyphsConvertStraightIntoCallerMemory) {
+  constexpr size_t kStride = 3 * 41 + 2, kRows = 40, kX = 3 * 2, kY = 3;
+  int checked = 0;
+  for (SubpixelOrder order :
+       {SubpixelOrder::kRgb, SubpixelOrder::kBgr, SubpixelOrder::kVrgb, SubpixelOrder::kVbgr}) {
+    for (const char* text : {"g", "W", "\u6f22"}) {
+      for (uint8_t bin = 0; bin < 4; ++bin) {
+        RasterRequest req = request(text, order);
+        req.subpixel_bin = bin;
+        const GlyphBitmap expected = raster(req);
+        ASSERT_EQ(expected.format, PixelFormat::kLcd24);
+        Rasterizer r(&registry_);
+        auto p = r.prepare(req);
+        ASSERT_TRUE(p.ok()) << p.status().to_string();
+        ASSERT_TRUE(p->direct);
+        EXPECT_FALSE(p->keepable);
+        EXPECT_EQ(p->bitmap.format, PixelFormat::kLcd24);
+        EXPECT_TRUE(p->bitmap.pixels.empty());
+        EXPECT_EQ(p->bitmap.width, expected.width);
+        EXPECT_EQ(p->bitmap.height, expected.height);
+        EXPECT_EQ(p->bitmap.left, expected.left);
+        EXPECT_EQ(p->bitmap.top, expected.top);
+        OutlineArena arena;
+        EXPECT_FALSE(r.keep_prepared(arena).valid()) << "an LCD bitmap is no outline to keep";
+        const size_t row = size_t(expected.width) * 3;
+        ASSERT_LE(row + kX, kStride);
+        ASSERT_LE(size_t(expected.height) + kY, kRows);
+        std::vector<uint8_t> page(kStride * kRows, 0xAB);
+        ASSERT_TRUE(r.render_prepared(page.data() + kY * kStride + kX, kStride).ok());
+        for (size_t y = 0; y < kRows; ++y) {
+          for (size_t x = 0; x < kStride; ++x) {
+            const bool inside =
+                y >= kY && y < kY + size_t(expected.height) && x >= kX && x < kX + row;
+            const uint8_t want = inside ? expected.pixels[(y - kY) * row + (x - kX)] : 0xAB;
+            ASSERT_EQ(page[y * kStride + x], want) << text << " at " << x << "," << y;
+          }
+        }
+        EXPECT_EQ(r.render_prepared(page.data(), kStride).code(), ErrorCode::kInternal)
+            << "once per prepare()";
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 48);
+}
+
 }  // namespace
 }  // namespace glyphstream::text
