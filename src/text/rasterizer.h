@@ -45,6 +45,9 @@ constexpr uint32_t kRotatedRectGlyphFlag = 0x40000000u;
 // The glyph id and size of a w x h rectangle (w + h at most 4096 px: larger ones are clamped).
 void rotated_rect_glyph(double w, double h, uint32_t* glyph_id, uint32_t* size_26_6);
 
+// The largest size a request may ask: 4096 px.
+constexpr uint32_t kMaxRasterSize26_6 = 4096 * 64;
+
 // Raster angles are quantized to 1/16 degree: bin = round(degrees * 16) mod 5760, counter-
 // clockwise on screen (Pango's sense); bin 0 is upright (text/rotation.cpp).
 constexpr int kAngleBinsPerDegree = 16;
