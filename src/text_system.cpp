@@ -65,9 +65,10 @@ auto owned(std::thread::id owner, const char* what, Fn&& fn) -> decltype(fn()) {
 }  // namespace
 
 // The facade over the frame pipeline (pipeline/frame_pipeline.h: the parts, commit(), pack_one(),
-// mid_frame_flush(), the sink its frame packets go to). In render-thread mode its Layouter
-// shares the render thread's Pango font map (made at TextRenderer::create()), under that map's
-// lock (PangoLock), as every Layouter of a thread does.
+// mid_frame_flush(), the sink its frame packets go to). In render-thread mode its Layouter has
+// a Pango font map of its own (Layouter::create_unshared): it is made on the render thread
+// (TextRenderer::create()) and lays out on the building thread, so it shares no map, and no
+// map's lock, with whatever else lays out on the render thread.
 struct TextSystem::Impl : pipeline::FramePipeline {
   // The owner: the creating thread; in render-thread mode the first thread that calls (the
   // TextSystem is made on the render thread and handed to the building thread).
@@ -156,7 +157,8 @@ Status TextSystem::Impl::init(const TextRendererDesc* rdesc) {
   } else {
     sink = std::make_unique<pipeline::ImmediateSink>(gpu.get());
   }
-  GS_ASSIGN_OR_RETURN(layouter, text::Layouter::create(&registry));
+  GS_ASSIGN_OR_RETURN(layouter, rdesc ? text::Layouter::create_unshared(&registry)
+                                      : text::Layouter::create(&registry));
   layout_prefetcher = std::make_unique<pipeline::LayoutPrefetcher>(pool.get(), &registry);
   layouts.set_prefetcher(layout_prefetcher.get());
   raster = std::make_unique<pipeline::RasterScheduler>(pool.get(), &registry);
