@@ -131,9 +131,20 @@ std::vector<uint8_t> Atlas::debug_image(size_t page) const {
     uint8_t* d = &img[(size_t(y) * size_t(p.width) + size_t(x)) * 4];
     d[0] = r, d[1] = g, d[2] = b, d[3] = 255;
   };
+  auto ink = [&](int x, int y) {
+    const uint8_t* px = p.pixels.data() + (size_t(y) * size_t(p.width) + size_t(x)) * bpp;
+    int sum = 0;  // the mean of the pixel's bytes (coverage; LCD's R, G, B; RGBA)
+    for (size_t c = 0; c < bpp; ++c) sum += px[c];
+    return uint8_t(sum / int(bpp));
+  };
+  // Glyphs have no gutter: outlines are drawn over empty pixels only, so that the ink at a
+  // glyph's edge still shows.
   auto outline = [&](int x0, int y0, int w, int h, uint8_t r, uint8_t g, uint8_t b) {
-    for (int x = x0; x < x0 + w; ++x) put(x, y0, r, g, b), put(x, y0 + h - 1, r, g, b);
-    for (int y = y0; y < y0 + h; ++y) put(x0, y, r, g, b), put(x0 + w - 1, y, r, g, b);
+    auto edge = [&](int x, int y) {
+      if (x >= 0 && y >= 0 && x < p.width && y < p.height && ink(x, y) == 0) put(x, y, r, g, b);
+    };
+    for (int x = x0; x < x0 + w; ++x) edge(x, y0), edge(x, y0 + h - 1);
+    for (int y = y0; y < y0 + h; ++y) edge(x0, y), edge(x0 + w - 1, y);
   };
   // Free space dark blue; shelves' pixels in grey.
   for (int y = 0; y < p.height; ++y) {
@@ -144,10 +155,7 @@ std::vector<uint8_t> Atlas::debug_image(size_t page) const {
     if (!sh.alive || sh.page != page) continue;
     for (int y = sh.y; y < sh.y + sh.h; ++y) {
       for (int x = sh.x0; x < sh.x1; ++x) {
-        const uint8_t* px = p.pixels.data() + (size_t(y) * size_t(p.width) + size_t(x)) * bpp;
-        int sum = 0;  // the mean of the pixel's bytes (coverage; LCD's R, G, B; RGBA)
-        for (size_t c = 0; c < bpp; ++c) sum += px[c];
-        const uint8_t v = uint8_t(sum / int(bpp));
+        const uint8_t v = ink(x, y);
         put(x, y, v, v, v);
       }
     }
