@@ -10,10 +10,11 @@
 namespace glyphstream::atlas {
 namespace {
 
-// Defaults. A 1024-wide R8 page is 1 MiB at full height and holds ~4,000 padded 16-px Latin
-// glyphs (14 x 18 px) or ~1,000 32-px CJK glyphs (34 x 34 px); every GPU since GL 3 allows
-// 1024^2 textures and far more. Pages start at 256 rows (256 KiB) so that small apps pay little,
-// and double up to square. 32 MiB holds 32 full R8 pages (~100k small glyphs) or 8 RGBA pages:
+// Defaults. A 1024-wide R8 page is 1 MiB at full height and holds ~5,000 16-px Latin glyphs
+// (boxes of about 12 x 16 px) or ~1,000 32-px CJK glyphs (32 x 32 px); every GPU since GL 3
+// allows 1024^2 textures and far more. Pages start at 256 rows (256 KiB) so that small apps pay
+// little, and double up to square. 32 MiB holds 32 full R8 pages (~150k small glyphs) or 8 RGBA
+// pages:
 // ample for a UI, small next to GPU memory; a quarter of it may be evicted per frame so that a
 // zoom burst recycles space within a few frames without rewriting everything at once.
 constexpr int kDefaultPageWidth = 1024;

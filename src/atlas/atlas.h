@@ -74,14 +74,14 @@ struct PageInfo {
   int width = 0;
   int height = 0;           // current height; grows by doubling, never shrinks
   uint32_t generation = 0;  // bumps each time the page grows (its pixel storage moved)
-  size_t used_area = 0;     // padded area of live allocations, in pixels
+  size_t used_area = 0;     // area of live allocations, in pixels
 };
 
 struct AtlasCounters {
   size_t pages = 0;
   size_t bytes = 0;  // CPU page images
   size_t live_allocations = 0;
-  size_t used_area = 0;      // padded pixels of live allocations, all pages
+  size_t used_area = 0;      // pixels of live allocations, all pages
   size_t total_area = 0;     // pixels of all pages
   double occupancy = 0;      // used_area / total_area
   uint64_t allocations = 0;  // cumulative

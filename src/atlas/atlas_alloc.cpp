@@ -59,7 +59,7 @@ uint32_t Atlas::Impl::open_page(PixelFormat format, int pw, int ph) {
     packer.reset_page(pi, format, h);
     dirty.clear_page(pi);
   }
-  // Bookkeeping for the glyphs this page may hold (a 16 x 16 padded glyph on average, a shelf
+  // Bookkeeping for the glyphs this page may hold (a 16 x 16 glyph on average, a shelf
   // per 16 of them), allocated now rather than in later allocate() calls: keeps those calls
   // free of allocation and first-touch page faults (the 5 us worst case).
   const size_t page_glyphs = size_t(config.page_width) * size_t(config.page_max_height) / (16 * 16);

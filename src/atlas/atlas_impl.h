@@ -44,7 +44,7 @@ struct Atlas::Impl final : ShelfObserver {
   void shelf_cut(uint32_t shelf, int new_x1) override { dirty.clip(shelf, new_x1); }
 
   // Allocation order after the packer's own search (atlas_alloc.cpp); each returns a shelf with
-  // room for the padded pw x ph, or kNoId.
+  // room for a pw x ph glyph, or kNoId.
   uint32_t grow_for(PixelFormat format, int pw, int ph);
   uint32_t open_page(PixelFormat format, int pw, int ph);
   uint32_t evict_for(PixelFormat format, int pw, int ph);

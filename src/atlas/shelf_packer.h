@@ -1,6 +1,6 @@
 // The shelf packer: where rectangles go, nothing else (no pixels, frames or memory budget), so
 // that it can be tested, fuzzed and benchmarked alone, as etagere's allocator is. "Full" is a
-// normal result. All sizes here are the caller's padded sizes.
+// normal result. All sizes here are the caller's (the atlas's: the glyphs' own boxes).
 //
 // A page is split into columns (kColumnWidth wide when the width divides evenly, else one); each
 // column keeps its free vertical space as bands. A shelf is a horizontal band of one height,

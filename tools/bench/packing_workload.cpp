@@ -210,7 +210,8 @@ struct GlyphSetSpec {
 };
 
 // Lays out every (font, size) of the set and rasterizes each distinct glyph once, in text order,
-// until `enough_area` padded pixels are collected (a page needs far fewer than the full set).
+// until `enough_area` pixels of glyph boxes are collected (a page needs far fewer than the full
+// set).
 Result<std::vector<Box>> collect_boxes(const GlyphSetSpec& spec, size_t enough_area,
                                        size_t* unique_glyphs) {
   text::FontRegistry registry;
@@ -236,7 +237,7 @@ Result<std::vector<Box>> collect_boxes(const GlyphSetSpec& spec, size_t enough_a
         if (!bitmap.ok() || bitmap->width <= 0 || bitmap->height <= 0) continue;
         if (bitmap->format != PixelFormat::kCoverage8) continue;  // colour glyphs: other pages
         boxes.push_back({bitmap->width, bitmap->height});
-        area += size_t(bitmap->width + 2) * size_t(bitmap->height + 2);
+        area += size_t(bitmap->width) * size_t(bitmap->height);
         if (area >= enough_area) {
           *unique_glyphs = boxes.size();
           return boxes;

@@ -15,7 +15,7 @@ struct PackingOptions {
 };
 
 // One JSON object per (glyph_set, packer) with at least: glyph_set, packer ("glyphstream" or
-// "shelf-next-fit"), occupancy (0..1, padded rect area over page area when the page first refuses
+// "shelf-next-fit"), occupancy (0..1, glyph rect area over page area when the page first refuses
 // a glyph), alloc_ns_median, alloc_ns_p99, alloc_ns_max, glyphs_placed, page_size.
 Result<nlohmann::json> run_packing_workload(const PackingOptions& options);
 
