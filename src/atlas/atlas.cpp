@@ -14,9 +14,8 @@ namespace {
 // (boxes of about 12 x 16 px) or ~1,000 32-px CJK glyphs (32 x 32 px); every GPU since GL 3
 // allows 1024^2 textures and far more. Pages start at 256 rows (256 KiB) so that small apps pay
 // little, and double up to square. 32 MiB holds 32 full R8 pages (~150k small glyphs) or 8 RGBA
-// pages:
-// ample for a UI, small next to GPU memory; a quarter of it may be evicted per frame so that a
-// zoom burst recycles space within a few frames without rewriting everything at once.
+// pages: ample for a UI, small next to GPU memory; a quarter of it may be evicted per frame so
+// that a zoom burst recycles space within a few frames without rewriting everything at once.
 constexpr int kDefaultPageWidth = 1024;
 constexpr int kDefaultInitialHeight = 256;
 constexpr size_t kDefaultBudget = size_t(32) << 20;

@@ -25,8 +25,6 @@
 namespace glyphstream::text {
 namespace {
 
-constexpr uint32_t kMaxSize26_6 = kMaxRasterSize26_6;
-
 std::string ft_error_text(FT_Error error) {
   const char* s = FT_Error_String(error);  // null unless FreeType was built with error strings
   std::string text = "FreeType error " + std::to_string(error);
@@ -409,9 +407,7 @@ Status Rasterizer::render_prepared(uint8_t* dst, size_t stride) {
   if (impl_->prepared_face == nullptr) {
     return Status(ErrorCode::kInternal, "render_prepared without a prepared outline");
   }
-  const bool lcd = impl_->prepared_lcd;
   GS_TRY(impl_->render_measured(dst, stride));
-  if (lcd) return {};  // LCD coverage takes no curve (as before it went direct)
   // The coverage curve (RenderingStyle::coverage_gamma, coverage_contrast), on the box's rows.
   for (int y = 0; impl_->prepared_curve != 0 && y < impl_->prepared.height; ++y) {
     apply_coverage_curve(impl_->prepared_curve, dst + size_t(y) * stride, impl_->prepared.width);
@@ -449,6 +445,7 @@ Status Rasterizer::render_kept(const KeptOutline& kept, uint8_t* dst, size_t str
 Result<PreparedGlyph> Rasterizer::prepare(const RasterRequest& request) {
   GS_ASSIGN_OR_RETURN(PreparedGlyph p, prepare_uncurved(request));
   const uint8_t curve = render_mode::curve(request.render);
+  // LCD coverage takes no curve (nor did it before it went direct).
   impl_->prepared_curve = p.direct && !impl_->prepared_lcd ? curve : 0;
   if (!p.direct && p.bitmap.format == PixelFormat::kCoverage8) {
     apply_coverage_curve(curve, p.bitmap.pixels.data(), p.bitmap.pixels.size());
@@ -463,7 +460,7 @@ Result<PreparedGlyph> Rasterizer::prepare_uncurved(const RasterRequest& request)
   if (impl.library == nullptr) return impl.library_error;
   if (impl.registry == nullptr)
     return Status(ErrorCode::kInvalidArgument, "rasterizer has no font registry");
-  if (request.size_26_6 == 0 || request.size_26_6 > kMaxSize26_6) {
+  if (request.size_26_6 == 0 || request.size_26_6 > kMaxRasterSize26_6) {
     return Status(ErrorCode::kInvalidArgument, "glyph size " +
                                                    std::to_string(request.size_26_6 / 64.0) +
                                                    " px out of range (must be > 0 and <= 4096 px)");
