@@ -129,6 +129,24 @@ Result<LayoutResult> Layouter::layout(std::string_view utf8, const LayoutParams&
   return result;
 }
 
+namespace {
+
+// pango_limits.h: the tabs of a line Pango does not wrap cost tabs x characters.
+Status check_unwrapped_tabs(std::string_view text, bool single_paragraph) {
+  const TabCost tabs = unwrapped_tab_cost(text, single_paragraph);
+  if (tabs.cost <= kMaxUnwrappedTabCost) return Status::ok_status();
+  return Status(
+      ErrorCode::kInvalidArgument,
+      "a paragraph of " + std::to_string(text.size()) + " bytes with " + std::to_string(tabs.tabs) +
+          " tabs is refused without a wrap width: Pango places each tab of a line it "
+          "does not wrap (or ellipsizes) by measuring the line before it, a time that "
+          "grows with tabs x characters (here " +
+          std::to_string(tabs.cost) + ", at most " + std::to_string(kMaxUnwrappedTabCost) +
+          "); give a wrap width without an ellipsis, or break the line");
+}
+
+}  // namespace
+
 // Pango's cost per line grows with the text before it (g_utf8_strlen from the start under
 // pango_layout_get_extents): a 2 MB text of short paragraphs took a minute. One PangoLayout per
 // paragraph keeps the cost linear, and the paragraphs land where one layout of the whole text
@@ -162,6 +180,14 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
     widest = whole.width;
   } else {
     ParagraphAttributes split(attrs);
+    if (const uint64_t copies = split.copies(plain); copies > kMaxParagraphAttributeCopies) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "markup whose attributes reach " + std::to_string(copies) +
+                        " paragraph-attribute pairs is refused (at most " +
+                        std::to_string(kMaxParagraphAttributeCopies) +
+                        "): each paragraph is laid out with its own copy of the attributes "
+                        "around it, so deeply nested tags around many lines cost their product");
+    }
     Status status;
     for_each_paragraph(plain, [&](size_t start, size_t length) {
       if (!status.ok()) return;
@@ -224,6 +250,9 @@ Result<LayoutResult> Layouter::Impl::lay_out_paragraphs(std::string_view plain,
 Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
     std::string_view text, PangoAttrList* attrs, const PangoFontDescription* desc,
     PangoDirection forced_dir, ParagraphWalk* walk) {
+  if (walk->width_units < 0 || walk->style.ellipsize != EllipsizeMode::kNone) {
+    GS_TRY(check_unwrapped_tabs(text, walk->style.single_par));
+  }
   PangoContext* paragraph_context = walk->context;
   if (forced_dir != PANGO_DIRECTION_NEUTRAL) {
     ContextOptions forced = context_options(walk->style);
@@ -249,6 +278,9 @@ Result<Layouter::Impl::Paragraph> Layouter::Impl::lay_out_paragraph(
     if (AttrListPtr split(split_long_items(text, max_item_bytes, attrs)); split.get() != nullptr) {
       pango_layout_set_attributes(pl, split.get());
     }
+  } else if (AttrListPtr split(split_long_thai_runs(text, kMaxThaiRunBytes, attrs));
+             split.get() != nullptr) {
+    pango_layout_set_attributes(pl, split.get());
   }
 
   LayoutResult& result = *walk->result;

@@ -136,6 +136,23 @@ ParagraphAttributes::ParagraphAttributes(PangoAttrList* attrs) {
   });
 }
 
+uint64_t ParagraphAttributes::copies(std::string_view text) const {
+  if (sorted_.empty()) return 0;
+  std::vector<guint> ends;  // sorted_ is sorted by start already
+  ends.reserve(sorted_.size());
+  for (const PangoAttribute* a : sorted_) ends.push_back(a->end_index);
+  std::sort(ends.begin(), ends.end());
+  uint64_t total = 0;
+  size_t started = 0, ended = 0;
+  for_each_paragraph(text, [&](size_t start, size_t length) {
+    // Those that start by the paragraph's end, less those that ended by its start.
+    while (started < sorted_.size() && sorted_[started]->start_index <= start + length) ++started;
+    while (ended < ends.size() && ends[ended] <= start) ++ended;
+    total += started - std::min(started, ended);
+  });
+  return total;
+}
+
 ParagraphAttributes::~ParagraphAttributes() {
   for (PangoAttribute* a : sorted_) pango_attribute_destroy(a);
   g_slist_free(all_);

@@ -43,6 +43,32 @@ std::vector<size_t> item_cuts(std::string_view p, size_t max_item) {
   return cuts;
 }
 
+// Where items end inside runs of Thai: every max_run bytes of a run, at a character that does
+// not stack on the one before it.
+std::vector<size_t> thai_run_cuts(std::string_view p, size_t max_run) {
+  std::vector<size_t> cuts;
+  constexpr size_t kNone = SIZE_MAX;
+  size_t piece_start = kNone;  // where the current run, or its piece since the last cut, starts
+  for (size_t i = 0; i < p.size();) {
+    const auto byte = static_cast<unsigned char>(p[i]);
+    const size_t len = byte < 0x80 ? 1 : size_t(g_utf8_skip[byte]);
+    const gunichar c = byte < 0x80 ? gunichar(byte) : decode_at(p, i);
+    if (c < 0x0E00 || c > 0x0E7F) {
+      piece_start = kNone;
+    } else if (piece_start == kNone) {
+      piece_start = i;
+    } else if (i - piece_start >= max_run && !stacks_on_base(c)) {
+      cuts.push_back(i);
+      piece_start = i;
+    }
+    i += len;
+  }
+  return cuts;
+}
+
+// A copy of `list` (may be null) whose Pango items end at `cuts` (ascending byte offsets).
+PangoAttrList* cut_items(const std::vector<size_t>& cuts, PangoAttrList* list);
+
 }  // namespace
 
 bool cap_mark_runs(std::string_view utf8, CappedText* out) {
@@ -156,7 +182,19 @@ size_t max_item_bytes(double max_px) {
 PangoAttrList* split_long_items(std::string_view paragraph, size_t max_item, PangoAttrList* list) {
   if (paragraph.size() <= max_item) return nullptr;
   const std::vector<size_t> cuts = item_cuts(paragraph, max_item);
-  if (cuts.empty()) return nullptr;
+  return cuts.empty() ? nullptr : cut_items(cuts, list);
+}
+
+PangoAttrList* split_long_thai_runs(std::string_view paragraph, size_t max_run,
+                                    PangoAttrList* list) {
+  if (paragraph.size() <= max_run) return nullptr;
+  const std::vector<size_t> cuts = thai_run_cuts(paragraph, max_run);
+  return cuts.empty() ? nullptr : cut_items(cuts, list);
+}
+
+namespace {
+
+PangoAttrList* cut_items(const std::vector<size_t>& cuts, PangoAttrList* list) {
   // Every attribute in list order; fallback ones are cut where items end (a fallback attribute
   // starting there ends the item, and a cut one keeps its effect). Where none covers a cut, a
   // fallback="true" one (Pango's default) starts there. Sorted by start, then: the new ones, the
@@ -204,6 +242,31 @@ PangoAttrList* split_long_items(std::string_view paragraph, size_t max_item, Pan
   PangoAttrList* out = pango_attr_list_new();
   for (const Entry& e : entries) pango_attr_list_insert(out, e.attr);  // appended: sorted
   return out;
+}
+
+}  // namespace
+
+TabCost unwrapped_tab_cost(std::string_view utf8, bool single_paragraph) {
+  TabCost total;
+  uint64_t before = 0;  // code points before the current one on its line
+  for (size_t i = 0; i < utf8.size();) {
+    const auto byte = static_cast<unsigned char>(utf8[i]);
+    const size_t len = byte < 0x80 ? 1 : size_t(g_utf8_skip[byte]);
+    const bool paragraph_end =
+        byte == '\n' || byte == '\r' || utf8.compare(i, 3, "\xE2\x80\xA9") == 0;
+    if (utf8.compare(i, 3, "\xE2\x80\xA8") == 0 || (paragraph_end && !single_paragraph)) {
+      before = 0;
+      i += len;
+      continue;
+    }
+    if (byte == '\t') {
+      ++total.tabs;
+      total.cost += before;
+    }
+    ++before;
+    i += len;
+  }
+  return total;
 }
 
 }  // namespace glyphstream::text

@@ -9,6 +9,18 @@
 //   width "fits" and the whole paragraph became one clipped line. Long paragraphs are split into
 //   items short enough that none can overflow (and each line reshapes one item, not the rest of
 //   the paragraph: the wrap is also linear instead of quadratic).
+// - Long runs of Thai: Pango finds their word breaks with libthai, one call per item, whose
+//   time grows with the square of an unbroken run (130k letters 0.5 s, 1M letters 24 s; under
+//   AddressSanitizer, whose realloc always copies, 130k took over 40 s). Wrapped paragraphs
+//   already have short items (above); in a paragraph that is not wrapped, items end every
+//   kMaxThaiRunBytes of a run. The cost: word breaks (for cursor movement, never for line
+//   breaks, since the line does not wrap) and kerning across such a cut, 1,000 letters apart.
+// - Tabs on a line Pango does not wrap (no wrap width, or the line it ellipsizes): Pango finds
+//   where each tab ends by summing the advances of every glyph before it on the line
+//   (pango-layout.c, line_width), so n tabs on a line of m characters cost O(n * m): 32k tabs
+//   took 3.7 s and 64k tabs 25 s in Pango 1.50 alone, 130k over a minute. A wrapped line keeps
+//   its width as it goes and costs O(n). Such a paragraph is refused (kInvalidArgument) when its
+//   cost, counted below, passes kMaxUnwrappedTabCost; the message says to give a wrap width.
 #pragma once
 
 #include <pango/pango.h>
@@ -53,5 +65,28 @@ size_t max_item_bytes(double max_px);
 // a mark): items end where a fallback attribute starts, and the paragraph's own fallback
 // attributes keep their effect. Null when the paragraph is not longer than max_item.
 PangoAttrList* split_long_items(std::string_view paragraph, size_t max_item, PangoAttrList* list);
+
+// Thai runs longer than this (1,024 letters) are cut into items in a paragraph without wrapping.
+constexpr size_t kMaxThaiRunBytes = 3 * 1024;
+// A copy of `list` (the paragraph's attributes, may be null) whose items end inside runs of
+// Thai (U+0E00-U+0E7F) every max_run bytes, never before a mark, as split_long_items does.
+// Null when no run is longer.
+PangoAttrList* split_long_thai_runs(std::string_view paragraph, size_t max_run,
+                                    PangoAttrList* list);
+
+// Tabs times the characters before them on an unwrapped line: the number of glyph advances
+// Pango sums to place the tabs of one paragraph laid out without wrapping. 2^28 is about 0.3 s
+// (text between the tabs) to 1.5 s (tabs alone) of Pango's time on the dev machine: a line of
+// 100 KB with 2,000 tabs passes, a line of 23k tabs alone does not.
+constexpr uint64_t kMaxUnwrappedTabCost = uint64_t{1} << 28;
+
+struct TabCost {
+  uint64_t tabs = 0;
+  uint64_t cost = 0;  // the sum, over the tabs, of the code points before each on its line
+};
+// The tab cost of a text laid out without wrapping: a line separator (U+2028) starts a new line,
+// and so do paragraph separators (\n, \r, U+2029) unless `single_paragraph` (Pango's
+// single-paragraph mode draws them as glyphs). `utf8` must be valid.
+TabCost unwrapped_tab_cost(std::string_view utf8, bool single_paragraph = false);
 
 }  // namespace glyphstream::text

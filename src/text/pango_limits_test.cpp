@@ -7,6 +7,7 @@
 #include <string>
 
 #include "text/layout.h"
+#include "text/layout_input.h"
 
 namespace glyphstream::text {
 namespace {
@@ -157,6 +158,122 @@ TEST_F(PangoLimitsTest, NestedSmallToZeroPixelsIsRefused) {
           << r.status().message();
     }
   }
+}
+
+// A line Pango does not wrap places each tab by summing the advances before it on the line:
+// 130k tabs (a fuzzer input) took minutes in Pango alone. Past kMaxUnwrappedTabCost such a
+// paragraph is refused with a message; wrapped, the same text is laid out, and everyday
+// tab-separated lines stay well inside the bound.
+TEST_F(PangoLimitsTest, ManyTabsOnAnUnwrappedLineAreRefusedWrappedLaidOut) {
+  const std::string tabs = repeat("\t", 40000);
+  auto unwrapped = lay(tabs, 0);
+  ASSERT_FALSE(unwrapped.ok());
+  EXPECT_EQ(unwrapped.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(unwrapped.status().message().find("40000 tabs"), std::string::npos)
+      << unwrapped.status().message();
+  EXPECT_NE(unwrapped.status().message().find("wrap width"), std::string::npos);
+
+  auto wrapped = lay(tabs + "x", 300);
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status().to_string();
+  EXPECT_EQ(wrapped.value().glyphs.size(), 1u);  // tabs draw nothing; the x is there
+
+  // An ellipsized line is not wrapped either.
+  LayoutParams ellipsized;
+  ellipsized.font = "Sans 22";
+  ellipsized.wrap_width = 300;
+  ellipsized.paragraph.ellipsize = EllipsizeMode::kEnd;
+  EXPECT_FALSE(layouter_->layout(tabs, ellipsized).ok());
+
+  // The same tabs over many paragraphs (each its own line) and a 1,000-column row pass.
+  auto rows = lay(repeat(repeat("\t", 400) + "\n", 100), 0);
+  EXPECT_TRUE(rows.ok()) << rows.status().to_string();
+  auto columns = lay(repeat("column\t", 1000), 0);
+  ASSERT_TRUE(columns.ok()) << columns.status().to_string();
+  EXPECT_EQ(columns.value().glyphs.size(), 6000u);
+}
+
+// libthai's word breaking takes the square of an unbroken Thai run's length: 1M letters took 24 s
+// (130k, a fuzzer input, over 40 s under AddressSanitizer). Without wrapping, items end every
+// kMaxThaiRunBytes of such a run; every letter is still drawn, on one line, in order.
+TEST_F(PangoLimitsTest, LongThaiRunWithoutWrappingIsCutIntoItems) {
+  const std::string run = repeat("\xE0\xB8\x81\xE0\xB8\xB1", 100000);  // U+0E01 U+0E31 (a mark)
+  auto r = lay(run, 0, false, "Sans 11");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r.value().line_count, 1);
+  EXPECT_EQ(r.value().glyphs.size(), 200000u);
+  float previous = -1;
+  for (size_t i = 0; i < r.value().glyphs.size(); i += 2) {  // each base after the one before
+    ASSERT_GT(r.value().glyphs[i].x, previous) << i;
+    previous = r.value().glyphs[i].x;
+  }
+
+  // Cuts fall on bases, never before a mark; a run within the bound and other scripts are left
+  // alone.
+  PangoAttrList* cut = split_long_thai_runs(run, kMaxThaiRunBytes, nullptr);
+  ASSERT_NE(cut, nullptr);
+  GSList* all = pango_attr_list_get_attributes(cut);
+  size_t cuts = 0;
+  for (GSList* a = all; a != nullptr; a = a->next, ++cuts) {
+    const auto* attr = static_cast<const PangoAttribute*>(a->data);
+    EXPECT_EQ(attr->start_index % 6, 0u) << attr->start_index;
+  }
+  EXPECT_GE(cuts, run.size() / kMaxThaiRunBytes - 1);
+  g_slist_free_full(all, reinterpret_cast<GDestroyNotify>(pango_attribute_destroy));
+  pango_attr_list_unref(cut);
+  EXPECT_EQ(split_long_thai_runs(run.substr(0, kMaxThaiRunBytes), kMaxThaiRunBytes, nullptr),
+            nullptr);
+  EXPECT_EQ(split_long_thai_runs(repeat("word ", 10000), kMaxThaiRunBytes, nullptr), nullptr);
+  EXPECT_EQ(split_long_thai_runs(repeat("\xE0\xB8\x81 ", 10000), kMaxThaiRunBytes, nullptr),
+            nullptr);
+}
+
+// Each paragraph is laid out with its own copy of the markup attributes around it: 255 nested
+// tags around 130k empty paragraphs (a fuzzer input) took 5.5 s natively and 39 s under
+// AddressSanitizer, and the cost is the product, so a 16 MiB text could take hours. Past
+// kMaxParagraphAttributeCopies the text is refused before any copy is made.
+TEST_F(PangoLimitsTest, NestedMarkupAroundManyParagraphsIsRefused) {
+  const auto nested = [](int depth, const std::string& inner) {
+    return repeat("<b>", depth) + inner + repeat("</b>", depth);
+  };
+  auto refused = lay(nested(40, repeat("x\n", 1000000)), 0, true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("paragraph-attribute pairs"), std::string::npos)
+      << refused.status().message();
+
+  // A document's markup: a few spans around many lines, or many tags on one line.
+  auto document = lay(nested(3, repeat("line\n", 20000)), 0, true);
+  ASSERT_TRUE(document.ok()) << document.status().to_string();
+  EXPECT_EQ(document.value().line_count, 20001);
+  EXPECT_TRUE(lay(nested(255, "deep"), 0, true).ok());
+
+  std::string text = repeat("a\n", 3);  // 4 paragraphs: a, a, a and the empty last one
+  ParagraphAttributes none(nullptr);
+  EXPECT_EQ(none.copies(text), 0u);
+  PangoAttrList* list = pango_attr_list_new();
+  PangoAttribute* whole = pango_attr_weight_new(PANGO_WEIGHT_BOLD);  // all 4
+  pango_attr_list_insert(list, whole);
+  PangoAttribute* second = pango_attr_style_new(PANGO_STYLE_ITALIC);  // the second "a" only
+  second->start_index = 2;
+  second->end_index = 3;
+  pango_attr_list_insert(list, second);
+  ParagraphAttributes two(list);
+  EXPECT_EQ(two.copies(text), 5u);
+  pango_attr_list_unref(list);
+}
+
+TEST(UnwrappedTabCost, CountsCodePointsBeforeEachTabOnItsLine) {
+  EXPECT_EQ(unwrapped_tab_cost("").cost, 0u);
+  const TabCost plain = unwrapped_tab_cost("ab\t\xC3\xA9\t");  // 2 before, then 4 (é is one)
+  EXPECT_EQ(plain.tabs, 2u);
+  EXPECT_EQ(plain.cost, 2u + 4u);
+  // Paragraph and line separators start a new line, unless one paragraph is laid out whole.
+  EXPECT_EQ(unwrapped_tab_cost("abc\n\t").cost, 0u);
+  EXPECT_EQ(unwrapped_tab_cost("abc\r\n\t").cost, 0u);
+  EXPECT_EQ(unwrapped_tab_cost("abc\xE2\x80\xA9\t").cost, 0u);
+  EXPECT_EQ(unwrapped_tab_cost("abc\xE2\x80\xA8\t").cost, 0u);
+  EXPECT_EQ(unwrapped_tab_cost("abc\n\t", true).cost, 4u);
+  EXPECT_EQ(unwrapped_tab_cost("abc\xE2\x80\xA8\t", true).cost, 0u);
 }
 
 }  // namespace
