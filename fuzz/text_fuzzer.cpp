@@ -23,6 +23,7 @@
 #include "text/rasterizer.h"
 
 #include "fuzz_check.h"
+#include "fuzz_layouter.h"
 
 namespace gs = glyphstream;
 
@@ -47,24 +48,14 @@ constexpr const char* kFamilies[] = {"Sans",
 constexpr size_t kMaxGlyphsToRasterize = 48;
 constexpr uint32_t kMaxRasterSize26_6 = 160 * 64;
 
+// The shared Layouter, and a rasterizer on its font registry.
 struct Context {
-  gs::text::FontRegistry registry;
-  std::unique_ptr<gs::text::Layouter> layouter;
-  std::unique_ptr<gs::text::Rasterizer> rasterizer;
+  gs::fuzz::LayoutContext& text = gs::fuzz::layout_context();
+  gs::text::Rasterizer rasterizer{&text.registry};
 };
 
 Context& context() {
-  static Context* ctx = [] {
-    auto* c = new Context;
-    auto layouter = gs::text::Layouter::create(&c->registry);
-    if (!layouter.ok()) {
-      std::fprintf(stderr, "Layouter::create: %s\n", layouter.status().to_string().c_str());
-      std::abort();
-    }
-    c->layouter = std::move(layouter).value();
-    c->rasterizer = std::make_unique<gs::text::Rasterizer>(&c->registry);
-    return c;
-  }();
+  static Context* ctx = new Context;
   return *ctx;
 }
 
@@ -111,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int i = 0; i < data[2]; ++i) nested += "</" + tag + ">";
     text.swap(nested);
   }
-  auto laid_out = ctx.layouter->layout(text, params);
+  auto laid_out = ctx.text.layouter->layout(text, params);
   if (!laid_out.ok()) {
     check(!laid_out.status().message().empty(), "an error carries a message");
     return 0;
@@ -147,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!seen.insert(key).second) continue;
     ++rasterized;
     gs::text::RasterRequest req{g.face, g.glyph_id, g.size_26_6, uint8_t(rasterized % 4)};
-    auto bm = ctx.rasterizer->rasterize(req);
+    auto bm = ctx.rasterizer.rasterize(req);
     if (!bm.ok()) continue;
     const gs::text::GlyphBitmap& b = bm.value();
     check(b.width >= 0 && b.height >= 0, "bitmap size");

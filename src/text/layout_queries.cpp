@@ -8,6 +8,8 @@
 #include <cstring>
 #include <utility>
 
+#include "text/cursor_motion.h"
+
 namespace glyphstream::text {
 namespace {
 
@@ -30,46 +32,6 @@ int64_t to_units(float v) {
 int local_units(int64_t v) {
   constexpr int64_t kFar = int64_t(1) << 30;
   return static_cast<int>(std::clamp(v, -kFar, kFar));
-}
-
-struct Cursor {
-  int x = 0;
-  int pos = 0;
-};
-
-// pango_layout_line_get_cursors (pango-layout.c, static there): the cursor positions of line
-// `line_no`, the line end included when it ends its paragraph, ordered by the x of the strong
-// (or weak) caret, as pango_layout_move_cursor_visually orders them.
-std::vector<Cursor> line_cursors(PangoLayout* layout, int line_no, bool strong) {
-  std::vector<Cursor> cursors;
-  PangoLayoutLine* line = pango_layout_get_line_readonly(layout, line_no);
-  if (line == nullptr) return cursors;
-  const char* text = pango_layout_get_text(layout);
-  int n_attrs = 0;
-  const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
-  const int start = line->start_index, end = start + line->length;
-  int end_line = -1;
-  pango_layout_index_to_line_x(layout, end, FALSE, &end_line, nullptr);
-  const int last = end_line == line_no ? end : end - 1;
-  long j = g_utf8_pointer_to_offset(text, text + start);
-  for (int p = start; p <= last && j < n_attrs; ++j) {
-    if (attrs[j].is_cursor_position) {
-      PangoRectangle pos;
-      pango_layout_get_cursor_pos(layout, p, strong ? &pos : nullptr, strong ? nullptr : &pos);
-      cursors.push_back({pos.x, p});
-    }
-    if (p == end) break;
-    p = int(g_utf8_next_char(text + p) - text);
-  }
-  std::stable_sort(cursors.begin(), cursors.end(),
-                   [](const Cursor& a, const Cursor& b) { return a.x < b.x; });
-  return cursors;
-}
-
-int line_of(PangoLayout* layout, int index) {
-  int line = 0;
-  pango_layout_index_to_line_x(layout, index, FALSE, &line, nullptr);
-  return std::max(line, 0);
 }
 
 }  // namespace
@@ -274,83 +236,6 @@ std::vector<RectF> LayoutQueries::selection_rects(size_t start, size_t end) cons
     pango_layout_iter_free(iter);
   }
   return out;
-}
-
-CursorMove LayoutQueries::move_cursor_visually(size_t index, int direction, bool strong) const {
-  CursorMove move;
-  direction = direction >= 0 ? 1 : -1;  // as Pango takes it
-  if (paragraphs_.empty()) {
-    move.off_start = direction < 0;
-    move.off_end = direction > 0;
-    return move;
-  }
-  Lock guard(*lock_);
-  index = clean_index(index);
-  const size_t i = paragraph_at(index);
-  const Paragraph& p = paragraphs_[i];
-  const int local = int(std::min(index - p.start, p.length));
-  int new_index = 0, trailing = 0;
-  pango_layout_move_cursor_visually(p.layout, strong, local, 0, direction, &new_index, &trailing);
-  if (new_index == -1 || new_index == G_MAXINT) {
-    const bool off_end = new_index == G_MAXINT;
-    if (off_end ? i + 1 < paragraphs_.size() : i > 0) {
-      return cross_paragraph(i, local, direction, strong, off_end);
-    }
-    move.index = off_end ? text_.size() : 0;
-    move.off_start = !off_end;
-    move.off_end = off_end;
-    return move;
-  }
-  move.index = advance(p.start + size_t(new_index), trailing);
-  return move;
-}
-
-// Paragraph i's Pango layout has no line beyond `local` in this direction; one layout of the
-// whole text has: the next paragraph's first line (off_end) or the previous one's last line.
-// pango_layout_move_cursor_visually (pango-layout.c, 1.50) then takes that line's cursors
-// ordered by x and steps from position -1 (off the end, moving right), past the last (off the
-// start, moving left: a paragraph boundary counts as one more position), or else from the old
-// line's visual position; a position past either end of the array is the line's end.
-CursorMove LayoutQueries::cross_paragraph(size_t i, int local, int direction, bool strong,
-                                          bool off_end) const {
-  const Paragraph& old_p = paragraphs_[i];
-  const Paragraph& new_p = paragraphs_[off_end ? i + 1 : i - 1];
-  int vis_pos = 0;
-  if (off_end && direction > 0) {
-    vis_pos = -1;
-  } else if (!off_end && direction < 0) {
-    vis_pos = int(line_cursors(new_p.layout, pango_layout_get_line_count(new_p.layout) - 1, strong)
-                      .size()) +
-              1;
-  } else {
-    // Right to left line: its visual position, the leftmost match moving left, else the
-    // rightmost (Pango's rule, so that the motion never gets stuck).
-    const int old_line = line_of(old_p.layout, local);
-    const std::vector<Cursor> old = line_cursors(old_p.layout, old_line, strong);
-    PangoRectangle pos;
-    pango_layout_get_cursor_pos(old_p.layout, local, strong ? &pos : nullptr,
-                                strong ? nullptr : &pos);
-    vis_pos = -1;
-    for (size_t j = 0; j < old.size(); ++j) {
-      if (old[j].x != pos.x) continue;
-      vis_pos = int(j);
-      if (direction < 0) break;
-    }
-    PangoLayoutLine* line = pango_layout_get_line_readonly(old_p.layout, old_line);
-    if (vis_pos == -1 && line != nullptr && local == line->start_index + line->length) {
-      vis_pos = line->resolved_dir == PANGO_DIRECTION_LTR ? int(old.size()) : 0;
-    }
-  }
-  vis_pos += direction;
-  const int new_line = off_end ? 0 : pango_layout_get_line_count(new_p.layout) - 1;
-  const std::vector<Cursor> cursors = line_cursors(new_p.layout, new_line, strong);
-  CursorMove move;
-  if (vis_pos >= 0 && size_t(vis_pos) < cursors.size()) {
-    move.index = new_p.start + size_t(cursors[size_t(vis_pos)].pos);
-  } else if (PangoLayoutLine* line = pango_layout_get_line_readonly(new_p.layout, new_line)) {
-    move.index = new_p.start + size_t(line->start_index + line->length);
-  }
-  return move;
 }
 
 std::string LayoutQueries::font_at(size_t index) const {

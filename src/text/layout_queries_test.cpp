@@ -245,6 +245,41 @@ TEST_F(LayoutQueriesTest, CjkEmojiAndCombiningMarksMoveByGrapheme) {
   }
 }
 
+// Pango 1.50 moved left from just after a zero-width character at the start of a line (a byte
+// order mark, a zero-width space, a mark after U+2028) to the line's end, so Left cycled over
+// the line for ever, and Left from the end of a last line of nothing else stayed there (both
+// found by layout_query_fuzzer). Walking left now reaches the start.
+TEST_F(LayoutQueriesTest, LeftPastAZeroWidthLineStartReachesTheStart) {
+  const std::vector<std::string> texts = {
+      "\xEF\xBB\xBF"
+      "ab",  // a byte order mark
+      "x\n\xE2\x80\x8B"
+      "ab",  // a zero-width space starting a paragraph
+      "ab\xE2\x80\xA8\xCC\x82"
+      "cd",  // a mark after a line separator
+      "\xE2\x80\x8B"
+      "abc def",                      // a zero-width space starting the text
+      "ab\xE2\x80\xA8\xCC\xA7",       // a last line of one mark
+      "ab\xE2\x80\xA8\xE2\x80\x8B"};  // a last line of one zero-width space
+  for (const std::string& text : texts) {
+    SCOPED_TRACE(text);
+    auto q = lay(text);
+    ASSERT_NE(q, nullptr);
+    size_t index = q->text().size(), steps = 0;
+    for (bool strong : {true, false}) {
+      index = q->text().size();
+      for (steps = 0; steps < 40; ++steps) {
+        const CursorMove m = q->move_cursor_visually(index, -1, strong);
+        if (m.off_start) break;
+        ASSERT_FALSE(m.off_end);
+        ASSERT_LT(m.index, index) << "moving left from " << index;  // left-to-right text
+        index = m.index;
+      }
+      EXPECT_LT(steps, 40u);
+    }
+  }
+}
+
 TEST_F(LayoutQueriesTest, MarkupIndicesAreIntoThePlainText) {
   auto q = lay("<b>bold</b> and <span foreground=\"red\">red</span> &amp; done", 0, true);
   ASSERT_TRUE(q);
