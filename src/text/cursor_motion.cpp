@@ -63,32 +63,52 @@ int advance_in(PangoLayout* layout, int index, int characters) {
   return std::min(index, length);
 }
 
+// Whether the characters of [from, to) of the layout's text have no width.
+bool zero_width(PangoLayout* layout, int from, int to) {
+  const char* text = pango_layout_get_text(layout);
+  for (int i = from; i < to; i = int(g_utf8_next_char(text + i) - text)) {
+    PangoRectangle pos;
+    pango_layout_index_to_pos(layout, i, &pos);
+    if (pos.width != 0) return false;
+  }
+  return true;
+}
+
 // Pango 1.50 finds the old position among its line's cursors by the caret's x, takes the
-// leftmost match moving left and steps once; a step before the first cursor passes an unsigned
-// comparison and lands on the line's end. On a left-to-right line that starts with a zero-width
-// character (a byte order mark, a zero-width space, a mark after U+2028) the position after it
-// has the first cursor's x: moving left from there went to the line's end, and Left cycled over
-// the line for ever (on a last line of nothing else, Left from its end stayed there). That answer
-// (left, on a left-to-right line, landing on its end from anywhere but its start) is replaced by
-// the nearest cursor to the left, else by Pango's own move from the line's start (to the line
-// above, or off the text; *from is then the start). Every other answer is Pango's, including its
-// right-to-left lines' (where the line's end is the left end, and Pango's step past either end is
-// where tests/oracle compare it).
+// leftmost match moving left (the rightmost moving right) and steps once; a step past the first
+// or last cursor lands on the line's end (the last through Pango's own rule, the first through
+// an unsigned comparison). On a line that starts with a zero-width character (a byte order
+// mark, a zero-width space, a right-to-left mark, a mark after U+2028) the position after it
+// has the line start's x: moving toward the start from there (left on a left-to-right line,
+// right on a right-to-left one) went to the line's far end, and the key cycled over the line
+// for ever (on a last line of nothing else, Left from its end stayed there). Such an answer
+// (toward the line's start side, landing on its end, from a position other than its start; on
+// a right-to-left line only from one after zero-width characters alone) is replaced by the nearest
+// cursor that way, else by Pango's own move from the line's start (to the line above, or off the
+// text; *from is then the start). Every other answer is Pango's: a right-to-left line with
+// left-to-right text at its right edge keeps Pango's step from its rightmost cursor to its end,
+// which tests/oracle hold equal to one layout of the whole text.
 void repair_move(PangoLayout* layout, bool strong, int direction, int* from, int* new_index,
                  int* trailing) {
-  if (direction >= 0) return;
   const int line_no = line_of(layout, *from);
   const PangoLayoutLine* line = pango_layout_get_line_readonly(layout, line_no);
-  if (line == nullptr || line->resolved_dir == PANGO_DIRECTION_RTL) return;
+  if (line == nullptr) return;
+  const bool rtl = line->resolved_dir == PANGO_DIRECTION_RTL;
+  if ((direction < 0) == rtl) return;  // toward the line's end side: Pango's answer
   const int start = line->start_index, end = start + line->length;
   if (*from == start || advance_in(layout, *new_index, *trailing) != end) return;
   const int old_x = caret_x(layout, *from, strong);
-  int left = -1;  // the last cursor of the nearest smaller x, as Pango steps
+  if (rtl && !zero_width(layout, start, *from)) return;
+  int next = -1;  // the nearest cursor that way (the last of its x moving left, as Pango steps)
   for (const Cursor& c : line_cursors(layout, line_no, strong)) {
-    if (c.x < old_x) left = c.pos;
+    if (direction < 0 && c.x < old_x) next = c.pos;
+    if (direction > 0 && c.x > old_x) {
+      next = c.pos;
+      break;
+    }
   }
-  if (left >= 0) {
-    *new_index = left;
+  if (next >= 0) {
+    *new_index = next;
     *trailing = 0;
     return;
   }

@@ -276,6 +276,32 @@ TEST_F(LayoutQueriesTest, LeftPastAZeroWidthLineStartReachesTheStart) {
         index = m.index;
       }
       EXPECT_LT(steps, 40u);
+      for (size_t from = 1; from <= q->text().size(); ++from) {  // every position but the start
+        if (from < q->text().size() && (uint8_t(q->text()[from]) & 0xC0) == 0x80) continue;
+        const CursorMove m = q->move_cursor_visually(from, -1, strong);
+        EXPECT_FALSE(m.off_end);
+        EXPECT_LT(m.index, from) << "moving left from " << from;
+      }
+    }
+  }
+}
+
+// The same fault mirrored: on a right-to-left line that starts with a zero-width character (a
+// right-to-left mark, a zero-width space), Right from just after it went to the line's far
+// (left) end. Right from every position now moves toward the start.
+TEST_F(LayoutQueriesTest, RightPastAZeroWidthRtlLineStartMovesTowardTheStart) {
+  for (const char* text : {"\xE2\x80\x8F\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D",     // RLM + shalom
+                           "\xE2\x80\x8B\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"}) {  // ZWSP + shalom
+    SCOPED_TRACE(text);
+    auto q = lay(text);
+    ASSERT_NE(q, nullptr);
+    for (bool strong : {true, false}) {
+      for (size_t from = 1; from <= q->text().size(); ++from) {  // every position but the start
+        if (from < q->text().size() && (uint8_t(q->text()[from]) & 0xC0) == 0x80) continue;
+        const CursorMove m = q->move_cursor_visually(from, +1, strong);
+        EXPECT_FALSE(m.off_end);
+        EXPECT_LT(m.index, from) << "moving right from " << from;  // right-to-left text
+      }
     }
   }
 }
