@@ -63,44 +63,58 @@ int advance_in(PangoLayout* layout, int index, int characters) {
   return std::min(index, length);
 }
 
-// Whether the characters of [from, to) of the layout's text have no width.
-bool zero_width(PangoLayout* layout, int from, int to) {
-  const char* text = pango_layout_get_text(layout);
-  for (int i = from; i < to; i = int(g_utf8_next_char(text + i) - text)) {
-    PangoRectangle pos;
-    pango_layout_index_to_pos(layout, i, &pos);
-    if (pos.width != 0) return false;
-  }
-  return true;
-}
-
 // Pango 1.50 finds the old position among its line's cursors by the caret's x, takes the
-// leftmost match moving left (the rightmost moving right) and steps once; a step past the first
-// or last cursor lands on the line's end (the last through Pango's own rule, the first through
-// an unsigned comparison). On a line that starts with a zero-width character (a byte order
-// mark, a zero-width space, a right-to-left mark, a mark after U+2028) the position after it
-// has the line start's x: moving toward the start from there (left on a left-to-right line,
-// right on a right-to-left one) went to the line's far end, and the key cycled over the line
-// for ever (on a last line of nothing else, Left from its end stayed there). Such an answer
-// (toward the line's start side, landing on its end, from a position other than its start; on
-// a right-to-left line only from one after zero-width characters alone) is replaced by the nearest
-// cursor that way, else by Pango's own move from the line's start (to the line above, or off the
-// text; *from is then the start). Every other answer is Pango's: a right-to-left line with
-// left-to-right text at its right edge keeps Pango's step from its rightmost cursor to its end,
-// which tests/oracle hold equal to one layout of the whole text.
+// leftmost match moving left (the rightmost moving right) and steps once; a step past the last
+// cursor lands on the line's end, and so does a step before the first (an unsigned
+// comparison). Toward the line's end side that is the right answer. Toward its start side
+// (left on a left-to-right line, right on a right-to-left one) it sent the caret to the far
+// end of the same line, and the key cycled over the line for ever: on a line that starts with
+// a zero-width character (a byte order mark, a zero-width space, a right-to-left mark, a mark
+// after U+2028), from just after it; on a right-to-left line with left-to-right text at its
+// right edge, from that text's right end. Such an answer (toward the start side, landing on the
+// line's end, from anywhere but its start) is replaced by the nearest cursor that way, else by
+// Pango's own move from the line's start (to the line above, or off the text; *from is then
+// the start). tests/oracle holds every other answer equal to one layout of the whole text.
 void repair_move(PangoLayout* layout, bool strong, int direction, int* from, int* new_index,
                  int* trailing) {
   const int line_no = line_of(layout, *from);
   const PangoLayoutLine* line = pango_layout_get_line_readonly(layout, line_no);
   if (line == nullptr) return;
   const bool rtl = line->resolved_dir == PANGO_DIRECTION_RTL;
-  if ((direction < 0) == rtl) return;  // toward the line's end side: Pango's answer
+  const bool toward_start = (direction < 0) != rtl;
   const int start = line->start_index, end = start + line->length;
-  if (*from == start || advance_in(layout, *new_index, *trailing) != end) return;
+  const int landed = advance_in(layout, *new_index, *trailing);
+  if (landed == *from) {
+    // No move by index. At a wrapped line's start Pango went to the line above's end, which is
+    // the same index (so the next press did the same, for ever: Right through wrapped
+    // right-to-left text stopped at the first line break); the caret is then at that line's
+    // end, the extreme opposite the move, and the answer is the line above's next cursor from
+    // there. Otherwise (the weak caret over left-to-right text at a right-to-left line's end)
+    // Pango's move from the line's edge that way.
+    if (*from == start && line_no > 0) {
+      const std::vector<Cursor> above = line_cursors(layout, line_no - 1, strong);
+      const Cursor* next = nullptr;
+      for (const Cursor& c : above) {
+        if (c.pos == *from) continue;
+        next = &c;
+        if (direction > 0) break;  // the leftmost moving right, else the rightmost
+      }
+      if (next != nullptr) {
+        *new_index = next->pos;
+        *trailing = 0;
+        return;
+      }
+    }
+    *from = toward_start ? start : end;
+    pango_layout_move_cursor_visually(layout, strong, *from, 0, direction, new_index, trailing);
+    return;
+  }
+  if (!toward_start) return;  // toward the line's end side: Pango's answer
+  if (*from == start || landed != end) return;
   const int old_x = caret_x(layout, *from, strong);
-  if (rtl && !zero_width(layout, start, *from)) return;
   int next = -1;  // the nearest cursor that way (the last of its x moving left, as Pango steps)
   for (const Cursor& c : line_cursors(layout, line_no, strong)) {
+    if (c.pos == end) continue;  // where Pango went
     if (direction < 0 && c.x < old_x) next = c.pos;
     if (direction > 0 && c.x > old_x) {
       next = c.pos;

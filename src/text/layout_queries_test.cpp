@@ -306,6 +306,27 @@ TEST_F(LayoutQueriesTest, RightPastAZeroWidthRtlLineStartMovesTowardTheStart) {
   }
 }
 
+// Right through wrapped right-to-left text stopped at the first line break: Pango moved from a
+// wrapped line's start to the line above's end, the same index, and did so again at every press.
+TEST_F(LayoutQueriesTest, RightThroughWrappedRtlTextCrossesItsLineBreaks) {
+  std::string text;
+  for (int i = 0; i < 12; ++i) text += "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D ";  // "shalom "
+  auto q = lay(text, 150);
+  ASSERT_NE(q, nullptr);
+  ASSERT_GT(q->lines().size(), 2u);
+  for (bool strong : {true, false}) {
+    size_t index = q->text().size(), steps = 0;
+    for (; steps < 200; ++steps) {
+      const CursorMove m = q->move_cursor_visually(index, +1, strong);
+      if (m.off_start) break;
+      ASSERT_NE(m.index, index) << "stuck at " << index;
+      index = m.index;
+    }
+    EXPECT_LT(steps, 200u);
+    EXPECT_EQ(index, 0u);
+  }
+}
+
 TEST_F(LayoutQueriesTest, MarkupIndicesAreIntoThePlainText) {
   auto q = lay("<b>bold</b> and <span foreground=\"red\">red</span> &amp; done", 0, true);
   ASSERT_TRUE(q);

@@ -147,6 +147,21 @@ CursorMove pango_move(PangoLayout* layout, size_t index, int direction, bool str
   return m;
 }
 
+// Pango's step before a line's first cursor, or past its last, lands on the line's end; toward
+// the line's start side (left on a left-to-right line, right on a right-to-left one) that is the
+// far end of the same line, from which the key cycles over the line (text/cursor_motion.cpp).
+bool pango_cycles_over_the_line(PangoLayout* layout, size_t index, int direction,
+                                const CursorMove& want) {
+  if (want.off_start || want.off_end) return false;
+  int line_no = 0;
+  pango_layout_index_to_line_x(layout, int(index), FALSE, &line_no, nullptr);
+  const PangoLayoutLine* line = pango_layout_get_line_readonly(layout, line_no);
+  if (line == nullptr) return false;
+  const bool rtl = line->resolved_dir == PANGO_DIRECTION_RTL;
+  const size_t start = size_t(line->start_index), end = start + size_t(line->length);
+  return (direction < 0) != rtl && index != start && want.index == end;
+}
+
 std::string pango_font_at(PangoLayout* layout, size_t index) {
   int line_no = 0;
   pango_layout_index_to_line_x(layout, int(index), FALSE, &line_no, nullptr);
@@ -252,6 +267,23 @@ void compare_with_pango(const OracleCase& c) {
       for (bool strong_cursor : {true, false}) {
         const CursorMove want = pango_move(pango, i, direction, strong_cursor);
         const CursorMove got = ours.move_cursor_visually(i, direction, strong_cursor);
+        if (pango_cycles_over_the_line(pango, i, direction, want)) {
+          // Pango sends the caret toward the line's start side to the far end of the same line
+          // (the key then cycles over the line): ours steps on instead (text/cursor_motion.cpp,
+          // repair_move). Everything else equals Pango.
+          EXPECT_TRUE(got.index != want.index || got.off_start || got.off_end)
+              << "from " << i << " by " << direction << (strong_cursor ? " (strong)" : " (weak)");
+          continue;
+        }
+        if (want.index == i && !want.off_start && !want.off_end) {
+          // Pango does not move at all (its weak caret, moving right from the end of a
+          // right-to-left line over left-to-right text): ours leaves the line instead
+          // (text/cursor_motion.cpp, repair_move). Everything else equals Pango.
+          EXPECT_TRUE(got.index != i || got.off_start || got.off_end)
+              << "stuck at " << i << " by " << direction
+              << (strong_cursor ? " (strong)" : " (weak)");
+          continue;
+        }
         EXPECT_EQ(got.index, want.index)
             << "from " << i << " by " << direction << (strong_cursor ? " (strong)" : " (weak)");
         EXPECT_EQ(got.off_start, want.off_start) << "from " << i << " by " << direction;
