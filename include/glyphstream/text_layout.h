@@ -71,7 +71,10 @@ struct Caret {
 
 // pango_layout_move_cursor_visually. index is the new position (a grapheme boundary, already
 // advanced by Pango's `trailing`); off_start / off_end say the move left the layout's first or
-// last position (index is then clamped to 0 or text().size()).
+// last position (index is then clamped to 0 or text().size()). Where Pango 1.50 would send the
+// caret back over the same line for ever (a line starting with a zero-width character, a
+// right-to-left line with left-to-right text at its right edge, a wrapped right-to-left line's
+// start), the move goes on instead (docs/RELIABILITY.md, "Layout objects").
 struct CursorMove {
   size_t index = 0;
   bool off_start = false;
