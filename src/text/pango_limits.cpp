@@ -67,7 +67,55 @@ std::vector<size_t> thai_run_cuts(std::string_view p, size_t max_run) {
 }
 
 // A copy of `list` (may be null) whose Pango items end at `cuts` (ascending byte offsets).
-PangoAttrList* cut_items(const std::vector<size_t>& cuts, PangoAttrList* list);
+PangoAttrList* cut_items(const std::vector<size_t>& cuts, PangoAttrList* list) {
+  // Every attribute in list order; fallback ones are cut where items end (a fallback attribute
+  // starting there ends the item, and a cut one keeps its effect). Where none covers a cut, a
+  // fallback="true" one (Pango's default) starts there. Sorted by start, then: the new ones, the
+  // later pieces of cut ones, the rest in list order, so that of two fallback attributes the
+  // later-started one still wins, as before.
+  struct Entry {
+    PangoAttribute* attr;
+    int rank;
+    size_t seq;
+  };
+  std::vector<Entry> entries;
+  std::vector<bool> covered(cuts.size(), false);
+  GSList* all = list != nullptr ? pango_attr_list_get_attributes(list) : nullptr;
+  size_t seq = 0;
+  for (GSList* l = all; l != nullptr; l = l->next, ++seq) {
+    auto* a = static_cast<PangoAttribute*>(l->data);
+    entries.push_back({a, 2, seq});
+    if (a->klass->type != PANGO_ATTR_FALLBACK) continue;
+    auto k =
+        size_t(std::upper_bound(cuts.begin(), cuts.end(), size_t(a->start_index)) - cuts.begin());
+    const guint end = a->end_index;
+    PangoAttribute* previous = a;
+    for (; k < cuts.size() && cuts[k] < end; ++k) {
+      covered[k] = true;
+      previous->end_index = guint(cuts[k]);
+      PangoAttribute* piece = pango_attribute_copy(a);
+      piece->start_index = guint(cuts[k]);
+      piece->end_index = end;
+      entries.push_back({piece, 1, seq});
+      previous = piece;
+    }
+  }
+  g_slist_free(all);
+  for (size_t k = 0; k < cuts.size(); ++k) {
+    if (covered[k]) continue;
+    PangoAttribute* marker = pango_attr_fallback_new(TRUE);
+    marker->start_index = guint(cuts[k]);
+    marker->end_index = k + 1 < cuts.size() ? guint(cuts[k + 1]) : PANGO_ATTR_INDEX_TO_TEXT_END;
+    entries.push_back({marker, 0, 0});
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
+    return std::tie(x.attr->start_index, x.rank, x.seq) <
+           std::tie(y.attr->start_index, y.rank, y.seq);
+  });
+  PangoAttrList* out = pango_attr_list_new();
+  for (const Entry& e : entries) pango_attr_list_insert(out, e.attr);  // appended: sorted
+  return out;
+}
 
 }  // namespace
 
@@ -191,60 +239,6 @@ PangoAttrList* split_long_thai_runs(std::string_view paragraph, size_t max_run,
   const std::vector<size_t> cuts = thai_run_cuts(paragraph, max_run);
   return cuts.empty() ? nullptr : cut_items(cuts, list);
 }
-
-namespace {
-
-PangoAttrList* cut_items(const std::vector<size_t>& cuts, PangoAttrList* list) {
-  // Every attribute in list order; fallback ones are cut where items end (a fallback attribute
-  // starting there ends the item, and a cut one keeps its effect). Where none covers a cut, a
-  // fallback="true" one (Pango's default) starts there. Sorted by start, then: the new ones, the
-  // later pieces of cut ones, the rest in list order, so that of two fallback attributes the
-  // later-started one still wins, as before.
-  struct Entry {
-    PangoAttribute* attr;
-    int rank;
-    size_t seq;
-  };
-  std::vector<Entry> entries;
-  std::vector<bool> covered(cuts.size(), false);
-  GSList* all = list != nullptr ? pango_attr_list_get_attributes(list) : nullptr;
-  size_t seq = 0;
-  for (GSList* l = all; l != nullptr; l = l->next, ++seq) {
-    auto* a = static_cast<PangoAttribute*>(l->data);
-    entries.push_back({a, 2, seq});
-    if (a->klass->type != PANGO_ATTR_FALLBACK) continue;
-    auto k =
-        size_t(std::upper_bound(cuts.begin(), cuts.end(), size_t(a->start_index)) - cuts.begin());
-    const guint end = a->end_index;
-    PangoAttribute* previous = a;
-    for (; k < cuts.size() && cuts[k] < end; ++k) {
-      covered[k] = true;
-      previous->end_index = guint(cuts[k]);
-      PangoAttribute* piece = pango_attribute_copy(a);
-      piece->start_index = guint(cuts[k]);
-      piece->end_index = end;
-      entries.push_back({piece, 1, seq});
-      previous = piece;
-    }
-  }
-  g_slist_free(all);
-  for (size_t k = 0; k < cuts.size(); ++k) {
-    if (covered[k]) continue;
-    PangoAttribute* marker = pango_attr_fallback_new(TRUE);
-    marker->start_index = guint(cuts[k]);
-    marker->end_index = k + 1 < cuts.size() ? guint(cuts[k + 1]) : PANGO_ATTR_INDEX_TO_TEXT_END;
-    entries.push_back({marker, 0, 0});
-  }
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
-    return std::tie(x.attr->start_index, x.rank, x.seq) <
-           std::tie(y.attr->start_index, y.rank, y.seq);
-  });
-  PangoAttrList* out = pango_attr_list_new();
-  for (const Entry& e : entries) pango_attr_list_insert(out, e.attr);  // appended: sorted
-  return out;
-}
-
-}  // namespace
 
 TabCost unwrapped_tab_cost(std::string_view utf8, bool single_paragraph) {
   TabCost total;
