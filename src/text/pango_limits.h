@@ -14,7 +14,7 @@
 //   AddressSanitizer, whose realloc always copies, 130k took over 40 s). Wrapped paragraphs
 //   already have short items (above); in a paragraph that is not wrapped, items end every
 //   kMaxThaiRunBytes of a run. The cost: word breaks (for cursor movement, never for line
-//   breaks, since the line does not wrap) and kerning across such a cut, 1,000 letters apart.
+//   breaks, since the line does not wrap) and kerning across such a cut, 1,024 letters apart.
 // - Tabs on a line Pango does not wrap (no wrap width, or the line it ellipsizes): Pango finds
 //   where each tab ends by summing the advances of every glyph before it on the line
 //   (pango-layout.c, line_width), so n tabs on a line of m characters cost O(n * m): 32k tabs
@@ -75,9 +75,10 @@ PangoAttrList* split_long_thai_runs(std::string_view paragraph, size_t max_run,
                                     PangoAttrList* list);
 
 // Tabs times the characters before them on an unwrapped line: the number of glyph advances
-// Pango sums to place the tabs of one paragraph laid out without wrapping. 2^28 is about 0.3 s
-// (text between the tabs) to 1.5 s (tabs alone) of Pango's time on the dev machine: a line of
-// 100 KB with 2,000 tabs passes, a line of 23k tabs alone does not.
+// Pango sums to place the tabs of one paragraph laid out without wrapping. 2^28 is about
+// 0.4-0.8 s of Pango's time with text between the tabs and 1.5-2 s for tabs alone (interpolated
+// from runs of 2,000-16,000 tabs on the dev machine): a line of 100 KB with 2,000 tabs passes,
+// a line of 24k tabs alone does not.
 constexpr uint64_t kMaxUnwrappedTabCost = uint64_t{1} << 28;
 
 struct TabCost {
